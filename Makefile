@@ -1,0 +1,116 @@
+# Stepwise - build, test and install. `make help` lists the targets.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS    := lua5.4 libcjson libutf8proc
+DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+
+.PHONY: all demo test unit cases valgrind install clean help deps
+.DEFAULT_GOAL := all
+
+ifneq ($(DEPS_OK),yes)
+# The libraries are missing: install them first, then run the same target again.
+all demo test unit cases valgrind install:
+	./scripts/install-deps.sh
+	$(MAKE) $@
+else
+
+SOVERSION := 0
+VERSION   := 0.1.0
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wformat=2 -Wno-format-nonliteral -Wvla
+DEFS   := -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
+          -DSW_SHAREDIR='"$(PREFIX)/share/stepwise"'
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
+REL_FLAGS  := -O2 -g -fPIC -fvisibility=hidden
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -fPIC -fvisibility=hidden
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+EMBED    := $(wildcard scripts/*.lua scripts/rubrics/*.lua frameworks/*.json)
+
+# Every bundled Lua script and framework is compiled into the library.
+build/gen/embedded.c: $(EMBED) scripts/embed.sh
+	@mkdir -p build/gen
+	./scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+
+# $(1): variant directory; $(2): flags
+define variant
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC  $$<"; $$(CC) $$(BASE_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+$(1)/obj/build/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC  $$<"; $$(CC) $$(BASE_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+$(1)/libstepwise.a: $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC)) $(1)/obj/build/gen/embedded.o
+	$$(AR) rcs $$@ $$^
+$(1)/stepwise: $(patsubst %.c,$(1)/obj/%.o,$(CLI_SRC)) $(1)/libstepwise.a
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+$(1)/unit: $(patsubst %.c,$(1)/obj/%.o,$(UNIT_SRC)) $(1)/libstepwise.a
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+-include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
+endef
+$(eval $(call variant,build,$(REL_FLAGS)))
+$(eval $(call variant,build/asan,$(SAN_FLAGS)))
+
+build/libstepwise.so.$(SOVERSION): $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/build/gen/embedded.o
+	$(CC) -shared -Wl,-soname,libstepwise.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS)
+	ln -sf libstepwise.so.$(SOVERSION) build/libstepwise.so
+
+all: build/libstepwise.a build/libstepwise.so.$(SOVERSION) build/stepwise
+
+# The main job on the bundled defaults.
+demo: build/stepwise
+	./build/stepwise show frameworks/skills-builder-v2.json
+
+# Everything under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: build/asan/stepwise build/asan/unit
+	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
+	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
+
+unit: build/asan/unit
+	./build/asan/unit
+
+cases: build/asan/stepwise
+	./tests/run-cases.sh ./build/asan/stepwise
+
+# The same suite under valgrind memcheck, on the optimised build.
+valgrind: build/stepwise build/unit
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ./build/unit
+	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q" \
+	  ./tests/run-cases.sh ./build/stepwise
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/stepwise/frameworks \
+	  $(DESTDIR)$(PREFIX)/share/stepwise/rubrics
+	install -m 755 build/stepwise $(DESTDIR)$(PREFIX)/bin/stepwise
+	install -m 644 build/libstepwise.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 build/libstepwise.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libstepwise.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libstepwise.so
+	install -m 644 include/stepwise.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 frameworks/*.json $(DESTDIR)$(PREFIX)/share/stepwise/frameworks/
+	install -m 644 scripts/stepwise.lua $(DESTDIR)$(PREFIX)/share/stepwise/
+	install -m 644 scripts/rubrics/*.lua $(DESTDIR)$(PREFIX)/share/stepwise/rubrics/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/stepwise.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/stepwise.pc
+
+endif
+
+deps:
+	./scripts/install-deps.sh
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build build/libstepwise.a, build/libstepwise.so.0, build/stepwise"
+	@echo "make demo       build and run the main job on the bundled defaults"
+	@echo "make test       build with ASan+UBSan and run every test"
+	@echo "make valgrind   run the test suite under valgrind memcheck"
+	@echo "make install    install under PREFIX (default /usr/local), honouring DESTDIR"
+	@echo "make deps       install the libraries (Debian: apt-get)"

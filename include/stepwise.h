@@ -1,0 +1,243 @@
+/*
+ * stepwise.h - the public C API of Stepwise, an embeddable engine for
+ * skills progression (frameworks of skills and steps, pupil rosters,
+ * evidence, and sandboxed Lua rubrics that turn evidence into steps).
+ *
+ * Conventions (after libgit2, SQLite and Lua):
+ *  - every function is `sw_<noun>_<verb>`; macros and constants are `SW_`;
+ *  - types are opaque and created and freed in pairs (`sw_engine_new` /
+ *    `sw_engine_free`, `sw_result_free` for results);
+ *  - functions return an `int` status: SW_OK (0) or a negative SW_E* code;
+ *    output parameters come first;
+ *  - the details of an error (message, file, line, column, JSON path) are
+ *    kept by the engine and read with sw_engine_error_count() and
+ *    sw_engine_error(); the library never prints anything itself;
+ *  - ownership: a `const char *` returned by the library is owned by the
+ *    object it was read from and lives as long as that object, unless its
+ *    documentation says otherwise; strings passed in are copied.
+ *  - threads: there is no global mutable state. One engine may be used by
+ *    one thread at a time; different engines in different threads need no
+ *    locks.
+ *  - memory: every allocation of the library's own goes through the
+ *    engine's allocator (sw_allocator), including the Lua states. cJSON and
+ *    utf8proc are not given it: cJSON's short-lived parse trees use the C
+ *    library's malloc and are freed before the call returns.
+ */
+#ifndef STEPWISE_H
+#define STEPWISE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SW_API __attribute__((visibility("default")))
+#else
+#define SW_API
+#endif
+
+/* ---- Version ----------------------------------------------------------- */
+
+#define SW_VERSION_MAJOR 0
+#define SW_VERSION_MINOR 1
+#define SW_VERSION_PATCH 0
+#define SW_VERSION_STRING "0.1.0"
+/* The soname number: it changes only on an incompatible change. */
+#define SW_SOVERSION 0
+
+/* The library's version as "MAJOR.MINOR.PATCH"; a static string. */
+SW_API const char *sw_version(void);
+
+/* ---- Status codes ------------------------------------------------------ */
+
+#define SW_OK 0
+#define SW_ERROR (-1)     /* any other failure */
+#define SW_EINVALID (-2)  /* invalid input: data, file contents or arguments */
+#define SW_ENOMEM (-3)    /* the allocator returned NULL */
+#define SW_EIO (-4)       /* a file could not be read or written */
+#define SW_ENOTFOUND (-5) /* a named thing (pupil, rubric, file) is missing */
+#define SW_ELIMIT (-6)    /* a size or sandbox limit was reached */
+#define SW_ESTATE (-7)    /* a call out of order (e.g. evaluate before a rubric) */
+#define SW_EREJECTED (-8) /* a record was rejected; the reason is the error */
+
+/* A short English name for a status code ("invalid input", ...); static. */
+SW_API const char *sw_status_string(int status);
+
+/* ---- Allocator --------------------------------------------------------- */
+
+/*
+ * One function does all allocation, like lua_Alloc: with size > 0 it
+ * returns a block of `size` bytes holding the old contents of `ptr` (or a
+ * new block when ptr is NULL), or NULL on failure (leaving ptr intact);
+ * with size == 0 it frees ptr and returns NULL.
+ */
+typedef struct sw_allocator {
+	void *(*realloc)(void *ud, void *ptr, size_t size);
+	void *ud; /* passed back to realloc unchanged */
+} sw_allocator;
+
+/* ---- Errors ------------------------------------------------------------ */
+
+/*
+ * One error. Strings belong to the engine and stay valid until the next
+ * call on that engine that can fail (each such call clears the list first).
+ */
+typedef struct sw_error {
+	int code;            /* an SW_E* status */
+	const char *message; /* never NULL */
+	const char *file;    /* file or buffer name, or NULL */
+	uint64_t line;       /* 1-based, 0 when not known */
+	uint32_t column;     /* 1-based, 0 when not known */
+	const char *path;    /* JSON path such as "$.skills[2].id", or NULL */
+} sw_error;
+
+/* At most this many errors are kept for one call; more are counted. */
+#define SW_MAX_ERRORS 50
+
+/*
+ * Writes `e` in the command-line form into buf (always NUL-terminated when
+ * size > 0): "FILE:LINE:COL: error: MESSAGE", "FILE:LINE: error: MESSAGE"
+ * or "FILE: error: PATH: MESSAGE", whichever the error's fields allow.
+ * Returns the length the full text needs, like snprintf.
+ */
+SW_API size_t sw_error_format(char *buf, size_t size, const sw_error *e);
+
+/* ---- Engine ------------------------------------------------------------ */
+
+typedef struct sw_engine sw_engine;
+
+/* Default limits (each can be changed in sw_engine_options). */
+#define SW_DEFAULT_INSTRUCTION_LIMIT 10000000u /* VM instructions per call */
+#define SW_DEFAULT_MEMORY_LIMIT (64u * 1024u * 1024u) /* bytes per Lua state */
+#define SW_DEFAULT_PATTERN_LIMIT 10000u /* bytes of subject for string patterns */
+
+typedef struct sw_engine_options {
+	unsigned int version;           /* SW_ENGINE_OPTIONS_VERSION */
+	const sw_allocator *allocator;  /* NULL: the C library's; copied */
+	const char *rubric_path;        /* folders of built-in rubrics, ':'-separated;
+	                                   NULL: $STEPWISE_RUBRIC_PATH, then the
+	                                   installed and source folders; copied */
+	uint64_t instruction_limit;     /* 0: the default */
+	size_t memory_limit;            /* 0: the default */
+	size_t pattern_limit;           /* 0: the default */
+	FILE *print_stream;             /* where a rubric's print() goes; NULL: stderr */
+} sw_engine_options;
+
+#define SW_ENGINE_OPTIONS_VERSION 1
+#define SW_ENGINE_OPTIONS_INIT { SW_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL }
+
+/*
+ * Creates an engine. `opts` may be NULL for all defaults. On success *out
+ * holds an engine the caller frees with sw_engine_free(). On failure *out
+ * is NULL and the status says why (there is no engine to hold details).
+ */
+SW_API int sw_engine_new(sw_engine **out, const sw_engine_options *opts);
+
+/* Frees the engine and everything it owns. NULL is allowed. */
+SW_API void sw_engine_free(sw_engine *eng);
+
+/* The number of errors the last failing call recorded (0 after success). */
+SW_API size_t sw_engine_error_count(const sw_engine *eng);
+
+/* Error i (0-based) of the last failing call, or NULL when out of range. */
+SW_API const sw_error *sw_engine_error(const sw_engine *eng, size_t i);
+
+/* How many errors the last call found in all, kept or not. */
+SW_API size_t sw_engine_error_total(const sw_engine *eng);
+
+/* ---- Frameworks -------------------------------------------------------- */
+
+typedef struct sw_framework sw_framework;
+typedef struct sw_skill sw_skill;
+
+/* Refused above this size and nesting depth. */
+#define SW_FRAMEWORK_MAX_BYTES (16u * 1024u * 1024u)
+#define SW_FRAMEWORK_MAX_DEPTH 64
+
+/*
+ * Loads and validates a framework (format: frameworks/README.md) into the
+ * engine, replacing any earlier one. Every problem found is recorded (up to
+ * SW_MAX_ERRORS) and the status is SW_EINVALID; nothing is replaced then.
+ * Loading a framework clears the engine's pupils and evidence.
+ */
+SW_API int sw_engine_load_framework_file(sw_engine *eng, const char *path);
+
+/* The same from memory; `name` is used in error locations (may be NULL). */
+SW_API int sw_engine_load_framework_buffer(sw_engine *eng, const char *data,
+                                           size_t len, const char *name);
+
+/* The engine's framework, or NULL when none is loaded. Owned by the engine. */
+SW_API const sw_framework *sw_engine_framework(const sw_engine *eng);
+
+/* Framework fields; strings are NFC, owned by the framework; optional
+   ones are NULL when absent. */
+SW_API const char *sw_framework_id(const sw_framework *fw);
+SW_API const char *sw_framework_name(const sw_framework *fw);
+SW_API const char *sw_framework_version(const sw_framework *fw);
+SW_API const char *sw_framework_attribution(const sw_framework *fw);
+SW_API const char *sw_framework_license(const sw_framework *fw);
+
+SW_API size_t sw_framework_group_count(const sw_framework *fw);
+SW_API const char *sw_framework_group_id(const sw_framework *fw, size_t i);
+SW_API const char *sw_framework_group_name(const sw_framework *fw, size_t i);
+
+SW_API size_t sw_framework_stage_count(const sw_framework *fw);
+SW_API const char *sw_framework_stage_id(const sw_framework *fw, size_t i);
+SW_API const char *sw_framework_stage_name(const sw_framework *fw, size_t i);
+/* Writes the stage's first and last step; SW_ENOTFOUND when i is out of range. */
+SW_API int sw_framework_stage_range(int *first, int *last, const sw_framework *fw, size_t i);
+
+SW_API size_t sw_framework_skill_count(const sw_framework *fw);
+/* Skill i in framework order, or NULL when out of range. */
+SW_API const sw_skill *sw_framework_skill(const sw_framework *fw, size_t i);
+/*
+ * Finds a skill by id, alias or name, ignoring case (Unicode case folding),
+ * normalization form, and the difference between ' ', '_' and '-'.
+ * Returns NULL when nothing matches.
+ */
+SW_API const sw_skill *sw_framework_find_skill(const sw_framework *fw, const char *text);
+
+/*
+ * The expected step for a pupil of school year `year` (0 = Reception) in
+ * `skill`: a per-skill override wins over the year's step. Returns 1 and
+ * writes *step when there is one, 0 when the framework has none.
+ */
+SW_API int sw_framework_expected(int *step, const sw_framework *fw, int year,
+                                 const sw_skill *skill);
+
+SW_API size_t sw_skill_index(const sw_skill *sk); /* position in framework order */
+SW_API const char *sw_skill_id(const sw_skill *sk);
+SW_API const char *sw_skill_name(const sw_skill *sk);
+SW_API const char *sw_skill_group(const sw_skill *sk); /* group id or NULL */
+SW_API int sw_skill_min(const sw_skill *sk);           /* first step */
+SW_API int sw_skill_max(const sw_skill *sk);           /* last step */
+SW_API size_t sw_skill_alias_count(const sw_skill *sk);
+SW_API const char *sw_skill_alias(const sw_skill *sk, size_t i);
+/* A step's label / text, or NULL when `step` is outside the skill (text: or absent). */
+SW_API const char *sw_skill_step_label(const sw_skill *sk, int step);
+SW_API const char *sw_skill_step_text(const sw_skill *sk, int step);
+/* The id of the stage `step` falls in, or NULL. */
+SW_API const char *sw_skill_step_stage(const sw_skill *sk, int step);
+
+/*
+ * Writes the framework to `out` as aligned text for a terminal (columns
+ * by display width): with skill NULL, the skills, stages and expectations;
+ * else that skill's steps (skill found as by sw_framework_find_skill).
+ * SW_ENOTFOUND when the skill is unknown, SW_EIO when writing fails.
+ */
+SW_API int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill);
+
+/* ---- Text -------------------------------------------------------------- */
+
+/* Display width of valid UTF-8 text on a terminal (wide characters count 2,
+   combining marks 0). */
+SW_API size_t sw_text_width(const char *utf8);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STEPWISE_H */

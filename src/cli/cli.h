@@ -1,0 +1,45 @@
+/* cli.h - shared parts of the command-line front end (src/cli/). */
+#ifndef SW_CLI_H
+#define SW_CLI_H
+
+#include "stepwise.h"
+#include <stdbool.h>
+
+#define EXIT_OK 0
+#define EXIT_FATAL 1
+#define EXIT_REJECTED 2
+
+/* One option a command accepts. */
+typedef struct cli_opt {
+	const char *name;   /* "--framework" */
+	const char *arg;    /* NULL for a flag; else the argument's name for help */
+	const char *value;  /* set by cli_parse (a flag is set to "") */
+	const char **many;  /* for repeatable options: up to CLI_MAX_MANY values */
+	int count;
+} cli_opt;
+
+#define CLI_MAX_MANY 64
+
+/* A command: name, one-line summary, usage text, options, and the runner. */
+typedef struct cli_cmd {
+	const char *name, *summary, *usage;
+	int (*run)(const struct cli_cmd *cmd, cli_opt *opts, int npos, char **pos);
+	cli_opt *opts;
+	int min_pos, max_pos; /* positional arguments; max -1 for any */
+} cli_cmd;
+
+/* Finds the option named `name` in the command's list. */
+cli_opt *cli_find(cli_opt *opts, const char *name);
+/* Its value, or NULL when not given. */
+const char *cli_get(cli_opt *opts, const char *name);
+
+/* Prints each of the engine's errors on stderr in the standard form. */
+void cli_print_errors(const sw_engine *eng);
+/* Prints "stepwise: MESSAGE" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Creates an engine with the limits given on the command line (if any). */
+int cli_engine(sw_engine **eng, cli_opt *opts);
+
+extern const cli_cmd cli_validate, cli_show;
+
+#endif

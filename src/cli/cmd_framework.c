@@ -1,0 +1,83 @@
+/*
+ * cmd_framework.c - `stepwise validate` and `stepwise show`.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+/* Counts every step of every skill. */
+static size_t step_total(const sw_framework *fw)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sw_framework_skill_count(fw); i++) {
+		const sw_skill *sk = sw_framework_skill(fw, i);
+		n += (size_t)(sw_skill_max(sk) - sw_skill_min(sk) + 1);
+	}
+	return n;
+}
+
+static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+{
+	(void)c;
+	(void)opts;
+	sw_engine *eng;
+	if (sw_engine_new(&eng, NULL)) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	int rc = EXIT_OK;
+	for (int i = 0; i < npos; i++) {
+		if (sw_engine_load_framework_file(eng, pos[i]) != SW_OK) {
+			cli_print_errors(eng);
+			rc = EXIT_FATAL;
+			continue;
+		}
+		const sw_framework *fw = sw_engine_framework(eng);
+		printf("ok: %s (%zu skills, %zu steps)\n", sw_framework_id(fw),
+		       sw_framework_skill_count(fw), step_total(fw));
+	}
+	sw_engine_free(eng);
+	return rc;
+}
+
+static cli_opt validate_opts[] = { { 0 } };
+
+const cli_cmd cli_validate = {
+	"validate", "Check framework files against every rule of the format; print ok or the errors.",
+	"stepwise validate FILE...", run_validate, validate_opts, 1, -1
+};
+
+static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+{
+	(void)c;
+	(void)npos;
+	sw_engine *eng;
+	if (sw_engine_new(&eng, NULL)) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	int rc = EXIT_OK;
+	if (sw_engine_load_framework_file(eng, pos[0]) != SW_OK) {
+		cli_print_errors(eng);
+		rc = EXIT_FATAL;
+	} else {
+		const char *skill = cli_get(opts, "--skill");
+		int st = sw_framework_print(stdout, sw_engine_framework(eng), skill);
+		if (st == SW_ENOTFOUND) {
+			cli_error("show: no skill '%s' in %s", skill, pos[0]);
+			rc = EXIT_FATAL;
+		} else if (st != SW_OK || fflush(stdout) != 0) {
+			cli_error("show: cannot write the output");
+			rc = EXIT_FATAL;
+		}
+	}
+	sw_engine_free(eng);
+	return rc;
+}
+
+static cli_opt show_opts[] = { { "--skill", "ID", 0, 0, 0 }, { 0 } };
+
+const cli_cmd cli_show = {
+	"show", "Show a framework as an aligned table: skills, stages, expectations; or one skill's steps.",
+	"stepwise show FILE [--skill ID]", run_show, show_opts, 1, 1
+};

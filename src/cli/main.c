@@ -1,0 +1,164 @@
+/*
+ * main.c - the `stepwise` command: finds the command, parses its options,
+ * and runs it. Each command lives in its own cmd_*.c file.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, NULL };
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stepwise: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cli_print_errors(const sw_engine *eng)
+{
+	char buf[2048];
+	size_t n = sw_engine_error_count(eng);
+	for (size_t i = 0; i < n; i++) {
+		sw_error_format(buf, sizeof buf, sw_engine_error(eng, i));
+		fprintf(stderr, "%s\n", buf);
+	}
+	size_t total = sw_engine_error_total(eng);
+	if (total > n)
+		fprintf(stderr, "... and %zu more errors\n", total - n);
+}
+
+cli_opt *cli_find(cli_opt *opts, const char *name)
+{
+	for (cli_opt *o = opts; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+const char *cli_get(cli_opt *opts, const char *name)
+{
+	cli_opt *o = cli_find(opts, name);
+	return o ? o->value : NULL;
+}
+
+/* Prints the command's help on stdout. */
+static void command_help(const cli_cmd *c)
+{
+	printf("usage: %s\n\n%s\n", c->usage, c->summary);
+}
+
+static void main_help(void)
+{
+	printf("usage: stepwise COMMAND [OPTIONS] [ARGS]\n\n"
+	       "Stepwise turns skills evidence into steps on a skills framework.\n\ncommands:\n");
+	for (const cli_cmd *const *c = COMMANDS; *c; c++)
+		printf("  %-10s %s\n", (*c)->name, (*c)->summary);
+	printf("\n'stepwise COMMAND --help' shows a command's options.\n"
+	       "exit codes: 0 ok, 1 usage or fatal error, 2 completed but some input was rejected\n");
+}
+
+/* Parses argv for command c and runs it. */
+static int run_command(const cli_cmd *c, int argc, char **argv)
+{
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	if (!pos) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	int npos = 0, rc = EXIT_FATAL;
+	bool only_pos = false;
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i];
+		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+			pos[npos++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			command_help(c);
+			rc = EXIT_OK;
+			goto done;
+		}
+		char *eq = strchr(a, '=');
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		cli_opt *o = NULL;
+		for (cli_opt *p = c->opts; p && p->name; p++)
+			if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
+				o = p;
+		if (!o) {
+			cli_error("%s: unknown option '%.*s' (see 'stepwise %s --help')", c->name,
+			          (int)nlen, a, c->name);
+			goto done;
+		}
+		const char *val = "";
+		if (o->arg) {
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				cli_error("%s: option '%s' needs a value (%s)", c->name, o->name, o->arg);
+				goto done;
+			}
+		} else if (eq) {
+			cli_error("%s: option '%s' takes no value", c->name, o->name);
+			goto done;
+		}
+		if (o->many) {
+			if (o->count >= CLI_MAX_MANY) {
+				cli_error("%s: option '%s' given more than %d times", c->name, o->name,
+				          CLI_MAX_MANY);
+				goto done;
+			}
+			o->many[o->count] = val;
+		} else if (o->value && o->arg) {
+			cli_error("%s: option '%s' given twice", c->name, o->name);
+			goto done;
+		}
+		o->count++;
+		o->value = val;
+	}
+	if (npos < c->min_pos || (c->max_pos >= 0 && npos > c->max_pos)) {
+		cli_error("%s: wrong number of arguments; usage: %s", c->name, c->usage);
+		goto done;
+	}
+	rc = c->run(c, c->opts, npos, pos);
+done:
+	free(pos);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_help();
+		return EXIT_FATAL;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		main_help();
+		return EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("stepwise %s\n", sw_version());
+		return EXIT_OK;
+	}
+	for (const cli_cmd *const *c = COMMANDS; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return run_command(*c, argc - 2, argv + 2);
+	if (name[0] == '-')
+		cli_error("unknown option '%s' (see 'stepwise --help')", name);
+	else
+		cli_error("unknown command '%s' (see 'stepwise --help')", name);
+	return EXIT_FATAL;
+}

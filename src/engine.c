@@ -1,0 +1,135 @@
+/*
+ * engine.c - the engine's life cycle and its error list.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *sw_version(void)
+{
+	return SW_VERSION_STRING;
+}
+
+int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
+{
+	if (!out)
+		return SW_EINVALID;
+	*out = NULL;
+	sw_engine_options def = SW_ENGINE_OPTIONS_INIT;
+	if (!opts)
+		opts = &def;
+	if (opts->version != SW_ENGINE_OPTIONS_VERSION)
+		return SW_EINVALID;
+	sw_mem mem;
+	sw_mem_init(&mem, opts->allocator);
+	sw_engine *eng = sw_mem_calloc(&mem, 1, sizeof *eng);
+	if (!eng)
+		return SW_ENOMEM;
+	eng->mem = mem;
+	sw_diag_init(&eng->diag, &eng->mem);
+	eng->instruction_limit = opts->instruction_limit ? opts->instruction_limit
+	                                                 : SW_DEFAULT_INSTRUCTION_LIMIT;
+	eng->memory_limit = opts->memory_limit ? opts->memory_limit : SW_DEFAULT_MEMORY_LIMIT;
+	eng->pattern_limit = opts->pattern_limit ? opts->pattern_limit : SW_DEFAULT_PATTERN_LIMIT;
+	eng->print_stream = opts->print_stream;
+	if (opts->rubric_path) {
+		eng->rubric_path = sw_mem_strdup(&eng->mem, opts->rubric_path);
+		if (!eng->rubric_path) {
+			sw_mem_free(&mem, eng);
+			return SW_ENOMEM;
+		}
+	}
+	*out = eng;
+	return SW_OK;
+}
+
+void sw_engine_begin(sw_engine *eng)
+{
+	sw_diag_clear(&eng->diag);
+}
+
+size_t sw_engine_error_count(const sw_engine *eng)
+{
+	return eng ? eng->diag.count : 0;
+}
+
+size_t sw_engine_error_total(const sw_engine *eng)
+{
+	return eng ? eng->diag.total : 0;
+}
+
+const sw_error *sw_engine_error(const sw_engine *eng, size_t i)
+{
+	if (!eng || i >= eng->diag.count)
+		return NULL;
+	return &eng->diag.items[i];
+}
+
+int sw_engine_load_framework_buffer(sw_engine *eng, const char *data, size_t len,
+                                    const char *name)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!data)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no framework data");
+	sw_framework *fw;
+	int rc = sw_fw_load(&fw, &eng->diag, &eng->mem, name ? name : "(buffer)", data, len);
+	if (rc)
+		return rc;
+	sw_engine_clear_data(eng);
+	sw_fw_free(eng->fw);
+	eng->fw = fw;
+	return SW_OK;
+}
+
+int sw_engine_load_framework_file(sw_engine *eng, const char *path)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!path)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
+	char *data;
+	size_t len;
+	int rc = sw_file_read(&data, &len, &eng->diag, &eng->mem, path,
+	                      SW_FRAMEWORK_MAX_BYTES + 1);
+	if (rc == SW_ELIMIT) {
+		sw_diag_clear(&eng->diag);
+		return sw_diag_add(&eng->diag, SW_ELIMIT, path, 0, 0, NULL,
+		                   "file is over the limit of %u bytes for a framework",
+		                   SW_FRAMEWORK_MAX_BYTES);
+	}
+	if (rc)
+		return rc;
+	sw_framework *fw;
+	rc = sw_fw_load(&fw, &eng->diag, &eng->mem, path, data, len);
+	sw_mem_free(&eng->mem, data);
+	if (rc)
+		return rc;
+	sw_engine_clear_data(eng);
+	sw_fw_free(eng->fw);
+	eng->fw = fw;
+	return SW_OK;
+}
+
+const sw_framework *sw_engine_framework(const sw_engine *eng)
+{
+	return eng ? eng->fw : NULL;
+}
+
+void sw_engine_free(sw_engine *eng)
+{
+	if (!eng)
+		return;
+	sw_engine_clear_data(eng);
+	sw_fw_free(eng->fw);
+	sw_diag_clear(&eng->diag);
+	sw_mem_free(&eng->mem, eng->rubric_path);
+	sw_mem m = eng->mem;
+	sw_mem_free(&m, eng);
+}
+
+/* temporary until roster.c lands */
+void sw_engine_clear_data(sw_engine *eng) { (void)eng; }

@@ -1,0 +1,352 @@
+/*
+ * json.c - cJSON made strict: size and depth limits checked before
+ * parsing, syntax errors with line and column, strict number syntax, keys
+ * given twice, JSON paths for rule errors, whole-file reading.
+ */
+#include "internal.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void sw_jpath_init(sw_jpath *p)
+{
+	p->buf[0] = '$';
+	p->buf[1] = '\0';
+	p->len = 1;
+}
+
+/* Appends text, cutting it short (with "...") if the path grows too long. */
+static void jpath_add(sw_jpath *p, const char *s, size_t n)
+{
+	size_t room = sizeof p->buf - 1 - p->len;
+	if (n > room) {
+		n = room;
+		if (n >= 3) {
+			memcpy(p->buf + p->len, s, n - 3);
+			memcpy(p->buf + p->len + n - 3, "...", 3);
+			p->len += n;
+			p->buf[p->len] = '\0';
+			return;
+		}
+	}
+	memcpy(p->buf + p->len, s, n);
+	p->len += n;
+	p->buf[p->len] = '\0';
+}
+
+/* True when key can be written as .key in a path. */
+static bool plain_key(const char *key)
+{
+	if (!*key)
+		return false;
+	for (const char *c = key; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
+size_t sw_jpath_key(sw_jpath *p, const char *key)
+{
+	size_t old = p->len;
+	if (plain_key(key)) {
+		jpath_add(p, ".", 1);
+		jpath_add(p, key, strlen(key));
+	} else {
+		jpath_add(p, "[\"", 2);
+		for (const char *c = key; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				jpath_add(p, "\\", 1);
+			if ((unsigned char)*c < 0x20)
+				jpath_add(p, "?", 1);
+			else
+				jpath_add(p, c, 1);
+		}
+		jpath_add(p, "\"]", 2);
+	}
+	return old;
+}
+
+size_t sw_jpath_index(sw_jpath *p, size_t i)
+{
+	size_t old = p->len;
+	char tmp[32];
+	int n = snprintf(tmp, sizeof tmp, "[%zu]", i);
+	jpath_add(p, tmp, (size_t)n);
+	return old;
+}
+
+void sw_jpath_restore(sw_jpath *p, size_t len)
+{
+	p->len = len;
+	p->buf[len] = '\0';
+}
+
+void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off)
+{
+	uint64_t l = 1;
+	uint32_t c = 1;
+	for (size_t i = 0; i < off; i++) {
+		unsigned char ch = (unsigned char)data[i];
+		if (ch == '\n') {
+			l++;
+			c = 1;
+		} else if ((ch & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Records a syntax error at byte offset `off`. */
+static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
+                        const char *fmt, ...) SW_PRINTF(5, 6);
+static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
+                        const char *fmt, ...)
+{
+	uint64_t line;
+	uint32_t col;
+	sw_json_position(&line, &col, data, off);
+	va_list ap;
+	va_start(ap, fmt);
+	sw_diag_vadd(d, SW_EINVALID, name, line, col, NULL, fmt, ap);
+	va_end(ap);
+	return SW_EINVALID;
+}
+
+/* Length of a strict JSON number at s (0 when it is not one). */
+static size_t number_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		size_t j = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == j)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t j = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == j)
+			return 0;
+	}
+	return i;
+}
+
+/* Describes the byte at off for a syntax message. */
+static void describe(char *out, size_t size, const char *data, size_t len, size_t off)
+{
+	if (off >= len) {
+		snprintf(out, size, "unexpected end of input");
+		return;
+	}
+	unsigned char c = (unsigned char)data[off];
+	if (c >= 0x21 && c < 0x7F)
+		snprintf(out, size, "unexpected '%c'", c);
+	else if (c == 0)
+		snprintf(out, size, "NUL byte in JSON text");
+	else
+		snprintf(out, size, "unexpected byte 0x%02X", c);
+}
+
+/*
+ * Scans the text once before cJSON sees it: nesting depth, NUL bytes and
+ * the strict grammar of numbers (cJSON accepts "01", "1." and "+1").
+ */
+static int prescan(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
+{
+	int depth = 0;
+	size_t i = 0;
+	while (i < len) {
+		char c = data[i];
+		if (c == '"') {
+			for (i++; i < len && data[i] != '"'; i++)
+				if (data[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (c == '\0')
+			return syntax_error(d, name, data, i, "NUL byte in JSON text");
+		if (c == '[' || c == '{') {
+			if (++depth > max_depth)
+				return syntax_error(d, name, data, i,
+				                    "nesting deeper than %d levels", max_depth);
+		} else if (c == ']' || c == '}') {
+			depth--;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t n = number_len(data + i, len - i);
+			size_t end = i;
+			while (end < len && strchr("+-.eE0123456789", data[end]) && data[end])
+				end++;
+			if (n == 0 || n != end - i)
+				return syntax_error(d, name, data, i, "invalid number '%.*s'",
+				                    (int)(end - i > 40 ? 40 : end - i), data + i);
+			i = end;
+			continue;
+		}
+		i++;
+	}
+	return SW_OK;
+}
+
+/* Orders key pointers by name, then by position so the later one is found. */
+static int cmp_keys(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	return strcmp(x->string, y->string);
+}
+
+/* Reports every key given twice in an object, anywhere in the tree. */
+static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
+                            const cJSON *node, sw_jpath *path)
+{
+	if (cJSON_IsObject(node)) {
+		size_t n = 0;
+		for (const cJSON *c = node->child; c; c = c->next)
+			n++;
+		if (n > 1) {
+			const cJSON **keys = sw_mem_calloc(m, n, sizeof *keys);
+			if (!keys) {
+				d->oom = 1;
+				return;
+			}
+			size_t k = 0;
+			for (const cJSON *c = node->child; c; c = c->next)
+				keys[k++] = c;
+			qsort(keys, n, sizeof *keys, cmp_keys);
+			for (size_t i = 1; i < n; i++) {
+				if (strcmp(keys[i]->string, keys[i - 1]->string) == 0 &&
+				    (i + 1 == n || strcmp(keys[i + 1]->string, keys[i]->string))) {
+					size_t old = sw_jpath_key(path, keys[i]->string);
+					sw_diag_add(d, SW_EINVALID, name, 0, 0, path->buf,
+					            "key given more than once in one object");
+					sw_jpath_restore(path, old);
+				}
+			}
+			sw_mem_free(m, keys);
+		}
+		for (const cJSON *c = node->child; c; c = c->next) {
+			size_t old = sw_jpath_key(path, c->string);
+			find_duplicates(d, m, name, c, path);
+			sw_jpath_restore(path, old);
+		}
+	} else if (cJSON_IsArray(node)) {
+		size_t i = 0;
+		for (const cJSON *c = node->child; c; c = c->next, i++) {
+			size_t old = sw_jpath_index(path, i);
+			find_duplicates(d, m, name, c, path);
+			sw_jpath_restore(path, old);
+		}
+	}
+}
+
+int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, size_t len,
+                  size_t max_bytes, int max_depth)
+{
+	*out = NULL;
+	if (len > max_bytes)
+		return sw_diag_add(d, SW_ELIMIT, name, 0, 0, NULL,
+		                   "file is %zu bytes, over the limit of %zu bytes", len, max_bytes);
+	if (prescan(d, name, data, len, max_depth))
+		return SW_EINVALID;
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	if (!root) {
+		size_t off = end && end >= data ? (size_t)(end - data) : 0;
+		if (off > len)
+			off = len;
+		char what[64];
+		describe(what, sizeof what, data, len, off);
+		return syntax_error(d, name, data, off, "invalid JSON: %s", what);
+	}
+	size_t off = (size_t)(end - data);
+	while (off < len && strchr(" \t\r\n", data[off]))
+		off++;
+	if (off < len) {
+		cJSON_Delete(root);
+		return syntax_error(d, name, data, off, "invalid JSON: text after the document");
+	}
+	/* Keys given twice are recorded but the tree is still returned, so the
+	   caller can go on to report the document's other errors too. */
+	sw_jpath path;
+	sw_jpath_init(&path);
+	find_duplicates(d, d->m, name, root, &path);
+	if (d->oom) {
+		cJSON_Delete(root);
+		return SW_ENOMEM;
+	}
+	*out = root;
+	return SW_OK;
+}
+
+bool sw_json_int(const cJSON *item, int *out)
+{
+	if (!cJSON_IsNumber(item))
+		return false;
+	double v = item->valuedouble;
+	if (!isfinite(v) || v != floor(v) || v < -2147483647.0 || v > 2147483647.0)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const char *path,
+                 size_t max_bytes)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
+	}
+	sw_buf b;
+	sw_buf_init(&b, m);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > max_bytes) {
+			fclose(f);
+			sw_buf_free(&b);
+			return sw_diag_add(d, SW_ELIMIT, path, 0, 0, NULL,
+			                   "file is over the limit of %zu bytes", max_bytes);
+		}
+		sw_buf_add(&b, chunk, n);
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		sw_buf_free(&b);
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "read error");
+	}
+	size_t l = b.len;
+	*out = sw_buf_take(&b);
+	if (!*out)
+		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
+	*len = l;
+	return SW_OK;
+}

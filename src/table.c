@@ -1,0 +1,98 @@
+/*
+ * table.c - aligned text tables for terminals: column widths by display
+ * width (utf8proc), so accented, combining and wide characters line up.
+ */
+#include "internal.h"
+#include "table.h"
+
+#include <string.h>
+
+void sw_table_init(sw_table *t, const sw_mem *m, size_t cols)
+{
+	memset(t, 0, sizeof *t);
+	t->m = m;
+	t->cols = cols;
+}
+
+void sw_table_cell(sw_table *t, const char *text)
+{
+	if (t->failed)
+		return;
+	if (sw_mem_grow(t->m, (void **)&t->cells, &t->cap, t->count + 1, sizeof(char *))) {
+		t->failed = 1;
+		return;
+	}
+	char *c = sw_mem_strdup(t->m, text ? text : "");
+	if (!c) {
+		t->failed = 1;
+		return;
+	}
+	t->cells[t->count++] = c;
+}
+
+void sw_table_cellf(sw_table *t, const char *fmt, ...)
+{
+	sw_buf b;
+	sw_buf_init(&b, t->m);
+	va_list ap;
+	va_start(ap, fmt);
+	sw_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	const char *s = sw_buf_cstr(&b);
+	if (!s)
+		t->failed = 1;
+	else
+		sw_table_cell(t, s);
+	sw_buf_free(&b);
+}
+
+int sw_table_write(sw_table *t, FILE *out, const char *indent)
+{
+	if (t->failed)
+		return SW_ENOMEM;
+	size_t *w = sw_mem_calloc(t->m, t->cols ? t->cols : 1, sizeof *w);
+	if (!w)
+		return SW_ENOMEM;
+	for (size_t i = 0; i < t->count; i++) {
+		size_t cw = sw_text_width(t->cells[i]);
+		if (cw > w[i % t->cols])
+			w[i % t->cols] = cw;
+	}
+	for (size_t i = 0; i < t->count; i++) {
+		size_t c = i % t->cols;
+		if (c == 0 && indent)
+			fputs(indent, out);
+		bool last = c + 1 == t->cols || i + 1 == t->count;
+		/* no trailing blanks: a row whose remaining cells are empty ends here */
+		bool rest_empty = true;
+		for (size_t j = i + 1; j < t->count && j % t->cols != 0; j++)
+			rest_empty &= t->cells[j][0] == '\0';
+		if (rest_empty && !last) {
+			if (t->right & (1u << c))
+				fprintf(out, "%*s", (int)(w[c] - sw_text_width(t->cells[i])), "");
+			fputs(t->cells[i], out);
+			fputc('\n', out);
+			i += t->cols - 1 - c;
+			continue;
+		}
+		bool right = t->right & (1u << c);
+		size_t pad = w[c] - sw_text_width(t->cells[i]);
+		if (right)
+			fprintf(out, "%*s", (int)pad, "");
+		fputs(t->cells[i], out);
+		if (!last)
+			fprintf(out, "%*s", (int)(right ? 2 : pad + 2), "");
+		else
+			fputc('\n', out);
+	}
+	sw_mem_free(t->m, w);
+	return ferror(out) ? SW_EIO : SW_OK;
+}
+
+void sw_table_free(sw_table *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		sw_mem_free(t->m, t->cells[i]);
+	sw_mem_free(t->m, t->cells);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,186 @@
+/*
+ * text.c - UTF-8 validation, NFC normalization, matching keys and display
+ * width, all through utf8proc.
+ */
+#include "internal.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+size_t sw_text_invalid_at(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			if (p[i] == 0)
+				return i;
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0 || cp < 0)
+			return i;
+		i += (size_t)k;
+	}
+	return n;
+}
+
+bool sw_text_valid(const char *s, size_t n)
+{
+	return sw_text_invalid_at(s, n) == n;
+}
+
+/* True when every byte is ASCII (such text is already in NFC). */
+static bool is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Runs utf8proc's decompose-then-reencode with `opts` and appends the
+   result to b. Returns false for invalid UTF-8 (b untouched). */
+static bool map_into(sw_buf *b, const char *s, size_t n, utf8proc_option_t opts)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t cps = utf8proc_decompose(p, (utf8proc_ssize_t)n, NULL, 0, opts);
+	if (cps < 0)
+		return false;
+	utf8proc_int32_t *tmp = sw_mem_calloc(b->m, (size_t)cps + 1, sizeof *tmp);
+	if (!tmp) {
+		b->failed = 1;
+		return true;
+	}
+	cps = utf8proc_decompose(p, (utf8proc_ssize_t)n, tmp, cps, opts);
+	utf8proc_ssize_t bytes = cps < 0 ? cps : utf8proc_reencode(tmp, cps, opts);
+	if (bytes < 0) {
+		sw_mem_free(b->m, tmp);
+		return false;
+	}
+	sw_buf_add(b, (const char *)tmp, (size_t)bytes);
+	sw_mem_free(b->m, tmp);
+	return true;
+}
+
+int sw_text_nfc(const sw_mem *m, const char *s, size_t n, char **out, size_t *outlen)
+{
+	*out = NULL;
+	if (!sw_text_valid(s, n))
+		return SW_EINVALID;
+	if (is_ascii(s, n)) {
+		*out = sw_mem_strndup(m, s, n);
+		if (outlen)
+			*outlen = n;
+		return *out ? SW_OK : SW_ENOMEM;
+	}
+	sw_buf b;
+	sw_buf_init(&b, m);
+	if (!map_into(&b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE)) {
+		sw_buf_free(&b);
+		return SW_EINVALID;
+	}
+	size_t len = b.len;
+	*out = sw_buf_take(&b);
+	if (outlen)
+		*outlen = len;
+	return *out ? SW_OK : SW_ENOMEM;
+}
+
+void sw_text_trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+	/* ASCII space, tab, CR, LF; plus U+00A0 no-break space (C2 A0) */
+	for (;;) {
+		if (len && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
+			p++, len--;
+		} else if (len >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+			p += 2, len -= 2;
+		} else {
+			break;
+		}
+	}
+	for (;;) {
+		char c = len ? p[len - 1] : 'x';
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			len--;
+		} else if (len >= 2 && (unsigned char)p[len - 2] == 0xC2 &&
+		           (unsigned char)p[len - 1] == 0xA0) {
+			len -= 2;
+		} else {
+			break;
+		}
+	}
+	*s = p;
+	*n = len;
+}
+
+bool sw_text_key(sw_buf *b, const char *s, size_t n)
+{
+	sw_text_trim(&s, &n);
+	size_t start = b->len;
+	if (is_ascii(s, n)) {
+		if (memchr(s, 0, n))
+			return false;
+		sw_buf_add(b, s, n);
+		if (b->failed)
+			return true;
+		for (size_t i = start; i < b->len; i++) {
+			char c = b->p[i];
+			if (c >= 'A' && c <= 'Z')
+				b->p[i] = (char)(c - 'A' + 'a');
+		}
+	} else {
+		if (!sw_text_valid(s, n))
+			return false;
+		if (!map_into(b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD))
+			return false;
+		if (b->failed)
+			return true;
+	}
+	for (size_t i = start; i < b->len; i++)
+		if (b->p[i] == ' ' || b->p[i] == '_')
+			b->p[i] = '-';
+	return true;
+}
+
+size_t sw_text_width(const char *s)
+{
+	size_t w = 0, n = strlen(s);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) { /* not expected: texts are validated at the door */
+			i++;
+			w++;
+			continue;
+		}
+		w += (size_t)utf8proc_charwidth(cp);
+		i += (size_t)k;
+	}
+	return w;
+}
+
+size_t sw_text_fit(const char *s, size_t width)
+{
+	size_t w = 0, n = strlen(s), i = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0)
+			k = 1, cp = '?';
+		size_t cw = (size_t)utf8proc_charwidth(cp);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += (size_t)k;
+	}
+	/* keep combining marks (width 0) that follow the last character taken */
+	return i;
+}
