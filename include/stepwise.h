@@ -170,6 +170,13 @@ SW_API int sw_engine_load_framework_file(sw_engine *eng, const char *path);
 SW_API int sw_engine_load_framework_buffer(sw_engine *eng, const char *data,
                                            size_t len, const char *name);
 
+/*
+ * Loads one of the frameworks bundled with the library by id:
+ * "skills-builder-v2" (the default of the command line), "skills-builder-v1",
+ * "example-school". SW_ENOTFOUND for another name.
+ */
+SW_API int sw_engine_load_framework_builtin(sw_engine *eng, const char *name);
+
 /* The engine's framework, or NULL when none is loaded. Owned by the engine. */
 SW_API const sw_framework *sw_engine_framework(const sw_engine *eng);
 
@@ -230,6 +237,139 @@ SW_API const char *sw_skill_step_stage(const sw_skill *sk, int step);
  * SW_ENOTFOUND when the skill is unknown, SW_EIO when writing fails.
  */
 SW_API int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill);
+
+/* ---- Pupils and evidence --------------------------------------------- */
+
+/*
+ * A pupil, as a host hands it over. Strings are UTF-8; they are validated,
+ * normalized to NFC and copied. `year` is 0 (Reception) to 14, or SW_NO_YEAR.
+ */
+#define SW_NO_YEAR (-1)
+typedef struct sw_pupil_data {
+	unsigned int version;           /* SW_PUPIL_DATA_VERSION */
+	const char *id;                 /* required, non-empty, unique */
+	const char *name;               /* may be NULL */
+	int year;                       /* SW_NO_YEAR when unknown */
+	const char *class_name;         /* may be NULL */
+	const char *school;             /* may be NULL */
+	const char *const *groups;      /* group names, e.g. "pupil-premium" */
+	size_t group_count;
+	const char *const *attribute_names;  /* extra attributes (roster columns) */
+	const char *const *attribute_values;
+	size_t attribute_count;
+} sw_pupil_data;
+#define SW_PUPIL_DATA_VERSION 1
+#define SW_PUPIL_DATA_INIT { SW_PUPIL_DATA_VERSION, NULL, NULL, SW_NO_YEAR, NULL, NULL, \
+                             NULL, 0, NULL, NULL, 0 }
+
+/*
+ * One record of evidence. `outcome` is "secured" or "developing" (NULL or
+ * "": secured); `source` one of teacher, self, peer, parent, employer,
+ * other (NULL or "": teacher), both matched ignoring case. `skill` is
+ * matched as by sw_framework_find_skill; `date` is "YYYY-MM-DD".
+ */
+typedef struct sw_evidence_data {
+	unsigned int version;   /* SW_EVIDENCE_DATA_VERSION */
+	const char *pupil;      /* required */
+	const char *skill;      /* required */
+	int step;               /* inside the skill's range */
+	const char *date;       /* required */
+	const char *outcome, *source, *assessor, *context, *note; /* may be NULL */
+} sw_evidence_data;
+#define SW_EVIDENCE_DATA_VERSION 1
+#define SW_EVIDENCE_DATA_INIT { SW_EVIDENCE_DATA_VERSION, NULL, NULL, 0, NULL, \
+                                NULL, NULL, NULL, NULL, NULL }
+
+/*
+ * Adds a pupil to the engine's roster. Once a roster has pupils, evidence
+ * for a pupil not on it is rejected; without a roster, pupils are taken
+ * from the evidence. SW_EREJECTED (reason in sw_engine_error) for invalid
+ * data, SW_ESTATE when evidence was already added without a roster.
+ */
+SW_API int sw_engine_add_pupil(sw_engine *eng, const sw_pupil_data *pupil);
+
+/* Adds one record of evidence; needs a framework. SW_EREJECTED with the
+   reason in sw_engine_error() when the record is not valid. */
+SW_API int sw_engine_add_evidence(sw_engine *eng, const sw_evidence_data *ev);
+
+/* Input formats of data files. */
+#define SW_FORMAT_AUTO 0  /* by file extension: .jsonl/.ndjson/.json is JSONL, else CSV */
+#define SW_FORMAT_CSV 1
+#define SW_FORMAT_JSONL 2
+
+/*
+ * A rejected row, handed to sw_load_options.on_reject. All pointers are
+ * valid only during the call.
+ */
+typedef struct sw_reject {
+	const char *file;     /* the path as given */
+	uint64_t line;        /* the row's first line */
+	const char *reason;   /* why it was rejected */
+	const char *raw;      /* the row's bytes as read, without the line end */
+	size_t raw_len;
+	const char *header;   /* CSV: the header row as read; JSONL: NULL */
+	size_t header_len;
+	int format;           /* SW_FORMAT_CSV or SW_FORMAT_JSONL */
+} sw_reject;
+
+typedef void (*sw_reject_fn)(const sw_reject *reject, void *payload);
+
+typedef struct sw_load_options {
+	unsigned int version;   /* SW_LOAD_OPTIONS_VERSION */
+	int format;             /* SW_FORMAT_* */
+	sw_reject_fn on_reject; /* may be NULL */
+	void *payload;          /* passed to on_reject */
+} sw_load_options;
+#define SW_LOAD_OPTIONS_VERSION 1
+#define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL }
+
+/* The reconciliation of one file: rows == accepted + rejected, always. */
+typedef struct sw_load_stats {
+	uint64_t rows, accepted, rejected;
+} sw_load_stats;
+
+/*
+ * Reads a pupil roster (CSV with a header row: id,name,year,class,school,
+ * groups and any extra columns; or JSON Lines) and adds every valid row.
+ * Rejected rows go to opts->on_reject and are counted in *stats (may be
+ * NULL). Returns SW_OK when the file was read, even with rejected rows; an
+ * error (SW_EIO, SW_EINVALID for a missing required column) when it could
+ * not be read at all. "-" reads standard input.
+ */
+SW_API int sw_engine_load_pupils(sw_engine *eng, const char *path,
+                                 const sw_load_options *opts, sw_load_stats *stats);
+
+/* The same for evidence (pupil,skill,step,outcome,date,source,assessor,
+   context,note); needs a framework. */
+SW_API int sw_engine_load_evidence(sw_engine *eng, const char *path,
+                                   const sw_load_options *opts, sw_load_stats *stats);
+
+/* How many pupils the engine holds (from the roster or the evidence). */
+SW_API size_t sw_engine_pupil_count(const sw_engine *eng);
+/* How many evidence records the engine holds. */
+SW_API size_t sw_engine_evidence_count(const sw_engine *eng);
+/* Records for skill i (framework order); and how many pupils have any. */
+SW_API size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill,
+                                             size_t *pupils);
+
+/*
+ * A file of rejected rows that a user can correct and load again: for CSV
+ * the original header plus a `reason` column, each row as read plus its
+ * reason; for JSONL each object as read plus a "reason" key. It is written
+ * to a temporary file and renamed into place by sw_rejects_close.
+ */
+typedef struct sw_rejects sw_rejects;
+
+/* Opens a rejects file at path (written to path + ".tmp" until closed).
+   It is not tied to an engine and uses the C library allocator. */
+SW_API int sw_rejects_open(sw_rejects **out, const char *path);
+/* Adds a row; use as on_reject with the sw_rejects as payload. */
+SW_API void sw_rejects_add(const sw_reject *reject, void *rejects);
+/* How many rows were added. */
+SW_API uint64_t sw_rejects_count(const sw_rejects *r);
+/* Finishes the file: renames it into place when `keep`, else removes it.
+   SW_EIO when writing failed. Frees r. */
+SW_API int sw_rejects_close(sw_rejects *r, int keep);
 
 /* ---- Text -------------------------------------------------------------- */
 

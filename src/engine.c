@@ -2,8 +2,10 @@
  * engine.c - the engine's life cycle and its error list.
  */
 #include "internal.h"
+#include "embedded.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *sw_version(void)
@@ -114,6 +116,23 @@ int sw_engine_load_framework_file(sw_engine *eng, const char *path)
 	return SW_OK;
 }
 
+int sw_engine_load_framework_builtin(sw_engine *eng, const char *name)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	char path[128];
+	if (!name || strlen(name) > 64 || strchr(name, '/'))
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no bundled framework of that name");
+	snprintf(path, sizeof path, "frameworks/%s.json", name);
+	const sw_embedded_file *f = sw_embedded_find(path);
+	if (!f)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no bundled framework '%s'", name);
+	return sw_engine_load_framework_buffer(eng, f->data, f->size, strrchr(path, '/') + 1);
+}
+
 const sw_framework *sw_engine_framework(const sw_engine *eng)
 {
 	return eng ? eng->fw : NULL;
@@ -131,5 +150,3 @@ void sw_engine_free(sw_engine *eng)
 	sw_mem_free(&m, eng);
 }
 
-/* temporary until roster.c lands */
-void sw_engine_clear_data(sw_engine *eng) { (void)eng; }

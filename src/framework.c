@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,9 @@ static void rule_error(loader *L, const char *key, const char *fmt, ...)
 	va_end(ap);
 	sw_jpath_restore(&L->path, old);
 }
+
+#define ID_RULE "(1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a " \
+	"letter or digit)"
 
 /* True when s is a valid identifier: ^[a-z0-9][a-z0-9_.-]{0,63}$ */
 static bool valid_id(const char *s)
@@ -83,8 +87,11 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
 	}
 	const char *s = item->valuestring;
 	size_t n = strlen(s);
-	if (kind != 2 && n == 0) {
-		rule_error(L, key, "must not be empty");
+	const char *t = s;
+	size_t tn = n;
+	sw_text_trim(&t, &tn);
+	if (kind != 2 && tn == 0) {
+		rule_error(L, key, n ? "must not be only white space" : "must not be empty");
 		return;
 	}
 	int rc = sw_text_nfc(L->m, s, n, out, NULL);
@@ -97,8 +104,7 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
 		return;
 	}
 	if (kind == 1 && !valid_id(*out)) {
-		rule_error(L, key, "\"%s\" is not a valid id (lower-case letters, digits, '_', "
-		           "'.', '-'; starting with a letter or digit; at most 64)", *out);
+		rule_error(L, key, "\"%s\" is not a valid id " ID_RULE, *out);
 		sw_mem_free(L->m, *out);
 		*out = NULL;
 	}
@@ -114,7 +120,10 @@ static bool get_int(loader *L, const cJSON *obj, const char *key, bool required,
 		return false;
 	}
 	if (!sw_json_int(item, out)) {
-		rule_error(L, key, "must be an integer");
+		if (cJSON_IsNumber(item) && item->valuedouble == floor(item->valuedouble))
+			rule_error(L, key, "must be an integer from -2147483647 to 2147483647");
+		else
+			rule_error(L, key, "must be an integer");
 		return false;
 	}
 	return true;
@@ -226,7 +235,7 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 	sk->step_count = n;
 	size_t old = sw_jpath_key(&L->path, "steps");
 	size_t i = 0;
-	int prev = SW_NO_STEP;
+	long long prev = SW_NO_STEP; /* the step number before this one, as far as known */
 	bool ok = true;
 	for (const cJSON *c = arr->child; c; c = c->next, i++) {
 		size_t o2 = sw_jpath_index(&L->path, i);
@@ -241,7 +250,7 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 			if (get_int(L, c, "step", true, &num)) {
 				if (prev != SW_NO_STEP && num != prev + 1) {
 					rule_error(L, "step", "steps must be ascending and consecutive: "
-					           "expected %d, found %d", prev + 1, num);
+					           "expected %lld, found %d", prev + 1, num);
 					ok = false;
 				}
 				if (i == 0)
@@ -249,6 +258,8 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 				prev = num;
 			} else {
 				ok = false;
+				if (prev != SW_NO_STEP)
+					prev++; /* check the next step against the expected number */
 			}
 			get_string(L, c, "label", true, 0, &st->label);
 			get_string(L, c, "text", false, 2, &st->text);
@@ -257,7 +268,7 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 	}
 	sw_jpath_restore(&L->path, old);
 	if (ok)
-		sk->max = sk->min + (int)n - 1;
+		sk->max = (int)prev;
 	else
 		sk->min = 0, sk->max = -1; /* no valid range: range checks are skipped */
 }
@@ -292,6 +303,7 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 			L->nomem = 1;
 			return;
 		}
+		sk->alias_count = na; /* an invalid alias leaves its slot NULL */
 		size_t old = sw_jpath_key(&L->path, "aliases");
 		size_t i = 0;
 		for (const cJSON *c = aliases->child; c; c = c->next, i++) {
@@ -299,8 +311,8 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 			if (!cJSON_IsString(c))
 				rule_error(L, NULL, "must be a string");
 			else if (!valid_id(c->valuestring))
-				rule_error(L, NULL, "\"%s\" is not a valid id", c->valuestring);
-			else if (!(sk->aliases[sk->alias_count++] = sw_mem_strdup(L->m, c->valuestring)))
+				rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
+			else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
 				L->nomem = 1;
 			sw_jpath_restore(&L->path, o2);
 		}
@@ -321,22 +333,31 @@ static void check_unique_ids(loader *L)
 				continue;
 			/* compare with every earlier id or alias */
 			bool dup = false;
-			for (size_t j = 0; j <= i && !dup; j++) {
+			size_t j, b = 0;
+			for (j = 0; j <= i && !dup; j++) {
 				sw_skill *o = &fw->skills[j];
 				size_t lim = j == i ? a : o->alias_count + 1;
-				for (size_t b = 0; b < lim && !dup; b++) {
+				for (b = 0; b < lim && !dup; b++) {
 					const char *other = b == 0 ? o->id : o->aliases[b - 1];
 					dup = other && strcmp(other, id) == 0;
 				}
 			}
 			if (dup) {
+				j--, b--; /* the loops stepped past the match */
+				char first[64];
+				if (b == 0)
+					snprintf(first, sizeof first, "the id of $.skills[%zu]", j);
+				else
+					snprintf(first, sizeof first, "an alias of $.skills[%zu]", j);
 				size_t old = sw_jpath_index(&L->path, i);
 				if (a == 0) {
-					rule_error(L, "id", "\"%s\" is already a skill id or alias", id);
+					rule_error(L, "id", "\"%s\" is already %s (skill ids and aliases "
+					           "must all differ)", id, first);
 				} else {
 					size_t o2 = sw_jpath_key(&L->path, "aliases");
 					sw_jpath_index(&L->path, a - 1);
-					rule_error(L, NULL, "\"%s\" is already a skill id or alias", id);
+					rule_error(L, NULL, "\"%s\" is already %s (skill ids and aliases "
+					           "must all differ)", id, first);
 					sw_jpath_restore(&L->path, o2);
 				}
 				sw_jpath_restore(&L->path, old);
@@ -458,8 +479,9 @@ static int cmp_fw_key(const void *a, const void *b)
 	return strcmp(((const sw_fw_key *)a)->key, ((const sw_fw_key *)b)->key);
 }
 
-/* Adds one matching key for skill k; reports a name clash with another skill. */
-static void add_key(loader *L, size_t k, const char *text)
+/* Adds one matching key for skill k; reports a name clash with another skill
+   at $.skills[k] plus `key` (or .aliases[alias] when key is NULL). */
+static void add_key(loader *L, size_t k, const char *text, const char *key_name, size_t alias)
 {
 	sw_framework *fw = L->fw;
 	sw_buf b;
@@ -478,7 +500,11 @@ static void add_key(loader *L, size_t k, const char *text)
 		if (strcmp(fw->keys[i].key, key) == 0) {
 			if (fw->keys[i].skill != k) {
 				size_t old = sw_jpath_index(&L->path, k);
-				rule_error(L, "name", "\"%s\" cannot be told apart from skill \"%s\" "
+				if (!key_name) {
+					sw_jpath_key(&L->path, "aliases");
+					sw_jpath_index(&L->path, alias);
+				}
+				rule_error(L, key_name, "\"%s\" cannot be told apart from skill \"%s\" "
 				           "(names, ids and aliases are matched ignoring case, spaces, "
 				           "'_' and '-')", text, fw->skills[fw->keys[i].skill].id);
 				sw_jpath_restore(&L->path, old);
@@ -507,10 +533,10 @@ static void build_keys(loader *L)
 	size_t old = sw_jpath_key(&L->path, "skills");
 	for (size_t k = 0; k < fw->skill_count && !L->nomem; k++) {
 		const sw_skill *sk = &fw->skills[k];
-		add_key(L, k, sk->id);
+		add_key(L, k, sk->id, "id", 0);
 		for (size_t a = 0; a < sk->alias_count; a++)
-			add_key(L, k, sk->aliases[a]);
-		add_key(L, k, sk->name);
+			add_key(L, k, sk->aliases[a], NULL, a);
+		add_key(L, k, sk->name, "name", 0);
 	}
 	sw_jpath_restore(&L->path, old);
 	qsort(fw->keys, fw->key_count, sizeof *fw->keys, cmp_fw_key);
@@ -521,6 +547,8 @@ static void link_stages(loader *L)
 {
 	sw_framework *fw = L->fw;
 	int lo = SW_NO_STEP, hi = SW_NO_STEP;
+	if (fw->skill_count == 0)
+		return; /* "skills" is missing or empty: already an error */
 	for (size_t k = 0; k < fw->skill_count; k++) {
 		const sw_skill *sk = &fw->skills[k];
 		if (sk->max < sk->min)
@@ -537,14 +565,16 @@ static void link_stages(loader *L)
 			continue;
 		size_t o2 = sw_jpath_index(&L->path, s);
 		if (st->first < lo || st->last > hi)
-			rule_error(L, NULL, "steps %d to %d are outside the framework's steps (%d to %d)",
+			rule_error(L, NULL, "steps %d to %d go outside the framework's steps (%d to %d)",
 			           st->first, st->last, lo, hi);
 		sw_jpath_restore(&L->path, o2);
 		for (size_t k = 0; k < fw->skill_count; k++) {
 			sw_skill *sk = &fw->skills[k];
-			for (int v = st->first; v <= st->last; v++)
-				if (v >= sk->min && v <= sk->max)
-					sk->steps[v - sk->min].stage = (int)s;
+			for (size_t j = 0; j < sk->step_count; j++) {
+				long long v = (long long)sk->min + (long long)j;
+				if (v >= st->first && v <= st->last)
+					sk->steps[j].stage = (int)s;
+			}
 		}
 	}
 	sw_jpath_restore(&L->path, old);

@@ -170,42 +170,231 @@ static void describe(char *out, size_t size, const char *data, size_t len, size_
 }
 
 /*
- * Scans the text once before cJSON sees it: nesting depth, NUL bytes and
- * the strict grammar of numbers (cJSON accepts "01", "1." and "+1").
+ * The strict JSON grammar (RFC 8259), checked before cJSON sees the text,
+ * so that every syntax error gets a clear message and an exact position:
+ * cJSON accepts "01", "1.", raw control characters in strings and invalid
+ * UTF-8, cuts strings at "\u0000", and reports positions loosely.
  */
-static int prescan(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
+typedef struct scan {
+	sw_diag *d;
+	const char *name, *data;
+	size_t len, i;
+	int depth, max_depth;
+} scan;
+
+static int scan_error(scan *s, size_t off, const char *fmt, ...) SW_PRINTF(3, 4);
+static int scan_error(scan *s, size_t off, const char *fmt, ...)
 {
-	int depth = 0;
-	size_t i = 0;
-	while (i < len) {
-		char c = data[i];
+	uint64_t line;
+	uint32_t col;
+	sw_json_position(&line, &col, s->data, off);
+	va_list ap;
+	va_start(ap, fmt);
+	sw_diag_vadd(s->d, SW_EINVALID, s->name, line, col, NULL, fmt, ap);
+	va_end(ap);
+	return SW_EINVALID;
+}
+
+/* Reports that `what` was expected at the current position. */
+static int expected(scan *s, const char *what)
+{
+	if (s->i >= s->len)
+		return scan_error(s, s->i, "unexpected end of input: expected %s", what);
+	if (s->data[s->i] == '\0')
+		return scan_error(s, s->i, "NUL byte in JSON text");
+	return scan_error(s, s->i, "expected %s", what);
+}
+
+static void skip_ws(scan *s)
+{
+	while (s->i < s->len && strchr(" \t\r\n", s->data[s->i]) && s->data[s->i])
+		s->i++;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = p[k];
+		int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Checks one \u escape at s->i (the backslash); advances past it (and its pair). */
+static int scan_unicode(scan *s)
+{
+	size_t at = s->i;
+	int u = s->len - at >= 6 ? hex4(s->data + at + 2) : -1;
+	if (u < 0)
+		return scan_error(s, at, "\\u must be followed by four hex digits");
+	if (u == 0)
+		return scan_error(s, at, "\\u0000 (a NUL character) is not allowed in a string");
+	s->i += 6;
+	if (u >= 0xDC00 && u <= 0xDFFF)
+		return scan_error(s, at, "unpaired UTF-16 surrogate \\u%04X", (unsigned)u);
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		int lo = s->len - s->i >= 6 && s->data[s->i] == '\\' && s->data[s->i + 1] == 'u'
+		       ? hex4(s->data + s->i + 2) : -1;
+		if (lo < 0xDC00 || lo > 0xDFFF)
+			return scan_error(s, at, "unpaired UTF-16 surrogate \\u%04X", (unsigned)u);
+		s->i += 6;
+	}
+	return SW_OK;
+}
+
+static int scan_string(scan *s)
+{
+	size_t start = s->i++;
+	for (;;) {
+		if (s->i >= s->len)
+			return scan_error(s, start, "unterminated string");
+		unsigned char c = (unsigned char)s->data[s->i];
 		if (c == '"') {
-			for (i++; i < len && data[i] != '"'; i++)
-				if (data[i] == '\\')
-					i++;
-			i++;
-			continue;
+			s->i++;
+			return SW_OK;
+		} else if (c == '\\') {
+			char e = s->i + 1 < s->len ? s->data[s->i + 1] : '\0';
+			if (e == 'u') {
+				if (scan_unicode(s))
+					return SW_EINVALID;
+			} else if (e && strchr("\"\\/bfnrt", e)) {
+				s->i += 2;
+			} else if (s->i + 1 >= s->len) {
+				return scan_error(s, start, "unterminated string");
+			} else if ((unsigned char)e >= 0x21 && (unsigned char)e < 0x7F) {
+				return scan_error(s, s->i, "invalid escape '\\%c' in a string", e);
+			} else {
+				return scan_error(s, s->i, "invalid escape in a string");
+			}
+		} else if (c == '\0') {
+			return scan_error(s, s->i, "NUL byte in JSON text");
+		} else if (c == '\n' || c == '\r') {
+			return scan_error(s, start, "unterminated string (a string cannot contain a "
+			                  "line break; write it as \\n)");
+		} else if (c < 0x20) {
+			return scan_error(s, s->i, "control character U+%04X in a string (write it "
+			                  "as an escape such as \\t or \\u%04X)", c, c);
+		} else if (c >= 0x80) {
+			size_t run = 0;
+			while (s->i + run < s->len && (unsigned char)s->data[s->i + run] >= 0x80)
+				run++;
+			size_t bad = sw_text_invalid_at(s->data + s->i, run);
+			if (bad < run)
+				return scan_error(s, s->i + bad, "invalid UTF-8 in a string");
+			s->i += run;
+		} else {
+			s->i++;
 		}
-		if (c == '\0')
-			return syntax_error(d, name, data, i, "NUL byte in JSON text");
-		if (c == '[' || c == '{') {
-			if (++depth > max_depth)
-				return syntax_error(d, name, data, i,
-				                    "nesting deeper than %d levels", max_depth);
-		} else if (c == ']' || c == '}') {
-			depth--;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			size_t n = number_len(data + i, len - i);
-			size_t end = i;
-			while (end < len && strchr("+-.eE0123456789", data[end]) && data[end])
-				end++;
-			if (n == 0 || n != end - i)
-				return syntax_error(d, name, data, i, "invalid number '%.*s'",
-				                    (int)(end - i > 40 ? 40 : end - i), data + i);
-			i = end;
-			continue;
+	}
+}
+
+static int scan_value(scan *s);
+
+/* Checks an object or array; s->i is at its '{' or '['. */
+static int scan_container(scan *s)
+{
+	bool obj = s->data[s->i] == '{';
+	if (++s->depth > s->max_depth)
+		return scan_error(s, s->i, "nesting deeper than %d levels", s->max_depth);
+	s->i++;
+	skip_ws(s);
+	char close = obj ? '}' : ']';
+	if (s->i < s->len && s->data[s->i] == close) {
+		s->i++;
+		s->depth--;
+		return SW_OK;
+	}
+	for (bool first = true;; first = false) {
+		skip_ws(s);
+		if (obj) {
+			if (s->i >= s->len || s->data[s->i] != '"')
+				return expected(s, first ? "a string key or '}'" : "a string key after ','");
+			if (scan_string(s))
+				return SW_EINVALID;
+			skip_ws(s);
+			if (s->i >= s->len || s->data[s->i] != ':')
+				return expected(s, "':' after object key");
+			s->i++;
+		} else if (!first) {
+			skip_ws(s);
+			if (s->i < s->len && s->data[s->i] == ']')
+				return expected(s, "a value after ','");
 		}
-		i++;
+		if (scan_value(s))
+			return SW_EINVALID;
+		skip_ws(s);
+		if (s->i < s->len && s->data[s->i] == ',') {
+			s->i++;
+		} else if (s->i < s->len && s->data[s->i] == close) {
+			s->i++;
+			s->depth--;
+			return SW_OK;
+		} else {
+			return expected(s, obj ? "',' or '}' after object member"
+			                       : "',' or ']' after array element");
+		}
+	}
+}
+
+static int scan_value(scan *s)
+{
+	skip_ws(s);
+	if (s->i >= s->len)
+		return expected(s, "a value");
+	const char *p = s->data + s->i;
+	size_t rest = s->len - s->i;
+	char c = *p;
+	if (c == '{' || c == '[')
+		return scan_container(s);
+	if (c == '"')
+		return scan_string(s);
+	if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9')) {
+		size_t end = 0;
+		while (end < rest && p[end] && strchr("+-.eE0123456789", p[end]))
+			end++;
+		size_t n = number_len(p, rest);
+		if (n == 0 || n != end)
+			return scan_error(s, s->i, "invalid number '%.*s'", (int)(end > 40 ? 40 : end), p);
+		s->i += n;
+		return SW_OK;
+	}
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+		size_t n = 0;
+		while (n < rest && ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+		                    (p[n] >= '0' && p[n] <= '9') || p[n] == '_'))
+			n++;
+		if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+		    (n == 4 && !memcmp(p, "null", 4))) {
+			s->i += n;
+			return SW_OK;
+		}
+		return scan_error(s, s->i, "unknown word '%.*s' (a value is a string, number, "
+		                  "object, array, true, false or null)", (int)(n > 40 ? 40 : n), p);
+	}
+	return expected(s, "a value");
+}
+
+/* Checks the whole text: one value, nothing after it but white space. */
+static int check_syntax(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
+{
+	scan s = { d, name, data, len, 0, 0, max_depth };
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		s.i = 3; /* a UTF-8 byte order mark, which cJSON skips too */
+	skip_ws(&s);
+	if (s.i >= len)
+		return scan_error(&s, s.i, "the document is empty (expected a JSON object)");
+	if (scan_value(&s))
+		return SW_EINVALID;
+	skip_ws(&s);
+	if (s.i < len) {
+		if (data[s.i] == '\0')
+			return scan_error(&s, s.i, "NUL byte in JSON text");
+		return scan_error(&s, s.i, "text after the end of the JSON document");
 	}
 	return SW_OK;
 }
@@ -268,7 +457,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	if (len > max_bytes)
 		return sw_diag_add(d, SW_ELIMIT, name, 0, 0, NULL,
 		                   "file is %zu bytes, over the limit of %zu bytes", len, max_bytes);
-	if (prescan(d, name, data, len, max_depth))
+	if (check_syntax(d, name, data, len, max_depth))
 		return SW_EINVALID;
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);

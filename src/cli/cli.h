@@ -40,6 +40,22 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Creates an engine with the limits given on the command line (if any). */
 int cli_engine(sw_engine **eng, cli_opt *opts);
 
-extern const cli_cmd cli_validate, cli_show;
+/* What loading the data files gave: one reconciliation line per file. */
+typedef struct cli_data {
+	struct {
+		const char *path;
+		sw_load_stats stats;
+	} lines[2];
+	int nlines;
+	uint64_t rejected;
+} cli_data;
+
+/* Loads --framework (default: the bundled Skills Builder 2.0), --pupils and
+   --evidence, writing --rejects; EXIT_OK or EXIT_FATAL (errors printed). */
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence);
+/* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
+void cli_reconcile(const cli_data *data);
+
+extern const cli_cmd cli_validate, cli_show, cli_check;
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, NULL };
+static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, NULL };
 
 void cli_error(const char *fmt, ...)
 {

@@ -1,0 +1,121 @@
+/*
+ * data.c - what the data commands share: loading the framework (bundled
+ * by default), the roster and the evidence; printing rejected rows and the
+ * reconciliation; writing the rejects files.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHOW_REJECTS 20
+
+/* Per-file state of the reject callback. */
+typedef struct file_rejects {
+	const char *path;
+	uint64_t shown, total;
+	sw_rejects *out;
+} file_rejects;
+
+/* Prints the first rejected rows of a file and keeps every one in the rejects file. */
+static void on_reject(const sw_reject *r, void *payload)
+{
+	file_rejects *fr = payload;
+	if (fr->shown < SHOW_REJECTS) {
+		fprintf(stderr, "%s:%llu: %s\n", r->file, (unsigned long long)r->line, r->reason);
+		fr->shown++;
+	}
+	fr->total++;
+	if (fr->out)
+		sw_rejects_add(r, fr->out);
+}
+
+/* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go. */
+static char *pupils_rejects_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = malloc(n + 16);
+	if (!out)
+		return NULL;
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		dot = path + n;
+	snprintf(out, n + 16, "%.*s.pupils%s", (int)(dot - path), path, dot);
+	return out;
+}
+
+/* Loads one data file; prints its rejects and reconciliation. */
+static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
+                    bool pupils, cli_data *data)
+{
+	file_rejects fr = { path, 0, 0, NULL };
+	if (rejects_path && sw_rejects_open(&fr.out, rejects_path) != SW_OK) {
+		cli_error("cannot write rejects file %s", rejects_path);
+		return EXIT_FATAL;
+	}
+	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
+	lo.on_reject = on_reject;
+	lo.payload = &fr;
+	sw_load_stats st;
+	int rc = pupils ? sw_engine_load_pupils(eng, path, &lo, &st)
+	                : sw_engine_load_evidence(eng, path, &lo, &st);
+	if (rc != SW_OK) {
+		cli_print_errors(eng);
+		if (fr.out)
+			sw_rejects_close(fr.out, 0);
+		return EXIT_FATAL;
+	}
+	if (fr.total > fr.shown)
+		fprintf(stderr, "%s: %llu more rejected rows not shown%s\n", path,
+		        (unsigned long long)(fr.total - fr.shown),
+		        fr.out ? "" : " (--rejects FILE keeps them all)");
+	data->lines[data->nlines].path = path;
+	data->lines[data->nlines++].stats = st;
+	data->rejected += st.rejected;
+	if (fr.out && sw_rejects_close(fr.out, 1) != SW_OK) {
+		cli_error("cannot write rejects file %s", rejects_path);
+		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
+{
+	memset(data, 0, sizeof *data);
+	const char *fw = cli_get(opts, "--framework");
+	int rc = fw ? sw_engine_load_framework_file(eng, fw)
+	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
+	if (rc != SW_OK) {
+		cli_print_errors(eng);
+		return EXIT_FATAL;
+	}
+	const char *pupils = cli_get(opts, "--pupils");
+	const char *evidence = cli_get(opts, "--evidence");
+	const char *rejects = cli_get(opts, "--rejects");
+	if (need_evidence && !evidence) {
+		cli_error("--evidence FILE is required");
+		return EXIT_FATAL;
+	}
+	if (pupils) {
+		char *rp = rejects ? pupils_rejects_path(rejects) : NULL;
+		rc = load_one(eng, pupils, rp, true, data);
+		free(rp);
+		if (rc)
+			return rc;
+	}
+	if (evidence && (rc = load_one(eng, evidence, rejects, false, data)))
+		return rc;
+	return EXIT_OK;
+}
+
+void cli_reconcile(const cli_data *data)
+{
+	for (int i = 0; i < data->nlines; i++) {
+		const sw_load_stats *st = &data->lines[i].stats;
+		fprintf(stderr, "%s: %llu rows, %llu accepted, %llu rejected\n", data->lines[i].path,
+		        (unsigned long long)st->rows, (unsigned long long)st->accepted,
+		        (unsigned long long)st->rejected);
+	}
+}

@@ -1,0 +1,169 @@
+/*
+ * csv.c - an RFC 4180 reader: quoted fields with commas, doubled quotes and
+ * line breaks inside, CRLF or LF line ends, surrounding white space
+ * trimmed, blank lines skipped. A row that cannot be read (text after a
+ * closing quote, a quote never closed, a NUL byte) is still returned, with
+ * `error` set, so the caller can reject it and nothing is lost.
+ */
+#include "internal.h"
+#include "input.h"
+
+#include <string.h>
+
+void sw_csv_row_init(sw_csv_row *r, const sw_mem *m)
+{
+	memset(r, 0, sizeof *r);
+	sw_buf_init(&r->raw, m);
+	sw_buf_init(&r->data, m);
+}
+
+void sw_csv_row_free(sw_csv_row *r, const sw_mem *m)
+{
+	sw_buf_free(&r->raw);
+	sw_buf_free(&r->data);
+	sw_mem_free(m, r->start);
+	r->start = NULL;
+}
+
+/* Starts a new field at the end of the data buffer. */
+static int begin_field(sw_csv_row *r, const sw_mem *m)
+{
+	if (sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
+		return SW_ENOMEM;
+	r->start[r->count++] = r->data.len;
+	return SW_OK;
+}
+
+/* Ends the current field: trims surrounding white space and adds the NUL. */
+static void end_field(sw_csv_row *r)
+{
+	size_t s = r->start[r->count - 1];
+	const char *p = r->data.p ? r->data.p + s : "";
+	size_t n = r->data.len - s;
+	const char *t = p;
+	size_t tn = n;
+	sw_text_trim(&t, &tn);
+	if (t != p || tn != n) {
+		memmove(r->data.p + s, t, tn);
+		r->data.len = s + tn;
+	}
+	sw_buf_putc(&r->data, '\0');
+}
+
+int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
+{
+	r->raw.len = 0;
+	r->data.len = 0;
+	r->count = 0;
+	r->error = NULL;
+	int c;
+	/* skip blank lines (empty or only white space) */
+	for (;;) {
+		uint64_t line = in->line;
+		bool blank = true;
+		r->raw.len = 0;
+		while ((c = sw_input_getc(in)) != -1 && c != '\n') {
+			sw_buf_putc(&r->raw, (char)c);
+			if (c != ' ' && c != '\t' && c != '\r') {
+				blank = false;
+				break;
+			}
+		}
+		if (c == -1 && r->raw.len == 0)
+			return r->raw.failed ? SW_ENOMEM : 0;
+		if (c == '\n') {
+			in->line++;
+			if (blank)
+				continue;
+		}
+		r->line = line;
+		if (!blank)
+			break;
+		if (c == -1)
+			return 0;
+	}
+	/* the bytes read so far are white space then one significant byte (c) */
+	if (begin_field(r, m))
+		return SW_ENOMEM;
+	bool quoted = false, after_quote = false;
+	size_t i = 0;
+	for (;;) {
+		if (i < r->raw.len) {
+			c = (unsigned char)r->raw.p[i++];
+		} else {
+			c = sw_input_getc(in);
+			if (c == -1)
+				break;
+			if (c == '\n' && !quoted) {
+				in->line++;
+				break;
+			}
+			sw_buf_putc(&r->raw, (char)c);
+			i = r->raw.len;
+		}
+		if (c == '\n')
+			in->line++;
+		if (c == 0 && !r->error)
+			r->error = "NUL byte in the row";
+		if (quoted) {
+			if (c == '"') {
+				int next = in->pos < in->len || sw_input_fill(in) ? in->buf[in->pos] : -1;
+				if (next == '"') {
+					sw_input_getc(in);
+					sw_buf_putc(&r->raw, '"');
+					i = r->raw.len;
+					sw_buf_putc(&r->data, '"');
+				} else {
+					quoted = false;
+					after_quote = true;
+				}
+			} else {
+				sw_buf_putc(&r->data, (char)c);
+			}
+			continue;
+		}
+		if (c == ',') {
+			end_field(r);
+			if (begin_field(r, m))
+				return SW_ENOMEM;
+			after_quote = false;
+			continue;
+		}
+		if (c == '\r') {
+			/* a CR right before the line end is part of the line end */
+			int next = in->pos < in->len || sw_input_fill(in) ? in->buf[in->pos] : -1;
+			if (next == '\n' || next == -1)
+				continue;
+		}
+		if (after_quote) {
+			if (c != ' ' && c != '\t' && !r->error)
+				r->error = "text after a closing quote";
+			continue;
+		}
+		if (c == '"') {
+			/* a quote opens a quoted field when only white space came before */
+			size_t s = r->start[r->count - 1];
+			bool only_space = true;
+			for (size_t k = s; k < r->data.len; k++)
+				if (r->data.p[k] != ' ' && r->data.p[k] != '\t')
+					only_space = false;
+			if (only_space) {
+				r->data.len = s;
+				quoted = true;
+				continue;
+			}
+		}
+		sw_buf_putc(&r->data, (char)c);
+	}
+	if (quoted && !r->error)
+		r->error = "a quoted field is not closed before the end of the file";
+	end_field(r);
+	/* drop a CR kept at the end of the raw row */
+	if (r->raw.len && r->raw.p[r->raw.len - 1] == '\r')
+		r->raw.len--;
+	if (r->raw.p)
+		r->raw.p[r->raw.len] = '\0';
+	if (r->raw.failed || r->data.failed)
+		return SW_ENOMEM;
+	return 1;
+}

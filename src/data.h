@@ -1,0 +1,85 @@
+/* data.h - the pupil table (roster.c) and the evidence store (evidence.c). */
+#ifndef SW_DATA_H
+#define SW_DATA_H
+#include "internal.h"
+#include "pool.h"
+
+typedef struct sw_attr {
+	const char *key, *value;
+} sw_attr;
+
+typedef struct sw_pupil {
+	const char *id;                    /* NFC */
+	const char *name, *class_name, *school; /* NULL when not given */
+	int year;                          /* SW_NO_YEAR when not given */
+	uint32_t group_first, group_count; /* into roster->group_refs */
+	uint32_t attr_first, attr_count;   /* into roster->attrs */
+	uint64_t line;                     /* where it was read, 0 from the API */
+} sw_pupil;
+
+struct sw_roster {
+	sw_arena text;
+	sw_intern ids;     /* pupil id -> index + 1 */
+	sw_intern groups;  /* group names */
+	sw_pupil *pupils;
+	size_t count, cap;
+	uint32_t *group_refs;
+	size_t group_ref_count, group_ref_cap;
+	sw_attr *attrs;
+	size_t attr_count, attr_cap;
+	bool from_roster;  /* pupils were given as a roster (else taken from evidence) */
+	uint32_t *order;   /* pupil indexes sorted by id (byte order); built on demand */
+};
+
+#define SW_OUTCOME_SECURED 0
+#define SW_OUTCOME_DEVELOPING 1
+extern const char *const sw_outcome_names[2];
+#define SW_SOURCE_COUNT 6
+extern const char *const sw_source_names[SW_SOURCE_COUNT];
+
+/* One evidence record: 32 bytes, strings interned. */
+typedef struct sw_record {
+	uint32_t pupil;    /* pupil index */
+	uint32_t seq;      /* input order */
+	int32_t date;      /* days since 1970-01-01 */
+	int32_t step;
+	uint32_t assessor, context, note; /* interned in evidence->text, 0 = none */
+	uint16_t skill;
+	uint8_t outcome, source;
+} sw_record;
+
+struct sw_evidence {
+	sw_record *recs;
+	size_t count, cap;
+	sw_intern text;
+	bool sorted;     /* grouped by pupil order, skill, date, seq */
+	size_t *first;   /* after sorting: first record of each pupil (by index), count+1 */
+};
+
+/* roster.c */
+struct sw_roster *sw_roster_get(sw_engine *eng); /* creates it on first use */
+const sw_pupil *sw_roster_find(const struct sw_roster *r, const char *id, size_t n,
+                               size_t *index);
+/* Adds a pupil (validated and normalized); SW_EREJECTED with reason in `why`. */
+int sw_roster_add(sw_engine *eng, const sw_pupil_data *p, uint64_t line, sw_buf *why);
+/* Adds a pupil known only by id (from evidence, without a roster). */
+int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n);
+/* Builds r->order. */
+int sw_roster_sort(struct sw_roster *r, const sw_mem *m);
+void sw_roster_free(struct sw_roster *r, const sw_mem *m);
+
+/* evidence.c */
+int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
+/* Sorts the store so each pupil's records are together (for evaluation). */
+int sw_evidence_sort(sw_engine *eng);
+void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
+
+/* Dates: days since 1970-01-01 for a real calendar date "YYYY-MM-DD". */
+bool sw_date_parse(int32_t *days, const char *s, size_t n);
+void sw_date_format(char out[16], int32_t days);
+
+/* Checks text is valid UTF-8 and puts its NFC form in b (cleared first);
+   false when invalid. ASCII is copied as it is. */
+bool sw_text_norm(sw_buf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * evidence.c - the evidence store: validation of one record against the
+ * framework and roster, compact storage (32 bytes a record, strings
+ * interned), and the ordering used by evaluation: by pupil, skill, date,
+ * then input order.
+ */
+#include "internal.h"
+#include "data.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const sw_outcome_names[2] = { "secured", "developing" };
+const char *const sw_source_names[SW_SOURCE_COUNT] = { "teacher", "self", "peer", "parent",
+	                                               "employer", "other" };
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int32_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + doe - 719468);
+}
+
+bool sw_date_parse(int32_t *days, const char *s, size_t n)
+{
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	int v[3] = { 0, 0, 0 };
+	const int at[3] = { 0, 5, 8 }, len[3] = { 4, 2, 2 };
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < len[k]; i++) {
+			char c = s[at[k] + i];
+			if (c < '0' || c > '9')
+				return false;
+			v[k] = v[k] * 10 + (c - '0');
+		}
+	int y = v[0], m = v[1], d = v[2];
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+		return false;
+	*days = days_from_civil(y, m, d);
+	return true;
+}
+
+void sw_date_format(char out[16], int32_t days)
+{
+	int z = days + 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int y = yoe + era * 400;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+	int d = doy - (153 * mp + 2) / 5 + 1;
+	int m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+/* Index of s (ASCII, case-insensitive, trimmed) in names, or -1; empty -> dflt. */
+static int match_word(const char *s, const char *const *names, int count, int dflt)
+{
+	if (!s)
+		return dflt;
+	size_t n = strlen(s);
+	sw_text_trim(&s, &n);
+	if (!n)
+		return dflt;
+	for (int i = 0; i < count; i++)
+		if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+/* Interns optional text (validated, NFC) into the store; 0 for none. */
+static int keep(uint32_t *id, sw_engine *eng, sw_buf *tmp, const char *s, const char *field,
+                sw_buf *why)
+{
+	*id = 0;
+	if (!s)
+		return SW_OK;
+	size_t n = strlen(s);
+	sw_text_trim(&s, &n);
+	if (!n)
+		return SW_OK;
+	if (!sw_text_norm(tmp, s, n)) {
+		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
+		return SW_EREJECTED;
+	}
+	if (tmp->failed || sw_intern_add(id, &eng->evidence->text, tmp->p, tmp->len))
+		return SW_ENOMEM;
+	return SW_OK;
+}
+
+/* Creates the store on first use. */
+static struct sw_evidence *store(sw_engine *eng)
+{
+	if (!eng->evidence) {
+		eng->evidence = sw_mem_calloc(&eng->mem, 1, sizeof *eng->evidence);
+		if (eng->evidence)
+			sw_intern_init(&eng->evidence->text, &eng->mem);
+	}
+	return eng->evidence;
+}
+
+int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
+{
+	const sw_framework *fw = eng->fw;
+	struct sw_evidence *ev = store(eng);
+	if (!ev || !sw_roster_get(eng))
+		return SW_ENOMEM;
+	sw_buf tmp;
+	sw_buf_init(&tmp, &eng->mem);
+	int rc = SW_EREJECTED;
+	sw_record rec;
+	memset(&rec, 0, sizeof rec);
+
+	const char *s = e->pupil ? e->pupil : "";
+	size_t n = strlen(s);
+	sw_text_trim(&s, &n);
+	if (!n) {
+		sw_buf_puts(why, "empty pupil");
+		goto out;
+	}
+	if (!sw_text_norm(&tmp, s, n)) {
+		sw_buf_puts(why, "field 'pupil' is not valid UTF-8");
+		goto out;
+	}
+	if (tmp.failed) {
+		rc = SW_ENOMEM;
+		goto out;
+	}
+	size_t pupil;
+	bool known = sw_roster_find(eng->roster, tmp.p, tmp.len, &pupil) != NULL;
+	if (!known && eng->roster->from_roster) {
+		sw_buf_printf(why, "pupil '%s' is not on the roster", tmp.p);
+		goto out;
+	}
+	sw_buf pid;
+	sw_buf_init(&pid, &eng->mem);
+	sw_buf_add(&pid, tmp.p, tmp.len);
+
+	s = e->skill ? e->skill : "";
+	n = strlen(s);
+	sw_text_trim(&s, &n);
+	const sw_skill *sk = NULL;
+	tmp.len = 0;
+	if (!n) {
+		sw_buf_puts(why, "empty skill");
+	} else if (!sw_text_key(&tmp, s, n)) {
+		sw_buf_puts(why, "field 'skill' is not valid UTF-8");
+	} else if (tmp.failed) {
+		rc = SW_ENOMEM;
+	} else if (!(sk = sw_fw_find_key(fw, tmp.p, tmp.len))) {
+		sw_buf_printf(why, "skill '%.*s' is not in framework %s", (int)(n > 80 ? 80 : n), s,
+		              fw->id);
+	} else if (e->step < sk->min || e->step > sk->max) {
+		sw_buf_printf(why, "step %d is outside %s (%d to %d)", e->step, sk->id, sk->min,
+		              sk->max);
+	} else if (!e->date || !*e->date) {
+		sw_buf_puts(why, "empty date");
+	} else if (!sw_date_parse(&rec.date, e->date, strlen(e->date))) {
+		if (sw_text_valid(e->date, strlen(e->date)))
+			sw_buf_printf(why, "date '%.*s' is not a real date as YYYY-MM-DD",
+			              (int)(strlen(e->date) > 40 ? 40 : strlen(e->date)), e->date);
+		else
+			sw_buf_puts(why, "field 'date' is not valid UTF-8");
+	} else {
+		int o = match_word(e->outcome, sw_outcome_names, 2, SW_OUTCOME_SECURED);
+		int src = match_word(e->source, sw_source_names, SW_SOURCE_COUNT, 0);
+		if (o < 0) {
+			if (sw_text_valid(e->outcome, strlen(e->outcome)))
+				sw_buf_printf(why, "outcome '%.40s' is not secured or developing", e->outcome);
+			else
+				sw_buf_puts(why, "field 'outcome' is not valid UTF-8");
+		} else if (src < 0) {
+			if (sw_text_valid(e->source, strlen(e->source)))
+				sw_buf_printf(why, "source '%.40s' is not one of teacher, self, peer, "
+				              "parent, employer, other", e->source);
+			else
+				sw_buf_puts(why, "field 'source' is not valid UTF-8");
+		} else {
+			rec.outcome = (uint8_t)o;
+			rec.source = (uint8_t)src;
+			rec.skill = (uint16_t)sk->index;
+			rec.step = e->step;
+			rc = keep(&rec.assessor, eng, &tmp, e->assessor, "assessor", why);
+			if (!rc)
+				rc = keep(&rec.context, eng, &tmp, e->context, "context", why);
+			if (!rc)
+				rc = keep(&rec.note, eng, &tmp, e->note, "note", why);
+			if (!rc && !known)
+				rc = pid.failed ? SW_ENOMEM
+				                : sw_roster_add_implicit(&pupil, eng, pid.p, pid.len);
+			if (!rc && sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1,
+			                       sizeof *ev->recs))
+				rc = SW_ENOMEM;
+			if (!rc) {
+				rec.pupil = (uint32_t)pupil;
+				rec.seq = (uint32_t)ev->count;
+				ev->recs[ev->count++] = rec;
+				ev->sorted = false;
+			}
+		}
+	}
+	sw_buf_free(&pid);
+out:
+	sw_buf_free(&tmp);
+	return rc;
+}
+
+/* Orders records by skill, date, then input order (within one pupil). */
+static int cmp_rec(const void *a, const void *b)
+{
+	const sw_record *x = a, *y = b;
+	if (x->skill != y->skill)
+		return x->skill < y->skill ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int sw_evidence_sort(sw_engine *eng)
+{
+	struct sw_evidence *ev = store(eng);
+	struct sw_roster *r = sw_roster_get(eng);
+	if (!ev || !r)
+		return SW_ENOMEM;
+	if (ev->sorted && ev->first)
+		return SW_OK;
+	/* counting sort by pupil index, then each pupil's few records by skill/date/seq */
+	size_t np = r->count;
+	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
+	sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
+	if (!first || !out) {
+		sw_mem_free(&eng->mem, first);
+		sw_mem_free(&eng->mem, out);
+		return SW_ENOMEM;
+	}
+	for (size_t i = 0; i < ev->count; i++)
+		first[ev->recs[i].pupil + 1]++;
+	for (size_t p = 0; p < np; p++)
+		first[p + 1] += first[p];
+	size_t *fill = sw_mem_calloc(&eng->mem, np ? np : 1, sizeof *fill);
+	if (!fill) {
+		sw_mem_free(&eng->mem, first);
+		sw_mem_free(&eng->mem, out);
+		return SW_ENOMEM;
+	}
+	for (size_t i = 0; i < ev->count; i++) {
+		const sw_record *rec = &ev->recs[i];
+		out[first[rec->pupil] + fill[rec->pupil]++] = *rec;
+	}
+	sw_mem_free(&eng->mem, fill);
+	for (size_t p = 0; p < np; p++)
+		qsort(out + first[p], first[p + 1] - first[p], sizeof *out, cmp_rec);
+	sw_mem_free(&eng->mem, ev->recs);
+	sw_mem_free(&eng->mem, ev->first);
+	ev->recs = out;
+	ev->cap = ev->count ? ev->count : 1;
+	ev->first = first;
+	ev->sorted = true;
+	return SW_OK;
+}
+
+void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
+{
+	if (!ev)
+		return;
+	sw_mem_free(m, ev->recs);
+	sw_mem_free(m, ev->first);
+	sw_intern_free(&ev->text);
+	sw_mem_free(m, ev);
+}

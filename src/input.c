@@ -1,0 +1,104 @@
+/*
+ * input.c - buffered reading of data files in large chunks, with line
+ * numbers and 64-bit byte offsets, for the CSV and JSON Lines readers.
+ */
+#include "internal.h"
+#include "input.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CHUNK (256u * 1024u)
+
+int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
+{
+	memset(in, 0, sizeof *in);
+	in->m = m;
+	in->name = path;
+	in->line = 1;
+	if (strcmp(path, "-") == 0) {
+		in->f = stdin;
+	} else {
+		in->f = fopen(path, "rb");
+		if (!in->f)
+			return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s",
+			                   strerror(errno));
+		struct stat st;
+		if (fstat(fileno(in->f), &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				fclose(in->f);
+				in->f = NULL;
+				return sw_diag_add(d, SW_EIO, path, 0, 0, NULL,
+				                   "is a directory, not a file");
+			}
+			if (S_ISREG(st.st_mode))
+				in->size = (uint64_t)st.st_size;
+		}
+	}
+	in->buf = sw_mem_alloc(m, CHUNK);
+	if (!in->buf) {
+		sw_input_close(in);
+		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
+	}
+	/* skip a UTF-8 byte-order mark */
+	if (sw_input_fill(in) && in->len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0) {
+		in->pos = 3;
+		in->offset = 3;
+	}
+	return SW_OK;
+}
+
+bool sw_input_fill(sw_input *in)
+{
+	if (in->eof || in->err)
+		return false;
+	in->pos = 0;
+	in->len = fread(in->buf, 1, CHUNK, in->f);
+	if (in->len == 0) {
+		if (ferror(in->f))
+			in->err = 1;
+		in->eof = 1;
+		return false;
+	}
+	return true;
+}
+
+void sw_input_close(sw_input *in)
+{
+	if (in->f && in->f != stdin)
+		fclose(in->f);
+	in->f = NULL;
+	sw_mem_free(in->m, in->buf);
+	in->buf = NULL;
+}
+
+int sw_input_line(sw_input *in, sw_buf *b)
+{
+	b->len = 0;
+	bool any = false;
+	for (;;) {
+		if (in->pos == in->len && !sw_input_fill(in))
+			break;
+		any = true;
+		unsigned char *start = in->buf + in->pos;
+		unsigned char *nl = memchr(start, '\n', in->len - in->pos);
+		size_t n = nl ? (size_t)(nl - start) : in->len - in->pos;
+		sw_buf_add(b, (const char *)start, n);
+		in->pos += n;
+		in->offset += n;
+		if (nl) {
+			in->pos++;
+			in->offset++;
+			break;
+		}
+	}
+	if (!any)
+		return 0;
+	in->line++;
+	if (b->len && b->p[b->len - 1] == '\r')
+		b->len--;
+	if (b->p)
+		b->p[b->len] = '\0';
+	return 1;
+}

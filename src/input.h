@@ -1,0 +1,60 @@
+/* input.h - buffered file input, CSV rows and JSON lines (input.c, csv.c). */
+#ifndef SW_INPUT_H
+#define SW_INPUT_H
+#include "internal.h"
+
+typedef struct sw_input {
+	FILE *f;
+	const sw_mem *m;
+	const char *name;
+	unsigned char *buf;
+	size_t pos, len;
+	int eof, err;
+	uint64_t line;   /* line number of the next byte (1-based) */
+	uint64_t offset; /* bytes consumed so far (64-bit: files over 4 GiB) */
+	uint64_t size;   /* file size when known, else 0 */
+} sw_input;
+
+/* Opens path ("-" is standard input) and skips a UTF-8 byte-order mark.
+   SW_EIO with a message in d when it cannot. */
+int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d);
+void sw_input_close(sw_input *in);
+/* Refills the buffer; returns false at the end of the input or on error. */
+bool sw_input_fill(sw_input *in);
+
+/* The next byte, or -1 at the end. */
+static inline int sw_input_getc(sw_input *in)
+{
+	if (in->pos == in->len && !sw_input_fill(in))
+		return -1;
+	in->offset++;
+	return in->buf[in->pos++];
+}
+
+/* Reads one line without its "\n" or "\r\n" into b (cleared first).
+   Returns 1 for a line, 0 at the end. in->line is advanced. */
+int sw_input_line(sw_input *in, sw_buf *b);
+
+/* One CSV row: trimmed, unquoted fields and the raw bytes it came from. */
+typedef struct sw_csv_row {
+	uint64_t line;       /* the row's first line */
+	sw_buf raw;          /* the row as it was, without its line end */
+	sw_buf data;         /* the fields, each NUL-terminated */
+	size_t *start;       /* offsets of the fields in data */
+	size_t count, cap;
+	const char *error;   /* why the row cannot be read (bad quoting, NUL), or NULL */
+} sw_csv_row;
+
+void sw_csv_row_init(sw_csv_row *r, const sw_mem *m);
+void sw_csv_row_free(sw_csv_row *r, const sw_mem *m);
+/* Reads the next row, skipping blank lines. 1: a row; 0: the end; SW_ENOMEM. */
+int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m);
+/* Field i of the row (NUL-terminated), and its length. */
+static inline const char *sw_csv_field(const sw_csv_row *r, size_t i, size_t *len)
+{
+	const char *s = r->data.p + r->start[i];
+	if (len)
+		*len = (i + 1 < r->count ? r->start[i + 1] - 1 : r->data.len - 1) - r->start[i];
+	return s;
+}
+#endif

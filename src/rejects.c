@@ -1,0 +1,242 @@
+/*
+ * rejects.c - the public calls that add pupils and evidence one at a time,
+ * data counts, and the rejects file a user can correct and load again.
+ */
+#include "internal.h"
+#include "data.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int sw_engine_add_pupil(sw_engine *eng, const sw_pupil_data *pupil)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!pupil || pupil->version != SW_PUPIL_DATA_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "no pupil, or sw_pupil_data of an unknown version");
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	int rc = sw_roster_add(eng, pupil, 0, &why);
+	if (rc == SW_EREJECTED)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_buf_cstr(&why) ? why.p : "?");
+	else if (rc == SW_ESTATE)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL,
+		            "pupils cannot be added after evidence added without a roster");
+	else if (rc)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_status_string(rc));
+	if (eng->evidence)
+		eng->evidence->sorted = false;
+	sw_buf_free(&why);
+	return rc;
+}
+
+int sw_engine_add_evidence(sw_engine *eng, const sw_evidence_data *ev)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!ev || ev->version != SW_EVIDENCE_DATA_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "no evidence, or sw_evidence_data of an unknown version");
+	if (!eng->fw)
+		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
+		                   "load a framework before evidence");
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	int rc = sw_evidence_add(eng, ev, &why);
+	if (rc == SW_EREJECTED)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_buf_cstr(&why) ? why.p : "?");
+	else if (rc)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_status_string(rc));
+	sw_buf_free(&why);
+	return rc;
+}
+
+size_t sw_engine_pupil_count(const sw_engine *eng)
+{
+	return eng && eng->roster ? eng->roster->count : 0;
+}
+
+size_t sw_engine_evidence_count(const sw_engine *eng)
+{
+	return eng && eng->evidence ? eng->evidence->count : 0;
+}
+
+size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill, size_t *pupils)
+{
+	size_t n = 0, np = 0;
+	if (eng && eng->evidence && eng->roster) {
+		const struct sw_evidence *ev = eng->evidence;
+		/* pupils counted by marking the last pupil seen per skill is not enough
+		   in input order, so use a bitmap of pupil indexes */
+		size_t words = eng->roster->count / 64 + 1;
+		uint64_t *seen = sw_mem_calloc(&eng->mem, words, sizeof *seen);
+		for (size_t i = 0; i < ev->count; i++) {
+			const sw_record *r = &ev->recs[i];
+			if (r->skill != skill)
+				continue;
+			n++;
+			if (seen && !(seen[r->pupil / 64] & (1ull << (r->pupil % 64)))) {
+				seen[r->pupil / 64] |= 1ull << (r->pupil % 64);
+				np++;
+			}
+		}
+		sw_mem_free(&eng->mem, seen);
+	}
+	if (pupils)
+		*pupils = np;
+	return n;
+}
+
+void sw_engine_clear_data(sw_engine *eng)
+{
+	sw_roster_free(eng->roster, &eng->mem);
+	sw_evidence_free(eng->evidence, &eng->mem);
+	eng->roster = NULL;
+	eng->evidence = NULL;
+}
+
+/* ---- the rejects file ---- */
+
+struct sw_rejects {
+	FILE *f;
+	char *path, *tmp;
+	uint64_t count;
+	int failed;
+};
+
+int sw_rejects_open(sw_rejects **out, const char *path)
+{
+	*out = NULL;
+	if (!path)
+		return SW_EINVALID;
+	sw_rejects *r = calloc(1, sizeof *r);
+	if (!r)
+		return SW_ENOMEM;
+	size_t n = strlen(path);
+	r->path = strdup(path);
+	r->tmp = malloc(n + 16);
+	if (!r->path || !r->tmp) {
+		free(r->path);
+		free(r->tmp);
+		free(r);
+		return SW_ENOMEM;
+	}
+	snprintf(r->tmp, n + 16, "%s.tmp", path);
+	r->f = fopen(r->tmp, "wb");
+	if (!r->f) {
+		free(r->path);
+		free(r->tmp);
+		free(r);
+		return SW_EIO;
+	}
+	*out = r;
+	return SW_OK;
+}
+
+/* Writes text as one CSV field, quoted when it needs to be. */
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Writes text as a JSON string. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void sw_rejects_add(const sw_reject *rj, void *payload)
+{
+	sw_rejects *r = payload;
+	if (!r || !rj || r->failed)
+		return;
+	if (rj->format == SW_FORMAT_CSV) {
+		if (r->count == 0) {
+			fwrite(rj->header, 1, rj->header_len, r->f);
+			fputs(",reason\n", r->f);
+		}
+		fwrite(rj->raw, 1, rj->raw_len, r->f);
+		fputc(',', r->f);
+		csv_field(r->f, rj->reason);
+		fputc('\n', r->f);
+	} else {
+		/* the object as read, with "reason" added before its closing brace */
+		const char *s = rj->raw;
+		size_t n = rj->raw_len;
+		sw_text_trim(&s, &n);
+		if (n >= 2 && s[0] == '{' && s[n - 1] == '}') {
+			size_t body = n - 1;
+			while (body > 1 && (s[body - 1] == ' ' || s[body - 1] == '\t'))
+				body--;
+			fwrite(s, 1, body, r->f);
+			fputs(body > 1 ? ", \"reason\": " : "\"reason\": ", r->f);
+		} else {
+			/* not an object: keep the line as a string */
+			fputs("{\"line\": ", r->f);
+			char *copy = strndup(rj->raw, rj->raw_len);
+			json_string(r->f, copy ? copy : "");
+			free(copy);
+			fputs(", \"reason\": ", r->f);
+		}
+		json_string(r->f, rj->reason);
+		fputs("}\n", r->f);
+	}
+	if (ferror(r->f))
+		r->failed = 1;
+	r->count++;
+}
+
+uint64_t sw_rejects_count(const sw_rejects *r)
+{
+	return r ? r->count : 0;
+}
+
+int sw_rejects_close(sw_rejects *r, int keep)
+{
+	if (!r)
+		return SW_EINVALID;
+	int rc = SW_OK;
+	if (fflush(r->f) != 0 || ferror(r->f))
+		r->failed = 1;
+	if (fclose(r->f) != 0)
+		r->failed = 1;
+	if (r->failed)
+		rc = SW_EIO;
+	if (keep && !r->failed) {
+		if (rename(r->tmp, r->path) != 0)
+			rc = SW_EIO;
+	}
+	if (!keep || rc)
+		unlink(r->tmp);
+	free(r->path);
+	free(r->tmp);
+	free(r);
+	return rc;
+}
