@@ -371,6 +371,115 @@ SW_API uint64_t sw_rejects_count(const sw_rejects *r);
    SW_EIO when writing failed. Frees r. */
 SW_API int sw_rejects_close(sw_rejects *r, int keep);
 
+/* ---- Rubrics ---------------------------------------------------------- */
+
+/*
+ * Loads a rubric (a Lua script returning a table; scripts/README.md) and
+ * checks it: it must compile as text, run within the limits, and return a
+ * table with a name and a skill function. Needs a framework. On failure the
+ * previous rubric stays. Parameters already set are kept and re-checked.
+ */
+SW_API int sw_engine_load_rubric_file(sw_engine *eng, const char *path);
+/* From memory; `name` is used in messages (e.g. "my-rubric.lua"). */
+SW_API int sw_engine_load_rubric_buffer(sw_engine *eng, const char *source, size_t len,
+                                        const char *name);
+/* A built-in rubric by name ("highest", "latest", "secured-n", "average",
+   "decaying-average"), looked for first as NAME.lua in the engine's
+   rubric_path folders, then among those compiled into the library. */
+SW_API int sw_engine_load_rubric_builtin(sw_engine *eng, const char *name);
+/* A path when it contains '/' or ends in ".lua", else a built-in name. */
+SW_API int sw_engine_load_rubric(sw_engine *eng, const char *name_or_path);
+/*
+ * Sets parameter `key` of the loaded rubric (a value that reads as a
+ * number becomes a number in Lua, else a string). SW_EINVALID when the
+ * rubric declares no such parameter in its `params` table.
+ */
+SW_API int sw_engine_set_param(sw_engine *eng, const char *key, const char *value);
+/* A commented starter rubric for teachers (a copy of "highest"); static. */
+SW_API const char *sw_rubric_starter(void);
+/* The loaded rubric's `name`, or NULL; owned by the engine. */
+SW_API const char *sw_engine_rubric_name(const sw_engine *eng);
+/* Its merged parameters as "k=v, k=v" (sorted by name), or NULL. */
+SW_API const char *sw_engine_rubric_params(const sw_engine *eng);
+
+/* ---- Evaluation -------------------------------------------------------- */
+
+typedef struct sw_eval_options {
+	unsigned int version; /* SW_EVAL_OPTIONS_VERSION */
+	const char *as_of;    /* "YYYY-MM-DD": only evidence dated on or before; NULL: all */
+} sw_eval_options;
+#define SW_EVAL_OPTIONS_VERSION 1
+#define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL }
+
+typedef struct sw_eval_stats {
+	uint64_t pupils;             /* pupils evaluated */
+	uint64_t errors;             /* rubric errors in all */
+	uint64_t pupils_with_errors;
+} sw_eval_stats;
+
+/* One pupil's result: opaque, read with the sw_result_* accessors. */
+typedef struct sw_result sw_result;
+
+/* Called once per pupil, in pupil id order; `r` is valid only during the
+   call. Return 0 to go on; anything else stops the evaluation and is
+   returned by sw_engine_evaluate. */
+typedef int (*sw_result_fn)(const sw_result *r, void *payload);
+
+/*
+ * Evaluates every pupil (the roster's, else those seen in the evidence) in
+ * id order (byte order), every skill in framework order, with the loaded
+ * rubric (the built-in "highest" when none is loaded). An error of the
+ * rubric for one pupil and skill is part of that pupil's result
+ * (sw_result_error) and the others are still evaluated. `stats` may be NULL.
+ */
+SW_API int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn fn,
+                              void *payload, sw_eval_stats *stats);
+
+/* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free. */
+SW_API int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
+                                    const sw_eval_options *opts);
+SW_API void sw_result_free(sw_result *r);
+
+/* The result's pupil; strings owned by the engine (valid while its data is). */
+SW_API const char *sw_result_pupil(const sw_result *r);
+SW_API const char *sw_result_name(const sw_result *r);   /* NULL when not known */
+SW_API int sw_result_year(const sw_result *r);           /* SW_NO_YEAR when not known */
+SW_API const char *sw_result_class(const sw_result *r);
+SW_API const char *sw_result_school(const sw_result *r);
+/* Per skill (index in framework order): 1 and *step when a step was given, else 0. */
+SW_API size_t sw_result_skill_count(const sw_result *r);
+SW_API int sw_result_step(int *step, const sw_result *r, size_t skill);
+SW_API const char *sw_result_note(const sw_result *r, size_t skill);
+SW_API size_t sw_result_evidence(const sw_result *r, size_t skill); /* records seen */
+SW_API size_t sw_result_flag_count(const sw_result *r);
+SW_API const char *sw_result_flag(const sw_result *r, size_t i);
+SW_API size_t sw_result_award_count(const sw_result *r);
+SW_API const char *sw_result_award(const sw_result *r, size_t i);
+/* Errors as "RUBRIC:LINE: MESSAGE (pupil P, skill S)". */
+SW_API size_t sw_result_error_count(const sw_result *r);
+SW_API const char *sw_result_error(const sw_result *r, size_t i);
+
+/* ---- Writers ----------------------------------------------------------- */
+
+#define SW_OUTPUT_CSV 1   /* pupil,skill,step,note,evidence: a row per pupil and skill */
+#define SW_OUTPUT_JSONL 2 /* an object per pupil */
+#define SW_OUTPUT_TABLE 3 /* aligned text, a row per pupil and a column per skill */
+
+typedef struct sw_writer sw_writer;
+
+/* A writer of results to `out` (not closed by the writer). */
+SW_API int sw_writer_new(sw_writer **w, const sw_engine *eng, int format, FILE *out);
+/* Writes (or, for a table, keeps) one result. SW_EIO when writing failed. */
+SW_API int sw_writer_add(sw_writer *w, const sw_result *r);
+/* Writes what is kept and flushes; SW_EIO when writing failed. */
+SW_API int sw_writer_finish(sw_writer *w);
+SW_API void sw_writer_free(sw_writer *w);
+
+/* One result as a JSON object (the jsonl format's line, without newline).
+   *json is allocated with the engine's allocator: free with sw_string_free. */
+SW_API int sw_result_json(char **json, const sw_result *r);
+SW_API void sw_string_free(const sw_engine *eng, char *s);
+
 /* ---- Text -------------------------------------------------------------- */
 
 /* Display width of valid UTF-8 text on a terminal (wide characters count 2,

@@ -9,11 +9,13 @@
 /* Writes the steps of one skill as rows: step, stage, label. */
 static void skill_rows(sw_table *t, const sw_skill *sk)
 {
-	for (int s = sk->min; s <= sk->max; s++) {
+	/* counted by index: a step number can be INT_MAX, where s++ would overflow */
+	for (size_t i = 0; i < (size_t)sk->max - (size_t)sk->min + 1; i++) {
+		int s = sk->min + (int)i;
 		sw_table_cellf(t, "%d", s);
 		const char *stage = sw_skill_step_stage(sk, s);
 		sw_table_cell(t, stage ? stage : "");
-		sw_table_cell(t, sk->steps[s - sk->min].label);
+		sw_table_cell(t, sk->steps[i].label);
 	}
 }
 

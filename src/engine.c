@@ -81,6 +81,7 @@ int sw_engine_load_framework_buffer(sw_engine *eng, const char *data, size_t len
 	if (rc)
 		return rc;
 	sw_engine_clear_data(eng);
+	sw_rubric_forget_runner(eng);
 	sw_fw_free(eng->fw);
 	eng->fw = fw;
 	return SW_OK;
@@ -111,6 +112,7 @@ int sw_engine_load_framework_file(sw_engine *eng, const char *path)
 	if (rc)
 		return rc;
 	sw_engine_clear_data(eng);
+	sw_rubric_forget_runner(eng);
 	sw_fw_free(eng->fw);
 	eng->fw = fw;
 	return SW_OK;
@@ -142,6 +144,7 @@ void sw_engine_free(sw_engine *eng)
 {
 	if (!eng)
 		return;
+	sw_rubric_free_engine(eng);
 	sw_engine_clear_data(eng);
 	sw_fw_free(eng->fw);
 	sw_diag_clear(&eng->diag);

@@ -7,6 +7,7 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,20 +345,20 @@ static void check_unique_ids(loader *L)
 			}
 			if (dup) {
 				j--, b--; /* the loops stepped past the match */
-				char first[64];
+				char first[80]; /* where the id or alias was first used */
 				if (b == 0)
-					snprintf(first, sizeof first, "the id of $.skills[%zu]", j);
+					snprintf(first, sizeof first, "$.skills[%zu].id", j);
 				else
-					snprintf(first, sizeof first, "an alias of $.skills[%zu]", j);
+					snprintf(first, sizeof first, "$.skills[%zu].aliases[%zu]", j, b - 1);
 				size_t old = sw_jpath_index(&L->path, i);
 				if (a == 0) {
-					rule_error(L, "id", "\"%s\" is already %s (skill ids and aliases "
-					           "must all differ)", id, first);
+					rule_error(L, "id", "\"%s\" is already used at %s (skill ids "
+					           "and aliases must all differ)", id, first);
 				} else {
 					size_t o2 = sw_jpath_key(&L->path, "aliases");
 					sw_jpath_index(&L->path, a - 1);
-					rule_error(L, NULL, "\"%s\" is already %s (skill ids and aliases "
-					           "must all differ)", id, first);
+					rule_error(L, NULL, "\"%s\" is already used at %s (skill ids "
+					           "and aliases must all differ)", id, first);
 					sw_jpath_restore(&L->path, o2);
 				}
 				sw_jpath_restore(&L->path, old);
@@ -434,7 +435,7 @@ static void load_expectations(loader *L, const cJSON *root)
 					if (t->id && strcmp(t->id, s->string) == 0)
 						sk = t;
 					for (size_t a = 0; a < t->alias_count && !sk; a++)
-						if (strcmp(t->aliases[a], s->string) == 0)
+						if (t->aliases[a] && strcmp(t->aliases[a], s->string) == 0)
 							sk = t;
 				}
 				int v;

@@ -168,6 +168,13 @@ void sw_fw_free(sw_framework *fw);
 /* Finds a skill by an already computed sw_text_key; NULL when none. */
 const sw_skill *sw_fw_find_key(const sw_framework *fw, const char *key, size_t len);
 
+/* ---- write.c: quoting shared by the writers ---- */
+
+/* Appends s as one CSV field, quoted when it needs to be. */
+void sw_csv_put(sw_buf *b, const char *s);
+/* Appends s as a JSON string (null for NULL). */
+void sw_json_put(sw_buf *b, const char *s);
+
 /* ---- engine.c ---- */
 
 struct sw_roster;
@@ -191,5 +198,9 @@ struct sw_engine {
 void sw_engine_begin(sw_engine *eng);
 /* Frees the pupils and evidence (roster.c). */
 void sw_engine_clear_data(sw_engine *eng);
+/* Frees the engine's rubric and its runner (rubric.c). */
+void sw_rubric_free_engine(sw_engine *eng);
+/* Drops the rubric's runner, which holds tables of the old framework. */
+void sw_rubric_forget_runner(sw_engine *eng);
 
 #endif

@@ -138,38 +138,17 @@ int sw_rejects_open(sw_rejects **out, const char *path)
 	return SW_OK;
 }
 
-/* Writes text as one CSV field, quoted when it needs to be. */
-static void csv_field(FILE *f, const char *s)
+/* Writes text through one of the shared quoting functions. */
+static void put_quoted(FILE *f, void (*put)(sw_buf *, const char *), const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* Writes text as a JSON string. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	sw_mem m;
+	sw_mem_init(&m, NULL);
+	sw_buf b;
+	sw_buf_init(&b, &m);
+	put(&b, s);
+	if (b.len)
+		fwrite(b.p, 1, b.len, f);
+	sw_buf_free(&b);
 }
 
 void sw_rejects_add(const sw_reject *rj, void *payload)
@@ -184,7 +163,7 @@ void sw_rejects_add(const sw_reject *rj, void *payload)
 		}
 		fwrite(rj->raw, 1, rj->raw_len, r->f);
 		fputc(',', r->f);
-		csv_field(r->f, rj->reason);
+		put_quoted(r->f, sw_csv_put, rj->reason);
 		fputc('\n', r->f);
 	} else {
 		/* the object as read, with "reason" added before its closing brace */
@@ -201,11 +180,11 @@ void sw_rejects_add(const sw_reject *rj, void *payload)
 			/* not an object: keep the line as a string */
 			fputs("{\"line\": ", r->f);
 			char *copy = strndup(rj->raw, rj->raw_len);
-			json_string(r->f, copy ? copy : "");
+			put_quoted(r->f, sw_json_put, copy ? copy : "");
 			free(copy);
 			fputs(", \"reason\": ", r->f);
 		}
-		json_string(r->f, rj->reason);
+		put_quoted(r->f, sw_json_put, rj->reason);
 		fputs("}\n", r->f);
 	}
 	if (ferror(r->f))

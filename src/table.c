@@ -27,6 +27,10 @@ void sw_table_cell(sw_table *t, const char *text)
 		t->failed = 1;
 		return;
 	}
+	/* a line break or tab inside a cell would break the alignment */
+	for (char *p = c; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
 	t->cells[t->count++] = c;
 }
 

@@ -149,6 +149,8 @@ bool sw_text_key(sw_buf *b, const char *s, size_t n)
 
 size_t sw_text_width(const char *s)
 {
+	if (!s)
+		return 0;
 	size_t w = 0, n = strlen(s);
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	size_t i = 0;

@@ -4,6 +4,7 @@
 
 #include "stepwise.h"
 #include <stdbool.h>
+#include <stdio.h>
 
 #define EXIT_OK 0
 #define EXIT_FATAL 1
@@ -56,6 +57,22 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence);
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);
 
-extern const cli_cmd cli_validate, cli_show, cli_check;
+/* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-"). */
+typedef struct cli_out {
+	FILE *f;
+	const char *path;
+	char *tmp;
+} cli_out;
+int cli_out_open(cli_out *o, const char *path);
+/* Closes; renames into place when keep and all was written, else removes. */
+int cli_out_close(cli_out *o, bool keep);
+
+/* Prints a result's rubric errors on stderr (an sw_result_fn). */
+int cli_print_result_errors(const sw_result *r, void *payload);
+
+/* The rubric options shared by evaluate and rubric check: --rubric, --param. */
+int cli_rubric(sw_engine *eng, cli_opt *opts);
+
+extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd;
 
 #endif

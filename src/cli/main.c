@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, NULL };
+static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, &cli_evaluate,
+	                                       &cli_rubric_cmd, NULL };
 
 void cli_error(const char *fmt, ...)
 {
@@ -32,6 +33,75 @@ void cli_print_errors(const sw_engine *eng)
 	size_t total = sw_engine_error_total(eng);
 	if (total > n)
 		fprintf(stderr, "... and %zu more errors\n", total - n);
+}
+
+int cli_engine(sw_engine **eng, cli_opt *opts)
+{
+	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
+	const char *v;
+	char *end;
+	if ((v = cli_get(opts, "--max-instructions"))) {
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end || !n) {
+			cli_error("--max-instructions needs a positive whole number, not '%s'", v);
+			return EXIT_FATAL;
+		}
+		eo.instruction_limit = n;
+	}
+	if ((v = cli_get(opts, "--max-memory"))) {
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end || !n || n > 1024 * 1024) {
+			cli_error("--max-memory needs a number of MiB from 1 to 1048576, not '%s'", v);
+			return EXIT_FATAL;
+		}
+		eo.memory_limit = (size_t)n * 1024 * 1024;
+	}
+	if ((v = cli_get(opts, "--pattern-limit"))) {
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end || !n) {
+			cli_error("--pattern-limit needs a positive number of bytes, not '%s'", v);
+			return EXIT_FATAL;
+		}
+		eo.pattern_limit = (size_t)n;
+	}
+	if (sw_engine_new(eng, &eo) != SW_OK) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+int cli_rubric(sw_engine *eng, cli_opt *opts)
+{
+	const char *r = cli_get(opts, "--rubric");
+	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK) {
+		cli_print_errors(eng);
+		return EXIT_FATAL;
+	}
+	cli_opt *p = cli_find(opts, "--param");
+	for (int i = 0; p && i < p->count; i++) {
+		const char *kv = p->many[i];
+		const char *eq = strchr(kv, '=');
+		if (!eq || eq == kv) {
+			cli_error("--param needs NAME=VALUE, not '%s'", kv);
+			return EXIT_FATAL;
+		}
+		char key[128];
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
+		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK) {
+			cli_print_errors(eng);
+			return EXIT_FATAL;
+		}
+	}
+	return EXIT_OK;
+}
+
+int cli_print_result_errors(const sw_result *r, void *payload)
+{
+	(void)payload;
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
+		fprintf(stderr, "%s\n", sw_result_error(r, i));
+	return 0;
 }
 
 cli_opt *cli_find(cli_opt *opts, const char *name)

@@ -1,0 +1,15 @@
+-- secured-n: the highest step s such that at least `times` secured records
+-- have a step of s or more: one good day is not enough.
+return {
+  name = "secured-n",
+  description = "The highest step reached by at least `times` secured records.",
+  params = { times = 2, sources = "" },
+  skill = function(evidence, ctx)
+    local times = ctx.params.times
+    if math.type(times) ~= "integer" or times < 1 then
+      error("parameter times must be a whole number of 1 or more, not " .. tostring(times))
+    end
+    local counted = stepwise.secured(stepwise.from_sources(evidence, ctx.params.sources))
+    return stepwise.secured_n(counted, times)
+  end,
+}

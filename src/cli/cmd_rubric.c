@@ -1,0 +1,168 @@
+/*
+ * cmd_rubric.c - `stepwise rubric new NAME` writes a commented starter
+ * rubric; `stepwise rubric check FILE.lua` loads a rubric, runs it on data
+ * (the example class by default) and shows every error and the results.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Writes NAME.lua from the starter, never over an existing file. */
+static int rubric_new(const char *name)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(name);
+	snprintf(path, sizeof path, "%s%s", name, n > 4 && !strcmp(name + n - 4, ".lua") ? "" : ".lua");
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		cli_error("rubric new: %s already exists; choose another name", path);
+		return EXIT_FATAL;
+	}
+	FILE *f = fopen(path, "wx");
+	if (!f) {
+		cli_error("rubric new: cannot write %s: %s", path, strerror(errno));
+		return EXIT_FATAL;
+	}
+	fputs(sw_rubric_starter(), f);
+	if (fclose(f) != 0) {
+		cli_error("rubric new: cannot write %s", path);
+		unlink(path);
+		return EXIT_FATAL;
+	}
+	printf("wrote %s: edit it, then run 'stepwise rubric check %s'\n", path, path);
+	return EXIT_OK;
+}
+
+/* Finds the example class beside the program (source tree) or installed. */
+static bool example_class(char *pupils, char *evidence, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	const char *dirs[3] = { NULL, NULL, SW_SHAREDIR "/examples/class-5b" };
+	char a[PATH_MAX + 64], b[PATH_MAX + 64];
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(a, sizeof a, "%s/../examples/class-5b", exe);
+		snprintf(b, sizeof b, "%s/../../examples/class-5b", exe);
+		dirs[0] = a;
+		dirs[1] = b;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i])
+			continue;
+		snprintf(pupils, size, "%s/pupils.csv", dirs[i]);
+		snprintf(evidence, size, "%s/evidence.csv", dirs[i]);
+		if (access(pupils, R_OK) == 0 && access(evidence, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int rubric_check(cli_opt *opts, const char *file)
+{
+	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
+	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
+	if (!eo->value) {
+		if (po->value) {
+			cli_error("rubric check: --pupils needs --evidence too");
+			return EXIT_FATAL;
+		}
+		if (!example_class(pupils, evidence, sizeof pupils)) {
+			cli_error("rubric check: the example class was not found; give --pupils and --evidence");
+			return EXIT_FATAL;
+		}
+		po->value = pupils;
+		eo->value = evidence;
+	}
+	sw_engine *eng;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
+	cli_opt *ro = cli_find(opts, "--rubric");
+	ro->value = file;
+	cli_data data;
+	if ((rc = cli_load(eng, opts, &data, true)) || (rc = cli_rubric(eng, opts))) {
+		sw_engine_free(eng);
+		return rc;
+	}
+	printf("rubric '%s' loaded from %s", sw_engine_rubric_name(eng), file);
+	const char *params = sw_engine_rubric_params(eng);
+	if (params && *params)
+		printf(" (%s)", params);
+	printf("\n\n");
+	sw_writer *w;
+	if (sw_writer_new(&w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	sw_eval_stats st;
+	int er = sw_engine_evaluate(eng, NULL, (sw_result_fn)sw_writer_add, w, &st);
+	if (er == SW_OK)
+		er = sw_writer_finish(w);
+	sw_writer_free(w);
+	if (er != SW_OK) {
+		cli_print_errors(eng);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	/* the errors, once each pupil's result is known */
+	if (st.errors) {
+		sw_engine_evaluate(eng, NULL, cli_print_result_errors, NULL, NULL);
+		printf("\n%llu errors in %llu of %llu pupils (see above)\n",
+		       (unsigned long long)st.errors, (unsigned long long)st.pupils_with_errors,
+		       (unsigned long long)st.pupils);
+	} else {
+		printf("\nno errors in %llu pupils\n", (unsigned long long)st.pupils);
+	}
+	cli_reconcile(&data);
+	rc = st.errors || data.rejected ? EXIT_REJECTED : EXIT_OK;
+	sw_engine_free(eng);
+	return rc;
+}
+
+static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+{
+	(void)c;
+	if (strcmp(pos[0], "new") == 0 && npos == 2)
+		return rubric_new(pos[1]);
+	if (strcmp(pos[0], "check") == 0 && npos == 2)
+		return rubric_check(opts, pos[1]);
+	cli_error("rubric: use 'stepwise rubric new NAME' or 'stepwise rubric check FILE.lua'");
+	return EXIT_FATAL;
+}
+
+static const char *params[CLI_MAX_MANY];
+
+static cli_opt rubric_opts[] = {
+	{ "--framework", "FILE", 0, 0, 0 },
+	{ "--pupils", "FILE", 0, 0, 0 },
+	{ "--evidence", "FILE", 0, 0, 0 },
+	{ "--param", "NAME=VALUE", 0, params, 0 },
+	{ "--max-instructions", "N", 0, 0, 0 },
+	{ "--max-memory", "MiB", 0, 0, 0 },
+	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+	{ "--rubric", NULL, 0, 0, 0 }, /* set by check itself */
+	{ "--rejects", NULL, 0, 0, 0 },
+	{ 0 }
+};
+
+const cli_cmd cli_rubric_cmd = {
+	"rubric", "Write a starter rubric, or check a rubric on data and show its results.",
+	"stepwise rubric new NAME\n"
+	"       stepwise rubric check FILE.lua [--framework F] [--pupils P --evidence E]\n"
+	"                             [--param K=V]...\n\n"
+	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric\n"
+	"  check FILE   load the rubric, run it on the data (default: the example class\n"
+	"               examples/class-5b) and show load errors with their line, every\n"
+	"               evaluation error, and a table of the results",
+	run_rubric, rubric_opts, 1, 2
+};

@@ -1,0 +1,412 @@
+/*
+ * pupil.c - evaluating one pupil in a runner's Lua state: the rubric in a
+ * fresh environment, ctx and evidence tables, skill() per skill, pupil()
+ * once, results read back with raw access, and every error turned into a
+ * message naming the rubric, line, pupil and skill.
+ */
+#include "internal.h"
+#include "rubric.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+/* Writes YYYY-MM-DD for a day number without printf. */
+static void fast_date(char out[11], int32_t days)
+{
+	char tmp[16];
+	sw_date_format(tmp, days);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}
+
+/* Adds "RUBRIC:LINE: MESSAGE (pupil P, skill S)" to the result's errors. */
+static void add_error(sw_runner *r, sw_result *res, const char *msg, const char *skill)
+{
+	sw_buf b;
+	sw_buf_init(&b, &r->eng->mem);
+	const char *disp = r->eng->rubric->display;
+	size_t dn = strlen(disp);
+	if (strncmp(msg, disp, dn) != 0 || msg[dn] != ':')
+		sw_buf_printf(&b, "%s: ", disp);
+	const char *pid = r->eng->roster->pupils[res->pupil].id;
+	if (skill)
+		sw_buf_printf(&b, "%s (pupil %s, skill %s)", msg, pid, skill);
+	else
+		sw_buf_printf(&b, "%s (pupil %s)", msg, pid);
+	if (sw_buf_cstr(&b))
+		sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, b.p);
+	sw_buf_free(&b);
+}
+
+/* Turns the error on top of the stack (or a limit) into a message. */
+static void call_error(sw_runner *r, sw_result *res, const char *skill)
+{
+	lua_State *L = r->sb.L;
+	char buf[256];
+	if (r->sb.abort) {
+		/* keep the location Lua gave ("NAME:LINE:"), replace the text */
+		const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+		const char *disp = r->eng->rubric->display;
+		size_t dn = strlen(disp);
+		sw_buf b;
+		sw_buf_init(&b, &r->eng->mem);
+		if (strncmp(m, disp, dn) == 0 && m[dn] == ':') {
+			const char *end = strchr(m + dn + 1, ':');
+			if (end)
+				sw_buf_add(&b, m, (size_t)(end - m) + 2);
+		}
+		sw_buf_puts(&b, sb_abort_message(&r->sb, buf, sizeof buf));
+		add_error(r, res, sw_buf_cstr(&b) ? b.p : "limit reached", skill);
+		sw_buf_free(&b);
+	} else {
+		const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		if (!m) {
+			snprintf(buf, sizeof buf, "error object is a %s, not a message",
+			         luaL_typename(L, -1));
+			m = buf;
+		}
+		add_error(r, res, m, skill);
+	}
+	lua_pop(L, 1);
+}
+
+/* Pushes ctx.pupil for pupil p. */
+static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil *p)
+{
+	lua_createtable(L, 0, 7);
+	lua_pushstring(L, p->id);
+	lua_setfield(L, -2, "id");
+	if (p->name) {
+		lua_pushstring(L, p->name);
+		lua_setfield(L, -2, "name");
+	}
+	if (p->year != SW_NO_YEAR) {
+		lua_pushinteger(L, p->year);
+		lua_setfield(L, -2, "year");
+	}
+	if (p->class_name) {
+		lua_pushstring(L, p->class_name);
+		lua_setfield(L, -2, "class");
+	}
+	if (p->school) {
+		lua_pushstring(L, p->school);
+		lua_setfield(L, -2, "school");
+	}
+	lua_createtable(L, 0, (int)p->group_count);
+	for (uint32_t g = 0; g < p->group_count; g++) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + g]));
+	}
+	lua_setfield(L, -2, "groups");
+	lua_createtable(L, 0, (int)p->attr_count);
+	for (uint32_t a = 0; a < p->attr_count; a++) {
+		lua_pushstring(L, ro->attrs[p->attr_first + a].value);
+		lua_setfield(L, -2, ro->attrs[p->attr_first + a].key);
+	}
+	lua_setfield(L, -2, "attributes");
+}
+
+/* Pushes a fresh instance of the rubric table and the pupil's ctx table;
+   false (error recorded) when the rubric fails to run. */
+static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
+{
+	lua_State *L = r->sb.L;
+	lua_settop(L, 0);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
+	sb_new_env(&r->sb);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	if (sb_call(&r->sb, 0, 1) != LUA_OK) {
+		call_error(r, res, NULL);
+		return false;
+	}
+	if (!lua_istable(L, 1)) {
+		add_error(r, res, "the rubric did not return a table", NULL);
+		lua_settop(L, 0);
+		return false;
+	}
+	lua_createtable(L, 0, 8); /* ctx at 2 */
+	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[res->pupil]);
+	lua_setfield(L, 2, "pupil");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->framework_ref);
+	lua_setfield(L, 2, "framework");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->params_ref);
+	lua_setfield(L, 2, "params");
+	if (as_of_text) {
+		lua_pushstring(L, as_of_text);
+		lua_setfield(L, 2, "as_of");
+	}
+	return true;
+}
+
+/* Reads a step from the value at idx: nil, an integer, or a float with an
+   integer value. Returns NULL when fine, else what is wrong. */
+static const char *read_step(lua_State *L, int idx, const sw_skill *sk, int *has, int *step,
+                             char *buf, size_t size)
+{
+	int t = lua_type(L, idx);
+	*has = 0;
+	if (t == LUA_TNIL)
+		return NULL;
+	if (t != LUA_TNUMBER) {
+		snprintf(buf, size, "a step that is a %s, not an integer", lua_typename(L, t));
+		return buf;
+	}
+	lua_Integer v;
+	if (lua_isinteger(L, idx)) {
+		v = lua_tointeger(L, idx);
+	} else {
+		lua_Number n = lua_tonumber(L, idx);
+		if (!isfinite(n) || n != floor(n) || fabs(n) > 1e9) {
+			snprintf(buf, size, "step %g, which is not an integer", (double)n);
+			return buf;
+		}
+		v = (lua_Integer)n;
+	}
+	if (sk && (v < sk->min || v > sk->max)) {
+		snprintf(buf, size, "step %lld, outside %s (%d to %d)", (long long)v, sk->id,
+		         sk->min, sk->max);
+		return buf;
+	}
+	*has = 1;
+	*step = (int)v;
+	return NULL;
+}
+
+/* Copies a note (string, valid UTF-8, bounded) to NFC; NULL or the problem. */
+static const char *read_note(sw_runner *r, lua_State *L, int idx, char **note)
+{
+	*note = NULL;
+	int t = lua_type(L, idx);
+	if (t == LUA_TNIL)
+		return NULL;
+	if (t != LUA_TSTRING)
+		return "a note that is not a string";
+	size_t n;
+	const char *s = lua_tolstring(L, idx, &n);
+	if (n > SW_NOTE_MAX)
+		return "a note longer than 4096 bytes";
+	int rc = sw_text_nfc(&r->eng->mem, s, n, note, NULL);
+	if (rc == SW_EINVALID)
+		return "a note that is not valid UTF-8";
+	if (rc)
+		return "out of memory";
+	return NULL;
+}
+
+/* Converts what skill() returned (on top) into the result for skill k. */
+static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
+{
+	lua_State *L = r->sb.L;
+	sw_skill_result *out = &res->skills[sk->index];
+	char buf[160];
+	const char *bad = NULL;
+	int t = lua_type(L, -1);
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "step");
+		lua_rawget(L, -2);
+		bad = read_step(L, -1, sk, &out->has_step, &out->step, buf, sizeof buf);
+		lua_pop(L, 1);
+		if (!bad) {
+			lua_pushliteral(L, "note");
+			lua_rawget(L, -2);
+			bad = read_note(r, L, -1, &out->note);
+			lua_pop(L, 1);
+		}
+	} else if (t == LUA_TNIL || t == LUA_TNUMBER) {
+		bad = read_step(L, -1, sk, &out->has_step, &out->step, buf, sizeof buf);
+	} else {
+		snprintf(buf, sizeof buf, "a %s; expected nil, an integer step or "
+		         "{step = ..., note = ...}", lua_typename(L, t));
+		bad = buf;
+	}
+	lua_pop(L, 1);
+	if (bad) {
+		out->has_step = 0;
+		sw_mem_free(&r->eng->mem, out->note);
+		out->note = NULL;
+		char msg[320];
+		snprintf(msg, sizeof msg, "%s:%d: skill() returned %s", r->eng->rubric->display,
+		         r->skill_line, bad);
+		add_error(r, res, msg, sk->id);
+	}
+}
+
+/* Pushes the evidence array for records recs[0..n). */
+static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_record *recs,
+                          size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	char date[11];
+	int32_t last = INT32_MIN;
+	for (size_t i = 0; i < n; i++) {
+		const sw_record *rec = &recs[i];
+		lua_createtable(L, 0, 7);
+		lua_pushinteger(L, rec->step);
+		lua_setfield(L, -2, "step");
+		lua_pushstring(L, sw_outcome_names[rec->outcome]);
+		lua_setfield(L, -2, "outcome");
+		if (rec->date != last) {
+			fast_date(date, rec->date);
+			last = rec->date;
+		}
+		lua_pushlstring(L, date, 10);
+		lua_setfield(L, -2, "date");
+		lua_pushstring(L, sw_source_names[rec->source]);
+		lua_setfield(L, -2, "source");
+		if (rec->assessor) {
+			lua_pushstring(L, sw_intern_str(&ev->text, rec->assessor));
+			lua_setfield(L, -2, "assessor");
+		}
+		if (rec->context) {
+			lua_pushstring(L, sw_intern_str(&ev->text, rec->context));
+			lua_setfield(L, -2, "context");
+		}
+		if (rec->note) {
+			lua_pushstring(L, sw_intern_str(&ev->text, rec->note));
+			lua_setfield(L, -2, "note");
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* Reads a list of strings (flags or awards) from field key of the table on top. */
+static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***list,
+                        size_t *count, size_t *cap)
+{
+	lua_State *L = r->sb.L;
+	lua_pushstring(L, key);
+	int t = lua_rawget(L, -2);
+	if (t == LUA_TTABLE) {
+		for (lua_Integer i = 1;; i++) {
+			int vt = lua_rawgeti(L, -1, i);
+			if (vt == LUA_TNIL) {
+				lua_pop(L, 1);
+				break;
+			}
+			size_t n;
+			const char *s = vt == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+			char msg[128];
+			if (!s || n > 200 || !sw_text_valid(s, n) || i > SW_LABELS_MAX) {
+				snprintf(msg, sizeof msg, "%s:%d: pupil() returned a bad %s list: each must "
+				         "be a string of at most 200 bytes, at most %d of them",
+				         r->eng->rubric->display, r->pupil_line, key, SW_LABELS_MAX);
+				add_error(r, res, msg, NULL);
+				lua_pop(L, 1);
+				break;
+			}
+			char *nfc;
+			if (sw_text_nfc(&r->eng->mem, s, n, &nfc, NULL) == SW_OK) {
+				sw_result_push(res, list, count, cap, nfc);
+				sw_mem_free(&r->eng->mem, nfc);
+			}
+			lua_pop(L, 1);
+		}
+	} else if (t != LUA_TNIL) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s:%d: pupil() returned %s as a %s; expected an array of "
+		         "strings", r->eng->rubric->display, r->pupil_line, key, lua_typename(L, t));
+		add_error(r, res, msg, NULL);
+	}
+	lua_pop(L, 1);
+}
+
+/* Rebuilds the Lua state after the memory limit was hit. */
+static bool rebuild(sw_runner *r)
+{
+	return sw_runner_reset(r) == SW_OK;
+}
+
+int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                    size_t n, int32_t as_of, const char *as_of_text)
+{
+	const sw_framework *fw = r->eng->fw;
+	sw_result_clear(res);
+	res->pupil = pupil;
+	lua_State *L = r->sb.L;
+	bool ready = false, broken = false;
+	const sw_pupil *p = &r->eng->roster->pupils[pupil];
+	size_t at = 0;
+	for (size_t k = 0; k < fw->skill_count; k++) {
+		const sw_skill *sk = &fw->skills[k];
+		size_t start = at;
+		while (at < n && recs[at].skill == k)
+			at++;
+		size_t count = at - start;
+		while (count && recs[start + count - 1].date > as_of)
+			count--;
+		res->skills[k].evidence = (uint32_t)count;
+		if (broken)
+			continue;
+		if (!ready && !(ready = begin_pupil(r, res, as_of_text))) {
+			broken = true;
+			continue;
+		}
+		L = r->sb.L;
+		lua_pushliteral(L, "skill");
+		lua_rawget(L, 1);
+		push_evidence(L, r->eng->evidence, recs + start, count);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
+		lua_rawgeti(L, -1, (lua_Integer)k + 1);
+		lua_setfield(L, 2, "skill");
+		lua_pop(L, 1);
+		int expected;
+		if (p->year != SW_NO_YEAR && sw_framework_expected(&expected, fw, p->year, sk))
+			lua_pushinteger(L, expected);
+		else
+			lua_pushnil(L);
+		lua_setfield(L, 2, "expected");
+		lua_pushvalue(L, 2);
+		if (sb_call(&r->sb, 2, 1) != LUA_OK) {
+			bool memory = r->sb.abort == SB_ABORT_MEMORY;
+			call_error(r, res, sk->id);
+			if (memory) {
+				if (!rebuild(r))
+					return SW_ENOMEM;
+				ready = false;
+			}
+			continue;
+		}
+		take_result(r, res, sk);
+	}
+	if (ready && r->has_pupil_fn) {
+		L = r->sb.L;
+		lua_pushliteral(L, "pupil");
+		lua_rawget(L, 1);
+		lua_createtable(L, 0, (int)fw->skill_count);
+		for (size_t k = 0; k < fw->skill_count; k++) {
+			if (!res->skills[k].has_step)
+				continue;
+			lua_pushinteger(L, res->skills[k].step);
+			lua_setfield(L, -2, fw->skills[k].id);
+		}
+		lua_pushnil(L);
+		lua_setfield(L, 2, "skill");
+		lua_pushnil(L);
+		lua_setfield(L, 2, "expected");
+		lua_pushvalue(L, 2);
+		if (sb_call(&r->sb, 2, 1) != LUA_OK) {
+			bool memory = r->sb.abort == SB_ABORT_MEMORY;
+			call_error(r, res, NULL);
+			if (memory && !rebuild(r))
+				return SW_ENOMEM;
+		} else if (lua_istable(L, -1)) {
+			take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
+			take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
+			lua_pop(L, 1);
+		} else if (!lua_isnil(L, -1)) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s:%d: pupil() returned a %s; expected nil or "
+			         "{flags = {...}, awards = {...}}", r->eng->rubric->display,
+			         r->pupil_line, luaL_typename(L, -1));
+			add_error(r, res, msg, NULL);
+			lua_pop(L, 1);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	if (r->sb.L)
+		lua_settop(r->sb.L, 0);
+	return SW_OK;
+}

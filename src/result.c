@@ -1,0 +1,121 @@
+/*
+ * result.c - one pupil's evaluation result: per-skill step, note and
+ * evidence count, flags, awards and errors; with the public accessors.
+ */
+#include "internal.h"
+#include "rubric.h"
+
+#include <string.h>
+
+int sw_result_init(sw_result *res, const sw_engine *eng)
+{
+	memset(res, 0, sizeof *res);
+	res->eng = eng;
+	res->m = &eng->mem;
+	res->skill_count = eng->fw->skill_count;
+	res->skills = sw_mem_calloc(res->m, res->skill_count, sizeof *res->skills);
+	return res->skills ? SW_OK : SW_ENOMEM;
+}
+
+/* Frees the strings of a list and empties it. */
+static void clear_list(const sw_mem *m, char **list, size_t *count)
+{
+	for (size_t i = 0; i < *count; i++)
+		sw_mem_free(m, list[i]);
+	*count = 0;
+}
+
+void sw_result_clear(sw_result *res)
+{
+	for (size_t k = 0; k < res->skill_count; k++) {
+		sw_mem_free(res->m, res->skills[k].note);
+		memset(&res->skills[k], 0, sizeof res->skills[k]);
+	}
+	clear_list(res->m, res->flags, &res->flag_count);
+	clear_list(res->m, res->awards, &res->award_count);
+	clear_list(res->m, res->errors, &res->error_count);
+}
+
+void sw_result_release(sw_result *res)
+{
+	if (!res->m)
+		return;
+	sw_result_clear(res);
+	sw_mem_free(res->m, res->skills);
+	sw_mem_free(res->m, res->flags);
+	sw_mem_free(res->m, res->awards);
+	sw_mem_free(res->m, res->errors);
+	res->skills = NULL;
+	res->flags = res->awards = res->errors = NULL;
+}
+
+int sw_result_push(sw_result *res, char ***list, size_t *count, size_t *cap, const char *text)
+{
+	if (sw_mem_grow(res->m, (void **)list, cap, *count + 1, sizeof(char *)))
+		return SW_ENOMEM;
+	char *c = sw_mem_strdup(res->m, text);
+	if (!c)
+		return SW_ENOMEM;
+	(*list)[(*count)++] = c;
+	return SW_OK;
+}
+
+void sw_result_free(sw_result *res)
+{
+	if (!res)
+		return;
+	const sw_mem *m = res->m;
+	sw_result_release(res);
+	sw_mem_free(m, res);
+}
+
+/* The pupil record of a result. */
+static const sw_pupil *pupil_of(const sw_result *r)
+{
+	return &r->eng->roster->pupils[r->pupil];
+}
+
+const char *sw_result_pupil(const sw_result *r) { return r ? pupil_of(r)->id : NULL; }
+const char *sw_result_name(const sw_result *r) { return r ? pupil_of(r)->name : NULL; }
+int sw_result_year(const sw_result *r) { return r ? pupil_of(r)->year : SW_NO_YEAR; }
+const char *sw_result_class(const sw_result *r) { return r ? pupil_of(r)->class_name : NULL; }
+const char *sw_result_school(const sw_result *r) { return r ? pupil_of(r)->school : NULL; }
+size_t sw_result_skill_count(const sw_result *r) { return r ? r->skill_count : 0; }
+
+int sw_result_step(int *step, const sw_result *r, size_t skill)
+{
+	if (!r || skill >= r->skill_count || !r->skills[skill].has_step)
+		return 0;
+	if (step)
+		*step = r->skills[skill].step;
+	return 1;
+}
+
+const char *sw_result_note(const sw_result *r, size_t skill)
+{
+	return r && skill < r->skill_count ? r->skills[skill].note : NULL;
+}
+
+size_t sw_result_evidence(const sw_result *r, size_t skill)
+{
+	return r && skill < r->skill_count ? r->skills[skill].evidence : 0;
+}
+
+size_t sw_result_flag_count(const sw_result *r) { return r ? r->flag_count : 0; }
+size_t sw_result_award_count(const sw_result *r) { return r ? r->award_count : 0; }
+size_t sw_result_error_count(const sw_result *r) { return r ? r->error_count : 0; }
+
+const char *sw_result_flag(const sw_result *r, size_t i)
+{
+	return r && i < r->flag_count ? r->flags[i] : NULL;
+}
+
+const char *sw_result_award(const sw_result *r, size_t i)
+{
+	return r && i < r->award_count ? r->awards[i] : NULL;
+}
+
+const char *sw_result_error(const sw_result *r, size_t i)
+{
+	return r && i < r->error_count ? r->errors[i] : NULL;
+}

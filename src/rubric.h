@@ -1,0 +1,63 @@
+/* rubric.h - rubrics, runners and results (rubric.c, runner.c, result.c). */
+#ifndef SW_RUBRIC_H
+#define SW_RUBRIC_H
+#include "internal.h"
+#include "data.h"
+#include "sandbox.h"
+
+#define SW_NOTE_MAX 4096       /* bytes of a note */
+#define SW_LABELS_MAX 64       /* flags or awards from one pupil() call */
+
+/* The loaded rubric: its source, kept so each thread can compile its own. */
+struct sw_rubric {
+	char *display;   /* "highest.lua" or the path as given: used in messages */
+	char *source;
+	size_t len;
+	char *name;      /* the rubric's own `name` field, once checked */
+	char **param_keys, **param_values; /* set with sw_engine_set_param */
+	size_t param_count, param_cap;
+	struct sw_runner *runner; /* the engine's own runner, made on demand */
+};
+
+/* One Lua state ready to evaluate pupils with the engine's rubric. */
+typedef struct sw_runner {
+	sw_sandbox sb;
+	sw_engine *eng;
+	int chunk_ref, skills_ref, framework_ref, params_ref;
+	bool has_pupil_fn;
+	int skill_line, pupil_line; /* where skill() and pupil() are defined */
+	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
+} sw_runner;
+
+typedef struct sw_skill_result {
+	int has_step, step;
+	char *note;
+	uint32_t evidence;
+} sw_skill_result;
+
+struct sw_result {
+	const sw_engine *eng;
+	const sw_mem *m;
+	size_t pupil;
+	sw_skill_result *skills;
+	size_t skill_count;
+	char **flags, **awards, **errors;
+	size_t flag_count, award_count, error_count;
+	size_t flag_cap, award_cap, error_cap;
+};
+
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d);
+void sw_runner_free(sw_runner *r);
+/* Discards the Lua state and builds a new one (after the memory limit). */
+int sw_runner_reset(sw_runner *r);
+/* Evaluates one pupil over records recs[0..n) (sorted by skill, date, seq),
+   counting only those dated on or before as_of (INT32_MAX: all). */
+int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                    size_t n, int32_t as_of, const char *as_of_text);
+
+int sw_result_init(sw_result *res, const sw_engine *eng);
+void sw_result_clear(sw_result *res);
+void sw_result_release(sw_result *res);
+/* Adds a copy of text to a list of the result (flags, awards, errors). */
+int sw_result_push(sw_result *res, char ***list, size_t *count, size_t *cap, const char *text);
+#endif

@@ -1,0 +1,292 @@
+/*
+ * runner.c - one Lua state evaluating pupils with the engine's rubric:
+ * compiling it, checking the table it returns, merging parameters,
+ * building the read-only framework tables once, then for each pupil a
+ * fresh environment, the rubric's skill() for every skill and its pupil()
+ * once, with every result converted back with raw access only.
+ */
+#include "internal.h"
+#include "rubric.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Records a Lua message "NAME:LINE: text" as an error with file and line. */
+static int lua_diag(sw_diag *d, int code, const char *display, const char *msg)
+{
+	size_t n = strlen(display);
+	if (strncmp(msg, display, n) == 0 && msg[n] == ':') {
+		char *end;
+		unsigned long line = strtoul(msg + n + 1, &end, 10);
+		if (end != msg + n + 1 && *end == ':')
+			return sw_diag_add(d, code, display, line, 0, NULL, "%s", end + 2);
+	}
+	return sw_diag_add(d, code, display, 0, 0, NULL, "%s", msg);
+}
+
+/* The rubric table's field `key` (raw), pushed. */
+static int raw_field(lua_State *L, int idx, const char *key)
+{
+	lua_pushstring(L, key);
+	return lua_rawget(L, idx < 0 ? idx - 1 : idx);
+}
+
+/* Sets field k of the table on top to string v (nothing when v is NULL). */
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* Builds the read-only framework tables: skills[] and the framework. */
+static void build_framework(sw_runner *r)
+{
+	lua_State *L = r->sb.L;
+	const sw_framework *fw = r->eng->fw;
+	lua_createtable(L, (int)fw->skill_count, 0); /* skills */
+	for (size_t i = 0; i < fw->skill_count; i++) {
+		const sw_skill *sk = &fw->skills[i];
+		lua_createtable(L, 0, 6);
+		set_str(L, "id", sk->id);
+		set_str(L, "name", sk->name);
+		set_str(L, "group", sw_skill_group(sk));
+		set_int(L, "min", sk->min);
+		set_int(L, "max", sk->max);
+		lua_createtable(L, 0, (int)sk->step_count);
+		for (int s = sk->min; s <= sk->max; s++) {
+			lua_createtable(L, 0, 3);
+			set_str(L, "label", sk->steps[s - sk->min].label);
+			set_str(L, "text", sk->steps[s - sk->min].text);
+			set_str(L, "stage", sw_skill_step_stage(sk, s));
+			sb_readonly(L);
+			lua_rawseti(L, -2, s);
+		}
+		sb_readonly(L);
+		lua_setfield(L, -2, "steps");
+		sb_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_pushvalue(L, -1);
+	sb_readonly(L);
+	lua_createtable(L, 0, 4); /* framework */
+	set_str(L, "id", fw->id);
+	set_str(L, "name", fw->name);
+	set_str(L, "version", fw->version);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, "skills");
+	sb_readonly(L);
+	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
+}
+
+/* Instantiates the rubric in a fresh environment: pushes its table. */
+static int instantiate(sw_runner *r)
+{
+	lua_State *L = r->sb.L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
+	sb_new_env(&r->sb);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	int st = sb_call(&r->sb, 0, 1);
+	if (st == LUA_OK && !lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushfstring(L, "%s: the rubric must return a table (name, skill, ...)",
+		                r->eng->rubric->display);
+		return LUA_ERRRUN;
+	}
+	return st;
+}
+
+/* Checks the rubric table on top and merges its params with the host's. */
+static int check_table(sw_runner *r, sw_diag *d)
+{
+	lua_State *L = r->sb.L;
+	struct sw_rubric *rb = r->eng->rubric;
+	const char *disp = rb->display;
+	int t = lua_gettop(L);
+	if (raw_field(L, t, "name") != LUA_TSTRING || !lua_rawlen(L, -1))
+		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+		                   "the rubric table needs a name (a non-empty string)");
+	if (!rb->name && !(rb->name = sw_mem_strdup(&r->eng->mem, lua_tostring(L, -1))))
+		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
+	lua_pop(L, 1);
+	lua_Debug ar;
+	if (raw_field(L, t, "skill") != LUA_TFUNCTION)
+		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+		                   "the rubric table needs a skill function: skill = function(evidence, ctx) ... end");
+	lua_getinfo(L, ">S", &ar);
+	r->skill_line = ar.linedefined;
+	int pt = raw_field(L, t, "pupil");
+	if (pt != LUA_TNIL && pt != LUA_TFUNCTION)
+		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'pupil' must be a function");
+	r->has_pupil_fn = pt == LUA_TFUNCTION;
+	if (r->has_pupil_fn) {
+		lua_getinfo(L, ">S", &ar);
+		r->pupil_line = ar.linedefined;
+	} else {
+		lua_pop(L, 1);
+	}
+	int dt = raw_field(L, t, "description");
+	lua_pop(L, 1);
+	if (dt != LUA_TNIL && dt != LUA_TSTRING)
+		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'description' must be a string");
+	int pr = raw_field(L, t, "params");
+	if (pr != LUA_TNIL && pr != LUA_TTABLE)
+		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+		                   "'params' must be a table of defaults, such as { times = 2 }");
+	/* the merged parameters: a copy of the defaults, then the host's values */
+	lua_newtable(L);
+	int merged = lua_gettop(L);
+	sw_buf names, text;
+	sw_buf_init(&names, &r->eng->mem);
+	sw_buf_init(&text, &r->eng->mem);
+	if (pr == LUA_TTABLE) {
+		lua_pushnil(L);
+		while (lua_next(L, merged - 1)) {
+			int vt = lua_type(L, -1);
+			if (lua_type(L, -2) != LUA_TSTRING ||
+			    (vt != LUA_TSTRING && vt != LUA_TNUMBER && vt != LUA_TBOOLEAN)) {
+				sw_buf_free(&names);
+				sw_buf_free(&text);
+				return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+				                   "'params' must map names to numbers, strings or booleans");
+			}
+			sw_buf_printf(&names, "%s%s", names.len ? ", " : "", lua_tostring(L, -2));
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, merged);
+		}
+	}
+	for (size_t i = 0; i < rb->param_count; i++) {
+		lua_pushstring(L, rb->param_keys[i]);
+		if (lua_rawget(L, merged) == LUA_TNIL) {
+			sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+			            "rubric '%s' has no parameter '%s' (its parameters: %s)", rb->name,
+			            rb->param_keys[i], names.len ? names.p : "none");
+			sw_buf_free(&names);
+			sw_buf_free(&text);
+			return SW_EINVALID;
+		}
+		lua_pop(L, 1);
+		lua_pushstring(L, rb->param_keys[i]);
+		if (!lua_stringtonumber(L, rb->param_values[i]))
+			lua_pushstring(L, rb->param_values[i]);
+		lua_rawset(L, merged);
+	}
+	/* "k=v, ..." in key order, for reports */
+	lua_pushnil(L);
+	char **keys = NULL;
+	size_t nk = 0, capk = 0;
+	while (lua_next(L, merged)) {
+		lua_pop(L, 1);
+		if (!sw_mem_grow(&r->eng->mem, (void **)&keys, &capk, nk + 1, sizeof *keys))
+			keys[nk++] = (char *)lua_tostring(L, -1);
+	}
+	for (size_t i = 1; i < nk; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *tmp = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = tmp;
+		}
+	for (size_t i = 0; i < nk; i++) {
+		lua_getfield(L, merged, keys[i]);
+		sw_buf_printf(&text, "%s%s=%s", i ? ", " : "", keys[i], luaL_tolstring(L, -1, NULL));
+		lua_pop(L, 2);
+	}
+	sw_mem_free(&r->eng->mem, keys);
+	sw_buf_free(&names);
+	r->params_text = sw_buf_take(&text);
+	if (!r->params_text)
+		r->params_text = sw_mem_strdup(&r->eng->mem, "");
+	sb_readonly(L);
+	r->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_settop(L, t);
+	return r->params_text ? SW_OK : SW_ENOMEM;
+}
+
+/* Compiles the rubric and prepares everything a pupil's evaluation needs. */
+static int runner_setup(sw_runner *r, sw_diag *d)
+{
+	sw_engine *eng = r->eng;
+	struct sw_rubric *rb = eng->rubric;
+	int rc = sb_open(&r->sb, eng, d);
+	if (rc)
+		return rc;
+	r->sb.name = rb->display;
+	lua_State *L = r->sb.L;
+	sw_buf chunk;
+	sw_buf_init(&chunk, &eng->mem);
+	sw_buf_printf(&chunk, "@%s", rb->display);
+	if (!sw_buf_cstr(&chunk))
+		return sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
+	int st = luaL_loadbufferx(L, rb->source, rb->len, chunk.p, "t");
+	sw_buf_free(&chunk);
+	if (st != LUA_OK) {
+		rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,
+		              lua_tostring(L, -1));
+		return rc;
+	}
+	r->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	st = instantiate(r);
+	if (st != LUA_OK) {
+		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
+		if (r->sb.abort) {
+			char buf[200];
+			return sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
+			                   sb_abort_message(&r->sb, buf, sizeof buf));
+		}
+		return lua_diag(d, SW_EINVALID, rb->display, msg);
+	}
+	if ((rc = check_table(r, d)))
+		return rc;
+	lua_settop(L, 0);
+	build_framework(r);
+	return SW_OK;
+}
+
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+{
+	*out = NULL;
+	sw_runner *r = sw_mem_calloc(&eng->mem, 1, sizeof *r);
+	if (!r)
+		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	r->eng = eng;
+	int rc = runner_setup(r, d);
+	if (rc) {
+		sw_runner_free(r);
+		return rc;
+	}
+	*out = r;
+	return SW_OK;
+}
+
+int sw_runner_reset(sw_runner *r)
+{
+	sb_close(&r->sb);
+	sw_mem_free(&r->eng->mem, r->params_text);
+	r->params_text = NULL;
+	sw_diag d;
+	sw_diag_init(&d, &r->eng->mem);
+	int rc = runner_setup(r, &d);
+	sw_diag_clear(&d);
+	return rc;
+}
+
+void sw_runner_free(sw_runner *r)
+{
+	if (!r)
+		return;
+	sb_close(&r->sb);
+	sw_mem_free(&r->eng->mem, r->params_text);
+	sw_mem_free(&r->eng->mem, r);
+}

@@ -1,0 +1,38 @@
+/* sandbox.h - a Lua state for untrusted rubric scripts (sandbox.c). */
+#ifndef SW_SANDBOX_H
+#define SW_SANDBOX_H
+#include "internal.h"
+#include <lua.h>
+
+#define SB_ABORT_NONE 0
+#define SB_ABORT_INSTRUCTIONS 1
+#define SB_ABORT_MEMORY 2
+
+typedef struct sw_sandbox {
+	lua_State *L;
+	const sw_mem *m;
+	size_t used, limit;     /* bytes in use by this state, and the most it may use */
+	int64_t budget;         /* instructions left in the current call */
+	uint64_t instruction_limit;
+	size_t pattern_limit;
+	int abort;              /* SB_ABORT_*: set once a limit is hit, until sb_reset_call */
+	FILE *print;
+	const char *name;       /* the rubric's name, for print() */
+	int globals_ref;        /* registry: the shared read-only globals */
+} sw_sandbox;
+
+/* Creates a state with the safe library, limits and the stepwise helpers. */
+int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d);
+void sb_close(sw_sandbox *sb);
+/* Starts the budget of one call. */
+void sb_reset_call(sw_sandbox *sb);
+/* Pushes a read-only view of the table at idx (which is popped). */
+void sb_readonly(lua_State *L);
+/* Pushes a fresh environment whose reads fall through to the shared globals. */
+void sb_new_env(sw_sandbox *sb);
+/* Calls the function below nargs arguments in protected mode with a limit
+   check; LUA_OK or an error status with the message on the stack. */
+int sb_call(sw_sandbox *sb, int nargs, int nresults);
+/* The message for an abort, naming the limit and how to raise it. */
+const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
+#endif

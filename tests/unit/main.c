@@ -1,0 +1,121 @@
+/*
+ * main.c - runs every registered unit test and prints
+ * "unit: N passed, N failed"; the exit status is 1 when any test failed.
+ * `build/asan/unit NAME...` runs only the tests named.
+ */
+#include "unit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct unit_test {
+	const char *name;
+	void (*fn)(void);
+} unit_test;
+
+#define T(name) { #name, name }
+static const unit_test TESTS[] = {
+	T(test_engine_new),
+	T(test_version_and_status),
+	T(test_bundled_from_buffer),
+	T(test_bundled_from_file),
+	T(test_bundled_builtin),
+	T(test_accessors),
+	T(test_expected),
+	T(test_find_skill),
+	T(test_syntax_error_details),
+	T(test_rule_error_details),
+	T(test_error_format_forms),
+	T(test_errors_cleared),
+	T(test_error_limit),
+	T(test_file_errors),
+	T(test_null_arguments),
+	T(test_print),
+	T(test_text_width),
+	T(test_oom_load),
+	T(test_oom_invalid),
+};
+
+unsigned long unit_checks;
+static unsigned long failures; /* of the test running now */
+
+void unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	failures++;
+}
+
+bool unit_str_eq(const char *a, const char *b)
+{
+	return (!a || !b) ? a == b : strcmp(a, b) == 0;
+}
+
+const char *unit_path(const char *relative)
+{
+	/* __FILE__ is ".../tests/unit/main.c" (absolute or relative to the root) */
+	static char buf[4096];
+	const char *me = __FILE__;
+	const char *tail = strstr(me, "tests/unit/main.c");
+	size_t root = tail ? (size_t)(tail - me) : 0;
+	snprintf(buf, sizeof buf, "%.*s%s", (int)root, me, relative);
+	return buf;
+}
+
+char *unit_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *data = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			char *p = realloc(data, cap);
+			if (!p) {
+				free(data);
+				fclose(f);
+				return NULL;
+			}
+			data = p;
+		}
+		size_t got = fread(data + n, 1, 4096, f);
+		n += got;
+		if (got < 4096)
+			break;
+	}
+	fclose(f);
+	data[n] = '\0';
+	if (len)
+		*len = n;
+	return data;
+}
+
+int main(int argc, char **argv)
+{
+	int passed = 0, failed = 0;
+	for (size_t i = 0; i < sizeof TESTS / sizeof TESTS[0]; i++) {
+		bool wanted = argc < 2;
+		for (int a = 1; a < argc && !wanted; a++)
+			wanted = strcmp(argv[a], TESTS[i].name) == 0;
+		if (!wanted)
+			continue;
+		failures = 0;
+		TESTS[i].fn();
+		if (failures) {
+			fprintf(stderr, "FAIL %s (%lu failed checks)\n", TESTS[i].name, failures);
+			failed++;
+		} else {
+			passed++;
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

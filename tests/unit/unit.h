@@ -1,0 +1,90 @@
+/*
+ * unit.h - a tiny unit test harness for the library's C API.
+ *
+ * A test is a `void test_NAME(void)` function declared below and listed
+ * in the table in main.c. The CHECK macros record a failure with its file
+ * and line and let the test go on; REQUIRE returns from the test when the
+ * condition fails (use it when the rest would crash, e.g. on NULL).
+ * Files of the repository are found with unit_path("frameworks/x.json").
+ */
+#ifndef SW_UNIT_H
+#define SW_UNIT_H
+
+#include "stepwise.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Records one failure (printed at once as "FILE:LINE: MESSAGE"). */
+void unit_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Checks done so far by all tests (failures are counted per test in main.c). */
+extern unsigned long unit_checks;
+
+/* A path inside the repository, whatever the current directory (the root
+   is taken from __FILE__ of this harness); a static buffer. */
+const char *unit_path(const char *relative);
+/* Reads a whole file into a new NUL-terminated buffer (free()); NULL on failure. */
+char *unit_read_file(const char *path, size_t *len);
+
+#define CHECK(cond)                                                              \
+	do {                                                                     \
+		unit_checks++;                                                   \
+		if (!(cond))                                                     \
+			unit_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond); \
+	} while (0)
+
+#define REQUIRE(cond)                                                                \
+	do {                                                                         \
+		unit_checks++;                                                       \
+		if (!(cond)) {                                                       \
+			unit_fail(__FILE__, __LINE__, "REQUIRE(%s) failed", #cond);   \
+			return;                                                      \
+		}                                                                    \
+	} while (0)
+
+/* Integers (status codes, counts, steps). */
+#define CHECK_EQ(a, b)                                                                   \
+	do {                                                                             \
+		long long unit_a_ = (long long)(a), unit_b_ = (long long)(b);            \
+		unit_checks++;                                                           \
+		if (unit_a_ != unit_b_)                                                  \
+			unit_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld != %lld", #a, \
+			          #b, unit_a_, unit_b_);                                 \
+	} while (0)
+
+/* Strings; NULL equals only NULL. */
+#define CHECK_STR(a, b)                                                                    \
+	do {                                                                               \
+		const char *unit_a_ = (a), *unit_b_ = (b);                                 \
+		unit_checks++;                                                             \
+		if (!unit_str_eq(unit_a_, unit_b_))                                        \
+			unit_fail(__FILE__, __LINE__, "CHECK_STR(%s, %s): \"%s\" != \"%s\"", \
+			          #a, #b, unit_a_ ? unit_a_ : "(null)",                    \
+			          unit_b_ ? unit_b_ : "(null)");                           \
+	} while (0)
+
+bool unit_str_eq(const char *a, const char *b);
+
+/* The tests (defined in test_*.c, listed in main.c). */
+void test_engine_new(void);
+void test_version_and_status(void);
+void test_bundled_from_buffer(void);
+void test_bundled_from_file(void);
+void test_bundled_builtin(void);
+void test_accessors(void);
+void test_expected(void);
+void test_find_skill(void);
+void test_syntax_error_details(void);
+void test_rule_error_details(void);
+void test_error_format_forms(void);
+void test_errors_cleared(void);
+void test_error_limit(void);
+void test_file_errors(void);
+void test_null_arguments(void);
+void test_print(void);
+void test_text_width(void);
+void test_oom_load(void);
+void test_oom_invalid(void);
+
+#endif
