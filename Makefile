@@ -63,9 +63,11 @@ build/libstepwise.so.$(SOVERSION): $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) buil
 
 all: build/libstepwise.a build/libstepwise.so.$(SOVERSION) build/stepwise
 
-# The main job on the bundled defaults.
+# The main job on the bundled defaults: the example class, evaluated with the
+# bundled Skills Builder 2.0 framework and the default rubric.
 demo: build/stepwise
-	./build/stepwise show frameworks/skills-builder-v2.json
+	./build/stepwise evaluate --pupils examples/class-5b/pupils.csv \
+	  --evidence examples/class-5b/evidence.csv --format table
 
 # Everything under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: build/asan/stepwise build/asan/unit
@@ -96,6 +98,8 @@ install: all
 	install -m 644 frameworks/*.json $(DESTDIR)$(PREFIX)/share/stepwise/frameworks/
 	install -m 644 scripts/stepwise.lua $(DESTDIR)$(PREFIX)/share/stepwise/
 	install -m 644 scripts/rubrics/*.lua $(DESTDIR)$(PREFIX)/share/stepwise/rubrics/
+	install -d $(DESTDIR)$(PREFIX)/share/stepwise/examples/class-5b
+	install -m 644 examples/class-5b/*.csv $(DESTDIR)$(PREFIX)/share/stepwise/examples/class-5b/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/stepwise.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/stepwise.pc
 

@@ -193,6 +193,9 @@ static void load_named(loader *L, const cJSON *root, const char *key, bool is_st
 			check_keys(L, c, is_stage ? STAGE_KEYS : GROUP_KEYS);
 			get_string(L, c, "id", true, 1, &e->id);
 			get_string(L, c, "name", true, 0, &e->name);
+			char *desc = NULL; /* checked, not kept */
+			get_string(L, c, "description", false, 2, &desc);
+			sw_mem_free(L->m, desc);
 			if (e->id && find_named(*out, i, e->id) >= 0)
 				rule_error(L, "id", "\"%s\" is used by an earlier %s", e->id,
 				           is_stage ? "stage" : "group");

@@ -51,8 +51,10 @@ typedef struct cli_data {
 	uint64_t rejected;
 } cli_data;
 
-/* Loads --framework (default: the bundled Skills Builder 2.0), --pupils and
-   --evidence, writing --rejects; EXIT_OK or EXIT_FATAL (errors printed). */
+/* Loads --framework (default: the bundled Skills Builder 2.0). */
+int cli_framework(sw_engine *eng, cli_opt *opts);
+/* Loads --pupils and --evidence, writing --rejects; EXIT_OK or EXIT_FATAL
+   (errors printed). */
 int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence);
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);

@@ -17,7 +17,9 @@ static int run_check(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		return EXIT_FATAL;
 	}
 	cli_data data;
-	int rc = cli_load(eng, opts, &data, true);
+	int rc = cli_framework(eng, opts);
+	if (rc == EXIT_OK)
+		rc = cli_load(eng, opts, &data, true);
 	if (rc == EXIT_OK) {
 		const sw_framework *fw = sw_engine_framework(eng);
 		size_t n = sw_framework_skill_count(fw), w = 5;

@@ -68,7 +68,8 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	if (rc)
 		return rc;
 	cli_data data;
-	if ((rc = cli_load(eng, opts, &data, true)) || (rc = cli_rubric(eng, opts))) {
+	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
+	    (rc = cli_load(eng, opts, &data, true))) {
 		sw_engine_free(eng);
 		return rc;
 	}

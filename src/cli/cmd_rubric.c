@@ -90,7 +90,8 @@ static int rubric_check(cli_opt *opts, const char *file)
 	cli_opt *ro = cli_find(opts, "--rubric");
 	ro->value = file;
 	cli_data data;
-	if ((rc = cli_load(eng, opts, &data, true)) || (rc = cli_rubric(eng, opts))) {
+	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
+	    (rc = cli_load(eng, opts, &data, true))) {
 		sw_engine_free(eng);
 		return rc;
 	}

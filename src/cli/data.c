@@ -81,9 +81,8 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	return EXIT_OK;
 }
 
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
+int cli_framework(sw_engine *eng, cli_opt *opts)
 {
-	memset(data, 0, sizeof *data);
 	const char *fw = cli_get(opts, "--framework");
 	int rc = fw ? sw_engine_load_framework_file(eng, fw)
 	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
@@ -91,6 +90,13 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
 		cli_print_errors(eng);
 		return EXIT_FATAL;
 	}
+	return EXIT_OK;
+}
+
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
+{
+	memset(data, 0, sizeof *data);
+	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
 	const char *rejects = cli_get(opts, "--rejects");
