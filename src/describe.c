@@ -38,7 +38,7 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 	if (!only) {
 		sw_table t;
 		sw_table_init(&t, fw->m, 5);
-		t.right = 1u << 3;
+		t.right = (uint64_t)1 << 3;
 		sw_table_cell(&t, "skill");
 		sw_table_cell(&t, "name");
 		sw_table_cell(&t, "group");
@@ -81,7 +81,7 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 		if (rc == SW_OK && years) {
 			fputs("\nexpected step by school year (0 = Reception):\n", out);
 			sw_table_init(&t, fw->m, fw->skill_count + 1);
-			t.right = ~0u;
+			t.right = ~(uint64_t)0;
 			sw_table_cell(&t, "year");
 			for (size_t i = 0; i < fw->skill_count; i++)
 				sw_table_cell(&t, fw->skills[i].id);

@@ -84,6 +84,8 @@ int sw_diag_add(sw_diag *d, int code, const char *file, uint64_t line, uint32_t 
 size_t sw_error_format(char *buf, size_t size, const sw_error *e)
 {
 	int n;
+	if (!e)
+		return 0;
 	const char *msg = e->message ? e->message : sw_status_string(e->code);
 	if (e->file && e->line && e->column)
 		n = snprintf(buf, size, "%s:%llu:%u: error: %s", e->file,

@@ -21,15 +21,29 @@ typedef struct loader {
 	int nomem;
 } loader;
 
-/* Records a rule error at the current path (plus `key` when not NULL). */
+/* Records a rule error at the current path (plus `key` when not NULL). Control
+   characters from the file's strings become '?', so that a message stays
+   on one line and cannot send escape sequences to a terminal. */
 static void rule_error(loader *L, const char *key, const char *fmt, ...) SW_PRINTF(3, 4);
 static void rule_error(loader *L, const char *key, const char *fmt, ...)
 {
 	size_t old = key ? sw_jpath_key(&L->path, key) : L->path.len;
+	sw_buf b;
+	sw_buf_init(&b, L->m);
 	va_list ap;
 	va_start(ap, fmt);
-	sw_diag_vadd(L->d, SW_EINVALID, L->name, 0, 0, L->path.buf, fmt, ap);
+	sw_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	const char *msg = sw_buf_cstr(&b);
+	if (msg) {
+		for (size_t i = 0; i < b.len; i++)
+			if ((unsigned char)b.p[i] < 0x20 || b.p[i] == 0x7F)
+				b.p[i] = '?';
+		sw_diag_add(L->d, SW_EINVALID, L->name, 0, 0, L->path.buf, "%s", msg);
+	} else {
+		L->nomem = 1;
+	}
+	sw_buf_free(&b);
 	sw_jpath_restore(&L->path, old);
 }
 

@@ -7,6 +7,12 @@
 
 #include <string.h>
 
+/* True when column c is right-aligned. */
+static bool is_right(const sw_table *t, size_t c)
+{
+	return c < 64 && ((t->right >> c) & 1u);
+}
+
 void sw_table_init(sw_table *t, const sw_mem *m, size_t cols)
 {
 	memset(t, 0, sizeof *t);
@@ -72,14 +78,14 @@ int sw_table_write(sw_table *t, FILE *out, const char *indent)
 		for (size_t j = i + 1; j < t->count && j % t->cols != 0; j++)
 			rest_empty &= t->cells[j][0] == '\0';
 		if (rest_empty && !last) {
-			if (t->right & (1u << c))
+			if (is_right(t, c))
 				fprintf(out, "%*s", (int)(w[c] - sw_text_width(t->cells[i])), "");
 			fputs(t->cells[i], out);
 			fputc('\n', out);
 			i += t->cols - 1 - c;
 			continue;
 		}
-		bool right = t->right & (1u << c);
+		bool right = is_right(t, c);
 		size_t pad = w[c] - sw_text_width(t->cells[i]);
 		if (right)
 			fprintf(out, "%*s", (int)pad, "");

@@ -7,7 +7,7 @@ typedef struct sw_table {
 	const sw_mem *m;
 	char **cells; /* row-major */
 	size_t count, cap, cols;
-	unsigned right; /* bit c set: column c is right-aligned */
+	uint64_t right; /* bit c set: column c (< 64) is right-aligned */
 	int failed;
 } sw_table;
 

@@ -149,7 +149,8 @@ int sw_writer_new(sw_writer **out, const sw_engine *eng, int format, FILE *f)
 		fputs("pupil,skill,step,note,evidence\n", f);
 	} else if (format == SW_OUTPUT_TABLE) {
 		sw_table_init(&w->table, &eng->mem, fw->skill_count + 3);
-		w->table.right = ((1u << fw->skill_count) - 1u) << 2;
+		for (size_t k = 0; k < fw->skill_count && k + 2 < 64; k++)
+			w->table.right |= (uint64_t)1 << (k + 2);
 		sw_table_cell(&w->table, "pupil");
 		sw_table_cell(&w->table, "name");
 		for (size_t k = 0; k < fw->skill_count; k++)
