@@ -407,9 +407,13 @@ SW_API const char *sw_engine_rubric_params(const sw_engine *eng);
 typedef struct sw_eval_options {
 	unsigned int version; /* SW_EVAL_OPTIONS_VERSION */
 	const char *as_of;    /* "YYYY-MM-DD": only evidence dated on or before; NULL: all */
+	unsigned int jobs;    /* threads for sw_engine_evaluate (0 or 1: the calling thread
+	                         only); each extra thread has its own Lua state. With more
+	                         than one, a custom allocator must be thread-safe. Results
+	                         reach the callback in the same order whatever the number. */
 } sw_eval_options;
 #define SW_EVAL_OPTIONS_VERSION 1
-#define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL }
+#define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0 }
 
 typedef struct sw_eval_stats {
 	uint64_t pupils;             /* pupils evaluated */
@@ -479,6 +483,132 @@ SW_API void sw_writer_free(sw_writer *w);
    *json is allocated with the engine's allocator: free with sw_string_free. */
 SW_API int sw_result_json(char **json, const sw_result *r);
 SW_API void sw_string_free(const sw_engine *eng, char *s);
+
+/* ---- Reports ----------------------------------------------------------- */
+
+/*
+ * Cohort analytics: a pure function of the results of evaluation, the
+ * roster and the framework (README.md, "Reports", gives the definitions).
+ * A cohort refers to the engine's framework and pupils: free it before
+ * the engine, and before loading another framework or more data.
+ */
+typedef struct sw_cohort sw_cohort;
+
+/* How pupils are grouped (sw_cohort_options.by). */
+#define SW_BY_ALL 0    /* one group, "all" */
+#define SW_BY_SCHOOL 1 /* by roster field; an empty field is the group "(none)" */
+#define SW_BY_CLASS 2
+#define SW_BY_YEAR 3   /* groups named "0" (Reception) to "14", sorted by number */
+#define SW_BY_GROUP 4  /* a group per roster group name; a pupil in several counts in each */
+
+typedef struct sw_cohort_options {
+	unsigned int version;   /* SW_COHORT_OPTIONS_VERSION */
+	int by;                 /* SW_BY_* */
+	const char *gap;        /* a roster group (e.g. "pupil-premium") for the gap, or NULL */
+	const char *as_of;      /* "YYYY-MM-DD" for the main figures; NULL: `to` when
+	                           given, else all evidence */
+	const char *from, *to;  /* both or neither: progress from one date to the other */
+	int below;              /* support list: shortfall of at least this; 0 means 1 */
+	sw_result_fn on_result; /* given every result of every evaluation; may be NULL */
+	void *payload;          /* passed to on_result */
+} sw_cohort_options;
+#define SW_COHORT_OPTIONS_VERSION 1
+#define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
+                                 NULL, 0, NULL, NULL }
+
+/*
+ * Evaluates the engine's pupils (as of each date the options name) and
+ * computes the cohort's figures. SW_EINVALID for bad options (an unknown
+ * `by`, a bad date, `from` without `to` or after it), SW_ENOTFOUND when no
+ * pupil is in the gap group. A rubric error for one pupil and skill leaves
+ * that step empty (sw_cohort_eval_errors counts them). *out is freed with
+ * sw_cohort_free.
+ */
+SW_API int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts);
+SW_API void sw_cohort_free(sw_cohort *c);
+/* Rubric errors met by all the evaluations. */
+SW_API uint64_t sw_cohort_eval_errors(const sw_cohort *c);
+/* Records an input file's reconciliation, shown by the HTML report (copied). */
+SW_API int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_stats *stats);
+
+/* Groups, sorted by name; each group's name and number of pupils. */
+SW_API size_t sw_cohort_group_count(const sw_cohort *c);
+SW_API const char *sw_cohort_group_name(const sw_cohort *c, size_t group);
+SW_API size_t sw_cohort_group_pupils(const sw_cohort *c, size_t group);
+
+/* The figures of one group and skill (framework order). */
+typedef struct sw_cohort_stat {
+	size_t pupils;        /* in the group */
+	size_t assessed;      /* with a step */
+	double mean, median;  /* over the assessed; 0 when none */
+	size_t with_expected; /* assessed pupils with an expected step */
+	size_t at_expected;   /* of those, at or above it */
+} sw_cohort_stat;
+SW_API int sw_cohort_stat_get(sw_cohort_stat *out, const sw_cohort *c, size_t group,
+                              size_t skill);
+/* How many pupils of the group stand at `step` of the skill (the heat map). */
+SW_API size_t sw_cohort_step_pupils(const sw_cohort *c, size_t group, size_t skill, int step);
+
+/* The gap for one skill (SW_ESTATE without sw_cohort_options.gap). */
+typedef struct sw_cohort_gap {
+	size_t group_assessed, others_assessed;
+	double group_mean, others_mean, gap; /* 0 when a side has no assessed pupil */
+} sw_cohort_gap;
+SW_API int sw_cohort_gap_get(sw_cohort_gap *out, const sw_cohort *c, size_t skill);
+
+/* Progress of one group and skill (SW_ESTATE without from/to). */
+typedef struct sw_cohort_progress {
+	size_t pupils_both; /* assessed at both dates */
+	double mean_from, mean_to, mean_progress; /* 0 when pupils_both is 0 */
+} sw_cohort_progress;
+SW_API int sw_cohort_progress_get(sw_cohort_progress *out, const sw_cohort *c, size_t group,
+                                  size_t skill);
+
+/* The support list, sorted by shortfall (largest first; no step last), then
+   pupil, then skill. Strings are the engine's. */
+typedef struct sw_cohort_support {
+	const char *pupil, *name, *class_name; /* name and class may be NULL */
+	size_t skill;
+	int has_step, step, expected, shortfall; /* shortfall = expected - step */
+} sw_cohort_support;
+SW_API size_t sw_cohort_support_count(const sw_cohort *c);
+SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, size_t i);
+
+/* What sw_cohort_write writes. */
+#define SW_REPORT_GROUPS 1   /* by,group,skill,pupils,assessed,mean,median,at_expected */
+#define SW_REPORT_GAP 2      /* skill,group_assessed,group_mean,others_assessed,others_mean,gap */
+#define SW_REPORT_PROGRESS 3 /* by,group,skill,pupils_both,mean_from,mean_to,mean_progress */
+#define SW_REPORT_SUPPORT 4  /* pupil,name,class,skill,step,expected,shortfall */
+/* Formats. */
+#define SW_REPORT_TABLE 1 /* aligned by display width for a terminal */
+#define SW_REPORT_CSV 2
+#define SW_REPORT_JSON 3  /* one document: {"report": ..., "rows": [...]} */
+
+/* Writes one table. SW_ESTATE when the cohort lacks it, SW_EIO on a write error. */
+SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
+/*
+ * Writes the self-contained HTML report (inline CSS and SVG, no scripts):
+ * heat maps, bar charts of means, the gap and progress when computed, the
+ * support list (with names), and what the figures rest on.
+ */
+SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
+
+typedef struct sw_passport_options {
+	unsigned int version; /* SW_PASSPORT_OPTIONS_VERSION */
+	const char *as_of;    /* the current assessment point; NULL: all evidence */
+	const char *from;     /* the previous assessment point, or NULL */
+} sw_passport_options;
+#define SW_PASSPORT_OPTIONS_VERSION 1
+#define SW_PASSPORT_OPTIONS_INIT { SW_PASSPORT_OPTIONS_VERSION, NULL, NULL }
+
+/*
+ * Writes one pupil's report for the family as self-contained HTML: each
+ * skill's current step and its label, the next step to work towards, and
+ * progress since `from`. SW_ENOTFOUND for an unknown pupil. `errors` (may
+ * be NULL) receives the number of rubric errors met.
+ */
+SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
+                             const sw_passport_options *opts, uint64_t *errors);
 
 /* ---- Text -------------------------------------------------------------- */
 

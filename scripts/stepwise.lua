@@ -16,7 +16,12 @@ end
 
 -- Only the records whose outcome is "secured".
 function S.secured(evidence)
-  return S.filter(evidence, function(r) return r.outcome == "secured" end)
+  local out, n = {}, 0
+  for i = 1, #evidence do
+    local r = evidence[i]
+    if r.outcome == "secured" then n = n + 1; out[n] = r end
+  end
+  return out
 end
 
 -- A set {teacher = true, ...} from "teacher,self" (or an array); nil for all.
@@ -35,14 +40,20 @@ end
 function S.from_sources(evidence, sources)
   local set = S.source_set(sources)
   if not set then return evidence end
-  return S.filter(evidence, function(r) return set[r.source] end)
+  local out, n = {}, 0
+  for i = 1, #evidence do
+    local r = evidence[i]
+    if set[r.source] then n = n + 1; out[n] = r end
+  end
+  return out
 end
 
 -- The highest step among the records, or nil when there are none.
 function S.highest(evidence)
   local best
-  for _, r in ipairs(evidence) do
-    if best == nil or r.step > best then best = r.step end
+  for i = 1, #evidence do
+    local s = evidence[i].step
+    if best == nil or s > best then best = s end
   end
   return best
 end

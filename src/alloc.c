@@ -129,7 +129,7 @@ void sw_buf_puts(sw_buf *b, const char *s)
 	sw_buf_add(b, s, strlen(s));
 }
 
-void sw_buf_putc(sw_buf *b, char c)
+void sw_buf_putc_slow(sw_buf *b, char c)
 {
 	sw_buf_add(b, &c, 1);
 }

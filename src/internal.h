@@ -42,7 +42,17 @@ typedef struct sw_buf {
 void sw_buf_init(sw_buf *b, const sw_mem *m);
 void sw_buf_add(sw_buf *b, const char *s, size_t n);
 void sw_buf_puts(sw_buf *b, const char *s);
-void sw_buf_putc(sw_buf *b, char c);
+void sw_buf_putc_slow(sw_buf *b, char c);
+/* Appends one byte (inline: the CSV reader calls it for every byte). */
+static inline void sw_buf_putc(sw_buf *b, char c)
+{
+	if (b->len + 1 < b->cap && !b->failed) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else {
+		sw_buf_putc_slow(b, c);
+	}
+}
 void sw_buf_printf(sw_buf *b, const char *fmt, ...) SW_PRINTF(2, 3);
 void sw_buf_vprintf(sw_buf *b, const char *fmt, va_list ap);
 /* NUL-terminated contents, or NULL after a failure; stays owned by b. */

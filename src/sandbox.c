@@ -456,6 +456,7 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	sb->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* the standard global table is no longer needed by anything */
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_gc(L, LUA_GCGEN, 0, 0); /* most tables live for one call: generational suits */
 	return SW_OK;
 }
 

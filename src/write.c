@@ -60,6 +60,21 @@ void sw_json_put(sw_buf *b, const char *s)
 	sw_buf_putc(b, '"');
 }
 
+/* Appends a decimal integer without printf (the CSV writer's hot path). */
+static void put_int(sw_buf *b, long long v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	sw_buf_add(b, tmp + i, sizeof tmp - i);
+}
+
 /* Appends a JSON array of strings. */
 static void json_list(sw_buf *b, char *const *items, size_t n)
 {
@@ -211,12 +226,14 @@ int sw_writer_add(sw_writer *w, const sw_result *r)
 			sw_csv_put(&b, p->id);
 			sw_buf_putc(&b, ',');
 			sw_buf_puts(&b, fw->skills[k].id);
+			sw_buf_putc(&b, ',');
 			if (s->has_step)
-				sw_buf_printf(&b, ",%d,", s->step);
-			else
-				sw_buf_puts(&b, ",,");
+				put_int(&b, s->step);
+			sw_buf_putc(&b, ',');
 			sw_csv_put(&b, s->note ? s->note : "");
-			sw_buf_printf(&b, ",%u\n", s->evidence);
+			sw_buf_putc(&b, ',');
+			put_int(&b, (long long)s->evidence);
+			sw_buf_putc(&b, '\n');
 		}
 	}
 	int rc = SW_OK;

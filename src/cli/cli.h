@@ -72,6 +72,9 @@ int cli_out_close(cli_out *o, bool keep);
 /* Prints a result's rubric errors on stderr (an sw_result_fn). */
 int cli_print_result_errors(const sw_result *r, void *payload);
 
+/* --jobs N, default the number of cores. */
+int cli_jobs(unsigned *jobs, cli_opt *opts);
+
 /* The rubric options shared by evaluate and rubric check: --rubric, --param. */
 int cli_rubric(sw_engine *eng, cli_opt *opts);
 

@@ -87,6 +87,12 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	}
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cli_get(opts, "--as-of");
+	if ((rc = cli_jobs(&eo.jobs, opts))) {
+		sw_writer_free(st.w);
+		cli_out_close(&out, false);
+		sw_engine_free(eng);
+		return rc;
+	}
 	int st_rc = sw_engine_evaluate(eng, &eo, on_result, &st, NULL);
 	if (st_rc == SW_OK)
 		st_rc = sw_writer_finish(st.w);
@@ -122,6 +128,7 @@ static cli_opt evaluate_opts[] = {
 	{ "--format", "csv|jsonl|table", 0, 0, 0 },
 	{ "-o", "FILE", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 },
+	{ "--jobs", "N", 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
@@ -132,7 +139,7 @@ const cli_cmd cli_evaluate = {
 	"evaluate", "Turn evidence into a step per pupil and skill with a rubric.",
 	"stepwise evaluate [--framework F] [--rubric R] [--param K=V]... [--pupils P]\n"
 	"                  --evidence E [--as-of DATE] [--format csv|jsonl|table] [-o OUT]\n"
-	"                  [--rejects FILE] [--max-instructions N] [--max-memory MiB]\n"
+	"                  [--rejects FILE] [--jobs N] [--max-instructions N] [--max-memory MiB]\n"
 	"                  [--pattern-limit BYTES]\n\n"
 	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"
 	"  --rubric R        built-in rubric name (highest, latest, secured-n, average,\n"
@@ -144,6 +151,8 @@ const cli_cmd cli_evaluate = {
 	"  --format F        csv (default off a terminal), jsonl, or table (default on a terminal)\n"
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"
 	"  --rejects FILE    keep rejected rows with their reasons (see 'stepwise check --help')\n"
+	"  --jobs N          threads evaluating pupils (default: the number of cores); the\n"
+	"                    output is the same whatever N is\n"
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, &cli_evaluate,
 	                                       &cli_rubric_cmd, NULL };
@@ -67,6 +68,23 @@ int cli_engine(sw_engine **eng, cli_opt *opts)
 	if (sw_engine_new(eng, &eo) != SW_OK) {
 		cli_error("out of memory");
 		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+int cli_jobs(unsigned *jobs, cli_opt *opts)
+{
+	const char *v = cli_get(opts, "--jobs");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	*jobs = cores > 0 ? (unsigned)cores : 1;
+	if (v) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+		if (*end || n < 1 || n > 64) {
+			cli_error("--jobs needs a number of threads from 1 to 64, not '%s'", v);
+			return EXIT_FATAL;
+		}
+		*jobs = (unsigned)n;
 	}
 	return EXIT_OK;
 }

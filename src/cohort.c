@@ -1,0 +1,565 @@
+/*
+ * cohort.c - cohort analytics: evaluates the pupils as of up to three
+ * dates, keeps a compact array of steps per pupil and skill, and computes
+ * per group and skill the counts, means, medians and the share at the
+ * expected step; the gap between a roster group and the others; progress
+ * between two dates; and the support list. The figures are exact integers
+ * (counts and sums) until they are written.
+ */
+#include "cohort.h"
+#include "rubric.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What collect() needs while a pass runs. */
+typedef struct collector {
+	sw_cohort *c;
+	int pass;
+	size_t row;
+	sw_result_fn fn;
+	void *payload;
+} collector;
+
+/* Keeps the steps of one result (an sw_result_fn). */
+static int collect(const sw_result *r, void *payload)
+{
+	collector *st = payload;
+	sw_cohort *c = st->c;
+	if (st->row >= c->rows)
+		return SW_ERROR; /* the roster changed under us: cannot happen */
+	if (st->pass == SW_PASS_MAIN)
+		c->pupil[st->row] = (uint32_t)r->pupil;
+	int32_t *dst = c->steps[st->pass] + st->row * c->skills;
+	for (size_t k = 0; k < c->skills; k++)
+		dst[k] = r->skills[k].has_step ? r->skills[k].step : SW_NO_STEP;
+	c->eval_errors += r->error_count;
+	st->row++;
+	return st->fn ? st->fn(r, st->payload) : 0;
+}
+
+/* Runs one evaluation pass as of `date` (NULL: all evidence). */
+static int run_pass(sw_cohort *c, sw_engine *eng, int pass, const char *date,
+                    const sw_cohort_options *o)
+{
+	c->steps[pass] = sw_mem_calloc(c->m, c->rows * c->skills + 1, sizeof(int32_t));
+	if (!c->steps[pass])
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	collector st = { c, pass, 0, o->on_result, o->payload };
+	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
+	eo.as_of = date;
+	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
+}
+
+/* One pupil's membership of a group while the groups are built. */
+typedef struct pair {
+	const char *name; /* NULL: "(none)" */
+	int key;          /* the year for SW_BY_YEAR (-1: none), else 0 */
+	uint32_t row;
+} pair;
+
+/* Orders pairs by group name ("(none)" as that text; years by number), then row. */
+static int pair_cmp(const void *a, const void *b)
+{
+	const pair *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	int d = strcmp(x->name ? x->name : "(none)", y->name ? y->name : "(none)");
+	if (d)
+		return d;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Adds a pair to the list. */
+static int add_pair(sw_cohort *c, pair **list, size_t *n, size_t *cap, const char *name,
+                    int key, size_t row)
+{
+	if (sw_mem_grow(c->m, (void **)list, cap, *n + 1, sizeof **list))
+		return SW_ENOMEM;
+	(*list)[(*n)++] = (pair){ name && *name ? name : NULL, key, (uint32_t)row };
+	return SW_OK;
+}
+
+/* Builds the groups and their member lists from the roster. */
+static int build_groups(sw_cohort *c)
+{
+	const struct sw_roster *ro = c->eng->roster;
+	pair *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc = SW_OK;
+	for (size_t r = 0; r < c->rows && !rc; r++) {
+		const sw_pupil *p = sw_cohort_pupil(c, r);
+		if (c->by == SW_BY_ALL) {
+			rc = add_pair(c, &list, &n, &cap, "all", 0, r);
+		} else if (c->by == SW_BY_SCHOOL) {
+			rc = add_pair(c, &list, &n, &cap, p->school, 0, r);
+		} else if (c->by == SW_BY_CLASS) {
+			rc = add_pair(c, &list, &n, &cap, p->class_name, 0, r);
+		} else if (c->by == SW_BY_YEAR) {
+			rc = add_pair(c, &list, &n, &cap, NULL, p->year, r);
+		} else if (p->group_count == 0) {
+			rc = add_pair(c, &list, &n, &cap, NULL, 0, r);
+		} else {
+			for (uint32_t g = 0; g < p->group_count && !rc; g++) {
+				uint32_t id = ro->group_refs[p->group_first + g];
+				rc = add_pair(c, &list, &n, &cap, sw_intern_str(&ro->groups, id), 0, r);
+			}
+		}
+	}
+	if (!rc && c->by == SW_BY_ALL && n == 0)
+		rc = add_pair(c, &list, &n, &cap, "all", 0, 0); /* removed below: no pupils */
+	if (rc) {
+		sw_mem_free(c->m, list);
+		return rc;
+	}
+	bool empty = c->rows == 0;
+	if (n)
+		qsort(list, n, sizeof *list, pair_cmp);
+	c->members = sw_mem_calloc(c->m, n + 1, sizeof *c->members);
+	c->groups = sw_mem_calloc(c->m, n + 1, sizeof *c->groups);
+	if (!c->members || !c->groups) {
+		sw_mem_free(c->m, list);
+		return SW_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool same = i > 0 && list[i].key == list[i - 1].key &&
+		            strcmp(list[i].name ? list[i].name : "(none)",
+		                   list[i - 1].name ? list[i - 1].name : "(none)") == 0;
+		if (!same) {
+			sw_cgroup *g = &c->groups[c->group_count++];
+			g->first = (uint32_t)c->member_count;
+			if (c->by == SW_BY_YEAR && list[i].key >= 0) {
+				char num[16];
+				snprintf(num, sizeof num, "%d", list[i].key);
+				g->name = sw_mem_strdup(c->m, num);
+			} else {
+				g->name = sw_mem_strdup(c->m, list[i].name ? list[i].name : "(none)");
+			}
+			if (!g->name) {
+				sw_mem_free(c->m, list);
+				return SW_ENOMEM;
+			}
+		} else if (list[i].row == list[i - 1].row) {
+			continue; /* a group named twice for one pupil */
+		}
+		if (!empty) {
+			c->members[c->member_count++] = list[i].row;
+			c->groups[c->group_count - 1].count++;
+		}
+	}
+	sw_mem_free(c->m, list);
+	return SW_OK;
+}
+
+/* The expected step of row r in skill k, or SW_NO_STEP. */
+static int32_t expected_of(const sw_cohort *c, size_t r, size_t k)
+{
+	int e;
+	const sw_pupil *p = sw_cohort_pupil(c, r);
+	if (p->year == SW_NO_YEAR || !sw_framework_expected(&e, c->fw, p->year, &c->fw->skills[k]))
+		return SW_NO_STEP;
+	return e;
+}
+
+/* Counts, sums, histograms and progress for every group and skill. */
+static int compute_stats(sw_cohort *c)
+{
+	size_t cells = c->group_count * c->skills;
+	c->stats = sw_mem_calloc(c->m, cells + 1, sizeof *c->stats);
+	if (!c->stats)
+		return SW_ENOMEM;
+	size_t len = 0;
+	for (size_t k = 0; k < c->skills; k++)
+		len += (size_t)((int64_t)c->fw->skills[k].max - c->fw->skills[k].min + 1);
+	c->hist_len = len * c->group_count;
+	c->hist = sw_mem_calloc(c->m, c->hist_len + 1, sizeof *c->hist);
+	if (!c->hist)
+		return SW_ENOMEM;
+	size_t off = 0;
+	for (size_t g = 0; g < c->group_count; g++) {
+		const sw_cgroup *grp = &c->groups[g];
+		for (size_t k = 0; k < c->skills; k++) {
+			const sw_skill *sk = &c->fw->skills[k];
+			sw_cstat *s = &c->stats[g * c->skills + k];
+			s->hist = off;
+			off += (size_t)((int64_t)sk->max - sk->min + 1);
+			for (uint32_t i = 0; i < grp->count; i++) {
+				size_t r = c->members[grp->first + i];
+				int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
+				if (step != SW_NO_STEP) {
+					s->assessed++;
+					s->sum += step;
+					if (step >= sk->min && step <= sk->max)
+						c->hist[s->hist + (size_t)(step - sk->min)]++;
+					int32_t e = expected_of(c, r, k);
+					if (e != SW_NO_STEP) {
+						s->with_exp++;
+						s->at_exp += step >= e;
+					}
+				}
+				if (c->has_progress) {
+					int32_t a = c->steps[SW_PASS_FROM][r * c->skills + k];
+					int32_t b = c->steps[SW_PASS_TO][r * c->skills + k];
+					if (a != SW_NO_STEP && b != SW_NO_STEP) {
+						s->both++;
+						s->sum_from += a;
+						s->sum_to += b;
+					}
+				}
+			}
+		}
+	}
+	return SW_OK;
+}
+
+/* Per skill: assessed count and sum of the gap group's pupils and of the others. */
+static int compute_gap(sw_cohort *c, uint32_t gid)
+{
+	c->gap_n = sw_mem_calloc(c->m, c->skills * 2 + 1, sizeof *c->gap_n);
+	c->gap_s = sw_mem_calloc(c->m, c->skills * 2 + 1, sizeof *c->gap_s);
+	if (!c->gap_n || !c->gap_s)
+		return SW_ENOMEM;
+	const struct sw_roster *ro = c->eng->roster;
+	for (size_t r = 0; r < c->rows; r++) {
+		const sw_pupil *p = sw_cohort_pupil(c, r);
+		int side = 1;
+		for (uint32_t g = 0; g < p->group_count; g++)
+			if (ro->group_refs[p->group_first + g] == gid)
+				side = 0;
+		for (size_t k = 0; k < c->skills; k++) {
+			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
+			if (step != SW_NO_STEP) {
+				c->gap_n[k * 2 + (size_t)side]++;
+				c->gap_s[k * 2 + (size_t)side] += step;
+			}
+		}
+	}
+	return SW_OK;
+}
+
+/* Orders support rows: largest shortfall first, no step last; then pupil, skill. */
+static int support_cmp(const void *a, const void *b)
+{
+	const sw_csupport *x = a, *y = b;
+	int xs = x->step == SW_NO_STEP, ys = y->step == SW_NO_STEP;
+	if (xs != ys)
+		return xs - ys;
+	if (!xs) {
+		int64_t dx = (int64_t)x->expected - x->step, dy = (int64_t)y->expected - y->step;
+		if (dx != dy)
+			return dx > dy ? -1 : 1;
+	}
+	if (x->row != y->row) /* rows are in pupil id order */
+		return x->row < y->row ? -1 : 1;
+	return x->skill < y->skill ? -1 : x->skill > y->skill;
+}
+
+/* Lists pupils at least `below` steps under the expected step, or without a step. */
+static int compute_support(sw_cohort *c)
+{
+	size_t cap = 0;
+	for (size_t r = 0; r < c->rows; r++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			int32_t e = expected_of(c, r, k);
+			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
+			if (e == SW_NO_STEP || (step != SW_NO_STEP && (int64_t)e - step < c->below))
+				continue;
+			if (sw_mem_grow(c->m, (void **)&c->support, &cap, c->support_count + 1,
+			                sizeof *c->support))
+				return SW_ENOMEM;
+			c->support[c->support_count++] = (sw_csupport){ (uint32_t)r, (uint32_t)k, step, e };
+		}
+	}
+	if (c->support_count)
+		qsort(c->support, c->support_count, sizeof *c->support, support_cmp);
+	return SW_OK;
+}
+
+/* Copies an optional string; false when out of memory. */
+static bool dup_opt(const sw_mem *m, char **dst, const char *s)
+{
+	*dst = s ? sw_mem_strdup(m, s) : NULL;
+	return !s || *dst;
+}
+
+/* Checks the options; records the first problem on the engine. */
+static int check_options(sw_engine *eng, const sw_cohort_options *o)
+{
+	if (o->version != SW_COHORT_OPTIONS_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "sw_cohort_options has an unknown version");
+	if (o->by < SW_BY_ALL || o->by > SW_BY_GROUP)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "grouping must be all, school, class, year or group");
+	if (o->below < 0)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the support threshold must be at least 1");
+	if (!o->from != !o->to)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "progress needs both a from and a to date");
+	const char *dates[3] = { o->as_of, o->from, o->to };
+	int32_t days[3] = { 0, 0, 0 };
+	for (int i = 0; i < 3; i++)
+		if (dates[i] && !sw_date_parse(&days[i], dates[i], strlen(dates[i])))
+			return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+			                   "date '%.20s' is not a real date as YYYY-MM-DD", dates[i]);
+	if (o->from && days[1] > days[2])
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the from date %s is after the to date %s", o->from, o->to);
+	return SW_OK;
+}
+
+/* Finds the gap group's interned id; SW_ENOTFOUND when no pupil is in it. */
+static int find_gap_group(uint32_t *gid, sw_engine *eng, const char *name)
+{
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	const char *s = name;
+	size_t n = strlen(name);
+	sw_text_trim(&s, &n);
+	bool ok = sw_text_norm(&b, s, n);
+	*gid = ok && b.p ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
+	int failed = b.failed;
+	sw_buf_free(&b);
+	if (failed)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	if (!*gid)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil on the roster is in group '%.64s'", name);
+	return SW_OK;
+}
+
+int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts)
+{
+	if (!out)
+		return SW_EINVALID;
+	*out = NULL;
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	sw_cohort_options dflt = SW_COHORT_OPTIONS_INIT;
+	const sw_cohort_options *o = opts ? opts : &dflt;
+	int rc = check_options(eng, o);
+	if (rc)
+		return rc;
+	if (!eng->fw)
+		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
+		                   "load a framework before a report");
+	if (!sw_roster_get(eng))
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	uint32_t gid = 0;
+	if (o->gap && (rc = find_gap_group(&gid, eng, o->gap)))
+		return rc;
+	sw_cohort *c = sw_mem_calloc(&eng->mem, 1, sizeof *c);
+	if (!c)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	c->eng = eng;
+	c->m = &eng->mem;
+	c->fw = eng->fw;
+	c->rows = eng->roster->count;
+	c->skills = eng->fw->skill_count;
+	c->by = o->by;
+	c->below = o->below ? o->below : 1;
+	c->has_gap = o->gap != NULL;
+	c->has_progress = o->from != NULL;
+	const char *main_date = o->as_of ? o->as_of : o->to;
+	c->pupil = sw_mem_calloc(c->m, c->rows + 1, sizeof *c->pupil);
+	if (!c->pupil || !dup_opt(c->m, &c->gap_name, o->gap) ||
+	    !dup_opt(c->m, &c->as_of, main_date) || !dup_opt(c->m, &c->from, o->from) ||
+	    !dup_opt(c->m, &c->to, o->to)) {
+		sw_cohort_free(c);
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+	rc = run_pass(c, eng, SW_PASS_MAIN, main_date, o);
+	if (!rc && c->has_progress)
+		rc = run_pass(c, eng, SW_PASS_FROM, o->from, o);
+	if (!rc && c->has_progress) {
+		if (strcmp(o->to, main_date) == 0) {
+			c->steps[SW_PASS_TO] = c->steps[SW_PASS_MAIN]; /* shared; freed once */
+		} else {
+			rc = run_pass(c, eng, SW_PASS_TO, o->to, o);
+		}
+	}
+	if (rc) {
+		if (!sw_engine_error_count(eng))
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "the evaluation was stopped");
+		sw_cohort_free(c);
+		return rc;
+	}
+	if ((rc = build_groups(c)) || (rc = compute_stats(c)) ||
+	    (c->has_gap && (rc = compute_gap(c, gid))) || (rc = compute_support(c)) ||
+	    !dup_opt(c->m, &c->rubric, sw_engine_rubric_name(eng)) ||
+	    !dup_opt(c->m, &c->params, sw_engine_rubric_params(eng))) {
+		sw_cohort_free(c);
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+	*out = c;
+	return SW_OK;
+}
+
+void sw_cohort_free(sw_cohort *c)
+{
+	if (!c)
+		return;
+	const sw_mem *m = c->m;
+	if (c->steps[SW_PASS_TO] != c->steps[SW_PASS_MAIN])
+		sw_mem_free(m, c->steps[SW_PASS_TO]);
+	sw_mem_free(m, c->steps[SW_PASS_MAIN]);
+	sw_mem_free(m, c->steps[SW_PASS_FROM]);
+	for (size_t g = 0; g < c->group_count; g++)
+		sw_mem_free(m, c->groups[g].name);
+	for (size_t i = 0; i < c->source_count; i++)
+		sw_mem_free(m, c->sources[i].file);
+	void *blocks[] = { c->pupil, c->groups, c->members, c->stats, c->hist, c->gap_n,
+		           c->gap_s, c->support, c->gap_name, c->as_of, c->from, c->to,
+		           c->rubric, c->params, c->sources };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(m, blocks[i]);
+	sw_mem_free(m, c);
+}
+
+uint64_t sw_cohort_eval_errors(const sw_cohort *c) { return c ? c->eval_errors : 0; }
+
+int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_stats *stats)
+{
+	if (!c || !file || !stats)
+		return SW_EINVALID;
+	size_t cap = c->source_count;
+	if (sw_mem_grow(c->m, (void **)&c->sources, &cap, c->source_count + 1, sizeof *c->sources))
+		return SW_ENOMEM;
+	char *f = sw_mem_strdup(c->m, file);
+	if (!f)
+		return SW_ENOMEM;
+	c->sources[c->source_count++] = (sw_csource){ f, *stats };
+	return SW_OK;
+}
+
+const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row)
+{
+	return &c->eng->roster->pupils[c->pupil[row]];
+}
+
+const char *sw_cohort_by_name(int by)
+{
+	static const char *const names[] = { "all", "school", "class", "year", "group" };
+	return by >= SW_BY_ALL && by <= SW_BY_GROUP ? names[by] : "?";
+}
+
+size_t sw_cohort_group_count(const sw_cohort *c) { return c ? c->group_count : 0; }
+
+const char *sw_cohort_group_name(const sw_cohort *c, size_t g)
+{
+	return c && g < c->group_count ? c->groups[g].name : NULL;
+}
+
+size_t sw_cohort_group_pupils(const sw_cohort *c, size_t g)
+{
+	return c && g < c->group_count ? c->groups[g].count : 0;
+}
+
+int64_t sw_cohort_median2(const sw_cohort *c, size_t g, size_t k)
+{
+	const sw_cstat *s = &c->stats[g * c->skills + k];
+	const sw_skill *sk = &c->fw->skills[k];
+	/* the values at sorted positions lo and hi (0-based) */
+	uint32_t lo = (s->assessed - 1) / 2, hi = s->assessed / 2, seen = 0;
+	int64_t a = 0, b = 0;
+	bool got_a = false;
+	for (int64_t v = sk->min; v <= sk->max; v++) {
+		uint32_t n = c->hist[s->hist + (size_t)(v - sk->min)];
+		if (!got_a && seen + n > lo) {
+			a = v;
+			got_a = true;
+		}
+		if (seen + n > hi) {
+			b = v;
+			break;
+		}
+		seen += n;
+	}
+	return a + b;
+}
+
+int sw_cohort_stat_get(sw_cohort_stat *out, const sw_cohort *c, size_t g, size_t k)
+{
+	if (!out || !c || g >= c->group_count || k >= c->skills)
+		return SW_EINVALID;
+	const sw_cstat *s = &c->stats[g * c->skills + k];
+	memset(out, 0, sizeof *out);
+	out->pupils = c->groups[g].count;
+	out->assessed = s->assessed;
+	out->with_expected = s->with_exp;
+	out->at_expected = s->at_exp;
+	if (s->assessed) {
+		out->mean = (double)s->sum / s->assessed;
+		out->median = (double)sw_cohort_median2(c, g, k) / 2.0;
+	}
+	return SW_OK;
+}
+
+size_t sw_cohort_step_pupils(const sw_cohort *c, size_t g, size_t k, int step)
+{
+	if (!c || g >= c->group_count || k >= c->skills)
+		return 0;
+	const sw_skill *sk = &c->fw->skills[k];
+	if (step < sk->min || step > sk->max)
+		return 0;
+	return c->hist[c->stats[g * c->skills + k].hist + (size_t)(step - sk->min)];
+}
+
+int sw_cohort_gap_get(sw_cohort_gap *out, const sw_cohort *c, size_t k)
+{
+	if (!out || !c || k >= c->skills)
+		return SW_EINVALID;
+	memset(out, 0, sizeof *out);
+	if (!c->has_gap)
+		return SW_ESTATE;
+	out->group_assessed = c->gap_n[k * 2];
+	out->others_assessed = c->gap_n[k * 2 + 1];
+	if (out->group_assessed)
+		out->group_mean = (double)c->gap_s[k * 2] / c->gap_n[k * 2];
+	if (out->others_assessed)
+		out->others_mean = (double)c->gap_s[k * 2 + 1] / c->gap_n[k * 2 + 1];
+	if (out->group_assessed && out->others_assessed)
+		out->gap = out->group_mean - out->others_mean;
+	return SW_OK;
+}
+
+int sw_cohort_progress_get(sw_cohort_progress *out, const sw_cohort *c, size_t g, size_t k)
+{
+	if (!out || !c || g >= c->group_count || k >= c->skills)
+		return SW_EINVALID;
+	memset(out, 0, sizeof *out);
+	if (!c->has_progress)
+		return SW_ESTATE;
+	const sw_cstat *s = &c->stats[g * c->skills + k];
+	out->pupils_both = s->both;
+	if (s->both) {
+		out->mean_from = (double)s->sum_from / s->both;
+		out->mean_to = (double)s->sum_to / s->both;
+		out->mean_progress = (double)(s->sum_to - s->sum_from) / s->both;
+	}
+	return SW_OK;
+}
+
+size_t sw_cohort_support_count(const sw_cohort *c) { return c ? c->support_count : 0; }
+
+int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, size_t i)
+{
+	if (!out || !c || i >= c->support_count)
+		return SW_EINVALID;
+	const sw_csupport *s = &c->support[i];
+	const sw_pupil *p = sw_cohort_pupil(c, s->row);
+	memset(out, 0, sizeof *out);
+	out->pupil = p->id;
+	out->name = p->name;
+	out->class_name = p->class_name;
+	out->skill = s->skill;
+	out->expected = s->expected;
+	out->has_step = s->step != SW_NO_STEP;
+	if (out->has_step) {
+		out->step = s->step;
+		out->shortfall = s->expected - s->step;
+	}
+	return SW_OK;
+}

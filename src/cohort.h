@@ -1,0 +1,84 @@
+/* cohort.h - cohort analytics (cohort.c), shared with its writers
+   (write_report.c, write_html.c) and the passport (passport.c). */
+#ifndef SW_COHORT_H
+#define SW_COHORT_H
+#include "internal.h"
+#include "data.h"
+
+/* The evaluation passes: main (as of), from, to. */
+#define SW_PASS_MAIN 0
+#define SW_PASS_FROM 1
+#define SW_PASS_TO 2
+
+typedef struct sw_cgroup {
+	char *name;
+	uint32_t first, count; /* into members (row numbers) */
+} sw_cgroup;
+
+/* One group and skill. */
+typedef struct sw_cstat {
+	uint32_t assessed, with_exp, at_exp;
+	int64_t sum;
+	size_t hist; /* offset of max - min + 1 counts in cohort->hist */
+	uint32_t both; /* progress: assessed at both dates */
+	int64_t sum_from, sum_to;
+} sw_cstat;
+
+typedef struct sw_csupport {
+	uint32_t row, skill;
+	int32_t step; /* SW_NO_STEP when none */
+	int32_t expected;
+} sw_csupport;
+
+typedef struct sw_csource {
+	char *file;
+	sw_load_stats stats;
+} sw_csource;
+
+struct sw_cohort {
+	const sw_engine *eng;
+	const sw_mem *m;
+	const sw_framework *fw;
+	size_t rows;      /* pupils, in id order */
+	size_t skills;
+	uint32_t *pupil;  /* [rows]: roster index */
+	int32_t *steps[3]; /* [rows * skills] per pass, SW_NO_STEP when none; NULL when not run */
+	sw_cgroup *groups;
+	size_t group_count;
+	uint32_t *members;
+	size_t member_count;
+	sw_cstat *stats;  /* [group * skills + skill] */
+	uint32_t *hist;
+	size_t hist_len;
+	bool has_gap, has_progress;
+	uint32_t *gap_n;      /* [skills * 2]: group, others */
+	int64_t *gap_s;       /* [skills * 2] */
+	sw_csupport *support;
+	size_t support_count;
+	int by, below;
+	char *gap_name, *as_of, *from, *to, *rubric, *params;
+	sw_csource *sources;
+	size_t source_count;
+	uint64_t eval_errors;
+};
+
+/* The roster record of row r. */
+const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
+/* The name of a `by` value ("all", "school", ...). */
+const char *sw_cohort_by_name(int by);
+
+/* Appends num/den (den > 0) rounded half away from zero to `dec` decimals. */
+void sw_fmt_ratio(sw_buf *b, int64_t num, int64_t den, int dec);
+/* Appends (a/n - b/m) rounded to 2 decimals (n, m > 0). */
+void sw_fmt_diff(sw_buf *b, int64_t a, int64_t n, int64_t bsum, int64_t m);
+/* Appends a median from the histogram of a group and skill (assessed > 0). */
+void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t group, size_t skill);
+/* The median doubled (an integer), from the histogram. */
+int64_t sw_cohort_median2(const sw_cohort *c, size_t group, size_t skill);
+
+/* HTML: appends s with &, <, >, " and ' escaped (NULL as nothing). */
+void sw_html_put(sw_buf *b, const char *s);
+/* The CSS shared by the report and the passport. */
+extern const char sw_html_css[];
+
+#endif

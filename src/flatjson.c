@@ -1,0 +1,235 @@
+/*
+ * flatjson.c - a fast, strict reader for the common shape of a JSON Lines
+ * evidence row: one object whose values are strings, numbers, true, false
+ * or null. Anything else (a nested value, a syntax error, an escape it does
+ * not know) makes it give up, and the caller reads the line with cJSON,
+ * which gives the precise reason. It allocates nothing but its scratch.
+ */
+#include "internal.h"
+#include "flatjson.h"
+
+#include <string.h>
+
+/* Skips JSON white space. */
+static const char *ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* Value of one hex digit, or -1. */
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Reads 4 hex digits at p. */
+static long hex4(const char *p, const char *end)
+{
+	if (end - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hex(p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Appends code point cp as UTF-8. */
+static void put_utf8(sw_buf *b, long cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	sw_buf_add(b, u, n);
+}
+
+/* Reads a string starting after its opening quote into b (NUL-terminated);
+   returns the position after the closing quote, or NULL to give up. */
+static const char *string(const char *p, const char *end, sw_buf *b)
+{
+	for (;;) {
+		const char *run = p;
+		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+			p++;
+		sw_buf_add(b, run, (size_t)(p - run));
+		if (p >= end || (unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '"')
+			break;
+		p++; /* backslash */
+		if (p >= end)
+			return NULL;
+		char c = *p++;
+		switch (c) {
+		case '"': case '\\': case '/': sw_buf_putc(b, c); break;
+		case 'b': sw_buf_putc(b, '\b'); break;
+		case 'f': sw_buf_putc(b, '\f'); break;
+		case 'n': sw_buf_putc(b, '\n'); break;
+		case 'r': sw_buf_putc(b, '\r'); break;
+		case 't': sw_buf_putc(b, '\t'); break;
+		case 'u': {
+			long cp = hex4(p, end);
+			if (cp < 0 || cp == 0)
+				return NULL;
+			p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+					return NULL;
+				long lo = hex4(p + 2, end);
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return NULL;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+				return NULL;
+			}
+			put_utf8(b, cp);
+			break;
+		}
+		default:
+			return NULL;
+		}
+	}
+	sw_buf_putc(b, '\0');
+	return p + 1;
+}
+
+/* Reads a number with the strict JSON grammar; returns its end or NULL. */
+static const char *number(const char *p, const char *end)
+{
+	const char *s = p;
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (p < end && *p == '.') {
+		const char *d = ++p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == d)
+			return NULL;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		const char *d = p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == d)
+			return NULL;
+	}
+	return p > s ? p : NULL;
+}
+
+/* True when [p, p+n) is the literal word. */
+static bool word(const char *p, const char *end, const char *w, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
+}
+
+bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	f->count = 0;
+	f->text.len = 0;
+	p = ws(p, end);
+	if (p >= end || *p != '{')
+		return false;
+	p = ws(p + 1, end);
+	if (p < end && *p == '}')
+		return ws(p + 1, end) == end;
+	for (;;) {
+		if (p >= end || *p != '"' || f->count >= SW_FLAT_MAX)
+			return false;
+		sw_flat_item *it = &f->items[f->count];
+		it->key = f->text.len;
+		if (!(p = string(p + 1, end, &f->text)))
+			return false;
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			return false;
+		p = ws(p + 1, end);
+		if (p >= end)
+			return false;
+		it->value = 0;
+		if (*p == '"') {
+			it->type = SW_FLAT_STRING;
+			it->value = f->text.len;
+			if (!(p = string(p + 1, end, &f->text)))
+				return false;
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			const char *e = number(p, end);
+			if (!e)
+				return false;
+			it->type = SW_FLAT_NUMBER;
+			it->value = f->text.len;
+			sw_buf_add(&f->text, p, (size_t)(e - p));
+			sw_buf_putc(&f->text, '\0');
+			p = e;
+		} else if (word(p, end, "null", 4)) {
+			it->type = SW_FLAT_NULL;
+			p += 4;
+		} else if (word(p, end, "true", 4)) {
+			it->type = SW_FLAT_BOOL;
+			p += 4;
+		} else if (word(p, end, "false", 5)) {
+			it->type = SW_FLAT_BOOL;
+			p += 5;
+		} else {
+			return false; /* nested or invalid: cJSON decides */
+		}
+		f->count++;
+		p = ws(p, end);
+		if (p < end && *p == ',') {
+			p = ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}')
+			break;
+		return false;
+	}
+	return !f->text.failed && ws(p + 1, end) == end;
+}
+
+const sw_flat_item *sw_flat_get(const sw_flat *f, const char *key)
+{
+	for (size_t i = 0; i < f->count; i++)
+		if (strcmp(f->text.p + f->items[i].key, key) == 0)
+			return &f->items[i];
+	return NULL;
+}

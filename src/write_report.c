@@ -1,0 +1,338 @@
+/*
+ * write_report.c - the cohort's tables (groups, gap, progress, support) as
+ * CSV, one JSON document or an aligned table, from one sheet of cells; and
+ * the exact rounding of the figures (integers until they are written).
+ */
+#include "cohort.h"
+#include "table.h"
+
+#include <string.h>
+
+#ifdef __SIZEOF_INT128__
+typedef __int128 wide;
+#else
+typedef long long wide;
+#endif
+
+/* Appends num/den (den > 0) rounded half away from zero to `dec` decimals. */
+static void put_scaled(sw_buf *b, wide num, wide den, int dec)
+{
+	wide scale = 1;
+	for (int i = 0; i < dec; i++)
+		scale *= 10;
+	bool neg = num < 0;
+	wide a = neg ? -num : num;
+	wide q = (2 * a * scale + den) / (2 * den);
+	if (q == 0)
+		neg = false; /* never "-0.00" */
+	sw_buf_printf(b, "%s%lld", neg ? "-" : "", (long long)(q / scale));
+	if (dec)
+		sw_buf_printf(b, ".%0*lld", dec, (long long)(q % scale));
+}
+
+void sw_fmt_ratio(sw_buf *b, int64_t num, int64_t den, int dec)
+{
+	put_scaled(b, num, den, dec);
+}
+
+void sw_fmt_diff(sw_buf *b, int64_t a, int64_t n, int64_t bsum, int64_t m)
+{
+	put_scaled(b, (wide)a * m - (wide)bsum * n, (wide)n * m, 2);
+}
+
+void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t g, size_t k)
+{
+	put_scaled(b, sw_cohort_median2(c, g, k), 2, 1);
+}
+
+/* A table under construction: named columns, cells row by row (NULL = empty). */
+typedef struct sheet {
+	const sw_mem *m;
+	const char *const *cols;
+	size_t ncols;
+	unsigned numeric; /* bit c: column c holds numbers */
+	char **cells;
+	size_t count, cap;
+	int failed;
+	sw_buf tmp;
+} sheet;
+
+/* Adds a cell (NULL: empty). */
+static void cell(sheet *s, const char *text)
+{
+	if (s->failed || sw_mem_grow(s->m, (void **)&s->cells, &s->cap, s->count + 1,
+	                             sizeof *s->cells)) {
+		s->failed = 1;
+		return;
+	}
+	char *c = NULL;
+	if (text && !(c = sw_mem_strdup(s->m, text)))
+		s->failed = 1;
+	else
+		s->cells[s->count++] = c;
+}
+
+/* Adds the text accumulated in s->tmp as a cell, and clears it. */
+static void cell_tmp(sheet *s)
+{
+	const char *t = sw_buf_cstr(&s->tmp);
+	if (!t)
+		s->failed = 1;
+	else
+		cell(s, t);
+	s->tmp.len = 0;
+}
+
+/* Adds a whole number. */
+static void cell_num(sheet *s, long long v)
+{
+	sw_buf_printf(&s->tmp, "%lld", v);
+	cell_tmp(s);
+}
+
+/* Adds sum/n to 2 decimals, or an empty cell when n is 0. */
+static void cell_mean(sheet *s, int64_t sum, int64_t n)
+{
+	if (!n) {
+		cell(s, NULL);
+		return;
+	}
+	sw_fmt_ratio(&s->tmp, sum, n, 2);
+	cell_tmp(s);
+}
+
+static void sheet_free(sheet *s)
+{
+	for (size_t i = 0; i < s->count; i++)
+		sw_mem_free(s->m, s->cells[i]);
+	sw_mem_free(s->m, s->cells);
+	sw_buf_free(&s->tmp);
+}
+
+static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
+	                                  "mean", "median", "at_expected" };
+static const char *const GAP_COLS[] = { "skill", "group_assessed", "group_mean",
+	                                "others_assessed", "others_mean", "gap" };
+static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
+	                                     "mean_from", "mean_to", "mean_progress" };
+static const char *const SUPPORT_COLS[] = { "pupil", "name", "class", "skill", "step",
+	                                    "expected", "shortfall" };
+
+/* Fills the sheet with the groups table. */
+static void fill_groups(sheet *s, const sw_cohort *c)
+{
+	const char *by = sw_cohort_by_name(c->by);
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			const sw_cstat *st = &c->stats[g * c->skills + k];
+			cell(s, by);
+			cell(s, c->groups[g].name);
+			cell(s, c->fw->skills[k].id);
+			cell_num(s, c->groups[g].count);
+			cell_num(s, st->assessed);
+			cell_mean(s, st->sum, st->assessed);
+			if (st->assessed) {
+				sw_fmt_median(&s->tmp, c, g, k);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			if (st->with_exp) {
+				sw_fmt_ratio(&s->tmp, (int64_t)st->at_exp * 100, st->with_exp, 1);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+		}
+	}
+}
+
+/* Fills the sheet with the gap table. */
+static void fill_gap(sheet *s, const sw_cohort *c)
+{
+	for (size_t k = 0; k < c->skills; k++) {
+		uint32_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
+		int64_t s0 = c->gap_s[k * 2], s1 = c->gap_s[k * 2 + 1];
+		cell(s, c->fw->skills[k].id);
+		cell_num(s, n0);
+		cell_mean(s, s0, n0);
+		cell_num(s, n1);
+		cell_mean(s, s1, n1);
+		if (n0 && n1) {
+			sw_fmt_diff(&s->tmp, s0, n0, s1, n1);
+			cell_tmp(s);
+		} else {
+			cell(s, NULL);
+		}
+	}
+}
+
+/* Fills the sheet with the progress table. */
+static void fill_progress(sheet *s, const sw_cohort *c)
+{
+	const char *by = sw_cohort_by_name(c->by);
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			const sw_cstat *st = &c->stats[g * c->skills + k];
+			cell(s, by);
+			cell(s, c->groups[g].name);
+			cell(s, c->fw->skills[k].id);
+			cell_num(s, st->both);
+			cell_mean(s, st->sum_from, st->both);
+			cell_mean(s, st->sum_to, st->both);
+			cell_mean(s, st->sum_to - st->sum_from, st->both);
+		}
+	}
+}
+
+/* Fills the sheet with the support list. */
+static void fill_support(sheet *s, const sw_cohort *c)
+{
+	for (size_t i = 0; i < c->support_count; i++) {
+		const sw_csupport *r = &c->support[i];
+		const sw_pupil *p = sw_cohort_pupil(c, r->row);
+		cell(s, p->id);
+		cell(s, p->name ? p->name : "");
+		cell(s, p->class_name ? p->class_name : "");
+		cell(s, c->fw->skills[r->skill].id);
+		if (r->step == SW_NO_STEP)
+			cell(s, NULL);
+		else
+			cell_num(s, r->step);
+		cell_num(s, r->expected);
+		if (r->step == SW_NO_STEP)
+			cell(s, NULL);
+		else
+			cell_num(s, (long long)r->expected - r->step);
+	}
+}
+
+/* Writes the sheet as CSV. */
+static void put_csv(sw_buf *b, const sheet *s)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		sw_buf_printf(b, "%s%s", i ? "," : "", s->cols[i]);
+	sw_buf_putc(b, '\n');
+	for (size_t i = 0; i < s->count; i++) {
+		if (s->cells[i])
+			sw_csv_put(b, s->cells[i]);
+		sw_buf_putc(b, (i + 1) % s->ncols ? ',' : '\n');
+	}
+}
+
+/* Appends `"key": value` (a JSON string, or null). */
+static void json_meta(sw_buf *b, const char *key, const char *value)
+{
+	sw_buf_printf(b, ", \"%s\": ", key);
+	sw_json_put(b, value);
+}
+
+/* Writes the sheet as one JSON document with the cohort's facts. */
+static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
+{
+	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
+	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
+	json_meta(b, "framework", c->fw->id);
+	json_meta(b, "rubric", c->rubric);
+	if (what == SW_REPORT_GROUPS || what == SW_REPORT_PROGRESS)
+		json_meta(b, "by", sw_cohort_by_name(c->by));
+	if (what == SW_REPORT_GAP)
+		json_meta(b, "gap_group", c->gap_name);
+	if (what == SW_REPORT_PROGRESS) {
+		json_meta(b, "from", c->from);
+		json_meta(b, "to", c->to);
+	} else {
+		json_meta(b, "as_of", c->as_of);
+	}
+	if (what == SW_REPORT_SUPPORT)
+		sw_buf_printf(b, ", \"below\": %d", c->below);
+	sw_buf_puts(b, ", \"rows\": [");
+	for (size_t i = 0; i < s->count; i++) {
+		size_t col = i % s->ncols;
+		sw_buf_puts(b, col ? ", " : i ? "},\n  {" : "\n  {");
+		sw_buf_printf(b, "\"%s\": ", s->cols[col]);
+		if (!s->cells[i])
+			sw_buf_puts(b, "null");
+		else if (s->numeric & (1u << col))
+			sw_buf_puts(b, s->cells[i]);
+		else
+			sw_json_put(b, s->cells[i]);
+	}
+	sw_buf_puts(b, s->count ? "}\n]}\n" : "]}\n");
+}
+
+/* Writes the sheet as an aligned table with a line on what it rests on. */
+static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
+{
+	sw_table t;
+	sw_table_init(&t, s->m, s->ncols);
+	t.right = s->numeric;
+	for (size_t i = 0; i < s->ncols; i++)
+		sw_table_cell(&t, s->cols[i]);
+	for (size_t i = 0; i < s->count; i++)
+		sw_table_cell(&t, s->cells[i] ? s->cells[i] : "-");
+	int rc = sw_table_write(&t, out, NULL);
+	sw_table_free(&t);
+	if (rc)
+		return rc;
+	fprintf(out, "\nframework %s; rubric %s", c->fw->id, c->rubric ? c->rubric : "?");
+	if (what == SW_REPORT_PROGRESS)
+		fprintf(out, "; from %s to %s", c->from, c->to);
+	else
+		fprintf(out, "; as of %s", c->as_of ? c->as_of : "all evidence");
+	if (what == SW_REPORT_GAP)
+		fprintf(out, "; gap = %s mean - others' mean", c->gap_name);
+	if (what == SW_REPORT_SUPPORT)
+		fprintf(out, "; %zu rows; shortfall at least %d or no step", s->count / s->ncols,
+		        c->below);
+	else
+		fputs("; '-' none", out);
+	fputc('\n', out);
+	return ferror(out) ? SW_EIO : SW_OK;
+}
+
+int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
+{
+	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_SUPPORT ||
+	    format < SW_REPORT_TABLE || format > SW_REPORT_JSON)
+		return SW_EINVALID;
+	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress))
+		return SW_ESTATE;
+	sheet s;
+	memset(&s, 0, sizeof s);
+	s.m = c->m;
+	sw_buf_init(&s.tmp, c->m);
+	if (what == SW_REPORT_GROUPS) {
+		s.cols = GROUP_COLS, s.ncols = 8, s.numeric = 0xF8u;
+		fill_groups(&s, c);
+	} else if (what == SW_REPORT_GAP) {
+		s.cols = GAP_COLS, s.ncols = 6, s.numeric = 0x3Eu;
+		fill_gap(&s, c);
+	} else if (what == SW_REPORT_PROGRESS) {
+		s.cols = PROGRESS_COLS, s.ncols = 7, s.numeric = 0x78u;
+		fill_progress(&s, c);
+	} else {
+		s.cols = SUPPORT_COLS, s.ncols = 7, s.numeric = 0x70u;
+		fill_support(&s, c);
+	}
+	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;
+	if (!rc && format == SW_REPORT_TABLE) {
+		rc = put_table(out, &s, c, what);
+	} else if (!rc) {
+		sw_buf b;
+		sw_buf_init(&b, c->m);
+		if (format == SW_REPORT_CSV)
+			put_csv(&b, &s);
+		else
+			put_json(&b, &s, c, what);
+		if (b.failed)
+			rc = SW_ENOMEM;
+		else if (b.len && fwrite(b.p, 1, b.len, out) != b.len)
+			rc = SW_EIO;
+		sw_buf_free(&b);
+	}
+	sheet_free(&s);
+	if (!rc && (fflush(out) != 0 || ferror(out)))
+		rc = SW_EIO;
+	return rc;
+}
