@@ -314,14 +314,19 @@ typedef struct sw_reject {
 
 typedef void (*sw_reject_fn)(const sw_reject *reject, void *payload);
 
+/* Progress of a long read: rows so far, bytes so far, the file's size (0
+   when not known, e.g. a pipe). */
+typedef void (*sw_progress_fn)(uint64_t rows, uint64_t bytes, uint64_t size, void *payload);
+
 typedef struct sw_load_options {
 	unsigned int version;   /* SW_LOAD_OPTIONS_VERSION */
 	int format;             /* SW_FORMAT_* */
 	sw_reject_fn on_reject; /* may be NULL */
-	void *payload;          /* passed to on_reject */
+	void *payload;          /* passed to on_reject and on_progress */
+	sw_progress_fn on_progress; /* may be NULL; called every 65536 rows */
 } sw_load_options;
 #define SW_LOAD_OPTIONS_VERSION 1
-#define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL }
+#define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL, NULL }
 
 /* The reconciliation of one file: rows == accepted + rejected, always. */
 typedef struct sw_load_stats {
@@ -438,6 +443,20 @@ typedef int (*sw_result_fn)(const sw_result *r, void *payload);
  */
 SW_API int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn fn,
                               void *payload, sw_eval_stats *stats);
+
+/*
+ * Reads evidence sorted by pupil id (byte order, as exports usually come)
+ * and evaluates each pupil as soon as its rows are complete, then frees
+ * them, so memory stays flat whatever the file's size. Roster pupils with
+ * no evidence are evaluated in their place in id order. The results are
+ * the same as sw_engine_load_evidence then sw_engine_evaluate. A pupil
+ * that comes out of order is a fatal error naming the line (SW_EINVALID).
+ * The engine's stored evidence is not used and is left empty.
+ */
+SW_API int sw_engine_evaluate_file(sw_engine *eng, const char *evidence,
+                                   const sw_load_options *load, sw_load_stats *load_stats,
+                                   const sw_eval_options *opts, sw_result_fn fn,
+                                   void *payload, sw_eval_stats *stats);
 
 /* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free. */
 SW_API int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
@@ -597,18 +616,221 @@ typedef struct sw_passport_options {
 	unsigned int version; /* SW_PASSPORT_OPTIONS_VERSION */
 	const char *as_of;    /* the current assessment point; NULL: all evidence */
 	const char *from;     /* the previous assessment point, or NULL */
+	sw_result_fn on_result; /* given the pupil's result at each date; may be NULL */
+	void *payload;          /* passed to on_result */
 } sw_passport_options;
 #define SW_PASSPORT_OPTIONS_VERSION 1
-#define SW_PASSPORT_OPTIONS_INIT { SW_PASSPORT_OPTIONS_VERSION, NULL, NULL }
+#define SW_PASSPORT_OPTIONS_INIT { SW_PASSPORT_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
 
 /*
  * Writes one pupil's report for the family as self-contained HTML: each
  * skill's current step and its label, the next step to work towards, and
- * progress since `from`. SW_ENOTFOUND for an unknown pupil. `errors` (may
- * be NULL) receives the number of rubric errors met.
+ * progress since `from` (which must not be after as_of). SW_ENOTFOUND for
+ * an unknown pupil. `errors` (may be NULL) receives the number of rubric
+ * errors met.
  */
 SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
                              const sw_passport_options *opts, uint64_t *errors);
+
+/* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
+
+/*
+ * Removes every pupil and evidence record from the engine and keeps its
+ * framework, rubric and parameters, so that one engine can evaluate class
+ * after class, or one pupil after another from a host's own database.
+ * Results (sw_result), writers and cohorts read the engine's pupils: free
+ * them first. SW_EINVALID when eng is NULL.
+ *
+ * To evaluate one pupil from data the host holds, without files:
+ *     sw_engine_reset_data(eng);
+ *     sw_engine_add_pupil(eng, &pupil);           // the roster: just this pupil
+ *     for each record: sw_engine_add_evidence(eng, &ev);  // SW_EREJECTED: skipped,
+ *                                                          // reason in sw_engine_error
+ *     sw_engine_evaluate_pupil(&result, eng, pupil.id, &opts);
+ * Evidence for another pupil is then rejected ("not on the roster"). The
+ * rubric's Lua state is kept between pupils, so this is cheap.
+ */
+SW_API int sw_engine_reset_data(sw_engine *eng);
+
+/*
+ * Forgets every parameter set with sw_engine_set_param, so the loaded
+ * rubric's own defaults apply again (a rubric loaded next starts from its
+ * defaults too, instead of keeping them). SW_OK when there were none or no
+ * rubric; SW_ENOMEM or SW_ELIMIT when the rubric's Lua state cannot be
+ * built again (it is then built at the next evaluation).
+ */
+SW_API int sw_engine_clear_params(sw_engine *eng);
+
+/*
+ * The framework as one JSON object, for hosts in other languages:
+ *   {"id", "name", "version", "attribution", "license" (strings or null),
+ *    "groups": [{"id", "name"}], "stages": [{"id", "name", "first", "last"}],
+ *    "skills": [{"id", "name", "group", "description", "aliases": [...],
+ *                "min", "max", "steps": [{"step", "label", "text", "stage"}]}],
+ *    "expectations": [{"year": Y, "skills": {"SKILL": STEP, ...}}]}
+ * Expectations are resolved (a skill's override wins over its year's step)
+ * and listed for each year that has any. *json is allocated with the
+ * allocator of the framework's engine: free it with sw_string_free.
+ */
+SW_API int sw_framework_json(char **json, const sw_framework *fw);
+
+/* ---- Service mode ------------------------------------------------------ */
+
+/* The longest request sw_service_handle reads, in bytes (without the newline). */
+#define SW_SERVICE_MAX_REQUEST (1024u * 1024u)
+
+/*
+ * Handles one request of the JSON-lines service protocol that
+ * `stepwise serve --stdio` speaks (README.md, "Service mode"), so that a
+ * host can embed the same protocol. `line` is one JSON object (without its
+ * line end) such as {"id": 1, "op": "ping"}; ops: evaluate, load_rubric,
+ * set_params, framework, ping. *response receives the answer, one JSON
+ * object without a newline, always carrying the request's "id" and "ok";
+ * it is allocated with the engine's allocator: free it with sw_string_free.
+ *
+ * A bad request (invalid JSON, not an object, an unknown op, wrong types, a
+ * request over SW_SERVICE_MAX_REQUEST bytes) gets an answer with "ok": false
+ * and an "error", and the status is still SW_OK: the status is SW_OK
+ * whenever *response holds an answer. A reader that skipped an oversized
+ * line without keeping it may pass line NULL with the line's length. Else
+ * SW_EINVALID (response or eng NULL, or line NULL with a length within the
+ * limit) or SW_ENOMEM, with *response NULL.
+ *
+ * "evaluate" replaces the engine's pupils and evidence with the request's
+ * (as sw_engine_reset_data) and empties them again afterwards;
+ * "load_rubric" and "set_params" change the engine's rubric for the
+ * requests that follow. The engine's error list holds the details of the
+ * last failing call made for the request.
+ */
+SW_API int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
+
+/* ---- Interchange: 1EdTech CASE frameworks, OneRoster rosters ------------ */
+
+/*
+ * Something an importer or exporter reports without failing: an item it
+ * left out, a row it skipped or could not read, a value it could not use.
+ * The message names the CASE identifier or OneRoster sourcedId concerned.
+ * All pointers are valid only during the call.
+ */
+typedef struct sw_notice {
+	const char *file;    /* the file it is about */
+	uint64_t line;       /* 1-based line of a CSV row; 0 when none */
+	const char *path;    /* JSON path such as "$.CFItems[3]", or NULL */
+	const char *message; /* never NULL */
+} sw_notice;
+
+typedef void (*sw_notice_fn)(const sw_notice *notice, void *payload);
+
+/* The levels a CASE tree is read as (sw_case_import_options.levels). */
+#define SW_CASE_LEVELS_SKILL_STEP 0       /* the document's children are skills, theirs steps */
+#define SW_CASE_LEVELS_STEP 1             /* the document is one skill, its children are steps */
+#define SW_CASE_LEVELS_GROUP_SKILL_STEP 2 /* one level more on top: groups */
+
+typedef struct sw_case_import_options {
+	unsigned int version;   /* SW_CASE_IMPORT_OPTIONS_VERSION */
+	int levels;             /* SW_CASE_LEVELS_* */
+	const char *id;         /* the framework's id; NULL: the one a Stepwise CASE 1.1
+	                           export kept, else made from the document's title */
+	sw_notice_fn on_notice; /* items left out and other reports; may be NULL */
+	void *payload;          /* passed to on_notice */
+} sw_case_import_options;
+#define SW_CASE_IMPORT_OPTIONS_VERSION 1
+#define SW_CASE_IMPORT_OPTIONS_INIT { SW_CASE_IMPORT_OPTIONS_VERSION, \
+                                      SW_CASE_LEVELS_SKILL_STEP, NULL, NULL, NULL }
+
+/* What an import made: items == imported + not_imported, always. */
+typedef struct sw_case_import_stats {
+	size_t items;        /* CFItems in the package */
+	size_t imported;     /* items that became a group, skill or step */
+	size_t not_imported; /* items reported through on_notice and left out */
+	size_t groups, skills, steps; /* in the framework made */
+} sw_case_import_stats;
+
+/*
+ * Reads a CASE CFPackage (JSON, CASE 1.0 or 1.1) and makes a Stepwise
+ * framework of it (frameworks/README.md, "CASE"): the tree of isChildOf
+ * associations, read with opts->levels (opts may be NULL for defaults).
+ * The framework is checked by loading it into the engine, which then holds
+ * it (as after sw_engine_load_framework_buffer). On success *json holds the
+ * framework document (NUL-terminated, *len bytes; `len` may be NULL),
+ * allocated with the engine's allocator: free it with sw_string_free.
+ * `json` may be NULL to only load the framework. SW_EIO, SW_EINVALID
+ * (not a package, or no skill could be made) or SW_ENOMEM with the details
+ * in sw_engine_error(). `stats` may be NULL.
+ */
+SW_API int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package_path,
+                          const sw_case_import_options *opts, sw_case_import_stats *stats);
+
+/* CASE versions an export can write. */
+#define SW_CASE_1_0 0 /* the default: what every CASE consumer reads */
+#define SW_CASE_1_1 1 /* adds caseVersion and the extensions that keep stages,
+                         expectations, aliases and the framework id */
+
+/* The lastChangeDateTime of an export when neither the options nor the
+   framework's "x-case" give one (never the current time: exports repeat). */
+#define SW_CASE_DEFAULT_TIMESTAMP "2000-01-01T00:00:00+00:00"
+
+typedef struct sw_case_export_options {
+	unsigned int version;   /* SW_CASE_EXPORT_OPTIONS_VERSION */
+	int case_version;       /* SW_CASE_1_0 or SW_CASE_1_1 */
+	const char *timestamp;  /* lastChangeDateTime (YYYY-MM-DDTHH:MM:SS and Z or
+	                           +HH:MM); NULL: the framework's x-case one, else
+	                           SW_CASE_DEFAULT_TIMESTAMP */
+	sw_notice_fn on_notice; /* what CASE cannot carry, unusable x-case keys */
+	void *payload;
+} sw_case_export_options;
+#define SW_CASE_EXPORT_OPTIONS_VERSION 1
+#define SW_CASE_EXPORT_OPTIONS_INIT { SW_CASE_EXPORT_OPTIONS_VERSION, SW_CASE_1_0, NULL, \
+                                      NULL, NULL }
+
+typedef struct sw_case_export_stats {
+	size_t items;        /* CFItems written: groups + skills + steps */
+	size_t associations; /* isChildOf and precedes */
+} sw_case_export_stats;
+
+/*
+ * Writes the framework file at framework_path as a CASE CFPackage (JSON)
+ * into *json (engine allocator, free with sw_string_free; *len bytes, may
+ * be NULL). The framework is validated as by sw_engine_load_framework_file
+ * but the engine's own framework is left as it was. Identifiers are the
+ * framework's "x-case" ones where it has them, else name-based UUIDs
+ * (version 5) from the framework id and the item's path, so the same file
+ * always gives the same package, byte for byte. `opts` and `stats` may be NULL.
+ */
+SW_API int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framework_path,
+                          const sw_case_export_options *opts, sw_case_export_stats *stats);
+
+typedef struct sw_oneroster_options {
+	unsigned int version;   /* SW_ONEROSTER_OPTIONS_VERSION */
+	sw_notice_fn on_notice; /* skipped and rejected rows, unusable values */
+	void *payload;
+} sw_oneroster_options;
+#define SW_ONEROSTER_OPTIONS_VERSION 1
+#define SW_ONEROSTER_OPTIONS_INIT { SW_ONEROSTER_OPTIONS_VERSION, NULL, NULL }
+
+/* The reconciliation of one OneRoster file: rows == accepted + rejected + skipped. */
+typedef struct sw_oneroster_file_stats {
+	uint64_t rows, accepted, rejected, skipped; /* skipped: status tobedeleted */
+} sw_oneroster_file_stats;
+
+typedef struct sw_oneroster_stats {
+	sw_oneroster_file_stats users, enrollments, classes, orgs;
+	uint64_t pupils;   /* rows written: users with role student */
+	uint64_t warnings; /* reports about accepted rows (a grade that is no year, ...) */
+} sw_oneroster_stats;
+
+/*
+ * Reads a OneRoster 1.1 CSV export from folder `dir` (users.csv,
+ * enrollments.csv, classes.csv, orgs.csv; columns found by header name)
+ * and writes a Stepwise roster into *csv: id,name,year,class,school, a
+ * row per student in users.csv order (engine allocator, free with
+ * sw_string_free; *len bytes, may be NULL). Rows skipped or rejected are
+ * reported through opts->on_notice with file and line and counted in
+ * *stats (may be NULL). SW_EIO for a missing or unreadable file and
+ * SW_EINVALID for a missing required column (nothing is written then).
+ */
+SW_API int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir,
+                               const sw_oneroster_options *opts, sw_oneroster_stats *stats);
 
 /* ---- Text -------------------------------------------------------------- */
 

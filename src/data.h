@@ -74,6 +74,16 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
 int sw_evidence_sort(sw_engine *eng);
 void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
 
+/* evaluate.c: evaluating while reading (sw_engine_evaluate_file) */
+struct sw_stream;
+/* Called after each accepted evidence row; flushes finished pupils. */
+int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line);
+/* load.c: reads an evidence file, calling sw_stream_row as rows come. */
+int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
+                   sw_load_stats *stats, struct sw_stream *stream);
+/* evidence.c: sorts one pupil's records by skill, date, input order. */
+void sw_records_sort(sw_record *recs, size_t n);
+
 /* Dates: days since 1970-01-01 for a real calendar date "YYYY-MM-DD". */
 bool sw_date_parse(int32_t *days, const char *s, size_t n);
 void sw_date_format(char out[16], int32_t days);

@@ -200,3 +200,125 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 	*out = res;
 	return SW_OK;
 }
+
+/* State of an evaluation that follows the reading of a sorted file. */
+struct sw_stream {
+	sw_engine *eng;
+	sw_runner *runner;
+	sw_result res;
+	int32_t days;
+	const char *as_of;
+	sw_result_fn fn;
+	void *payload;
+	sw_eval_stats *stats;
+	size_t next;       /* next position in the roster order to consider */
+	bool has_current;
+	uint32_t current;  /* the pupil whose records are being gathered */
+};
+
+/* Evaluates pupil p on recs[0..n) and hands the result on. */
+static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
+{
+	sw_records_sort(recs, n);
+	int rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
+	if (rc)
+		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	s->stats->pupils++;
+	s->stats->errors += s->res.error_count;
+	s->stats->pupils_with_errors += s->res.error_count > 0;
+	return s->fn ? s->fn(&s->res, s->payload) : SW_OK;
+}
+
+/* Emits the roster's pupils without evidence whose id comes before `id`
+   (all of them when id is NULL); skips the pupil `id` itself. */
+static int stream_roster_until(struct sw_stream *s, const char *id)
+{
+	const struct sw_roster *r = s->eng->roster;
+	if (!r->from_roster || !r->order)
+		return SW_OK;
+	while (s->next < r->count) {
+		size_t p = r->order[s->next];
+		int c = id ? strcmp(r->pupils[p].id, id) : -1;
+		if (c > 0)
+			break;
+		s->next++;
+		if (c == 0)
+			break;
+		int rc = stream_emit(s, p, NULL, 0);
+		if (rc)
+			return rc;
+	}
+	return SW_OK;
+}
+
+/* Evaluates the pupil gathered so far: records [0, n). */
+static int stream_flush(struct sw_stream *s, size_t n)
+{
+	const char *id = s->eng->roster->pupils[s->current].id;
+	int rc = stream_roster_until(s, id);
+	if (!rc)
+		rc = stream_emit(s, s->current, s->eng->evidence->recs, n);
+	return rc;
+}
+
+int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line)
+{
+	struct sw_evidence *ev = s->eng->evidence;
+	sw_record *last = &ev->recs[ev->count - 1];
+	if (s->has_current && last->pupil == s->current)
+		return SW_OK;
+	const struct sw_roster *r = s->eng->roster;
+	if (s->has_current) {
+		const char *prev = r->pupils[s->current].id, *now = r->pupils[last->pupil].id;
+		if (strcmp(now, prev) <= 0)
+			return sw_diag_add(&s->eng->diag, SW_EINVALID, path, line, 0, NULL,
+			                   "evidence is not sorted by pupil: '%s' comes after '%s' "
+			                   "(sort the file by pupil id, or leave out --sorted)", now, prev);
+		sw_record keep = *last;
+		int rc = stream_flush(s, ev->count - 1);
+		if (rc)
+			return rc;
+		ev->recs[0] = keep;
+		ev->count = 1;
+	}
+	s->current = last->pupil;
+	s->has_current = true;
+	return SW_OK;
+}
+
+int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_options *load,
+                            sw_load_stats *load_stats, const sw_eval_options *opts,
+                            sw_result_fn fn, void *payload, sw_eval_stats *stats)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	sw_eval_stats dummy;
+	if (!stats)
+		stats = &dummy;
+	memset(stats, 0, sizeof *stats);
+	struct sw_stream s = { .eng = eng, .fn = fn, .payload = payload, .stats = stats };
+	int rc = as_of(eng, opts, &s.days);
+	if (rc)
+		return rc;
+	s.as_of = opts ? opts->as_of : NULL;
+	/* no stored evidence is used: start from an empty store */
+	sw_evidence_free(eng->evidence, &eng->mem);
+	eng->evidence = NULL;
+	if ((rc = ready(eng)))
+		return rc;
+	s.runner = eng->rubric->runner;
+	if (sw_result_init(&s.res, eng))
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	rc = sw_load_stream(eng, evidence, load, load_stats, &s);
+	if (rc == SW_OK && s.has_current)
+		rc = stream_flush(&s, eng->evidence->count);
+	if (rc == SW_OK)
+		rc = stream_roster_until(&s, NULL);
+	sw_result_release(&s.res);
+	if (eng->evidence) {
+		eng->evidence->count = 0;
+		eng->evidence->sorted = false;
+	}
+	return rc;
+}

@@ -226,6 +226,11 @@ static int cmp_rec(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+void sw_records_sort(sw_record *recs, size_t n)
+{
+	qsort(recs, n, sizeof *recs, cmp_rec);
+}
+
 int sw_evidence_sort(sw_engine *eng)
 {
 	struct sw_evidence *ev = store(eng);

@@ -25,7 +25,20 @@ typedef struct reader {
 	int format;
 	sw_buf why;         /* the reason for the current row */
 	sw_buf header_raw;  /* CSV header as read */
+	sw_input *in;
+	struct sw_stream *stream; /* evaluating as rows come (sw_engine_evaluate_file) */
 } reader;
+
+/* After each row: progress, and in streaming mode the pupil bookkeeping.
+   Returns an error status to stop reading. */
+static int after_row(reader *R, int status, uint64_t line)
+{
+	if (R->opts && R->opts->on_progress && (R->stats->rows & 0xFFFF) == 0)
+		R->opts->on_progress(R->stats->rows, R->in->offset, R->in->size, R->opts->payload);
+	if (R->stream && status == SW_OK)
+		return sw_stream_row(R->stream, R->path, line);
+	return SW_OK;
+}
 
 /* Chooses a format from the options or the file name. */
 static int pick_format(const sw_load_options *opts, const char *path)
@@ -263,6 +276,8 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 			                                   "loaded without a roster"
 			                                 : sw_status_string(st));
 		}
+		if (rc == SW_OK)
+			rc = after_row(R, st, row.line);
 	}
 	if (rc == SW_OK && in->err)
 		rc = sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");
@@ -467,12 +482,13 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 		const char *end = NULL;
 		bool has_nul = memchr(line.p, 0, line.len) != NULL;
 		if (!is_pupils && !has_nul && sw_flat_parse(flat, s, n) && flat_evidence(R, flat, &st)) {
-			if (st == SW_OK) {
-				R->stats->accepted++;
-				continue;
-			}
-			if (st == SW_EREJECTED) {
-				reject(R, at, line.p, line.len);
+			if (st == SW_OK || st == SW_EREJECTED) {
+				if (st == SW_OK)
+					R->stats->accepted++;
+				else
+					reject(R, at, line.p, line.len);
+				if ((rc = after_row(R, st, at)))
+					break;
 				continue;
 			}
 			R->stats->rows--;
@@ -499,10 +515,13 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 			st = is_pupils ? json_pupil(R, obj, at) : json_evidence(R, obj);
 		}
 		cJSON_Delete(obj);
-		if (st == SW_OK) {
-			R->stats->accepted++;
-		} else if (st == SW_EREJECTED) {
-			reject(R, at, line.p, line.len);
+		if (st == SW_OK || st == SW_EREJECTED) {
+			if (st == SW_OK)
+				R->stats->accepted++;
+			else
+				reject(R, at, line.p, line.len);
+			if ((rc = after_row(R, st, at)))
+				break;
 		} else {
 			R->stats->rows--;
 			rc = sw_diag_add(&R->eng->diag, st, R->path, at, 0, NULL, "%s",
@@ -522,7 +541,7 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 
 /* Opens path and reads it with the right reader. */
 static int load_file(sw_engine *eng, const char *path, const sw_load_options *opts,
-                     sw_load_stats *stats, bool is_pupils)
+                     sw_load_stats *stats, bool is_pupils, struct sw_stream *stream)
 {
 	sw_load_stats dummy;
 	if (!stats)
@@ -530,7 +549,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	memset(stats, 0, sizeof *stats);
 	if (!eng)
 		return SW_EINVALID;
-	sw_engine_begin(eng);
+	if (!stream) /* a stream's caller has begun the call already */
+		sw_engine_begin(eng);
 	if (!path)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
 	if (opts && opts->version != SW_LOAD_OPTIONS_VERSION)
@@ -546,7 +566,7 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	int rc = sw_input_open(&in, &eng->mem, path, &eng->diag);
 	if (rc)
 		return rc;
-	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 } };
+	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, stream };
 	sw_buf_init(&R.why, &eng->mem);
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))
@@ -568,11 +588,17 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 int sw_engine_load_pupils(sw_engine *eng, const char *path, const sw_load_options *opts,
                           sw_load_stats *stats)
 {
-	return load_file(eng, path, opts, stats, true);
+	return load_file(eng, path, opts, stats, true, NULL);
 }
 
 int sw_engine_load_evidence(sw_engine *eng, const char *path, const sw_load_options *opts,
                             sw_load_stats *stats)
 {
-	return load_file(eng, path, opts, stats, false);
+	return load_file(eng, path, opts, stats, false, NULL);
+}
+
+int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
+                   sw_load_stats *stats, struct sw_stream *stream)
+{
+	return load_file(eng, path, opts, stats, false, stream);
 }

@@ -100,8 +100,7 @@ static int instantiate(sw_runner *r)
 	int st = sb_call(&r->sb, 0, 1);
 	if (st == LUA_OK && !lua_istable(L, -1)) {
 		lua_pop(L, 1);
-		lua_pushfstring(L, "%s: the rubric must return a table (name, skill, ...)",
-		                r->eng->rubric->display);
+		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
 		return LUA_ERRRUN;
 	}
 	return st;

@@ -230,6 +230,17 @@ static int sb_pattern(lua_State *L)
 			i++;
 			continue;
 		}
+		if (p[i] == '[') {
+			/* a set: '-' inside is a range, not a repetition */
+			i++;
+			if (i < pl && p[i] == '^')
+				i++;
+			if (i < pl && p[i] == ']')
+				i++;
+			while (i < pl && p[i] != ']')
+				i += p[i] == '%' ? 2 : 1;
+			continue;
+		}
 		if (p[i] == '*' || p[i] == '-' || p[i] == '+')
 			reps++;
 	}
@@ -263,6 +274,16 @@ static int sb_format(lua_State *L)
 			break;
 	}
 	int n = lua_gettop(L);
+	/* %s of a table or function would print its address: use tostring's text */
+	for (int i = 2; i <= n; i++) {
+		int t = lua_type(L, i);
+		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
+			lua_pushcfunction(L, sb_tostring);
+			lua_pushvalue(L, i);
+			lua_call(L, 1, 1);
+			lua_replace(L, i);
+		}
+	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, n, LUA_MULTRET);

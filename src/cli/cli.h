@@ -49,13 +49,23 @@ typedef struct cli_data {
 	} lines[2];
 	int nlines;
 	uint64_t rejected;
+	bool quiet; /* --quiet: no progress line */
 } cli_data;
+
+/* Evaluating while the evidence is read (evaluate --sorted). */
+typedef struct cli_stream {
+	const sw_eval_options *opts;
+	sw_result_fn fn;
+	void *payload;
+	sw_eval_stats *stats;
+} cli_stream;
 
 /* Loads --framework (default: the bundled Skills Builder 2.0). */
 int cli_framework(sw_engine *eng, cli_opt *opts);
 /* Loads --pupils and --evidence, writing --rejects; EXIT_OK or EXIT_FATAL
    (errors printed). */
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence);
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
+             const cli_stream *stream);
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);
 
@@ -78,6 +88,7 @@ int cli_jobs(unsigned *jobs, cli_opt *opts);
 /* The rubric options shared by evaluate and rubric check: --rubric, --param. */
 int cli_rubric(sw_engine *eng, cli_opt *opts);
 
-extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd;
+extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd,
+	cli_dummy_unused;
 
 #endif

@@ -19,7 +19,7 @@ static int run_check(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	cli_data data;
 	int rc = cli_framework(eng, opts);
 	if (rc == EXIT_OK)
-		rc = cli_load(eng, opts, &data, true);
+		rc = cli_load(eng, opts, &data, true, NULL);
 	if (rc == EXIT_OK) {
 		const sw_framework *fw = sw_engine_framework(eng);
 		size_t n = sw_framework_skill_count(fw), w = 5;

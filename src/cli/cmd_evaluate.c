@@ -6,13 +6,16 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SHOW_ERRORS 50
 
 typedef struct eval_state {
 	sw_writer *w;
-	uint64_t errors_shown, errors;
+	uint64_t errors_shown, errors, done, total;
+	bool progress, drawn;
+	time_t start;
 } eval_state;
 
 /* Writes one pupil's result and reports its rubric errors. */
@@ -21,10 +24,20 @@ static int on_result(const sw_result *r, void *payload)
 	eval_state *st = payload;
 	for (size_t i = 0; i < sw_result_error_count(r); i++) {
 		if (st->errors_shown < SHOW_ERRORS) {
+			if (st->drawn)
+				fputs("\r\033[K", stderr);
+			st->drawn = false;
 			fprintf(stderr, "%s\n", sw_result_error(r, i));
 			st->errors_shown++;
 		}
 		st->errors++;
+	}
+	st->done++;
+	if (st->progress && st->total && (st->done & 1023) == 0 && time(NULL) - st->start >= 1) {
+		fprintf(stderr, "\r\033[Kevaluated %llu of %llu pupils (%.0f%%)",
+		        (unsigned long long)st->done, (unsigned long long)st->total,
+		        100.0 * (double)st->done / (double)st->total);
+		st->drawn = true;
 	}
 	return sw_writer_add(st->w, r);
 }
@@ -63,55 +76,60 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		cli_error("evaluate: --format must be csv, jsonl or table");
 		return EXIT_FATAL;
 	}
-	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
-	if (rc)
-		return rc;
-	cli_data data;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true))) {
-		sw_engine_free(eng);
-		return rc;
-	}
-	cli_out out;
-	if ((rc = cli_out_open(&out, outpath))) {
-		sw_engine_free(eng);
-		return rc;
-	}
-	eval_state st = { 0 };
-	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
-		cli_error("out of memory");
-		cli_out_close(&out, false);
-		sw_engine_free(eng);
-		return EXIT_FATAL;
-	}
+	bool sorted = cli_get(opts, "--sorted") != NULL;
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cli_get(opts, "--as-of");
-	if ((rc = cli_jobs(&eo.jobs, opts))) {
-		sw_writer_free(st.w);
-		cli_out_close(&out, false);
-		sw_engine_free(eng);
+	sw_engine *eng;
+	int rc = cli_jobs(&eo.jobs, opts);
+	if (rc || (rc = cli_engine(&eng, opts)))
 		return rc;
+	cli_data data;
+	cli_out out = { 0 };
+	eval_state st = { 0 };
+	sw_eval_stats es;
+	cli_stream stream = { &eo, on_result, &st, &es };
+	st.progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO);
+	st.start = time(NULL);
+	/* framework and rubric first: a mistake there is found before any data is read */
+	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)))
+		goto done;
+	if (!sorted && (rc = cli_load(eng, opts, &data, true, NULL)))
+		goto done;
+	if ((rc = cli_out_open(&out, outpath)))
+		goto done;
+	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
+		cli_error("out of memory");
+		rc = EXIT_FATAL;
+		goto done;
 	}
-	int st_rc = sw_engine_evaluate(eng, &eo, on_result, &st, NULL);
-	if (st_rc == SW_OK)
-		st_rc = sw_writer_finish(st.w);
-	if (st_rc == SW_EIO) {
+	int er;
+	if (sorted) {
+		er = cli_load(eng, opts, &data, true, &stream);
+		if (er == EXIT_FATAL)
+			er = SW_ERROR; /* already reported */
+	} else {
+		st.total = sw_engine_pupil_count(eng);
+		er = sw_engine_evaluate(eng, &eo, on_result, &st, &es);
+		if (er != SW_OK && er != SW_EIO)
+			cli_print_errors(eng);
+	}
+	if (st.drawn)
+		fputs("\r\033[K", stderr);
+	if (er == SW_OK)
+		er = sw_writer_finish(st.w);
+	if (er == SW_EIO)
 		cli_error("cannot write the output");
-		rc = EXIT_FATAL;
-	} else if (st_rc != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
-	}
-	sw_writer_free(st.w);
-	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
-		rc = EXIT_FATAL;
+	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
 	if (st.errors > st.errors_shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(st.errors - st.errors_shown));
 	cli_reconcile(&data);
 	if (rc == EXIT_OK && (data.rejected || st.errors))
 		rc = EXIT_REJECTED;
+done:
+	sw_writer_free(st.w);
+	if (out.f && cli_out_close(&out, rc != EXIT_FATAL) != EXIT_OK)
+		rc = EXIT_FATAL;
 	sw_engine_free(eng);
 	return rc;
 }
@@ -129,6 +147,8 @@ static cli_opt evaluate_opts[] = {
 	{ "-o", "FILE", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 },
 	{ "--jobs", "N", 0, 0, 0 },
+	{ "--sorted", NULL, 0, 0, 0 },
+	{ "--quiet", NULL, 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
@@ -139,7 +159,8 @@ const cli_cmd cli_evaluate = {
 	"evaluate", "Turn evidence into a step per pupil and skill with a rubric.",
 	"stepwise evaluate [--framework F] [--rubric R] [--param K=V]... [--pupils P]\n"
 	"                  --evidence E [--as-of DATE] [--format csv|jsonl|table] [-o OUT]\n"
-	"                  [--rejects FILE] [--jobs N] [--max-instructions N] [--max-memory MiB]\n"
+	"                  [--rejects FILE] [--jobs N] [--sorted] [--quiet]\n"
+	"                  [--max-instructions N] [--max-memory MiB]\n"
 	"                  [--pattern-limit BYTES]\n\n"
 	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"
 	"  --rubric R        built-in rubric name (highest, latest, secured-n, average,\n"
@@ -153,6 +174,9 @@ const cli_cmd cli_evaluate = {
 	"  --rejects FILE    keep rejected rows with their reasons (see 'stepwise check --help')\n"
 	"  --jobs N          threads evaluating pupils (default: the number of cores); the\n"
 	"                    output is the same whatever N is\n"
+	"  --sorted          the evidence is sorted by pupil id: evaluate each pupil as\n"
+	"                    soon as its rows are read, so memory stays flat\n"
+	"  --quiet           no progress line on a terminal\n"
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",

@@ -67,6 +67,13 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	return false;
 }
 
+/* Keeps a result for the table and prints its errors. */
+static int check_result(const sw_result *r, void *payload)
+{
+	cli_print_result_errors(r, NULL);
+	return sw_writer_add(payload, r);
+}
+
 static int rubric_check(cli_opt *opts, const char *file)
 {
 	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
@@ -91,7 +98,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 	ro->value = file;
 	cli_data data;
 	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true))) {
+	    (rc = cli_load(eng, opts, &data, true, NULL))) {
 		sw_engine_free(eng);
 		return rc;
 	}
@@ -106,7 +113,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 		return EXIT_FATAL;
 	}
 	sw_eval_stats st;
-	int er = sw_engine_evaluate(eng, NULL, (sw_result_fn)sw_writer_add, w, &st);
+	int er = sw_engine_evaluate(eng, NULL, check_result, w, &st);
 	if (er == SW_OK)
 		er = sw_writer_finish(w);
 	sw_writer_free(w);
@@ -115,9 +122,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
-	/* the errors, once each pupil's result is known */
 	if (st.errors) {
-		sw_engine_evaluate(eng, NULL, cli_print_result_errors, NULL, NULL);
 		printf("\n%llu errors in %llu of %llu pupils (see above)\n",
 		       (unsigned long long)st.errors, (unsigned long long)st.pupils_with_errors,
 		       (unsigned long long)st.pupils);

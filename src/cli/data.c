@@ -8,21 +8,67 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define SHOW_REJECTS 20
 
-/* Per-file state of the reject callback. */
+/* Per-file state of the reject and progress callbacks. */
 typedef struct file_rejects {
 	const char *path;
 	uint64_t shown, total;
 	sw_rejects *out;
+	bool progress;      /* a progress line may be shown (stderr is a terminal) */
+	bool drawn;         /* one was drawn and must be cleared */
+	double start;
 } file_rejects;
+
+/* Seconds on a monotonic clock. */
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Clears a progress line before other text goes to stderr. */
+static void clear_progress(file_rejects *fr)
+{
+	if (fr->drawn) {
+		fputs("\r\033[K", stderr);
+		fr->drawn = false;
+	}
+}
+
+/* Draws "FILE: 1200000 rows, 45%, 850000 rows/s, 2 s left" once the work
+   has taken more than a second. */
+static void on_progress(uint64_t rows, uint64_t bytes, uint64_t size, void *payload)
+{
+	file_rejects *fr = payload;
+	if (!fr->progress)
+		return;
+	double t = now() - fr->start;
+	if (t < 1.0)
+		return;
+	double rate = (double)rows / t;
+	fprintf(stderr, "\r\033[K%s: %llu rows", fr->path, (unsigned long long)rows);
+	if (size && bytes <= size) {
+		double done = (double)bytes / (double)size;
+		fprintf(stderr, ", %.0f%%, %.0f rows/s", done * 100.0, rate);
+		if (done > 0.01)
+			fprintf(stderr, ", %.0f s left", t / done - t);
+	} else {
+		fprintf(stderr, ", %.0f rows/s", rate);
+	}
+	fr->drawn = true;
+}
 
 /* Prints the first rejected rows of a file and keeps every one in the rejects file. */
 static void on_reject(const sw_reject *r, void *payload)
 {
 	file_rejects *fr = payload;
 	if (fr->shown < SHOW_REJECTS) {
+		clear_progress(fr);
 		fprintf(stderr, "%s:%llu: %s\n", r->file, (unsigned long long)r->line, r->reason);
 		fr->shown++;
 	}
@@ -46,22 +92,36 @@ static char *pupils_rejects_path(const char *path)
 	return out;
 }
 
-/* Loads one data file; prints its rejects and reconciliation. */
+/* Loads one data file (or, with a stream, evaluates it as it is read);
+   prints its rejects and keeps its reconciliation. */
 static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
-                    bool pupils, cli_data *data)
+                    bool pupils, cli_data *data, const cli_stream *stream)
 {
-	file_rejects fr = { path, 0, 0, NULL };
+	file_rejects fr = { path, 0, 0, NULL, !data->quiet && isatty(STDERR_FILENO), false, now() };
 	if (rejects_path && sw_rejects_open(&fr.out, rejects_path) != SW_OK) {
 		cli_error("cannot write rejects file %s", rejects_path);
 		return EXIT_FATAL;
 	}
 	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
 	lo.on_reject = on_reject;
+	lo.on_progress = on_progress;
 	lo.payload = &fr;
 	sw_load_stats st;
-	int rc = pupils ? sw_engine_load_pupils(eng, path, &lo, &st)
-	                : sw_engine_load_evidence(eng, path, &lo, &st);
+	int rc;
+	if (pupils)
+		rc = sw_engine_load_pupils(eng, path, &lo, &st);
+	else if (stream)
+		rc = sw_engine_evaluate_file(eng, path, &lo, &st, stream->opts, stream->fn,
+		                             stream->payload, stream->stats);
+	else
+		rc = sw_engine_load_evidence(eng, path, &lo, &st);
+	clear_progress(&fr);
 	if (rc != SW_OK) {
+		if (stream && rc > 0) {
+			if (fr.out)
+				sw_rejects_close(fr.out, 0);
+			return rc; /* the result callback's own status */
+		}
 		cli_print_errors(eng);
 		if (fr.out)
 			sw_rejects_close(fr.out, 0);
@@ -93,9 +153,11 @@ int cli_framework(sw_engine *eng, cli_opt *opts)
 	return EXIT_OK;
 }
 
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
+             const cli_stream *stream)
 {
 	memset(data, 0, sizeof *data);
+	data->quiet = cli_get(opts, "--quiet") != NULL;
 	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
@@ -106,12 +168,12 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence)
 	}
 	if (pupils) {
 		char *rp = rejects ? pupils_rejects_path(rejects) : NULL;
-		rc = load_one(eng, pupils, rp, true, data);
+		rc = load_one(eng, pupils, rp, true, data, NULL);
 		free(rp);
 		if (rc)
 			return rc;
 	}
-	if (evidence && (rc = load_one(eng, evidence, rejects, false, data)))
+	if (evidence && (rc = load_one(eng, evidence, rejects, false, data, stream)))
 		return rc;
 	return EXIT_OK;
 }
