@@ -48,10 +48,19 @@ typedef struct sw_record {
 	uint8_t outcome, source;
 } sw_record;
 
+/* The last texts seen in a column, so repeated values skip the lookups. */
+typedef struct sw_last_text {
+	sw_buf raw;       /* as given */
+	uint32_t value;   /* what it resolved to */
+	bool valid;
+} sw_last_text;
+
 struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;
 	sw_intern text;
+	sw_buf tmp;                 /* scratch, reused from row to row */
+	sw_last_text last_pupil, last_skill, last_text[3];
 	bool sorted;     /* grouped by pupil order, skill, date, seq */
 	size_t *first;   /* after sorting: first record of each pupil (by index), count+1 */
 };

@@ -78,9 +78,24 @@ static int match_word(const char *s, const char *const *names, int count, int df
 	return -1;
 }
 
+/* True when the cache holds the value for exactly this text. */
+static bool cached(const sw_last_text *c, const char *s, size_t n)
+{
+	return c->valid && c->raw.len == n && memcmp(c->raw.p, s, n) == 0;
+}
+
+/* Remembers what text s[0..n) resolved to. */
+static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
+{
+	c->raw.len = 0;
+	sw_buf_add(&c->raw, s, n);
+	c->value = value;
+	c->valid = !c->raw.failed;
+}
+
 /* Interns optional text (validated, NFC) into the store; 0 for none. */
-static int keep(uint32_t *id, sw_engine *eng, sw_buf *tmp, const char *s, const char *field,
-                sw_buf *why)
+static int keep(uint32_t *id, sw_engine *eng, sw_last_text *c, const char *s,
+                const char *field, sw_buf *why)
 {
 	*id = 0;
 	if (!s)
@@ -89,12 +104,18 @@ static int keep(uint32_t *id, sw_engine *eng, sw_buf *tmp, const char *s, const 
 	sw_text_trim(&s, &n);
 	if (!n)
 		return SW_OK;
+	if (cached(c, s, n)) {
+		*id = c->value;
+		return SW_OK;
+	}
+	sw_buf *tmp = &eng->evidence->tmp;
 	if (!sw_text_norm(tmp, s, n)) {
 		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
 		return SW_EREJECTED;
 	}
 	if (tmp->failed || sw_intern_add(id, &eng->evidence->text, tmp->p, tmp->len))
 		return SW_ENOMEM;
+	remember(c, s, n, *id);
 	return SW_OK;
 }
 
@@ -102,9 +123,16 @@ static int keep(uint32_t *id, sw_engine *eng, sw_buf *tmp, const char *s, const 
 static struct sw_evidence *store(sw_engine *eng)
 {
 	if (!eng->evidence) {
-		eng->evidence = sw_mem_calloc(&eng->mem, 1, sizeof *eng->evidence);
-		if (eng->evidence)
-			sw_intern_init(&eng->evidence->text, &eng->mem);
+		struct sw_evidence *ev = sw_mem_calloc(&eng->mem, 1, sizeof *ev);
+		if (ev) {
+			sw_intern_init(&ev->text, &eng->mem);
+			sw_buf_init(&ev->tmp, &eng->mem);
+			sw_buf_init(&ev->last_pupil.raw, &eng->mem);
+			sw_buf_init(&ev->last_skill.raw, &eng->mem);
+			for (int i = 0; i < 3; i++)
+				sw_buf_init(&ev->last_text[i].raw, &eng->mem);
+		}
+		eng->evidence = ev;
 	}
 	return eng->evidence;
 }
@@ -115,8 +143,7 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 	struct sw_evidence *ev = store(eng);
 	if (!ev || !sw_roster_get(eng))
 		return SW_ENOMEM;
-	sw_buf tmp;
-	sw_buf_init(&tmp, &eng->mem);
+	sw_buf *tmp = &ev->tmp;
 	int rc = SW_EREJECTED;
 	sw_record rec;
 	memset(&rec, 0, sizeof rec);
@@ -124,40 +151,62 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 	const char *s = e->pupil ? e->pupil : "";
 	size_t n = strlen(s);
 	sw_text_trim(&s, &n);
+	size_t pupil = 0;
+	bool known = false;
+	const char *pid = NULL; /* the NFC id of a pupil not yet known */
+	size_t pid_len = 0;
 	if (!n) {
 		sw_buf_puts(why, "empty pupil");
-		goto out;
+		return SW_EREJECTED;
 	}
-	if (!sw_text_norm(&tmp, s, n)) {
-		sw_buf_puts(why, "field 'pupil' is not valid UTF-8");
-		goto out;
+	if (cached(&ev->last_pupil, s, n)) {
+		pupil = ev->last_pupil.value;
+		known = true;
+	} else {
+		if (!sw_text_norm(tmp, s, n)) {
+			sw_buf_puts(why, "field 'pupil' is not valid UTF-8");
+			return SW_EREJECTED;
+		}
+		if (tmp->failed)
+			return SW_ENOMEM;
+		known = sw_roster_find(eng->roster, tmp->p, tmp->len, &pupil) != NULL;
+		if (!known && eng->roster->from_roster) {
+			sw_buf_printf(why, "pupil '%s' is not on the roster", tmp->p);
+			return SW_EREJECTED;
+		}
+		if (known)
+			remember(&ev->last_pupil, s, n, (uint32_t)pupil);
+		else
+			pid = tmp->p, pid_len = tmp->len;
 	}
-	if (tmp.failed) {
-		rc = SW_ENOMEM;
-		goto out;
-	}
-	size_t pupil;
-	bool known = sw_roster_find(eng->roster, tmp.p, tmp.len, &pupil) != NULL;
-	if (!known && eng->roster->from_roster) {
-		sw_buf_printf(why, "pupil '%s' is not on the roster", tmp.p);
-		goto out;
-	}
-	sw_buf pid;
-	sw_buf_init(&pid, &eng->mem);
-	sw_buf_add(&pid, tmp.p, tmp.len);
+	/* pid lives in tmp: keep it apart while tmp serves the other fields */
+	sw_buf pidbuf;
+	sw_buf_init(&pidbuf, &eng->mem);
+	if (pid)
+		sw_buf_add(&pidbuf, pid, pid_len);
 
 	s = e->skill ? e->skill : "";
 	n = strlen(s);
 	sw_text_trim(&s, &n);
 	const sw_skill *sk = NULL;
-	tmp.len = 0;
+	if (n && cached(&ev->last_skill, s, n)) {
+		sk = &fw->skills[ev->last_skill.value];
+	} else if (n) {
+		tmp->len = 0;
+		if (!sw_text_key(tmp, s, n)) {
+			sw_buf_puts(why, "field 'skill' is not valid UTF-8");
+			goto out;
+		}
+		if (tmp->failed) {
+			rc = SW_ENOMEM;
+			goto out;
+		}
+		if ((sk = sw_fw_find_key(fw, tmp->p, tmp->len)))
+			remember(&ev->last_skill, s, n, (uint32_t)sk->index);
+	}
 	if (!n) {
 		sw_buf_puts(why, "empty skill");
-	} else if (!sw_text_key(&tmp, s, n)) {
-		sw_buf_puts(why, "field 'skill' is not valid UTF-8");
-	} else if (tmp.failed) {
-		rc = SW_ENOMEM;
-	} else if (!(sk = sw_fw_find_key(fw, tmp.p, tmp.len))) {
+	} else if (!sk) {
 		sw_buf_printf(why, "skill '%.*s' is not in framework %s", (int)(n > 80 ? 80 : n), s,
 		              fw->id);
 	} else if (e->step < sk->min || e->step > sk->max) {
@@ -190,14 +239,14 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 			rec.source = (uint8_t)src;
 			rec.skill = (uint16_t)sk->index;
 			rec.step = e->step;
-			rc = keep(&rec.assessor, eng, &tmp, e->assessor, "assessor", why);
+			rc = keep(&rec.assessor, eng, &ev->last_text[0], e->assessor, "assessor", why);
 			if (!rc)
-				rc = keep(&rec.context, eng, &tmp, e->context, "context", why);
+				rc = keep(&rec.context, eng, &ev->last_text[1], e->context, "context", why);
 			if (!rc)
-				rc = keep(&rec.note, eng, &tmp, e->note, "note", why);
+				rc = keep(&rec.note, eng, &ev->last_text[2], e->note, "note", why);
 			if (!rc && !known)
-				rc = pid.failed ? SW_ENOMEM
-				                : sw_roster_add_implicit(&pupil, eng, pid.p, pid.len);
+				rc = pidbuf.failed ? SW_ENOMEM
+				                   : sw_roster_add_implicit(&pupil, eng, pidbuf.p, pidbuf.len);
 			if (!rc && sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1,
 			                       sizeof *ev->recs))
 				rc = SW_ENOMEM;
@@ -209,9 +258,8 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 			}
 		}
 	}
-	sw_buf_free(&pid);
 out:
-	sw_buf_free(&tmp);
+	sw_buf_free(&pidbuf);
 	return rc;
 }
 
@@ -281,5 +329,10 @@ void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
 	sw_mem_free(m, ev->recs);
 	sw_mem_free(m, ev->first);
 	sw_intern_free(&ev->text);
+	sw_buf_free(&ev->tmp);
+	sw_buf_free(&ev->last_pupil.raw);
+	sw_buf_free(&ev->last_skill.raw);
+	for (int i = 0; i < 3; i++)
+		sw_buf_free(&ev->last_text[i].raw);
 	sw_mem_free(m, ev);
 }

@@ -11,6 +11,15 @@ size_t sw_text_invalid_at(const char *s, size_t n)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	size_t i = 0;
+	/* ASCII without NUL, eight bytes at a time */
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if ((w & 0x8080808080808080ull) ||
+		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+			break;
+		i += 8;
+	}
 	while (i < n) {
 		if (p[i] < 0x80) {
 			if (p[i] == 0)
@@ -93,6 +102,10 @@ void sw_text_trim(const char **s, size_t *n)
 {
 	const char *p = *s;
 	size_t len = *n;
+	/* the usual case: nothing to trim */
+	if (len && (unsigned char)p[0] > ' ' && (unsigned char)p[0] != 0xC2 &&
+	    (unsigned char)p[len - 1] > ' ' && (unsigned char)p[len - 1] != 0xA0)
+		return;
 	/* ASCII space, tab, CR, LF; plus U+00A0 no-break space (C2 A0) */
 	for (;;) {
 		if (len && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
