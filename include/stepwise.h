@@ -118,9 +118,10 @@ typedef struct sw_engine sw_engine;
 typedef struct sw_engine_options {
 	unsigned int version;           /* SW_ENGINE_OPTIONS_VERSION */
 	const sw_allocator *allocator;  /* NULL: the C library's; copied */
-	const char *rubric_path;        /* folders of built-in rubrics, ':'-separated;
-	                                   NULL: $STEPWISE_RUBRIC_PATH, then the
-	                                   installed and source folders; copied */
+	const char *rubric_path;        /* folders searched first for a rubric given by
+	                                   name (NAME.lua), ':'-separated; NULL: the
+	                                   environment's STEPWISE_RUBRIC_PATH; the
+	                                   built-ins compiled in are found last; copied */
 	uint64_t instruction_limit;     /* 0: the default */
 	size_t memory_limit;            /* 0: the default */
 	size_t pattern_limit;           /* 0: the default */

@@ -35,8 +35,9 @@ int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
 	eng->memory_limit = opts->memory_limit ? opts->memory_limit : SW_DEFAULT_MEMORY_LIMIT;
 	eng->pattern_limit = opts->pattern_limit ? opts->pattern_limit : SW_DEFAULT_PATTERN_LIMIT;
 	eng->print_stream = opts->print_stream;
-	if (opts->rubric_path) {
-		eng->rubric_path = sw_mem_strdup(&eng->mem, opts->rubric_path);
+	const char *rp = opts->rubric_path ? opts->rubric_path : getenv("STEPWISE_RUBRIC_PATH");
+	if (rp && *rp) {
+		eng->rubric_path = sw_mem_strdup(&eng->mem, rp);
 		if (!eng->rubric_path) {
 			sw_mem_free(&mem, eng);
 			return SW_ENOMEM;
