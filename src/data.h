@@ -61,8 +61,9 @@ struct sw_evidence {
 	sw_intern text;
 	sw_buf tmp;                 /* scratch, reused from row to row */
 	sw_last_text last_pupil, last_skill, last_text[3];
-	bool sorted;     /* grouped by pupil order, skill, date, seq */
-	size_t *first;   /* after sorting: first record of each pupil (by index), count+1 */
+	bool sorted;     /* each pupil's records together, by skill, date, seq */
+	size_t *first;   /* after sorting: where each pupil's records start (by index) */
+	uint32_t *len;   /* and how many there are */
 };
 
 /* roster.c */

@@ -55,7 +55,7 @@ static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
 		*n = 0;
 		return NULL;
 	}
-	*n = ev->first[p + 1] - ev->first[p];
+	*n = ev->len[p];
 	return ev->recs + ev->first[p];
 }
 

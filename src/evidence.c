@@ -279,6 +279,12 @@ void sw_records_sort(sw_record *recs, size_t n)
 	qsort(recs, n, sizeof *recs, cmp_rec);
 }
 
+/*
+ * Groups each pupil's records together, ordered by skill, date and input
+ * order. Exports usually come grouped by pupil already: then each group is
+ * sorted where it lies and no second copy of the store is needed.
+ * ev->first[p] .. ev->first[p] + ev->len[p] are pupil p's records.
+ */
 int sw_evidence_sort(sw_engine *eng)
 {
 	struct sw_evidence *ev = store(eng);
@@ -287,37 +293,57 @@ int sw_evidence_sort(sw_engine *eng)
 		return SW_ENOMEM;
 	if (ev->sorted && ev->first)
 		return SW_OK;
-	/* counting sort by pupil index, then each pupil's few records by skill/date/seq */
 	size_t np = r->count;
 	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
-	sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
-	if (!first || !out) {
+	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
+	if (!first || !len) {
 		sw_mem_free(&eng->mem, first);
-		sw_mem_free(&eng->mem, out);
+		sw_mem_free(&eng->mem, len);
 		return SW_ENOMEM;
 	}
-	for (size_t i = 0; i < ev->count; i++)
-		first[ev->recs[i].pupil + 1]++;
-	for (size_t p = 0; p < np; p++)
-		first[p + 1] += first[p];
-	size_t *fill = sw_mem_calloc(&eng->mem, np ? np : 1, sizeof *fill);
-	if (!fill) {
-		sw_mem_free(&eng->mem, first);
-		sw_mem_free(&eng->mem, out);
-		return SW_ENOMEM;
+	/* already grouped? each pupil's records in one run */
+	bool grouped = true;
+	for (size_t i = 0; i < ev->count && grouped; i++) {
+		uint32_t p = ev->recs[i].pupil;
+		if (i == 0 || p != ev->recs[i - 1].pupil) {
+			if (len[p])
+				grouped = false;
+			first[p] = i;
+		}
+		len[p]++;
 	}
-	for (size_t i = 0; i < ev->count; i++) {
-		const sw_record *rec = &ev->recs[i];
-		out[first[rec->pupil] + fill[rec->pupil]++] = *rec;
+	if (!grouped) {
+		/* counting sort by pupil into a new array */
+		sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
+		if (!out) {
+			sw_mem_free(&eng->mem, first);
+			sw_mem_free(&eng->mem, len);
+			return SW_ENOMEM;
+		}
+		memset(len, 0, (np + 1) * sizeof *len);
+		for (size_t i = 0; i < ev->count; i++)
+			len[ev->recs[i].pupil]++;
+		size_t at = 0;
+		for (size_t p = 0; p < np; p++) {
+			first[p] = at;
+			at += len[p];
+		}
+		memset(len, 0, (np + 1) * sizeof *len);
+		for (size_t i = 0; i < ev->count; i++) {
+			const sw_record *rec = &ev->recs[i];
+			out[first[rec->pupil] + len[rec->pupil]++] = *rec;
+		}
+		sw_mem_free(&eng->mem, ev->recs);
+		ev->recs = out;
+		ev->cap = ev->count ? ev->count : 1;
 	}
-	sw_mem_free(&eng->mem, fill);
 	for (size_t p = 0; p < np; p++)
-		qsort(out + first[p], first[p + 1] - first[p], sizeof *out, cmp_rec);
-	sw_mem_free(&eng->mem, ev->recs);
+		if (len[p] > 1)
+			qsort(ev->recs + first[p], len[p], sizeof *ev->recs, cmp_rec);
 	sw_mem_free(&eng->mem, ev->first);
-	ev->recs = out;
-	ev->cap = ev->count ? ev->count : 1;
+	sw_mem_free(&eng->mem, ev->len);
 	ev->first = first;
+	ev->len = len;
 	ev->sorted = true;
 	return SW_OK;
 }
@@ -328,6 +354,7 @@ void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
 		return;
 	sw_mem_free(m, ev->recs);
 	sw_mem_free(m, ev->first);
+	sw_mem_free(m, ev->len);
 	sw_intern_free(&ev->text);
 	sw_buf_free(&ev->tmp);
 	sw_buf_free(&ev->last_pupil.raw);
