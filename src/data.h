@@ -55,12 +55,29 @@ typedef struct sw_last_text {
 	bool valid;
 } sw_last_text;
 
+/* Scratch and caches for checking rows: one per thread that checks. */
+typedef struct sw_check_cache {
+	sw_buf tmp;
+	sw_last_text last_pupil, last_skill;
+} sw_check_cache;
+
+/* One checked record: all but its interned texts and (for a pupil not yet
+   known) its pupil index. Texts are NUL-terminated in a caller's buffer. */
+typedef struct sw_checked {
+	sw_record rec;
+	bool known;                 /* rec.pupil is set */
+	size_t pupil_off, pupil_len;
+	size_t text_off[3];         /* assessor, context, note */
+	bool has_text[3];
+} sw_checked;
+
 struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;
 	sw_intern text;
-	sw_buf tmp;                 /* scratch, reused from row to row */
-	sw_last_text last_pupil, last_skill, last_text[3];
+	sw_check_cache check;       /* for rows checked one at a time */
+	sw_buf text_scratch;
+	sw_last_text last_text[3];
 	bool sorted;     /* each pupil's records together, by skill, date, seq */
 	size_t *first;   /* after sorting: where each pupil's records start (by index) */
 	uint32_t *len;   /* and how many there are */
@@ -79,7 +96,18 @@ int sw_roster_sort(struct sw_roster *r, const sw_mem *m);
 void sw_roster_free(struct sw_roster *r, const sw_mem *m);
 
 /* evidence.c */
+void sw_check_cache_init(sw_check_cache *c, const sw_mem *m);
+void sw_check_cache_free(sw_check_cache *c);
+/* Checks a record without changing the engine (so threads may check rows
+   side by side); SW_OK, SW_EREJECTED with the reason, or SW_ENOMEM. */
+int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence_data *e,
+                      sw_checked *out, sw_buf *text, sw_buf *why);
+/* Stores a checked record: interns its texts, adds a pupil seen for the first time. */
+int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
+/* Both at once. */
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
+/* Creates the store when there is none yet. */
+struct sw_evidence *sw_evidence_store(sw_engine *eng);
 /* Sorts the store so each pupil's records are together (for evaluation). */
 int sw_evidence_sort(sw_engine *eng);
 void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);

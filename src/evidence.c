@@ -93,27 +93,37 @@ static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
 	c->valid = !c->raw.failed;
 }
 
-/* Interns optional text (validated, NFC) into the store; 0 for none. */
-static int keep(uint32_t *id, sw_engine *eng, sw_last_text *c, const char *s,
-                const char *field, sw_buf *why)
+/* Checks optional text (valid UTF-8, then NFC) into text; *has false when empty. */
+static int check_text(sw_check_cache *c, const char *s, const char *field, sw_buf *text,
+                      size_t *off, bool *has, sw_buf *why)
 {
-	*id = 0;
+	*has = false;
 	if (!s)
 		return SW_OK;
 	size_t n = strlen(s);
 	sw_text_trim(&s, &n);
 	if (!n)
 		return SW_OK;
+	if (!sw_text_norm(&c->tmp, s, n)) {
+		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
+		return SW_EREJECTED;
+	}
+	*off = text->len;
+	sw_buf_add(text, c->tmp.p, c->tmp.len);
+	sw_buf_putc(text, '\0');
+	*has = true;
+	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
+}
+
+/* Interns NFC text, reusing the id when it is the same as last time. */
+static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, const char *s)
+{
+	size_t n = strlen(s);
 	if (cached(c, s, n)) {
 		*id = c->value;
 		return SW_OK;
 	}
-	sw_buf *tmp = &eng->evidence->tmp;
-	if (!sw_text_norm(tmp, s, n)) {
-		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
-		return SW_EREJECTED;
-	}
-	if (tmp->failed || sw_intern_add(id, &eng->evidence->text, tmp->p, tmp->len))
+	if (sw_intern_add(id, &ev->text, s, n))
 		return SW_ENOMEM;
 	remember(c, s, n, *id);
 	return SW_OK;
@@ -126,9 +136,8 @@ static struct sw_evidence *store(sw_engine *eng)
 		struct sw_evidence *ev = sw_mem_calloc(&eng->mem, 1, sizeof *ev);
 		if (ev) {
 			sw_intern_init(&ev->text, &eng->mem);
-			sw_buf_init(&ev->tmp, &eng->mem);
-			sw_buf_init(&ev->last_pupil.raw, &eng->mem);
-			sw_buf_init(&ev->last_skill.raw, &eng->mem);
+			sw_check_cache_init(&ev->check, &eng->mem);
+			sw_buf_init(&ev->text_scratch, &eng->mem);
 			for (int i = 0; i < 3; i++)
 				sw_buf_init(&ev->last_text[i].raw, &eng->mem);
 		}
@@ -137,31 +146,39 @@ static struct sw_evidence *store(sw_engine *eng)
 	return eng->evidence;
 }
 
-int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
+void sw_check_cache_init(sw_check_cache *c, const sw_mem *m)
+{
+	memset(c, 0, sizeof *c);
+	sw_buf_init(&c->tmp, m);
+	sw_buf_init(&c->last_pupil.raw, m);
+	sw_buf_init(&c->last_skill.raw, m);
+}
+
+void sw_check_cache_free(sw_check_cache *c)
+{
+	sw_buf_free(&c->tmp);
+	sw_buf_free(&c->last_pupil.raw);
+	sw_buf_free(&c->last_skill.raw);
+}
+
+int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence_data *e,
+                      sw_checked *out, sw_buf *text, sw_buf *why)
 {
 	const sw_framework *fw = eng->fw;
-	struct sw_evidence *ev = store(eng);
-	if (!ev || !sw_roster_get(eng))
-		return SW_ENOMEM;
-	sw_buf *tmp = &ev->tmp;
-	int rc = SW_EREJECTED;
-	sw_record rec;
-	memset(&rec, 0, sizeof rec);
+	sw_buf *tmp = &c->tmp;
+	memset(out, 0, sizeof *out);
+	sw_record *rec = &out->rec;
 
 	const char *s = e->pupil ? e->pupil : "";
 	size_t n = strlen(s);
 	sw_text_trim(&s, &n);
-	size_t pupil = 0;
-	bool known = false;
-	const char *pid = NULL; /* the NFC id of a pupil not yet known */
-	size_t pid_len = 0;
 	if (!n) {
 		sw_buf_puts(why, "empty pupil");
 		return SW_EREJECTED;
 	}
-	if (cached(&ev->last_pupil, s, n)) {
-		pupil = ev->last_pupil.value;
-		known = true;
+	if (cached(&c->last_pupil, s, n)) {
+		rec->pupil = c->last_pupil.value;
+		out->known = true;
 	} else {
 		if (!sw_text_norm(tmp, s, n)) {
 			sw_buf_puts(why, "field 'pupil' is not valid UTF-8");
@@ -169,98 +186,144 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 		}
 		if (tmp->failed)
 			return SW_ENOMEM;
-		known = sw_roster_find(eng->roster, tmp->p, tmp->len, &pupil) != NULL;
-		if (!known && eng->roster->from_roster) {
+		size_t pupil;
+		out->known = sw_roster_find(eng->roster, tmp->p, tmp->len, &pupil) != NULL;
+		if (!out->known && eng->roster && eng->roster->from_roster) {
 			sw_buf_printf(why, "pupil '%s' is not on the roster", tmp->p);
 			return SW_EREJECTED;
 		}
-		if (known)
-			remember(&ev->last_pupil, s, n, (uint32_t)pupil);
-		else
-			pid = tmp->p, pid_len = tmp->len;
+		if (out->known) {
+			rec->pupil = (uint32_t)pupil;
+			remember(&c->last_pupil, s, n, (uint32_t)pupil);
+		} else {
+			out->pupil_off = text->len;
+			out->pupil_len = tmp->len;
+			sw_buf_add(text, tmp->p, tmp->len);
+			sw_buf_putc(text, '\0');
+		}
 	}
-	/* pid lives in tmp: keep it apart while tmp serves the other fields */
-	sw_buf pidbuf;
-	sw_buf_init(&pidbuf, &eng->mem);
-	if (pid)
-		sw_buf_add(&pidbuf, pid, pid_len);
 
 	s = e->skill ? e->skill : "";
 	n = strlen(s);
 	sw_text_trim(&s, &n);
 	const sw_skill *sk = NULL;
-	if (n && cached(&ev->last_skill, s, n)) {
-		sk = &fw->skills[ev->last_skill.value];
-	} else if (n) {
+	if (!n) {
+		sw_buf_puts(why, "empty skill");
+		return SW_EREJECTED;
+	}
+	if (cached(&c->last_skill, s, n)) {
+		sk = &fw->skills[c->last_skill.value];
+	} else {
 		tmp->len = 0;
 		if (!sw_text_key(tmp, s, n)) {
 			sw_buf_puts(why, "field 'skill' is not valid UTF-8");
-			goto out;
+			return SW_EREJECTED;
 		}
-		if (tmp->failed) {
-			rc = SW_ENOMEM;
-			goto out;
-		}
+		if (tmp->failed)
+			return SW_ENOMEM;
 		if ((sk = sw_fw_find_key(fw, tmp->p, tmp->len)))
-			remember(&ev->last_skill, s, n, (uint32_t)sk->index);
+			remember(&c->last_skill, s, n, (uint32_t)sk->index);
 	}
-	if (!n) {
-		sw_buf_puts(why, "empty skill");
-	} else if (!sk) {
+	if (!sk) {
 		sw_buf_printf(why, "skill '%.*s' is not in framework %s", (int)(n > 80 ? 80 : n), s,
 		              fw->id);
-	} else if (e->step < sk->min || e->step > sk->max) {
+		return SW_EREJECTED;
+	}
+	if (e->step < sk->min || e->step > sk->max) {
 		sw_buf_printf(why, "step %d is outside %s (%d to %d)", e->step, sk->id, sk->min,
 		              sk->max);
-	} else if (!e->date || !*e->date) {
+		return SW_EREJECTED;
+	}
+	size_t dn = e->date ? strlen(e->date) : 0;
+	if (!dn) {
 		sw_buf_puts(why, "empty date");
-	} else if (!sw_date_parse(&rec.date, e->date, strlen(e->date))) {
-		if (sw_text_valid(e->date, strlen(e->date)))
+		return SW_EREJECTED;
+	}
+	if (!sw_date_parse(&rec->date, e->date, dn)) {
+		if (sw_text_valid(e->date, dn))
 			sw_buf_printf(why, "date '%.*s' is not a real date as YYYY-MM-DD",
-			              (int)(strlen(e->date) > 40 ? 40 : strlen(e->date)), e->date);
+			              (int)(dn > 40 ? 40 : dn), e->date);
 		else
 			sw_buf_puts(why, "field 'date' is not valid UTF-8");
-	} else {
-		int o = match_word(e->outcome, sw_outcome_names, 2, SW_OUTCOME_SECURED);
-		int src = match_word(e->source, sw_source_names, SW_SOURCE_COUNT, 0);
-		if (o < 0) {
-			if (sw_text_valid(e->outcome, strlen(e->outcome)))
-				sw_buf_printf(why, "outcome '%.40s' is not secured or developing", e->outcome);
-			else
-				sw_buf_puts(why, "field 'outcome' is not valid UTF-8");
-		} else if (src < 0) {
-			if (sw_text_valid(e->source, strlen(e->source)))
-				sw_buf_printf(why, "source '%.40s' is not one of teacher, self, peer, "
-				              "parent, employer, other", e->source);
-			else
-				sw_buf_puts(why, "field 'source' is not valid UTF-8");
-		} else {
-			rec.outcome = (uint8_t)o;
-			rec.source = (uint8_t)src;
-			rec.skill = (uint16_t)sk->index;
-			rec.step = e->step;
-			rc = keep(&rec.assessor, eng, &ev->last_text[0], e->assessor, "assessor", why);
-			if (!rc)
-				rc = keep(&rec.context, eng, &ev->last_text[1], e->context, "context", why);
-			if (!rc)
-				rc = keep(&rec.note, eng, &ev->last_text[2], e->note, "note", why);
-			if (!rc && !known)
-				rc = pidbuf.failed ? SW_ENOMEM
-				                   : sw_roster_add_implicit(&pupil, eng, pidbuf.p, pidbuf.len);
-			if (!rc && sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1,
-			                       sizeof *ev->recs))
-				rc = SW_ENOMEM;
-			if (!rc) {
-				rec.pupil = (uint32_t)pupil;
-				rec.seq = (uint32_t)ev->count;
-				ev->recs[ev->count++] = rec;
-				ev->sorted = false;
-			}
-		}
+		return SW_EREJECTED;
 	}
-out:
-	sw_buf_free(&pidbuf);
-	return rc;
+	int o = match_word(e->outcome, sw_outcome_names, 2, SW_OUTCOME_SECURED);
+	if (o < 0) {
+		if (sw_text_valid(e->outcome, strlen(e->outcome)))
+			sw_buf_printf(why, "outcome '%.40s' is not secured or developing", e->outcome);
+		else
+			sw_buf_puts(why, "field 'outcome' is not valid UTF-8");
+		return SW_EREJECTED;
+	}
+	int src = match_word(e->source, sw_source_names, SW_SOURCE_COUNT, 0);
+	if (src < 0) {
+		if (sw_text_valid(e->source, strlen(e->source)))
+			sw_buf_printf(why, "source '%.40s' is not one of teacher, self, peer, "
+			              "parent, employer, other", e->source);
+		else
+			sw_buf_puts(why, "field 'source' is not valid UTF-8");
+		return SW_EREJECTED;
+	}
+	rec->outcome = (uint8_t)o;
+	rec->source = (uint8_t)src;
+	rec->skill = (uint16_t)sk->index;
+	rec->step = e->step;
+	static const char *const names[3] = { "assessor", "context", "note" };
+	const char *vals[3] = { e->assessor, e->context, e->note };
+	for (int i = 0; i < 3; i++) {
+		int rc = check_text(c, vals[i], names[i], text, &out->text_off[i], &out->has_text[i],
+		                    why);
+		if (rc)
+			return rc;
+	}
+	return text->failed ? SW_ENOMEM : SW_OK;
+}
+
+int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
+{
+	struct sw_evidence *ev = store(eng);
+	if (!ev || !sw_roster_get(eng))
+		return SW_ENOMEM;
+	sw_record rec = c->rec;
+	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
+	for (int i = 0; i < 3; i++) {
+		*ids[i] = 0;
+		if (c->has_text[i] && intern_text(ids[i], ev, &ev->last_text[i], text + c->text_off[i]))
+			return SW_ENOMEM;
+	}
+	if (!c->known) {
+		size_t pupil;
+		const char *id = text + c->pupil_off;
+		/* created by an earlier row of the same batch? */
+		if (!sw_roster_find(eng->roster, id, c->pupil_len, &pupil) &&
+		    sw_roster_add_implicit(&pupil, eng, id, c->pupil_len))
+			return SW_ENOMEM;
+		rec.pupil = (uint32_t)pupil;
+	}
+	if (sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1, sizeof *ev->recs))
+		return SW_ENOMEM;
+	rec.seq = (uint32_t)ev->count;
+	ev->recs[ev->count++] = rec;
+	ev->sorted = false;
+	return SW_OK;
+}
+
+struct sw_evidence *sw_evidence_store(sw_engine *eng)
+{
+	return store(eng);
+}
+
+int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
+{
+	struct sw_evidence *ev = store(eng);
+	if (!ev || !sw_roster_get(eng))
+		return SW_ENOMEM;
+	sw_checked c;
+	ev->text_scratch.len = 0;
+	int rc = sw_evidence_check(eng, &ev->check, e, &c, &ev->text_scratch, why);
+	if (rc)
+		return rc;
+	return sw_evidence_commit(eng, &c, ev->text_scratch.p ? ev->text_scratch.p : "");
 }
 
 /* Orders records by skill, date, then input order (within one pupil). */
@@ -356,9 +419,8 @@ void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
 	sw_mem_free(m, ev->first);
 	sw_mem_free(m, ev->len);
 	sw_intern_free(&ev->text);
-	sw_buf_free(&ev->tmp);
-	sw_buf_free(&ev->last_pupil.raw);
-	sw_buf_free(&ev->last_skill.raw);
+	sw_check_cache_free(&ev->check);
+	sw_buf_free(&ev->text_scratch);
 	for (int i = 0; i < 3; i++)
 		sw_buf_free(&ev->last_text[i].raw);
 	sw_mem_free(m, ev);
