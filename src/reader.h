@@ -1,0 +1,46 @@
+/* reader.h - what the data file readers share (load.c, rows.c, parload.c).
+   Prefix sw_rd_. */
+#ifndef SW_READER_H
+#define SW_READER_H
+#include "internal.h"
+#include "data.h"
+#include "input.h"
+#include "flatjson.h"
+
+struct cJSON;
+
+#define MAX_COLUMNS 256
+
+/* What one file read needs to carry along. */
+typedef struct reader {
+	sw_engine *eng;
+	const sw_load_options *opts;
+	sw_load_stats *stats;
+	const char *path;
+	int format;
+	sw_buf why;         /* the reason for the current row */
+	sw_buf header_raw;  /* CSV header as read */
+	sw_input *in;
+	struct sw_stream *stream; /* evaluating as rows come (sw_engine_evaluate_file) */
+	/* check-only mode (a thread of a parallel read): rows are checked into
+	   `checked` and `checked_text` and not stored */
+	sw_check_cache *cache;
+	sw_checked *checked;
+	sw_buf *checked_text;
+} reader;
+
+/* rows.c: turning one row into a pupil or an evidence record */
+bool sw_rd_parse_int(const char *s, int *out);
+int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map, uint64_t line);
+int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map);
+int sw_rd_json_pupil(reader *R, const struct cJSON *obj, uint64_t line);
+int sw_rd_json_evidence(reader *R, const struct cJSON *obj);
+int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st);
+int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
+                    bool is_pupils, uint64_t at);
+/* Adds (or in check-only mode checks) one record. */
+int sw_rd_evidence(reader *R, const sw_evidence_data *e);
+
+/* load.c */
+bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head);
+#endif

@@ -1,0 +1,310 @@
+/*
+ * rows.c - one row of a data file turned into a pupil or an evidence record:
+ * CSV fields by column, JSON objects by key (the fast flat reader first,
+ * cJSON for everything else), with the reason when a row is rejected.
+ */
+#include "internal.h"
+#include "reader.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses a whole decimal integer (optional sign) from trimmed text. */
+bool sw_rd_parse_int(const char *s, int *out)
+{
+	size_t n = strlen(s);
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i == n || n - i > 9)
+		return false;
+	int v = 0;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = neg ? -v : v;
+	return true;
+}
+
+/* Splits a ';'-separated groups field in place into items. */
+static size_t split_groups(char *s, const char **items, size_t max)
+{
+	size_t n = 0;
+	while (s && *s && n < max) {
+		char *semi = strchr(s, ';');
+		if (semi)
+			*semi = '\0';
+		items[n++] = s;
+		s = semi ? semi + 1 : NULL;
+	}
+	return n;
+}
+
+/* Turns one CSV roster row into a pupil (fields point into the row). */
+int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map,
+                     uint64_t line)
+{
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	const char *names[MAX_COLUMNS], *values[MAX_COLUMNS], *groups[MAX_COLUMNS];
+	for (size_t i = 0; i < row->count; i++) {
+		char *f = row->data.p + row->start[i];
+		switch (map[i]) {
+		case 0: p.id = f; break;
+		case 1: p.name = f; break;
+		case 2:
+			if (*f && (!sw_rd_parse_int(f, &p.year) || p.year < 0 || p.year >= SW_YEARS)) {
+				sw_buf_printf(&R->why, "year '%.20s' is not an integer from 0 (Reception) "
+				              "to %d", f, SW_YEARS - 1);
+				return SW_EREJECTED;
+			}
+			break;
+		case 3: p.class_name = f; break;
+		case 4: p.school = f; break;
+		case 5: p.group_count = split_groups(f, groups, MAX_COLUMNS); p.groups = groups; break;
+		default:
+			names[p.attribute_count] = sw_csv_field(head, i, NULL);
+			values[p.attribute_count++] = f;
+		}
+	}
+	p.attribute_names = names;
+	p.attribute_values = values;
+	return sw_roster_add(R->eng, &p, line, &R->why);
+}
+
+/* Turns one CSV evidence row into a record. */
+int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map)
+{
+	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+	const char *step = "";
+	for (size_t i = 0; i < row->count; i++) {
+		const char *f = row->data.p + row->start[i];
+		switch (map[i]) {
+		case 0: e.pupil = f; break;
+		case 1: e.skill = f; break;
+		case 2: step = f; break;
+		case 3: e.date = f; break;
+		case 4: e.outcome = f; break;
+		case 5: e.source = f; break;
+		case 6: e.assessor = f; break;
+		case 7: e.context = f; break;
+		case 8: e.note = f; break;
+		default: break;
+		}
+	}
+	if (!*step) {
+		sw_buf_puts(&R->why, e.pupil && *e.pupil ? "empty step" : "empty pupil");
+		return SW_EREJECTED;
+	}
+	if (!sw_rd_parse_int(step, &e.step)) {
+		sw_buf_printf(&R->why, "step '%.20s' is not an integer", step);
+		return SW_EREJECTED;
+	}
+	return sw_rd_evidence(R, &e);
+}
+
+/* Text of a JSON string or null member; false (reason set) for another type. */
+static bool json_text(reader *R, const cJSON *obj, const char *key, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return true;
+	if (!cJSON_IsString(v)) {
+		sw_buf_printf(&R->why, "field '%s' must be a string", key);
+		return false;
+	}
+	*out = v->valuestring;
+	return true;
+}
+
+/* Integer value of a JSON number member (absent: *present false). */
+static bool json_int(reader *R, const cJSON *obj, const char *key, int *out, bool *present)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*present = v && !cJSON_IsNull(v);
+	if (!*present)
+		return true;
+	if (!cJSON_IsNumber(v)) {
+		sw_buf_printf(&R->why, "field '%s' must be a number", key);
+		return false;
+	}
+	if (!sw_json_int(v, out)) {
+		sw_buf_printf(&R->why, "%s %g is not an integer", key, v->valuedouble);
+		return false;
+	}
+	return true;
+}
+
+/* Turns one JSON object into a pupil. */
+int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
+{
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	const char *names[MAX_COLUMNS], *values[MAX_COLUMNS], *groups[MAX_COLUMNS];
+	char numbers[MAX_COLUMNS][32];
+	bool has_year;
+	if (!json_text(R, obj, "id", &p.id) || !json_text(R, obj, "name", &p.name) ||
+	    !json_text(R, obj, "class", &p.class_name) || !json_text(R, obj, "school", &p.school) ||
+	    !json_int(R, obj, "year", &p.year, &has_year))
+		return SW_EREJECTED;
+	if (!has_year)
+		p.year = SW_NO_YEAR;
+	else if (p.year < 0 || p.year >= SW_YEARS) {
+		sw_buf_printf(&R->why, "year %d is not from 0 (Reception) to %d", p.year, SW_YEARS - 1);
+		return SW_EREJECTED;
+	}
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(obj, "groups");
+	if (g && !cJSON_IsNull(g)) {
+		if (!cJSON_IsArray(g)) {
+			sw_buf_puts(&R->why, "field 'groups' must be an array of strings");
+			return SW_EREJECTED;
+		}
+		for (const cJSON *c = g->child; c; c = c->next) {
+			if (!cJSON_IsString(c)) {
+				sw_buf_puts(&R->why, "field 'groups' must be an array of strings");
+				return SW_EREJECTED;
+			}
+			if (p.group_count == MAX_COLUMNS) {
+				sw_buf_printf(&R->why, "more than %d groups", MAX_COLUMNS);
+				return SW_EREJECTED;
+			}
+			groups[p.group_count++] = c->valuestring;
+		}
+	}
+	p.groups = groups;
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		static const char *const known[] = { "id", "name", "year", "class", "school",
+			                             "groups", NULL };
+		bool is_known = false;
+		for (const char *const *k = known; *k; k++)
+			is_known |= strcmp(*k, c->string) == 0;
+		if (is_known || cJSON_IsNull(c))
+			continue;
+		if (p.attribute_count == MAX_COLUMNS) {
+			sw_buf_printf(&R->why, "more than %d fields", MAX_COLUMNS);
+			return SW_EREJECTED;
+		}
+		char *num = numbers[p.attribute_count];
+		const char *val;
+		if (cJSON_IsString(c))
+			val = c->valuestring;
+		else if (cJSON_IsBool(c))
+			val = cJSON_IsTrue(c) ? "true" : "false";
+		else if (cJSON_IsNumber(c) && isfinite(c->valuedouble)) {
+			snprintf(num, 32, "%.17g", c->valuedouble);
+			val = num;
+		} else {
+			sw_buf_puts(&R->why, "field '");
+			sw_buf_puts(&R->why, c->string);
+			sw_buf_puts(&R->why, "' must be a string, a number or true/false");
+			return SW_EREJECTED;
+		}
+		names[p.attribute_count] = c->string;
+		values[p.attribute_count++] = val;
+	}
+	p.attribute_names = names;
+	p.attribute_values = values;
+	return sw_roster_add(R->eng, &p, line, &R->why);
+}
+
+/* Turns one JSON object into an evidence record. */
+int sw_rd_json_evidence(reader *R, const cJSON *obj)
+{
+	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+	bool has_step;
+	if (!json_text(R, obj, "pupil", &e.pupil) || !json_text(R, obj, "skill", &e.skill) ||
+	    !json_text(R, obj, "date", &e.date) || !json_text(R, obj, "outcome", &e.outcome) ||
+	    !json_text(R, obj, "source", &e.source) || !json_text(R, obj, "assessor", &e.assessor) ||
+	    !json_text(R, obj, "context", &e.context) || !json_text(R, obj, "note", &e.note) ||
+	    !json_int(R, obj, "step", &e.step, &has_step))
+		return SW_EREJECTED;
+	if (!e.pupil || !*e.pupil) {
+		sw_buf_puts(&R->why, "empty pupil");
+		return SW_EREJECTED;
+	}
+	if (!has_step) {
+		sw_buf_puts(&R->why, "missing field 'step'");
+		return SW_EREJECTED;
+	}
+	return sw_rd_evidence(R, &e);
+}
+
+/*
+ * The fast path for an evidence line already read by sw_flat_parse: the
+ * usual types only (strings or null, an integer step). Returns 1 with the
+ * status in *st, or 0 when the line needs the full reader for its reason.
+ */
+int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
+{
+	static const char *const keys[] = { "pupil", "skill", "date", "outcome", "source",
+		                            "assessor", "context", "note" };
+	const char *v[8] = { NULL };
+	for (int k = 0; k < 8; k++) {
+		const sw_flat_item *it = sw_flat_get(f, keys[k]);
+		if (!it || it->type == SW_FLAT_NULL)
+			continue;
+		if (it->type != SW_FLAT_STRING)
+			return 0;
+		v[k] = sw_flat_text(f, it);
+	}
+	const sw_flat_item *step = sw_flat_get(f, "step");
+	if (!v[0] || !*v[0] || !step || step->type != SW_FLAT_NUMBER)
+		return 0;
+	const char *t = sw_flat_text(f, step);
+	int value;
+	if (strpbrk(t, ".eE") || !sw_rd_parse_int(t, &value))
+		return 0;
+	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+	e.pupil = v[0];
+	e.skill = v[1];
+	e.date = v[2];
+	e.outcome = v[3];
+	e.source = v[4];
+	e.assessor = v[5];
+	e.context = v[6];
+	e.note = v[7];
+	e.step = value;
+	*st = sw_rd_evidence(R, &e);
+	return 1;
+}
+
+/* Reads one non-blank JSON line: the fast reader first, cJSON for anything
+   unusual and for the reason a line is rejected. Returns the row's status. */
+int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
+                    bool is_pupils, uint64_t at)
+{
+	int st = SW_EREJECTED;
+	if (!is_pupils && !has_nul && sw_flat_parse(flat, s, n) && sw_rd_flat_evidence(R, flat, &st))
+		return st;
+	if (flat->text.failed)
+		return SW_ENOMEM;
+	R->why.len = 0;
+	const char *end = NULL;
+	cJSON *obj = has_nul ? NULL : cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	if (has_nul) {
+		sw_buf_puts(&R->why, "NUL byte in the line");
+	} else if (!obj) {
+		size_t col = end && end >= s ? (size_t)(end - s) + 1 : 1;
+		sw_buf_printf(&R->why, "invalid JSON at column %zu", col);
+	} else if ((size_t)(end - s) != n) {
+		sw_buf_puts(&R->why, "text after the JSON value");
+	} else if (!cJSON_IsObject(obj)) {
+		sw_buf_puts(&R->why, "not a JSON object");
+	} else {
+		st = is_pupils ? sw_rd_json_pupil(R, obj, at) : sw_rd_json_evidence(R, obj);
+	}
+	cJSON_Delete(obj);
+	return st;
+}
+
+int sw_rd_evidence(reader *R, const sw_evidence_data *e)
+{
+	if (R->cache)
+		return sw_evidence_check(R->eng, R->cache, e, R->checked, R->checked_text, &R->why);
+	return sw_evidence_add(R->eng, e, &R->why);
+}
