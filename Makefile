@@ -5,7 +5,7 @@ CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
-.PHONY: all demo test unit cases valgrind install clean help deps
+.PHONY: all demo test unit cases valgrind install clean help deps html-check
 .DEFAULT_GOAL := all
 
 ifneq ($(DEPS_OK),yes)
@@ -72,7 +72,12 @@ demo: build/stepwise
 # Everything under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: build/asan/stepwise build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
+	ASAN_OPTIONS=detect_leaks=1 ./tests/html-check.sh ./build/asan/stepwise
 	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
+
+# The HTML report and passport rendered in headless Chromium.
+html-check: build/asan/stepwise
+	./tests/html-check.sh ./build/asan/stepwise
 
 unit: build/asan/unit
 	./build/asan/unit

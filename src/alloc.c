@@ -158,6 +158,19 @@ void sw_buf_printf(sw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sw_buf_clip(sw_buf *b, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max) {
+		sw_buf_add(b, s, n);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--; /* back to the start of the character at the cut */
+	sw_buf_add(b, s, max);
+	sw_buf_puts(b, "...");
+}
+
 const char *sw_buf_cstr(sw_buf *b)
 {
 	if (b->failed)

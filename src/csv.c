@@ -85,6 +85,8 @@ static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
 			return 0;
 		size_t len = n && start[n - 1] == '\r' ? n - 1 : n;
 		sw_buf_add(&r->raw, (const char *)start, len);
+		if (r->raw.failed)
+			return SW_ENOMEM;
 		const char *p = r->raw.p, *end = p + len;
 		for (;;) {
 			const char *comma = memchr(p, ',', (size_t)(end - p));

@@ -225,8 +225,11 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			remember(&c->last_skill, s, n, (uint32_t)sk->index);
 	}
 	if (!sk) {
-		sw_buf_printf(why, "skill '%.*s' is not in framework %s", (int)(n > 80 ? 80 : n), s,
-		              fw->id);
+		char *copy = sw_mem_strndup(&eng->mem, s, n);
+		sw_buf_puts(why, "skill '");
+		sw_buf_clip(why, copy ? copy : "", 80);
+		sw_buf_printf(why, "' is not in framework %s", fw->id);
+		sw_mem_free(&eng->mem, copy);
 		return SW_EREJECTED;
 	}
 	if (e->step < sk->min || e->step > sk->max) {
@@ -240,27 +243,31 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 		return SW_EREJECTED;
 	}
 	if (!sw_date_parse(&rec->date, e->date, dn)) {
-		if (sw_text_valid(e->date, dn))
-			sw_buf_printf(why, "date '%.*s' is not a real date as YYYY-MM-DD",
-			              (int)(dn > 40 ? 40 : dn), e->date);
-		else
+		if (sw_text_valid(e->date, dn)) {
+			sw_buf_puts(why, "date '");
+			sw_buf_clip(why, e->date, 40);
+			sw_buf_puts(why, "' is not a real date as YYYY-MM-DD");
+		} else
 			sw_buf_puts(why, "field 'date' is not valid UTF-8");
 		return SW_EREJECTED;
 	}
 	int o = match_word(e->outcome, sw_outcome_names, 2, SW_OUTCOME_SECURED);
 	if (o < 0) {
-		if (sw_text_valid(e->outcome, strlen(e->outcome)))
-			sw_buf_printf(why, "outcome '%.40s' is not secured or developing", e->outcome);
-		else
+		if (sw_text_valid(e->outcome, strlen(e->outcome))) {
+			sw_buf_puts(why, "outcome '");
+			sw_buf_clip(why, e->outcome, 40);
+			sw_buf_puts(why, "' is not secured or developing");
+		} else
 			sw_buf_puts(why, "field 'outcome' is not valid UTF-8");
 		return SW_EREJECTED;
 	}
 	int src = match_word(e->source, sw_source_names, SW_SOURCE_COUNT, 0);
 	if (src < 0) {
-		if (sw_text_valid(e->source, strlen(e->source)))
-			sw_buf_printf(why, "source '%.40s' is not one of teacher, self, peer, "
-			              "parent, employer, other", e->source);
-		else
+		if (sw_text_valid(e->source, strlen(e->source))) {
+			sw_buf_puts(why, "source '");
+			sw_buf_clip(why, e->source, 40);
+			sw_buf_puts(why, "' is not one of teacher, self, peer, parent, employer, other");
+		} else
 			sw_buf_puts(why, "field 'source' is not valid UTF-8");
 		return SW_EREJECTED;
 	}

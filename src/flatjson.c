@@ -73,8 +73,9 @@ static void put_utf8(sw_buf *b, long cp)
 }
 
 /* Reads a string starting after its opening quote into b (NUL-terminated);
-   returns the position after the closing quote, or NULL to give up. */
-static const char *string(const char *p, const char *end, sw_buf *b)
+   returns the position after the closing quote, or NULL to give up. A
+   \u0000 escape is left out of the text and sets *nul. */
+static const char *string(const char *p, const char *end, sw_buf *b, bool *nul)
 {
 	for (;;) {
 		const char *run = p;
@@ -98,9 +99,13 @@ static const char *string(const char *p, const char *end, sw_buf *b)
 		case 't': sw_buf_putc(b, '\t'); break;
 		case 'u': {
 			long cp = hex4(p, end);
-			if (cp < 0 || cp == 0)
+			if (cp < 0)
 				return NULL;
 			p += 4;
+			if (cp == 0) {
+				*nul = true;
+				break;
+			}
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
 					return NULL;
@@ -167,6 +172,8 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 	const char *p = s, *end = s + n;
 	f->count = 0;
 	f->text.len = 0;
+	f->nul_item = -1;
+	bool nul = false;
 	p = ws(p, end);
 	if (p >= end || *p != '{')
 		return false;
@@ -178,7 +185,7 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 			return false;
 		sw_flat_item *it = &f->items[f->count];
 		it->key = f->text.len;
-		if (!(p = string(p + 1, end, &f->text)))
+		if (!(p = string(p + 1, end, &f->text, &nul)))
 			return false;
 		p = ws(p, end);
 		if (p >= end || *p != ':')
@@ -190,7 +197,7 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 		if (*p == '"') {
 			it->type = SW_FLAT_STRING;
 			it->value = f->text.len;
-			if (!(p = string(p + 1, end, &f->text)))
+			if (!(p = string(p + 1, end, &f->text, &nul)))
 				return false;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
 			const char *e = number(p, end);
@@ -213,6 +220,8 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 		} else {
 			return false; /* nested or invalid: cJSON decides */
 		}
+		if (nul && f->nul_item < 0)
+			f->nul_item = (int)f->count;
 		f->count++;
 		p = ws(p, end);
 		if (p < end && *p == ',') {

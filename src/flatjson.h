@@ -15,6 +15,7 @@ typedef struct sw_flat {
 	sw_buf text;
 	sw_flat_item items[SW_FLAT_MAX];
 	size_t count;
+	int nul_item; /* index of the first item whose key or value holds \u0000, or -1 */
 } sw_flat;
 
 /* Parses a flat object; false when the line needs the full parser. */

@@ -51,7 +51,7 @@ int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 
 bool sw_input_fill(sw_input *in)
 {
-	if (in->eof || in->err)
+	if (in->eof || in->err || !in->f)
 		return false;
 	in->pos = 0;
 	in->len = fread(in->buf, 1, CHUNK, in->f);
@@ -64,12 +64,25 @@ bool sw_input_fill(sw_input *in)
 	return true;
 }
 
+void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len)
+{
+	memset(in, 0, sizeof *in);
+	in->m = m;
+	in->buf = (unsigned char *)data;
+	in->len = len;
+	in->eof = 1;
+	in->line = 1;
+	in->size = len;
+	in->borrowed = true;
+}
+
 void sw_input_close(sw_input *in)
 {
 	if (in->f && in->f != stdin)
 		fclose(in->f);
 	in->f = NULL;
-	sw_mem_free(in->m, in->buf);
+	if (!in->borrowed)
+		sw_mem_free(in->m, in->buf);
 	in->buf = NULL;
 }
 

@@ -13,7 +13,11 @@ typedef struct sw_input {
 	uint64_t line;   /* line number of the next byte (1-based) */
 	uint64_t offset; /* bytes consumed so far (64-bit: files over 4 GiB) */
 	uint64_t size;   /* file size when known, else 0 */
+	bool borrowed;   /* buf is a caller's memory (sw_input_mem) */
 } sw_input;
+
+/* Reads from memory instead of a file (the buffer is not copied or freed). */
+void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len);
 
 /* Opens path ("-" is standard input) and skips a UTF-8 byte-order mark.
    SW_EIO with a message in d when it cannot. */

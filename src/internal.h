@@ -55,6 +55,9 @@ static inline void sw_buf_putc(sw_buf *b, char c)
 }
 void sw_buf_printf(sw_buf *b, const char *fmt, ...) SW_PRINTF(2, 3);
 void sw_buf_vprintf(sw_buf *b, const char *fmt, va_list ap);
+/* Appends at most max bytes of s, never splitting a UTF-8 character, and
+   "..." when s was longer (for quoting input in messages). */
+void sw_buf_clip(sw_buf *b, const char *s, size_t max);
 /* NUL-terminated contents, or NULL after a failure; stays owned by b. */
 const char *sw_buf_cstr(sw_buf *b);
 /* Hands the NUL-terminated contents to the caller (free with sw_mem_free). */

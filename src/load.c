@@ -39,18 +39,20 @@ static int pick_format(const sw_load_options *opts, const char *path)
 }
 
 /* Counts a rejected row and hands it to the caller. */
-static void reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
+int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 {
+	if (!sw_buf_cstr(&R->why)) /* the reason itself could not be written */
+		return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, line, 0, NULL, "out of memory");
 	R->stats->rejected++;
 	if (!R->opts || !R->opts->on_reject)
-		return;
-	sw_reject rj = { R->path, line, sw_buf_cstr(&R->why) ? R->why.p : "out of memory",
-		         raw ? raw : "", raw_len, NULL, 0, R->format };
+		return SW_OK;
+	sw_reject rj = { R->path, line, R->why.p, raw ? raw : "", raw_len, NULL, 0, R->format };
 	if (R->format == SW_FORMAT_CSV) {
 		rj.header = R->header_raw.p ? R->header_raw.p : "";
 		rj.header_len = R->header_raw.len;
 	}
 	R->opts->on_reject(&rj, R->opts->payload);
+	return SW_OK;
 }
 
 
@@ -114,7 +116,8 @@ bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_r
 		return false;
 	}
 	if (row->count != ncols) {
-		sw_buf_printf(&R->why, "%zu fields, but the header has %zu", row->count, ncols);
+		sw_buf_printf(&R->why, "%zu field%s, but the header has %zu", row->count,
+		              row->count == 1 ? "" : "s", ncols);
 		return false;
 	}
 	for (size_t i = 0; i < row->count; i++) {
@@ -146,6 +149,12 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	size_t ncols = 0;
 	int rc = is_pupils ? read_header(R, in, &head, PUPIL_COLS, 6, 1, map, &ncols)
 	                   : read_header(R, in, &head, EVIDENCE_COLS, 9, 4, map, &ncols);
+	if (rc == SW_OK && !is_pupils && !R->stream && R->opts && R->opts->jobs > 1) {
+		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
+		sw_csv_row_free(&head, m);
+		sw_csv_row_free(&row, m);
+		return rc;
+	}
 	while (rc == SW_OK) {
 		int got = sw_csv_next(in, &row, m);
 		if (got <= 0) {
@@ -162,7 +171,8 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 		if (st == SW_OK) {
 			R->stats->accepted++;
 		} else if (st == SW_EREJECTED) {
-			reject(R, row.line, row.raw.p, row.raw.len);
+			if ((rc = sw_rd_reject(R, row.line, row.raw.p, row.raw.len)))
+				R->stats->rows--;
 		} else {
 			R->stats->rows--;
 			rc = sw_diag_add(&R->eng->diag, st, R->path, row.line, 0, NULL, "%s",
@@ -190,6 +200,8 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 /* Reads a JSON Lines file of pupils or evidence. */
 static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 {
+	if (!is_pupils && !R->stream && R->opts && R->opts->jobs > 1)
+		return sw_rd_parallel(R, in, NULL, NULL, 0, R->opts->jobs);
 	sw_buf line;
 	sw_buf_init(&line, &R->eng->mem);
 	sw_flat *flat = sw_mem_calloc(&R->eng->mem, 1, sizeof *flat);
@@ -213,16 +225,18 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 		R->stats->rows++;
 		R->why.len = 0;
 		bool has_nul = memchr(line.p, 0, line.len) != NULL;
-		int st = sw_rd_json_line(R, flat, s, n, has_nul, is_pupils, at);
+		int st = sw_rd_json_line(R, flat, s, n, has_nul, is_pupils, at, (size_t)(s - line.p));
 		if (flat->text.failed) {
 			rc = sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, at, 0, NULL, "out of memory");
 			break;
 		}
 		if (st == SW_OK || st == SW_EREJECTED) {
-			if (st == SW_OK)
+			if (st == SW_OK) {
 				R->stats->accepted++;
-			else
-				reject(R, at, line.p, line.len);
+			} else if ((rc = sw_rd_reject(R, at, line.p, line.len))) {
+				R->stats->rows--;
+				break;
+			}
 			if ((rc = after_row(R, st, at)))
 				break;
 		} else {
@@ -270,7 +284,7 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	if (rc)
 		return rc;
 	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, stream,
-	             NULL, NULL, NULL };
+	             NULL, NULL, NULL, 0 };
 	sw_buf_init(&R.why, &eng->mem);
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))

@@ -51,7 +51,9 @@ static void call_error(sw_runner *r, sw_result *res, const char *skill)
 		size_t dn = strlen(disp);
 		sw_buf b;
 		sw_buf_init(&b, &r->eng->mem);
-		if (strncmp(m, disp, dn) == 0 && m[dn] == ':') {
+		if (r->sb.abort_line > 0) {
+			sw_buf_printf(&b, "%s:%d: ", disp, r->sb.abort_line);
+		} else if (strncmp(m, disp, dn) == 0 && m[dn] == ':') {
 			const char *end = strchr(m + dn + 1, ':');
 			if (end)
 				sw_buf_add(&b, m, (size_t)(end - m) + 2);
@@ -113,6 +115,8 @@ static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
 {
 	lua_State *L = r->sb.L;
 	lua_settop(L, 0);
+	/* the same random numbers for this pupil on every run, in any order */
+	sb_seed_random(&r->sb, r->eng->roster->pupils[res->pupil].id);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
 	sb_new_env(&r->sb);
 	if (!lua_setupvalue(L, -2, 1))

@@ -27,6 +27,7 @@ typedef struct reader {
 	sw_check_cache *cache;
 	sw_checked *checked;
 	sw_buf *checked_text;
+	double big;  /* a whole number too large for an int (json_int), for its message */
 } reader;
 
 /* rows.c: turning one row into a pupil or an evidence record */
@@ -36,11 +37,18 @@ int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map);
 int sw_rd_json_pupil(reader *R, const struct cJSON *obj, uint64_t line);
 int sw_rd_json_evidence(reader *R, const struct cJSON *obj);
 int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st);
+/* s[0..n) is the line without surrounding white space; `lead` bytes of
+   white space came before it (for column numbers). */
 int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
-                    bool is_pupils, uint64_t at);
+                    bool is_pupils, uint64_t at, size_t lead);
 /* Adds (or in check-only mode checks) one record. */
 int sw_rd_evidence(reader *R, const sw_evidence_data *e);
 
 /* load.c */
+/* Counts and hands on a rejected row; SW_ENOMEM when its reason could not be written. */
+int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len);
 bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head);
+/* parload.c: reads the rest of an evidence file with `jobs` threads */
+int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
+                   size_t ncols, unsigned jobs);
 #endif

@@ -5,6 +5,8 @@
 #include "internal.h"
 #include "data.h"
 
+#include <cJSON.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,7 +172,12 @@ void sw_rejects_add(const sw_reject *rj, void *payload)
 		const char *s = rj->raw;
 		size_t n = rj->raw_len;
 		sw_text_trim(&s, &n);
-		if (n >= 2 && s[0] == '{' && s[n - 1] == '}') {
+		const char *end = NULL;
+		cJSON *obj = n >= 2 && s[0] == '{' && s[n - 1] == '}'
+		                     ? cJSON_ParseWithLengthOpts(s, n, &end, 0) : NULL;
+		bool object = cJSON_IsObject(obj) && end == s + n;
+		cJSON_Delete(obj);
+		if (object) {
 			size_t body = n - 1;
 			while (body > 1 && (s[body - 1] == ' ' || s[body - 1] == '\t'))
 				body--;

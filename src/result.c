@@ -14,6 +14,8 @@ int sw_result_init(sw_result *res, const sw_engine *eng)
 	res->m = &eng->mem;
 	res->skill_count = eng->fw->skill_count;
 	res->skills = sw_mem_calloc(res->m, res->skill_count, sizeof *res->skills);
+	if (!res->skills)
+		res->skill_count = 0; /* so that sw_result_release has nothing to clear */
 	return res->skills ? SW_OK : SW_ENOMEM;
 }
 

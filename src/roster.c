@@ -140,7 +140,11 @@ static int add_attrs(sw_engine *eng, sw_buf *tmp, const sw_pupil_data *in, sw_bu
 	struct sw_roster *r = eng->roster;
 	for (size_t a = 0; a < in->attribute_count; a++) {
 		const char *key, *val;
-		int rc = keep_text(eng, tmp, in->attribute_names[a], "attribute name", &key, why);
+		int rc = keep_text(eng, tmp, in->attribute_names[a], "", &key, why);
+		if (rc == SW_EREJECTED) {
+			why->len = 0;
+			sw_buf_puts(why, "a field name is not valid UTF-8");
+		}
 		if (rc)
 			return rc;
 		if (!key)

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 /* Parses a whole decimal integer (optional sign) from trimmed text. */
@@ -59,8 +60,10 @@ int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map
 		case 1: p.name = f; break;
 		case 2:
 			if (*f && (!sw_rd_parse_int(f, &p.year) || p.year < 0 || p.year >= SW_YEARS)) {
-				sw_buf_printf(&R->why, "year '%.20s' is not an integer from 0 (Reception) "
-				              "to %d", f, SW_YEARS - 1);
+				sw_buf_puts(&R->why, "year '");
+				sw_buf_clip(&R->why, f, 20);
+				sw_buf_printf(&R->why, "' is not an integer from 0 (Reception) to %d",
+				              SW_YEARS - 1);
 				return SW_EREJECTED;
 			}
 			break;
@@ -102,7 +105,9 @@ int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map)
 		return SW_EREJECTED;
 	}
 	if (!sw_rd_parse_int(step, &e.step)) {
-		sw_buf_printf(&R->why, "step '%.20s' is not an integer", step);
+		sw_buf_puts(&R->why, "step '");
+		sw_buf_clip(&R->why, step, 20);
+		sw_buf_puts(&R->why, "' is not an integer");
 		return SW_EREJECTED;
 	}
 	return sw_rd_evidence(R, &e);
@@ -135,7 +140,14 @@ static bool json_int(reader *R, const cJSON *obj, const char *key, int *out, boo
 		return false;
 	}
 	if (!sw_json_int(v, out)) {
-		sw_buf_printf(&R->why, "%s %g is not an integer", key, v->valuedouble);
+		double d = v->valuedouble;
+		if (isfinite(d) && d == floor(d)) {
+			/* a whole number, only too large for any step or year */
+			*out = d < 0 ? INT_MIN : INT_MAX;
+			R->big = d;
+			return true;
+		}
+		sw_buf_printf(&R->why, "%s %g is not an integer", key, d);
 		return false;
 	}
 	return true;
@@ -155,7 +167,12 @@ int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 	if (!has_year)
 		p.year = SW_NO_YEAR;
 	else if (p.year < 0 || p.year >= SW_YEARS) {
-		sw_buf_printf(&R->why, "year %d is not from 0 (Reception) to %d", p.year, SW_YEARS - 1);
+		if (p.year == INT_MAX || p.year == INT_MIN)
+			sw_buf_printf(&R->why, "year %.15g is not from 0 (Reception) to %d", R->big,
+			              SW_YEARS - 1);
+		else
+			sw_buf_printf(&R->why, "year %d is not from 0 (Reception) to %d", p.year,
+			              SW_YEARS - 1);
 		return SW_EREJECTED;
 	}
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(obj, "groups");
@@ -231,6 +248,27 @@ int sw_rd_json_evidence(reader *R, const cJSON *obj)
 		sw_buf_puts(&R->why, "missing field 'step'");
 		return SW_EREJECTED;
 	}
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		if (!sw_text_valid(c->string, strlen(c->string))) {
+			sw_buf_puts(&R->why, "a field name is not valid UTF-8");
+			return SW_EREJECTED;
+		}
+		if (cJSON_IsString(c) && !sw_text_valid(c->valuestring, strlen(c->valuestring))) {
+			sw_buf_puts(&R->why, "field '");
+			sw_buf_clip(&R->why, c->string, 40);
+			sw_buf_puts(&R->why, "' is not valid UTF-8");
+			return SW_EREJECTED;
+		}
+	}
+	if (e.step == INT_MAX || e.step == INT_MIN) {
+		/* too large for an int: say so in the skill's terms when the skill is known */
+		const sw_skill *sk = e.skill ? sw_framework_find_skill(R->eng->fw, e.skill) : NULL;
+		if (sk) {
+			sw_buf_printf(&R->why, "step %.15g is outside %s (%d to %d)", R->big, sk->id,
+			              sk->min, sk->max);
+			return SW_EREJECTED;
+		}
+	}
 	return sw_rd_evidence(R, &e);
 }
 
@@ -244,6 +282,31 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 	static const char *const keys[] = { "pupil", "skill", "date", "outcome", "source",
 		                            "assessor", "context", "note" };
 	const char *v[8] = { NULL };
+	/* every text of the line, used or not, must be valid */
+	for (size_t i = 0; i < f->count; i++) {
+		const sw_flat_item *it = &f->items[i];
+		const char *key = f->text.p + it->key;
+		bool key_ok = sw_text_valid(key, strlen(key));
+		if ((int)i == f->nul_item) {
+			sw_buf_puts(&R->why, "field '");
+			sw_buf_clip(&R->why, key_ok ? key : "?", 40);
+			sw_buf_puts(&R->why, "' contains \\u0000 (a NUL character)");
+			*st = SW_EREJECTED;
+			return 1;
+		}
+		if (!key_ok || (it->type == SW_FLAT_STRING && !sw_text_valid(sw_flat_text(f, it),
+		                                                         strlen(sw_flat_text(f, it))))) {
+			if (key_ok) {
+				sw_buf_puts(&R->why, "field '");
+				sw_buf_clip(&R->why, key, 40);
+				sw_buf_puts(&R->why, "' is not valid UTF-8");
+			} else {
+				sw_buf_puts(&R->why, "a field name is not valid UTF-8");
+			}
+			*st = SW_EREJECTED;
+			return 1;
+		}
+	}
 	for (int k = 0; k < 8; k++) {
 		const sw_flat_item *it = sw_flat_get(f, keys[k]);
 		if (!it || it->type == SW_FLAT_NULL)
@@ -273,10 +336,42 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 	return 1;
 }
 
+/* True when the JSON text has a \u0000 escape (cJSON would cut the text there). */
+static bool has_nul_escape(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (memcmp(s + i + 1, "u0000", 5) == 0)
+			return true;
+		i++; /* skip the escaped character, so "\\u0000" is not one */
+	}
+	return false;
+}
+
+/* Why a line is not valid JSON, with the column, from the strict checker. */
+static void syntax_reason(reader *R, const char *line, size_t n)
+{
+	sw_diag d;
+	sw_diag_init(&d, &R->eng->mem);
+	cJSON *tree = NULL;
+	if (sw_json_parse(&tree, &d, "line", line, n, (size_t)-1, 64) == SW_OK && !d.count)
+		sw_buf_puts(&R->why, "invalid JSON");
+	else if (d.count && d.items[0].column)
+		sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
+		              d.items[0].message);
+	else if (d.count)
+		sw_buf_printf(&R->why, "invalid JSON: %s", d.items[0].message);
+	else
+		sw_buf_puts(&R->why, "invalid JSON");
+	cJSON_Delete(tree);
+	sw_diag_clear(&d);
+}
+
 /* Reads one non-blank JSON line: the fast reader first, cJSON for anything
    unusual and for the reason a line is rejected. Returns the row's status. */
 int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
-                    bool is_pupils, uint64_t at)
+                    bool is_pupils, uint64_t at, size_t lead)
 {
 	int st = SW_EREJECTED;
 	if (!is_pupils && !has_nul && sw_flat_parse(flat, s, n) && sw_rd_flat_evidence(R, flat, &st))
@@ -285,14 +380,13 @@ int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_
 		return SW_ENOMEM;
 	R->why.len = 0;
 	const char *end = NULL;
-	cJSON *obj = has_nul ? NULL : cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	cJSON *obj = has_nul || has_nul_escape(s, n) ? NULL : cJSON_ParseWithLengthOpts(s, n, &end, 0);
 	if (has_nul) {
 		sw_buf_puts(&R->why, "NUL byte in the line");
-	} else if (!obj) {
-		size_t col = end && end >= s ? (size_t)(end - s) + 1 : 1;
-		sw_buf_printf(&R->why, "invalid JSON at column %zu", col);
-	} else if ((size_t)(end - s) != n) {
-		sw_buf_puts(&R->why, "text after the JSON value");
+	} else if (has_nul_escape(s, n)) {
+		sw_buf_puts(&R->why, "a text contains \\u0000 (a NUL character)");
+	} else if (!obj || (size_t)(end - s) != n) {
+		syntax_reason(R, s - lead, n + lead);
 	} else if (!cJSON_IsObject(obj)) {
 		sw_buf_puts(&R->why, "not a JSON object");
 	} else {

@@ -1,12 +1,30 @@
 /*
  * sandbox.c - everything Lua: creating a state for rubric scripts with
- * only safe functions, limits on instructions, memory and pattern
+ * only safe functions, limits on instructions, memory, time and pattern
  * matching, read-only shared tables, and the stepwise helpers.
  *
  * What a script can reach: the shared globals table, read-only, through
  * the __index of its own per-pupil environment. Library tables are
  * read-only views; rawset, load, debug, io, os, package and the collector
- * controls are absent; the string metatable is hidden.
+ * are absent (reading one of their names raises "NAME is not available in
+ * a rubric"); the string metatable is hidden.
+ *
+ * The rules the rest of this file keeps (tests/sandbox/GUARANTEES.md):
+ *  - once a limit is hit (sb->abort), no rubric code runs to completion:
+ *    the count hook raises again every HOOK_EVERY instructions, and every
+ *    function that can catch an error (pcall, xpcall, coroutine.resume,
+ *    coroutine.wrap, coroutine.close) passes the limit on. A coroutine
+ *    stopped by the hook keeps its hooks off for good (Lua leaves
+ *    allowhook at 0 in it), so its pending __close handlers and xpcall
+ *    handlers never run after a limit;
+ *  - work inside library functions that the instruction count cannot see
+ *    (sorting, comparing long strings, ...) is bounded by a CPU-time
+ *    backstop that grows with the instruction limit;
+ *  - no weak tables and no finalizers: a metatable in use cannot gain
+ *    __mode or __gc later (see "metatables" below);
+ *  - nothing a script sees depends on memory addresses, the clock or the
+ *    pupils evaluated before: tostring and string.format show no address,
+ *    collectgarbage is absent, math.random is seeded from the pupil's id.
  */
 #include "internal.h"
 #include "sandbox.h"
@@ -15,8 +33,24 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <string.h>
+#include <time.h>
 
 #define HOOK_EVERY 1000
+
+/* The time backstop: 1 s of CPU per million instructions of the limit, at least 0.1 s. */
+#define NS_PER_INSTRUCTION 1000
+#define MIN_TIME_NS 100000000
+
+#ifdef CLOCK_MONOTONIC_COARSE
+#define WALL_CLOCK CLOCK_MONOTONIC_COARSE
+#else
+#define WALL_CLOCK CLOCK_MONOTONIC
+#endif
+
+/* Registry and table keys only this file can make (light userdata). */
+static const char KEYS[3] = { 0, 0, 0 };
+#define KEY_ORIGINAL ((void *)&KEYS[0]) /* in a metatable copy: the rubric's metatable */
+#define KEY_HOST ((void *)&KEYS[1])     /* in a read-only view's metatable */
 
 /* The allocator: counts the state's bytes and refuses past the limit. */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -48,26 +82,126 @@ static sw_sandbox *sb_of(lua_State *L)
 	return ud;
 }
 
-/* Counts instructions; once the budget is spent, every later hook raises. */
+/* ---- limits ---- */
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * True once the current call has used more CPU time than the backstop
+ * allows. The thread's CPU clock costs a system call, so it is read only
+ * when the cheap wall clock says the limit may have passed (CPU time
+ * never runs ahead of wall time); the clock starts at the first check of
+ * a call, so short calls never read a clock at all.
+ */
+static bool sb_time_up(sw_sandbox *sb)
+{
+	int64_t wall = clock_ns(WALL_CLOCK);
+	if (!sb->clock_started) {
+		sb->clock_started = true;
+		sb->cpu_start_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		sb->wall_check_ns = wall + sb->time_limit_ns;
+		return false;
+	}
+	if (wall < sb->wall_check_ns)
+		return false;
+	int64_t used = clock_ns(CLOCK_THREAD_CPUTIME_ID) - sb->cpu_start_ns;
+	if (used >= sb->time_limit_ns)
+		return true;
+	sb->wall_check_ns = wall + (sb->time_limit_ns - used);
+	return false;
+}
+
+/* A coroutine in which a limit was raised. Lua leaves its hooks off from
+   then on, so none of its code may ever run again (its __close handlers). */
+static void poison(lua_State *L)
+{
+	*(unsigned char *)lua_getextraspace(L) = 1;
+}
+
+static bool poisoned(lua_State *L)
+{
+	return *(unsigned char *)lua_getextraspace(L) != 0;
+}
+
+/* The line the rubric itself is at: the innermost frame of its chunk in
+   thread L, else in the main thread (a coroutine's resume). 0: none. */
+static int rubric_line(sw_sandbox *sb, lua_State *L)
+{
+	lua_State *threads[2] = { L, sb->L };
+	for (int t = 0; t < 2; t++) {
+		lua_State *T = threads[t];
+		if (!T || (t == 1 && T == L) || !sb->name)
+			continue;
+		lua_Debug ar;
+		for (int level = 0; level < 100 && lua_getstack(T, level, &ar); level++) {
+			if (!lua_getinfo(T, "Sl", &ar))
+				break;
+			if (ar.currentline > 0 && ar.source[0] == '@' && strcmp(ar.source + 1, sb->name) == 0)
+				return ar.currentline;
+		}
+	}
+	return 0;
+}
+
+/* Remembers where the rubric was when a limit was hit. */
+static void note_abort(lua_State *L, sw_sandbox *sb)
+{
+	if (sb->abort && !sb->abort_line)
+		sb->abort_line = rubric_line(sb, L);
+}
+
+/* Raises the error of the limit in sb->abort. */
+static int raise_limit(lua_State *L, sw_sandbox *sb)
+{
+	char buf[200];
+	if (L != sb->L)
+		poison(L);
+	note_abort(L, sb);
+	lua_pushstring(L, sb_abort_message(sb, buf, sizeof buf));
+	return lua_error(L);
+}
+
+/* Counts instructions; once a limit is hit, every later hook raises. */
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	sw_sandbox *sb = sb_of(L);
 	sb->budget -= HOOK_EVERY;
-	if (sb->budget <= 0 || sb->abort) {
-		if (!sb->abort)
+	if (!sb->abort) {
+		if (sb->budget <= 0)
 			sb->abort = SB_ABORT_INSTRUCTIONS;
-		luaL_where(L, 0); /* the line of the running Lua function */
-		lua_pushliteral(L, "instruction limit reached");
-		lua_concat(L, 2);
-		lua_error(L);
+		else if (sb_time_up(sb))
+			sb->abort = SB_ABORT_TIME;
+		else
+			return;
 	}
+	raise_limit(L, sb);
+}
+
+/* Raises when a limit was hit or the time is up: called before library
+   functions whose work the instruction count does not see. */
+static void check_limits(lua_State *L)
+{
+	sw_sandbox *sb = sb_of(L);
+	if (!sb->abort && sb_time_up(sb))
+		sb->abort = SB_ABORT_TIME;
+	if (sb->abort)
+		raise_limit(L, sb);
 }
 
 void sb_reset_call(sw_sandbox *sb)
 {
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
+	sb->abort_line = 0;
+	sb->clock_started = false;
+	sb->printed = 0;
 }
 
 const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
@@ -75,6 +209,10 @@ const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
 	if (sb->abort == SB_ABORT_MEMORY)
 		snprintf(buf, size, "memory limit of %zu MiB reached (raise it with --max-memory MiB)",
 		         sb->limit / (1024 * 1024));
+	else if (sb->abort == SB_ABORT_TIME)
+		snprintf(buf, size, "time limit of %g s reached, in library calls the instruction "
+		         "count does not see (it is 1 s per million instructions; raise it with "
+		         "--max-instructions N)", (double)sb->time_limit_ns / 1e9);
 	else
 		snprintf(buf, size, "instruction limit of %llu reached (raise it with "
 		         "--max-instructions N)", (unsigned long long)sb->instruction_limit);
@@ -84,9 +222,21 @@ const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
 /* After a protected call inside the script: a limit is never swallowed. */
 static void rethrow_abort(lua_State *L)
 {
-	if (sb_of(L)->abort)
+	sw_sandbox *sb = sb_of(L);
+	if (sb->abort) {
+		note_abort(L, sb);
 		lua_error(L);
+	}
 }
+
+/* Calls the original C function (upvalue 1) in this very call, so that its
+   errors name the rubric's line and the function as the script called it. */
+static int call_original(lua_State *L)
+{
+	return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/* ---- protected calls and coroutines ---- */
 
 /* pcall(f, ...) that cannot catch a limit. */
 static int sb_pcall(lua_State *L)
@@ -104,11 +254,28 @@ static int sb_pcall(lua_State *L)
 	return lua_gettop(L);
 }
 
+/* The message handler given to xpcall: the rubric's own (upvalue 1), except
+   after a limit. The hook raises with Lua's hooks switched off, so a
+   handler run then would never be stopped: the limit's error goes as is. */
+static int sb_xpcall_handler(lua_State *L)
+{
+	if (sb_of(L)->abort)
+		return 1;
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, 1);
+	return 1;
+}
+
 /* xpcall(f, handler, ...) that cannot catch a limit. */
 static int sb_xpcall(lua_State *L)
 {
 	int n = lua_gettop(L);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, sb_xpcall_handler, 1);
+	lua_replace(L, 2);
 	lua_pushvalue(L, 1);
 	lua_copy(L, 2, 1);
 	lua_replace(L, 2); /* handler at 1, f at 2 */
@@ -124,18 +291,117 @@ static int sb_xpcall(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* Calls the original function (upvalue 1) and re-raises a limit it swallowed
-   (coroutine.resume, coroutine.close). */
-static int sb_guarded(lua_State *L)
+/* coroutine.resume: re-raises a limit the coroutine hit. */
+static int sb_resume(lua_State *L)
 {
-	int n = lua_gettop(L);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, n, LUA_MULTRET);
-	if (sb_of(L)->abort)
-		return luaL_error(L, "limit reached inside a coroutine");
-	return lua_gettop(L);
+	check_limits(L);
+	int n = call_original(L);
+	sw_sandbox *sb = sb_of(L);
+	if (sb->abort)
+		return raise_limit(L, sb);
+	return n;
 }
+
+/* coroutine.close: never runs the __close handlers of a coroutine that a
+   limit stopped (its hooks are off), nor any code after a limit. */
+static int sb_co_close(lua_State *L)
+{
+	check_limits(L);
+	lua_State *co = lua_tothread(L, 1);
+	if (co && poisoned(co)) {
+		lua_pushboolean(L, 0);
+		lua_pushliteral(L, "the coroutine was stopped by a limit");
+		return 2;
+	}
+	int n = call_original(L);
+	sw_sandbox *sb = sb_of(L);
+	if (sb->abort)
+		return raise_limit(L, sb);
+	return n;
+}
+
+/* Closes a dead coroutine's to-be-closed variables (Lua 5.4.4 and later). */
+static int close_thread(lua_State *co, lua_State *from)
+{
+#if defined(LUA_VERSION_RELEASE_NUM) && LUA_VERSION_RELEASE_NUM >= 50406
+	return lua_closethread(co, from);
+#else
+	(void)from;
+	return lua_resetthread(co);
+#endif
+}
+
+/* The function coroutine.wrap returns: Lua's own, except that a coroutine
+   stopped by a limit is not closed (its hooks are off) and the limit is
+   passed on. */
+static int sb_auxwrap(lua_State *L)
+{
+	sw_sandbox *sb = sb_of(L);
+	check_limits(L);
+	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+	int narg = lua_gettop(L), nres;
+	if (!lua_checkstack(co, narg))
+		return luaL_error(L, "too many arguments to resume");
+	lua_xmove(L, co, narg);
+	int st = lua_resume(co, L, narg, &nres);
+	if (st == LUA_OK || st == LUA_YIELD) {
+		if (!lua_checkstack(L, nres + 1)) {
+			lua_pop(co, nres);
+			return luaL_error(L, "too many results to resume");
+		}
+		lua_xmove(co, L, nres);
+		if (sb->abort)
+			return raise_limit(L, sb);
+		return nres;
+	}
+	lua_xmove(co, L, 1); /* the error */
+	int cst = lua_status(co);
+	if (sb->abort)
+		return raise_limit(L, sb);
+	if (cst != LUA_OK && cst != LUA_YIELD && !poisoned(co)) {
+		cst = close_thread(co, L); /* its to-be-closed variables */
+		lua_xmove(co, L, 1);
+		if (sb->abort)
+			return raise_limit(L, sb);
+	}
+	if (cst != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+		luaL_where(L, 1);
+		lua_insert(L, -2);
+		lua_concat(L, 2);
+	}
+	return lua_error(L);
+}
+
+static int sb_wrap(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_State *co = lua_newthread(L);
+	lua_pushvalue(L, 1);
+	lua_xmove(L, co, 1);
+	lua_pushcclosure(L, sb_auxwrap, 1);
+	return 1;
+}
+
+/* ---- metatables ----
+ *
+ * A table is weak when its metatable has __mode at the time the collector
+ * looks, not when setmetatable is called. Weak tables let a script watch
+ * the collector (which depends on what other pupils left behind), and
+ * weak-keyed tables built as chains make one collection take time
+ * quadratic in their size (seconds at 4 MiB, hours at 64) inside a single
+ * allocation, where no hook can stop it. So every table used as a
+ * metatable is "sealed": listed in SEALED (upvalue 1 of setmetatable; a
+ * weak-keyed set whose values are all `true`, which the collector clears
+ * in linear time) and given a metatable of its own whose __newindex
+ * refuses the keys __mode and __gc (GUARD, upvalue 2). With no rawset,
+ * that is the only way a table gains a key. When a sealed table needs a
+ * metatable of the script's (classes: setmetatable(Derived, {__index =
+ * Base})), it gets a private copy of that metatable's __ fields plus the
+ * guard, and getmetatable still answers the script's own table. (The one
+ * difference: metamethods added later to such a metatable-of-a-metatable
+ * are not seen.) Finalizers need __gc when setmetatable is called, which
+ * is refused, and a copy never carries __gc.
+ */
 
 /* True when the table at idx has field key, without metamethods. */
 static bool has_raw(lua_State *L, int idx, const char *key)
@@ -146,30 +412,200 @@ static bool has_raw(lua_State *L, int idx, const char *key)
 	return has;
 }
 
-/* setmetatable that refuses __gc and __mode (finalizers and weak tables). */
+static bool has_raw_key(lua_State *L, int idx, void *key)
+{
+	lua_pushlightuserdata(L, key);
+	bool has = lua_rawget(L, idx) != LUA_TNIL;
+	lua_pop(L, 1);
+	return has;
+}
+
+/* __newindex of sealed tables: anything but __mode and __gc. */
+static int guard_newindex(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 3);
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		const char *k = lua_tostring(L, 2);
+		if (strcmp(k, "__mode") == 0 || strcmp(k, "__gc") == 0)
+			return luaL_error(L, "cannot add %s to a table used as a metatable: weak tables "
+			                  "and finalizers are not available in a rubric", k);
+	}
+	lua_pushvalue(L, 1); /* only sealed tables: for anything else this would be rawset */
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
+		return luaL_error(L, "attempt to change a read-only table");
+	lua_pop(L, 1);
+	lua_rawset(L, 1);
+	return 0;
+}
+
+static bool is_sealed(lua_State *L, int idx)
+{
+	lua_pushvalue(L, idx);
+	bool sealed = lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL;
+	lua_pop(L, 1);
+	return sealed;
+}
+
+/* Pushes a private copy of the __ fields of metatable mt (at idx), with the
+   guard as __newindex when it has none, remembering mt for getmetatable. */
+static void push_copy(lua_State *L, int mt)
+{
+	mt = lua_absindex(L, mt);
+	lua_newtable(L);
+	int copy = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, mt)) {
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			const char *k = lua_tostring(L, -2);
+			if (k[0] == '_' && k[1] == '_' && strcmp(k, "__gc") != 0 &&
+			    strcmp(k, "__mode") != 0) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_rawset(L, copy);
+				continue;
+			}
+		}
+		lua_pop(L, 1);
+	}
+	if (!has_raw(L, copy, "__newindex")) {
+		lua_pushliteral(L, "__newindex");
+		lua_getfield(L, lua_upvalueindex(2), "__newindex");
+		lua_rawset(L, copy);
+	}
+	lua_pushlightuserdata(L, KEY_ORIGINAL);
+	lua_pushvalue(L, mt);
+	lua_rawset(L, copy);
+}
+
+/* Seals the table at idx (it is about to be, or now is, a metatable). */
+static void seal(lua_State *L, int x)
+{
+	x = lua_absindex(L, x);
+	if (is_sealed(L, x))
+		return;
+	lua_pushvalue(L, x);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, lua_upvalueindex(1));
+	if (!lua_getmetatable(L, x)) {
+		lua_pushvalue(L, lua_upvalueindex(2));
+		lua_setmetatable(L, x);
+		return;
+	}
+	/* a read-only view: its metatable is unreachable and has a __newindex */
+	if (has_raw_key(L, -1, KEY_HOST)) {
+		lua_pop(L, 1);
+		return;
+	}
+	push_copy(L, -1);
+	lua_setmetatable(L, x);
+	lua_pop(L, 1);
+}
+
+/* setmetatable(t, mt): refuses __gc and __mode, and seals mt. */
 static int sb_setmetatable(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	if (lua_istable(L, 2)) {
-		if (has_raw(L, 2, "__gc") || has_raw(L, 2, "__mode"))
-			return luaL_error(L, "metatables with __gc or __mode are not allowed in a rubric");
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, 2, 1);
+	int mt = lua_type(L, 2);
+	luaL_argexpected(L, mt == LUA_TNIL || mt == LUA_TTABLE, 2, "nil or table");
+	lua_settop(L, 2);
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	if (mt == LUA_TTABLE && (has_raw(L, 2, "__gc") || has_raw(L, 2, "__mode")))
+		return luaL_error(L, "metatables with __gc or __mode are not allowed in a rubric");
+	if (!is_sealed(L, 1))
+		lua_pushvalue(L, 2);
+	else if (mt == LUA_TNIL)
+		lua_pushvalue(L, lua_upvalueindex(2));
+	else
+		push_copy(L, 2);
+	lua_setmetatable(L, 1);
+	if (mt == LUA_TTABLE)
+		seal(L, 2);
+	lua_settop(L, 1);
 	return 1;
 }
 
-/* collectgarbage("count") only. */
+/* getmetatable(v): the metatable the script gave, as Lua's would answer. */
+static int sb_getmetatable(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (!lua_getmetatable(L, 1)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return 1;
+	if (lua_rawequal(L, -1, lua_upvalueindex(1))) { /* only the guard */
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_pushlightuserdata(L, KEY_ORIGINAL);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	return 1;
+}
+
+/* ---- the rest of the library ---- */
+
+/* collectgarbage: absent. Its "count" would show what other pupils left. */
 static int sb_collectgarbage(lua_State *L)
 {
 	const char *opt = luaL_optstring(L, 1, "collect");
-	if (strcmp(opt, "count") != 0)
-		return luaL_error(L, "collectgarbage(\"%s\") is not available in a rubric; only "
-		                  "\"count\" is", opt);
-	lua_pushnumber(L, (lua_Number)lua_gc(L, LUA_GCCOUNT, 0) +
-	                      (lua_Number)lua_gc(L, LUA_GCCOUNTB, 0) / 1024.0);
-	return 1;
+	return luaL_error(L, "collectgarbage(\"%s\") is not available in a rubric: Stepwise "
+	                  "manages the memory (its limit is --max-memory MiB)", opt);
+}
+
+/* Reading a name of the standard library that rubrics do not get. */
+static int sb_global_missing(lua_State *L)
+{
+	static const char *const names[] = { "require", "package", "load", "loadfile", "dofile",
+		"loadstring", "io", "os", "debug", "rawset", "module", "setfenv", "getfenv",
+		"newproxy", NULL };
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		const char *k = lua_tostring(L, 2);
+		for (const char *const *n = names; *n; n++)
+			if (strcmp(k, *n) == 0)
+				return luaL_error(L, "%s is not available in a rubric", k);
+	}
+	return 0;
+}
+
+static int sb_string_missing(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "dump") == 0)
+		return luaL_error(L, "string.dump is not available in a rubric");
+	return 0;
+}
+
+/* math.randomseed: only with a seed (without one Lua takes the clock). */
+static int sb_randomseed(lua_State *L)
+{
+	if (lua_isnone(L, 1))
+		return luaL_error(L, "math.randomseed needs a seed in a rubric, such as "
+		                  "math.randomseed(7): without one, results would change from run "
+		                  "to run (math.random is already seeded from each pupil's id)");
+	lua_Integer a = luaL_checkinteger(L, 1), b = luaL_optinteger(L, 2, 0);
+	lua_settop(L, 0);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushinteger(L, a);
+	lua_pushinteger(L, b);
+	lua_call(L, 2, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+void sb_seed_random(sw_sandbox *sb, const char *pupil_id)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)pupil_id; *c; c++)
+		h = (h ^ *c) * 1099511628211u;
+	lua_State *L = sb->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->randomseed_ref);
+	lua_pushinteger(L, (lua_Integer)(h >> 1));
+	lua_pushinteger(L, 0);
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+		lua_pop(L, 1);
 }
 
 /* tostring that shows no memory addresses. */
@@ -188,10 +624,14 @@ static int sb_tostring(lua_State *L)
 	return 1;
 }
 
-/* print(...): to the engine's print stream, prefixed with rubric and line. */
+/* print(...): to the engine's print stream, prefixed with rubric and line;
+   at most SB_PRINT_MAX bytes per call, so a loop cannot fill a disk. */
 static int sb_print(lua_State *L)
 {
+	check_limits(L);
 	sw_sandbox *sb = sb_of(L);
+	if (sb->printed >= SB_PRINT_MAX)
+		return 0;
 	int n = lua_gettop(L);
 	lua_Debug ar;
 	int line = 0;
@@ -208,14 +648,25 @@ static int sb_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
+	size_t len;
+	const char *text = lua_tolstring(L, -1, &len);
+	size_t room = SB_PRINT_MAX - sb->printed;
+	bool cut = len > room;
+	if (cut)
+		len = room;
+	sb->printed += len;
 	FILE *out = sb->print ? sb->print : stderr;
-	fprintf(out, "%s:%d: %s\n", sb->name ? sb->name : "rubric", line, lua_tostring(L, -1));
+	fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
+	        cut ? " [print output of this call cut at 64 KiB]" : "");
+	if (cut)
+		sb->printed = SB_PRINT_MAX;
 	return 0;
 }
 
 /* string.find/match/gmatch/gsub with a bounded subject and pattern. */
 static int sb_pattern(lua_State *L)
 {
+	check_limits(L);
 	sw_sandbox *sb = sb_of(L);
 	size_t sl, pl;
 	luaL_checklstring(L, 1, &sl);
@@ -223,8 +674,9 @@ static int sb_pattern(lua_State *L)
 	if (sl > sb->pattern_limit)
 		return luaL_error(L, "pattern matching on a text of %d bytes is over the limit of "
 		                  "%d (raise it with --pattern-limit N)", (int)sl, (int)sb->pattern_limit);
-	/* each unbounded repetition can multiply the work by the text's length */
-	int reps = 0;
+	/* each unbounded repetition can multiply the work by the text's length,
+	   each optional item ('?', which backtracks) by two */
+	int reps = 0, opts = 0;
 	for (size_t i = 0; i < pl; i++) {
 		if (p[i] == '%') {
 			i++;
@@ -243,6 +695,8 @@ static int sb_pattern(lua_State *L)
 		}
 		if (p[i] == '*' || p[i] == '-' || p[i] == '+')
 			reps++;
+		else if (p[i] == '?')
+			opts++;
 	}
 	double cost = (double)sl + 1;
 	double work = cost;
@@ -251,30 +705,34 @@ static int sb_pattern(lua_State *L)
 	if (reps >= 2 && work > 1e9)
 		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
 		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
-	int n = lua_gettop(L);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, n, LUA_MULTRET);
-	return lua_gettop(L);
+	for (int o = 0; o < opts && work <= 1e9; o++)
+		work *= 2;
+	if (opts && work > 1e9)
+		return luaL_error(L, "pattern with %d optional items ('?') is too costly on a text of "
+		                  "%d bytes (simplify the pattern or shorten the text)", opts, (int)sl);
+	if (cost * ((double)pl + 1) > 1e9)
+		return luaL_error(L, "pattern of %d bytes is too long for a text of %d bytes (shorten "
+		                  "the pattern or the text)", (int)pl, (int)sl);
+	return call_original(L);
 }
 
-/* string.format without %p (it prints memory addresses). */
+/* string.format without %p (it prints memory addresses), and %s of a
+   table or function as tostring shows it. */
 static int sb_format(lua_State *L)
 {
-	const char *f = luaL_checkstring(L, 1);
-	for (const char *c = f; *c; c++) {
-		if (*c != '%')
+	check_limits(L);
+	size_t fl;
+	const char *f = luaL_checklstring(L, 1, &fl);
+	for (size_t i = 0; i < fl; i++) {
+		if (f[i] != '%')
 			continue;
-		c++;
-		while (*c && strchr("-+ #0123456789.", *c))
-			c++;
-		if (*c == 'p')
+		i++;
+		while (i < fl && f[i] && strchr("-+ #0123456789.", f[i]))
+			i++;
+		if (i < fl && f[i] == 'p')
 			return luaL_error(L, "string.format: %%p is not available in a rubric");
-		if (!*c)
-			break;
 	}
 	int n = lua_gettop(L);
-	/* %s of a table or function would print its address: use tostring's text */
 	for (int i = 2; i <= n; i++) {
 		int t = lua_type(L, i);
 		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
@@ -284,10 +742,15 @@ static int sb_format(lua_State *L)
 			lua_replace(L, i);
 		}
 	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, n, LUA_MULTRET);
-	return lua_gettop(L);
+	return call_original(L);
+}
+
+/* A library function whose own work the instruction count does not see:
+   checked against the limits first. */
+static int sb_heavy(lua_State *L)
+{
+	check_limits(L);
+	return call_original(L);
 }
 
 /* ---- read-only views ---- */
@@ -325,7 +788,7 @@ void sb_readonly(lua_State *L)
 {
 	/* stack: real */
 	lua_newtable(L);                 /* real proxy */
-	lua_createtable(L, 0, 5);        /* real proxy mt */
+	lua_createtable(L, 0, 6);        /* real proxy mt */
 	lua_pushvalue(L, -3);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, ro_newindex);
@@ -339,6 +802,9 @@ void sb_readonly(lua_State *L)
 	lua_setfield(L, -2, "__pairs");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");
+	lua_pushlightuserdata(L, KEY_HOST);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
 	lua_setmetatable(L, -2);         /* real proxy */
 	lua_remove(L, -2);
 }
@@ -347,16 +813,26 @@ void sb_readonly(lua_State *L)
 static void wrap_field(lua_State *L, const char *name, lua_CFunction f)
 {
 	lua_getfield(L, -1, name);
+	if (!lua_iscfunction(L, -1)) {
+		lua_pop(L, 1);
+		return;
+	}
 	lua_pushcclosure(L, f, 1);
 	lua_setfield(L, -2, name);
+}
+
+/* Wraps each named function of the table on top with sb_heavy. */
+static void wrap_heavy(lua_State *L, const char *const *names)
+{
+	for (const char *const *n = names; *n; n++)
+		wrap_field(L, *n, sb_heavy);
 }
 
 /* Builds the shared globals and stores them in the registry. */
 static void build_globals(lua_State *L, sw_sandbox *sb)
 {
 	static const char *const base[] = { "assert", "error", "ipairs", "next", "pairs",
-		"rawequal", "rawget", "rawlen", "select", "tonumber", "type", "getmetatable",
-		"_VERSION", NULL };
+		"rawequal", "rawget", "rawlen", "select", "tonumber", "type", "_VERSION", NULL };
 	lua_newtable(L); /* G */
 	int G = lua_gettop(L);
 	lua_pushglobaltable(L);
@@ -364,9 +840,23 @@ static void build_globals(lua_State *L, sw_sandbox *sb)
 		lua_getfield(L, -1, *k);
 		lua_setfield(L, G, *k);
 	}
-	lua_getfield(L, -1, "setmetatable");
-	lua_pushcclosure(L, sb_setmetatable, 1);
+	lua_pop(L, 1);
+	/* setmetatable and getmetatable share SEALED and GUARD (above) */
+	lua_newtable(L); /* SEALED */
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_createtable(L, 0, 1); /* GUARD */
+	lua_pushvalue(L, -2);
+	lua_pushcclosure(L, guard_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, -2);
+	lua_pushcclosure(L, sb_setmetatable, 2);
 	lua_setfield(L, G, "setmetatable");
+	lua_pushcclosure(L, sb_getmetatable, 1);
+	lua_setfield(L, G, "getmetatable");
 	lua_pop(L, 1);
 	lua_pushcfunction(L, sb_pcall);
 	lua_setfield(L, G, "pcall");
@@ -378,8 +868,14 @@ static void build_globals(lua_State *L, sw_sandbox *sb)
 	lua_setfield(L, G, "tostring");
 	lua_pushcfunction(L, sb_print);
 	lua_setfield(L, G, "print");
+	lua_createtable(L, 0, 1); /* names rubrics do not get raise a clear error */
+	lua_pushcfunction(L, sb_global_missing);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, G);
 
 	/* string: no dump, bounded patterns, no %p; the metatable hidden */
+	static const char *const heavy_string[] = { "byte", "char", "lower", "upper", "rep",
+		"reverse", "sub", "pack", "unpack", NULL };
 	lua_getglobal(L, "string");
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
@@ -388,6 +884,11 @@ static void build_globals(lua_State *L, sw_sandbox *sb)
 	wrap_field(L, "gmatch", sb_pattern);
 	wrap_field(L, "gsub", sb_pattern);
 	wrap_field(L, "format", sb_format);
+	wrap_heavy(L, heavy_string);
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, sb_string_missing);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	lua_pushliteral(L, "");
 	if (lua_getmetatable(L, -1)) {
 		lua_pushliteral(L, "read-only");
@@ -398,18 +899,32 @@ static void build_globals(lua_State *L, sw_sandbox *sb)
 	sb_readonly(L);
 	lua_setfield(L, G, "string");
 
-	static const char *const libs[] = { "table", "math", "utf8", NULL };
-	for (const char *const *k = libs; *k; k++) {
-		lua_getglobal(L, *k);
-		sb_readonly(L);
-		lua_setfield(L, G, *k);
-	}
+	static const char *const heavy_table[] = { "concat", "insert", "move", "pack", "remove",
+		"sort", "unpack", NULL };
+	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
+	lua_getglobal(L, "table");
+	wrap_heavy(L, heavy_table);
+	sb_readonly(L);
+	lua_setfield(L, G, "table");
+	lua_getglobal(L, "utf8");
+	wrap_heavy(L, heavy_utf8);
+	sb_readonly(L);
+	lua_setfield(L, G, "utf8");
+	lua_getglobal(L, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushvalue(L, -1);
+	sb->randomseed_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushcclosure(L, sb_randomseed, 1);
+	lua_setfield(L, -2, "randomseed");
+	sb_readonly(L);
+	lua_setfield(L, G, "math");
 	lua_getglobal(L, "coroutine");
-	wrap_field(L, "resume", sb_guarded);
-	wrap_field(L, "close", sb_guarded);
+	wrap_field(L, "resume", sb_resume);
+	wrap_field(L, "close", sb_co_close);
+	lua_pushcfunction(L, sb_wrap);
+	lua_setfield(L, -2, "wrap");
 	sb_readonly(L);
 	lua_setfield(L, G, "coroutine");
-	(void)sb;
 }
 
 /* Loads scripts/stepwise.lua (compiled into the library) as `stepwise`. */
@@ -458,10 +973,16 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	sb->instruction_limit = eng->instruction_limit;
 	sb->pattern_limit = eng->pattern_limit;
 	sb->print = eng->print_stream;
+	sb->time_limit_ns = sb->instruction_limit > (uint64_t)INT64_MAX / NS_PER_INSTRUCTION
+	                        ? INT64_MAX
+	                        : (int64_t)sb->instruction_limit * NS_PER_INSTRUCTION;
+	if (sb->time_limit_ns < MIN_TIME_NS)
+		sb->time_limit_ns = MIN_TIME_NS;
 	sb->L = lua_newstate(sb_alloc, sb);
 	if (!sb->L)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot create a Lua state");
 	lua_State *L = sb->L;
+	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
 	sb_reset_call(sb);
 	lua_pushcfunction(L, open_all);
 	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
@@ -475,7 +996,6 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 		return SW_ERROR;
 	}
 	sb->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	/* the standard global table is no longer needed by anything */
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_gc(L, LUA_GCGEN, 0, 0); /* most tables live for one call: generational suits */
 	return SW_OK;
@@ -502,8 +1022,22 @@ void sb_new_env(sw_sandbox *sb)
 	lua_setmetatable(L, -2);
 }
 
+/* The message handler of every call: notes the rubric's line of a limit
+   while the stack is still there. */
+static int sb_msgh(lua_State *L)
+{
+	note_abort(L, sb_of(L));
+	return 1;
+}
+
 int sb_call(sw_sandbox *sb, int nargs, int nresults)
 {
 	sb_reset_call(sb);
-	return lua_pcall(sb->L, nargs, nresults, 0);
+	lua_State *L = sb->L;
+	int base = lua_gettop(L) - nargs; /* the function */
+	lua_pushcfunction(L, sb_msgh);
+	lua_insert(L, base);
+	int st = lua_pcall(L, nargs, nresults, base);
+	lua_remove(L, base);
+	return st;
 }

@@ -7,6 +7,10 @@
 #define SB_ABORT_NONE 0
 #define SB_ABORT_INSTRUCTIONS 1
 #define SB_ABORT_MEMORY 2
+#define SB_ABORT_TIME 3
+
+/* Bytes print() may write in one call; the rest of the call's output is dropped. */
+#define SB_PRINT_MAX (64u * 1024u)
 
 typedef struct sw_sandbox {
 	lua_State *L;
@@ -16,9 +20,17 @@ typedef struct sw_sandbox {
 	uint64_t instruction_limit;
 	size_t pattern_limit;
 	int abort;              /* SB_ABORT_*: set once a limit is hit, until sb_reset_call */
+	int abort_line;         /* the rubric's line when the limit was hit, 0 when unknown */
+	/* the time backstop for work inside library calls (sandbox.c, sb_time_up) */
+	int64_t time_limit_ns;  /* CPU time of one call */
+	int64_t cpu_start_ns;   /* this thread's CPU time when the call's clock started */
+	int64_t wall_check_ns;  /* no need to look at the CPU clock before this */
+	bool clock_started;
+	size_t printed;         /* bytes print() wrote in the current call */
 	FILE *print;
-	const char *name;       /* the rubric's name, for print() */
+	const char *name;       /* the rubric's name, for print() and error lines */
 	int globals_ref;        /* registry: the shared read-only globals */
+	int randomseed_ref;     /* registry: the real math.randomseed */
 } sw_sandbox;
 
 /* Creates a state with the safe library, limits and the stepwise helpers. */
@@ -30,6 +42,9 @@ void sb_reset_call(sw_sandbox *sb);
 void sb_readonly(lua_State *L);
 /* Pushes a fresh environment whose reads fall through to the shared globals. */
 void sb_new_env(sw_sandbox *sb);
+/* Seeds math.random from a pupil's id, so each pupil's random numbers are
+   the same on every run and whatever the order pupils are evaluated in. */
+void sb_seed_random(sw_sandbox *sb, const char *pupil_id);
 /* Calls the function below nargs arguments in protected mode with a limit
    check; LUA_OK or an error status with the message on the stack. */
 int sb_call(sw_sandbox *sb, int nargs, int nresults);

@@ -50,6 +50,7 @@ typedef struct cli_data {
 	int nlines;
 	uint64_t rejected;
 	bool quiet; /* --quiet: no progress line */
+	unsigned jobs; /* --jobs: threads reading the evidence */
 } cli_data;
 
 /* Evaluating while the evidence is read (evaluate --sorted). */
@@ -89,6 +90,6 @@ int cli_jobs(unsigned *jobs, cli_opt *opts);
 int cli_rubric(sw_engine *eng, cli_opt *opts);
 
 extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd,
-	cli_dummy_unused;
+	cli_report, cli_support, cli_passport, cli_serve, cli_import, cli_export;
 
 #endif

@@ -106,6 +106,7 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	lo.on_reject = on_reject;
 	lo.on_progress = on_progress;
 	lo.payload = &fr;
+	lo.jobs = data->jobs;
 	sw_load_stats st;
 	int rc;
 	if (pupils)
@@ -158,6 +159,8 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 {
 	memset(data, 0, sizeof *data);
 	data->quiet = cli_get(opts, "--quiet") != NULL;
+	if (cli_find(opts, "--jobs") && cli_jobs(&data->jobs, opts))
+		return EXIT_FATAL;
 	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");

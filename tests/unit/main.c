@@ -36,6 +36,15 @@ static const unit_test TESTS[] = {
 	T(test_text_width),
 	T(test_oom_load),
 	T(test_oom_invalid),
+	T(test_report_cohort),
+	T(test_report_oom),
+	T(test_data_add_pupil),
+	T(test_data_add_evidence),
+	T(test_data_call_order),
+	T(test_data_load_rejects),
+	T(test_data_load_errors),
+	T(test_data_stats_invariant),
+	T(test_data_oom),
 };
 
 unsigned long unit_checks;

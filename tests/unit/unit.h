@@ -86,5 +86,14 @@ void test_print(void);
 void test_text_width(void);
 void test_oom_load(void);
 void test_oom_invalid(void);
+void test_report_cohort(void);
+void test_report_oom(void);
+void test_data_add_pupil(void);
+void test_data_add_evidence(void);
+void test_data_call_order(void);
+void test_data_load_rejects(void);
+void test_data_load_errors(void);
+void test_data_stats_invariant(void);
+void test_data_oom(void);
 
 #endif

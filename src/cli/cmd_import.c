@@ -1,0 +1,157 @@
+/*
+ * cmd_import.c - `stepwise import case` (a CASE CFPackage to a framework)
+ * and `stepwise import oneroster` (a OneRoster 1.1 CSV export to a roster).
+ */
+#include "cli.h"
+#include "cli_interchange.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Prints one notice of an importer or exporter on stderr (an sw_notice_fn). */
+void cli_print_notice(const sw_notice *n, void *payload)
+{
+	(void)payload;
+	if (n->line)
+		fprintf(stderr, "%s:%llu: %s\n", n->file, (unsigned long long)n->line, n->message);
+	else if (n->path)
+		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
+	else
+		fprintf(stderr, "%s: %s\n", n->file, n->message);
+}
+
+/* Writes data to path (standard output for NULL or "-") through a temporary file. */
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	cli_out o;
+	if (cli_out_open(&o, path) != EXIT_OK)
+		return EXIT_FATAL;
+	bool ok = fwrite(data, 1, len, o.f) == len;
+	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
+}
+
+/* `import case PACKAGE.json`. */
+static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
+{
+	sw_case_import_options io = SW_CASE_IMPORT_OPTIONS_INIT;
+	const char *levels = cli_get(opts, "--levels");
+	if (!levels || strcmp(levels, "skill,step") == 0) {
+		io.levels = SW_CASE_LEVELS_SKILL_STEP;
+	} else if (strcmp(levels, "step") == 0) {
+		io.levels = SW_CASE_LEVELS_STEP;
+	} else if (strcmp(levels, "group,skill,step") == 0) {
+		io.levels = SW_CASE_LEVELS_GROUP_SKILL_STEP;
+	} else {
+		cli_error("import: --levels must be step, skill,step or group,skill,step, not '%s'",
+		          levels);
+		return EXIT_FATAL;
+	}
+	io.id = cli_get(opts, "--id");
+	io.on_notice = cli_print_notice;
+	char *json;
+	size_t len;
+	sw_case_import_stats st;
+	if (sw_case_import(&json, &len, eng, package, &io, &st) != SW_OK) {
+		cli_print_errors(eng);
+		return EXIT_FATAL;
+	}
+	int rc = cli_write_file(cli_get(opts, "-o"), json, len);
+	sw_string_free(eng, json);
+	if (rc != EXIT_OK)
+		return rc;
+	fprintf(stderr, "%s: %zu items, %zu imported (%zu groups, %zu skills, %zu steps), "
+	        "%zu not imported\n", package, st.items, st.imported, st.groups, st.skills,
+	        st.steps, st.not_imported);
+	return st.not_imported ? EXIT_REJECTED : EXIT_OK;
+}
+
+/* Prints the reconciliation of one OneRoster file. */
+static void reconcile(const char *dir, const char *name, const sw_oneroster_file_stats *s)
+{
+	size_t n = strlen(dir);
+	fprintf(stderr, "%s%s%s: %llu rows, %llu accepted, %llu rejected, %llu skipped\n", dir,
+	        n && dir[n - 1] == '/' ? "" : "/", name, (unsigned long long)s->rows,
+	        (unsigned long long)s->accepted, (unsigned long long)s->rejected,
+	        (unsigned long long)s->skipped);
+}
+
+/* `import oneroster DIR`. */
+static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
+{
+	if (cli_get(opts, "--levels") || cli_get(opts, "--id")) {
+		cli_error("import: --levels and --id are for 'import case'");
+		return EXIT_FATAL;
+	}
+	sw_oneroster_options oo = SW_ONEROSTER_OPTIONS_INIT;
+	oo.on_notice = cli_print_notice;
+	char *csv;
+	size_t len;
+	sw_oneroster_stats st;
+	if (sw_oneroster_import(&csv, &len, eng, dir, &oo, &st) != SW_OK) {
+		cli_print_errors(eng);
+		return EXIT_FATAL;
+	}
+	const char *out = cli_get(opts, "-o");
+	int rc = cli_write_file(out, csv, len);
+	sw_string_free(eng, csv);
+	if (rc != EXIT_OK)
+		return rc;
+	reconcile(dir, "users.csv", &st.users);
+	reconcile(dir, "enrollments.csv", &st.enrollments);
+	reconcile(dir, "classes.csv", &st.classes);
+	reconcile(dir, "orgs.csv", &st.orgs);
+	fprintf(stderr, "%s: %llu pupils\n", out && strcmp(out, "-") ? out : "(standard output)",
+	        (unsigned long long)st.pupils);
+	uint64_t rejected = st.users.rejected + st.enrollments.rejected + st.classes.rejected +
+	                    st.orgs.rejected;
+	return rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+static int run_import(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+{
+	(void)c;
+	(void)npos;
+	sw_engine *eng;
+	if (sw_engine_new(&eng, NULL)) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	int rc;
+	if (strcmp(pos[0], "case") == 0) {
+		rc = import_case(eng, pos[1], opts);
+	} else if (strcmp(pos[0], "oneroster") == 0) {
+		rc = import_oneroster(eng, pos[1], opts);
+	} else {
+		cli_error("import: unknown format '%s' (case or oneroster)", pos[0]);
+		rc = EXIT_FATAL;
+	}
+	sw_engine_free(eng);
+	return rc;
+}
+
+static cli_opt import_opts[] = {
+	{ "-o", "FILE", 0, 0, 0 },
+	{ "--levels", "LEVELS", 0, 0, 0 },
+	{ "--id", "ID", 0, 0, 0 },
+	{ 0 }
+};
+
+const cli_cmd cli_import = {
+	"import", "Make a framework of a CASE package, or a roster of a OneRoster CSV export.",
+	"stepwise import case PACKAGE.json [-o FRAMEWORK.json] [--levels LEVELS] [--id ID]\n"
+	"       stepwise import oneroster DIR [-o pupils.csv]\n\n"
+	"  case       a 1EdTech CASE CFPackage (JSON, CASE 1.0 or 1.1): the tree of its\n"
+	"             isChildOf associations becomes skills and steps; items that do not\n"
+	"             fit the levels are reported and left out (exit 2)\n"
+	"  --levels   what the tree's levels become, from the document down:\n"
+	"             skill,step (default), step (the document is one skill) or\n"
+	"             group,skill,step\n"
+	"  --id ID    the framework's id (default: made from the document's title)\n"
+	"  oneroster  a OneRoster 1.1 CSV folder (users.csv, enrollments.csv, classes.csv,\n"
+	"             orgs.csv): a roster id,name,year,class,school of the students;\n"
+	"             rows skipped (status tobedeleted) or rejected are reported with\n"
+	"             file and line (exit 2 when any was rejected)\n"
+	"  -o FILE    where to write (default: standard output); written to FILE.tmp\n"
+	"             and renamed into place when complete",
+	run_import, import_opts, 2, 2
+};

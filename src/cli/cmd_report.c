@@ -1,0 +1,328 @@
+/*
+ * cmd_report.c - `stepwise report` (cohort figures by group, the gap,
+ * progress; as a table, CSV, JSON or an HTML report), `stepwise support`
+ * (pupils below the expected step) and `stepwise passport` (one pupil's
+ * report for the family, as HTML).
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SHOW_ERRORS 50
+#define FORMAT_HTML 99
+
+/* Counts rubric errors and prints the first ones (an sw_result_fn). */
+typedef struct err_state {
+	uint64_t shown, total;
+} err_state;
+
+static int on_result(const sw_result *r, void *payload)
+{
+	err_state *st = payload;
+	for (size_t i = 0; i < sw_result_error_count(r); i++) {
+		if (st->shown < SHOW_ERRORS) {
+			fprintf(stderr, "%s\n", sw_result_error(r, i));
+			st->shown++;
+		}
+		st->total++;
+	}
+	return 0;
+}
+
+/* The format from --format, the output's extension, or the terminal; -1 when unknown. */
+static int pick_format(const char *fmt, const char *out, bool html)
+{
+	static const struct {
+		const char *name;
+		int format;
+	} names[] = { { "table", SW_REPORT_TABLE }, { "csv", SW_REPORT_CSV },
+		      { "json", SW_REPORT_JSON }, { "html", FORMAT_HTML } };
+	if (fmt) {
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(fmt, names[i].name) == 0 && (html || names[i].format != FORMAT_HTML))
+				return names[i].format;
+		return -1;
+	}
+	if (out && strcmp(out, "-") != 0) {
+		const char *dot = strrchr(out, '.');
+		if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
+			return html ? FORMAT_HTML : -1; /* support: no HTML of its own */
+		if (dot && strcmp(dot, ".json") == 0)
+			return SW_REPORT_JSON;
+		if (dot && strcmp(dot, ".txt") == 0)
+			return SW_REPORT_TABLE;
+		return SW_REPORT_CSV;
+	}
+	return isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV;
+}
+
+/* Reads --below: a whole number from 1 to 1000000 (default 1). */
+static int parse_below(cli_opt *opts, int *below)
+{
+	const char *v = cli_get(opts, "--below");
+	*below = 1;
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > 1000000) {
+		cli_error("--below needs a whole number of steps from 1, not '%s'", v);
+		return EXIT_FATAL;
+	}
+	*below = (int)n;
+	return EXIT_OK;
+}
+
+/* Reads --by. */
+static int parse_by(const char *v, int *by)
+{
+	static const char *const names[] = { "all", "school", "class", "year", "group" };
+	for (int i = 0; i < 5; i++)
+		if (strcmp(v ? v : "all", names[i]) == 0) {
+			*by = i; /* SW_BY_ALL ... SW_BY_GROUP */
+			return EXIT_OK;
+		}
+	cli_error("--by must be all, school, class, year or group, not '%s'", v);
+	return EXIT_FATAL;
+}
+
+/* Creates the engine and loads the framework, rubric, roster and evidence. */
+static int setup(sw_engine **eng, cli_opt *opts, cli_data *data)
+{
+	if (!cli_get(opts, "--pupils")) {
+		cli_error("--pupils FILE is required: groups and expected steps come from the roster");
+		return EXIT_FATAL;
+	}
+	int rc = cli_engine(eng, opts);
+	if (rc)
+		return rc;
+	if ((rc = cli_framework(*eng, opts)) || (rc = cli_rubric(*eng, opts)) ||
+	    (rc = cli_load(*eng, opts, data, true, NULL))) {
+		sw_engine_free(*eng);
+		*eng = NULL;
+	}
+	return rc;
+}
+
+/* Builds the cohort, writes the chosen table or the HTML report, reconciles. */
+static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format)
+{
+	sw_engine *eng;
+	cli_data data;
+	int rc = setup(&eng, opts, &data);
+	if (rc)
+		return rc;
+	err_state errs = { 0, 0 };
+	co->on_result = on_result;
+	co->payload = &errs;
+	sw_cohort *c = NULL;
+	if (sw_cohort_new(&c, eng, co) != SW_OK) {
+		cli_print_errors(eng);
+		cli_reconcile(&data);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	for (int i = 0; i < data.nlines; i++)
+		if (sw_cohort_add_source(c, data.lines[i].path, &data.lines[i].stats) != SW_OK)
+			rc = EXIT_FATAL;
+	cli_out out;
+	if (rc || (rc = cli_out_open(&out, cli_get(opts, "-o")))) {
+		if (rc)
+			cli_error("out of memory");
+		sw_cohort_free(c);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	int st = format == FORMAT_HTML ? sw_cohort_write_html(out.f, c)
+	                               : sw_cohort_write(out.f, c, what, format);
+	if (st != SW_OK) {
+		cli_error(st == SW_EIO ? "cannot write the output" : "out of memory");
+		rc = EXIT_FATAL;
+	}
+	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
+		rc = EXIT_FATAL;
+	if (errs.total > errs.shown)
+		fprintf(stderr, "... and %llu more rubric errors\n",
+		        (unsigned long long)(errs.total - errs.shown));
+	cli_reconcile(&data);
+	if (rc == EXIT_OK && (data.rejected || errs.total))
+		rc = EXIT_REJECTED;
+	sw_cohort_free(c);
+	sw_engine_free(eng);
+	return rc;
+}
+
+static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+{
+	(void)cmd, (void)npos, (void)pos;
+	int format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
+	if (format < 0) {
+		cli_error("report: --format must be table, csv, json or html");
+		return EXIT_FATAL;
+	}
+	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
+	co.as_of = cli_get(opts, "--as-of");
+	co.gap = cli_get(opts, "--gap");
+	co.from = cli_get(opts, "--from");
+	co.to = cli_get(opts, "--to");
+	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below))
+		return EXIT_FATAL;
+	if (!co.from != !co.to) {
+		cli_error("report: --from and --to go together");
+		return EXIT_FATAL;
+	}
+	if (co.gap && co.from && format != FORMAT_HTML) {
+		cli_error("report: --gap and --from/--to make different tables; give one of them "
+		          "(the HTML report can show both)");
+		return EXIT_FATAL;
+	}
+	if (co.gap && !*co.gap) {
+		cli_error("report: --gap needs a roster group name, such as pupil-premium");
+		return EXIT_FATAL;
+	}
+	int what = co.gap ? SW_REPORT_GAP : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
+	return run_cohort(opts, &co, what, format);
+}
+
+static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+{
+	(void)cmd, (void)npos, (void)pos;
+	int format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
+	if (format < 0) {
+		cli_error("support: --format must be table, csv or json");
+		return EXIT_FATAL;
+	}
+	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
+	co.as_of = cli_get(opts, "--as-of");
+	if (parse_below(opts, &co.below))
+		return EXIT_FATAL;
+	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
+}
+
+static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+{
+	(void)cmd, (void)npos, (void)pos;
+	const char *pupil = cli_get(opts, "--pupil");
+	if (!pupil || !*pupil) {
+		cli_error("passport: --pupil ID is required");
+		return EXIT_FATAL;
+	}
+	sw_engine *eng;
+	cli_data data;
+	int rc = setup(&eng, opts, &data);
+	if (rc)
+		return rc;
+	err_state errs = { 0, 0 };
+	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
+	po.as_of = cli_get(opts, "--as-of");
+	po.from = cli_get(opts, "--from");
+	po.on_result = on_result;
+	po.payload = &errs;
+	cli_out out;
+	if ((rc = cli_out_open(&out, cli_get(opts, "-o")))) {
+		sw_engine_free(eng);
+		return rc;
+	}
+	if (sw_passport_write(out.f, eng, pupil, &po, NULL) != SW_OK) {
+		cli_print_errors(eng);
+		rc = EXIT_FATAL;
+	}
+	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
+		rc = EXIT_FATAL;
+	cli_reconcile(&data);
+	if (rc == EXIT_OK && (data.rejected || errs.total))
+		rc = EXIT_REJECTED;
+	sw_engine_free(eng);
+	return rc;
+}
+
+#define COMMON_OPTS(params)                                                                  \
+	{ "--framework", "FILE", 0, 0, 0 }, { "--rubric", "NAME|FILE.lua", 0, 0, 0 },        \
+	{ "--param", "NAME=VALUE", 0, params, 0 }, { "--pupils", "FILE", 0, 0, 0 },          \
+	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },             \
+	{ "-o", "FILE", 0, 0, 0 }, { "--rejects", "FILE", 0, 0, 0 },                         \
+	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },          \
+	{ "--pattern-limit", "BYTES", 0, 0, 0 }
+
+#define COMMON_HELP                                                                         \
+	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"   \
+	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"       \
+	"  --param K=V       set a rubric parameter (repeatable)\n"                            \
+	"  --pupils P        roster (CSV or JSON Lines): years, classes, schools, groups\n"    \
+	"  --evidence E      evidence (CSV or JSON Lines)\n"                                   \
+	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"             \
+	"  --rejects FILE    keep rejected rows with their reasons\n"                          \
+	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"
+
+static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],
+	*passport_params[CLI_MAX_MANY];
+
+static cli_opt report_opts[] = {
+	COMMON_OPTS(report_params),
+	{ "--by", "all|school|class|year|group", 0, 0, 0 },
+	{ "--gap", "GROUP", 0, 0, 0 },
+	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
+	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
+	{ "--below", "N", 0, 0, 0 },
+	{ "--format", "table|csv|json|html", 0, 0, 0 },
+	{ 0 }
+};
+
+static cli_opt support_opts[] = {
+	COMMON_OPTS(support_params),
+	{ "--below", "N", 0, 0, 0 },
+	{ "--format", "table|csv|json", 0, 0, 0 },
+	{ 0 }
+};
+
+static cli_opt passport_opts[] = {
+	COMMON_OPTS(passport_params),
+	{ "--pupil", "ID", 0, 0, 0 },
+	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
+	{ 0 }
+};
+
+const cli_cmd cli_report = {
+	"report", "Cohort figures by group, the gap for a group, progress; or an HTML report.",
+	"stepwise report [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
+	"                [--as-of DATE] [--by all|school|class|year|group] [--gap GROUP]\n"
+	"                [--from D1 --to D2] [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
+	COMMON_HELP
+	"  --as-of DATE      count only evidence dated on or before DATE (default: --to, else all)\n"
+	"  --by B            one group (all, the default), or a group per school, class, year or\n"
+	"                    roster group (a pupil in several groups counts in each)\n"
+	"  --gap GROUP       per skill: the group's mean step, the others', and the difference\n"
+	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
+	"  --below N         the HTML report's support list: N steps or more below (default 1)\n"
+	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
+	"                    html (default for -o *.html): one self-contained page with charts\n"
+	"See README.md, \"Reports\", for the definitions of every figure.",
+	run_report, report_opts, 0, 0
+};
+
+const cli_cmd cli_support = {
+	"support", "Pupils below the expected step, for targeted support.",
+	"stepwise support [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
+	"                 [--as-of DATE] [--below N] [--format table|csv|json] [-o OUT]\n\n"
+	COMMON_HELP
+	"  --as-of DATE      count only evidence dated on or before DATE\n"
+	"  --below N         list pupils N or more steps below the expected step (default 1),\n"
+	"                    and pupils with no step where one is expected\n"
+	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"
+	"The list names pupils: share it only with staff who need it.",
+	run_support, support_opts, 0, 0
+};
+
+const cli_cmd cli_passport = {
+	"passport", "One pupil's skills report for the family, as an HTML page.",
+	"stepwise passport --pupil ID [--framework F] [--rubric R] [--param K=V]... --pupils P\n"
+	"                  --evidence E [--as-of DATE] [--from DATE] [-o FILE.html]\n\n"
+	COMMON_HELP
+	"  --pupil ID        the pupil\n"
+	"  --as-of DATE      the current assessment point (default: all evidence)\n"
+	"  --from DATE       the previous assessment point, to show progress since then",
+	run_passport, passport_opts, 0, 0
+};

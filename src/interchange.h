@@ -1,0 +1,59 @@
+/*
+ * interchange.h - what the CASE and OneRoster modules share (interchange.c):
+ * reporting notices, making ids and labels from foreign text, ordering
+ * codes such as "RP.A.10" naturally, and a small pretty JSON writer.
+ */
+#ifndef SW_INTERCHANGE_H
+#define SW_INTERCHANGE_H
+
+#include "internal.h"
+
+/* Where notices go during one import or export. */
+typedef struct sw_notify {
+	sw_notice_fn fn;
+	void *payload;
+	const sw_mem *m;
+	uint64_t count;
+	int oom; /* a message could not be formatted */
+} sw_notify;
+
+/* Formats a message and hands it to the callback (if any); counts it. */
+void sw_notify_send(sw_notify *n, const char *file, uint64_t line, const char *path,
+                    const char *fmt, ...) SW_PRINTF(5, 6);
+
+/* Appends an id made from s: ASCII letters (accents and case removed),
+   digits, '.', '_' and '-', other runs turned into '-', at most 64 bytes,
+   starting with a letter or digit. Appends nothing when nothing is left. */
+void sw_slug(sw_buf *b, const char *s);
+
+/* Appends a one-line label made from s: white space runs become one space;
+   text longer than `max` characters is cut at a word boundary (never inside
+   a UTF-8 character) and "..." added, `max` characters in all. */
+void sw_label(sw_buf *b, const char *s, size_t max);
+
+/* Compares two strings with runs of digits compared as numbers ("A.9" < "A.10"). */
+int sw_natcmp(const char *a, const char *b);
+
+/* True when s is a valid Stepwise id: ^[a-z0-9][a-z0-9_.-]{0,63}$ */
+bool sw_valid_id(const char *s);
+
+/* A pretty JSON writer: two-space indentation, or containers on one line. */
+#define SW_JW_MAX 16
+typedef struct sw_jw {
+	sw_buf *b;
+	int depth;
+	bool empty[SW_JW_MAX], one_line[SW_JW_MAX];
+	char close[SW_JW_MAX];
+} sw_jw;
+
+void sw_jw_init(sw_jw *w, sw_buf *b);
+/* Opens an object ('{') or array ('[') as member `key` (NULL in an array or at the top). */
+void sw_jw_open(sw_jw *w, const char *key, char bracket, bool one_line);
+void sw_jw_close(sw_jw *w);
+/* A string member (nothing is written for NULL). */
+void sw_jw_str(sw_jw *w, const char *key, const char *s);
+void sw_jw_int(sw_jw *w, const char *key, long long v);
+/* A member whose value is JSON text already. */
+void sw_jw_raw(sw_jw *w, const char *key, const char *json);
+
+#endif

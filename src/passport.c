@@ -1,0 +1,214 @@
+/*
+ * passport.c - one pupil's report for the family, as self-contained HTML:
+ * for each skill the current step and its label, the next step to work
+ * towards, and progress since the previous assessment point, with a
+ * ladder of the skill's steps drawn in inline SVG.
+ */
+#include "cohort.h"
+#include "rubric.h"
+
+#include <string.h>
+
+/* The ladder of a skill's steps: secured steps filled, the next one outlined,
+   the previous point marked by a triangle below its step. */
+static void put_ladder(sw_buf *b, const sw_skill *sk, int has_now, int now, int has_prev,
+                       int prev)
+{
+	long n = (long)sk->max - sk->min + 1, cw = n > 20 ? 16 : 26;
+	long w = n * cw + 4, h = 50;
+	sw_buf_printf(b, "<svg class=\"chart ladder\" role=\"img\" viewBox=\"0 0 %ld %ld\" "
+	                 "width=\"%ld\" height=\"%ld\"><title>", w, h, w, h);
+	sw_html_put(b, sk->name);
+	if (has_now)
+		sw_buf_printf(b, ": step %d of %d to %d", now, sk->min, sk->max);
+	else
+		sw_buf_printf(b, ": no step yet (steps %d to %d)", sk->min, sk->max);
+	sw_buf_puts(b, "</title>");
+	for (long i = 0; i < n; i++) {
+		long s = sk->min + i, x = 2 + i * cw;
+		bool done = has_now && s <= now;
+		bool next = has_now ? s == (long)now + 1 : s == sk->min;
+		sw_buf_printf(b, "<rect class=\"step\" x=\"%ld\" y=\"4\" width=\"%ld\" height=\"24\" "
+		                 "rx=\"3\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"/>", x, cw - 3,
+		              done ? "#0b5cad" : "#f3f5f7", next ? "#c2185b" : "#d0d7de",
+		              next ? "2.5" : "1");
+		if (cw >= 20)
+			sw_buf_printf(b, "<text x=\"%ld\" y=\"21\" text-anchor=\"middle\"%s>%ld</text>",
+			              x + (cw - 3) / 2, done ? " class=\"light\"" : "", s);
+		if (has_prev && s == prev)
+			sw_buf_printf(b, "<polygon class=\"previous\" points=\"%ld,32 %ld,42 %ld,42\" "
+			                 "fill=\"#5b6570\"/>", x + (cw - 3) / 2, x + (cw - 3) / 2 - 5,
+			              x + (cw - 3) / 2 + 5);
+	}
+	sw_buf_puts(b, "</svg>");
+}
+
+/* "Step N: label" for a step of the skill. */
+static void put_step(sw_buf *b, const sw_skill *sk, int step)
+{
+	sw_buf_printf(b, "Step %d", step);
+	const char *label = sw_skill_step_label(sk, step);
+	if (label) {
+		sw_buf_puts(b, ": ");
+		sw_html_put(b, label);
+	}
+}
+
+/* One skill's card. */
+static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const sw_result *prev,
+                      const char *from)
+{
+	int step = 0, before = 0;
+	int has = sw_result_step(&step, now, sk->index);
+	int had = prev && sw_result_step(&before, prev, sk->index);
+	sw_buf_puts(b, "<section class=\"skill\"><h2>");
+	sw_html_put(b, sk->name);
+	sw_buf_puts(b, "</h2>");
+	put_ladder(b, sk, has, step, had, before);
+	sw_buf_puts(b, "<dl><dt>Now</dt><dd>");
+	if (has)
+		put_step(b, sk, step);
+	else
+		sw_buf_puts(b, "No step recorded yet");
+	sw_buf_puts(b, "</dd><dt>Next</dt><dd>");
+	if (has && step >= sk->max)
+		sw_buf_puts(b, "The top step is reached: well done!");
+	else
+		put_step(b, sk, has ? step + 1 : sk->min);
+	sw_buf_puts(b, "</dd>");
+	if (from) {
+		sw_buf_puts(b, "<dt>Since ");
+		sw_html_put(b, from);
+		sw_buf_puts(b, "</dt><dd>");
+		if (has && had && step > before)
+			sw_buf_printf(b, "Up %d step%s (from step %d)", step - before,
+			              step - before == 1 ? "" : "s", before);
+		else if (has && had && step == before)
+			sw_buf_printf(b, "Still at step %d", step);
+		else if (has && had)
+			sw_buf_printf(b, "Step %d, was %d", step, before);
+		else if (has)
+			sw_buf_puts(b, "First step recorded since then");
+		else
+			sw_buf_puts(b, "No change");
+		sw_buf_puts(b, "</dd>");
+	}
+	sw_buf_puts(b, "</dl></section>\n");
+}
+
+/* Writes the page for results now (and prev, at `from`). */
+static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
+                      const sw_result *prev, const sw_passport_options *o)
+{
+	const sw_framework *fw = eng->fw;
+	const char *who = sw_result_name(now) ? sw_result_name(now) : sw_result_pupil(now);
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	sw_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	                "<title>Skills passport: ");
+	sw_html_put(&b, who);
+	sw_buf_printf(&b, "</title><style>%s.skill{break-inside:avoid;margin-bottom:1rem}"
+	                  ".skill h2{margin-top:1.2rem}</style></head>\n<body><main><header>"
+	                  "<h1>Skills passport</h1><p class=\"sub\">", sw_html_css);
+	sw_html_put(&b, who);
+	const char *cls = sw_result_class(now), *school = sw_result_school(now);
+	if (cls) {
+		sw_buf_puts(&b, " \xC2\xB7 class ");
+		sw_html_put(&b, cls);
+	}
+	if (school) {
+		sw_buf_puts(&b, " \xC2\xB7 ");
+		sw_html_put(&b, school);
+	}
+	sw_buf_puts(&b, " \xC2\xB7 ");
+	if (o->as_of) {
+		sw_buf_puts(&b, "as of ");
+		sw_html_put(&b, o->as_of);
+	} else {
+		sw_buf_puts(&b, "all evidence so far");
+	}
+	sw_buf_puts(&b, "</p><p class=\"note\">Each skill has steps to climb. Filled squares are "
+	                "the steps secured; the outlined square is the next step to work towards");
+	if (o->from) {
+		sw_buf_puts(&b, "; the triangle marks where things stood on ");
+		sw_html_put(&b, o->from);
+	}
+	sw_buf_puts(&b, ".</p></header>\n");
+	for (size_t k = 0; k < fw->skill_count; k++)
+		put_skill(&b, &fw->skills[k], now, prev, o->from);
+	sw_buf_puts(&b, "<footer><p class=\"note\">Framework: ");
+	sw_html_put(&b, fw->name);
+	if (fw->version) {
+		sw_buf_puts(&b, ", version ");
+		sw_html_put(&b, fw->version);
+	}
+	if (fw->attribution) {
+		sw_buf_puts(&b, ". ");
+		sw_html_put(&b, fw->attribution);
+	}
+	size_t n = b.len;
+	sw_buf_printf(&b, "%sMade with Stepwise %s.</p></footer></main></body></html>\n",
+	              n && b.p && b.p[n - 1] == '.' ? " " : ". ", sw_version());
+	int rc = SW_OK;
+	if (b.failed)
+		rc = SW_ENOMEM;
+	else if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
+		rc = SW_EIO;
+	sw_buf_free(&b);
+	return rc;
+}
+
+int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
+                      const sw_passport_options *opts, uint64_t *errors)
+{
+	if (errors)
+		*errors = 0;
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	sw_passport_options dflt = SW_PASSPORT_OPTIONS_INIT;
+	const sw_passport_options *o = opts ? opts : &dflt;
+	if (!out || !pupil)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no output or no pupil");
+	if (o->version != SW_PASSPORT_OPTIONS_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "sw_passport_options has an unknown version");
+	int32_t a = INT32_MAX, f = 0;
+	if (o->from && !sw_date_parse(&f, o->from, strlen(o->from)))
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->from);
+	if (o->as_of && !sw_date_parse(&a, o->as_of, strlen(o->as_of)))
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->as_of);
+	if (o->from && f > a)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the previous point %s is after the as-of date %s", o->from, o->as_of);
+	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
+	eo.as_of = o->as_of;
+	sw_result *now = NULL, *prev = NULL;
+	int rc = sw_engine_evaluate_pupil(&now, eng, pupil, &eo);
+	if (!rc && o->from) {
+		eo.as_of = o->from;
+		rc = sw_engine_evaluate_pupil(&prev, eng, pupil, &eo);
+	}
+	if (!rc && o->on_result) {
+		rc = o->on_result(now, o->payload);
+		if (!rc && prev)
+			rc = o->on_result(prev, o->payload);
+		if (rc)
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "the passport was stopped");
+	}
+	if (!rc) {
+		if (errors)
+			*errors = now->error_count + (prev ? prev->error_count : 0);
+		rc = write_page(out, eng, now, prev, o);
+		if (rc == SW_ENOMEM)
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+		else if (rc)
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "cannot write the passport");
+	}
+	sw_result_free(now);
+	sw_result_free(prev);
+	return rc;
+}

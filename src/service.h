@@ -1,0 +1,38 @@
+/* service.h - the service protocol's JSON helpers (service_json.c), shared
+   with the protocol itself (service.c); not installed. Prefix sw_svc_. */
+#ifndef SW_SERVICE_H
+#define SW_SERVICE_H
+#include "internal.h"
+
+struct cJSON;
+
+/* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
+void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
+/* Appends the id of the request `root` (parsed from line[0..len)) as it was
+   written there, without white space between tokens; null when it has none. */
+void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const char *line, size_t len);
+
+/* A string or null member into *out (NULL when absent or null); false, with
+   the reason in why, for another type. */
+bool sw_svc_text(sw_buf *why, const struct cJSON *obj, const char *key, const char **out);
+/* An integer member (absent or null: *present false); false with a reason. */
+bool sw_svc_int(sw_buf *why, const struct cJSON *obj, const char *key, int *out,
+                bool *present);
+/* Text for a string, number, true or false (num: 32 bytes of room); NULL otherwise. */
+const char *sw_svc_scalar(const struct cJSON *v, char *num);
+
+/* Room for a pupil's groups and attributes (engine allocator). */
+typedef struct pupil_space {
+	const char **groups, **names, **values;
+	char (*numbers)[32];
+} pupil_space;
+void sw_svc_space_free(const sw_mem *m, pupil_space *s);
+/* Fills p from a JSON pupil object as the JSON Lines roster reader does;
+   SW_EREJECTED (reason in why) or SW_ENOMEM. Strings point into obj and sp. */
+int sw_svc_pupil(sw_pupil_data *p, pupil_space *sp, const sw_mem *m, const struct cJSON *obj,
+                 sw_buf *why);
+/* Fills e from a JSON evidence object as the JSON Lines evidence reader does;
+   a missing or null "pupil" is `pupil`. False with the reason in why. */
+bool sw_svc_evidence(sw_evidence_data *e, const struct cJSON *obj, const char *pupil,
+                     sw_buf *why);
+#endif

@@ -1,0 +1,522 @@
+/*
+ * write_html.c - the cohort report as one self-contained HTML file: inline
+ * CSS and SVG only (no scripts, fonts or links), print styles for A4.
+ * Charts: a heat map per group (pupils per step per skill, expected steps
+ * outlined), bars of the mean by group per skill, gap bars, progress
+ * arrows; then the figures, the support list and what they rest on.
+ * Coordinates are whole numbers, so no locale can change the SVG.
+ */
+#include "cohort.h"
+
+#include <string.h>
+
+const char sw_html_css[] =
+	":root{--ink:#1b1f24;--muted:#5b6570;--line:#d0d7de;--accent:#0b5cad;--mark:#c2185b}"
+	"*{box-sizing:border-box}"
+	"body{margin:0;color:var(--ink);background:#fff;"
+	"font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif}"
+	"main{max-width:60rem;margin:0 auto;padding:1.5rem}"
+	"h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;"
+	"border-bottom:2px solid var(--line);padding-bottom:.2rem}"
+	"h3{font-size:1rem;margin:1rem 0 .3rem}"
+	".sub,.note,figcaption{color:var(--muted)}.note{font-size:.9rem}"
+	"figure{margin:.75rem 0 1.25rem}figcaption{font-weight:600;color:var(--ink);margin-bottom:.2rem}"
+	"svg{display:block;max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}"
+	"svg text.light{fill:#fff}svg text.muted{fill:#5b6570}"
+	"table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}"
+	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}"
+	"th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}"
+	"dt{font-weight:600}dd{margin:0}"
+	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px solid var(--mark)}"
+	"@media print{@page{size:A4;margin:14mm}body{font-size:10pt}main{max-width:none;padding:0}"
+	"h2,h2+p{break-after:avoid}figure,tr{break-inside:avoid}thead{display:table-header-group}"
+	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+void sw_html_put(sw_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': sw_buf_puts(b, "&amp;"); break;
+		case '<': sw_buf_puts(b, "&lt;"); break;
+		case '>': sw_buf_puts(b, "&gt;"); break;
+		case '"': sw_buf_puts(b, "&quot;"); break;
+		case '\'': sw_buf_puts(b, "&#39;"); break;
+		default: sw_buf_putc(b, *s);
+		}
+	}
+}
+
+/* Appends a label cut to `width` display columns (with an ellipsis when cut). */
+static void put_label(sw_buf *b, const char *s, size_t width)
+{
+	size_t n = sw_text_fit(s, width);
+	if (!s[n]) {
+		sw_html_put(b, s);
+		return;
+	}
+	n = sw_text_fit(s, width - 1);
+	char *cut = sw_mem_strndup(b->m, s, n);
+	if (!cut) {
+		b->failed = 1;
+		return;
+	}
+	sw_html_put(b, cut);
+	sw_buf_puts(b, "\xE2\x80\xA6");
+	sw_mem_free(b->m, cut);
+}
+
+/* Appends sum/n to 2 decimals. */
+static void put_mean(sw_buf *b, int64_t sum, int64_t n)
+{
+	sw_fmt_ratio(b, sum, n, 2);
+}
+
+/* x position of value num/den on [lo, hi] mapped to [x0, x0 + w]. */
+static long xpos(int64_t num, int64_t den, int lo, int hi, long x0, long w)
+{
+	if (hi <= lo || den <= 0)
+		return x0;
+	int64_t v = num - (int64_t)lo * den; /* (value - lo) * den */
+	return x0 + (long)(v * w / ((int64_t)(hi - lo) * den));
+}
+
+#define LABEL_W 170
+#define PLOT_W 380
+#define ROW_H 24
+
+/* Bars of the mean step by group, one chart per skill. */
+static void put_means(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_puts(b, "<section id=\"means\"><h2>Mean step by group</h2>"
+	               "<p class=\"note\">Over assessed pupils; the axis runs from the skill's "
+	               "first step to its last.</p>");
+	for (size_t k = 0; k < c->skills; k++) {
+		const sw_skill *sk = &c->fw->skills[k];
+		long h = (long)c->group_count * ROW_H + 30;
+		sw_buf_puts(b, "<figure><figcaption>");
+		sw_html_put(b, sk->name);
+		sw_buf_printf(b, "</figcaption><svg class=\"chart means\" role=\"img\" "
+		                 "viewBox=\"0 0 640 %ld\" width=\"640\" height=\"%ld\">", h, h);
+		sw_buf_printf(b, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"%ld\" stroke=\"#8c959f\"/>",
+		              LABEL_W, LABEL_W, h - 22);
+		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">%d</text>", LABEL_W, h - 6,
+		              sk->min);
+		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\" text-anchor=\"end\">%d</text>",
+		              LABEL_W + PLOT_W, h - 6, sk->max);
+		for (size_t g = 0; g < c->group_count; g++) {
+			const sw_cstat *st = &c->stats[g * c->skills + k];
+			long y = (long)g * ROW_H + 4;
+			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
+			              y + 15);
+			put_label(b, c->groups[g].name, 24);
+			sw_buf_puts(b, "</text>");
+			if (!st->assessed) {
+				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no assessed pupil"
+				                 "</text>", LABEL_W + 6, y + 15);
+				continue;
+			}
+			long w = xpos(st->sum, st->assessed, sk->min, sk->max, 0, PLOT_W);
+			sw_buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%ld\" width=\"%ld\" height=\"18\" "
+			                 "fill=\"#0b5cad\"><title>", LABEL_W, y + 1, w < 2 ? 2 : w);
+			sw_html_put(b, c->groups[g].name);
+			sw_buf_puts(b, ": mean ");
+			put_mean(b, st->sum, st->assessed);
+			sw_buf_printf(b, " (%u assessed)</title></rect>", st->assessed);
+			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\">", LABEL_W + (w < 2 ? 2 : w) + 6, y + 15);
+			put_mean(b, st->sum, st->assessed);
+			sw_buf_printf(b, " <tspan class=\"muted\">(n=%u)</tspan></text>", st->assessed);
+		}
+		sw_buf_puts(b, "</svg></figure>");
+	}
+	sw_buf_puts(b, "</section>");
+}
+
+/* The colour of a heat map cell holding n of at most `top` pupils. */
+static void put_heat_fill(sw_buf *b, uint32_t n, uint32_t top)
+{
+	if (!n || !top) {
+		sw_buf_puts(b, "#f3f5f7");
+		return;
+	}
+	/* from #deebf7 (few) to #08306b (most) */
+	long t = (long)n * 1000 / top;
+	long r = 222 + (8 - 222) * t / 1000, g = 235 + (48 - 235) * t / 1000,
+	     bl = 247 + (107 - 247) * t / 1000;
+	sw_buf_printf(b, "#%02lx%02lx%02lx", r, g, bl);
+}
+
+/* One group's heat map: a row per skill, a column per step. */
+static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bool *mark)
+{
+	const sw_cgroup *grp = &c->groups[g];
+	uint32_t top = 0;
+	for (size_t k = 0; k < c->skills; k++) {
+		const sw_skill *sk = &c->fw->skills[k];
+		for (int s = sk->min; s <= sk->max; s++) {
+			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
+			top = n > top ? n : top;
+		}
+	}
+	long cols = (long)hi - lo + 1, cw = cols > 20 ? 22 : 30;
+	long w = LABEL_W + cols * cw + 10, h = (long)c->skills * ROW_H + 28;
+	sw_buf_puts(b, "<figure><figcaption>");
+	sw_html_put(b, grp->name);
+	sw_buf_printf(b, " <span class=\"sub\">(%u pupils)</span></figcaption>"
+	                 "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %ld %ld\" "
+	                 "width=\"%ld\" height=\"%ld\">", grp->count, w, h, w, h);
+	for (long i = 0; i < cols; i++)
+		sw_buf_printf(b, "<text x=\"%ld\" y=\"14\" class=\"muted\" text-anchor=\"middle\">%ld"
+		                 "</text>", LABEL_W + i * cw + cw / 2, lo + i);
+	for (size_t k = 0; k < c->skills; k++) {
+		const sw_skill *sk = &c->fw->skills[k];
+		long y = (long)k * ROW_H + 22;
+		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6, y + 15);
+		put_label(b, sk->name, 24);
+		sw_buf_puts(b, "</text>");
+		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
+		memset(mark, 0, range);
+		for (uint32_t i = 0; i < grp->count; i++) {
+			const sw_pupil *p = sw_cohort_pupil(c, c->members[grp->first + i]);
+			int e;
+			if (p->year != SW_NO_YEAR && sw_framework_expected(&e, c->fw, p->year, sk) &&
+			    e >= sk->min && e <= sk->max)
+				mark[e - sk->min] = true;
+		}
+		for (int s = sk->min; s <= sk->max; s++) {
+			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
+			long x = LABEL_W + ((long)s - lo) * cw;
+			sw_buf_printf(b, "<rect class=\"cell\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
+			                 "height=\"%d\" fill=\"", x + 1, y + 1, cw - 2, ROW_H - 2);
+			put_heat_fill(b, n, top);
+			sw_buf_puts(b, "\"><title>");
+			sw_html_put(b, sk->name);
+			sw_buf_printf(b, ", step %d: %u pupil%s%s</title></rect>", s, n, n == 1 ? "" : "s",
+			              mark[s - sk->min] ? " (expected step)" : "");
+			if (mark[s - sk->min])
+				sw_buf_printf(b, "<rect class=\"expected\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
+				                 "height=\"%d\" fill=\"none\" stroke=\"#c2185b\" "
+				                 "stroke-width=\"2.5\"/>", x + 1, y + 1, cw - 2, ROW_H - 2);
+			if (n)
+				sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" text-anchor=\"middle\"%s>%u</text>",
+				              x + cw / 2, y + 16, top && n * 2 > top ? " class=\"light\"" : "",
+				              n);
+		}
+	}
+	sw_buf_puts(b, "</svg></figure>");
+}
+
+/* Heat maps of every group. */
+static void put_heats(sw_buf *b, const sw_cohort *c)
+{
+	int lo = 0, hi = 0;
+	size_t range = 1;
+	for (size_t k = 0; k < c->skills; k++) {
+		const sw_skill *sk = &c->fw->skills[k];
+		lo = k == 0 || sk->min < lo ? sk->min : lo;
+		hi = k == 0 || sk->max > hi ? sk->max : hi;
+		size_t r = (size_t)((int64_t)sk->max - sk->min + 1);
+		range = r > range ? r : range;
+	}
+	bool *mark = sw_mem_calloc(b->m, range, 1);
+	if (!mark) {
+		b->failed = 1;
+		return;
+	}
+	sw_buf_puts(b, "<section id=\"heatmaps\"><h2>Where pupils stand</h2><p class=\"note\">"
+	               "Pupils at each step of each skill; darker means more pupils. "
+	               "<span class=\"key\"></span> marks the expected step for the pupils' "
+	               "year (several when the group spans years).</p>");
+	for (size_t g = 0; g < c->group_count; g++)
+		put_heat(b, c, g, lo, hi, mark);
+	sw_buf_puts(b, "</section>");
+	sw_mem_free(b->m, mark);
+}
+
+/* The gap: diverging bars per skill, then the table. */
+static void put_gap(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_puts(b, "<section id=\"gap\"><h2>Gap: ");
+	sw_html_put(b, c->gap_name);
+	sw_buf_puts(b, " and other pupils</h2><p class=\"note\">The group's mean step minus the "
+	               "other pupils' mean step, per skill; bars to the left: the group is behind.</p>");
+	/* scale: the largest |gap| in hundredths, at least one step */
+	int64_t top = 100;
+	for (size_t k = 0; k < c->skills; k++) {
+		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
+		if (!n0 || !n1)
+			continue;
+		int64_t d = (c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0) * 100 / (n0 * n1);
+		d = d < 0 ? -d : d;
+		top = d > top ? d : top;
+	}
+	long h = (long)c->skills * ROW_H + 10, mid = LABEL_W + PLOT_W / 2;
+	sw_buf_printf(b, "<figure><svg class=\"chart gap\" role=\"img\" viewBox=\"0 0 640 %ld\" "
+	                 "width=\"640\" height=\"%ld\"><line x1=\"%ld\" y1=\"2\" x2=\"%ld\" "
+	                 "y2=\"%ld\" stroke=\"#8c959f\"/>", h, h, mid, mid, h - 4);
+	for (size_t k = 0; k < c->skills; k++) {
+		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
+		long y = (long)k * ROW_H + 4;
+		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6, y + 15);
+		put_label(b, c->fw->skills[k].name, 24);
+		sw_buf_puts(b, "</text>");
+		if (!n0 || !n1) {
+			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">no gap: %s has no "
+			                 "assessed pupil</text>", mid + 6, y + 15,
+			              n0 ? "the rest" : "the group");
+			continue;
+		}
+		int64_t num = c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0, den = n0 * n1;
+		long len = (long)((num < 0 ? -num : num) * 100 / den * (PLOT_W / 2 - 60) / top);
+		len = len < 2 ? 2 : len;
+		long x = num < 0 ? mid - len : mid;
+		sw_buf_printf(b, "<rect class=\"bar\" x=\"%ld\" y=\"%ld\" width=\"%ld\" height=\"18\" "
+		                 "fill=\"%s\"><title>", x, y + 1, len, num < 0 ? "#c2185b" : "#2e7d32");
+		sw_html_put(b, c->fw->skills[k].name);
+		sw_buf_puts(b, ": gap ");
+		sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
+		sw_buf_printf(b, "</title></rect><text x=\"%ld\" y=\"%ld\"%s>", num < 0 ? x - 6 : x + len + 6,
+		              y + 15, num < 0 ? " text-anchor=\"end\"" : "");
+		sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
+		sw_buf_puts(b, "</text>");
+	}
+	sw_buf_puts(b, "</svg></figure><table><thead><tr><th>skill</th><th>group assessed</th>"
+	               "<th>group mean</th><th>others assessed</th><th>others mean</th><th>gap</th>"
+	               "</tr></thead><tbody>");
+	for (size_t k = 0; k < c->skills; k++) {
+		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
+		sw_buf_puts(b, "<tr><td>");
+		sw_html_put(b, c->fw->skills[k].name);
+		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
+		if (n0)
+			put_mean(b, c->gap_s[k * 2], n0);
+		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n1);
+		if (n1)
+			put_mean(b, c->gap_s[k * 2 + 1], n1);
+		sw_buf_puts(b, "</td><td class=\"n\">");
+		if (n0 && n1)
+			sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
+		sw_buf_puts(b, "</td></tr>");
+	}
+	sw_buf_puts(b, "</tbody></table></section>");
+}
+
+/* Progress arrows per group: for each skill, from the mean at `from` to the mean at `to`. */
+static void put_progress(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_puts(b, "<section id=\"progress\"><h2>Progress from ");
+	sw_html_put(b, c->from);
+	sw_buf_puts(b, " to ");
+	sw_html_put(b, c->to);
+	sw_buf_puts(b, "</h2><p class=\"note\">Over pupils assessed at both dates: an arrow from "
+	               "their mean step at the first date to their mean step at the second.</p>");
+	for (size_t g = 0; g < c->group_count; g++) {
+		long h = (long)c->skills * ROW_H + 10;
+		sw_buf_puts(b, "<figure><figcaption>");
+		sw_html_put(b, c->groups[g].name);
+		sw_buf_printf(b, "</figcaption><svg class=\"chart progress\" role=\"img\" "
+		                 "viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">", h, h);
+		for (size_t k = 0; k < c->skills; k++) {
+			const sw_skill *sk = &c->fw->skills[k];
+			const sw_cstat *st = &c->stats[g * c->skills + k];
+			long y = (long)k * ROW_H + 4, ym = y + 10;
+			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
+			              y + 15);
+			put_label(b, sk->name, 24);
+			sw_buf_printf(b, "</text><line x1=\"%d\" y1=\"%ld\" x2=\"%d\" y2=\"%ld\" "
+			                 "stroke=\"#d0d7de\"/>", LABEL_W, ym, LABEL_W + 300, ym);
+			if (!st->both) {
+				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no pupil assessed "
+				                 "at both dates</text>", LABEL_W + 310, y + 15);
+				continue;
+			}
+			long x1 = xpos(st->sum_from, st->both, sk->min, sk->max, LABEL_W, 300);
+			long x2 = xpos(st->sum_to, st->both, sk->min, sk->max, LABEL_W, 300);
+			sw_buf_printf(b, "<circle cx=\"%ld\" cy=\"%ld\" r=\"4\" fill=\"#5b6570\"/>", x1, ym);
+			if (x2 != x1) {
+				long dir = x2 > x1 ? 1 : -1;
+				sw_buf_printf(b, "<line class=\"arrow\" x1=\"%ld\" y1=\"%ld\" x2=\"%ld\" "
+				                 "y2=\"%ld\" stroke=\"#0b5cad\" stroke-width=\"3\"/>"
+				                 "<polygon class=\"arrow\" points=\"%ld,%ld %ld,%ld %ld,%ld\" "
+				                 "fill=\"#0b5cad\"/>", x1, ym, x2 - dir * 6, ym, x2, ym,
+				              x2 - dir * 9, ym - 6, x2 - dir * 9, ym + 6);
+			}
+			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\">", LABEL_W + 310, y + 15);
+			put_mean(b, st->sum_from, st->both);
+			sw_buf_puts(b, " \xE2\x86\x92 ");
+			put_mean(b, st->sum_to, st->both);
+			sw_buf_puts(b, " (");
+			if (st->sum_to >= st->sum_from)
+				sw_buf_putc(b, '+');
+			put_mean(b, st->sum_to - st->sum_from, st->both);
+			sw_buf_printf(b, "; %u pupil%s)</text>", st->both, st->both == 1 ? "" : "s");
+		}
+		sw_buf_puts(b, "</svg></figure>");
+	}
+	sw_buf_puts(b, "</section>");
+}
+
+/* The figures of every group and skill as a table. */
+static void put_figures(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_puts(b, "<section id=\"figures\"><h2>Figures</h2><table><thead><tr><th>group</th>"
+	               "<th>skill</th><th>pupils</th><th>assessed</th><th>mean</th><th>median</th>"
+	               "<th>% at expected</th></tr></thead><tbody>");
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			const sw_cstat *st = &c->stats[g * c->skills + k];
+			sw_buf_puts(b, "<tr><td>");
+			sw_html_put(b, c->groups[g].name);
+			sw_buf_puts(b, "</td><td>");
+			sw_html_put(b, c->fw->skills[k].name);
+			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+			                 "<td class=\"n\">", c->groups[g].count, st->assessed);
+			if (st->assessed)
+				put_mean(b, st->sum, st->assessed);
+			sw_buf_puts(b, "</td><td class=\"n\">");
+			if (st->assessed)
+				sw_fmt_median(b, c, g, k);
+			sw_buf_puts(b, "</td><td class=\"n\">");
+			if (st->with_exp)
+				sw_fmt_ratio(b, (int64_t)st->at_exp * 100, st->with_exp, 1);
+			sw_buf_puts(b, "</td></tr>");
+		}
+	}
+	sw_buf_puts(b, "</tbody></table></section>");
+}
+
+/* The support list, with names: the one place the report names pupils. */
+static void put_support(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_printf(b, "<section id=\"support\"><h2>Targeted support</h2><p class=\"note\">"
+	                 "Pupils at least %d step%s below the expected step for their year, or "
+	                 "with no step where one is expected; largest shortfall first. This list "
+	                 "names pupils: share it only with staff who need it.</p>",
+	              c->below, c->below == 1 ? "" : "s");
+	if (!c->support_count) {
+		sw_buf_puts(b, "<p>No pupil is below the expected step.</p></section>");
+		return;
+	}
+	sw_buf_puts(b, "<table><thead><tr><th>pupil</th><th>name</th><th>class</th><th>skill</th>"
+	               "<th>step</th><th>expected</th><th>shortfall</th></tr></thead><tbody>");
+	for (size_t i = 0; i < c->support_count; i++) {
+		const sw_csupport *s = &c->support[i];
+		const sw_pupil *p = sw_cohort_pupil(c, s->row);
+		sw_buf_puts(b, "<tr><td>");
+		sw_html_put(b, p->id);
+		sw_buf_puts(b, "</td><td>");
+		sw_html_put(b, p->name);
+		sw_buf_puts(b, "</td><td>");
+		sw_html_put(b, p->class_name);
+		sw_buf_puts(b, "</td><td>");
+		sw_html_put(b, c->fw->skills[s->skill].name);
+		if (s->step == SW_NO_STEP)
+			sw_buf_printf(b, "</td><td class=\"n\">none</td><td class=\"n\">%d</td>"
+			                 "<td class=\"n\"></td></tr>", s->expected);
+		else
+			sw_buf_printf(b, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
+			                 "<td class=\"n\">%lld</td></tr>", s->step, s->expected,
+			              (long long)s->expected - s->step);
+	}
+	sw_buf_puts(b, "</tbody></table></section>");
+}
+
+/* What the figures rest on: framework, rubric, dates, inputs. */
+static void put_basis(sw_buf *b, const sw_cohort *c)
+{
+	const sw_framework *fw = c->fw;
+	sw_buf_puts(b, "<section id=\"basis\"><h2>What the figures rest on</h2><dl><dt>Framework</dt><dd>");
+	sw_html_put(b, fw->name);
+	if (fw->version) {
+		sw_buf_puts(b, ", version ");
+		sw_html_put(b, fw->version);
+	}
+	sw_buf_puts(b, " (");
+	sw_html_put(b, fw->id);
+	sw_buf_puts(b, ")</dd>");
+	if (fw->attribution) {
+		sw_buf_puts(b, "<dt>Attribution</dt><dd>");
+		sw_html_put(b, fw->attribution);
+		sw_buf_puts(b, "</dd>");
+	}
+	if (fw->license) {
+		sw_buf_puts(b, "<dt>Licence</dt><dd>");
+		sw_html_put(b, fw->license);
+		sw_buf_puts(b, "</dd>");
+	}
+	sw_buf_puts(b, "<dt>Rubric</dt><dd>");
+	sw_html_put(b, c->rubric ? c->rubric : "?");
+	if (c->params && *c->params) {
+		sw_buf_puts(b, " (");
+		sw_html_put(b, c->params);
+		sw_buf_putc(b, ')');
+	}
+	sw_buf_puts(b, "</dd><dt>As of</dt><dd>");
+	sw_html_put(b, c->as_of ? c->as_of : "all evidence");
+	sw_buf_puts(b, "</dd><dt>Grouped by</dt><dd>");
+	sw_html_put(b, sw_cohort_by_name(c->by));
+	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu</dd>", c->rows);
+	if (c->eval_errors)
+		sw_buf_printf(b, "<dt>Rubric errors</dt><dd>%llu (those steps are left empty)</dd>",
+		              (unsigned long long)c->eval_errors);
+	sw_buf_puts(b, "</dl>");
+	if (c->source_count) {
+		sw_buf_puts(b, "<table><thead><tr><th>input</th><th>rows</th><th>accepted</th>"
+		               "<th>rejected</th></tr></thead><tbody>");
+		for (size_t i = 0; i < c->source_count; i++) {
+			const sw_load_stats *st = &c->sources[i].stats;
+			sw_buf_puts(b, "<tr><td>");
+			sw_html_put(b, c->sources[i].file);
+			sw_buf_printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
+			                 "<td class=\"n\">%llu</td></tr>", (unsigned long long)st->rows,
+			              (unsigned long long)st->accepted, (unsigned long long)st->rejected);
+		}
+		sw_buf_puts(b, "</tbody></table>");
+	}
+	sw_buf_puts(b, "<p class=\"note\">Definitions: a pupil is assessed for a skill when the "
+	               "rubric gave a step. Means (2 decimals) and medians are over assessed pupils. "
+	               "% at expected: of assessed pupils whose year has an expected step, the share "
+	               "at or above it (empty when none has one).</p></section>");
+}
+
+int sw_cohort_write_html(FILE *out, const sw_cohort *c)
+{
+	if (!out || !c)
+		return SW_EINVALID;
+	sw_buf b;
+	sw_buf_init(&b, c->m);
+	sw_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	                "<title>Skills report: ");
+	sw_html_put(&b, c->fw->name);
+	sw_buf_printf(&b, "</title><style>%s</style></head>\n<body><main><header><h1>Skills report"
+	                  "</h1><p class=\"sub\">", sw_html_css);
+	sw_html_put(&b, c->fw->name);
+	sw_buf_puts(&b, " \xC2\xB7 as of ");
+	sw_html_put(&b, c->as_of ? c->as_of : "all evidence");
+	sw_buf_puts(&b, " \xC2\xB7 grouped by ");
+	sw_html_put(&b, sw_cohort_by_name(c->by));
+	sw_buf_puts(&b, "</p></header>\n");
+	put_means(&b, c);
+	sw_buf_putc(&b, '\n');
+	put_heats(&b, c);
+	sw_buf_putc(&b, '\n');
+	if (c->has_gap)
+		put_gap(&b, c);
+	if (c->has_progress)
+		put_progress(&b, c);
+	put_figures(&b, c);
+	sw_buf_putc(&b, '\n');
+	put_support(&b, c);
+	sw_buf_putc(&b, '\n');
+	put_basis(&b, c);
+	sw_buf_printf(&b, "\n<footer><p class=\"note\">Made with Stepwise %s.</p></footer>"
+	                  "</main></body></html>\n", sw_version());
+	int rc = SW_OK;
+	if (b.failed)
+		rc = SW_ENOMEM;
+	else if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
+		rc = SW_EIO;
+	sw_buf_free(&b);
+	return rc;
+}
