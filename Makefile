@@ -5,12 +5,12 @@ CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
-.PHONY: all demo test unit cases valgrind install clean help deps html-check
+.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test
 .DEFAULT_GOAL := all
 
 ifneq ($(DEPS_OK),yes)
 # The libraries are missing: install them first, then run the same target again.
-all demo test unit cases valgrind install:
+all demo test unit cases valgrind install tsan api-test html-check:
 	./scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -56,6 +56,10 @@ $(1)/unit: $(patsubst %.c,$(1)/obj/%.o,$(UNIT_SRC)) $(1)/libstepwise.a
 endef
 $(eval $(call variant,build,$(REL_FLAGS)))
 $(eval $(call variant,build/asan,$(SAN_FLAGS)))
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -fPIC -fvisibility=hidden
+$(eval $(call variant,build/tsan,$(TSAN_FLAGS)))
+build/tsan/threads: build/tsan/obj/tests/api/threads.o build/tsan/libstepwise.a
+	$(CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/libstepwise.so.$(SOVERSION): $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/build/gen/embedded.o
 	$(CC) -shared -Wl,-soname,libstepwise.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS)
@@ -73,7 +77,19 @@ demo: build/stepwise
 test: build/asan/stepwise build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./tests/html-check.sh ./build/asan/stepwise
+	$(MAKE) api-test tsan
 	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
+
+# The shared library's exports, the Python examples, and the C example built
+# against an installed copy only.
+api-test: build/stepwise build/libstepwise.so.$(SOVERSION)
+	./tests/api/symbols.sh build/libstepwise.so.$(SOVERSION) include/stepwise.h
+	./examples/python/check.sh build/stepwise build/libstepwise.so.$(SOVERSION)
+	./tests/api/install-test.sh
+
+# Several engines in parallel threads under ThreadSanitizer.
+tsan: build/tsan/threads
+	TSAN_OPTIONS=halt_on_error=1 ./build/tsan/threads examples/class-5b
 
 # The HTML report and passport rendered in headless Chromium.
 html-check: build/asan/stepwise
@@ -121,5 +137,7 @@ help:
 	@echo "make demo       build and run the main job on the bundled defaults"
 	@echo "make test       build with ASan+UBSan and run every test"
 	@echo "make valgrind   run the test suite under valgrind memcheck"
+	@echo "make api-test   exported symbols, Python examples, install test with examples/embed"
+	@echo "make tsan       engines in parallel threads under ThreadSanitizer"
 	@echo "make install    install under PREFIX (default /usr/local), honouring DESTDIR"
 	@echo "make deps       install the libraries (Debian: apt-get)"

@@ -651,9 +651,10 @@ SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
  *     sw_engine_add_pupil(eng, &pupil);           // the roster: just this pupil
  *     for each record: sw_engine_add_evidence(eng, &ev);  // SW_EREJECTED: skipped,
  *                                                          // reason in sw_engine_error
- *     sw_engine_evaluate_pupil(&result, eng, pupil.id, &opts);
+ *     sw_engine_evaluate(eng, &opts, on_result, payload, NULL); // the one pupil
  * Evidence for another pupil is then rejected ("not on the roster"). The
- * rubric's Lua state is kept between pupils, so this is cheap.
+ * rubric's Lua state is kept between pupils, so this is cheap. This is what
+ * the service's "evaluate" does (sw_service_handle).
  */
 SW_API int sw_engine_reset_data(sw_engine *eng);
 
@@ -702,10 +703,10 @@ SW_API int sw_framework_json(char **json, const sw_framework *fw);
  * limit) or SW_ENOMEM, with *response NULL.
  *
  * "evaluate" replaces the engine's pupils and evidence with the request's
- * (as sw_engine_reset_data) and empties them again afterwards;
- * "load_rubric" and "set_params" change the engine's rubric for the
- * requests that follow. The engine's error list holds the details of the
- * last failing call made for the request.
+ * (as sw_engine_reset_data) and empties them again afterwards, so free any
+ * sw_result of the engine first; "load_rubric" and "set_params" change the
+ * engine's rubric for the requests that follow. The details of a failure
+ * are in the response's "error", not in the engine's error list.
  */
 SW_API int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
 

@@ -123,6 +123,9 @@ void sw_jpath_restore(sw_jpath *p, size_t len);
  */
 int sw_json_parse(struct cJSON **out, sw_diag *d, const char *name, const char *data,
                   size_t len, size_t max_bytes, int max_depth);
+/* cJSON_ParseWithLengthOpts without a trailing-NUL check, safe from any thread
+   (cJSON keeps its last error in a global: parses are serialized). */
+struct cJSON *sw_cjson_parse(const char *s, size_t n, const char **end);
 /* Line and column (1-based, column in characters) of byte `off` in data. */
 void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off);
 /* True when item is a finite number with an integer value in int range. */

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,6 +451,18 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 	}
 }
 
+/* cJSON records its last error in a global, so parses by different threads
+   would race on it: they take turns. */
+static pthread_mutex_t cjson_lock = PTHREAD_MUTEX_INITIALIZER;
+
+cJSON *sw_cjson_parse(const char *s, size_t n, const char **end)
+{
+	pthread_mutex_lock(&cjson_lock);
+	cJSON *root = cJSON_ParseWithLengthOpts(s, n, end, 0);
+	pthread_mutex_unlock(&cjson_lock);
+	return root;
+}
+
 int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, size_t len,
                   size_t max_bytes, int max_depth)
 {
@@ -460,7 +473,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	if (check_syntax(d, name, data, len, max_depth))
 		return SW_EINVALID;
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	cJSON *root = sw_cjson_parse(data, len, &end);
 	if (!root) {
 		size_t off = end && end >= data ? (size_t)(end - data) : 0;
 		if (off > len)

@@ -113,6 +113,8 @@ struct sw_rejects {
 
 int sw_rejects_open(sw_rejects **out, const char *path)
 {
+	if (!out)
+		return SW_EINVALID;
 	*out = NULL;
 	if (!path)
 		return SW_EINVALID;
@@ -174,7 +176,7 @@ void sw_rejects_add(const sw_reject *rj, void *payload)
 		sw_text_trim(&s, &n);
 		const char *end = NULL;
 		cJSON *obj = n >= 2 && s[0] == '{' && s[n - 1] == '}'
-		                     ? cJSON_ParseWithLengthOpts(s, n, &end, 0) : NULL;
+		                     ? sw_cjson_parse(s, n, &end) : NULL;
 		bool object = cJSON_IsObject(obj) && end == s + n;
 		cJSON_Delete(obj);
 		if (object) {

@@ -380,7 +380,7 @@ int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_
 		return SW_ENOMEM;
 	R->why.len = 0;
 	const char *end = NULL;
-	cJSON *obj = has_nul || has_nul_escape(s, n) ? NULL : cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	cJSON *obj = has_nul || has_nul_escape(s, n) ? NULL : sw_cjson_parse(s, n, &end);
 	if (has_nul) {
 		sw_buf_puts(&R->why, "NUL byte in the line");
 	} else if (has_nul_escape(s, n)) {

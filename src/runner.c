@@ -213,6 +213,36 @@ static int check_table(sw_runner *r, sw_diag *d)
 	return r->params_text ? SW_OK : SW_ENOMEM;
 }
 
+/*
+ * The line at which compiling overflows Lua's nesting limit: its message
+ * ("C stack overflow") has no line. The parser reads in order, so the
+ * shortest prefix of whole lines that still overflows ends at that line.
+ * 0 when it cannot be found.
+ */
+static unsigned long overflow_line(lua_State *L, const char *src, size_t len, const char *chunk)
+{
+	unsigned long lo = 1, hi = 1;
+	for (size_t i = 0; i < len; i++)
+		hi += src[i] == '\n';
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2, n = 0;
+		size_t end = 0;
+		while (end < len && n < mid)
+			n += src[end++] == '\n';
+		int st = luaL_loadbufferx(L, src, end, chunk, "t");
+		bool over = st != LUA_OK && lua_type(L, -1) == LUA_TSTRING &&
+		            strcmp(lua_tostring(L, -1), "C stack overflow") == 0;
+		if (st == LUA_ERRMEM)
+			return 0;
+		lua_pop(L, 1);
+		if (over)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* Compiles the rubric and prepares everything a pupil's evaluation needs. */
 static int runner_setup(sw_runner *r, sw_diag *d)
 {
@@ -229,6 +259,13 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	if (!sw_buf_cstr(&chunk))
 		return sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
 	int st = luaL_loadbufferx(L, rb->source, rb->len, chunk.p, "t");
+	if (st != LUA_OK && strcmp(lua_tostring(L, -1), "C stack overflow") == 0) {
+		unsigned long line = overflow_line(L, rb->source, rb->len, chunk.p);
+		sw_buf_free(&chunk);
+		return sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
+		                   "too many nested brackets, functions or blocks (Lua allows "
+		                   "about 200 levels)");
+	}
 	sw_buf_free(&chunk);
 	if (st != LUA_OK) {
 		rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,

@@ -406,6 +406,7 @@ static int sb_wrap(lua_State *L)
 /* True when the table at idx has field key, without metamethods. */
 static bool has_raw(lua_State *L, int idx, const char *key)
 {
+	idx = lua_absindex(L, idx);
 	lua_pushstring(L, key);
 	bool has = lua_rawget(L, idx) != LUA_TNIL;
 	lua_pop(L, 1);
@@ -414,6 +415,7 @@ static bool has_raw(lua_State *L, int idx, const char *key)
 
 static bool has_raw_key(lua_State *L, int idx, void *key)
 {
+	idx = lua_absindex(L, idx);
 	lua_pushlightuserdata(L, key);
 	bool has = lua_rawget(L, idx) != LUA_TNIL;
 	lua_pop(L, 1);
@@ -1022,11 +1024,23 @@ void sb_new_env(sw_sandbox *sb)
 	lua_setmetatable(L, -2);
 }
 
-/* The message handler of every call: notes the rubric's line of a limit
-   while the stack is still there. */
+/* The message handler of every call, run while the stack is still there:
+   notes the rubric's line of a limit, and gives a message without one
+   (raised inside a library function, "C stack overflow") the rubric's line. */
 static int sb_msgh(lua_State *L)
 {
-	note_abort(L, sb_of(L));
+	sw_sandbox *sb = sb_of(L);
+	note_abort(L, sb);
+	if (!sb->abort && sb->name && lua_type(L, 1) == LUA_TSTRING) {
+		const char *m = lua_tostring(L, 1);
+		size_t n = strlen(sb->name);
+		int line;
+		if (!(strncmp(m, sb->name, n) == 0 && m[n] == ':') && (line = rubric_line(sb, L)) > 0) {
+			lua_pushfstring(L, "%s:%d: ", sb->name, line);
+			lua_insert(L, 1);
+			lua_concat(L, 2);
+		}
+	}
 	return 1;
 }
 

@@ -45,6 +45,14 @@ static const unit_test TESTS[] = {
 	T(test_data_load_errors),
 	T(test_data_stats_invariant),
 	T(test_data_oom),
+	T(test_api_null_arguments),
+	T(test_api_call_order),
+	T(test_api_versions),
+	T(test_api_evaluate_errors),
+	T(test_api_reset_and_params),
+	T(test_api_framework_json),
+	T(test_api_service),
+	T(test_api_service_oom),
 };
 
 unsigned long unit_checks;

@@ -95,5 +95,13 @@ void test_data_load_rejects(void);
 void test_data_load_errors(void);
 void test_data_stats_invariant(void);
 void test_data_oom(void);
+void test_api_null_arguments(void);
+void test_api_call_order(void);
+void test_api_versions(void);
+void test_api_evaluate_errors(void);
+void test_api_reset_and_params(void);
+void test_api_framework_json(void);
+void test_api_service(void);
+void test_api_service_oom(void);
 
 #endif
