@@ -5,12 +5,12 @@ CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
-.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test
+.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench
 .DEFAULT_GOAL := all
 
 ifneq ($(DEPS_OK),yes)
 # The libraries are missing: install them first, then run the same target again.
-all demo test unit cases valgrind install tsan api-test html-check:
+all demo test unit cases valgrind install tsan api-test html-check bench:
 	./scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -107,6 +107,19 @@ valgrind: build/stepwise build/unit
 	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q" \
 	  ./tests/run-cases.sh ./build/stepwise
 
+# The benchmark (tests/bench/run.py): the floor programs, the timing helper and
+# the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.
+BENCH_BIN := build/bench/floor_jsonl build/bench/floor_csv build/bench/measure \
+             build/bench/embed_bench
+build/bench/floor_jsonl build/bench/floor_csv build/bench/measure: build/bench/%: tests/bench/%.c
+	@mkdir -p build/bench
+	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+build/bench/embed_bench: tests/bench/embed_bench.c include/stepwise.h build/libstepwise.a
+	@mkdir -p build/bench
+	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
+bench: build/stepwise $(BENCH_BIN)
+	python3 tests/bench/run.py
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/stepwise/frameworks \
@@ -139,5 +152,6 @@ help:
 	@echo "make valgrind   run the test suite under valgrind memcheck"
 	@echo "make api-test   exported symbols, Python examples, install test with examples/embed"
 	@echo "make tsan       engines in parallel threads under ThreadSanitizer"
+	@echo "make bench      benchmark against the parsing floor and a Python peer (BENCH_SIZES=\"10k 100k\")"
 	@echo "make install    install under PREFIX (default /usr/local), honouring DESTDIR"
 	@echo "make deps       install the libraries (Debian: apt-get)"

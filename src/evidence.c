@@ -60,7 +60,19 @@ void sw_date_format(char out[16], int32_t days)
 	int d = doy - (153 * mp + 2) / 5 + 1;
 	int m = mp + (mp < 10 ? 3 : -9);
 	y += m <= 2;
-	snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	/* by hand: this runs for every record handed to a rubric */
+	unsigned yy = (unsigned)(y < 0 ? 0 : y % 10000);
+	out[0] = (char)('0' + yy / 1000);
+	out[1] = (char)('0' + yy / 100 % 10);
+	out[2] = (char)('0' + yy / 10 % 10);
+	out[3] = (char)('0' + yy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 }
 
 /* Index of s (ASCII, case-insensitive, trimmed) in names, or -1; empty -> dflt. */

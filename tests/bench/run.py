@@ -177,7 +177,7 @@ def main():
         variants = [("stepwise", [])]
         print("note: `stepwise evaluate --help` lists no --jobs; timing its default only")
 
-    results = []  # (size, fmt, program, secs, rss, rows)
+    results = []  # (size, fmt, program, median s, peak bytes, rows, min s, max s)
     for size in SIZES:
         rows, d = make_data(size)
         name = gen.size_name(rows)
@@ -240,19 +240,20 @@ def main():
                     peaks[label] = max(peaks[label], rss)
             for label, _ in programs:
                 results.append((name, fmt, label, statistics.median(times[label]),
-                                peaks[label], rows))
+                                peaks[label], rows, min(times[label]), max(times[label])))
             print("timed %s: %d runs each" % (tag, runs), flush=True)
 
     # 3. the table
     med = {(r[0], r[1], r[2]): r[3] for r in results}
-    head = ["size", "format", "program", "wall s", "rows/s", "peak MiB", "bytes/row",
-            "x floor", "x jsonl floor", "x peer"]
+    head = ["size", "format", "program", "wall s", "min..max s", "rows/s", "peak MiB",
+            "bytes/row", "x floor", "x jsonl floor", "x peer"]
     table = []
-    for size, fmt, label, secs, rss, rows in results:
+    for size, fmt, label, secs, rss, rows, fastest, slowest in results:
         floor = med.get((size, fmt, "floor"))
         jfloor = med.get((size, "jsonl", "floor"))
         peer = med.get((size, fmt, "python peer"))
-        table.append([size, fmt, label, "%.3f" % secs, "%.3g M" % (rows / secs / 1e6)
+        table.append([size, fmt, label, "%.3f" % secs, "%.3f..%.3f" % (fastest, slowest),
+                      "%.3g M" % (rows / secs / 1e6)
                       if rows / secs >= 1e6 else "%.0f k" % (rows / secs / 1e3),
                       "%.1f" % (rss / 1048576), "%.0f" % (rss / rows),
                       fmt_ratio(secs / floor if floor else None),
@@ -265,9 +266,10 @@ def main():
     for r in table:
         print("  ".join(str(c).ljust(w) if i < 3 else str(c).rjust(w) for i, (c, w) in
                         enumerate(zip(r, widths))))
-    print("(wall s: median; peak MiB: the largest maximum resident set of the runs; "
-          "x floor / x jsonl floor / x peer: wall time over that of the floor of the same "
-          "format / the JSONL floor / the Python peer, same size)")
+    print("(wall s: the median of the runs; min..max: the fastest and the slowest run; "
+          "peak MiB: the largest maximum resident set of the runs; x floor / x jsonl floor / "
+          "x peer: wall time over that of the floor of the same format / the JSONL floor / "
+          "the Python peer, same size)")
 
     names = [gen.size_name(gen.parse_size(s)) for s in SIZES]
     if "100k" in names and "1M" in names:
