@@ -5,12 +5,12 @@ CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
-.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench
+.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps
 .DEFAULT_GOAL := all
 
 ifneq ($(DEPS_OK),yes)
 # The libraries are missing: install them first, then run the same target again.
-all demo test unit cases valgrind install tsan api-test html-check bench:
+all demo test unit cases valgrind install tsan api-test html-check bench fuzz fuzz-replay:
 	./scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -77,7 +77,7 @@ demo: build/stepwise
 test: build/asan/stepwise build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./tests/html-check.sh ./build/asan/stepwise
-	$(MAKE) api-test tsan
+	$(MAKE) api-test tsan fuzz-replay
 	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
 
 # The shared library's exports, the Python examples, and the C example built
@@ -137,6 +137,52 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/stepwise.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/stepwise.pc
 
+
+# Fuzzing with libFuzzer (clang): `make fuzz FUZZ_SECONDS=N` runs each harness
+# of tests/fuzz/ for N seconds; `make fuzz-replay` (part of `make test`) runs
+# the regression inputs and seed corpora through the same harnesses with gcc.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZERS      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (fuzz)"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+build/fuzz/obj/build/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (fuzz)"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+build/fuzz/libstepwise.a: $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/build/gen/embedded.o
+	$(AR) rcs $@ $^
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libstepwise.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+-include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
+
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || ./scripts/install-deps.sh --fuzz
+
+fuzz: fuzz-deps
+	@$(MAKE) $(addprefix build/fuzz/,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+	  mkdir -p tests/fuzz/out/$$f; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=tests/fuzz/out/$$f/ \
+	    tests/fuzz/out/$$f tests/fuzz/corpus/$$f \
+	    $$(test -d tests/fuzz/regress/$$f && echo tests/fuzz/regress/$$f) || exit 1; \
+	done
+
+build/asan/replay_%: build/asan/obj/tests/fuzz/replay.o build/asan/obj/tests/fuzz/fuzz_%.o build/asan/libstepwise.a
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+fuzz-replay: $(patsubst fuzz_%,build/asan/replay_%,$(FUZZERS))
+	@for f in $(patsubst fuzz_%,%,$(FUZZERS)); do \
+	  printf 'fuzz_%s: ' $$f; \
+	  ASAN_OPTIONS=detect_leaks=1 build/asan/replay_$$f tests/fuzz/regress/fuzz_$$f \
+	    tests/fuzz/corpus/fuzz_$$f || exit 1; \
+	done
+.SECONDARY: $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard tests/fuzz/*.c)) \
+            $(patsubst %.c,build/asan/obj/%.o,$(wildcard tests/fuzz/*.c))
+
 endif
 
 deps:
@@ -152,6 +198,7 @@ help:
 	@echo "make valgrind   run the test suite under valgrind memcheck"
 	@echo "make api-test   exported symbols, Python examples, install test with examples/embed"
 	@echo "make tsan       engines in parallel threads under ThreadSanitizer"
+	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 30)"
 	@echo "make bench      benchmark against the parsing floor and a Python peer (BENCH_SIZES=\"10k 100k\")"
 	@echo "make install    install under PREFIX (default /usr/local), honouring DESTDIR"
 	@echo "make deps       install the libraries (Debian: apt-get)"

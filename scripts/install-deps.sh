@@ -3,6 +3,10 @@
 # The Makefile runs this by itself when pkg-config cannot find the libraries.
 set -eu
 PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind"
+if [ "${1:-}" = "--fuzz" ]; then
+	# only for `make fuzz`: clang with libFuzzer
+	PACKAGES="clang libclang-rt-dev"
+fi
 if [ "${1:-}" = "--list" ]; then
 	echo "$PACKAGES"
 	exit 0

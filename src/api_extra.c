@@ -86,7 +86,8 @@ static void put_skill(sw_buf *b, const sw_skill *sk)
 		sw_json_put(b, sk->aliases[a]);
 	}
 	sw_buf_printf(b, "], \"min\": %d, \"max\": %d, \"steps\": [", sk->min, sk->max);
-	for (int s = sk->min; s <= sk->max; s++) {
+	for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
+		int s = sk->min + (int)s_i; /* no overflow at the largest step */
 		const sw_step_def *st = &sk->steps[s - sk->min];
 		sw_buf_printf(b, "%s{\"step\": %d", s > sk->min ? ", " : "", s);
 		put_field(b, "label", st->label, false);

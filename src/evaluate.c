@@ -56,7 +56,7 @@ static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
 		return NULL;
 	}
 	*n = ev->len[p];
-	return ev->recs + ev->first[p];
+	return ev->recs && *n ? ev->recs + ev->first[p] : NULL;
 }
 
 #define MAX_JOBS 64

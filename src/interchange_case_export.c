@@ -153,7 +153,8 @@ static bool add_skill(exporter *E, size_t k, size_t parent)
 	it->aliases = cJSON_GetObjectItemCaseSensitive(obj, "aliases");
 	size_t self = E->n - 1;
 	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(obj, "steps");
-	for (int s = sk->min; s <= sk->max; s++) {
+	for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
+		int s = sk->min + (int)s_i; /* no overflow at the largest step */
 		size_t j = (size_t)(s - sk->min);
 		snprintf(path, sizeof path, "$.skills[%zu].steps[%zu]", k, j);
 		snprintf(name, sizeof name, "%s/skill/%s/step/%d", E->fw->id, sk->id, s);

@@ -284,7 +284,7 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	if (rc)
 		return rc;
 	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, stream,
-	             NULL, NULL, NULL, 0 };
+	             NULL, NULL, NULL, 0, false };
 	sw_buf_init(&R.why, &eng->mem);
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))

@@ -8,6 +8,7 @@
 #include "rubric.h"
 
 #include <lauxlib.h>
+#include <stdarg.h>
 #include <math.h>
 #include <string.h>
 
@@ -36,6 +37,22 @@ static void add_error(sw_runner *r, sw_result *res, const char *msg, const char 
 		sw_buf_printf(&b, "%s (pupil %s)", msg, pid);
 	if (sw_buf_cstr(&b))
 		sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, b.p);
+	sw_buf_free(&b);
+}
+
+/* add_error with a message made by printf: "RUBRIC:LINE: ..." can be as long
+   as the rubric's path, so no fixed buffer. */
+static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const char *fmt, ...)
+	SW_PRINTF(4, 5);
+static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const char *fmt, ...)
+{
+	sw_buf b;
+	sw_buf_init(&b, &r->eng->mem);
+	va_list ap;
+	va_start(ap, fmt);
+	sw_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	add_error(r, res, sw_buf_cstr(&b) ? b.p : "out of memory", skill);
 	sw_buf_free(&b);
 }
 
@@ -115,7 +132,8 @@ static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
 {
 	lua_State *L = r->sb.L;
 	lua_settop(L, 0);
-	/* the same random numbers for this pupil on every run, in any order */
+	/* the same memory and random numbers for this pupil on every run, in any order */
+	sb_begin_pupil(&r->sb);
 	sb_seed_random(&r->sb, r->eng->roster->pupils[res->pupil].id);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
 	sb_new_env(&r->sb);
@@ -230,10 +248,8 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 		out->has_step = 0;
 		sw_mem_free(&r->eng->mem, out->note);
 		out->note = NULL;
-		char msg[320];
-		snprintf(msg, sizeof msg, "%s:%d: skill() returned %s", r->eng->rubric->display,
-		         r->skill_line, bad);
-		add_error(r, res, msg, sk->id);
+		add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
+		           r->skill_line, bad);
 	}
 }
 
@@ -291,12 +307,10 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			}
 			size_t n;
 			const char *s = vt == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
-			char msg[128];
 			if (!s || n > 200 || !sw_text_valid(s, n) || i > SW_LABELS_MAX) {
-				snprintf(msg, sizeof msg, "%s:%d: pupil() returned a bad %s list: each must "
-				         "be a string of at most 200 bytes, at most %d of them",
-				         r->eng->rubric->display, r->pupil_line, key, SW_LABELS_MAX);
-				add_error(r, res, msg, NULL);
+				add_errorf(r, res, NULL, "%s:%d: pupil() returned a bad %s list: each must "
+				           "be a string of at most 200 bytes, at most %d of them",
+				           r->eng->rubric->display, r->pupil_line, key, SW_LABELS_MAX);
 				lua_pop(L, 1);
 				break;
 			}
@@ -308,10 +322,8 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			lua_pop(L, 1);
 		}
 	} else if (t != LUA_TNIL) {
-		char msg[256];
-		snprintf(msg, sizeof msg, "%s:%d: pupil() returned %s as a %s; expected an array of "
-		         "strings", r->eng->rubric->display, r->pupil_line, key, lua_typename(L, t));
-		add_error(r, res, msg, NULL);
+		add_errorf(r, res, NULL, "%s:%d: pupil() returned %s as a %s; expected an array of "
+		           "strings", r->eng->rubric->display, r->pupil_line, key, lua_typename(L, t));
 	}
 	lua_pop(L, 1);
 }
@@ -350,7 +362,7 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 		L = r->sb.L;
 		lua_pushliteral(L, "skill");
 		lua_rawget(L, 1);
-		push_evidence(L, r->eng->evidence, recs + start, count);
+		push_evidence(L, r->eng->evidence, recs ? recs + start : NULL, count); /* no records: NULL */
 		lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
 		lua_rawgeti(L, -1, (lua_Integer)k + 1);
 		lua_setfield(L, 2, "skill");
@@ -400,11 +412,9 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 			take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
 			lua_pop(L, 1);
 		} else if (!lua_isnil(L, -1)) {
-			char msg[256];
-			snprintf(msg, sizeof msg, "%s:%d: pupil() returned a %s; expected nil or "
-			         "{flags = {...}, awards = {...}}", r->eng->rubric->display,
-			         r->pupil_line, luaL_typename(L, -1));
-			add_error(r, res, msg, NULL);
+			add_errorf(r, res, NULL, "%s:%d: pupil() returned a %s; expected nil or "
+			           "{flags = {...}, awards = {...}}", r->eng->rubric->display,
+			           r->pupil_line, luaL_typename(L, -1));
 			lua_pop(L, 1);
 		} else {
 			lua_pop(L, 1);

@@ -28,6 +28,7 @@ typedef struct reader {
 	sw_checked *checked;
 	sw_buf *checked_text;
 	double big;  /* a whole number too large for an int (json_int), for its message */
+	bool is_big; /* big holds such a number for the current row */
 } reader;
 
 /* rows.c: turning one row into a pupil or an evidence record */

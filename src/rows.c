@@ -21,15 +21,19 @@ bool sw_rd_parse_int(const char *s, int *out)
 	bool neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
-	if (i == n || n - i > 9)
+	if (i == n || n - i > 10)
 		return false;
-	int v = 0;
+	long long v = 0;
 	for (; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 		v = v * 10 + (s[i] - '0');
 	}
-	*out = neg ? -v : v;
+	if (neg)
+		v = -v;
+	if (v < -2147483647LL || v > 2147483647LL)
+		return false;
+	*out = (int)v;
 	return true;
 }
 
@@ -145,6 +149,7 @@ static bool json_int(reader *R, const cJSON *obj, const char *key, int *out, boo
 			/* a whole number, only too large for any step or year */
 			*out = d < 0 ? INT_MIN : INT_MAX;
 			R->big = d;
+			R->is_big = true;
 			return true;
 		}
 		sw_buf_printf(&R->why, "%s %g is not an integer", key, d);
@@ -156,6 +161,7 @@ static bool json_int(reader *R, const cJSON *obj, const char *key, int *out, boo
 /* Turns one JSON object into a pupil. */
 int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 {
+	R->is_big = false;
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	const char *names[MAX_COLUMNS], *values[MAX_COLUMNS], *groups[MAX_COLUMNS];
 	char numbers[MAX_COLUMNS][32];
@@ -167,7 +173,7 @@ int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 	if (!has_year)
 		p.year = SW_NO_YEAR;
 	else if (p.year < 0 || p.year >= SW_YEARS) {
-		if (p.year == INT_MAX || p.year == INT_MIN)
+		if (R->is_big)
 			sw_buf_printf(&R->why, "year %.15g is not from 0 (Reception) to %d", R->big,
 			              SW_YEARS - 1);
 		else
@@ -232,6 +238,7 @@ int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 /* Turns one JSON object into an evidence record. */
 int sw_rd_json_evidence(reader *R, const cJSON *obj)
 {
+	R->is_big = false;
 	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
 	bool has_step;
 	if (!json_text(R, obj, "pupil", &e.pupil) || !json_text(R, obj, "skill", &e.skill) ||
@@ -260,7 +267,7 @@ int sw_rd_json_evidence(reader *R, const cJSON *obj)
 			return SW_EREJECTED;
 		}
 	}
-	if (e.step == INT_MAX || e.step == INT_MIN) {
+	if (R->is_big) {
 		/* too large for an int: say so in the skill's terms when the skill is known */
 		const sw_skill *sk = e.skill ? sw_framework_find_skill(R->eng->fw, e.skill) : NULL;
 		if (sk) {

@@ -62,11 +62,14 @@ static void build_framework(sw_runner *r)
 		set_str(L, "group", sw_skill_group(sk));
 		set_int(L, "min", sk->min);
 		set_int(L, "max", sk->max);
-		lua_createtable(L, 0, (int)sk->step_count);
-		for (int s = sk->min; s <= sk->max; s++) {
+		lua_createtable(L, 0, (int)((int64_t)sk->max - sk->min + 1));
+		/* counted by index: a last step of INT_MAX would overflow s++ */
+		size_t steps = (size_t)((int64_t)sk->max - sk->min + 1);
+		for (size_t j = 0; j < steps; j++) {
+			int s = (int)((int64_t)sk->min + (int64_t)j);
 			lua_createtable(L, 0, 3);
-			set_str(L, "label", sk->steps[s - sk->min].label);
-			set_str(L, "text", sk->steps[s - sk->min].text);
+			set_str(L, "label", sk->steps[j].label);
+			set_str(L, "text", sk->steps[j].text);
 			set_str(L, "stage", sw_skill_step_stage(sk, s));
 			sb_readonly(L);
 			lua_rawseti(L, -2, s);
@@ -258,6 +261,17 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	sw_buf_printf(&chunk, "@%s", rb->display);
 	if (!sw_buf_cstr(&chunk))
 		return sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
+	/* a NUL byte: not a text file (Lua would say only "<eof> expected");
+	   precompiled Lua, which has them, gets Lua's own message below */
+	const char *nul = memchr(rb->source, '\0', rb->len);
+	if (nul && rb->len && rb->source[0] != '\033') {
+		unsigned long line = 1;
+		for (const char *c = rb->source; c < nul; c++)
+			line += *c == '\n';
+		sw_buf_free(&chunk);
+		return sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
+		                   "NUL byte in the file: a rubric must be Lua source text");
+	}
 	int st = luaL_loadbufferx(L, rb->source, rb->len, chunk.p, "t");
 	if (st != LUA_OK && strcmp(lua_tostring(L, -1), "C stack overflow") == 0) {
 		unsigned long line = overflow_line(L, rb->source, rb->len, chunk.p);

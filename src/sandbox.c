@@ -64,10 +64,10 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sb->used -= osize;
 		return NULL;
 	}
-	if (nsize > osize && sb->used + (nsize - osize) > sb->limit) {
-		sb->abort = SB_ABORT_MEMORY;
+	/* refused, but not yet the limit: Lua collects all garbage and asks
+	   again, and only then raises its memory error (see is_memory_error) */
+	if (nsize > osize && sb->used + (nsize - osize) > sb->limit)
 		return NULL;
-	}
 	void *p = sb->m->fn(sb->m->ud, ptr, nsize);
 	if (p)
 		sb->used = sb->used - osize + nsize;
@@ -173,6 +173,9 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	(void)ar;
 	sw_sandbox *sb = sb_of(L);
 	sb->budget -= HOOK_EVERY;
+	/* Lua's memory error carries no line: near the limit, keep the last one */
+	if (sb->used > sb->limit / 2)
+		sb->near_line = rubric_line(sb, L);
 	if (!sb->abort) {
 		if (sb->budget <= 0)
 			sb->abort = SB_ABORT_INSTRUCTIONS;
@@ -193,6 +196,12 @@ static void check_limits(lua_State *L)
 		sb->abort = SB_ABORT_TIME;
 	if (sb->abort)
 		raise_limit(L, sb);
+	/* Library buffers are allocated without Lua's collect-and-retry: near the
+	   limit, collect first, so that garbage does not decide what fits. */
+	if (sb->used > sb->limit / 4 * 3)
+		lua_gc(L, LUA_GCCOLLECT, 0);
+	if (sb->used > sb->limit / 2)
+		sb->near_line = rubric_line(sb, L);
 }
 
 void sb_reset_call(sw_sandbox *sb)
@@ -200,6 +209,7 @@ void sb_reset_call(sw_sandbox *sb)
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
 	sb->abort_line = 0;
+	sb->near_line = 0;
 	sb->clock_started = false;
 	sb->printed = 0;
 }
@@ -210,19 +220,39 @@ const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
 		snprintf(buf, size, "memory limit of %zu MiB reached (raise it with --max-memory MiB)",
 		         sb->limit / (1024 * 1024));
 	else if (sb->abort == SB_ABORT_TIME)
-		snprintf(buf, size, "time limit of %g s reached, in library calls the instruction "
-		         "count does not see (it is 1 s per million instructions; raise it with "
-		         "--max-instructions N)", (double)sb->time_limit_ns / 1e9);
+		snprintf(buf, size, "time limit of %g s reached (1 s per million instructions of "
+		         "the instruction limit, at least 0.1 s; raise it with --max-instructions N)",
+		         (double)sb->time_limit_ns / 1e9);
 	else
 		snprintf(buf, size, "instruction limit of %llu reached (raise it with "
 		         "--max-instructions N)", (unsigned long long)sb->instruction_limit);
 	return buf;
 }
 
+/*
+ * True when the error of status st at idx is Lua's memory error: the memory
+ * limit, reached even after a full collection. (A memory error raised with
+ * lua_error, as the auxiliary library does, carries the same message.)
+ * Sets sb->abort: from then on it is a limit like the others.
+ */
+static bool is_memory_error(lua_State *L, int st, int idx)
+{
+	size_t n;
+	const char *m = st != LUA_OK && lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n)
+	                                                                 : NULL;
+	if (st != LUA_ERRMEM && !(m && n == 17 && memcmp(m, "not enough memory", 17) == 0))
+		return false;
+	sw_sandbox *sb = sb_of(L);
+	if (!sb->abort)
+		sb->abort = SB_ABORT_MEMORY;
+	return true;
+}
+
 /* After a protected call inside the script: a limit is never swallowed. */
-static void rethrow_abort(lua_State *L)
+static void rethrow_abort(lua_State *L, int st)
 {
 	sw_sandbox *sb = sb_of(L);
+	is_memory_error(L, st, -1);
 	if (sb->abort) {
 		note_abort(L, sb);
 		lua_error(L);
@@ -244,7 +274,7 @@ static int sb_pcall(lua_State *L)
 	luaL_checkany(L, 1);
 	int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	if (st != LUA_OK) {
-		rethrow_abort(L);
+		rethrow_abort(L, st);
 		lua_pushboolean(L, 0);
 		lua_insert(L, -2);
 		return 2;
@@ -259,7 +289,7 @@ static int sb_pcall(lua_State *L)
    handler run then would never be stopped: the limit's error goes as is. */
 static int sb_xpcall_handler(lua_State *L)
 {
-	if (sb_of(L)->abort)
+	if (is_memory_error(L, LUA_ERRRUN, 1) || sb_of(L)->abort)
 		return 1;
 	int n = lua_gettop(L);
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -281,7 +311,7 @@ static int sb_xpcall(lua_State *L)
 	lua_replace(L, 2); /* handler at 1, f at 2 */
 	int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
 	if (st != LUA_OK) {
-		rethrow_abort(L);
+		rethrow_abort(L, st);
 		lua_pushboolean(L, 0);
 		lua_insert(L, -2);
 		return 2;
@@ -297,6 +327,8 @@ static int sb_resume(lua_State *L)
 	check_limits(L);
 	int n = call_original(L);
 	sw_sandbox *sb = sb_of(L);
+	if (!lua_toboolean(L, -n))
+		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
 		return raise_limit(L, sb);
 	return n;
@@ -315,6 +347,8 @@ static int sb_co_close(lua_State *L)
 	}
 	int n = call_original(L);
 	sw_sandbox *sb = sb_of(L);
+	if (n == 2 && !lua_toboolean(L, -2))
+		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
 		return raise_limit(L, sb);
 	return n;
@@ -356,18 +390,26 @@ static int sb_auxwrap(lua_State *L)
 	}
 	lua_xmove(co, L, 1); /* the error */
 	int cst = lua_status(co);
-	if (sb->abort)
+	if (is_memory_error(L, st, -1) || sb->abort)
 		return raise_limit(L, sb);
 	if (cst != LUA_OK && cst != LUA_YIELD && !poisoned(co)) {
 		cst = close_thread(co, L); /* its to-be-closed variables */
 		lua_xmove(co, L, 1);
-		if (sb->abort)
+		if (is_memory_error(L, cst, -1) || sb->abort)
 			return raise_limit(L, sb);
 	}
 	if (cst != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+		/* the caller's line, as Lua's wrap adds it, but once: nested wraps
+		   would repeat it 200 times before "C stack overflow" */
 		luaL_where(L, 1);
-		lua_insert(L, -2);
-		lua_concat(L, 2);
+		size_t wl;
+		const char *w = lua_tolstring(L, -1, &wl);
+		if (wl && strncmp(lua_tostring(L, -2), w, wl) != 0) {
+			lua_insert(L, -2);
+			lua_concat(L, 2);
+		} else {
+			lua_pop(L, 1);
+		}
 	}
 	return lua_error(L);
 }
@@ -595,6 +637,14 @@ static int sb_randomseed(lua_State *L)
 	lua_pushinteger(L, b);
 	lua_call(L, 2, LUA_MULTRET);
 	return lua_gettop(L);
+}
+
+void sb_begin_pupil(sw_sandbox *sb)
+{
+	/* What earlier pupils left for the collector must not decide whether this
+	   pupil's rubric fits in memory: collect it when it could. */
+	if (sb->used > sb->limit / 4)
+		lua_gc(sb->L, LUA_GCCOLLECT, 0);
 }
 
 void sb_seed_random(sw_sandbox *sb, const char *pupil_id)
@@ -1053,5 +1103,7 @@ int sb_call(sw_sandbox *sb, int nargs, int nresults)
 	lua_insert(L, base);
 	int st = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);
+	if (st != LUA_OK && is_memory_error(L, st, -1) && !sb->abort_line)
+		sb->abort_line = sb->near_line;
 	return st;
 }

@@ -21,6 +21,7 @@ typedef struct sw_sandbox {
 	size_t pattern_limit;
 	int abort;              /* SB_ABORT_*: set once a limit is hit, until sb_reset_call */
 	int abort_line;         /* the rubric's line when the limit was hit, 0 when unknown */
+	int near_line;          /* near the memory limit: the rubric's line at the last check */
 	/* the time backstop for work inside library calls (sandbox.c, sb_time_up) */
 	int64_t time_limit_ns;  /* CPU time of one call */
 	int64_t cpu_start_ns;   /* this thread's CPU time when the call's clock started */
@@ -42,6 +43,9 @@ void sb_reset_call(sw_sandbox *sb);
 void sb_readonly(lua_State *L);
 /* Pushes a fresh environment whose reads fall through to the shared globals. */
 void sb_new_env(sw_sandbox *sb);
+/* Before a pupil: collects the garbage of earlier pupils when it could
+   matter for the memory limit. */
+void sb_begin_pupil(sw_sandbox *sb);
 /* Seeds math.random from a pupil's id, so each pupil's random numbers are
    the same on every run and whatever the order pupils are evaluated in. */
 void sb_seed_random(sw_sandbox *sb, const char *pupil_id);

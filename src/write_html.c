@@ -153,7 +153,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	uint32_t top = 0;
 	for (size_t k = 0; k < c->skills; k++) {
 		const sw_skill *sk = &c->fw->skills[k];
-		for (int s = sk->min; s <= sk->max; s++) {
+		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
+			int s = sk->min + (int)s_i; /* no overflow at the largest step */
 			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
 			top = n > top ? n : top;
 		}
@@ -183,7 +184,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			    e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}
-		for (int s = sk->min; s <= sk->max; s++) {
+		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
+			int s = sk->min + (int)s_i; /* no overflow at the largest step */
 			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
 			long x = LABEL_W + ((long)s - lo) * cw;
 			sw_buf_printf(b, "<rect class=\"cell\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
