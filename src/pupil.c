@@ -126,38 +126,61 @@ static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil 
 	lua_setfield(L, -2, "attributes");
 }
 
-/* Pushes a fresh instance of the rubric table and the pupil's ctx table;
-   false (error recorded) when the rubric fails to run. */
-static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
+/* What the protected steps of one pupil's evaluation need (all Lua work
+   runs inside lua_pcall, so that even a failed allocation in the host's
+   own calls to Lua becomes an error for that pupil, never a panic). */
+typedef struct pstep {
+	sw_runner *r;
+	sw_result *res;
+	const char *as_of_text;
+	const sw_record *recs;
+	size_t count;
+	const sw_skill *sk;
+} pstep;
+
+/* Protected: a fresh instance of the rubric and the pupil's ctx (t, ctx). */
+static int begin_protected(lua_State *L)
 {
-	lua_State *L = r->sb.L;
+	pstep *a = lua_touserdata(L, 1);
+	sw_runner *r = a->r;
 	lua_settop(L, 0);
 	/* the same memory and random numbers for this pupil on every run, in any order */
 	sb_begin_pupil(&r->sb);
-	sb_seed_random(&r->sb, r->eng->roster->pupils[res->pupil].id);
+	sb_seed_random(&r->sb, r->eng->roster->pupils[a->res->pupil].id);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
 	sb_new_env(&r->sb);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
-	if (sb_call(&r->sb, 0, 1) != LUA_OK) {
-		call_error(r, res, NULL);
-		return false;
-	}
-	if (!lua_istable(L, 1)) {
-		add_error(r, res, "the rubric did not return a table", NULL);
-		lua_settop(L, 0);
-		return false;
-	}
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, 1))
+		return luaL_error(L, "the rubric did not return a table");
 	lua_createtable(L, 0, 8); /* ctx at 2 */
-	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[res->pupil]);
+	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[a->res->pupil]);
 	lua_setfield(L, 2, "pupil");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->framework_ref);
 	lua_setfield(L, 2, "framework");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->params_ref);
 	lua_setfield(L, 2, "params");
-	if (as_of_text) {
-		lua_pushstring(L, as_of_text);
+	if (a->as_of_text) {
+		lua_pushstring(L, a->as_of_text);
 		lua_setfield(L, 2, "as_of");
+	}
+	return 2;
+}
+
+/* Leaves the rubric table at 1 and ctx at 2; false (error recorded) when
+   the rubric fails to run. */
+static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
+{
+	lua_State *L = r->sb.L;
+	lua_settop(L, 0);
+	pstep a = { r, res, as_of_text, NULL, 0, NULL };
+	lua_pushcfunction(L, begin_protected);
+	lua_pushlightuserdata(L, &a);
+	if (sb_call(&r->sb, 1, 2) != LUA_OK) {
+		call_error(r, res, NULL);
+		lua_settop(L, 0);
+		return false;
 	}
 	return true;
 }
@@ -328,11 +351,93 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 	lua_pop(L, 1);
 }
 
+/* Protected (t, ctx, step): one skill() call and the reading of its result. */
+static int skill_protected(lua_State *L)
+{
+	pstep *a = lua_touserdata(L, 3);
+	sw_runner *r = a->r;
+	const sw_framework *fw = r->eng->fw;
+	const sw_pupil *p = &r->eng->roster->pupils[a->res->pupil];
+	lua_settop(L, 2);
+	lua_pushliteral(L, "skill");
+	lua_rawget(L, 1);
+	push_evidence(L, r->eng->evidence, a->recs, a->count);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
+	lua_rawgeti(L, -1, (lua_Integer)a->sk->index + 1);
+	lua_setfield(L, 2, "skill");
+	lua_pop(L, 1);
+	int expected;
+	if (p->year != SW_NO_YEAR && sw_framework_expected(&expected, fw, p->year, a->sk))
+		lua_pushinteger(L, expected);
+	else
+		lua_pushnil(L);
+	lua_setfield(L, 2, "expected");
+	lua_pushvalue(L, 2);
+	lua_call(L, 2, 1);
+	take_result(r, a->res, a->sk);
+	return 0;
+}
+
+/* Protected (t, ctx, step): the pupil() call and its flags and awards. */
+static int pupil_protected(lua_State *L)
+{
+	pstep *a = lua_touserdata(L, 3);
+	sw_runner *r = a->r;
+	sw_result *res = a->res;
+	const sw_framework *fw = r->eng->fw;
+	lua_settop(L, 2);
+	lua_pushliteral(L, "pupil");
+	lua_rawget(L, 1);
+	lua_createtable(L, 0, (int)fw->skill_count);
+	for (size_t k = 0; k < fw->skill_count; k++) {
+		if (!res->skills[k].has_step)
+			continue;
+		lua_pushinteger(L, res->skills[k].step);
+		lua_setfield(L, -2, fw->skills[k].id);
+	}
+	lua_pushnil(L);
+	lua_setfield(L, 2, "skill");
+	lua_pushnil(L);
+	lua_setfield(L, 2, "expected");
+	lua_pushvalue(L, 2);
+	lua_call(L, 2, 1);
+	if (lua_istable(L, -1)) {
+		take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
+		take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
+	} else if (!lua_isnil(L, -1)) {
+		add_errorf(r, res, NULL, "%s:%d: pupil() returned a %s; expected nil or "
+		           "{flags = {...}, awards = {...}}", r->eng->rubric->display,
+		           r->pupil_line, luaL_typename(L, -1));
+	}
+	return 0;
+}
+
 /* Rebuilds the Lua state after the memory limit was hit. */
 static bool rebuild(sw_runner *r)
 {
 	return sw_runner_reset(r) == SW_OK;
 }
+
+/* Runs one protected step with t and ctx (at 1 and 2) as arguments; on an
+   error records it and, after the memory limit, rebuilds the state.
+   Returns LUA_OK, another Lua status, or -1 when the state could not be rebuilt. */
+static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *skill)
+{
+	lua_State *L = r->sb.L;
+	lua_pushcfunction(L, f);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushlightuserdata(L, a);
+	int st = sb_call(&r->sb, 3, 0);
+	if (st == LUA_OK)
+		return st;
+	bool memory = r->sb.abort == SB_ABORT_MEMORY || st == LUA_ERRMEM;
+	call_error(r, a->res, skill);
+	if (memory && !rebuild(r))
+		return -1;
+	return st;
+}
+
 
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                     size_t n, int32_t as_of, const char *as_of_text)
@@ -340,9 +445,9 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
 	res->pupil = pupil;
-	lua_State *L = r->sb.L;
+	if (!r->sb.L && !rebuild(r)) /* an earlier rebuild ran out of memory */
+		return SW_ENOMEM;
 	bool ready = false, broken = false;
-	const sw_pupil *p = &r->eng->roster->pupils[pupil];
 	size_t at = 0;
 	for (size_t k = 0; k < fw->skill_count; k++) {
 		const sw_skill *sk = &fw->skills[k];
@@ -357,68 +462,21 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 			continue;
 		if (!ready && !(ready = begin_pupil(r, res, as_of_text))) {
 			broken = true;
+			if (r->sb.abort == SB_ABORT_MEMORY && !rebuild(r))
+				return SW_ENOMEM;
 			continue;
 		}
-		L = r->sb.L;
-		lua_pushliteral(L, "skill");
-		lua_rawget(L, 1);
-		push_evidence(L, r->eng->evidence, recs ? recs + start : NULL, count); /* no records: NULL */
-		lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
-		lua_rawgeti(L, -1, (lua_Integer)k + 1);
-		lua_setfield(L, 2, "skill");
-		lua_pop(L, 1);
-		int expected;
-		if (p->year != SW_NO_YEAR && sw_framework_expected(&expected, fw, p->year, sk))
-			lua_pushinteger(L, expected);
-		else
-			lua_pushnil(L);
-		lua_setfield(L, 2, "expected");
-		lua_pushvalue(L, 2);
-		if (sb_call(&r->sb, 2, 1) != LUA_OK) {
-			bool memory = r->sb.abort == SB_ABORT_MEMORY;
-			call_error(r, res, sk->id);
-			if (memory) {
-				if (!rebuild(r))
-					return SW_ENOMEM;
-				ready = false;
-			}
-			continue;
-		}
-		take_result(r, res, sk);
+		pstep a = { r, res, as_of_text, recs ? recs + start : NULL, count, sk };
+		int st = protected_step(r, skill_protected, &a, sk->id);
+		if (st < 0)
+			return SW_ENOMEM;
+		if (st != LUA_OK && r->sb.L && lua_gettop(r->sb.L) < 2)
+			ready = false; /* the state was rebuilt: a fresh instance for the next skill */
 	}
 	if (ready && r->has_pupil_fn) {
-		L = r->sb.L;
-		lua_pushliteral(L, "pupil");
-		lua_rawget(L, 1);
-		lua_createtable(L, 0, (int)fw->skill_count);
-		for (size_t k = 0; k < fw->skill_count; k++) {
-			if (!res->skills[k].has_step)
-				continue;
-			lua_pushinteger(L, res->skills[k].step);
-			lua_setfield(L, -2, fw->skills[k].id);
-		}
-		lua_pushnil(L);
-		lua_setfield(L, 2, "skill");
-		lua_pushnil(L);
-		lua_setfield(L, 2, "expected");
-		lua_pushvalue(L, 2);
-		if (sb_call(&r->sb, 2, 1) != LUA_OK) {
-			bool memory = r->sb.abort == SB_ABORT_MEMORY;
-			call_error(r, res, NULL);
-			if (memory && !rebuild(r))
-				return SW_ENOMEM;
-		} else if (lua_istable(L, -1)) {
-			take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
-			take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
-			lua_pop(L, 1);
-		} else if (!lua_isnil(L, -1)) {
-			add_errorf(r, res, NULL, "%s:%d: pupil() returned a %s; expected nil or "
-			           "{flags = {...}, awards = {...}}", r->eng->rubric->display,
-			           r->pupil_line, luaL_typename(L, -1));
-			lua_pop(L, 1);
-		} else {
-			lua_pop(L, 1);
-		}
+		pstep a = { r, res, as_of_text, NULL, 0, NULL };
+		if (protected_step(r, pupil_protected, &a, NULL) < 0)
+			return SW_ENOMEM;
 	}
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);

@@ -109,8 +109,45 @@ static int instantiate(sw_runner *r)
 	return st;
 }
 
+/* What setting up a runner allocates outside Lua, kept together so that it
+   is freed even when a Lua error cuts the setup short. */
+typedef struct setup {
+	sw_runner *r;
+	sw_diag *d;
+	int rc;
+	sw_buf chunk, names, text;
+	char **keys;
+	size_t nkeys, cap;
+} setup;
+
+/* Sorts text pointers (parameter names) in byte order. */
+static void sort_names(char **keys, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *tmp = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = tmp;
+		}
+}
+
+/* Collects the string keys of the table at idx into sc->keys, sorted. */
+static void table_keys(lua_State *L, int idx, setup *sc)
+{
+	sc->nkeys = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING &&
+		    !sw_mem_grow(&sc->r->eng->mem, (void **)&sc->keys, &sc->cap, sc->nkeys + 1,
+		                 sizeof *sc->keys))
+			sc->keys[sc->nkeys++] = (char *)lua_tostring(L, -1);
+	}
+	sort_names(sc->keys, sc->nkeys);
+}
+
 /* Checks the rubric table on top and merges its params with the host's. */
-static int check_table(sw_runner *r, sw_diag *d)
+static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 {
 	lua_State *L = r->sb.L;
 	struct sw_rubric *rb = r->eng->rubric;
@@ -149,36 +186,29 @@ static int check_table(sw_runner *r, sw_diag *d)
 	/* the merged parameters: a copy of the defaults, then the host's values */
 	lua_newtable(L);
 	int merged = lua_gettop(L);
-	sw_buf names, text;
-	sw_buf_init(&names, &r->eng->mem);
-	sw_buf_init(&text, &r->eng->mem);
 	if (pr == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, merged - 1)) {
 			int vt = lua_type(L, -1);
 			if (lua_type(L, -2) != LUA_TSTRING ||
-			    (vt != LUA_TSTRING && vt != LUA_TNUMBER && vt != LUA_TBOOLEAN)) {
-				sw_buf_free(&names);
-				sw_buf_free(&text);
+			    (vt != LUA_TSTRING && vt != LUA_TNUMBER && vt != LUA_TBOOLEAN))
 				return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
 				                   "'params' must map names to numbers, strings or booleans");
-			}
-			sw_buf_printf(&names, "%s%s", names.len ? ", " : "", lua_tostring(L, -2));
 			lua_pushvalue(L, -2);
 			lua_insert(L, -2);
 			lua_rawset(L, merged);
 		}
+		table_keys(L, merged, sc);
+		for (size_t i = 0; i < sc->nkeys; i++)
+			sw_buf_printf(&sc->names, "%s%s", i ? ", " : "", sc->keys[i]);
 	}
 	for (size_t i = 0; i < rb->param_count; i++) {
 		lua_pushstring(L, rb->param_keys[i]);
-		if (lua_rawget(L, merged) == LUA_TNIL) {
-			sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
-			            "rubric '%s' has no parameter '%s' (its parameters: %s)", rb->name,
-			            rb->param_keys[i], names.len ? names.p : "none");
-			sw_buf_free(&names);
-			sw_buf_free(&text);
-			return SW_EINVALID;
-		}
+		if (lua_rawget(L, merged) == LUA_TNIL)
+			return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
+			                   "rubric '%s' has no parameter '%s' (its parameters: %s)",
+			                   rb->name, rb->param_keys[i],
+			                   sc->names.len ? sc->names.p : "none");
 		lua_pop(L, 1);
 		lua_pushstring(L, rb->param_keys[i]);
 		if (!lua_stringtonumber(L, rb->param_values[i]))
@@ -186,28 +216,15 @@ static int check_table(sw_runner *r, sw_diag *d)
 		lua_rawset(L, merged);
 	}
 	/* "k=v, ..." in key order, for reports */
-	lua_pushnil(L);
-	char **keys = NULL;
-	size_t nk = 0, capk = 0;
-	while (lua_next(L, merged)) {
-		lua_pop(L, 1);
-		if (!sw_mem_grow(&r->eng->mem, (void **)&keys, &capk, nk + 1, sizeof *keys))
-			keys[nk++] = (char *)lua_tostring(L, -1);
-	}
-	for (size_t i = 1; i < nk; i++)
-		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			char *tmp = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = tmp;
-		}
-	for (size_t i = 0; i < nk; i++) {
-		lua_getfield(L, merged, keys[i]);
-		sw_buf_printf(&text, "%s%s=%s", i ? ", " : "", keys[i], luaL_tolstring(L, -1, NULL));
+	table_keys(L, merged, sc);
+	for (size_t i = 0; i < sc->nkeys; i++) {
+		lua_getfield(L, merged, sc->keys[i]);
+		sw_buf_printf(&sc->text, "%s%s=%s", i ? ", " : "", sc->keys[i],
+		              luaL_tolstring(L, -1, NULL));
 		lua_pop(L, 2);
 	}
-	sw_mem_free(&r->eng->mem, keys);
-	sw_buf_free(&names);
-	r->params_text = sw_buf_take(&text);
+	sw_mem_free(&r->eng->mem, r->params_text);
+	r->params_text = sw_buf_take(&sc->text);
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
 	sb_readonly(L);
@@ -247,6 +264,50 @@ static unsigned long overflow_line(lua_State *L, const char *src, size_t len, co
 }
 
 /* Compiles the rubric and prepares everything a pupil's evaluation needs. */
+/* Protected: compiles the rubric, checks its table, builds the framework
+   tables. Errors go to sc->d and sc->rc; a Lua error (out of memory) ends
+   it early and the caller reports it. */
+static int setup_protected(lua_State *L)
+{
+	setup *sc = lua_touserdata(L, 1);
+	sw_runner *r = sc->r;
+	sw_diag *d = sc->d;
+	struct sw_rubric *rb = r->eng->rubric;
+	lua_settop(L, 0);
+	int st = luaL_loadbufferx(L, rb->source, rb->len, sc->chunk.p, "t");
+	if (st != LUA_OK && strcmp(lua_tostring(L, -1), "C stack overflow") == 0) {
+		unsigned long line = overflow_line(L, rb->source, rb->len, sc->chunk.p);
+		sc->rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
+		                     "too many nested brackets, functions or blocks (Lua allows "
+		                     "about 200 levels)");
+		return 0;
+	}
+	if (st != LUA_OK) {
+		sc->rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,
+		                  lua_tostring(L, -1));
+		return 0;
+	}
+	r->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	st = instantiate(r);
+	if (st != LUA_OK) {
+		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
+		if (r->sb.abort) {
+			char buf[200];
+			sc->rc = sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
+			                     sb_abort_message(&r->sb, buf, sizeof buf));
+		} else {
+			sc->rc = lua_diag(d, SW_EINVALID, rb->display, msg);
+		}
+		return 0;
+	}
+	if ((sc->rc = check_table(r, d, sc)))
+		return 0;
+	lua_settop(L, 0);
+	build_framework(r);
+	return 0;
+}
+
+/* Compiles the rubric and prepares everything a pupil's evaluation needs. */
 static int runner_setup(sw_runner *r, sw_diag *d)
 {
 	sw_engine *eng = r->eng;
@@ -255,53 +316,38 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	if (rc)
 		return rc;
 	r->sb.name = rb->display;
-	lua_State *L = r->sb.L;
-	sw_buf chunk;
-	sw_buf_init(&chunk, &eng->mem);
-	sw_buf_printf(&chunk, "@%s", rb->display);
-	if (!sw_buf_cstr(&chunk))
-		return sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
 	/* a NUL byte: not a text file (Lua would say only "<eof> expected");
-	   precompiled Lua, which has them, gets Lua's own message below */
+	   precompiled Lua, which has them, gets Lua's own message */
 	const char *nul = memchr(rb->source, '\0', rb->len);
 	if (nul && rb->len && rb->source[0] != '\033') {
 		unsigned long line = 1;
 		for (const char *c = rb->source; c < nul; c++)
 			line += *c == '\n';
-		sw_buf_free(&chunk);
 		return sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
 		                   "NUL byte in the file: a rubric must be Lua source text");
 	}
-	int st = luaL_loadbufferx(L, rb->source, rb->len, chunk.p, "t");
-	if (st != LUA_OK && strcmp(lua_tostring(L, -1), "C stack overflow") == 0) {
-		unsigned long line = overflow_line(L, rb->source, rb->len, chunk.p);
-		sw_buf_free(&chunk);
-		return sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
-		                   "too many nested brackets, functions or blocks (Lua allows "
-		                   "about 200 levels)");
+	setup sc = { r, d, SW_OK, { 0 }, { 0 }, { 0 }, NULL, 0, 0 };
+	sw_buf_init(&sc.chunk, &eng->mem);
+	sw_buf_init(&sc.names, &eng->mem);
+	sw_buf_init(&sc.text, &eng->mem);
+	sw_buf_printf(&sc.chunk, "@%s", rb->display);
+	lua_State *L = r->sb.L;
+	if (!sw_buf_cstr(&sc.chunk)) {
+		rc = sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
+	} else {
+		lua_pushcfunction(L, setup_protected);
+		lua_pushlightuserdata(L, &sc);
+		if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+			rc = sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
+		else
+			rc = sc.rc;
+		lua_settop(L, 0);
 	}
-	sw_buf_free(&chunk);
-	if (st != LUA_OK) {
-		rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,
-		              lua_tostring(L, -1));
-		return rc;
-	}
-	r->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	st = instantiate(r);
-	if (st != LUA_OK) {
-		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
-		if (r->sb.abort) {
-			char buf[200];
-			return sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
-			                   sb_abort_message(&r->sb, buf, sizeof buf));
-		}
-		return lua_diag(d, SW_EINVALID, rb->display, msg);
-	}
-	if ((rc = check_table(r, d)))
-		return rc;
-	lua_settop(L, 0);
-	build_framework(r);
-	return SW_OK;
+	sw_buf_free(&sc.chunk);
+	sw_buf_free(&sc.names);
+	sw_buf_free(&sc.text);
+	sw_mem_free(&eng->mem, sc.keys);
+	return rc;
 }
 
 int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
@@ -329,6 +375,8 @@ int sw_runner_reset(sw_runner *r)
 	sw_diag_init(&d, &r->eng->mem);
 	int rc = runner_setup(r, &d);
 	sw_diag_clear(&d);
+	if (rc)
+		sb_close(&r->sb); /* half built: the next pupil tries again */
 	return rc;
 }
 
