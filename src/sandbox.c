@@ -1,15 +1,14 @@
 /*
- * sandbox.c - everything Lua: creating a state for rubric scripts with
- * only safe functions, limits on instructions, memory, time and pattern
- * matching, read-only shared tables, and the stepwise helpers.
+ * sandbox.c - the Lua state a rubric runs in and the limits on it: the
+ * counting allocator, the instruction hook and the CPU-time backstop, the
+ * messages of the limits, pcall, xpcall and the coroutine functions that
+ * cannot catch a limit, and creating a state, a pupil's environment and a
+ * protected call. The library a rubric sees (read-only views, sealed
+ * metatables, bounded patterns, tostring, print, math.randomseed, the
+ * shared globals) is built by sandbox_lib.c. What the two promise rubric
+ * writers is in scripts/README.md, "The sandbox".
  *
- * What a script can reach: the shared globals table, read-only, through
- * the __index of its own per-pupil environment. Library tables are
- * read-only views; rawset, load, debug, io, os, package and the collector
- * are absent (reading one of their names raises "NAME is not available in
- * a rubric"); the string metatable is hidden.
- *
- * The rules the rest of this file keeps (tests/sandbox/GUARANTEES.md):
+ * The rules this file keeps:
  *  - once a limit is hit (sb->abort), no rubric code runs to completion:
  *    the count hook raises again every HOOK_EVERY instructions, and every
  *    function that can catch an error (pcall, xpcall, coroutine.resume,
@@ -19,12 +18,8 @@
  *    handlers never run after a limit;
  *  - work inside library functions that the instruction count cannot see
  *    (sorting, comparing long strings, ...) is bounded by a CPU-time
- *    backstop that grows with the instruction limit;
- *  - no weak tables and no finalizers: a metatable in use cannot gain
- *    __mode or __gc later (see "metatables" below);
- *  - nothing a script sees depends on memory addresses, the clock or the
- *    pupils evaluated before: tostring and string.format show no address,
- *    collectgarbage is absent, math.random is seeded from the pupil's id.
+ *    backstop that grows with the instruction limit: sandbox_lib.c calls
+ *    sb_check_limits before such functions.
  */
 #include "internal.h"
 #include "sandbox.h"
@@ -46,11 +41,6 @@
 #else
 #define WALL_CLOCK CLOCK_MONOTONIC
 #endif
-
-/* Registry and table keys only this file can make (light userdata). */
-static const char KEYS[3] = { 0, 0, 0 };
-#define KEY_ORIGINAL ((void *)&KEYS[0]) /* in a metatable copy: the rubric's metatable */
-#define KEY_HOST ((void *)&KEYS[1])     /* in a read-only view's metatable */
 
 /* The allocator: counts the state's bytes and refuses past the limit. */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -75,7 +65,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 }
 
 /* The sandbox a state belongs to. */
-static sw_sandbox *sb_of(lua_State *L)
+sw_sandbox *sb_of(lua_State *L)
 {
 	void *ud;
 	lua_getallocf(L, &ud);
@@ -189,7 +179,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 
 /* Raises when a limit was hit or the time is up: called before library
    functions whose work the instruction count does not see. */
-static void check_limits(lua_State *L)
+void sb_check_limits(lua_State *L)
 {
 	sw_sandbox *sb = sb_of(L);
 	if (!sb->abort && sb_time_up(sb))
@@ -261,7 +251,7 @@ static void rethrow_abort(lua_State *L, int st)
 
 /* Calls the original C function (upvalue 1) in this very call, so that its
    errors name the rubric's line and the function as the script called it. */
-static int call_original(lua_State *L)
+int sb_call_original(lua_State *L)
 {
 	return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
@@ -269,7 +259,7 @@ static int call_original(lua_State *L)
 /* ---- protected calls and coroutines ---- */
 
 /* pcall(f, ...) that cannot catch a limit. */
-static int sb_pcall(lua_State *L)
+int sb_pcall(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
@@ -299,7 +289,7 @@ static int sb_xpcall_handler(lua_State *L)
 }
 
 /* xpcall(f, handler, ...) that cannot catch a limit. */
-static int sb_xpcall(lua_State *L)
+int sb_xpcall(lua_State *L)
 {
 	int n = lua_gettop(L);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
@@ -322,10 +312,10 @@ static int sb_xpcall(lua_State *L)
 }
 
 /* coroutine.resume: re-raises a limit the coroutine hit. */
-static int sb_resume(lua_State *L)
+int sb_co_resume(lua_State *L)
 {
-	check_limits(L);
-	int n = call_original(L);
+	sb_check_limits(L);
+	int n = sb_call_original(L);
 	sw_sandbox *sb = sb_of(L);
 	if (!lua_toboolean(L, -n))
 		is_memory_error(L, LUA_ERRRUN, -1);
@@ -336,16 +326,16 @@ static int sb_resume(lua_State *L)
 
 /* coroutine.close: never runs the __close handlers of a coroutine that a
    limit stopped (its hooks are off), nor any code after a limit. */
-static int sb_co_close(lua_State *L)
+int sb_co_close(lua_State *L)
 {
-	check_limits(L);
+	sb_check_limits(L);
 	lua_State *co = lua_tothread(L, 1);
 	if (co && poisoned(co)) {
 		lua_pushboolean(L, 0);
 		lua_pushliteral(L, "the coroutine was stopped by a limit");
 		return 2;
 	}
-	int n = call_original(L);
+	int n = sb_call_original(L);
 	sw_sandbox *sb = sb_of(L);
 	if (n == 2 && !lua_toboolean(L, -2))
 		is_memory_error(L, LUA_ERRRUN, -1);
@@ -371,7 +361,7 @@ static int close_thread(lua_State *co, lua_State *from)
 static int sb_auxwrap(lua_State *L)
 {
 	sw_sandbox *sb = sb_of(L);
-	check_limits(L);
+	sb_check_limits(L);
 	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
 	int narg = lua_gettop(L), nres;
 	if (!lua_checkstack(co, narg))
@@ -414,7 +404,7 @@ static int sb_auxwrap(lua_State *L)
 	return lua_error(L);
 }
 
-static int sb_wrap(lua_State *L)
+int sb_co_wrap(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	lua_State *co = lua_newthread(L);
@@ -424,220 +414,7 @@ static int sb_wrap(lua_State *L)
 	return 1;
 }
 
-/* ---- metatables ----
- *
- * A table is weak when its metatable has __mode at the time the collector
- * looks, not when setmetatable is called. Weak tables let a script watch
- * the collector (which depends on what other pupils left behind), and
- * weak-keyed tables built as chains make one collection take time
- * quadratic in their size (seconds at 4 MiB, hours at 64) inside a single
- * allocation, where no hook can stop it. So every table used as a
- * metatable is "sealed": listed in SEALED (upvalue 1 of setmetatable; a
- * weak-keyed set whose values are all `true`, which the collector clears
- * in linear time) and given a metatable of its own whose __newindex
- * refuses the keys __mode and __gc (GUARD, upvalue 2). With no rawset,
- * that is the only way a table gains a key. When a sealed table needs a
- * metatable of the script's (classes: setmetatable(Derived, {__index =
- * Base})), it gets a private copy of that metatable's __ fields plus the
- * guard, and getmetatable still answers the script's own table. (The one
- * difference: metamethods added later to such a metatable-of-a-metatable
- * are not seen.) Finalizers need __gc when setmetatable is called, which
- * is refused, and a copy never carries __gc.
- */
-
-/* True when the table at idx has field key, without metamethods. */
-static bool has_raw(lua_State *L, int idx, const char *key)
-{
-	idx = lua_absindex(L, idx);
-	lua_pushstring(L, key);
-	bool has = lua_rawget(L, idx) != LUA_TNIL;
-	lua_pop(L, 1);
-	return has;
-}
-
-static bool has_raw_key(lua_State *L, int idx, void *key)
-{
-	idx = lua_absindex(L, idx);
-	lua_pushlightuserdata(L, key);
-	bool has = lua_rawget(L, idx) != LUA_TNIL;
-	lua_pop(L, 1);
-	return has;
-}
-
-/* __newindex of sealed tables: anything but __mode and __gc. */
-static int guard_newindex(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_settop(L, 3);
-	if (lua_type(L, 2) == LUA_TSTRING) {
-		const char *k = lua_tostring(L, 2);
-		if (strcmp(k, "__mode") == 0 || strcmp(k, "__gc") == 0)
-			return luaL_error(L, "cannot add %s to a table used as a metatable: weak tables "
-			                  "and finalizers are not available in a rubric", k);
-	}
-	lua_pushvalue(L, 1); /* only sealed tables: for anything else this would be rawset */
-	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
-		return luaL_error(L, "attempt to change a read-only table");
-	lua_pop(L, 1);
-	lua_rawset(L, 1);
-	return 0;
-}
-
-static bool is_sealed(lua_State *L, int idx)
-{
-	lua_pushvalue(L, idx);
-	bool sealed = lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL;
-	lua_pop(L, 1);
-	return sealed;
-}
-
-/* Pushes a private copy of the __ fields of metatable mt (at idx), with the
-   guard as __newindex when it has none, remembering mt for getmetatable. */
-static void push_copy(lua_State *L, int mt)
-{
-	mt = lua_absindex(L, mt);
-	lua_newtable(L);
-	int copy = lua_gettop(L);
-	lua_pushnil(L);
-	while (lua_next(L, mt)) {
-		if (lua_type(L, -2) == LUA_TSTRING) {
-			const char *k = lua_tostring(L, -2);
-			if (k[0] == '_' && k[1] == '_' && strcmp(k, "__gc") != 0 &&
-			    strcmp(k, "__mode") != 0) {
-				lua_pushvalue(L, -2);
-				lua_insert(L, -2);
-				lua_rawset(L, copy);
-				continue;
-			}
-		}
-		lua_pop(L, 1);
-	}
-	if (!has_raw(L, copy, "__newindex")) {
-		lua_pushliteral(L, "__newindex");
-		lua_getfield(L, lua_upvalueindex(2), "__newindex");
-		lua_rawset(L, copy);
-	}
-	lua_pushlightuserdata(L, KEY_ORIGINAL);
-	lua_pushvalue(L, mt);
-	lua_rawset(L, copy);
-}
-
-/* Seals the table at idx (it is about to be, or now is, a metatable). */
-static void seal(lua_State *L, int x)
-{
-	x = lua_absindex(L, x);
-	if (is_sealed(L, x))
-		return;
-	lua_pushvalue(L, x);
-	lua_pushboolean(L, 1);
-	lua_rawset(L, lua_upvalueindex(1));
-	if (!lua_getmetatable(L, x)) {
-		lua_pushvalue(L, lua_upvalueindex(2));
-		lua_setmetatable(L, x);
-		return;
-	}
-	/* a read-only view: its metatable is unreachable and has a __newindex */
-	if (has_raw_key(L, -1, KEY_HOST)) {
-		lua_pop(L, 1);
-		return;
-	}
-	push_copy(L, -1);
-	lua_setmetatable(L, x);
-	lua_pop(L, 1);
-}
-
-/* setmetatable(t, mt): refuses __gc and __mode, and seals mt. */
-static int sb_setmetatable(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	int mt = lua_type(L, 2);
-	luaL_argexpected(L, mt == LUA_TNIL || mt == LUA_TTABLE, 2, "nil or table");
-	lua_settop(L, 2);
-	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-		return luaL_error(L, "cannot change a protected metatable");
-	if (mt == LUA_TTABLE && (has_raw(L, 2, "__gc") || has_raw(L, 2, "__mode")))
-		return luaL_error(L, "metatables with __gc or __mode are not allowed in a rubric");
-	if (!is_sealed(L, 1))
-		lua_pushvalue(L, 2);
-	else if (mt == LUA_TNIL)
-		lua_pushvalue(L, lua_upvalueindex(2));
-	else
-		push_copy(L, 2);
-	lua_setmetatable(L, 1);
-	if (mt == LUA_TTABLE)
-		seal(L, 2);
-	lua_settop(L, 1);
-	return 1;
-}
-
-/* getmetatable(v): the metatable the script gave, as Lua's would answer. */
-static int sb_getmetatable(lua_State *L)
-{
-	luaL_checkany(L, 1);
-	if (!lua_getmetatable(L, 1)) {
-		lua_pushnil(L);
-		return 1;
-	}
-	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-		return 1;
-	if (lua_rawequal(L, -1, lua_upvalueindex(1))) { /* only the guard */
-		lua_pushnil(L);
-		return 1;
-	}
-	lua_pushlightuserdata(L, KEY_ORIGINAL);
-	if (lua_rawget(L, -2) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 1);
-	return 1;
-}
-
-/* ---- the rest of the library ---- */
-
-/* collectgarbage: absent. Its "count" would show what other pupils left. */
-static int sb_collectgarbage(lua_State *L)
-{
-	const char *opt = luaL_optstring(L, 1, "collect");
-	return luaL_error(L, "collectgarbage(\"%s\") is not available in a rubric: Stepwise "
-	                  "manages the memory (its limit is --max-memory MiB)", opt);
-}
-
-/* Reading a name of the standard library that rubrics do not get. */
-static int sb_global_missing(lua_State *L)
-{
-	static const char *const names[] = { "require", "package", "load", "loadfile", "dofile",
-		"loadstring", "io", "os", "debug", "rawset", "module", "setfenv", "getfenv",
-		"newproxy", NULL };
-	if (lua_type(L, 2) == LUA_TSTRING) {
-		const char *k = lua_tostring(L, 2);
-		for (const char *const *n = names; *n; n++)
-			if (strcmp(k, *n) == 0)
-				return luaL_error(L, "%s is not available in a rubric", k);
-	}
-	return 0;
-}
-
-static int sb_string_missing(lua_State *L)
-{
-	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "dump") == 0)
-		return luaL_error(L, "string.dump is not available in a rubric");
-	return 0;
-}
-
-/* math.randomseed: only with a seed (without one Lua takes the clock). */
-static int sb_randomseed(lua_State *L)
-{
-	if (lua_isnone(L, 1))
-		return luaL_error(L, "math.randomseed needs a seed in a rubric, such as "
-		                  "math.randomseed(7): without one, results would change from run "
-		                  "to run (math.random is already seeded from each pupil's id)");
-	lua_Integer a = luaL_checkinteger(L, 1), b = luaL_optinteger(L, 2, 0);
-	lua_settop(L, 0);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushinteger(L, a);
-	lua_pushinteger(L, b);
-	lua_call(L, 2, LUA_MULTRET);
-	return lua_gettop(L);
-}
+/* ---- the state, a pupil's environment, a call ---- */
 
 void sb_begin_pupil(sw_sandbox *sb)
 {
@@ -645,338 +422,6 @@ void sb_begin_pupil(sw_sandbox *sb)
 	   pupil's rubric fits in memory: collect it when it could. */
 	if (sb->used > sb->limit / 4)
 		lua_gc(sb->L, LUA_GCCOLLECT, 0);
-}
-
-void sb_seed_random(sw_sandbox *sb, const char *pupil_id)
-{
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-	for (const unsigned char *c = (const unsigned char *)pupil_id; *c; c++)
-		h = (h ^ *c) * 1099511628211u;
-	lua_State *L = sb->L;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->randomseed_ref);
-	lua_pushinteger(L, (lua_Integer)(h >> 1));
-	lua_pushinteger(L, 0);
-	if (lua_pcall(L, 2, 0, 0) != LUA_OK)
-		lua_pop(L, 1);
-}
-
-/* tostring that shows no memory addresses. */
-static int sb_tostring(lua_State *L)
-{
-	luaL_checkany(L, 1);
-	int t = lua_type(L, 1);
-	if ((t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) &&
-	    luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
-		lua_pushstring(L, lua_typename(L, t));
-		return 1;
-	}
-	if (t == LUA_TTABLE || t == LUA_TUSERDATA)
-		lua_pop(L, 1);
-	luaL_tolstring(L, 1, NULL);
-	return 1;
-}
-
-/* print(...): to the engine's print stream, prefixed with rubric and line;
-   at most SB_PRINT_MAX bytes per call, so a loop cannot fill a disk. */
-static int sb_print(lua_State *L)
-{
-	check_limits(L);
-	sw_sandbox *sb = sb_of(L);
-	if (sb->printed >= SB_PRINT_MAX)
-		return 0;
-	int n = lua_gettop(L);
-	lua_Debug ar;
-	int line = 0;
-	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
-		line = ar.currentline;
-	luaL_Buffer b;
-	luaL_buffinit(L, &b);
-	for (int i = 1; i <= n; i++) {
-		lua_pushcfunction(L, sb_tostring);
-		lua_pushvalue(L, i);
-		lua_call(L, 1, 1);
-		if (i > 1)
-			luaL_addchar(&b, '\t');
-		luaL_addvalue(&b);
-	}
-	luaL_pushresult(&b);
-	size_t len;
-	const char *text = lua_tolstring(L, -1, &len);
-	size_t room = SB_PRINT_MAX - sb->printed;
-	bool cut = len > room;
-	if (cut)
-		len = room;
-	sb->printed += len;
-	FILE *out = sb->print ? sb->print : stderr;
-	fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
-	        cut ? " [print output of this call cut at 64 KiB]" : "");
-	if (cut)
-		sb->printed = SB_PRINT_MAX;
-	return 0;
-}
-
-/* string.find/match/gmatch/gsub with a bounded subject and pattern. */
-static int sb_pattern(lua_State *L)
-{
-	check_limits(L);
-	sw_sandbox *sb = sb_of(L);
-	size_t sl, pl;
-	luaL_checklstring(L, 1, &sl);
-	const char *p = luaL_checklstring(L, 2, &pl);
-	if (sl > sb->pattern_limit)
-		return luaL_error(L, "pattern matching on a text of %d bytes is over the limit of "
-		                  "%d (raise it with --pattern-limit N)", (int)sl, (int)sb->pattern_limit);
-	/* each unbounded repetition can multiply the work by the text's length,
-	   each optional item ('?', which backtracks) by two */
-	int reps = 0, opts = 0;
-	for (size_t i = 0; i < pl; i++) {
-		if (p[i] == '%') {
-			i++;
-			continue;
-		}
-		if (p[i] == '[') {
-			/* a set: '-' inside is a range, not a repetition */
-			i++;
-			if (i < pl && p[i] == '^')
-				i++;
-			if (i < pl && p[i] == ']')
-				i++;
-			while (i < pl && p[i] != ']')
-				i += p[i] == '%' ? 2 : 1;
-			continue;
-		}
-		if (p[i] == '*' || p[i] == '-' || p[i] == '+')
-			reps++;
-		else if (p[i] == '?')
-			opts++;
-	}
-	double cost = (double)sl + 1;
-	double work = cost;
-	for (int r = 0; r < reps; r++)
-		work *= cost;
-	if (reps >= 2 && work > 1e9)
-		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
-		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
-	for (int o = 0; o < opts && work <= 1e9; o++)
-		work *= 2;
-	if (opts && work > 1e9)
-		return luaL_error(L, "pattern with %d optional items ('?') is too costly on a text of "
-		                  "%d bytes (simplify the pattern or shorten the text)", opts, (int)sl);
-	if (cost * ((double)pl + 1) > 1e9)
-		return luaL_error(L, "pattern of %d bytes is too long for a text of %d bytes (shorten "
-		                  "the pattern or the text)", (int)pl, (int)sl);
-	return call_original(L);
-}
-
-/* string.format without %p (it prints memory addresses), and %s of a
-   table or function as tostring shows it. */
-static int sb_format(lua_State *L)
-{
-	check_limits(L);
-	size_t fl;
-	const char *f = luaL_checklstring(L, 1, &fl);
-	for (size_t i = 0; i < fl; i++) {
-		if (f[i] != '%')
-			continue;
-		i++;
-		while (i < fl && f[i] && strchr("-+ #0123456789.", f[i]))
-			i++;
-		if (i < fl && f[i] == 'p')
-			return luaL_error(L, "string.format: %%p is not available in a rubric");
-	}
-	int n = lua_gettop(L);
-	for (int i = 2; i <= n; i++) {
-		int t = lua_type(L, i);
-		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
-			lua_pushcfunction(L, sb_tostring);
-			lua_pushvalue(L, i);
-			lua_call(L, 1, 1);
-			lua_replace(L, i);
-		}
-	}
-	return call_original(L);
-}
-
-/* A library function whose own work the instruction count does not see:
-   checked against the limits first. */
-static int sb_heavy(lua_State *L)
-{
-	check_limits(L);
-	return call_original(L);
-}
-
-/* ---- read-only views ---- */
-
-static int ro_newindex(lua_State *L)
-{
-	return luaL_error(L, "attempt to change a read-only table (field '%s')",
-	                  lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
-}
-
-static int ro_len(lua_State *L)
-{
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
-	return 1;
-}
-
-static int ro_next(lua_State *L)
-{
-	lua_settop(L, 2);
-	if (lua_next(L, lua_upvalueindex(1)))
-		return 2;
-	lua_pushnil(L);
-	return 1;
-}
-
-static int ro_pairs(lua_State *L)
-{
-	lua_pushvalue(L, lua_upvalueindex(1)); /* the iterator, bound to the real table */
-	lua_pushvalue(L, 1);
-	lua_pushnil(L);
-	return 3;
-}
-
-void sb_readonly(lua_State *L)
-{
-	/* stack: real */
-	lua_newtable(L);                 /* real proxy */
-	lua_createtable(L, 0, 6);        /* real proxy mt */
-	lua_pushvalue(L, -3);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, ro_newindex);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushvalue(L, -3);
-	lua_pushcclosure(L, ro_len, 1);
-	lua_setfield(L, -2, "__len");
-	lua_pushvalue(L, -3);
-	lua_pushcclosure(L, ro_next, 1);
-	lua_pushcclosure(L, ro_pairs, 1);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
-	lua_pushlightuserdata(L, KEY_HOST);
-	lua_pushboolean(L, 1);
-	lua_rawset(L, -3);
-	lua_setmetatable(L, -2);         /* real proxy */
-	lua_remove(L, -2);
-}
-
-/* Replaces field `name` of the table on top with a C closure over the old value. */
-static void wrap_field(lua_State *L, const char *name, lua_CFunction f)
-{
-	lua_getfield(L, -1, name);
-	if (!lua_iscfunction(L, -1)) {
-		lua_pop(L, 1);
-		return;
-	}
-	lua_pushcclosure(L, f, 1);
-	lua_setfield(L, -2, name);
-}
-
-/* Wraps each named function of the table on top with sb_heavy. */
-static void wrap_heavy(lua_State *L, const char *const *names)
-{
-	for (const char *const *n = names; *n; n++)
-		wrap_field(L, *n, sb_heavy);
-}
-
-/* Builds the shared globals and stores them in the registry. */
-static void build_globals(lua_State *L, sw_sandbox *sb)
-{
-	static const char *const base[] = { "assert", "error", "ipairs", "next", "pairs",
-		"rawequal", "rawget", "rawlen", "select", "tonumber", "type", "_VERSION", NULL };
-	lua_newtable(L); /* G */
-	int G = lua_gettop(L);
-	lua_pushglobaltable(L);
-	for (const char *const *k = base; *k; k++) {
-		lua_getfield(L, -1, *k);
-		lua_setfield(L, G, *k);
-	}
-	lua_pop(L, 1);
-	/* setmetatable and getmetatable share SEALED and GUARD (above) */
-	lua_newtable(L); /* SEALED */
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_createtable(L, 0, 1); /* GUARD */
-	lua_pushvalue(L, -2);
-	lua_pushcclosure(L, guard_newindex, 1);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushvalue(L, -2);
-	lua_pushvalue(L, -2);
-	lua_pushcclosure(L, sb_setmetatable, 2);
-	lua_setfield(L, G, "setmetatable");
-	lua_pushcclosure(L, sb_getmetatable, 1);
-	lua_setfield(L, G, "getmetatable");
-	lua_pop(L, 1);
-	lua_pushcfunction(L, sb_pcall);
-	lua_setfield(L, G, "pcall");
-	lua_pushcfunction(L, sb_xpcall);
-	lua_setfield(L, G, "xpcall");
-	lua_pushcfunction(L, sb_collectgarbage);
-	lua_setfield(L, G, "collectgarbage");
-	lua_pushcfunction(L, sb_tostring);
-	lua_setfield(L, G, "tostring");
-	lua_pushcfunction(L, sb_print);
-	lua_setfield(L, G, "print");
-	lua_createtable(L, 0, 1); /* names rubrics do not get raise a clear error */
-	lua_pushcfunction(L, sb_global_missing);
-	lua_setfield(L, -2, "__index");
-	lua_setmetatable(L, G);
-
-	/* string: no dump, bounded patterns, no %p; the metatable hidden */
-	static const char *const heavy_string[] = { "byte", "char", "lower", "upper", "rep",
-		"reverse", "sub", "pack", "unpack", NULL };
-	lua_getglobal(L, "string");
-	lua_pushnil(L);
-	lua_setfield(L, -2, "dump");
-	wrap_field(L, "find", sb_pattern);
-	wrap_field(L, "match", sb_pattern);
-	wrap_field(L, "gmatch", sb_pattern);
-	wrap_field(L, "gsub", sb_pattern);
-	wrap_field(L, "format", sb_format);
-	wrap_heavy(L, heavy_string);
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, sb_string_missing);
-	lua_setfield(L, -2, "__index");
-	lua_setmetatable(L, -2);
-	lua_pushliteral(L, "");
-	if (lua_getmetatable(L, -1)) {
-		lua_pushliteral(L, "read-only");
-		lua_setfield(L, -2, "__metatable");
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	sb_readonly(L);
-	lua_setfield(L, G, "string");
-
-	static const char *const heavy_table[] = { "concat", "insert", "move", "pack", "remove",
-		"sort", "unpack", NULL };
-	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
-	lua_getglobal(L, "table");
-	wrap_heavy(L, heavy_table);
-	sb_readonly(L);
-	lua_setfield(L, G, "table");
-	lua_getglobal(L, "utf8");
-	wrap_heavy(L, heavy_utf8);
-	sb_readonly(L);
-	lua_setfield(L, G, "utf8");
-	lua_getglobal(L, "math");
-	lua_getfield(L, -1, "randomseed");
-	lua_pushvalue(L, -1);
-	sb->randomseed_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_pushcclosure(L, sb_randomseed, 1);
-	lua_setfield(L, -2, "randomseed");
-	sb_readonly(L);
-	lua_setfield(L, G, "math");
-	lua_getglobal(L, "coroutine");
-	wrap_field(L, "resume", sb_resume);
-	wrap_field(L, "close", sb_co_close);
-	lua_pushcfunction(L, sb_wrap);
-	lua_setfield(L, -2, "wrap");
-	sb_readonly(L);
-	lua_setfield(L, G, "coroutine");
 }
 
 /* Loads scripts/stepwise.lua (compiled into the library) as `stepwise`. */
@@ -1006,6 +451,8 @@ static int load_helpers(lua_State *L, sw_diag *d)
 /* Runs inside lua_pcall: opens the libraries and builds the globals. */
 static int open_all(lua_State *L)
 {
+	sw_diag *d = lua_touserdata(L, 1);
+	lua_settop(L, 0);
 	luaL_requiref(L, "_G", luaopen_base, 1);
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
@@ -1013,7 +460,14 @@ static int open_all(lua_State *L)
 	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
 	luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
 	lua_settop(L, 0);
-	build_globals(L, sb_of(L));
+	sb_build_globals(L, sb_of(L));
+	/* in here too, so that running out of memory is an error, not a panic */
+	if (load_helpers(L, d) != SW_OK) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	sb_of(L)->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushboolean(L, 1);
 	return 1;
 }
 
@@ -1037,17 +491,18 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
 	sb_reset_call(sb);
 	lua_pushcfunction(L, open_all);
-	if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+	lua_pushlightuserdata(L, d);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
 		sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot set up the Lua state: %s",
 		            lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
 		sb_close(sb);
 		return SW_ENOMEM;
 	}
-	if (load_helpers(L, d) != SW_OK) {
+	if (!lua_toboolean(L, -1)) {
 		sb_close(sb);
 		return SW_ERROR;
 	}
-	sb->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pop(L, 1);
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	lua_gc(L, LUA_GCGEN, 0, 0); /* most tables live for one call: generational suits */
 	return SW_OK;

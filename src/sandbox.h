@@ -1,4 +1,5 @@
-/* sandbox.h - a Lua state for untrusted rubric scripts (sandbox.c). */
+/* sandbox.h - a Lua state for untrusted rubric scripts: the state, its limits
+   and calls (sandbox.c), and the library rubrics see (sandbox_lib.c). */
 #ifndef SW_SANDBOX_H
 #define SW_SANDBOX_H
 #include "internal.h"
@@ -54,4 +55,23 @@ void sb_seed_random(sw_sandbox *sb, const char *pupil_id);
 int sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
+
+/* Shared by sandbox.c and sandbox_lib.c. */
+/* The sandbox a state belongs to (the allocator's user data). */
+sw_sandbox *sb_of(lua_State *L);
+/* Raises when a limit was hit or the call's time is up: called before library
+   functions whose work the instruction count does not see. Near the memory
+   limit, collects the garbage first. */
+void sb_check_limits(lua_State *L);
+/* Calls the original C function (upvalue 1) in this very call. */
+int sb_call_original(lua_State *L);
+/* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
+int sb_pcall(lua_State *L);
+int sb_xpcall(lua_State *L);
+int sb_co_resume(lua_State *L);
+int sb_co_close(lua_State *L);
+int sb_co_wrap(lua_State *L);
+/* Builds the shared globals a rubric reads (sandbox_lib.c) and leaves them on
+   the stack; sets sb->randomseed_ref. */
+void sb_build_globals(lua_State *L, sw_sandbox *sb);
 #endif
