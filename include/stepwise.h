@@ -370,8 +370,10 @@ SW_API size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill,
  */
 typedef struct sw_rejects sw_rejects;
 
-/* Opens a rejects file at path (written to path + ".tmp" until closed).
-   It is not tied to an engine and uses the C library allocator. */
+/* Opens a rejects file at path. A regular file is written to path + ".tmp"
+   beside it (beside a symlink's target) and renamed into place when closed;
+   a FIFO or device is written directly. It is not tied to an engine and uses
+   the C library allocator. On SW_EIO, errno says why. */
 SW_API int sw_rejects_open(sw_rejects **out, const char *path);
 /* Adds a row; use as on_reject with the sw_rejects as payload. */
 SW_API void sw_rejects_add(const sw_reject *reject, void *rejects);

@@ -70,15 +70,26 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);
 
-/* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-"). */
+/* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-");
+   a FIFO, device or socket is written directly; a symbolic link's target is replaced. */
 typedef struct cli_out {
 	FILE *f;
 	const char *path;
-	char *tmp;
+	char *target, *tmp; /* NULL when written directly */
 } cli_out;
 int cli_out_open(cli_out *o, const char *path);
 /* Closes; renames into place when keep and all was written, else removes. */
 int cli_out_close(cli_out *o, bool keep);
+/* How path is written: to *tmp, renamed to *target (path, or the file a
+   symbolic link names) when complete; both NULL when path exists and is not
+   a regular file. Refuses a folder. Errors printed; the names are malloc'd. */
+int cli_out_plan(const char *path, char **target, char **tmp);
+/* cli_out_plan's checks alone, made before any work (NULL and "-" pass). */
+int cli_out_check(const char *path);
+/* Temporary files removed if SIGINT or SIGTERM ends the run: remembered until
+   forgotten (the name must stay valid until then). */
+void cli_tmp_remember(const char *tmp);
+void cli_tmp_forget(const char *tmp);
 
 /* Prints a result's rubric errors on stderr (an sw_result_fn). */
 int cli_print_result_errors(const sw_result *r, void *payload);

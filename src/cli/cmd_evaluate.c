@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 typedef struct eval_state {
 	sw_writer *w;
 	uint64_t errors_shown, errors, done, total;
+	int write_errno; /* why writing the output first failed */
 	bool progress, drawn;
 	time_t start;
 } eval_state;
@@ -39,7 +41,10 @@ static int on_result(const sw_result *r, void *payload)
 		        100.0 * (double)st->done / (double)st->total);
 		st->drawn = true;
 	}
-	return sw_writer_add(st->w, r);
+	int rc = sw_writer_add(st->w, r);
+	if (rc == SW_EIO && !st->write_errno)
+		st->write_errno = errno;
+	return rc;
 }
 
 /* The output format from --format, the output's name, or the terminal. */
@@ -76,6 +81,8 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		cli_error("evaluate: --format must be csv, jsonl or table");
 		return EXIT_FATAL;
 	}
+	if (cli_out_check(outpath))
+		return EXIT_FATAL; /* a folder, refused before any work */
 	bool sorted = cli_get(opts, "--sorted") != NULL;
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cli_get(opts, "--as-of");
@@ -105,8 +112,8 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	int er;
 	if (sorted) {
 		er = cli_load(eng, opts, &data, true, &stream);
-		if (er == EXIT_FATAL)
-			er = SW_ERROR; /* already reported */
+		if (er == EXIT_FATAL) /* the output failed, or an error already reported */
+			er = st.write_errno ? SW_EIO : SW_ERROR;
 	} else {
 		st.total = sw_engine_pupil_count(eng);
 		er = sw_engine_evaluate(eng, &eo, on_result, &st, &es);
@@ -115,10 +122,14 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	}
 	if (st.drawn)
 		fputs("\r\033[K", stderr);
-	if (er == SW_OK)
+	if (er == SW_OK) {
 		er = sw_writer_finish(st.w);
+		if (er == SW_EIO)
+			st.write_errno = errno;
+	}
 	if (er == SW_EIO)
-		cli_error("cannot write the output");
+		cli_error("cannot write %s: %s", out.path ? out.path : "the output",
+		          strerror(st.write_errno ? st.write_errno : EIO));
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
 	if (st.errors > st.errors_shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",

@@ -26,6 +26,8 @@ static int run_export(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		cli_error("export: --case-version must be 1.0 or 1.1, not '%s'", v);
 		return EXIT_FATAL;
 	}
+	if (cli_out_check(cli_get(opts, "-o")))
+		return EXIT_FATAL; /* a folder, refused before any work */
 	eo.timestamp = cli_get(opts, "--timestamp");
 	eo.on_notice = cli_print_notice;
 	sw_engine *eng;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_interchange.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,8 @@ int cli_write_file(const char *path, const char *data, size_t len)
 	if (cli_out_open(&o, path) != EXIT_OK)
 		return EXIT_FATAL;
 	bool ok = fwrite(data, 1, len, o.f) == len;
+	if (!ok)
+		cli_error("cannot write %s: %s", o.path ? o.path : "the output", strerror(errno));
 	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
 }
 
@@ -111,6 +114,8 @@ static int run_import(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 {
 	(void)c;
 	(void)npos;
+	if (cli_out_check(cli_get(opts, "-o")))
+		return EXIT_FATAL; /* a folder, refused before any work */
 	sw_engine *eng;
 	if (sw_engine_new(&eng, NULL)) {
 		cli_error("out of memory");

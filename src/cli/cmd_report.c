@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,8 @@ static int setup(sw_engine **eng, cli_opt *opts, cli_data *data)
 		cli_error("--pupils FILE is required: groups and expected steps come from the roster");
 		return EXIT_FATAL;
 	}
+	if (cli_out_check(cli_get(opts, "-o")))
+		return EXIT_FATAL; /* a folder, refused before any work */
 	int rc = cli_engine(eng, opts);
 	if (rc)
 		return rc;
@@ -128,20 +131,22 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 	for (int i = 0; i < data.nlines; i++)
 		if (sw_cohort_add_source(c, data.lines[i].path, &data.lines[i].stats) != SW_OK)
 			rc = EXIT_FATAL;
+	if (rc)
+		cli_error("out of memory");
 	cli_out out;
-	if (rc || (rc = cli_out_open(&out, cli_get(opts, "-o")))) {
-		if (rc)
-			cli_error("out of memory");
+	if (rc || cli_out_open(&out, cli_get(opts, "-o"))) {
 		sw_cohort_free(c);
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
 	int st = format == FORMAT_HTML ? sw_cohort_write_html(out.f, c)
 	                               : sw_cohort_write(out.f, c, what, format);
-	if (st != SW_OK) {
-		cli_error(st == SW_EIO ? "cannot write the output" : "out of memory");
+	if (st == SW_EIO)
+		cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
+	else if (st != SW_OK)
+		cli_error("out of memory");
+	if (st != SW_OK)
 		rc = EXIT_FATAL;
-	}
 	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 		rc = EXIT_FATAL;
 	if (errs.total > errs.shown)

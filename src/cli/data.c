@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ typedef struct file_rejects {
 	const char *path;
 	uint64_t shown, total;
 	sw_rejects *out;
+	char *tmp;          /* out's temporary file, removed on SIGINT and SIGTERM */
 	bool progress;      /* a progress line may be shown (stderr is a terminal) */
 	bool drawn;         /* one was drawn and must be cleared */
 	double start;
@@ -92,16 +94,53 @@ static char *pupils_rejects_path(const char *path)
 	return out;
 }
 
+/* Opens the rejects file, its temporary file remembered for SIGINT and SIGTERM
+   (cli_out_plan names the same temporary file as sw_rejects_open). */
+static int open_rejects(file_rejects *fr, const char *path)
+{
+	char *target;
+	if (cli_out_plan(path, &target, &fr->tmp))
+		return EXIT_FATAL;
+	free(target);
+	if (fr->tmp)
+		cli_tmp_remember(fr->tmp);
+	if (sw_rejects_open(&fr->out, path) != SW_OK) {
+		/* errno is set by the call that failed in sw_rejects_open: fopen, or the
+		   lookup of a symbolic link's target */
+		cli_error("cannot write rejects file %s: %s", path, strerror(errno));
+		cli_tmp_forget(fr->tmp);
+		free(fr->tmp);
+		fr->tmp = NULL;
+		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+/* Closes the rejects file (if open): kept when keep, else removed. */
+static int close_rejects(file_rejects *fr, const char *path, bool keep)
+{
+	if (!fr->out)
+		return EXIT_OK;
+	int rc = sw_rejects_close(fr->out, keep);
+	/* errno: why the write, close or rename failed (sw_rejects_close keeps it) */
+	if (rc != SW_OK && keep)
+		cli_error("cannot write rejects file %s: %s", path, strerror(errno));
+	fr->out = NULL;
+	cli_tmp_forget(fr->tmp);
+	free(fr->tmp);
+	fr->tmp = NULL;
+	return rc == SW_OK ? EXIT_OK : EXIT_FATAL;
+}
+
 /* Loads one data file (or, with a stream, evaluates it as it is read);
    prints its rejects and keeps its reconciliation. */
 static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
                     bool pupils, cli_data *data, const cli_stream *stream)
 {
-	file_rejects fr = { path, 0, 0, NULL, !data->quiet && isatty(STDERR_FILENO), false, now() };
-	if (rejects_path && sw_rejects_open(&fr.out, rejects_path) != SW_OK) {
-		cli_error("cannot write rejects file %s", rejects_path);
+	file_rejects fr = { path, 0, 0, NULL, NULL, !data->quiet && isatty(STDERR_FILENO), false,
+	                    now() };
+	if (rejects_path && open_rejects(&fr, rejects_path))
 		return EXIT_FATAL;
-	}
 	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
 	lo.on_reject = on_reject;
 	lo.on_progress = on_progress;
@@ -118,14 +157,10 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 		rc = sw_engine_load_evidence(eng, path, &lo, &st);
 	clear_progress(&fr);
 	if (rc != SW_OK) {
-		if (stream && rc > 0) {
-			if (fr.out)
-				sw_rejects_close(fr.out, 0);
+		close_rejects(&fr, rejects_path, false);
+		if (stream && rc > 0)
 			return rc; /* the result callback's own status */
-		}
 		cli_print_errors(eng);
-		if (fr.out)
-			sw_rejects_close(fr.out, 0);
 		return EXIT_FATAL;
 	}
 	if (fr.total > fr.shown)
@@ -135,11 +170,7 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	data->lines[data->nlines].path = path;
 	data->lines[data->nlines++].stats = st;
 	data->rejected += st.rejected;
-	if (fr.out && sw_rejects_close(fr.out, 1) != SW_OK) {
-		cli_error("cannot write rejects file %s", rejects_path);
-		return EXIT_FATAL;
-	}
-	return EXIT_OK;
+	return close_rejects(&fr, rejects_path, true);
 }
 
 int cli_framework(sw_engine *eng, cli_opt *opts)
@@ -169,6 +200,8 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 		cli_error("--evidence FILE is required");
 		return EXIT_FATAL;
 	}
+	if (cli_out_check(rejects))
+		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {
 		char *rp = rejects ? pupils_rejects_path(rejects) : NULL;
 		rc = load_one(eng, pupils, rp, true, data, NULL);
