@@ -370,6 +370,17 @@ SW_API size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill,
  */
 typedef struct sw_rejects sw_rejects;
 
+/*
+ * Where to write an output file so that an interrupted run never leaves it
+ * half-written: for a regular file, existing or not, *target is the file to
+ * replace (a symbolic link's final target) and *tmp a name beside it
+ * ("TARGET.tmp") to write first and rename onto *target when complete; for
+ * an existing FIFO, device or socket both are NULL: write `path` directly.
+ * SW_EIO with errno EISDIR for a directory, or the errno of resolving the
+ * path. The strings are allocated with the C library's malloc: free() them.
+ */
+SW_API int sw_output_plan(char **target, char **tmp, const char *path);
+
 /* Opens a rejects file at path. A regular file is written to path + ".tmp"
    beside it (beside a symlink's target) and renamed into place when closed;
    a FIFO or device is written directly. It is not tied to an engine and uses

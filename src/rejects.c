@@ -2,7 +2,6 @@
  * rejects.c - the public calls that add pupils and evidence one at a time,
  * data counts, and the rejects file a user can correct and load again.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include "internal.h"
 #include "data.h"
 
@@ -108,10 +107,10 @@ void sw_engine_clear_data(sw_engine *eng)
 /* ---- the rejects file ---- */
 
 /*
- * Written like the command line's -o files (src/cli/output.c, which keeps the
- * same rules): to a temporary file beside the target, renamed into place when
- * complete; a FIFO, device or socket directly; through a symbolic link to the
- * file it names. On SW_EIO, errno tells why.
+ * Written as sw_output_plan says (outpath.c): to a temporary file beside the
+ * target, renamed into place when complete; a FIFO, device or socket
+ * directly; through a symbolic link to the file it names. On SW_EIO, errno
+ * tells why.
  */
 struct sw_rejects {
 	FILE *f;
@@ -119,58 +118,6 @@ struct sw_rejects {
 	uint64_t count;
 	int err; /* errno of the first failure */
 };
-
-/* The first n bytes of a, then b, then c, as a new string (NULL: out of memory). */
-static char *join(const char *a, size_t n, const char *b, const char *c)
-{
-	size_t nb = strlen(b), nc = strlen(c);
-	char *s = malloc(n + nb + nc + 1);
-	if (s) {
-		memcpy(s, a, n);
-		memcpy(s + n, b, nb);
-		memcpy(s + n + nb, c, nc + 1);
-	}
-	return s;
-}
-
-/* The absolute name of the file the symbolic link `path` finally names; the
-   file need not exist yet, its folder must. NULL with errno on failure. */
-static char *link_target(const char *path, int depth)
-{
-	char *real = realpath(path, NULL);
-	if (real || errno != ENOENT)
-		return real;
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		/* a link to a name that does not exist yet: follow it by hand */
-		if (depth == 40) {
-			errno = ELOOP;
-			return NULL;
-		}
-		char buf[PATH_MAX];
-		ssize_t n = readlink(path, buf, sizeof buf - 1);
-		if (n < 0)
-			return NULL;
-		buf[n] = '\0';
-		size_t dir = buf[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
-		char *next = join(path, dir, buf, "");
-		char *out = next ? link_target(next, depth + 1) : NULL;
-		free(next);
-		return out;
-	}
-	/* the final name, which does not exist: resolve its folder */
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-	char *rdir = dir ? realpath(dir, NULL) : NULL;
-	char *out = NULL;
-	if (rdir) {
-		size_t n = strlen(rdir);
-		out = join(rdir, n, rdir[n - 1] == '/' ? "" : "/", slash ? slash + 1 : path);
-	}
-	free(dir);
-	free(rdir);
-	return out;
-}
 
 /* Frees r, keeping errno. */
 static void rejects_free(sw_rejects *r)
@@ -189,27 +136,15 @@ int sw_rejects_open(sw_rejects **out, const char *path)
 	*out = NULL;
 	if (!path)
 		return SW_EINVALID;
-	struct stat st;
-	bool direct = false;
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			errno = EISDIR;
-			return SW_EIO;
-		}
-		direct = !S_ISREG(st.st_mode);
-	}
 	sw_rejects *r = calloc(1, sizeof *r);
 	if (!r)
 		return SW_ENOMEM;
-	if (!direct) {
-		bool is_link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-		r->path = is_link ? link_target(path, 0) : strdup(path);
-		r->tmp = r->path ? join(r->path, strlen(r->path), ".tmp", "") : NULL;
-		if (!r->tmp) {
-			rejects_free(r);
-			return errno == ENOMEM ? SW_ENOMEM : SW_EIO;
-		}
+	int rc = sw_output_plan(&r->path, &r->tmp, path);
+	if (rc) {
+		rejects_free(r);
+		return rc;
 	}
+	bool direct = !r->tmp;
 	r->f = fopen(direct ? path : r->tmp, "wb");
 	if (!r->f) {
 		rejects_free(r);

@@ -4,7 +4,6 @@
  * if SIGINT or SIGTERM ends the run. A FIFO, device or socket is written
  * directly; a symbolic link keeps pointing at the file it names.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -76,77 +75,15 @@ void cli_tmp_forget(const char *tmp)
 
 /* ---- where the output goes ---- */
 
-/* The first n bytes of a, then b, then c, as a new string (NULL: out of memory). */
-static char *join(const char *a, size_t n, const char *b, const char *c)
-{
-	size_t nb = strlen(b), nc = strlen(c);
-	char *s = malloc(n + nb + nc + 1);
-	if (s) {
-		memcpy(s, a, n);
-		memcpy(s + n, b, nb);
-		memcpy(s + n + nb, c, nc + 1);
-	}
-	return s;
-}
-
-/* The absolute name of the file the symbolic link `path` finally names; the
-   file need not exist yet, its folder must. NULL with errno on failure. */
-static char *link_target(const char *path, int depth)
-{
-	char *real = realpath(path, NULL);
-	if (real || errno != ENOENT)
-		return real;
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		/* a link to a name that does not exist yet: follow it by hand */
-		if (depth == 40) {
-			errno = ELOOP;
-			return NULL;
-		}
-		char buf[PATH_MAX];
-		ssize_t n = readlink(path, buf, sizeof buf - 1);
-		if (n < 0)
-			return NULL;
-		buf[n] = '\0';
-		size_t dir = buf[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
-		char *next = join(path, dir, buf, "");
-		char *out = next ? link_target(next, depth + 1) : NULL;
-		free(next);
-		return out;
-	}
-	/* the final name, which does not exist: resolve its folder */
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-	char *rdir = dir ? realpath(dir, NULL) : NULL;
-	char *out = NULL;
-	if (rdir) {
-		size_t n = strlen(rdir);
-		out = join(rdir, n, rdir[n - 1] == '/' ? "" : "/", slash ? slash + 1 : path);
-	}
-	free(dir);
-	free(rdir);
-	return out;
-}
-
 int cli_out_plan(const char *path, char **target, char **tmp)
 {
-	*target = *tmp = NULL;
-	struct stat st;
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			cli_error("cannot write %s: it is a directory", path);
-			return EXIT_FATAL;
-		}
-		if (!S_ISREG(st.st_mode))
-			return EXIT_OK; /* a FIFO, device or socket: written directly */
+	int rc = sw_output_plan(target, tmp, path);
+	if (rc == SW_EIO && errno == EISDIR) {
+		cli_error("cannot write %s: it is a directory", path);
+		return EXIT_FATAL;
 	}
-	bool is_link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
-	*target = is_link ? link_target(path, 0) : strdup(path);
-	*tmp = *target ? join(*target, strlen(*target), ".tmp", "") : NULL;
-	if (!*tmp) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		free(*target);
-		*target = NULL;
+	if (rc) {
+		cli_error("cannot write %s: %s", path, rc == SW_ENOMEM ? "out of memory" : strerror(errno));
 		return EXIT_FATAL;
 	}
 	return EXIT_OK;

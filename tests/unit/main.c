@@ -46,6 +46,7 @@ static const unit_test TESTS[] = {
 	T(test_data_stats_invariant),
 	T(test_data_oom),
 	T(test_sandbox),
+	T(test_output_plan),
 	T(test_api_service_oom_lua),
 	T(test_api_null_arguments),
 	T(test_api_call_order),

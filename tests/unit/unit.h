@@ -96,6 +96,7 @@ void test_data_load_errors(void);
 void test_data_stats_invariant(void);
 void test_data_oom(void);
 void test_sandbox(void);
+void test_output_plan(void);
 void test_api_service_oom_lua(void);
 void test_api_null_arguments(void);
 void test_api_call_order(void);
