@@ -104,8 +104,8 @@ cases: build/asan/stepwise
 
 # The same suite under valgrind memcheck, on the optimised build.
 valgrind: build/stepwise build/unit
-	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ./build/unit
-	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q" \
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
+	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q" \
 	  ./tests/run-cases.sh ./build/stepwise
 
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
