@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -144,4 +146,51 @@ static inline sw_engine *fuzz_engine(void)
 		abort();
 	return eng;
 }
+/* Counts every byte a host reads from a rejected row (the sanitizers check
+   each is inside its buffer). */
+static inline void fuzz_on_reject(const sw_reject *r, void *payload)
+{
+	size_t *n = payload;
+	*n += strlen(r->file) + strlen(r->reason);
+	for (size_t i = 0; i < r->raw_len; i++)
+		*n += (unsigned char)r->raw[i];
+	for (size_t i = 0; i < r->header_len; i++)
+		*n += (unsigned char)r->header[i];
+}
+
+/*
+ * The input as a roster (pupils) or evidence file in `format`: every row
+ * must be accepted or rejected (rows == accepted + rejected), then the
+ * pupils are evaluated with the default rubric and written as CSV and JSON
+ * Lines. Evidence of odd length is read with two threads, so that the
+ * parallel reader is fuzzed as well as the single one.
+ */
+static inline int fuzz_load(const uint8_t *data, size_t size, bool pupils, int format)
+{
+	static sw_engine *eng;
+	if (!eng)
+		eng = fuzz_engine();
+	const char *path = fuzz_path(data, size);
+	if (!path)
+		return 0;
+	sw_engine_reset_data(eng);
+	size_t seen = 0;
+	sw_load_options o = SW_LOAD_OPTIONS_INIT;
+	o.format = format;
+	o.on_reject = fuzz_on_reject;
+	o.payload = &seen;
+	o.jobs = !pupils && (size & 1) ? 2 : 1;
+	sw_load_stats st;
+	int rc = pupils ? sw_engine_load_pupils(eng, path, &o, &st)
+	                : sw_engine_load_evidence(eng, path, &o, &st);
+	if (rc == SW_OK) {
+		if (st.rows != st.accepted + st.rejected)
+			abort();
+		fuzz_evaluate(eng);
+	} else {
+		fuzz_errors(eng);
+	}
+	return 0;
+}
+
 #endif
