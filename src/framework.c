@@ -27,9 +27,7 @@ void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...)
 	va_end(ap);
 	const char *msg = sw_buf_cstr(&b);
 	if (msg) {
-		for (size_t i = 0; i < b.len; i++)
-			if ((unsigned char)b.p[i] < 0x20 || b.p[i] == 0x7F)
-				b.p[i] = '?';
+		sw_text_mask_controls(b.p, b.len);
 		sw_diag_add(L->d, SW_EINVALID, L->name, 0, 0, L->path.buf, "%s", msg);
 	} else {
 		L->nomem = 1;
@@ -40,22 +38,6 @@ void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...)
 
 #define ID_RULE "(1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a " \
 	"letter or digit)"
-
-/* True when s is a valid identifier: ^[a-z0-9][a-z0-9_.-]{0,63}$ */
-static bool valid_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		          (i > 0 && (c == '_' || c == '.' || c == '-'));
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 /* Reports keys of obj that are neither in `allowed` (NULL-terminated) nor x- extensions. */
 void sw_fwl_check_keys(loader *L, const cJSON *obj, const char *const *allowed)
@@ -109,7 +91,7 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
 		L->nomem = 1;
 		return;
 	}
-	if (kind == 1 && !valid_id(*out)) {
+	if (kind == 1 && !sw_text_id(*out)) {
 		sw_fwl_rule_error(L, key, "\"%s\" is not a valid id " ID_RULE, *out);
 		sw_mem_free(L->m, *out);
 		*out = NULL;
@@ -319,7 +301,7 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 			size_t o2 = sw_jpath_index(&L->path, i);
 			if (!cJSON_IsString(c))
 				sw_fwl_rule_error(L, NULL, "must be a string");
-			else if (!valid_id(c->valuestring))
+			else if (!sw_text_id(c->valuestring))
 				sw_fwl_rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
 			else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
 				L->nomem = 1;

@@ -23,30 +23,13 @@ void sw_notify_send(sw_notify *n, const char *file, uint64_t line, const char *p
 	const char *msg = sw_buf_cstr(&b);
 	if (msg) {
 		/* a message quotes text from the file: keep it on one line */
-		for (size_t i = 0; i < b.len; i++)
-			if ((unsigned char)b.p[i] < 0x20 || b.p[i] == 0x7F)
-				b.p[i] = '?';
+		sw_text_mask_controls(b.p, b.len);
 		sw_notice nt = { file, line, path, msg };
 		n->fn(&nt, n->payload);
 	} else {
 		n->oom = 1;
 	}
 	sw_buf_free(&b);
-}
-
-bool sw_valid_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		          (i > 0 && (c == '_' || c == '.' || c == '-'));
-		if (!ok)
-			return false;
-	}
-	return true;
 }
 
 /* State of sw_slug while it adds characters. */

@@ -34,8 +34,6 @@ void sw_label(sw_buf *b, const char *s, size_t max);
 /* Compares two strings with runs of digits compared as numbers ("A.9" < "A.10"). */
 int sw_natcmp(const char *a, const char *b);
 
-/* True when s is a valid Stepwise id: ^[a-z0-9][a-z0-9_.-]{0,63}$ */
-bool sw_valid_id(const char *s);
 
 /* A pretty JSON writer: two-space indentation, or containers on one line. */
 #define SW_JW_MAX 16

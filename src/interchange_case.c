@@ -504,7 +504,7 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	if (opts->levels < SW_CASE_LEVELS_SKILL_STEP || opts->levels > SW_CASE_LEVELS_GROUP_SKILL_STEP)
 		return sw_diag_add(d, SW_EINVALID, package_path, 0, 0, NULL, "unknown levels %d",
 		                   opts->levels);
-	if (opts->id && !sw_valid_id(opts->id))
+	if (opts->id && !sw_text_id(opts->id))
 		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "'%s' is not a valid framework "
 		                   "id (1 to 64 lower-case letters, digits, '_', '.' or '-', starting "
 		                   "with a letter or digit)", opts->id);

@@ -194,7 +194,7 @@ bool sw_case_name(sw_case_importer *I, const sw_case_import_options *opts)
 	sw_buf_init(&b, I->m);
 	if (opts->id)
 		sw_buf_puts(&b, opts->id);
-	else if (kept && sw_valid_id(kept))
+	else if (kept && sw_text_id(kept))
 		sw_buf_puts(&b, kept);
 	else
 		sw_slug(&b, I->nodes[0].full);

@@ -96,6 +96,11 @@ bool sw_text_key(sw_buf *b, const char *s, size_t n);
 /* Byte length of the longest prefix of s whose display width is <= width,
    never splitting a character. */
 size_t sw_text_fit(const char *s, size_t width);
+/* True when s is an id of the framework format: ^[a-z0-9][a-z0-9_.-]{0,63}$ */
+bool sw_text_id(const char *s);
+/* Turns control characters in s[0..n) into '?', so that a message quoting a
+   file stays on one line and sends no escape sequences to a terminal. */
+void sw_text_mask_controls(char *s, size_t n);
 /* Trims ASCII and Unicode white space at both ends; returns the new span. */
 void sw_text_trim(const char **s, size_t *n);
 

@@ -199,3 +199,25 @@ size_t sw_text_fit(const char *s, size_t width)
 	/* keep combining marks (width 0) that follow the last character taken */
 	return i;
 }
+
+bool sw_text_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		          (i > 0 && (c == '_' || c == '.' || c == '-'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+void sw_text_mask_controls(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+			s[i] = '?';
+}
