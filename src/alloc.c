@@ -102,10 +102,12 @@ void sw_buf_init(sw_buf *b, const sw_mem *m)
 }
 
 /* Makes room for n more bytes plus a NUL; false (and failed) when it cannot. */
-static bool buf_reserve(sw_buf *b, size_t n)
+bool sw_buf_reserve(sw_buf *b, size_t n)
 {
 	if (b->failed)
 		return false;
+	if (n < b->cap - b->len) /* room for n bytes and the NUL already */
+		return true;
 	if (n > SIZE_MAX - b->len - 1 ||
 	    sw_mem_grow(b->m, (void **)&b->p, &b->cap, b->len + n + 1, 1) != SW_OK) {
 		b->failed = 1;
@@ -116,7 +118,7 @@ static bool buf_reserve(sw_buf *b, size_t n)
 
 void sw_buf_add(sw_buf *b, const char *s, size_t n)
 {
-	if (!buf_reserve(b, n))
+	if (!sw_buf_reserve(b, n))
 		return;
 	if (n)
 		memcpy(b->p + b->len, s, n);
@@ -144,7 +146,7 @@ void sw_buf_vprintf(sw_buf *b, const char *fmt, va_list ap)
 		b->failed = 1;
 		return;
 	}
-	if (!buf_reserve(b, (size_t)n))
+	if (!sw_buf_reserve(b, (size_t)n))
 		return;
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -175,7 +177,7 @@ const char *sw_buf_cstr(sw_buf *b)
 {
 	if (b->failed)
 		return NULL;
-	if (!b->p && !buf_reserve(b, 0))
+	if (!b->p && !sw_buf_reserve(b, 0))
 		return NULL;
 	if (!b->p)
 		return NULL;

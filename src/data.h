@@ -126,8 +126,5 @@ void sw_records_sort(sw_record *recs, size_t n);
 bool sw_date_parse(int32_t *days, const char *s, size_t n);
 void sw_date_format(char out[16], int32_t days);
 
-/* Checks text is valid UTF-8 and puts its NFC form in b (cleared first);
-   false when invalid. ASCII is copied as it is. */
-bool sw_text_norm(sw_buf *b, const char *s, size_t n);
 
 #endif

@@ -96,6 +96,16 @@ static bool cached(const sw_last_text *c, const char *s, size_t n)
 	return c->valid && c->raw.len == n && memcmp(c->raw.p, s, n) == 0;
 }
 
+/* The skill whose id is exactly s[0..n), or NULL: the usual case, found
+   without computing a matching key (no other skill's key can match an id). */
+static const sw_skill *exact_skill(const sw_framework *fw, const char *s, size_t n)
+{
+	for (size_t k = 0; k < fw->skill_count; k++)
+		if (strncmp(fw->skills[k].id, s, n) == 0 && fw->skills[k].id[n] == '\0')
+			return &fw->skills[k];
+	return NULL;
+}
+
 /* Remembers what text s[0..n) resolved to. */
 static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
 {
@@ -116,12 +126,16 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 	sw_text_trim(&s, &n);
 	if (!n)
 		return SW_OK;
-	if (!sw_text_norm(&c->tmp, s, n)) {
+	int st = sw_text_check_nfc(s, n);
+	if (st < 0 || (st == 0 && !sw_text_norm(&c->tmp, s, n))) {
 		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
 		return SW_EREJECTED;
 	}
 	*off = text->len;
-	sw_buf_add(text, c->tmp.p, c->tmp.len);
+	if (st > 0)
+		sw_buf_add(text, s, n); /* already NFC (most text) */
+	else
+		sw_buf_add(text, c->tmp.p, c->tmp.len);
 	sw_buf_putc(text, '\0');
 	*has = true;
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
@@ -225,6 +239,8 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	}
 	if (cached(&c->last_skill, s, n)) {
 		sk = &fw->skills[c->last_skill.value];
+	} else if ((sk = exact_skill(fw, s, n))) {
+		remember(&c->last_skill, s, n, (uint32_t)sk->index);
 	} else {
 		tmp->len = 0;
 		if (!sw_text_key(tmp, s, n)) {

@@ -41,6 +41,8 @@ typedef struct sw_buf {
 
 void sw_buf_init(sw_buf *b, const sw_mem *m);
 void sw_buf_add(sw_buf *b, const char *s, size_t n);
+/* Makes room for n more bytes and a NUL; false (b->failed set) when it cannot. */
+bool sw_buf_reserve(sw_buf *b, size_t n);
 void sw_buf_puts(sw_buf *b, const char *s);
 void sw_buf_putc_slow(sw_buf *b, char c);
 /* Appends one byte (inline: the CSV reader calls it for every byte). */
@@ -90,6 +92,12 @@ size_t sw_text_invalid_at(const char *s, size_t n);
 /* NFC copy of valid UTF-8 s[0..n) into a new string (sw_mem_free);
    SW_OK, SW_EINVALID (not valid UTF-8) or SW_ENOMEM. */
 int sw_text_nfc(const sw_mem *m, const char *s, size_t n, char **out, size_t *outlen);
+/* 1 when s[0..n) is valid UTF-8 without NUL and already in NFC by a quick
+   check (most text), 0 when valid but NFC must be computed, -1 when invalid. */
+int sw_text_check_nfc(const char *s, size_t n);
+/* Checks text is valid UTF-8 without NUL and puts its NFC form in b
+   (cleared first); false when invalid. Text already in NFC is copied. */
+bool sw_text_norm(sw_buf *b, const char *s, size_t n);
 /* A matching key: NFC, case-folded, with ' ' and '_' turned into '-'
    and surrounding white space removed. Appends to b. Returns false for invalid UTF-8. */
 bool sw_text_key(sw_buf *b, const char *s, size_t n);

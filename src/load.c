@@ -120,6 +120,9 @@ bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_r
 		              row->count == 1 ? "" : "s", ncols);
 		return false;
 	}
+	/* the fields are the raw row less ASCII quotes and commas: valid when it is */
+	if (sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
+		return true;
 	for (size_t i = 0; i < row->count; i++) {
 		size_t n;
 		const char *f = sw_csv_field(row, i, &n);

@@ -36,36 +36,6 @@ const sw_pupil *sw_roster_find(const struct sw_roster *r, const char *id, size_t
 	return &r->pupils[k - 1];
 }
 
-bool sw_text_norm(sw_buf *b, const char *s, size_t n)
-{
-	b->len = 0;
-	bool ascii = true;
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] >= 0x80)
-			ascii = false;
-		else if (s[i] == 0)
-			return false;
-	}
-	if (ascii) {
-		sw_buf_add(b, s, n);
-		sw_buf_cstr(b);
-		return true;
-	}
-	char *out;
-	size_t len;
-	int rc = sw_text_nfc(b->m, s, n, &out, &len);
-	if (rc == SW_EINVALID)
-		return false;
-	if (rc) {
-		b->failed = 1;
-		return true;
-	}
-	sw_buf_add(b, out, len);
-	sw_buf_cstr(b);
-	sw_mem_free(b->m, out);
-	return true;
-}
-
 /* Copies optional text into the arena as NFC; *out NULL for NULL or "". */
 static int keep_text(sw_engine *eng, sw_buf *tmp, const char *s, const char *field,
                      const char **out, sw_buf *why)

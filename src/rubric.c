@@ -43,11 +43,13 @@ void sw_rubric_forget_runner(sw_engine *eng)
 }
 
 /* Installs a rubric from source (copied) and checks it by opening a runner. */
-static int install(sw_engine *eng, const char *src, size_t len, const char *display)
+static int install(sw_engine *eng, const char *src, size_t len, const char *display,
+                   int native_kind)
 {
 	struct sw_rubric *rb = sw_mem_calloc(&eng->mem, 1, sizeof *rb);
 	if (!rb)
 		return sw_diag_add(&eng->diag, SW_ENOMEM, display, 0, 0, NULL, "out of memory");
+	rb->native_kind = native_kind;
 	rb->display = sw_mem_strdup(&eng->mem, display);
 	rb->source = sw_mem_strndup(&eng->mem, src, len);
 	rb->len = len;
@@ -97,7 +99,7 @@ int sw_engine_load_rubric_buffer(sw_engine *eng, const char *src, size_t len, co
 	if (!eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
 		                   "load a framework before the rubric");
-	return install(eng, src, len, name ? name : "rubric");
+	return install(eng, src, len, name ? name : "rubric", SW_NATIVE_NONE);
 }
 
 int sw_engine_load_rubric_file(sw_engine *eng, const char *path)
@@ -115,7 +117,7 @@ int sw_engine_load_rubric_file(sw_engine *eng, const char *path)
 	int rc = sw_file_read(&data, &len, &eng->diag, &eng->mem, path, 4u * 1024u * 1024u);
 	if (rc)
 		return rc;
-	rc = install(eng, data, len, path);
+	rc = install(eng, data, len, path, SW_NATIVE_NONE);
 	sw_mem_free(&eng->mem, data);
 	return rc;
 }
@@ -177,7 +179,8 @@ int sw_engine_load_rubric_builtin(sw_engine *eng, const char *name)
 	if (!eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
 		                   "load a framework before the rubric");
-	return install(eng, f->data, f->size, path + 16);
+	/* our own source, unchanged: computed in C (native.c) */
+	return install(eng, f->data, f->size, path + 16, sw_native_kind(name));
 }
 
 int sw_engine_load_rubric(sw_engine *eng, const char *name_or_path)

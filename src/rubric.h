@@ -8,6 +8,23 @@
 #define SW_NOTE_MAX 4096       /* bytes of a note */
 #define SW_LABELS_MAX 64       /* flags or awards from one pupil() call */
 
+/* The built-in rubrics computed in C (native.c). */
+#define SW_NATIVE_NONE 0
+#define SW_NATIVE_HIGHEST 1
+#define SW_NATIVE_LATEST 2
+#define SW_NATIVE_SECURED_N 3
+#define SW_NATIVE_AVERAGE 4
+#define SW_NATIVE_DECAYING 5
+#define SW_NATIVE_ALL_SOURCES ((1u << SW_SOURCE_COUNT) - 1)
+
+/* A built-in rubric with its parameters, ready to compute in C. */
+typedef struct sw_native {
+	int kind;          /* SW_NATIVE_NONE: evaluate with Lua */
+	unsigned sources;  /* bit k: sw_source_names[k] counts */
+	uint32_t times;    /* secured-n */
+	double rate;       /* decaying-average */
+} sw_native;
+
 /* The loaded rubric: its source, kept so each thread can compile its own. */
 struct sw_rubric {
 	char *display;   /* "highest.lua" or the path as given: used in messages */
@@ -17,6 +34,7 @@ struct sw_rubric {
 	char **param_keys, **param_values; /* set with sw_engine_set_param */
 	size_t param_count, param_cap;
 	struct sw_runner *runner; /* the engine's own runner, made on demand */
+	int native_kind;  /* a built-in loaded by name: SW_NATIVE_*, else NONE */
 };
 
 /* One Lua state ready to evaluate pupils with the engine's rubric. */
@@ -27,6 +45,7 @@ typedef struct sw_runner {
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
+	sw_native native;   /* kind NONE unless the rubric runs natively */
 } sw_runner;
 
 typedef struct sw_skill_result {
@@ -54,6 +73,18 @@ int sw_runner_reset(sw_runner *r);
    counting only those dated on or before as_of (INT32_MAX: all). */
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                     size_t n, int32_t as_of, const char *as_of_text);
+
+/* native.c */
+/* SW_NATIVE_* for a built-in rubric's name, SW_NATIVE_NONE for any other. */
+int sw_native_kind(const char *name);
+/* Reads the merged parameters (the table at `params`) for a rubric of
+   `kind`; false (nv->kind NONE) when they are not ones the C code takes
+   as the Lua source would, so the Lua source runs instead. */
+bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params);
+/* The step for one skill over its records (sorted by date, input order);
+   false when the rubric gives none. */
+bool sw_native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *recs, size_t n,
+                     int *step);
 
 int sw_result_init(sw_result *res, const sw_engine *eng);
 void sw_result_clear(sw_result *res);

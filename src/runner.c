@@ -227,6 +227,7 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	r->params_text = sw_buf_take(&sc->text);
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
+	sw_native_setup(&r->native, rb->native_kind, L, merged);
 	sb_readonly(L);
 	r->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_settop(L, t);

@@ -50,6 +50,62 @@ static bool is_ascii(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * Whether NFC leaves code point cp as it is, whatever comes before or
+ * after it, so that text made only of such code points is already in NFC
+ * (tests/unit/test_text.c checks this for every code point against
+ * utf8proc). Yes for a starter that is not a mark, not a Hangul jamo
+ * (which compose by rule) and has no canonical decomposition, or has one
+ * in the Latin blocks, where every precomposed letter is its own NFC.
+ */
+static bool nfc_stable(utf8proc_int32_t cp)
+{
+	if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+	    (cp >= 0xD7B0 && cp <= 0xD7FF))
+		return false;
+	const utf8proc_property_t *pr = utf8proc_get_property(cp);
+	if (pr->combining_class != 0 || pr->category == UTF8PROC_CATEGORY_MN ||
+	    pr->category == UTF8PROC_CATEGORY_MC || pr->category == UTF8PROC_CATEGORY_ME)
+		return false;
+	if (pr->decomp_seqindex != UINT16_MAX && pr->decomp_type == 0)
+		return (cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF);
+	return true;
+}
+
+int sw_text_check_nfc(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0;
+	int result = 1;
+	while (i < n) {
+		/* ASCII without NUL, eight bytes at a time */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ull) ||
+			    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (p[i] < 0x80) {
+			if (p[i] == 0)
+				return -1;
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0 || cp < 0)
+			return -1;
+		if (result && !nfc_stable(cp))
+			result = 0;
+		i += (size_t)k;
+	}
+	return result;
+}
+
 /* Runs utf8proc's decompose-then-reencode with `opts` and appends the
    result to b. Returns false for invalid UTF-8 (b untouched). */
 static bool map_into(sw_buf *b, const char *s, size_t n, utf8proc_option_t opts)
@@ -74,20 +130,29 @@ static bool map_into(sw_buf *b, const char *s, size_t n, utf8proc_option_t opts)
 	return true;
 }
 
+bool sw_text_norm(sw_buf *b, const char *s, size_t n)
+{
+	b->len = 0;
+	int st = sw_text_check_nfc(s, n);
+	if (st < 0)
+		return false;
+	if (st > 0) {
+		sw_buf_add(b, s, n);
+		sw_buf_cstr(b);
+		return true;
+	}
+	if (!map_into(b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE))
+		return false;
+	sw_buf_cstr(b);
+	return true;
+}
+
 int sw_text_nfc(const sw_mem *m, const char *s, size_t n, char **out, size_t *outlen)
 {
 	*out = NULL;
-	if (!sw_text_valid(s, n))
-		return SW_EINVALID;
-	if (is_ascii(s, n)) {
-		*out = sw_mem_strndup(m, s, n);
-		if (outlen)
-			*outlen = n;
-		return *out ? SW_OK : SW_ENOMEM;
-	}
 	sw_buf b;
 	sw_buf_init(&b, m);
-	if (!map_into(&b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE)) {
+	if (!sw_text_norm(&b, s, n)) {
 		sw_buf_free(&b);
 		return SW_EINVALID;
 	}
