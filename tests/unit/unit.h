@@ -106,5 +106,8 @@ void test_api_reset_and_params(void);
 void test_api_framework_json(void);
 void test_api_service(void);
 void test_api_service_oom(void);
+void test_native_matches_lua(void);
+void test_native_bad_params(void);
+void test_text_nfc_quick_check(void);
 
 #endif
