@@ -116,7 +116,7 @@ bool sw_buf_reserve(sw_buf *b, size_t n)
 	return true;
 }
 
-void sw_buf_add(sw_buf *b, const char *s, size_t n)
+void sw_buf_add_slow(sw_buf *b, const char *s, size_t n)
 {
 	if (!sw_buf_reserve(b, n))
 		return;

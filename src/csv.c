@@ -74,6 +74,79 @@ static bool space_or_tab(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Bytes of w equal to c (a byte repeated eight times) get their top bit set. */
+static inline uint64_t bytes_equal(uint64_t w, uint64_t c)
+{
+	uint64_t x = w ^ c;
+	return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
+/*
+ * A line without quotes (the commonest row): copied into r->data in one
+ * go, then each comma, found eight bytes at a time, becomes the NUL ending
+ * a field. Fields with white space to trim are moved into place after.
+ */
+static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigned char *start,
+                     size_t n, size_t len)
+{
+	char *d = r->data.p;
+	memcpy(d, start, len);
+	d[len] = '\0';
+	const uint64_t comma = 0x2C2C2C2C2C2C2C2Cull;
+	size_t i = 0, field = 0;
+	bool trim = false;
+	for (;;) {
+		/* find the next comma at or after i, or len */
+		size_t at = len;
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, d + i, 8);
+			uint64_t hit = bytes_equal(w, comma);
+			if (hit) {
+				at = i + (size_t)(__builtin_ctzll(hit) >> 3);
+				break;
+			}
+			i += 8;
+		}
+		if (at == len) {
+			const char *c = i < len ? memchr(d + i, ',', len - i) : NULL;
+			at = c ? (size_t)(c - d) : len;
+		}
+		if (r->count == r->cap &&
+		    sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
+			return SW_ENOMEM;
+		r->start[r->count++] = field;
+		size_t fl = at - field;
+		if (fl && ((unsigned char)d[field] <= ' ' || (unsigned char)d[field] == 0xC2 ||
+		           (unsigned char)d[at - 1] <= ' ' || (unsigned char)d[at - 1] == 0xA0))
+			trim = true;
+		d[at] = '\0';
+		if (at == len)
+			break;
+		field = i = at + 1;
+	}
+	size_t out = len + 1;
+	if (trim) {
+		/* move each field to its trimmed place */
+		out = 0;
+		for (size_t k = 0; k < r->count; k++) {
+			const char *f = d + r->start[k];
+			size_t fl = strlen(f);
+			sw_text_trim(&f, &fl);
+			memmove(d + out, f, fl);
+			r->start[k] = out;
+			out += fl;
+			d[out++] = '\0';
+		}
+	}
+	r->data.len = out; /* each field and its NUL, as the slow path leaves them */
+	d[out] = '\0';
+	r->line = in->line++;
+	in->pos += n + 1;
+	in->offset += n + 1;
+	return 1;
+}
+
 /*
  * The common case, read straight from the input buffer: a whole line is
  * there, it has no NUL, and every quoted field closes on that line with
@@ -105,6 +178,8 @@ static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
 		sw_buf_add(&r->raw, (const char *)start, len);
 		if (!sw_buf_reserve(&r->data, len + 1) || r->raw.failed)
 			return SW_ENOMEM;
+		if (!memchr(start, '"', len))
+			return plain_row(in, r, m, start, n, len);
 		const char *p = (const char *)start, *end = p + len;
 		char *d = r->data.p;
 		size_t out = 0;

@@ -68,6 +68,8 @@ typedef struct sw_checked {
 	bool known;                 /* rec.pupil is set */
 	size_t pupil_off, pupil_len;
 	size_t text_off[3];         /* assessor, context, note */
+	size_t text_len[3];
+	uint32_t text_hash[3];      /* sw_intern_hash, computed by the checking thread */
 	bool has_text[3];
 } sw_checked;
 
@@ -108,8 +110,9 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
 /* Creates the store when there is none yet. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng);
-/* Sorts the store so each pupil's records are together (for evaluation). */
-int sw_evidence_sort(sw_engine *eng);
+/* Sorts the store so each pupil's records are together (for evaluation),
+   with up to `jobs` threads. */
+int sw_evidence_sort(sw_engine *eng, unsigned jobs);
 void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
 
 /* evaluate.c: evaluating while reading (sw_engine_evaluate_file) */
@@ -119,8 +122,9 @@ int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line);
 /* load.c: reads an evidence file, calling sw_stream_row as rows come. */
 int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
                    sw_load_stats *stats, struct sw_stream *stream);
-/* evidence.c: sorts one pupil's records by skill, date, input order. */
-void sw_records_sort(sw_record *recs, size_t n);
+/* evidence.c: sorts one pupil's records by skill, date, input order;
+   scratch grows to n records when needed (SW_ENOMEM when it cannot). */
+int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch);
 
 /* Dates: days since 1970-01-01 for a real calendar date "YYYY-MM-DD". */
 bool sw_date_parse(int32_t *days, const char *s, size_t n);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Makes sure a rubric (default: the built-in "highest") and its runner exist. */
-static int ready(sw_engine *eng)
+static int ready(sw_engine *eng, unsigned jobs)
 {
 	if (!eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
@@ -26,7 +26,7 @@ static int ready(sw_engine *eng)
 	}
 	if (!sw_roster_get(eng))
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	int rc = sw_evidence_sort(eng);
+	int rc = sw_evidence_sort(eng, jobs);
 	if (!rc)
 		rc = sw_roster_sort(eng->roster, &eng->mem);
 	if (rc)
@@ -99,7 +99,7 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	memset(stats, 0, sizeof *stats);
 	int32_t days;
 	int rc = as_of(eng, opts, &days);
-	if (rc || (rc = ready(eng)))
+	if (rc || (rc = ready(eng, opts ? opts->jobs : 1)))
 		return rc;
 	size_t total = eng->roster->count;
 	size_t jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
@@ -179,7 +179,7 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 	sw_engine_begin(eng);
 	int32_t days;
 	int rc = as_of(eng, opts, &days);
-	if (rc || (rc = ready(eng)))
+	if (rc || (rc = ready(eng, opts ? opts->jobs : 1)))
 		return rc;
 	size_t p;
 	sw_buf id;
@@ -238,8 +238,13 @@ struct sw_stream {
 /* Evaluates pupil p on recs[0..n) and hands the result on. */
 static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 {
-	sw_records_sort(recs, n);
-	int rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
+	sw_buf scratch;
+	sw_buf_init(&scratch, &s->eng->mem);
+	int rc = sw_records_sort(recs, n, &scratch);
+	sw_buf_free(&scratch);
+	if (rc)
+		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
 	if (rc)
 		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	s->stats->pupils++;
@@ -324,7 +329,7 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
 	/* no stored evidence is used: start from an empty store */
 	sw_evidence_free(eng->evidence, &eng->mem);
 	eng->evidence = NULL;
-	if ((rc = ready(eng)))
+	if ((rc = ready(eng, 1)))
 		return rc;
 	s.runner = eng->rubric->runner;
 	if (sw_result_init(&s.res, eng))

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "data.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,21 +31,23 @@ bool sw_date_parse(int32_t *days, const char *s, size_t n)
 {
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return false;
-	int v[3] = { 0, 0, 0 };
-	const int at[3] = { 0, 5, 8 }, len[3] = { 4, 2, 2 };
-	for (int k = 0; k < 3; k++)
-		for (int i = 0; i < len[k]; i++) {
-			char c = s[at[k] + i];
-			if (c < '0' || c > '9')
-				return false;
-			v[k] = v[k] * 10 + (c - '0');
-		}
-	int y = v[0], m = v[1], d = v[2];
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned d[8] = { u[0] - 48u, u[1] - 48u, u[2] - 48u, u[3] - 48u,
+	                  u[5] - 48u, u[6] - 48u, u[8] - 48u, u[9] - 48u };
+	for (int i = 0; i < 8; i++)
+		if (d[i] > 9)
+			return false;
+	int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+	int m = (int)(d[4] * 10 + d[5]), dd = (int)(d[6] * 10 + d[7]);
 	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+	if (y < 1 || m < 1 || m > 12 || dd < 1)
 		return false;
-	*days = days_from_civil(y, m, d);
+	if (dd > mdays[m - 1]) {
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (!(m == 2 && leap && dd == 29))
+			return false;
+	}
+	*days = days_from_civil(y, m, dd);
 	return true;
 }
 
@@ -117,7 +120,7 @@ static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
 
 /* Checks optional text (valid UTF-8, then NFC) into text; *has false when empty. */
 static int check_text(sw_check_cache *c, const char *s, const char *field, sw_buf *text,
-                      size_t *off, bool *has, sw_buf *why)
+                      size_t *off, size_t *len, uint32_t *hash, bool *has, sw_buf *why)
 {
 	*has = false;
 	if (!s)
@@ -132,24 +135,28 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 		return SW_EREJECTED;
 	}
 	*off = text->len;
-	if (st > 0)
-		sw_buf_add(text, s, n); /* already NFC (most text) */
-	else
-		sw_buf_add(text, c->tmp.p, c->tmp.len);
+	if (st > 0) { /* already NFC (most text) */
+		*len = n;
+	} else {
+		s = c->tmp.p;
+		*len = c->tmp.len;
+	}
+	*hash = sw_intern_hash(s, *len);
+	sw_buf_add(text, s, *len);
 	sw_buf_putc(text, '\0');
 	*has = true;
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
 
-/* Interns NFC text, reusing the id when it is the same as last time. */
-static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, const char *s)
+/* Interns NFC text s[0..n) of hash h, reusing the id when it is the same as last time. */
+static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, const char *s,
+                       size_t n, uint32_t h)
 {
-	size_t n = strlen(s);
 	if (cached(c, s, n)) {
 		*id = c->value;
 		return SW_OK;
 	}
-	if (sw_intern_add(id, &ev->text, s, n))
+	if (sw_intern_add_hashed(id, &ev->text, s, n, h))
 		return SW_ENOMEM;
 	remember(c, s, n, *id);
 	return SW_OK;
@@ -306,8 +313,8 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	static const char *const names[3] = { "assessor", "context", "note" };
 	const char *vals[3] = { e->assessor, e->context, e->note };
 	for (int i = 0; i < 3; i++) {
-		int rc = check_text(c, vals[i], names[i], text, &out->text_off[i], &out->has_text[i],
-		                    why);
+		int rc = check_text(c, vals[i], names[i], text, &out->text_off[i], &out->text_len[i],
+		                    &out->text_hash[i], &out->has_text[i], why);
 		if (rc)
 			return rc;
 	}
@@ -323,7 +330,8 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
 	for (int i = 0; i < 3; i++) {
 		*ids[i] = 0;
-		if (c->has_text[i] && intern_text(ids[i], ev, &ev->last_text[i], text + c->text_off[i]))
+		if (c->has_text[i] && intern_text(ids[i], ev, &ev->last_text[i], text + c->text_off[i],
+		                                  c->text_len[i], c->text_hash[i]))
 			return SW_ENOMEM;
 	}
 	if (!c->known) {
@@ -362,19 +370,137 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 }
 
 /* Orders records by skill, date, then input order (within one pupil). */
-static int cmp_rec(const void *a, const void *b)
+/* True when record x comes before y: by skill, date, then input order. */
+static inline bool rec_before(const sw_record *x, const sw_record *y)
 {
-	const sw_record *x = a, *y = b;
 	if (x->skill != y->skill)
-		return x->skill < y->skill ? -1 : 1;
+		return x->skill < y->skill;
 	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+		return x->date < y->date;
+	return x->seq < y->seq;
 }
 
-void sw_records_sort(sw_record *recs, size_t n)
+/* Sorts recs[0..n) by insertion (for short runs). */
+static void insertion_sort(sw_record *recs, size_t n)
 {
-	qsort(recs, n, sizeof *recs, cmp_rec);
+	for (size_t i = 1; i < n; i++) {
+		if (!rec_before(&recs[i], &recs[i - 1]))
+			continue;
+		sw_record v = recs[i];
+		size_t j = i;
+		do {
+			recs[j] = recs[j - 1];
+			j--;
+		} while (j > 0 && rec_before(&v, &recs[j - 1]));
+		recs[j] = v;
+	}
+}
+
+/* A bottom-up merge sort: runs of 8 sorted by insertion, then merged
+   pass by pass between recs and tmp (n records). Input order is part of
+   the key, so the order is fully determined. */
+static void merge_sort(sw_record *recs, size_t n, sw_record *tmp)
+{
+	const size_t run = 8;
+	for (size_t i = 0; i < n; i += run)
+		insertion_sort(recs + i, n - i < run ? n - i : run);
+	sw_record *from = recs, *to = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, o = lo;
+			while (a < mid && b < hi)
+				to[o++] = rec_before(&from[b], &from[a]) ? from[b++] : from[a++];
+			while (a < mid)
+				to[o++] = from[a++];
+			while (b < hi)
+				to[o++] = from[b++];
+		}
+		sw_record *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != recs)
+		memcpy(recs, from, n * sizeof *recs);
+}
+
+int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch)
+{
+	size_t i = 1;
+	while (i < n && rec_before(&recs[i - 1], &recs[i]))
+		i++;
+	if (i >= n)
+		return SW_OK; /* already in order, as sorted exports are */
+	if (n <= 16) {
+		insertion_sort(recs, n);
+		return SW_OK;
+	}
+	scratch->len = 0;
+	if (!sw_buf_reserve(scratch, n * sizeof *recs))
+		return SW_ENOMEM;
+	merge_sort(recs, n, (sw_record *)(void *)scratch->p);
+	return SW_OK;
+}
+
+/* One thread's share of the sorting: pupils [from, to). */
+typedef struct sort_share {
+	struct sw_evidence *ev;
+	const sw_mem *m;
+	size_t from, to;
+	int rc;
+} sort_share;
+
+static void *sort_pupils(void *arg)
+{
+	sort_share *sh = arg;
+	struct sw_evidence *ev = sh->ev;
+	sw_buf scratch;
+	sw_buf_init(&scratch, sh->m);
+	sh->rc = SW_OK;
+	for (size_t p = sh->from; p < sh->to && !sh->rc; p++)
+		if (ev->len[p] > 1)
+			sh->rc = sw_records_sort(ev->recs + ev->first[p], ev->len[p], &scratch);
+	sw_buf_free(&scratch);
+	return NULL;
+}
+
+#define SORT_MAX_JOBS 64
+
+/* Sorts every pupil's records, with up to `jobs` threads, each taking a
+   run of pupils holding about the same number of records. */
+static int sort_all(struct sw_evidence *ev, const sw_mem *m, size_t np, unsigned jobs)
+{
+	if (jobs > SORT_MAX_JOBS)
+		jobs = SORT_MAX_JOBS;
+	if (jobs < 1 || ev->count < 65536)
+		jobs = 1;
+	sort_share sh[SORT_MAX_JOBS];
+	pthread_t th[SORT_MAX_JOBS];
+	size_t p = 0, done = 0;
+	for (unsigned j = 0; j < jobs; j++) {
+		size_t goal = j + 1 == jobs ? ev->count : ev->count / jobs * (j + 1);
+		sh[j] = (sort_share){ ev, m, p, p, SW_OK };
+		while (p < np && (done < goal || j + 1 == jobs))
+			done += ev->len[p++];
+		sh[j].to = p;
+	}
+	unsigned started = 0;
+	for (unsigned j = 1; j < jobs; j++) {
+		if (pthread_create(&th[j], NULL, sort_pupils, &sh[j]) != 0)
+			break;
+		started = j;
+	}
+	sort_pupils(&sh[0]);
+	for (unsigned j = started + 1; j < jobs; j++)
+		sort_pupils(&sh[j]); /* a thread that could not start */
+	int rc = sh[0].rc;
+	for (unsigned j = 1; j < jobs; j++) {
+		if (j <= started)
+			pthread_join(th[j], NULL);
+		if (sh[j].rc)
+			rc = sh[j].rc;
+	}
+	return rc;
 }
 
 /*
@@ -383,7 +509,7 @@ void sw_records_sort(sw_record *recs, size_t n)
  * sorted where it lies and no second copy of the store is needed.
  * ev->first[p] .. ev->first[p] + ev->len[p] are pupil p's records.
  */
-int sw_evidence_sort(sw_engine *eng)
+int sw_evidence_sort(sw_engine *eng, unsigned jobs)
 {
 	struct sw_evidence *ev = store(eng);
 	struct sw_roster *r = sw_roster_get(eng);
@@ -435,13 +561,14 @@ int sw_evidence_sort(sw_engine *eng)
 		ev->recs = out;
 		ev->cap = ev->count ? ev->count : 1;
 	}
-	for (size_t p = 0; p < np; p++)
-		if (len[p] > 1)
-			qsort(ev->recs + first[p], len[p], sizeof *ev->recs, cmp_rec);
 	sw_mem_free(&eng->mem, ev->first);
 	sw_mem_free(&eng->mem, ev->len);
 	ev->first = first;
 	ev->len = len;
+	if (sort_all(ev, &eng->mem, np, jobs)) {
+		/* grouped but not sorted: the next call starts again */
+		return SW_ENOMEM;
+	}
 	ev->sorted = true;
 	return SW_OK;
 }

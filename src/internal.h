@@ -9,6 +9,7 @@
 #include "stepwise.h"
 #include <stdarg.h>
 #include <stdbool.h>
+#include <string.h>
 
 #define SW_INTERNAL __attribute__((visibility("hidden")))
 #define SW_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -40,7 +41,19 @@ typedef struct sw_buf {
 } sw_buf;
 
 void sw_buf_init(sw_buf *b, const sw_mem *m);
-void sw_buf_add(sw_buf *b, const char *s, size_t n);
+void sw_buf_add_slow(sw_buf *b, const char *s, size_t n);
+/* Appends n bytes of s (inline when they fit: readers call it for every field). */
+static inline void sw_buf_add(sw_buf *b, const char *s, size_t n)
+{
+	if (n < b->cap - b->len && !b->failed) {
+		if (n)
+			memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	} else {
+		sw_buf_add_slow(b, s, n);
+	}
+}
 /* Makes room for n more bytes and a NUL; false (b->failed set) when it cannot. */
 bool sw_buf_reserve(sw_buf *b, size_t n);
 void sw_buf_puts(sw_buf *b, const char *s);
@@ -110,7 +123,16 @@ bool sw_text_id(const char *s);
    file stays on one line and sends no escape sequences to a terminal. */
 void sw_text_mask_controls(char *s, size_t n);
 /* Trims ASCII and Unicode white space at both ends; returns the new span. */
-void sw_text_trim(const char **s, size_t *n);
+void sw_text_trim_slow(const char **s, size_t *n);
+static inline void sw_text_trim(const char **s, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	size_t len = *n;
+	/* the usual case, inline: nothing to trim */
+	if (len && p[0] > ' ' && p[0] != 0xC2 && p[len - 1] > ' ' && p[len - 1] != 0xA0)
+		return;
+	sw_text_trim_slow(s, n);
+}
 
 /* ---- json.c: cJSON with positions, paths and strictness ---- */
 

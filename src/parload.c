@@ -10,11 +10,13 @@
 #include "reader.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PART_BYTES (4u << 20) /* bytes per thread per block */
-#define MAX_PARTS 64
+#define PART_BYTES (1u << 20) /* bytes per part */
+#define PARTS_PER_JOB 4       /* parts per thread in a block, for balance */
+#define MAX_JOBS 64
 
 /* One row as a thread left it. */
 typedef struct prow {
@@ -256,23 +258,12 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 	return SW_OK;
 }
 
-int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
-                   size_t ncols, unsigned jobs)
+/* Sets up parts as check-only copies of R. */
+static void parts_init(part *parts, unsigned count, reader *R, const sw_csv_row *head,
+                       const int *map, size_t ncols)
 {
-	sw_engine *eng = R->eng;
-	const sw_mem *m = &eng->mem;
-	if (jobs > MAX_PARTS)
-		jobs = MAX_PARTS;
-	part *parts = sw_mem_calloc(m, jobs, sizeof *parts);
-	size_t cap = (size_t)PART_BYTES * jobs;
-	char *block = sw_mem_alloc(m, cap);
-	spans sp = { 0 };
-	if (!parts || !block) {
-		sw_mem_free(m, parts);
-		sw_mem_free(m, block);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
-	}
-	for (unsigned j = 0; j < jobs; j++) {
+	const sw_mem *m = &R->eng->mem;
+	for (unsigned j = 0; j < count; j++) {
 		part *P = &parts[j];
 		P->R = *R;
 		sw_buf_init(&P->R.why, m);
@@ -286,6 +277,91 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 		P->map = map;
 		P->ncols = ncols;
 	}
+}
+
+static void parts_free(part *parts, unsigned count, const sw_mem *m)
+{
+	for (unsigned j = 0; j < count; j++) {
+		part *P = &parts[j];
+		sw_buf_free(&P->R.why);
+		sw_check_cache_free(&P->cache);
+		sw_buf_free(&P->text);
+		sw_buf_free(&P->flat.text);
+		sw_mem_free(m, P->rows);
+	}
+}
+
+/* A batch: one block cut into parts, which the threads take one by one.
+   Checked rows keep nothing of the block, so the block can be refilled as
+   soon as a batch is checked, and the batch stored while the next one is
+   checked. */
+typedef struct batch {
+	part *parts;
+	unsigned used;
+	atomic_uint next; /* the next part to take */
+	uint64_t line;    /* file line of its first line */
+	uint64_t offset;  /* bytes of the file read up to its end */
+} batch;
+
+/* Checks parts of the batch until none is left. */
+static void take_parts(batch *b)
+{
+	for (;;) {
+		unsigned j = atomic_fetch_add(&b->next, 1);
+		if (j >= b->used)
+			return;
+		work(&b->parts[j]);
+	}
+}
+
+static void *helper(void *arg)
+{
+	take_parts(arg);
+	return NULL;
+}
+
+/* Stores a checked batch in file order. */
+static int batch_commit(reader *R, batch *b, sw_input *in)
+{
+	uint64_t line = b->line;
+	for (unsigned j = 0; j < b->used; j++) {
+		if (b->parts[j].rc)
+			return sw_diag_add(&R->eng->diag, b->parts[j].rc, R->path, line, 0, NULL,
+			                   "out of memory");
+		int rc = commit_part(R, &b->parts[j], line);
+		if (rc)
+			return rc;
+		line += b->parts[j].lines;
+	}
+	b->used = 0;
+	if (R->opts && R->opts->on_progress)
+		R->opts->on_progress(R->stats->rows, b->offset, in->size, R->opts->payload);
+	return SW_OK;
+}
+
+int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
+                   size_t ncols, unsigned jobs)
+{
+	sw_engine *eng = R->eng;
+	const sw_mem *m = &eng->mem;
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	unsigned nparts = jobs * PARTS_PER_JOB;
+	part *parts = sw_mem_calloc(m, 2 * (size_t)nparts, sizeof *parts);
+	batch *bs = sw_mem_calloc(m, 2, sizeof *bs);
+	size_t cap = (size_t)PART_BYTES * nparts;
+	char *block = sw_mem_alloc(m, cap);
+	spans sp = { 0 };
+	if (!parts || !block || !bs) {
+		sw_mem_free(m, parts);
+		sw_mem_free(m, block);
+		sw_mem_free(m, bs);
+		return sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+	}
+	parts_init(parts, 2 * nparts, R, head, map, ncols);
+	bs[0].parts = parts;
+	bs[1].parts = parts + nparts;
+	batch *cur = &bs[0], *prev = &bs[1];
 	/* what the input had buffered already comes first */
 	size_t have = in->len - in->pos;
 	memcpy(block, in->buf + in->pos, have);
@@ -329,56 +405,52 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 				continue;
 		}
 		size_t start = 0, hint = 0;
-		unsigned used = 0;
-		for (unsigned j = 0; j < jobs && start < end; j++) {
-			size_t cut = j + 1 == jobs ? end
-			                           : next_cut(block, end, s, start + (end - start) / (jobs - j), &hint);
+		cur->used = 0;
+		cur->line = line;
+		cur->offset = in->offset - (have - end);
+		for (unsigned j = 0; j < nparts && start < end; j++) {
+			size_t cut = j + 1 == nparts ? end
+			                             : next_cut(block, end, s, start + (end - start) / (nparts - j), &hint);
 			if (cut > end)
 				cut = end;
-			part *P = &parts[j];
+			part *P = &cur->parts[j];
 			P->data = block + start;
 			P->len = cut - start;
 			P->count = 0;
 			P->text.len = 0;
-			used++;
+			cur->used++;
 			start = cut;
 		}
-		pthread_t th[MAX_PARTS];
-		unsigned started = 1;
-		for (unsigned j = 1; j < used; j++) {
-			if (pthread_create(&th[j], NULL, work, &parts[j]) != 0)
+		/* jobs - 1 helpers check parts while this thread stores the previous
+		   batch, then takes parts too */
+		atomic_store(&cur->next, 0);
+		pthread_t th[MAX_JOBS];
+		unsigned started = 0;
+		for (unsigned j = 1; j < jobs; j++) {
+			if (pthread_create(&th[started], NULL, helper, cur) != 0)
 				break;
 			started++;
 		}
-		work(&parts[0]);
-		for (unsigned j = started; j < used; j++)
-			work(&parts[j]);
-		for (unsigned j = 1; j < started; j++)
+		if (prev->used)
+			rc = batch_commit(R, prev, in);
+		take_parts(cur);
+		for (unsigned j = 0; j < started; j++)
 			pthread_join(th[j], NULL);
-		for (unsigned j = 0; j < used && rc == SW_OK; j++) {
-			if (parts[j].rc) {
-				rc = sw_diag_add(&eng->diag, parts[j].rc, R->path, line, 0, NULL, "out of memory");
-				break;
-			}
-			rc = commit_part(R, &parts[j], line);
-			line += parts[j].lines;
-		}
-		if (rc == SW_OK && R->opts && R->opts->on_progress)
-			R->opts->on_progress(R->stats->rows, in->offset, in->size, R->opts->payload);
+		for (unsigned j = 0; j < cur->used; j++)
+			line += cur->parts[j].lines;
 		memmove(block, block + end, have - end);
 		have -= end;
+		batch *t = cur;
+		cur = prev;
+		prev = t;
 	}
+	if (rc == SW_OK && prev->used)
+		rc = batch_commit(R, prev, in);
 	in->line = line;
-	for (unsigned j = 0; j < jobs; j++) {
-		part *P = &parts[j];
-		sw_buf_free(&P->R.why);
-		sw_check_cache_free(&P->cache);
-		sw_buf_free(&P->text);
-		sw_buf_free(&P->flat.text);
-		sw_mem_free(m, P->rows);
-	}
+	parts_free(parts, 2 * nparts, m);
 	sw_mem_free(m, sp.at);
 	sw_mem_free(m, parts);
+	sw_mem_free(m, bs);
 	sw_mem_free(m, block);
 	return rc;
 }

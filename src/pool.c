@@ -67,7 +67,7 @@ void sw_arena_free(sw_arena *a)
 }
 
 /* FNV-1a: short keys, good enough spread for an open-addressing table. */
-static uint32_t hash(const char *s, size_t n)
+uint32_t sw_intern_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ void sw_intern_init(sw_intern *t, const sw_mem *m)
 	sw_arena_init(&t->arena, m);
 }
 
-/* Doubles the slot table and re-inserts every string. */
+/* Doubles the slot table and re-inserts every string by its kept hash. */
 static int rehash(sw_intern *t)
 {
 	size_t cap = t->slot_cap ? t->slot_cap * 2 : 256;
@@ -92,8 +92,7 @@ static int rehash(sw_intern *t)
 	if (!slots)
 		return SW_ENOMEM;
 	for (uint32_t id = 1; id <= t->count; id++) {
-		const char *s = t->strings[id];
-		size_t i = hash(s, strlen(s)) & (cap - 1);
+		size_t i = t->hashes[id] & (cap - 1);
 		while (slots[i])
 			i = (i + 1) & (cap - 1);
 		slots[i] = id;
@@ -104,40 +103,59 @@ static int rehash(sw_intern *t)
 	return SW_OK;
 }
 
-uint32_t sw_intern_find(const sw_intern *t, const char *s, size_t n)
+/* The id of s[0..n) with hash h, or 0; *slot is where it would go. */
+static uint32_t find(const sw_intern *t, const char *s, size_t n, uint32_t h, size_t *slot)
 {
-	if (!t->slot_cap)
-		return 0;
-	size_t i = hash(s, n) & (t->slot_cap - 1);
+	size_t i = h & (t->slot_cap - 1);
 	while (t->slots[i]) {
-		const char *c = t->strings[t->slots[i]];
-		if (strncmp(c, s, n) == 0 && c[n] == '\0')
-			return t->slots[i];
+		uint32_t id = t->slots[i];
+		if (t->hashes[id] == h) {
+			const char *c = t->strings[id];
+			if (strncmp(c, s, n) == 0 && c[n] == '\0')
+				return id;
+		}
 		i = (i + 1) & (t->slot_cap - 1);
 	}
+	*slot = i;
 	return 0;
 }
 
-int sw_intern_add(uint32_t *id, sw_intern *t, const char *s, size_t n)
+uint32_t sw_intern_find(const sw_intern *t, const char *s, size_t n)
 {
-	*id = sw_intern_find(t, s, n);
+	size_t slot;
+	if (!t->slot_cap || memchr(s, '\0', n))
+		return 0;
+	return find(t, s, n, sw_intern_hash(s, n), &slot);
+}
+
+int sw_intern_add_hashed(uint32_t *id, sw_intern *t, const char *s, size_t n, uint32_t h)
+{
+	size_t slot = 0;
+	*id = t->slot_cap ? find(t, s, n, h, &slot) : 0;
 	if (*id)
 		return SW_OK;
-	if ((t->count + 1) * 2 >= t->slot_cap && rehash(t))
-		return SW_ENOMEM;
-	if (sw_mem_grow(t->m, (void **)&t->strings, &t->str_cap, t->count + 2, sizeof(char *)))
+	if ((t->count + 1) * 2 >= t->slot_cap) {
+		if (rehash(t))
+			return SW_ENOMEM;
+		find(t, s, n, h, &slot);
+	}
+	if (sw_mem_grow(t->m, (void **)&t->strings, &t->str_cap, t->count + 2, sizeof(char *)) ||
+	    sw_mem_grow(t->m, (void **)&t->hashes, &t->hash_cap, t->count + 2, sizeof(uint32_t)))
 		return SW_ENOMEM;
 	const char *copy = sw_arena_strndup(&t->arena, s, n);
 	if (!copy)
 		return SW_ENOMEM;
 	t->strings[0] = NULL;
 	t->strings[++t->count] = copy;
-	size_t i = hash(s, n) & (t->slot_cap - 1);
-	while (t->slots[i])
-		i = (i + 1) & (t->slot_cap - 1);
-	t->slots[i] = (uint32_t)t->count;
+	t->hashes[t->count] = h;
+	t->slots[slot] = (uint32_t)t->count;
 	*id = (uint32_t)t->count;
 	return SW_OK;
+}
+
+int sw_intern_add(uint32_t *id, sw_intern *t, const char *s, size_t n)
+{
+	return sw_intern_add_hashed(id, t, s, n, sw_intern_hash(s, n));
 }
 
 const char *sw_intern_str(const sw_intern *t, uint32_t id)
@@ -150,6 +168,7 @@ void sw_intern_free(sw_intern *t)
 	sw_arena_free(&t->arena);
 	sw_mem_free(t->m, t->slots);
 	sw_mem_free(t->m, t->strings);
+	sw_mem_free(t->m, t->hashes);
 	const sw_mem *m = t->m;
 	memset(t, 0, sizeof *t);
 	t->m = m;

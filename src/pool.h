@@ -19,7 +19,8 @@ typedef struct sw_intern {
 	const sw_mem *m;
 	sw_arena arena;
 	const char **strings; /* [id] */
-	size_t count, str_cap;
+	uint32_t *hashes;     /* [id]: sw_intern_hash of the string */
+	size_t count, str_cap, hash_cap;
 	uint32_t *slots; /* open addressing, 0 = empty */
 	size_t slot_cap;
 } sw_intern;
@@ -27,6 +28,10 @@ typedef struct sw_intern {
 void sw_intern_init(sw_intern *t, const sw_mem *m);
 int sw_intern_add(uint32_t *id, sw_intern *t, const char *s, size_t n);
 uint32_t sw_intern_find(const sw_intern *t, const char *s, size_t n);
+/* The hash the table uses, so that a thread can compute it beforehand. */
+uint32_t sw_intern_hash(const char *s, size_t n);
+/* sw_intern_add with h = sw_intern_hash(s, n) already known. */
+int sw_intern_add_hashed(uint32_t *id, sw_intern *t, const char *s, size_t n, uint32_t h);
 const char *sw_intern_str(const sw_intern *t, uint32_t id);
 void sw_intern_free(sw_intern *t);
 #endif

@@ -63,6 +63,9 @@ static bool nfc_stable(utf8proc_int32_t cp)
 	if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
 	    (cp >= 0xD7B0 && cp <= 0xD7FF))
 		return false;
+	/* Kirat Rai: Unicode 16 composes letters there; kept on the slow path */
+	if (cp >= 0x16D40 && cp <= 0x16D7F)
+		return false;
 	const utf8proc_property_t *pr = utf8proc_get_property(cp);
 	if (pr->combining_class != 0 || pr->category == UTF8PROC_CATEGORY_MN ||
 	    pr->category == UTF8PROC_CATEGORY_MC || pr->category == UTF8PROC_CATEGORY_ME)
@@ -163,14 +166,10 @@ int sw_text_nfc(const sw_mem *m, const char *s, size_t n, char **out, size_t *ou
 	return *out ? SW_OK : SW_ENOMEM;
 }
 
-void sw_text_trim(const char **s, size_t *n)
+void sw_text_trim_slow(const char **s, size_t *n)
 {
 	const char *p = *s;
 	size_t len = *n;
-	/* the usual case: nothing to trim */
-	if (len && (unsigned char)p[0] > ' ' && (unsigned char)p[0] != 0xC2 &&
-	    (unsigned char)p[len - 1] > ' ' && (unsigned char)p[len - 1] != 0xA0)
-		return;
 	/* ASCII space, tab, CR, LF; plus U+00A0 no-break space (C2 A0) */
 	for (;;) {
 		if (len && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
