@@ -95,12 +95,14 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 	const uint64_t comma = 0x2C2C2C2C2C2C2C2Cull;
 	size_t i = 0, field = 0;
 	bool trim = false;
+	uint64_t high = 0; /* the top bits of every byte looked at */
 	for (;;) {
 		/* find the next comma at or after i, or len */
 		size_t at = len;
 		while (i + 8 <= len) {
 			uint64_t w;
 			memcpy(&w, d + i, 8);
+			high |= w;
 			uint64_t hit = bytes_equal(w, comma);
 			if (hit) {
 				at = i + (size_t)(__builtin_ctzll(hit) >> 3);
@@ -111,6 +113,8 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 		if (at == len) {
 			const char *c = i < len ? memchr(d + i, ',', len - i) : NULL;
 			at = c ? (size_t)(c - d) : len;
+			for (size_t k = i; k < at; k++)
+				high |= (unsigned char)d[k];
 		}
 		if (r->count == r->cap &&
 		    sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
@@ -125,6 +129,8 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 			break;
 		field = i = at + 1;
 	}
+	/* every byte went into `high` (NULs were ruled out before) */
+	r->ascii = (high & 0x8080808080808080ull) == 0;
 	size_t out = len + 1;
 	if (trim) {
 		/* move each field to its trimmed place */
@@ -244,6 +250,7 @@ int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
 	r->data.len = 0;
 	r->count = 0;
 	r->error = NULL;
+	r->ascii = false;
 	int fast = fast_row(in, r, m);
 	if (fast)
 		return fast;

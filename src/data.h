@@ -80,7 +80,8 @@ struct sw_evidence {
 	sw_check_cache check;       /* for rows checked one at a time */
 	sw_buf text_scratch;
 	sw_last_text last_text[3];
-	bool sorted;     /* each pupil's records together, by skill, date, seq */
+	bool grouped;    /* each pupil's records together (first, len), in any order */
+	bool sorted;     /* and ordered by skill, date, seq */
 	size_t *first;   /* after sorting: where each pupil's records start (by index) */
 	uint32_t *len;   /* and how many there are */
 };
@@ -110,9 +111,9 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
 /* Creates the store when there is none yet. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng);
-/* Sorts the store so each pupil's records are together (for evaluation),
-   with up to `jobs` threads. */
-int sw_evidence_sort(sw_engine *eng, unsigned jobs);
+/* Groups the store so each pupil's records are together (for evaluation)
+   and, when `order`, sorts each pupil's records, with up to `jobs` threads. */
+int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order);
 void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
 
 /* evaluate.c: evaluating while reading (sw_engine_evaluate_file) */

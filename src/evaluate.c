@@ -26,7 +26,9 @@ static int ready(sw_engine *eng, unsigned jobs)
 	}
 	if (!sw_roster_get(eng))
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	int rc = sw_evidence_sort(eng, jobs);
+	/* a rubric that needs no order (highest, in C) gets the records grouped only */
+	bool order = !sw_native_order_free(&eng->rubric->runner->native);
+	int rc = sw_evidence_sort(eng, jobs, order);
 	if (!rc)
 		rc = sw_roster_sort(eng->roster, &eng->mem);
 	if (rc)
@@ -342,7 +344,7 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
 	sw_result_release(&s.res);
 	if (eng->evidence) {
 		eng->evidence->count = 0;
-		eng->evidence->sorted = false;
+		eng->evidence->sorted = eng->evidence->grouped = false;
 	}
 	return rc;
 }

@@ -87,6 +87,9 @@ static int match_word(const char *s, const char *const *names, int count, int df
 	sw_text_trim(&s, &n);
 	if (!n)
 		return dflt;
+	for (int i = 0; i < count; i++) /* as written in lower case: the usual */
+		if (names[i][0] == s[0] && strncmp(names[i], s, n) == 0 && names[i][n] == '\0')
+			return i;
 	for (int i = 0; i < count; i++)
 		if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0)
 			return i;
@@ -347,7 +350,7 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 		return SW_ENOMEM;
 	rec.seq = (uint32_t)ev->count;
 	ev->recs[ev->count++] = rec;
-	ev->sorted = false;
+	ev->sorted = ev->grouped = false;
 	return SW_OK;
 }
 
@@ -509,15 +512,22 @@ static int sort_all(struct sw_evidence *ev, const sw_mem *m, size_t np, unsigned
  * sorted where it lies and no second copy of the store is needed.
  * ev->first[p] .. ev->first[p] + ev->len[p] are pupil p's records.
  */
-int sw_evidence_sort(sw_engine *eng, unsigned jobs)
+int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 {
 	struct sw_evidence *ev = store(eng);
 	struct sw_roster *r = sw_roster_get(eng);
 	if (!ev || !r)
 		return SW_ENOMEM;
-	if (ev->sorted && ev->first)
+	if (ev->first && (ev->sorted || (ev->grouped && !order)))
 		return SW_OK;
 	size_t np = r->count;
+	if (ev->first && ev->grouped) {
+		/* grouped already, for a rubric that needed no order */
+		if (sort_all(ev, &eng->mem, np, jobs))
+			return SW_ENOMEM;
+		ev->sorted = true;
+		return SW_OK;
+	}
 	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
 	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
 	if (!first || !len) {
@@ -565,10 +575,11 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs)
 	sw_mem_free(&eng->mem, ev->len);
 	ev->first = first;
 	ev->len = len;
-	if (sort_all(ev, &eng->mem, np, jobs)) {
-		/* grouped but not sorted: the next call starts again */
-		return SW_ENOMEM;
-	}
+	ev->grouped = true;
+	if (!order)
+		return SW_OK;
+	if (sort_all(ev, &eng->mem, np, jobs))
+		return SW_ENOMEM; /* grouped but not sorted: the next call sorts */
 	ev->sorted = true;
 	return SW_OK;
 }

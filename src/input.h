@@ -47,6 +47,7 @@ typedef struct sw_csv_row {
 	size_t *start;       /* offsets of the fields in data */
 	size_t count, cap;
 	const char *error;   /* why the row cannot be read (bad quoting, NUL), or NULL */
+	bool ascii;          /* known to be ASCII without NUL (so valid UTF-8) */
 } sw_csv_row;
 
 void sw_csv_row_init(sw_csv_row *r, const sw_mem *m);

@@ -121,7 +121,7 @@ bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_r
 		return false;
 	}
 	/* the fields are the raw row less ASCII quotes and commas: valid when it is */
-	if (sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
+	if (row->ascii || sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
 		return true;
 	for (size_t i = 0; i < row->count; i++) {
 		size_t n;
@@ -299,7 +299,7 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	if (is_pupils && eng->roster && stats->accepted == 0 && eng->roster->count == 0)
 		eng->roster->from_roster = true; /* an empty roster still means "roster given" */
 	if (eng->evidence)
-		eng->evidence->sorted = false;
+		eng->evidence->sorted = eng->evidence->grouped = false;
 	sw_buf_free(&R.why);
 	sw_buf_free(&R.header_raw);
 	sw_input_close(&in);

@@ -186,3 +186,29 @@ bool sw_native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *r
 	*step = best;
 	return any;
 }
+
+bool sw_native_order_free(const sw_native *nv)
+{
+	return nv->kind == SW_NATIVE_HIGHEST;
+}
+
+void sw_native_pupil(const sw_native *nv, const sw_framework *fw, const sw_record *recs,
+                     size_t n, int32_t as_of, sw_skill_result *out)
+{
+	for (size_t k = 0; k < fw->skill_count; k++) {
+		out[k].evidence = 0;
+		out[k].has_step = 0;
+		out[k].step = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const sw_record *r = &recs[i];
+		if (r->date > as_of)
+			continue;
+		sw_skill_result *o = &out[r->skill];
+		o->evidence++;
+		if (counts(nv, r) && (!o->has_step || r->step > o->step)) {
+			o->step = r->step;
+			o->has_step = 1;
+		}
+	}
+}

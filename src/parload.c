@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PART_BYTES (1u << 20) /* bytes per part */
-#define PARTS_PER_JOB 4       /* parts per thread in a block, for balance */
+#define PART_BYTES (1u << 18) /* bytes per part: small parts keep a block in the cache */
+#define PARTS_PER_JOB 8       /* parts per thread in a block, for balance */
 #define MAX_JOBS 64
 
 /* One row as a thread left it. */
@@ -339,6 +339,52 @@ static int batch_commit(reader *R, batch *b, sw_input *in)
 	return SW_OK;
 }
 
+/* A block of the file being read: bytes [0, have), of which [0, end)
+   are whole rows ready to be cut into parts. */
+typedef struct block {
+	char *p;
+	size_t cap, have, end;
+} block;
+
+/*
+ * Fills b from the file until it holds at least one whole row (or the
+ * file ends) and sets b->end after the last whole row; the block grows
+ * for a row longer than itself. Also finds the quoted spans (CSV), which
+ * the cutting needs. SW_OK or a fatal error (reported).
+ */
+static int prepare(reader *R, sw_input *in, block *b, bool *eof, spans *sp, bool csv)
+{
+	const sw_mem *m = &R->eng->mem;
+	for (;;) {
+		if (!*eof && b->have < b->cap) {
+			size_t got = fread(b->p + b->have, 1, b->cap - b->have, in->f);
+			in->offset += got;
+			b->have += got;
+			if (got == 0) {
+				*eof = true;
+				if (ferror(in->f))
+					return sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL,
+					                   "read error");
+			}
+			continue;
+		}
+		if (csv && find_spans(sp, m, b->p, b->have))
+			return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+		b->end = *eof ? b->have : last_cut(b->p, b->have, csv ? sp : NULL);
+		if (b->end > 0 || b->have == 0)
+			return SW_OK;
+		if (b->have == b->cap) { /* one row longer than the block: grow */
+			char *bigger = sw_mem_realloc(m, b->p, b->cap * 2);
+			if (!bigger)
+				return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL,
+				                   "out of memory");
+			b->p = bigger;
+			b->cap *= 2;
+		}
+		*eof = *eof || feof(in->f);
+	}
+}
+
 int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
                    size_t ncols, unsigned jobs)
 {
@@ -350,11 +396,12 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	part *parts = sw_mem_calloc(m, 2 * (size_t)nparts, sizeof *parts);
 	batch *bs = sw_mem_calloc(m, 2, sizeof *bs);
 	size_t cap = (size_t)PART_BYTES * nparts;
-	char *block = sw_mem_alloc(m, cap);
+	block blk[2] = { { sw_mem_alloc(m, cap), cap, 0, 0 }, { sw_mem_alloc(m, cap), cap, 0, 0 } };
 	spans sp = { 0 };
-	if (!parts || !block || !bs) {
+	if (!parts || !blk[0].p || !blk[1].p || !bs) {
 		sw_mem_free(m, parts);
-		sw_mem_free(m, block);
+		sw_mem_free(m, blk[0].p);
+		sw_mem_free(m, blk[1].p);
 		sw_mem_free(m, bs);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 	}
@@ -362,59 +409,28 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	bs[0].parts = parts;
 	bs[1].parts = parts + nparts;
 	batch *cur = &bs[0], *prev = &bs[1];
+	block *b = &blk[0], *next = &blk[1];
 	/* what the input had buffered already comes first */
-	size_t have = in->len - in->pos;
-	memcpy(block, in->buf + in->pos, have);
+	b->have = in->len - in->pos;
+	memcpy(b->p, in->buf + in->pos, b->have);
 	in->pos = in->len;
 	uint64_t line = in->line;
-	int rc = SW_OK;
 	bool eof = in->eof || !in->f;
-	while (rc == SW_OK && (have > 0 || !eof)) {
-		if (!eof && have < cap) {
-			size_t got = fread(block + have, 1, cap - have, in->f);
-			in->offset += got;
-			have += got;
-			if (got == 0) {
-				eof = true;
-				if (ferror(in->f))
-					rc = sw_diag_add(&eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");
-			}
-			continue;
-		}
+	int rc = prepare(R, in, b, &eof, &sp, head != NULL);
+	while (rc == SW_OK && b->have > 0) {
 		/* cut the block into parts at row boundaries */
-		if (head && find_spans(&sp, m, block, have)) {
-			rc = sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
-			break;
-		}
 		const spans *s = head ? &sp : NULL;
-		size_t end = eof ? have : last_cut(block, have, s);
-		if (end == 0) {
-			if (have == cap) { /* one row longer than the block: grow */
-				char *bigger = sw_mem_realloc(m, block, cap * 2);
-				if (!bigger) {
-					rc = sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
-					break;
-				}
-				block = bigger;
-				cap *= 2;
-			}
-			eof = eof || feof(in->f);
-			if (eof)
-				end = have;
-			else
-				continue;
-		}
-		size_t start = 0, hint = 0;
+		size_t start = 0, hint = 0, end = b->end;
 		cur->used = 0;
 		cur->line = line;
-		cur->offset = in->offset - (have - end);
+		cur->offset = in->offset - (b->have - end);
 		for (unsigned j = 0; j < nparts && start < end; j++) {
 			size_t cut = j + 1 == nparts ? end
-			                             : next_cut(block, end, s, start + (end - start) / (nparts - j), &hint);
+			                             : next_cut(b->p, end, s, start + (end - start) / (nparts - j), &hint);
 			if (cut > end)
 				cut = end;
 			part *P = &cur->parts[j];
-			P->data = block + start;
+			P->data = b->p + start;
 			P->len = cut - start;
 			P->count = 0;
 			P->text.len = 0;
@@ -422,7 +438,7 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 			start = cut;
 		}
 		/* jobs - 1 helpers check parts while this thread stores the previous
-		   batch, then takes parts too */
+		   batch and reads the next block, then takes parts too */
 		atomic_store(&cur->next, 0);
 		pthread_t th[MAX_JOBS];
 		unsigned started = 0;
@@ -433,16 +449,21 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 		}
 		if (prev->used)
 			rc = batch_commit(R, prev, in);
+		next->have = b->have - end;
+		memcpy(next->p, b->p + end, next->have);
+		if (rc == SW_OK)
+			rc = prepare(R, in, next, &eof, &sp, head != NULL);
 		take_parts(cur);
 		for (unsigned j = 0; j < started; j++)
 			pthread_join(th[j], NULL);
 		for (unsigned j = 0; j < cur->used; j++)
 			line += cur->parts[j].lines;
-		memmove(block, block + end, have - end);
-		have -= end;
 		batch *t = cur;
 		cur = prev;
 		prev = t;
+		block *tb = b;
+		b = next;
+		next = tb;
 	}
 	if (rc == SW_OK && prev->used)
 		rc = batch_commit(R, prev, in);
@@ -451,6 +472,7 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	sw_mem_free(m, sp.at);
 	sw_mem_free(m, parts);
 	sw_mem_free(m, bs);
-	sw_mem_free(m, block);
+	sw_mem_free(m, blk[0].p);
+	sw_mem_free(m, blk[1].p);
 	return rc;
 }

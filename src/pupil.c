@@ -465,6 +465,10 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
 	res->pupil = pupil;
+	if (sw_native_order_free(&r->native)) {
+		sw_native_pupil(&r->native, fw, recs, n, as_of, res->skills);
+		return SW_OK;
+	}
 	if (r->native.kind) {
 		native_pupil(r, res, recs, n, as_of);
 		return SW_OK;
