@@ -408,7 +408,8 @@ SW_API int sw_engine_load_rubric_buffer(sw_engine *eng, const char *source, size
                                         const char *name);
 /* A built-in rubric by name ("highest", "latest", "secured-n", "average",
    "decaying-average"), looked for first as NAME.lua in the engine's
-   rubric_path folders, then among those compiled into the library. */
+   rubric_path folders (run as Lua), then among those compiled into the
+   library, which are computed in C with the results of their Lua source. */
 SW_API int sw_engine_load_rubric_builtin(sw_engine *eng, const char *name);
 /* A path when it contains '/' or ends in ".lua", else a built-in name. */
 SW_API int sw_engine_load_rubric(sw_engine *eng, const char *name_or_path);

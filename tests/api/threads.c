@@ -5,7 +5,8 @@
  * single-threaded run. Built with -fsanitize=thread by `make tsan`, where
  * ThreadSanitizer reports any data race between the engines.
  * Each run of the highest rubric is also made with sw_eval_options.jobs = 4
- * (threads inside one engine), which must not change the results either.
+ * and the evidence read with sw_load_options.jobs = 4 (threads inside one
+ * engine), which must not change the results either.
  * Usage: threads [CLASS-DIR] (default examples/class-5b)
  */
 #include "stepwise.h"
@@ -129,11 +130,13 @@ static int run(int c, text *out)
 		sink s2 = { NULL, &again };
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 		eo.jobs = 4;
+		sw_load_options lo = SW_LOAD_OPTIONS_INIT;
+		lo.jobs = 4; /* the parallel reader too */
 		rc = sw_engine_new(&e2, NULL);
 		s2.eng = e2;
 		if (!rc && !(rc = sw_engine_load_framework_builtin(e2, "skills-builder-v2")) &&
 		    !(rc = sw_engine_load_pupils(e2, pupils_path, NULL, NULL)) &&
-		    !(rc = sw_engine_load_evidence(e2, evidence_path, NULL, NULL)))
+		    !(rc = sw_engine_load_evidence(e2, evidence_path, &lo, NULL)))
 			rc = sw_engine_evaluate(e2, &eo, keep, &s2, NULL);
 		if (!rc && (again.len != out->len || memcmp(again.p, out->p, out->len) != 0)) {
 			fprintf(stderr, "threads: jobs = 4 gives other results\n");

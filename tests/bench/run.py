@@ -7,10 +7,14 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
  2. checks that `stepwise evaluate --format csv` and reference.py (the
     Python peer) give the same pupil,skill,step columns for the rubrics
     highest and secured-n (times=2), and that stepwise gives byte-identical
-    output whatever --jobs is; any difference stops the benchmark;
+    output whatever --jobs is, and the same output when the built-in
+    highest (computed in C) is given as its Lua source file; any
+    difference stops the benchmark;
  3. times the floor program (floor_jsonl or floor_csv: only reading the
     input), stepwise (--jobs 1 and --jobs 2 when `stepwise evaluate --help`
-    lists --jobs, else its default) and the peer, each run in a fresh
+    lists --jobs, else its default), the Lua source of highest with the
+    most threads (how a teacher's own rubric would run) and the peer, each
+    run in a fresh
     child process started by the small C program measure: wall time and
     peak resident memory (getrusage of that child, via wait4), median of
     5 runs for 10k and of 3 for larger sizes. The programs take turns
@@ -18,7 +22,8 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
 
 Then it prints one table, the start-up time of stepwise (framework load,
 rubric compile, empty evidence: median of 20 runs) and the C API
-benchmark (embed_bench). It asserts nothing about times.
+benchmark (embed_bench, for highest and secured-n in C and as Lua files).
+It asserts nothing about times.
 
 Environment:
   BENCH_SIZES  sizes to run, e.g. "10k 100k" (default "10k 100k 1M")
@@ -41,6 +46,8 @@ BENCH_DIR = os.environ.get("BENCH_DIR", "build/bench")
 STEPWISE = os.environ.get("STEPWISE", "build/stepwise")
 SIZES = os.environ.get("BENCH_SIZES", "10k 100k 1M").split()
 REFERENCE = os.path.join(HERE, "reference.py")
+# the Lua source of the built-in rubric, run as a file (not in C)
+LUA_HIGHEST = os.path.join(HERE, "..", "..", "scripts", "rubrics", "highest.lua")
 FLOOR = {"jsonl": os.path.join(BENCH_DIR, "floor_jsonl"),
          "csv": os.path.join(BENCH_DIR, "floor_csv")}
 EMBED = os.path.join(BENCH_DIR, "embed_bench")
@@ -156,6 +163,12 @@ def compare(sw_path, ref_path, what):
     die("\n".join(lines))
 
 
+def first_highest(out_dir, tag, variants):
+    """The output of the first variant for the built-in highest."""
+    return os.path.join(out_dir, "%s-highest-%s.csv" % (
+        tag, variants[0][0].replace(" ", "").replace("--", "-")))
+
+
 def fmt_ratio(x):
     return "%.2f" % x if x is not None else "-"
 
@@ -213,6 +226,14 @@ def main():
                                 die("%s %s: the output of %s differs from that of %s "
                                     "(%s, %s)" % (tag, rubric, label, variants[0][0],
                                                   first, sw_out))
+            # the built-in rubric runs in C; its Lua source, given as a file, must agree
+            lua_out = os.path.join(out_dir, "%s-highest-lua.csv" % tag)
+            run_checked(base + ["--rubric", LUA_HIGHEST] + variants[-1][1], lua_out,
+                        "stepwise highest.lua")
+            with open(first_highest(out_dir, tag, variants), "rb") as f1, \
+                    open(lua_out, "rb") as f2:
+                if f1.read() != f2.read():
+                    die("%s: highest.lua (Lua) and highest (C) differ (%s)" % (tag, lua_out))
             print("check %s: stepwise == reference.py on pupil,skill,step (%d rows; highest, "
                   "secured-n times=2)%s" % (tag, n, "; --jobs 1 == --jobs 2" if has_jobs
                                             else ""), flush=True)
@@ -221,6 +242,8 @@ def main():
             programs = [("floor", [FLOOR[fmt], evidence])]
             programs += [(label, base + ["--rubric", "highest"] + extra)
                          for label, extra in variants]
+            programs.append(("%s, Lua" % variants[-1][0],
+                             base + ["--rubric", LUA_HIGHEST] + variants[-1][1]))
             programs.append(("python peer", [sys.executable, REFERENCE, "--pupils", pupils,
                                              "--evidence", evidence, "--rubric", "highest"]))
             runs = int(os.environ.get("BENCH_RUNS", "5" if rows <= 10000 else "3"))
@@ -296,7 +319,9 @@ def main():
                                         peak / 1048576))
 
     # 5. the C API: one pupil, 8 skills of 10 records, sw_engine_evaluate_pupil
-    for rubric in ("highest", "secured-n"):
+    lua_dir = os.path.join(HERE, "..", "..", "scripts", "rubrics")
+    for rubric in ("highest", "secured-n", os.path.join(lua_dir, "highest.lua"),
+                   os.path.join(lua_dir, "secured-n.lua")):
         r = subprocess.run([EMBED, rubric], capture_output=True, text=True)
         if r.returncode != 0:
             die("%s %s exited with %d: %s" % (EMBED, rubric, r.returncode, r.stderr))
