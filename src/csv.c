@@ -74,6 +74,18 @@ static bool space_or_tab(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Ends a row read from one line of n bytes (and its "\n") with `used`
+   bytes of fields and their NULs in r->data; returns 1. */
+static int take_line(sw_input *in, sw_csv_row *r, size_t used, size_t n)
+{
+	r->data.len = used; /* each field and its NUL, as the slow path leaves them */
+	r->data.p[used] = '\0';
+	r->line = in->line++;
+	in->pos += n + 1;
+	in->offset += n + 1;
+	return 1;
+}
+
 /* Bytes of w equal to c (a byte repeated eight times) get their top bit set. */
 static inline uint64_t bytes_equal(uint64_t w, uint64_t c)
 {
@@ -145,12 +157,7 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 			d[out++] = '\0';
 		}
 	}
-	r->data.len = out; /* each field and its NUL, as the slow path leaves them */
-	d[out] = '\0';
-	r->line = in->line++;
-	in->pos += n + 1;
-	in->offset += n + 1;
-	return 1;
+	return take_line(in, r, out, n);
 }
 
 /*
@@ -235,12 +242,7 @@ static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
 				break;
 			p = next + 1;
 		}
-		r->data.len = out; /* each field and its NUL, as the slow path leaves them */
-		d[out] = '\0';
-		r->line = in->line++;
-		in->pos += n + 1;
-		in->offset += n + 1;
-		return 1;
+		return take_line(in, r, out, n);
 	}
 }
 

@@ -133,8 +133,10 @@ static bool nth_highest(const sw_native *nv, const sw_record *recs, size_t n, in
 	return true;
 }
 
-bool sw_native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *recs, size_t n,
-                     int *step)
+/* The step for one skill over its records (sorted by date, input order),
+   for the rubrics that need order or a search; false when there is none. */
+static bool native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *recs,
+                         size_t n, int *step)
 {
 	bool any = false;
 	int best = 0;
@@ -144,13 +146,6 @@ bool sw_native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *r
 	switch (nv->kind) {
 	case SW_NATIVE_SECURED_N:
 		return nth_highest(nv, recs, n, sk->min, sk->max, step);
-	case SW_NATIVE_HIGHEST:
-		for (size_t i = 0; i < n; i++)
-			if (counts(nv, &recs[i]) && (!any || recs[i].step > best)) {
-				best = recs[i].step;
-				any = true;
-			}
-		break;
 	case SW_NATIVE_LATEST:
 		for (size_t i = n; i-- > 0;)
 			if (counts(nv, &recs[i])) {
@@ -200,6 +195,23 @@ void sw_native_pupil(const sw_native *nv, const sw_framework *fw, const sw_recor
 		out[k].has_step = 0;
 		out[k].step = 0;
 	}
+	if (!sw_native_order_free(nv)) {
+		/* sorted by skill, then date: each skill's records dated up to as_of */
+		size_t at = 0;
+		for (size_t k = 0; k < fw->skill_count; k++) {
+			size_t start = at;
+			while (at < n && recs[at].skill == k)
+				at++;
+			size_t count = at - start;
+			while (count && recs[start + count - 1].date > as_of)
+				count--;
+			out[k].evidence = (uint32_t)count;
+			out[k].has_step = native_skill(nv, &fw->skills[k], count ? recs + start : NULL,
+			                               count, &out[k].step);
+		}
+		return;
+	}
+	/* highest: one pass over the records in any order */
 	for (size_t i = 0; i < n; i++) {
 		const sw_record *r = &recs[i];
 		if (r->date > as_of)

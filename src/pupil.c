@@ -439,38 +439,14 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 }
 
 
-/* A built-in rubric computed in C: no Lua call (native.c). */
-static void native_pupil(sw_runner *r, sw_result *res, const sw_record *recs, size_t n,
-                         int32_t as_of)
-{
-	const sw_framework *fw = r->eng->fw;
-	size_t at = 0;
-	for (size_t k = 0; k < fw->skill_count; k++) {
-		size_t start = at;
-		while (at < n && recs[at].skill == k)
-			at++;
-		size_t count = at - start;
-		while (count && recs[start + count - 1].date > as_of)
-			count--;
-		sw_skill_result *out = &res->skills[k];
-		out->evidence = (uint32_t)count;
-		out->has_step = sw_native_skill(&r->native, &fw->skills[k],
-		                                count ? recs + start : NULL, count, &out->step);
-	}
-}
-
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                     size_t n, int32_t as_of, const char *as_of_text)
 {
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
 	res->pupil = pupil;
-	if (sw_native_order_free(&r->native)) {
+	if (r->native.kind) { /* a built-in rubric computed in C: no Lua call */
 		sw_native_pupil(&r->native, fw, recs, n, as_of, res->skills);
-		return SW_OK;
-	}
-	if (r->native.kind) {
-		native_pupil(r, res, recs, n, as_of);
 		return SW_OK;
 	}
 	if (!r->sb.L && !rebuild(r)) /* an earlier rebuild ran out of memory */

@@ -84,14 +84,11 @@ bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params);
 /* True when the rubric gives the same steps whatever the order of a
    pupil's records (so they need grouping by pupil only). */
 bool sw_native_order_free(const sw_native *nv);
-/* All skills of one pupil at once over records in any order (for an
-   order-free rubric): steps and evidence counts into out[k] per skill. */
+/* All skills of one pupil: steps and evidence counts (records dated up to
+   as_of) into out[k]. The records are sorted by skill, date and input
+   order, or only grouped by pupil when the rubric is order-free. */
 void sw_native_pupil(const sw_native *nv, const sw_framework *fw, const sw_record *recs,
                      size_t n, int32_t as_of, struct sw_skill_result *out);
-/* The step for one skill over its records (sorted by date, input order);
-   false when the rubric gives none. */
-bool sw_native_skill(const sw_native *nv, const sw_skill *sk, const sw_record *recs, size_t n,
-                     int *step);
 
 int sw_result_init(sw_result *res, const sw_engine *eng);
 void sw_result_clear(sw_result *res);

@@ -7,35 +7,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-size_t sw_text_invalid_at(const char *s, size_t n)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	size_t i = 0;
-	/* ASCII without NUL, eight bytes at a time */
-	while (i + 8 <= n) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		if ((w & 0x8080808080808080ull) ||
-		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
-			break;
-		i += 8;
-	}
-	while (i < n) {
-		if (p[i] < 0x80) {
-			if (p[i] == 0)
-				return i;
-			i++;
-			continue;
-		}
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-		if (k <= 0 || cp < 0)
-			return i;
-		i += (size_t)k;
-	}
-	return n;
-}
-
 bool sw_text_valid(const char *s, size_t n)
 {
 	return sw_text_invalid_at(s, n) == n;
@@ -75,11 +46,13 @@ static bool nfc_stable(utf8proc_int32_t cp)
 	return true;
 }
 
-int sw_text_check_nfc(const char *s, size_t n)
+/* Walks s[0..n) and returns where it stops being valid UTF-8 without NUL
+   (n when it never does); *stable, when not NULL and true on entry, stays
+   true only if every code point is nfc_stable. */
+static size_t walk(const char *s, size_t n, bool *stable)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	size_t i = 0;
-	int result = 1;
 	while (i < n) {
 		/* ASCII without NUL, eight bytes at a time */
 		while (i + 8 <= n) {
@@ -94,19 +67,32 @@ int sw_text_check_nfc(const char *s, size_t n)
 			break;
 		if (p[i] < 0x80) {
 			if (p[i] == 0)
-				return -1;
+				return i;
 			i++;
 			continue;
 		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
 		if (k <= 0 || cp < 0)
-			return -1;
-		if (result && !nfc_stable(cp))
-			result = 0;
+			return i;
+		if (stable && *stable && !nfc_stable(cp))
+			*stable = false;
 		i += (size_t)k;
 	}
-	return result;
+	return n;
+}
+
+size_t sw_text_invalid_at(const char *s, size_t n)
+{
+	return walk(s, n, NULL);
+}
+
+int sw_text_check_nfc(const char *s, size_t n)
+{
+	bool stable = true;
+	if (walk(s, n, &stable) < n)
+		return -1;
+	return stable ? 1 : 0;
 }
 
 /* Runs utf8proc's decompose-then-reencode with `opts` and appends the
