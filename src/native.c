@@ -199,12 +199,7 @@ void sw_native_pupil(const sw_native *nv, const sw_framework *fw, const sw_recor
 		/* sorted by skill, then date: each skill's records dated up to as_of */
 		size_t at = 0;
 		for (size_t k = 0; k < fw->skill_count; k++) {
-			size_t start = at;
-			while (at < n && recs[at].skill == k)
-				at++;
-			size_t count = at - start;
-			while (count && recs[start + count - 1].date > as_of)
-				count--;
+			size_t start = at, count = sw_skill_records(recs, n, &at, k, as_of);
 			out[k].evidence = (uint32_t)count;
 			out[k].has_step = native_skill(nv, &fw->skills[k], count ? recs + start : NULL,
 			                               count, &out[k].step);

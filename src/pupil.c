@@ -455,12 +455,7 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	size_t at = 0;
 	for (size_t k = 0; k < fw->skill_count; k++) {
 		const sw_skill *sk = &fw->skills[k];
-		size_t start = at;
-		while (at < n && recs[at].skill == k)
-			at++;
-		size_t count = at - start;
-		while (count && recs[start + count - 1].date > as_of)
-			count--;
+		size_t start = at, count = sw_skill_records(recs, n, &at, k, as_of);
 		res->skills[k].evidence = (uint32_t)count;
 		if (broken)
 			continue;

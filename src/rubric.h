@@ -65,6 +65,21 @@ struct sw_result {
 	size_t flag_cap, award_cap, error_cap;
 };
 
+/* In a pupil's records sorted by skill, date and input order, those of
+   skill k start at *at: moves *at past them and returns how many are dated
+   on or before as_of (they come first). */
+static inline size_t sw_skill_records(const sw_record *recs, size_t n, size_t *at, size_t k,
+                                      int32_t as_of)
+{
+	size_t start = *at, i = start;
+	while (i < n && recs[i].skill == k)
+		i++;
+	*at = i;
+	while (i > start && recs[i - 1].date > as_of)
+		i--;
+	return i - start;
+}
+
 int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d);
 void sw_runner_free(sw_runner *r);
 /* Discards the Lua state and builds a new one (after the memory limit). */
