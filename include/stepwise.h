@@ -432,9 +432,11 @@ typedef struct sw_eval_options {
 	unsigned int version; /* SW_EVAL_OPTIONS_VERSION */
 	const char *as_of;    /* "YYYY-MM-DD": only evidence dated on or before; NULL: all */
 	unsigned int jobs;    /* threads for sw_engine_evaluate (0 or 1: the calling thread
-	                         only); each extra thread has its own Lua state. With more
-	                         than one, a custom allocator must be thread-safe. Results
-	                         reach the callback in the same order whatever the number. */
+	                         only); each extra thread has its own Lua state (a built-in
+	                         rubric computed in C needs none). With more than one, a
+	                         custom allocator must be thread-safe. Results reach the
+	                         callback in the same order whatever the number, always on
+	                         the calling thread, while the others evaluate. */
 } sw_eval_options;
 #define SW_EVAL_OPTIONS_VERSION 1
 #define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0 }

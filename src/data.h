@@ -59,19 +59,31 @@ typedef struct sw_last_text {
 typedef struct sw_check_cache {
 	sw_buf tmp;
 	sw_last_text last_pupil, last_skill;
+	bool defer_pupils; /* the roster may grow meanwhile: leave every pupil to the commit */
 } sw_check_cache;
 
 /* One checked record: all but its interned texts and (for a pupil not yet
-   known) its pupil index. Texts are NUL-terminated in a caller's buffer. */
+   known) its pupil index. Its texts follow one another in the caller's
+   buffer from `text`: the pupil id when not known, then the assessor,
+   context and note that are there; each is a sw_text_head, its bytes and
+   a NUL. Compact, because a thread keeps thousands of them. */
 typedef struct sw_checked {
 	sw_record rec;
-	bool known;                 /* rec.pupil is set */
-	size_t pupil_off, pupil_len;
-	size_t text_off[3];         /* assessor, context, note */
-	size_t text_len[3];
-	uint32_t text_hash[3];      /* sw_intern_hash, computed by the checking thread */
-	bool has_text[3];
+	size_t text;       /* where its texts start in the caller's buffer */
+	uint8_t flags;     /* SW_CHECKED_* */
+	uint8_t mark;      /* free for the caller */
 } sw_checked;
+
+enum {
+	SW_CHECKED_KNOWN = 1, /* rec.pupil is set */
+	SW_CHECKED_TEXT = 2   /* << i: text i (assessor, context, note) is there */
+};
+
+/* What comes before each text of a checked record (copied, not aligned). */
+typedef struct sw_text_head {
+	size_t len;
+	uint32_t hash; /* sw_intern_hash, computed by the checking thread */
+} sw_text_head;
 
 struct sw_evidence {
 	sw_record *recs;

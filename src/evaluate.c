@@ -3,9 +3,9 @@
  * records handed to the rubric runner, results handed to the caller.
  */
 #include "internal.h"
+#include "ordered.h"
 #include "rubric.h"
 
-#include <pthread.h>
 #include <string.h>
 
 /* Makes sure a rubric (default: the built-in "highest") and its runner exist. */
@@ -61,32 +61,63 @@ static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
 	return ev->recs && *n ? ev->recs + ev->first[p] : NULL;
 }
 
-#define MAX_JOBS 64
-#define BATCH 512
+#define BATCH 64      /* pupils per item of work */
+#define ITEMS_PER_JOB 4 /* items in flight per thread */
 
-/* One thread's share of a batch: every jobs-th pupil from `first`. */
-typedef struct worker {
+/* One evaluation run: items of BATCH pupils in id order, evaluated by any
+   thread into their slot of results, handed to the caller in order. */
+typedef struct run {
 	sw_engine *eng;
-	sw_runner *runner;
-	sw_result *results; /* the batch's results (shared array, own slots) */
-	size_t first, count, step;
-	size_t start;       /* position of the batch in the pupil order */
+	sw_runner *runners[SW_ORDERED_MAX_JOBS]; /* one per thread; 0 is the engine's */
+	sw_result *res;     /* window * BATCH */
+	int *rc;            /* per slot */
+	unsigned window;
+	size_t total;
 	int32_t days;
 	const char *as_of;
-	int rc;
-} worker;
+	sw_result_fn fn;
+	void *payload;
+	sw_eval_stats *stats;
+} run;
 
-/* Evaluates the worker's pupils of the current batch. */
-static void *work(void *arg)
+/* produce: items are pupils already there; one more while any is left. */
+static int next_batch(void *ctx, uint64_t first)
 {
-	worker *w = arg;
-	w->rc = SW_OK;
-	for (size_t i = w->first; i < w->count && w->rc == SW_OK; i += w->step) {
-		size_t p = w->eng->roster->order[w->start + i], n;
-		const sw_record *recs = records_of(w->eng, p, &n);
-		w->rc = sw_runner_pupil(w->runner, &w->results[i], p, recs, n, w->days, w->as_of);
+	run *r = ctx;
+	return first * BATCH < r->total;
+}
+
+/* work: evaluates the pupils of item i. */
+static void evaluate_batch(void *ctx, uint64_t i, unsigned thread)
+{
+	run *r = ctx;
+	size_t slot = i % r->window, from = i * BATCH;
+	sw_result *res = r->res + slot * BATCH;
+	r->rc[slot] = SW_OK;
+	for (size_t k = 0; k < BATCH && from + k < r->total && r->rc[slot] == SW_OK; k++) {
+		size_t p = r->eng->roster->order[from + k], n;
+		const sw_record *recs = records_of(r->eng, p, &n);
+		r->rc[slot] = sw_runner_pupil(r->runners[thread], &res[k], p, recs, n, r->days, r->as_of);
 	}
-	return NULL;
+}
+
+/* finish: hands item i's results to the caller. */
+static int hand_over(void *ctx, uint64_t i)
+{
+	run *r = ctx;
+	size_t slot = i % r->window, from = i * BATCH;
+	if (r->rc[slot])
+		return sw_diag_add(&r->eng->diag, r->rc[slot], NULL, 0, 0, NULL, "out of memory");
+	sw_result *res = r->res + slot * BATCH;
+	for (size_t k = 0; k < BATCH && from + k < r->total; k++) {
+		r->stats->pupils++;
+		r->stats->errors += res[k].error_count;
+		r->stats->pupils_with_errors += res[k].error_count > 0;
+		int rc = r->fn ? r->fn(&res[k], r->payload) : SW_OK;
+		if (rc)
+			return rc;
+	}
+	return SW_OK;
 }
 
 int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn fn,
@@ -103,71 +134,43 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	int rc = as_of(eng, opts, &days);
 	if (rc || (rc = ready(eng, opts ? opts->jobs : 1)))
 		return rc;
-	size_t total = eng->roster->count;
-	size_t jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
-	if (jobs > MAX_JOBS)
-		jobs = MAX_JOBS;
-	if (jobs > total / 16 + 1)
-		jobs = total / 16 + 1; /* a small class is not worth the threads */
-	size_t batch = jobs > 1 ? BATCH : 1;
-	worker w[MAX_JOBS];
-	memset(w, 0, sizeof w);
-	sw_result *res = sw_mem_calloc(&eng->mem, batch, sizeof *res);
-	if (!res)
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	size_t made = 0;
-	for (; made < batch && rc == SW_OK; made++)
-		rc = sw_result_init(&res[made], eng);
-	for (size_t j = 0; j < jobs && rc == SW_OK; j++) {
-		w[j].eng = eng;
-		w[j].results = res;
-		w[j].first = j;
-		w[j].step = jobs;
-		w[j].days = days;
-		w[j].as_of = opts ? opts->as_of : NULL;
-		if (j == 0)
-			w[j].runner = eng->rubric->runner;
-		else
-			rc = sw_runner_open(&w[j].runner, eng, &eng->diag);
-	}
-	for (size_t start = 0; start < total && rc == SW_OK; start += batch) {
-		size_t count = total - start < batch ? total - start : batch;
-		pthread_t th[MAX_JOBS];
-		size_t started = 1;
-		for (size_t j = 0; j < jobs; j++) {
-			w[j].start = start;
-			w[j].count = count;
-		}
-		for (size_t j = 1; j < jobs; j++) {
-			if (pthread_create(&th[j], NULL, work, &w[j]) != 0)
-				break;
-			started++;
-		}
-		/* the calling thread takes its share, and any share a thread could not */
-		work(&w[0]);
-		for (size_t j = started; j < jobs; j++)
-			work(&w[j]);
-		for (size_t j = 1; j < started; j++)
-			pthread_join(th[j], NULL);
-		for (size_t j = 0; j < jobs && rc == SW_OK; j++)
-			rc = w[j].rc;
-		if (rc) {
+	run r = { .eng = eng, .total = eng->roster->count, .days = days,
+	          .as_of = opts ? opts->as_of : NULL, .fn = fn, .payload = payload,
+	          .stats = stats };
+	unsigned jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
+	if (jobs > SW_ORDERED_MAX_JOBS)
+		jobs = SW_ORDERED_MAX_JOBS;
+	if (jobs > r.total / 16 + 1)
+		jobs = (unsigned)(r.total / 16 + 1); /* a small class is not worth the threads */
+	r.window = jobs > 1 ? jobs * ITEMS_PER_JOB : 1;
+	/* results for the items in flight; a class smaller than that needs fewer */
+	size_t nres = (size_t)r.window * BATCH, made = 0;
+	if (nres > r.total)
+		nres = r.total ? r.total : 1;
+	r.res = sw_mem_calloc(&eng->mem, nres, sizeof *r.res);
+	r.rc = sw_mem_calloc(&eng->mem, r.window, sizeof *r.rc);
+	bool *done = sw_mem_calloc(&eng->mem, r.window, sizeof *done);
+	if (!r.res || !r.rc || !done)
+		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	for (; rc == SW_OK && made < nres; made++)
+		if ((rc = sw_result_init(&r.res[made], eng)))
 			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-			break;
-		}
-		for (size_t i = 0; i < count && rc == SW_OK; i++) {
-			stats->pupils++;
-			stats->errors += res[i].error_count;
-			stats->pupils_with_errors += res[i].error_count > 0;
-			if (fn)
-				rc = fn(&res[i], payload);
-		}
+	r.runners[0] = eng->rubric->runner;
+	unsigned opened = 1;
+	for (; rc == SW_OK && opened < jobs; opened++)
+		rc = sw_runner_open_like(&r.runners[opened], r.runners[0], &eng->diag);
+	if (rc == SW_OK) {
+		sw_ordered_job job = { jobs, r.window, 1, done, &r, next_batch, evaluate_batch,
+		                       hand_over };
+		rc = sw_ordered_run(&job);
 	}
-	for (size_t j = 1; j < jobs; j++)
-		sw_runner_free(w[j].runner);
+	for (unsigned j = 1; j < opened; j++)
+		sw_runner_free(r.runners[j]);
 	for (size_t i = 0; i < made; i++)
-		sw_result_release(&res[i]);
-	sw_mem_free(&eng->mem, res);
+		sw_result_release(&r.res[i]);
+	sw_mem_free(&eng->mem, r.res);
+	sw_mem_free(&eng->mem, r.rc);
+	sw_mem_free(&eng->mem, done);
 	return rc;
 }
 

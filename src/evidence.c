@@ -121,9 +121,27 @@ static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
 	c->valid = !c->raw.failed;
 }
 
+/* Adds one text of a checked record to text: its head, bytes and a NUL. */
+static void put_text(sw_buf *text, const char *s, size_t n)
+{
+	sw_text_head h = { n, sw_intern_hash(s, n) };
+	sw_buf_add(text, (const char *)&h, sizeof h);
+	sw_buf_add(text, s, n);
+	sw_buf_putc(text, '\0');
+}
+
+/* Reads the text of a checked record at *t and moves *t past it. */
+static const char *get_text(const char **t, sw_text_head *h)
+{
+	memcpy(h, *t, sizeof *h);
+	const char *s = *t + sizeof *h;
+	*t = s + h->len + 1;
+	return s;
+}
+
 /* Checks optional text (valid UTF-8, then NFC) into text; *has false when empty. */
 static int check_text(sw_check_cache *c, const char *s, const char *field, sw_buf *text,
-                      size_t *off, size_t *len, uint32_t *hash, bool *has, sw_buf *why)
+                      bool *has, sw_buf *why)
 {
 	*has = false;
 	if (!s)
@@ -137,16 +155,10 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 		sw_buf_printf(why, "field '%s' is not valid UTF-8", field);
 		return SW_EREJECTED;
 	}
-	*off = text->len;
-	if (st > 0) { /* already NFC (most text) */
-		*len = n;
-	} else {
-		s = c->tmp.p;
-		*len = c->tmp.len;
-	}
-	*hash = sw_intern_hash(s, *len);
-	sw_buf_add(text, s, *len);
-	sw_buf_putc(text, '\0');
+	if (st > 0) /* already NFC (most text) */
+		put_text(text, s, n);
+	else
+		put_text(text, c->tmp.p, c->tmp.len);
 	*has = true;
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
@@ -203,6 +215,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	const sw_framework *fw = eng->fw;
 	sw_buf *tmp = &c->tmp;
 	memset(out, 0, sizeof *out);
+	out->text = text->len;
 	sw_record *rec = &out->rec;
 
 	const char *s = e->pupil ? e->pupil : "";
@@ -214,7 +227,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	}
 	if (cached(&c->last_pupil, s, n)) {
 		rec->pupil = c->last_pupil.value;
-		out->known = true;
+		out->flags = SW_CHECKED_KNOWN;
 	} else {
 		if (!sw_text_norm(tmp, s, n)) {
 			sw_buf_puts(why, "field 'pupil' is not valid UTF-8");
@@ -223,19 +236,18 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 		if (tmp->failed)
 			return SW_ENOMEM;
 		size_t pupil;
-		out->known = sw_roster_find(eng->roster, tmp->p, tmp->len, &pupil) != NULL;
-		if (!out->known && eng->roster && eng->roster->from_roster) {
+		bool known = !c->defer_pupils &&
+		             sw_roster_find(eng->roster, tmp->p, tmp->len, &pupil) != NULL;
+		if (!known && !c->defer_pupils && eng->roster && eng->roster->from_roster) {
 			sw_buf_printf(why, "pupil '%s' is not on the roster", tmp->p);
 			return SW_EREJECTED;
 		}
-		if (out->known) {
+		if (known) {
 			rec->pupil = (uint32_t)pupil;
+			out->flags = SW_CHECKED_KNOWN;
 			remember(&c->last_pupil, s, n, (uint32_t)pupil);
 		} else {
-			out->pupil_off = text->len;
-			out->pupil_len = tmp->len;
-			sw_buf_add(text, tmp->p, tmp->len);
-			sw_buf_putc(text, '\0');
+			put_text(text, tmp->p, tmp->len);
 		}
 	}
 
@@ -316,10 +328,11 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	static const char *const names[3] = { "assessor", "context", "note" };
 	const char *vals[3] = { e->assessor, e->context, e->note };
 	for (int i = 0; i < 3; i++) {
-		int rc = check_text(c, vals[i], names[i], text, &out->text_off[i], &out->text_len[i],
-		                    &out->text_hash[i], &out->has_text[i], why);
+		bool has;
+		int rc = check_text(c, vals[i], names[i], text, &has, why);
 		if (rc)
 			return rc;
+		out->flags |= has ? SW_CHECKED_TEXT << i : 0;
 	}
 	return text->failed ? SW_ENOMEM : SW_OK;
 }
@@ -330,19 +343,24 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	if (!ev || !sw_roster_get(eng))
 		return SW_ENOMEM;
 	sw_record rec = c->rec;
+	const char *t = text + c->text, *id = NULL;
+	sw_text_head h, idh = { 0, 0 };
+	if (!(c->flags & SW_CHECKED_KNOWN))
+		id = get_text(&t, &idh);
 	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
 	for (int i = 0; i < 3; i++) {
 		*ids[i] = 0;
-		if (c->has_text[i] && intern_text(ids[i], ev, &ev->last_text[i], text + c->text_off[i],
-		                                  c->text_len[i], c->text_hash[i]))
+		if (!(c->flags & (SW_CHECKED_TEXT << i)))
+			continue;
+		const char *s = get_text(&t, &h);
+		if (intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
 			return SW_ENOMEM;
 	}
-	if (!c->known) {
+	if (id) {
 		size_t pupil;
-		const char *id = text + c->pupil_off;
 		/* created by an earlier row of the same batch? */
-		if (!sw_roster_find(eng->roster, id, c->pupil_len, &pupil) &&
-		    sw_roster_add_implicit(&pupil, eng, id, c->pupil_len))
+		if (!sw_roster_find(eng->roster, id, idh.len, &pupil) &&
+		    sw_roster_add_implicit(&pupil, eng, id, idh.len))
 			return SW_ENOMEM;
 		rec.pupil = (uint32_t)pupil;
 	}

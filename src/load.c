@@ -13,8 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-
-
 /* After each row: progress, and in streaming mode the pupil bookkeeping.
    Returns an error status to stop reading. */
 static int after_row(reader *R, int status, uint64_t line)
@@ -54,7 +52,6 @@ int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 	R->opts->on_reject(&rj, R->opts->payload);
 	return SW_OK;
 }
-
 
 /* ---- CSV ---- */
 
@@ -138,9 +135,6 @@ static const char *const PUPIL_COLS[] = { "id", "name", "year", "class", "school
 static const char *const EVIDENCE_COLS[] = { "pupil", "skill", "step", "date", "outcome",
 	                                     "source", "assessor", "context", "note" };
 
-
-
-
 /* Reads a CSV file of pupils (is_pupils) or evidence. */
 static int read_csv(reader *R, sw_input *in, bool is_pupils)
 {
@@ -194,11 +188,6 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 }
 
 /* ---- JSON Lines ---- */
-
-
-
-
-
 
 /* Reads a JSON Lines file of pupils or evidence. */
 static int read_jsonl(reader *R, sw_input *in, bool is_pupils)

@@ -1,29 +1,30 @@
 /*
- * parload.c - reading an evidence file with several threads. The file is
- * read in blocks; each block is cut at row boundaries into one part per
- * thread; the threads turn their rows into checked records (which changes
- * nothing in the engine); then the calling thread, in file order, stores
- * the records, reports the rejected rows and counts, so the result is the
- * same as a read by one thread, row for row.
+ * parload.c - reading an evidence file with several threads. The calling
+ * thread reads the file in blocks and cuts each block at row boundaries
+ * into parts; all threads take parts and turn their rows into checked
+ * records (which changes nothing in the engine); the calling thread then
+ * stores each part in file order, with its rejected rows and counts, so
+ * the result is the same as a read by one thread, row for row. The
+ * sharing is sw_ordered_run's (ordered.c).
  */
 #include "internal.h"
+#include "ordered.h"
 #include "reader.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PART_BYTES (1u << 18) /* bytes per part: small parts keep a block in the cache */
-#define PARTS_PER_JOB 8       /* parts per thread in a block, for balance */
-#define MAX_JOBS 64
+#define PART_BYTES (1u << 16)  /* bytes per part: small, so little memory is in flight */
+#define PARTS_PER_JOB 2        /* parts per thread in a block */
+#define SLOTS 3                /* blocks in memory: checked, being checked, being read */
+#define FIRST_BYTES (1u << 16) /* the first block: small, so the helpers start soon */
 
-/* One row as a thread left it. */
+/* One row as a thread left it: a checked record, or (c.mark set) a
+   rejected row, whose text is its length, bytes, a NUL, the reason and a
+   NUL, from c.text in the part's text. */
 typedef struct prow {
+	sw_checked c;
 	uint64_t line;       /* within the part, 1-based */
-	int status;          /* SW_OK or SW_EREJECTED */
-	size_t raw_off, raw_len, why_off; /* rejected rows: in the part's text */
-	sw_checked c;        /* accepted rows */
 } prow;
 
 /* One thread's part of a block. */
@@ -161,15 +162,14 @@ static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_
 		return SW_ENOMEM;
 	prow *r = &P->rows[P->count++];
 	r->line = line;
-	r->status = st;
 	if (st == SW_OK) {
 		r->c = P->checked;
 	} else {
-		r->raw_off = P->text.len;
-		r->raw_len = raw_len;
+		r->c.mark = 1;
+		r->c.text = P->text.len;
+		sw_buf_add(&P->text, (const char *)&raw_len, sizeof raw_len);
 		sw_buf_add(&P->text, raw, raw_len);
 		sw_buf_putc(&P->text, '\0');
-		r->why_off = P->text.len;
 		sw_buf_add(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
 		sw_buf_putc(&P->text, '\0');
 	}
@@ -238,7 +238,7 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 		prow *r = &P->rows[i];
 		uint64_t line = line_base + r->line - 1;
 		R->stats->rows++;
-		if (r->status == SW_OK) {
+		if (!r->c.mark) {
 			int rc = sw_evidence_commit(R->eng, &r->c, P->text.p);
 			if (rc) {
 				R->stats->rows--;
@@ -246,9 +246,12 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 			}
 			R->stats->accepted++;
 		} else {
+			const char *raw = P->text.p + r->c.text + sizeof(size_t);
+			size_t raw_len;
+			memcpy(&raw_len, P->text.p + r->c.text, sizeof raw_len);
 			R->why.len = 0;
-			sw_buf_puts(&R->why, P->text.p + r->why_off);
-			int rc = sw_rd_reject(R, line, P->text.p + r->raw_off, r->raw_len);
+			sw_buf_puts(&R->why, raw + raw_len + 1);
+			int rc = sw_rd_reject(R, line, raw, raw_len);
 			if (rc) {
 				R->stats->rows--;
 				return rc;
@@ -263,11 +266,16 @@ static void parts_init(part *parts, unsigned count, reader *R, const sw_csv_row 
                        const int *map, size_t ncols)
 {
 	const sw_mem *m = &R->eng->mem;
+	/* without a roster file, storing rows adds pupils while other rows are
+	   checked: the checking threads must then not look pupils up */
+	const struct sw_roster *ro = R->eng->roster;
+	bool defer = !(ro && ro->from_roster);
 	for (unsigned j = 0; j < count; j++) {
 		part *P = &parts[j];
 		P->R = *R;
 		sw_buf_init(&P->R.why, m);
 		sw_check_cache_init(&P->cache, m);
+		P->cache.defer_pupils = defer;
 		sw_buf_init(&P->text, m);
 		sw_buf_init(&P->flat.text, m);
 		P->R.cache = &P->cache;
@@ -291,73 +299,41 @@ static void parts_free(part *parts, unsigned count, const sw_mem *m)
 	}
 }
 
-/* A batch: one block cut into parts, which the threads take one by one.
-   Checked rows keep nothing of the block, so the block can be refilled as
-   soon as a batch is checked, and the batch stored while the next one is
-   checked. */
-typedef struct batch {
-	part *parts;
-	unsigned used;
-	atomic_uint next; /* the next part to take */
-	uint64_t line;    /* file line of its first line */
-	uint64_t offset;  /* bytes of the file read up to its end */
-} batch;
-
-/* Checks parts of the batch until none is left. */
-static void take_parts(batch *b)
-{
-	for (;;) {
-		unsigned j = atomic_fetch_add(&b->next, 1);
-		if (j >= b->used)
-			return;
-		work(&b->parts[j]);
-	}
-}
-
-static void *helper(void *arg)
-{
-	take_parts(arg);
-	return NULL;
-}
-
-/* Stores a checked batch in file order. */
-static int batch_commit(reader *R, batch *b, sw_input *in)
-{
-	uint64_t line = b->line;
-	for (unsigned j = 0; j < b->used; j++) {
-		if (b->parts[j].rc)
-			return sw_diag_add(&R->eng->diag, b->parts[j].rc, R->path, line, 0, NULL,
-			                   "out of memory");
-		int rc = commit_part(R, &b->parts[j], line);
-		if (rc)
-			return rc;
-		line += b->parts[j].lines;
-	}
-	b->used = 0;
-	if (R->opts && R->opts->on_progress)
-		R->opts->on_progress(R->stats->rows, b->offset, in->size, R->opts->payload);
-	return SW_OK;
-}
-
-/* A block of the file being read: bytes [0, have), of which [0, end)
-   are whole rows ready to be cut into parts. */
+/* A block of the file: bytes [0, have), of which [0, end) are whole rows. */
 typedef struct block {
 	char *p;
 	size_t cap, have, end;
+	uint64_t offset; /* bytes of the file read up to `end` */
 } block;
 
+/* Makes b hold at least need bytes. */
+static bool block_fit(const sw_mem *m, block *b, size_t need)
+{
+	if (need <= b->cap)
+		return true;
+	char *bigger = sw_mem_realloc(m, b->p, need);
+	if (!bigger)
+		return false;
+	b->p = bigger;
+	b->cap = need;
+	return true;
+}
+
 /*
- * Fills b from the file until it holds at least one whole row (or the
- * file ends) and sets b->end after the last whole row; the block grows
- * for a row longer than itself. Also finds the quoted spans (CSV), which
- * the cutting needs. SW_OK or a fatal error (reported).
+ * Fills b from the file until it holds want bytes (or the file ends) and
+ * sets b->end after the last whole row; the block grows for a row longer
+ * than itself. Also finds the quoted spans (CSV), which the cutting
+ * needs. SW_OK or a fatal error (reported).
  */
-static int prepare(reader *R, sw_input *in, block *b, bool *eof, spans *sp, bool csv)
+static int prepare(reader *R, sw_input *in, block *b, size_t want, bool *eof, spans *sp,
+                   bool csv)
 {
 	const sw_mem *m = &R->eng->mem;
+	if (want > b->cap)
+		want = b->cap;
 	for (;;) {
-		if (!*eof && b->have < b->cap) {
-			size_t got = fread(b->p + b->have, 1, b->cap - b->have, in->f);
+		if (!*eof && b->have < want) {
+			size_t got = fread(b->p + b->have, 1, want - b->have, in->f);
 			in->offset += got;
 			b->have += got;
 			if (got == 0) {
@@ -371,18 +347,107 @@ static int prepare(reader *R, sw_input *in, block *b, bool *eof, spans *sp, bool
 		if (csv && find_spans(sp, m, b->p, b->have))
 			return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 		b->end = *eof ? b->have : last_cut(b->p, b->have, csv ? sp : NULL);
+		b->offset = in->offset - (b->have - b->end);
 		if (b->end > 0 || b->have == 0)
 			return SW_OK;
-		if (b->have == b->cap) { /* one row longer than the block: grow */
-			char *bigger = sw_mem_realloc(m, b->p, b->cap * 2);
-			if (!bigger)
+		if (b->have >= want) { /* no whole row yet: read on, growing a full block */
+			if (b->have == b->cap && !block_fit(m, b, b->cap * 2))
 				return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL,
 				                   "out of memory");
-			b->p = bigger;
-			b->cap *= 2;
+			want = b->cap;
 		}
 		*eof = *eof || feof(in->f);
 	}
+}
+
+/* Cuts block b at row boundaries into the n parts from `first`. */
+static void cut(part *first, unsigned n, block *b, const spans *sp)
+{
+	size_t start = 0, hint = 0, end = b->end;
+	for (unsigned j = 0; j < n; j++) {
+		size_t at = j + 1 == n ? end : next_cut(b->p, end, sp, start + (end - start) / (n - j), &hint);
+		if (at > end)
+			at = end;
+		part *P = &first[j];
+		P->data = b->p + start;
+		P->len = at - start;
+		P->count = 0;
+		P->text.len = 0;
+		start = at;
+	}
+}
+
+/* The file being read: blocks in SLOTS slots, each cut into per_block
+   parts; part i lies in block i / per_block. */
+typedef struct file {
+	reader *R;
+	sw_input *in;
+	const sw_csv_row *head;
+	block blk[SLOTS];
+	part *parts;      /* SLOTS * per_block */
+	bool *done;       /* for sw_ordered_run */
+	unsigned per_block;
+	spans sp;
+	bool eof;
+	uint64_t line;    /* file line of the next part to store */
+	uint64_t progress_at; /* rows / 65536 at the last progress call */
+} file;
+
+static part *part_at(file *f, uint64_t i)
+{
+	return &f->parts[i % ((uint64_t)SLOTS * f->per_block)];
+}
+
+/* produce: reads the next block (after the rest of the one before) and cuts it. */
+static int read_block(void *ctx, uint64_t first)
+{
+	file *f = ctx;
+	const sw_mem *m = &f->R->eng->mem;
+	uint64_t n = first / f->per_block;
+	block *b = &f->blk[n % SLOTS];
+	if (n > 0) {
+		block *prev = &f->blk[(n - 1) % SLOTS];
+		b->have = prev->have - prev->end;
+		if (!block_fit(m, b, b->have))
+			return sw_diag_add(&f->R->eng->diag, SW_ENOMEM, f->R->path, 0, 0, NULL,
+			                   "out of memory");
+		memcpy(b->p, prev->p + prev->end, b->have);
+	}
+	/* a small first block gets the other threads going sooner */
+	int rc = prepare(f->R, f->in, b, n == 0 ? FIRST_BYTES : b->cap, &f->eof, &f->sp,
+	                 f->head != NULL);
+	if (rc)
+		return rc;
+	if (b->have == 0)
+		return 0;
+	cut(part_at(f, first), f->per_block, b, f->head ? &f->sp : NULL);
+	return 1;
+}
+
+/* work: checks one part. */
+static void check_part(void *ctx, uint64_t i, unsigned thread)
+{
+	(void)thread;
+	work(part_at(ctx, i));
+}
+
+/* finish: stores one part, in file order. */
+static int store_part(void *ctx, uint64_t i)
+{
+	file *f = ctx;
+	reader *R = f->R;
+	part *P = part_at(f, i);
+	int rc = P->rc ? sw_diag_add(&R->eng->diag, P->rc, R->path, f->line, 0, NULL, "out of memory")
+	               : commit_part(R, P, f->line);
+	f->line += P->lines;
+	/* progress at the end of a block, once 65536 more rows are read */
+	if (rc == SW_OK && (i + 1) % f->per_block == 0 && R->opts && R->opts->on_progress &&
+	    R->stats->rows >> 16 != f->progress_at) {
+		f->progress_at = R->stats->rows >> 16;
+		R->opts->on_progress(R->stats->rows, f->blk[(i / f->per_block) % SLOTS].offset,
+		                     f->in->size, R->opts->payload);
+	}
+	return rc;
 }
 
 int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
@@ -390,89 +455,37 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 {
 	sw_engine *eng = R->eng;
 	const sw_mem *m = &eng->mem;
-	if (jobs > MAX_JOBS)
-		jobs = MAX_JOBS;
-	unsigned nparts = jobs * PARTS_PER_JOB;
-	part *parts = sw_mem_calloc(m, 2 * (size_t)nparts, sizeof *parts);
-	batch *bs = sw_mem_calloc(m, 2, sizeof *bs);
-	size_t cap = (size_t)PART_BYTES * nparts;
-	block blk[2] = { { sw_mem_alloc(m, cap), cap, 0, 0 }, { sw_mem_alloc(m, cap), cap, 0, 0 } };
-	spans sp = { 0 };
-	if (!parts || !blk[0].p || !blk[1].p || !bs) {
-		sw_mem_free(m, parts);
-		sw_mem_free(m, blk[0].p);
-		sw_mem_free(m, blk[1].p);
-		sw_mem_free(m, bs);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+	if (jobs > SW_ORDERED_MAX_JOBS)
+		jobs = SW_ORDERED_MAX_JOBS;
+	file f = { .R = R, .in = in, .head = head, .per_block = jobs * PARTS_PER_JOB,
+	           .eof = in->eof || !in->f, .line = in->line };
+	size_t nparts = (size_t)SLOTS * f.per_block, cap = (size_t)PART_BYTES * f.per_block;
+	f.parts = sw_mem_calloc(m, nparts, sizeof *f.parts);
+	f.done = sw_mem_calloc(m, nparts, sizeof *f.done);
+	bool ok = f.parts && f.done;
+	for (unsigned s = 0; s < SLOTS && ok; s++) {
+		f.blk[s].p = sw_mem_alloc(m, cap);
+		f.blk[s].cap = cap;
+		ok = f.blk[s].p != NULL;
 	}
-	parts_init(parts, 2 * nparts, R, head, map, ncols);
-	bs[0].parts = parts;
-	bs[1].parts = parts + nparts;
-	batch *cur = &bs[0], *prev = &bs[1];
-	block *b = &blk[0], *next = &blk[1];
 	/* what the input had buffered already comes first */
-	b->have = in->len - in->pos;
-	memcpy(b->p, in->buf + in->pos, b->have);
-	in->pos = in->len;
-	uint64_t line = in->line;
-	bool eof = in->eof || !in->f;
-	int rc = prepare(R, in, b, &eof, &sp, head != NULL);
-	while (rc == SW_OK && b->have > 0) {
-		/* cut the block into parts at row boundaries */
-		const spans *s = head ? &sp : NULL;
-		size_t start = 0, hint = 0, end = b->end;
-		cur->used = 0;
-		cur->line = line;
-		cur->offset = in->offset - (b->have - end);
-		for (unsigned j = 0; j < nparts && start < end; j++) {
-			size_t cut = j + 1 == nparts ? end
-			                             : next_cut(b->p, end, s, start + (end - start) / (nparts - j), &hint);
-			if (cut > end)
-				cut = end;
-			part *P = &cur->parts[j];
-			P->data = b->p + start;
-			P->len = cut - start;
-			P->count = 0;
-			P->text.len = 0;
-			cur->used++;
-			start = cut;
-		}
-		/* jobs - 1 helpers check parts while this thread stores the previous
-		   batch and reads the next block, then takes parts too */
-		atomic_store(&cur->next, 0);
-		pthread_t th[MAX_JOBS];
-		unsigned started = 0;
-		for (unsigned j = 1; j < jobs; j++) {
-			if (pthread_create(&th[started], NULL, helper, cur) != 0)
-				break;
-			started++;
-		}
-		if (prev->used)
-			rc = batch_commit(R, prev, in);
-		next->have = b->have - end;
-		memcpy(next->p, b->p + end, next->have);
-		if (rc == SW_OK)
-			rc = prepare(R, in, next, &eof, &sp, head != NULL);
-		take_parts(cur);
-		for (unsigned j = 0; j < started; j++)
-			pthread_join(th[j], NULL);
-		for (unsigned j = 0; j < cur->used; j++)
-			line += cur->parts[j].lines;
-		batch *t = cur;
-		cur = prev;
-		prev = t;
-		block *tb = b;
-		b = next;
-		next = tb;
+	ok = ok && block_fit(m, &f.blk[0], in->len - in->pos);
+	int rc = ok ? SW_OK : sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+	if (ok) {
+		parts_init(f.parts, nparts, R, head, map, ncols);
+		f.blk[0].have = in->len - in->pos;
+		memcpy(f.blk[0].p, in->buf + in->pos, f.blk[0].have);
+		in->pos = in->len;
+		sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
+		                       read_block, check_part, store_part };
+		rc = sw_ordered_run(&job);
+		in->line = f.line;
+		parts_free(f.parts, nparts, m);
 	}
-	if (rc == SW_OK && prev->used)
-		rc = batch_commit(R, prev, in);
-	in->line = line;
-	parts_free(parts, 2 * nparts, m);
-	sw_mem_free(m, sp.at);
-	sw_mem_free(m, parts);
-	sw_mem_free(m, bs);
-	sw_mem_free(m, blk[0].p);
-	sw_mem_free(m, blk[1].p);
+	sw_mem_free(m, f.sp.at);
+	sw_mem_free(m, f.parts);
+	sw_mem_free(m, f.done);
+	for (unsigned s = 0; s < SLOTS; s++)
+		sw_mem_free(m, f.blk[s].p);
 	return rc;
 }

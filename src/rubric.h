@@ -81,6 +81,9 @@ static inline size_t sw_skill_records(const sw_record *recs, size_t n, size_t *a
 }
 
 int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d);
+/* A runner for another thread, like `first`: for a rubric computed in C
+   it copies the parameters and makes no Lua state. */
+int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d);
 void sw_runner_free(sw_runner *r);
 /* Discards the Lua state and builds a new one (after the memory limit). */
 int sw_runner_reset(sw_runner *r);

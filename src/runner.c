@@ -367,6 +367,18 @@ int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 	return SW_OK;
 }
 
+int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)
+{
+	if (!first->native.kind)
+		return sw_runner_open(out, first->eng, d);
+	*out = sw_mem_calloc(&first->eng->mem, 1, sizeof **out);
+	if (!*out)
+		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	(*out)->eng = first->eng;
+	(*out)->native = first->native;
+	return SW_OK;
+}
+
 int sw_runner_reset(sw_runner *r)
 {
 	sb_close(&r->sb);

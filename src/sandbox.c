@@ -430,25 +430,30 @@ static int load_helpers(lua_State *L, sw_diag *d)
 	const sw_embedded_file *f = sw_embedded_find("scripts/stepwise.lua");
 	if (!f)
 		return sw_diag_add(d, SW_ERROR, NULL, 0, 0, NULL, "the stepwise helpers are missing");
-	if (luaL_loadbufferx(L, f->data, f->size, "@stepwise.lua", "t") != LUA_OK) {
-		sw_diag_add(d, SW_ERROR, NULL, 0, 0, NULL, "%s", lua_tostring(L, -1));
+	int st = luaL_loadbufferx(L, f->data, f->size, "@stepwise.lua", "t");
+	if (st != LUA_OK) {
+		int code = st == LUA_ERRMEM ? SW_ENOMEM : SW_ERROR; /* out of memory is no bug */
+		sw_diag_add(d, code, NULL, 0, 0, NULL, "%s", lua_tostring(L, -1));
 		lua_pop(L, 1);
-		return SW_ERROR;
+		return code;
 	}
 	lua_pushvalue(L, -2); /* the globals as the helpers' _ENV */
 	lua_setupvalue(L, -2, 1);
-	if (lua_pcall(L, 0, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
-		sw_diag_add(d, SW_ERROR, NULL, 0, 0, NULL, "stepwise helpers: %s",
+	st = lua_pcall(L, 0, 1, 0);
+	if (st != LUA_OK || !lua_istable(L, -1)) {
+		int code = st == LUA_ERRMEM ? SW_ENOMEM : SW_ERROR;
+		sw_diag_add(d, code, NULL, 0, 0, NULL, "stepwise helpers: %s",
 		            lua_isstring(L, -1) ? lua_tostring(L, -1) : "did not return a table");
 		lua_pop(L, 1);
-		return SW_ERROR;
+		return code;
 	}
 	sb_readonly(L);
 	lua_setfield(L, -2, "stepwise");
 	return SW_OK;
 }
 
-/* Runs inside lua_pcall: opens the libraries and builds the globals. */
+/* Runs inside lua_pcall: opens the libraries and builds the globals;
+   pushes the status (SW_ENOMEM when memory ran out). */
 static int open_all(lua_State *L)
 {
 	sw_diag *d = lua_touserdata(L, 1);
@@ -462,12 +467,10 @@ static int open_all(lua_State *L)
 	lua_settop(L, 0);
 	sb_build_globals(L, sb_of(L));
 	/* in here too, so that running out of memory is an error, not a panic */
-	if (load_helpers(L, d) != SW_OK) {
-		lua_pushboolean(L, 0);
-		return 1;
-	}
-	sb_of(L)->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_pushboolean(L, 1);
+	int rc = load_helpers(L, d);
+	if (rc == SW_OK)
+		sb_of(L)->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushinteger(L, rc);
 	return 1;
 }
 
@@ -498,9 +501,10 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 		sb_close(sb);
 		return SW_ENOMEM;
 	}
-	if (!lua_toboolean(L, -1)) {
+	int rc = (int)lua_tointeger(L, -1);
+	if (rc != SW_OK) {
 		sb_close(sb);
-		return SW_ERROR;
+		return rc;
 	}
 	lua_pop(L, 1);
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
