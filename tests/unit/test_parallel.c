@@ -67,6 +67,13 @@ static uint32_t rnd(uint64_t *s)
 	return (uint32_t)(*s >> 32);
 }
 
+/* Removes the generated files. */
+static void files_remove(const files *fx)
+{
+	remove(fx->evidence);
+	remove(fx->roster);
+}
+
 /* Writes `rows` rows of evidence for `pupils` pupils (~1% bad) and the roster (id,name). */
 static bool files_make(files *fx, int rows, int pupils)
 {
@@ -80,8 +87,10 @@ static bool files_make(files *fx, int rows, int pupils)
 	*fx = (files){ "/tmp/sw-par-ev-XXXXXX", "/tmp/sw-par-ro-XXXXXX", rows, pupils, 0, 0 };
 	int fe = mkstemp(fx->evidence), fr = mkstemp(fx->roster);
 	FILE *e = fe >= 0 ? fdopen(fe, "w") : NULL, *r = fr >= 0 ? fdopen(fr, "w") : NULL;
-	if (!e || !r) /* (a descriptor may be left open: the test fails anyway) */
+	if (!e || !r) { /* (a descriptor may be left open: the test fails anyway) */
+		files_remove(fx);
 		return false;
+	}
 	fprintf(r, "id,name\n");
 	for (int p = 1; p <= pupils; p++)
 		fprintf(r, "P%04d,%s %d\n", p, p % 7 ? "Pupil" : "Siân", p);
@@ -111,19 +120,15 @@ static bool files_make(files *fx, int rows, int pupils)
 	fx->bad_roster += fx->bad_always;
 	bool ok = !ferror(e) && !ferror(r);
 	ok = (fclose(e) == 0) && ok;
-	return (fclose(r) == 0) && ok;
-}
-
-/* Removes the generated files. */
-static void files_remove(const files *fx)
-{
-	remove(fx->evidence);
-	remove(fx->roster);
+	ok = (fclose(r) == 0) && ok;
+	if (!ok)
+		files_remove(fx);
+	return ok;
 }
 
 /* What an evaluation's callback saw: ids and a signature of each result
-   (made without the engine's allocator), with `json` the results as JSON
-   lines; the callback returns stop_rc at call stop_at. */
+   (made without the engine's allocator), and with `out` the results as
+   JSON lines; the callback returns stop_rc at call stop_at. */
 typedef struct seen {
 	const sw_engine *eng;
 	size_t count, stop_at;
@@ -171,6 +176,7 @@ static int on_result(const sw_result *r, void *payload)
 	return ++s->count == s->stop_at ? s->stop_rc : 0;
 }
 
+/* A new, empty seen; with `json`, the results are kept as JSON too. */
 static seen *seen_new(const sw_engine *eng, bool json)
 {
 	seen *s = calloc(1, sizeof *s);
@@ -179,6 +185,7 @@ static seen *seen_new(const sw_engine *eng, bool json)
 	return s;
 }
 
+/* Frees s and its text (NULL is allowed). */
 static void seen_free(seen *s)
 {
 	if (s && s->out)
@@ -207,6 +214,7 @@ typedef struct rejects {
 	unsigned long count, oom;
 } rejects;
 
+/* The sw_reject_fn: counts. */
 static void on_reject(const sw_reject *rj, void *payload)
 {
 	rejects *r = payload;
@@ -284,7 +292,8 @@ typedef struct plan {
 } plan;
 
 /* Reports one failed attempt (the first five of a plan, then a count). */
-static void __attribute__((format(printf, 4, 5))) report(plan *p, unsigned long n, bool once, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 5)))
+report(plan *p, unsigned long n, bool once, const char *fmt, ...)
 {
 	char what[200];
 	va_list ap;
@@ -294,7 +303,8 @@ static void __attribute__((format(printf, 4, 5))) report(plan *p, unsigned long 
 	if (p->bad++ < 5)
 		unit_fail(__FILE__, __LINE__, "%s, jobs %u, %s roster, rubric %s, allocation %lu "
 		          "failing%s: %s", p->eval ? "evaluate" : "load", p->jobs,
-		          p->roster ? "with" : "without", p->rubric ? p->rubric : "default", n, n == 0 ? " (none)" : once ? " (only it)" : " (and on)", what);
+		          p->roster ? "with" : "without", p->rubric ? p->rubric : "default", n,
+		          n == 0 ? " (none)" : once ? " (only it)" : " (and on)", what);
 }
 
 /* One attempt with allocation n failing (0: none); returns the allocations counted. */
