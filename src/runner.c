@@ -292,7 +292,9 @@ static int setup_protected(lua_State *L)
 	st = instantiate(r);
 	if (st != LUA_OK) {
 		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
-		if (r->sb.abort) {
+		if (r->sb.host_refused) { /* the engine's allocator failed: no limit of the rubric */
+			sc->rc = sw_diag_add(d, SW_ENOMEM, rb->display, 0, 0, NULL, "out of memory");
+		} else if (r->sb.abort) {
 			char buf[200];
 			sc->rc = sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
 			                     sb_abort_message(&r->sb, buf, sizeof buf));

@@ -61,6 +61,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	void *p = sb->m->fn(sb->m->ud, ptr, nsize);
 	if (p)
 		sb->used = sb->used - osize + nsize;
+	else
+		sb->host_refused = true; /* out of memory, not over the limit */
 	return p;
 }
 
@@ -198,6 +200,7 @@ void sb_reset_call(sw_sandbox *sb)
 {
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
+	sb->host_refused = false;
 	sb->abort_line = 0;
 	sb->near_line = 0;
 	sb->clock_started = false;

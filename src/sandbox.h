@@ -21,6 +21,8 @@ typedef struct sw_sandbox {
 	uint64_t instruction_limit;
 	size_t pattern_limit;
 	int abort;              /* SB_ABORT_*: set once a limit is hit, until sb_reset_call */
+	bool host_refused;      /* the engine's allocator returned NULL (not the limit),
+	                           until sb_reset_call */
 	int abort_line;         /* the rubric's line when the limit was hit, 0 when unknown */
 	int near_line;          /* near the memory limit: the rubric's line at the last check */
 	/* the time backstop for work inside library calls (sandbox.c, sb_time_up) */

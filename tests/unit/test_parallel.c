@@ -331,9 +331,9 @@ static unsigned long attempt(plan *p, unsigned long n, bool once)
 		if (st.rows != p->want_st.rows || st.accepted != p->want_st.accepted ||
 		    st.rejected != p->want_st.rejected || rj.count != st.rejected ||
 		    sw_engine_evidence_count(eng) != st.accepted)
-			report(p, n, once, "SW_OK with %llu rows, %llu accepted, %llu rejected",
+			report(p, n, once, "SW_OK with %llu rows, %llu accepted, %llu rejected, %zu stored",
 			       (unsigned long long)st.rows, (unsigned long long)st.accepted,
-			       (unsigned long long)st.rejected);
+			       (unsigned long long)st.rejected, sw_engine_evidence_count(eng));
 		if (evaluate(eng, 1, s, NULL) || s->json_rc || !seen_prefix(s, p->want, true, false))
 			report(p, n, once, "results unlike one thread's");
 	}
@@ -379,7 +379,7 @@ void test_parallel_oom_load(void)
 	files fx;
 	REQUIRE(files_make(&fx, 20000, 500));
 	for (int roster = 1; roster >= 0; roster--) {
-		plan p = { .fx = &fx, .roster = roster, .cap = 125 };
+		plan p = { .fx = &fx, .roster = roster, .cap = 110 };
 		seen *want = reference(&fx, roster, &p.want_st);
 		p.want = want;
 		CHECK_EQ(p.want_st.rows, fx.rows);
@@ -408,7 +408,7 @@ void test_parallel_oom_evaluate(void)
 		{ true, NULL, 2 }, { false, "highest", 3 }, { true, lua, 3 } };
 	for (size_t v = 0; v < sizeof V / sizeof V[0]; v++) {
 		plan p = { .fx = &fx, .roster = V[v].roster, .eval = true, .rubric = V[v].rubric,
-			   .jobs = V[v].jobs, .cap = 150 };
+			   .jobs = V[v].jobs, .cap = 130 };
 		seen *want = reference(&fx, p.roster, &p.want_st);
 		p.want = want;
 		CHECK(want && want->count >= 800);
