@@ -85,6 +85,11 @@ typedef struct sw_text_head {
 	uint32_t hash; /* sw_intern_hash, computed by the checking thread */
 } sw_text_head;
 
+/* Adds a text to a checked record's buffer: its head, bytes and a NUL. */
+void sw_checked_put(sw_buf *text, const char *s, size_t n);
+/* Reads the text at *t (put there by sw_checked_put) and moves *t past it. */
+const char *sw_checked_get(const char **t, sw_text_head *h);
+
 struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;

@@ -121,8 +121,7 @@ static void remember(sw_last_text *c, const char *s, size_t n, uint32_t value)
 	c->valid = !c->raw.failed;
 }
 
-/* Adds one text of a checked record to text: its head, bytes and a NUL. */
-static void put_text(sw_buf *text, const char *s, size_t n)
+void sw_checked_put(sw_buf *text, const char *s, size_t n)
 {
 	sw_text_head h = { n, sw_intern_hash(s, n) };
 	sw_buf_add(text, (const char *)&h, sizeof h);
@@ -130,8 +129,7 @@ static void put_text(sw_buf *text, const char *s, size_t n)
 	sw_buf_putc(text, '\0');
 }
 
-/* Reads the text of a checked record at *t and moves *t past it. */
-static const char *get_text(const char **t, sw_text_head *h)
+const char *sw_checked_get(const char **t, sw_text_head *h)
 {
 	memcpy(h, *t, sizeof *h);
 	const char *s = *t + sizeof *h;
@@ -156,9 +154,9 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 		return SW_EREJECTED;
 	}
 	if (st > 0) /* already NFC (most text) */
-		put_text(text, s, n);
+		sw_checked_put(text, s, n);
 	else
-		put_text(text, c->tmp.p, c->tmp.len);
+		sw_checked_put(text, c->tmp.p, c->tmp.len);
 	*has = true;
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
@@ -247,7 +245,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			out->flags = SW_CHECKED_KNOWN;
 			remember(&c->last_pupil, s, n, (uint32_t)pupil);
 		} else {
-			put_text(text, tmp->p, tmp->len);
+			sw_checked_put(text, tmp->p, tmp->len);
 		}
 	}
 
@@ -346,13 +344,13 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	const char *t = text + c->text, *id = NULL;
 	sw_text_head h, idh = { 0, 0 };
 	if (!(c->flags & SW_CHECKED_KNOWN))
-		id = get_text(&t, &idh);
+		id = sw_checked_get(&t, &idh);
 	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
 	for (int i = 0; i < 3; i++) {
 		*ids[i] = 0;
 		if (!(c->flags & (SW_CHECKED_TEXT << i)))
 			continue;
-		const char *s = get_text(&t, &h);
+		const char *s = sw_checked_get(&t, &h);
 		if (intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
 			return SW_ENOMEM;
 	}

@@ -20,8 +20,8 @@
 #define FIRST_BYTES (1u << 16) /* the first block: small, so the helpers start soon */
 
 /* One row as a thread left it: a checked record, or (c.mark set) a
-   rejected row, whose text is its length, bytes, a NUL, the reason and a
-   NUL, from c.text in the part's text. */
+   rejected row, whose raw bytes and reason are two texts (sw_checked_put)
+   from c.text in the part's text. */
 typedef struct prow {
 	sw_checked c;
 	uint64_t line;       /* within the part, 1-based */
@@ -167,11 +167,8 @@ static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_
 	} else {
 		r->c.mark = 1;
 		r->c.text = P->text.len;
-		sw_buf_add(&P->text, (const char *)&raw_len, sizeof raw_len);
-		sw_buf_add(&P->text, raw, raw_len);
-		sw_buf_putc(&P->text, '\0');
-		sw_buf_add(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
-		sw_buf_putc(&P->text, '\0');
+		sw_checked_put(&P->text, raw, raw_len);
+		sw_checked_put(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
 	}
 	return P->text.failed ? SW_ENOMEM : SW_OK;
 }
@@ -246,12 +243,12 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 			}
 			R->stats->accepted++;
 		} else {
-			const char *raw = P->text.p + r->c.text + sizeof(size_t);
-			size_t raw_len;
-			memcpy(&raw_len, P->text.p + r->c.text, sizeof raw_len);
+			const char *t = P->text.p + r->c.text;
+			sw_text_head raw, why;
+			const char *raw_p = sw_checked_get(&t, &raw), *why_p = sw_checked_get(&t, &why);
 			R->why.len = 0;
-			sw_buf_puts(&R->why, raw + raw_len + 1);
-			int rc = sw_rd_reject(R, line, raw, raw_len);
+			sw_buf_add(&R->why, why_p, why.len);
+			int rc = sw_rd_reject(R, line, raw_p, raw.len);
 			if (rc) {
 				R->stats->rows--;
 				return rc;

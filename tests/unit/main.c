@@ -83,6 +83,26 @@ bool unit_str_eq(const char *a, const char *b)
 	return (!a || !b) ? a == b : strcmp(a, b) == 0;
 }
 
+void *unit_failing_realloc(void *ud, void *ptr, size_t size)
+{
+	unit_failing *f = ud;
+	if (size == 0) {
+		if (ptr)
+			atomic_fetch_sub(&f->outstanding, 1);
+		free(ptr);
+		return NULL;
+	}
+	unsigned long n = f->armed ? atomic_fetch_add(&f->calls, 1) + 1 : 0;
+	if (n && f->fail_at && (f->once ? n == f->fail_at : n >= f->fail_at)) {
+		atomic_store(&f->failed, true);
+		return NULL;
+	}
+	void *p = realloc(ptr, size);
+	if (p && !ptr)
+		atomic_fetch_add(&f->outstanding, 1);
+	return p;
+}
+
 const char *unit_path(const char *relative)
 {
 	/* __FILE__ is ".../tests/unit/main.c" (absolute or relative to the root) */

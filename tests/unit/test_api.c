@@ -448,32 +448,6 @@ void test_api_service(void)
 	sw_engine_free(eng);
 }
 
-/* An allocator that fails allocation `fail_at` and every one after it. */
-typedef struct failing {
-	unsigned long calls, fail_at;
-	long outstanding;
-	bool failed;
-} failing;
-
-static void *failing_realloc(void *ud, void *ptr, size_t size)
-{
-	failing *f = ud;
-	if (size == 0) {
-		if (ptr)
-			f->outstanding--;
-		free(ptr);
-		return NULL;
-	}
-	if (f->fail_at && ++f->calls >= f->fail_at) {
-		f->failed = true;
-		return NULL;
-	}
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		f->outstanding++;
-	return p;
-}
-
 static const char EVAL_REQUEST[] =
 	"{\"id\": \"r\", \"op\": \"evaluate\", \"pupil\": {\"id\": \"P1\", \"name\": \"Ann\", \"year\": 3,"
 	" \"groups\": [\"a\", \"b\"], \"house\": \"red\"}, \"evidence\": [{\"skill\": \"curiosity\","
@@ -482,9 +456,9 @@ static const char EVAL_REQUEST[] =
 	" \"date\": \"2026-01-06\"}]}";
 
 /* An engine on the failing allocator f, with example-school and secured-n. */
-static sw_engine *oom_engine(failing *f, sw_allocator *a)
+static sw_engine *oom_engine(unit_failing *f, sw_allocator *a)
 {
-	a->realloc = failing_realloc;
+	a->realloc = unit_failing_realloc;
 	a->ud = f;
 	sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
 	opts.allocator = a;
@@ -510,20 +484,20 @@ static sw_engine *oom_engine(failing *f, sw_allocator *a)
 static int oom_attempt(const char *req, const char *want, unsigned long n, int line)
 {
 	int out = 0;
-	failing f = { 0, 0, 0, false };
+	unit_failing f = { .fail_at = 0 };
 	sw_allocator a;
 	sw_engine *eng = oom_engine(&f, &a);
 	if (!eng) {
 		BAD("cannot set up the engine");
 		return out;
 	}
-	f.calls = 0;
 	f.fail_at = n;
+	f.armed = true; /* counted from the request */
 	char *got = NULL;
 	int rc = sw_service_handle(&got, eng, req, strlen(req));
 	if (f.failed)
 		out |= OOM_FAILED;
-	f.fail_at = 0;
+	f.armed = false;
 	if (rc != SW_OK && rc != SW_ENOMEM)
 		BAD("allocation %lu: status %d", n, rc);
 	if ((rc == SW_OK) != (got != NULL))
@@ -547,7 +521,7 @@ static int oom_attempt(const char *req, const char *want, unsigned long n, int l
    (a Lua panic) is reported as a failure instead of ending the tests. */
 static void oom_loop(const char *req, bool isolate, int line)
 {
-	failing f = { 0, 0, 0, false };
+	unit_failing f = { .fail_at = 0 };
 	sw_allocator a;
 	sw_engine *eng = oom_engine(&f, &a);
 	char *want = NULL;

@@ -600,36 +600,6 @@ void test_data_stats_invariant(void)
 
 /* ---- out of memory ---- */
 
-/* An allocator that fails the Nth allocation (and every one after it
-   unless `once`), counting the blocks it hands out and gets back. */
-typedef struct failing {
-	unsigned long calls, fail_at;
-	bool once;
-	long outstanding;
-	bool failed;
-} failing;
-
-static void *failing_realloc(void *ud, void *ptr, size_t size)
-{
-	failing *f = ud;
-	if (size == 0) {
-		if (ptr) {
-			f->outstanding--;
-			free(ptr);
-		}
-		return NULL;
-	}
-	f->calls++;
-	if (f->fail_at && (f->once ? f->calls == f->fail_at : f->calls >= f->fail_at)) {
-		f->failed = true;
-		return NULL;
-	}
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		f->outstanding++;
-	return p;
-}
-
 /* Rejected rows seen during one attempt, and those that said "out of memory". */
 typedef struct oom_rejects {
 	unsigned long count, oom;
@@ -662,8 +632,8 @@ static void oom_data_loop(const char *pupils, const char *evidence, bool once,
 	snprintf(epath, sizeof epath, "%s", unit_path(evidence));
 	unsigned long n, bad = 0;
 	for (n = 1; n < 200000; n++) {
-		failing f = { 0, n, once, 0, false };
-		sw_allocator a = { failing_realloc, &f };
+		unit_failing f = { .fail_at = n, .once = once, .armed = true };
+		sw_allocator a = { unit_failing_realloc, &f };
 		sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
 		opts.allocator = &a;
 		sw_engine *eng = NULL;

@@ -10,36 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An allocator that fails the Nth allocation (0: never), and every one after
-   it unless `once`; it counts the blocks it hands out and gets back. */
-typedef struct failing {
-	unsigned long calls, fail_at;
-	bool once;
-	long outstanding;
-	bool failed;
-} failing;
-
-static void *failing_realloc(void *ud, void *ptr, size_t size)
-{
-	failing *f = ud;
-	if (size == 0) {
-		if (ptr) {
-			f->outstanding--;
-			free(ptr);
-		}
-		return NULL;
-	}
-	f->calls++;
-	if (f->fail_at && (f->once ? f->calls == f->fail_at : f->calls >= f->fail_at)) {
-		f->failed = true;
-		return NULL;
-	}
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		f->outstanding++;
-	return p;
-}
-
 /*
  * Loads `path` (or the text `json`) with allocation N failing, for N = 1, 2,
  * ... until a load runs without failure; with `once`, only allocation N
@@ -51,8 +21,8 @@ static void oom_loop(const char *path, const char *json, int ok_status, unsigned
 {
 	unsigned long n;
 	for (n = 1; n < 100000; n++) {
-		failing f = { 0, n, once, 0, false };
-		sw_allocator a = { failing_realloc, &f };
+		unit_failing f = { .fail_at = n, .once = once, .armed = true };
+		sw_allocator a = { unit_failing_realloc, &f };
 		sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
 		opts.allocator = &a;
 		sw_engine *eng = NULL;

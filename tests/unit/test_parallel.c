@@ -20,39 +20,6 @@
 
 #define MAX_IDS 2048
 
-/* A thread-safe allocator (C11 atomics): counts allocations only while
-   `armed` (changed only while no thread of the library runs), fails the Nth
-   of those (0: never) and every one after it unless `once`; it counts the
-   blocks it hands out and gets back. */
-typedef struct pfail {
-	atomic_ulong calls;
-	atomic_long outstanding;
-	atomic_bool failed;
-	unsigned long fail_at;
-	bool once, armed;
-} pfail;
-
-/* The allocator function of a pfail. */
-static void *pfail_realloc(void *ud, void *ptr, size_t size)
-{
-	pfail *f = ud;
-	if (size == 0) {
-		if (ptr)
-			atomic_fetch_sub(&f->outstanding, 1);
-		free(ptr);
-		return NULL;
-	}
-	unsigned long n = f->armed ? atomic_fetch_add(&f->calls, 1) + 1 : 0;
-	if (n && f->fail_at && (f->once ? n == f->fail_at : n >= f->fail_at)) {
-		atomic_store(&f->failed, true);
-		return NULL;
-	}
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		atomic_fetch_add(&f->outstanding, 1);
-	return p;
-}
-
 /* The generated files and what the generator knows of them. */
 typedef struct files {
 	char evidence[64], roster[64];
@@ -310,8 +277,8 @@ report(plan *p, unsigned long n, bool once, const char *fmt, ...)
 /* One attempt with allocation n failing (0: none); returns the allocations counted. */
 static unsigned long attempt(plan *p, unsigned long n, bool once)
 {
-	pfail f = { .fail_at = n, .once = once };
-	sw_allocator a = { pfail_realloc, &f };
+	unit_failing f = { .fail_at = n, .once = once };
+	sw_allocator a = { unit_failing_realloc, &f };
 	sw_engine *eng = engine_with(&a, p->roster ? p->fx->roster : NULL, p->rubric);
 	seen *s = eng ? seen_new(eng, !p->eval) : NULL;
 	sw_load_stats st;

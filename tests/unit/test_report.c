@@ -137,33 +137,6 @@ void test_report_cohort(void)
 	sw_engine_free(eng);
 }
 
-/* An allocator that fails allocation number fail_at (counting from arming). */
-typedef struct failing {
-	unsigned long calls, fail_at;
-	bool armed, failed;
-	long outstanding;
-} failing;
-
-static void *failing_realloc(void *ud, void *ptr, size_t size)
-{
-	failing *f = ud;
-	if (size == 0) {
-		if (ptr) {
-			f->outstanding--;
-			free(ptr);
-		}
-		return NULL;
-	}
-	if (f->armed && ++f->calls == f->fail_at) {
-		f->failed = true;
-		return NULL;
-	}
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		f->outstanding++;
-	return p;
-}
-
 /* Every allocation of a cohort, its writers and a passport failing in turn. */
 void test_report_oom(void)
 {
@@ -171,8 +144,8 @@ void test_report_oom(void)
 	REQUIRE(null != NULL);
 	unsigned long n;
 	for (n = 1; n < 200000; n++) {
-		failing f = { 0, n, false, false, 0 };
-		sw_allocator a = { failing_realloc, &f };
+		unit_failing f = { .fail_at = n, .once = true }; /* armed below */
+		sw_allocator a = { unit_failing_realloc, &f };
 		sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
 		eo.allocator = &a;
 		sw_engine *eng = NULL;

@@ -12,6 +12,7 @@
 
 #include "stepwise.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,6 +66,20 @@ char *unit_read_file(const char *path, size_t *len);
 	} while (0)
 
 bool unit_str_eq(const char *a, const char *b);
+
+/* An allocator for out-of-memory tests (an sw_allocator's realloc with a
+   unit_failing as its ud), safe when the engine's threads share it: while
+   `armed` it counts allocations and fails the fail_at-th (0: none) and,
+   unless `once`, every one after it. It counts the blocks it hands out and
+   gets back: `outstanding` must be 0 once the engine is freed. */
+typedef struct unit_failing {
+	atomic_ulong calls;
+	atomic_long outstanding;
+	atomic_bool failed;
+	unsigned long fail_at;
+	bool once, armed; /* change `armed` only while no thread of the engine runs */
+} unit_failing;
+void *unit_failing_realloc(void *ud, void *ptr, size_t size);
 
 /* The tests (defined in test_*.c, listed in main.c). */
 void test_engine_new(void);
