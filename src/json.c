@@ -76,9 +76,14 @@ size_t sw_jpath_key(sw_jpath *p, const char *key)
 size_t sw_jpath_index(sw_jpath *p, size_t i)
 {
 	size_t old = p->len;
-	char tmp[32];
-	int n = snprintf(tmp, sizeof tmp, "[%zu]", i);
-	jpath_add(p, tmp, (size_t)n);
+	char tmp[24]; /* "[" digits "]", written from the end (no printf: it is called per element) */
+	size_t at = sizeof tmp;
+	tmp[--at] = ']';
+	do
+		tmp[--at] = (char)('0' + i % 10);
+	while ((i /= 10) > 0);
+	tmp[--at] = '[';
+	jpath_add(p, tmp + at, sizeof tmp - at);
 	return old;
 }
 
@@ -407,6 +412,29 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(x->string, y->string);
 }
 
+/* Sorts key pointers by name: insertion for the small objects a framework
+   is made of, qsort for big ones. */
+static void sort_keys(const cJSON **keys, size_t n)
+{
+	if (n > 16) {
+		qsort(keys, n, sizeof *keys, cmp_keys);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		const cJSON *k = keys[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(keys[j - 1]->string, k->string) > 0; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = k;
+	}
+}
+
+/* True when node holds something that may hold a key given twice. */
+static bool has_members(const cJSON *node)
+{
+	return (cJSON_IsObject(node) || cJSON_IsArray(node)) && node->child;
+}
+
 /* Reports every key given twice in an object, anywhere in the tree. */
 static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
                             const cJSON *node, sw_jpath *path)
@@ -416,7 +444,8 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 		for (const cJSON *c = node->child; c; c = c->next)
 			n++;
 		if (n > 1) {
-			const cJSON **keys = sw_mem_calloc(m, n, sizeof *keys);
+			const cJSON *small[16];
+			const cJSON **keys = n <= 16 ? small : sw_mem_calloc(m, n, sizeof *keys);
 			if (!keys) {
 				d->oom = 1;
 				return;
@@ -424,7 +453,7 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 			size_t k = 0;
 			for (const cJSON *c = node->child; c; c = c->next)
 				keys[k++] = c;
-			qsort(keys, n, sizeof *keys, cmp_keys);
+			sort_keys(keys, n);
 			for (size_t i = 1; i < n; i++) {
 				if (strcmp(keys[i]->string, keys[i - 1]->string) == 0 &&
 				    (i + 1 == n || strcmp(keys[i + 1]->string, keys[i]->string))) {
@@ -434,9 +463,12 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 					sw_jpath_restore(path, old);
 				}
 			}
-			sw_mem_free(m, keys);
+			if (keys != small)
+				sw_mem_free(m, keys);
 		}
 		for (const cJSON *c = node->child; c; c = c->next) {
+			if (!has_members(c))
+				continue;
 			size_t old = sw_jpath_key(path, c->string);
 			find_duplicates(d, m, name, c, path);
 			sw_jpath_restore(path, old);
@@ -444,6 +476,8 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 	} else if (cJSON_IsArray(node)) {
 		size_t i = 0;
 		for (const cJSON *c = node->child; c; c = c->next, i++) {
+			if (!has_members(c))
+				continue;
 			size_t old = sw_jpath_index(path, i);
 			find_duplicates(d, m, name, c, path);
 			sw_jpath_restore(path, old);

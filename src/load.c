@@ -146,7 +146,7 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	size_t ncols = 0;
 	int rc = is_pupils ? read_header(R, in, &head, PUPIL_COLS, 6, 1, map, &ncols)
 	                   : read_header(R, in, &head, EVIDENCE_COLS, 9, 4, map, &ncols);
-	if (rc == SW_OK && !is_pupils && !R->stream && R->opts && R->opts->jobs > 1) {
+	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in)) {
 		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
 		sw_csv_row_free(&head, m);
 		sw_csv_row_free(&row, m);
@@ -192,7 +192,7 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 /* Reads a JSON Lines file of pupils or evidence. */
 static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 {
-	if (!is_pupils && !R->stream && R->opts && R->opts->jobs > 1)
+	if (!is_pupils && sw_rd_threaded(R, in))
 		return sw_rd_parallel(R, in, NULL, NULL, 0, R->opts->jobs);
 	sw_buf line;
 	sw_buf_init(&line, &R->eng->mem);

@@ -3,10 +3,32 @@
  * One lock guards the counters and the done flags; items are large (a part
  * of a file, a batch of pupils), so taking the lock a few times per item
  * costs nothing that shows.
+ *
+ * Waiting: a thread with nothing to do spins for a while before it sleeps
+ * on a condition variable. Waking a sleeping thread is slow where it
+ * matters: on a small (virtual) machine Linux often queues the woken
+ * thread behind the busy thread that woke it, and it then waits for the
+ * next load balancing, a few milliseconds. Spinning keeps the threads of
+ * a run on their own processors; it is bounded (SPIN_NS), and it yields
+ * the processor as it goes, so other work on a busy machine still runs.
  */
+#ifdef __linux__
+#define _GNU_SOURCE /* sched_getcpu, pthread_attr_setaffinity_np */
+#endif
 #include "ordered.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#if defined(__linux__) && defined(__GLIBC__)
+#define PLACE 1 /* helpers can be started on another processor */
+#else
+#define PLACE 0
+#endif
+
+#define SPIN_NS 1000000 /* at most 1 ms of spinning before sleeping */
 
 typedef struct run {
 	const sw_ordered_job *job;
@@ -16,7 +38,44 @@ typedef struct run {
 	bool *is_done;       /* slot item % window */
 	uint64_t made, taken, finished;
 	bool closed;         /* nothing more will be made */
+	_Atomic uint64_t changes; /* counts the changes above, made with mu held */
+#if PLACE
+	cpu_set_t cpus;      /* where the process may run, for helpers to restore */
+	bool placed;         /* helpers were started away from the calling thread */
+#endif
 } run;
+
+/* Notes a change (with mu held), for threads that spin. */
+static void changed(run *r)
+{
+	atomic_fetch_add_explicit(&r->changes, 1, memory_order_release);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Waits, with mu held, until the run changes: spins with mu released,
+   then sleeps on cv. May return early; callers check again. */
+static void wait_change(run *r, pthread_cond_t *cv)
+{
+	uint64_t seen = atomic_load_explicit(&r->changes, memory_order_relaxed);
+	pthread_mutex_unlock(&r->mu);
+	uint64_t start = now_ns();
+	for (unsigned i = 1; atomic_load_explicit(&r->changes, memory_order_acquire) == seen; i++) {
+		if (i % 64 == 0) {
+			if (now_ns() - start > SPIN_NS)
+				break;
+			sched_yield();
+		}
+	}
+	pthread_mutex_lock(&r->mu);
+	if (atomic_load_explicit(&r->changes, memory_order_relaxed) == seen)
+		pthread_cond_wait(cv, &r->mu);
+}
 
 typedef struct helper_arg {
 	run *r;
@@ -33,6 +92,7 @@ static bool do_one(run *r, unsigned thread)
 	r->job->work(r->job->ctx, i, thread);
 	pthread_mutex_lock(&r->mu);
 	r->is_done[i % r->job->window] = true;
+	changed(r);
 	pthread_cond_signal(&r->done);
 	return true;
 }
@@ -41,10 +101,14 @@ static void *helper(void *arg)
 {
 	helper_arg *h = arg;
 	run *r = h->r;
+#if PLACE
+	if (r->placed) /* started away from the calling thread; free to move now */
+		pthread_setaffinity_np(pthread_self(), sizeof r->cpus, &r->cpus);
+#endif
 	pthread_mutex_lock(&r->mu);
 	while (do_one(r, h->thread) || !r->closed)
 		if (r->taken == r->made && !r->closed)
-			pthread_cond_wait(&r->more, &r->mu);
+			wait_change(r, &r->more);
 	pthread_mutex_unlock(&r->mu);
 	return NULL;
 }
@@ -69,6 +133,7 @@ static int drive(run *r)
 				for (unsigned k = 0; k < job->chunk; k++)
 					r->is_done[(first + k) % job->window] = false;
 				r->made += job->chunk;
+				changed(r);
 				pthread_cond_broadcast(&r->more);
 			}
 		} else if (r->finished < r->made && r->is_done[r->finished % job->window]) {
@@ -82,7 +147,7 @@ static int drive(run *r)
 		} else if (!do_one(r, 0)) {
 			if (ended && r->finished == r->made)
 				return SW_OK;
-			pthread_cond_wait(&r->done, &r->mu);
+			wait_change(r, &r->done);
 		}
 	}
 }
@@ -97,16 +162,36 @@ int sw_ordered_run(const sw_ordered_job *job)
 	pthread_t th[SW_ORDERED_MAX_JOBS];
 	helper_arg args[SW_ORDERED_MAX_JOBS];
 	unsigned started = 0;
+	pthread_attr_t attr, *at = NULL;
+	if (jobs > 1 && pthread_attr_init(&attr) == 0) {
+		at = &attr;
+#if PLACE
+		/* A new thread starts on its creator's processor and, while the
+		   creator is busy, may wait there for milliseconds: start the
+		   helpers on the others (the helper then lifts the limit). */
+		int here = sched_getcpu();
+		if (here >= 0 && sched_getaffinity(0, sizeof r.cpus, &r.cpus) == 0 &&
+		    CPU_ISSET(here, &r.cpus) && CPU_COUNT(&r.cpus) > 1) {
+			cpu_set_t away = r.cpus;
+			CPU_CLR(here, &away);
+			r.placed = pthread_attr_setaffinity_np(at, sizeof away, &away) == 0;
+		}
+#endif
+	}
 	for (unsigned j = 1; j < jobs; j++) {
 		args[started] = (helper_arg){ &r, j };
-		if (pthread_create(&th[started], NULL, helper, &args[started]) != 0)
+		if (pthread_create(&th[started], at, helper, &args[started]) != 0 &&
+		    (!at || pthread_create(&th[started], NULL, helper, &args[started]) != 0))
 			break; /* fewer threads: the calling thread does what is left */
 		started++;
 	}
+	if (at)
+		pthread_attr_destroy(at);
 	pthread_mutex_lock(&r.mu);
 	int rc = drive(&r);
 	r.closed = true;
 	r.made = r.taken; /* an error: drop what nobody has started */
+	changed(&r);
 	pthread_cond_broadcast(&r.more);
 	pthread_mutex_unlock(&r.mu);
 	for (unsigned j = 0; j < started; j++)

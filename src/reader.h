@@ -49,7 +49,11 @@ int sw_rd_evidence(reader *R, const sw_evidence_data *e);
 /* Counts and hands on a rejected row; SW_ENOMEM when its reason could not be written. */
 int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len);
 bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head);
-/* parload.c: reads the rest of an evidence file with `jobs` threads */
+/* parload.c */
+/* True when the rest of an evidence file is to be read with several threads:
+   more than one asked for, not a sorted stream, and not a small file. */
+bool sw_rd_threaded(const reader *R, const sw_input *in);
+/* Reads the rest of an evidence file with `jobs` threads. */
 int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *map,
                    size_t ncols, unsigned jobs);
 #endif

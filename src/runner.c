@@ -306,7 +306,8 @@ static int setup_protected(lua_State *L)
 	if ((sc->rc = check_table(r, d, sc)))
 		return 0;
 	lua_settop(L, 0);
-	build_framework(r);
+	if (!r->native.kind) /* a rubric computed in C never calls Lua */
+		build_framework(r);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
  * main.c - runs every registered unit test and prints
  * "unit: N passed, N failed"; the exit status is 1 when any test failed.
- * `build/asan/unit NAME...` runs only the tests named.
+ * `build/asan/unit NAME...` runs only the tests named (an unknown name is an
+ * error).
  */
 #include "unit.h"
 
@@ -62,6 +63,7 @@ static const unit_test TESTS[] = {
 	T(test_parallel_oom_load),
 	T(test_parallel_oom_evaluate),
 	T(test_parallel_callback_stops),
+	T(test_lua_setup_oom),
 };
 
 unsigned long unit_checks;
@@ -147,6 +149,16 @@ char *unit_read_file(const char *path, size_t *len)
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
+	/* a name that is no test is a mistake, not a pass */
+	for (int a = 1; a < argc; a++) {
+		size_t i = 0;
+		while (i < sizeof TESTS / sizeof TESTS[0] && strcmp(argv[a], TESTS[i].name) != 0)
+			i++;
+		if (i == sizeof TESTS / sizeof TESTS[0]) {
+			fprintf(stderr, "unit: no test named '%s'\n", argv[a]);
+			return EXIT_FAILURE;
+		}
+	}
 	for (size_t i = 0; i < sizeof TESTS / sizeof TESTS[0]; i++) {
 		bool wanted = argc < 2;
 		for (int a = 1; a < argc && !wanted; a++)
