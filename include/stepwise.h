@@ -325,10 +325,11 @@ typedef struct sw_load_options {
 	sw_reject_fn on_reject; /* may be NULL */
 	void *payload;          /* passed to on_reject and on_progress */
 	sw_progress_fn on_progress; /* may be NULL; called every 65536 rows */
-	unsigned int jobs;      /* threads reading evidence (0 or 1: the calling thread);
-	                           rows, rejects and results are the same whatever the
-	                           number; with more than one, a custom allocator must be
-	                           thread-safe */
+	unsigned int jobs;      /* threads reading evidence (0 or 1: the calling thread;
+	                           a file under 512 KiB is read by the calling thread
+	                           alone, which is faster); rows, rejects and results are
+	                           the same whatever the number; with more than one, a
+	                           custom allocator must be thread-safe */
 } sw_load_options;
 #define SW_LOAD_OPTIONS_VERSION 1
 #define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL, NULL, 0 }
