@@ -9,8 +9,9 @@
  * matters: on a small (virtual) machine Linux often queues the woken
  * thread behind the busy thread that woke it, and it then waits for the
  * next load balancing, a few milliseconds. Spinning keeps the threads of
- * a run on their own processors; it is bounded (SPIN_NS), and it yields
- * the processor as it goes, so other work on a busy machine still runs.
+ * a run on their own processors; it is bounded (SPIN_NS), it yields the
+ * processor as it goes, so other work on a busy machine still runs, and
+ * there is none when there are more threads than processors.
  * The kernel may still move a helper onto the calling thread's processor
  * (measured: in about one 100k run in three, for 3 to 5 ms); a helper
  * that finds itself there while it waits moves itself away, when there
@@ -25,6 +26,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__linux__) && defined(__GLIBC__)
 #define PLACE 1 /* helpers can be started on another processor */
@@ -43,6 +45,7 @@ typedef struct run {
 	uint64_t made, taken, finished;
 	bool closed;         /* nothing more will be made */
 	_Atomic uint64_t changes; /* counts the changes above, made with mu held */
+	bool spin;           /* no more threads than processors: waits spin first */
 #if PLACE
 	cpu_set_t cpus;      /* where the process may run, for helpers to restore */
 	bool placed;         /* helpers were started away from the calling thread */
@@ -104,7 +107,8 @@ static void wait_change(run *r, pthread_cond_t *cv, bool helper)
 	if (helper)
 		keep_away(r);
 	uint64_t start = now_ns();
-	for (unsigned i = 1; atomic_load_explicit(&r->changes, memory_order_acquire) == seen; i++) {
+	for (unsigned i = 1; r->spin && atomic_load_explicit(&r->changes, memory_order_acquire) == seen;
+	     i++) {
 		if (i % 64 == 0) {
 			if (now_ns() - start > SPIN_NS)
 				break;
@@ -203,6 +207,8 @@ int sw_ordered_run(const sw_ordered_job *job)
 	helper_arg args[SW_ORDERED_MAX_JOBS];
 	unsigned started = 0;
 	pthread_attr_t attr, *at = NULL;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	r.spin = cpus < 1 || jobs <= (unsigned long)cpus;
 	if (jobs > 1 && pthread_attr_init(&attr) == 0) {
 		at = &attr;
 #if PLACE
@@ -216,6 +222,7 @@ int sw_ordered_run(const sw_ordered_job *job)
 			CPU_CLR(here, &away);
 			r.placed = pthread_attr_setaffinity_np(at, sizeof away, &away) == 0;
 			r.roomy = r.placed && jobs <= (unsigned)CPU_COUNT(&r.cpus);
+			r.spin = jobs <= (unsigned)CPU_COUNT(&r.cpus); /* the processors it may use */
 			atomic_init(&r.driver, here);
 		}
 #endif
