@@ -48,8 +48,8 @@ typedef struct run {
 	bool spin;           /* no more threads than processors: waits spin first */
 #if PLACE
 	cpu_set_t cpus;      /* where the process may run, for helpers to restore */
-	bool placed;         /* helpers were started away from the calling thread */
-	bool roomy;          /* a processor for every thread: helpers keep away */
+	bool placed;         /* helpers were started away from the calling thread; with
+	                        spin too (a processor for every thread), they keep away */
 	_Atomic int driver;  /* the calling thread's processor, as it last saw it */
 #endif
 } run;
@@ -74,7 +74,8 @@ static void keep_away(run *r)
 {
 #if PLACE
 	int here = sched_getcpu();
-	if (!r->roomy || here < 0 || here != atomic_load_explicit(&r->driver, memory_order_relaxed))
+	if (!r->placed || !r->spin || here < 0 ||
+	    here != atomic_load_explicit(&r->driver, memory_order_relaxed))
 		return;
 	cpu_set_t away = r->cpus;
 	CPU_CLR(here, &away);
@@ -90,7 +91,7 @@ static void keep_away(run *r)
 static void note_driver(run *r)
 {
 #if PLACE
-	if (r->roomy)
+	if (r->placed && r->spin)
 		atomic_store_explicit(&r->driver, sched_getcpu(), memory_order_relaxed);
 #else
 	(void)r;
@@ -221,7 +222,6 @@ int sw_ordered_run(const sw_ordered_job *job)
 			cpu_set_t away = r.cpus;
 			CPU_CLR(here, &away);
 			r.placed = pthread_attr_setaffinity_np(at, sizeof away, &away) == 0;
-			r.roomy = r.placed && jobs <= (unsigned)CPU_COUNT(&r.cpus);
 			r.spin = jobs <= (unsigned)CPU_COUNT(&r.cpus); /* the processors it may use */
 			atomic_init(&r.driver, here);
 		}

@@ -7,6 +7,7 @@
  * Lua source refuses must give the Lua messages either way.
  */
 #include "unit.h"
+#include "data.h" /* sw_date_parse, sw_date_format */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -37,29 +38,12 @@ static uint32_t lcg(uint32_t n)
 	return (uint32_t)(lcg_state >> 33) % n;
 }
 
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
-static long days_from_civil(long y, long m, long d)
+/* Days since 1970-01-01 of "YYYY-MM-DD" (a date the test knows is real). */
+static long days_of(const char *ymd)
 {
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(char out[48], long z)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp < 10 ? mp + 3 : mp - 9;
-	snprintf(out, 48, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+	int32_t days = 0;
+	sw_date_parse(&days, ymd, strlen(ymd));
+	return days;
 }
 
 /* A random date from 2024-09-01 to 2026-07-20: mostly one of 40 dates
@@ -67,16 +51,16 @@ static void civil_from_days(char out[48], long z)
    itself, else any day. */
 static void random_date(char out[48])
 {
-	long first = days_from_civil(2024, 9, 1), last = days_from_civil(2026, 7, 20);
+	long first = days_of("2024-09-01"), last = days_of("2026-07-20");
 	uint32_t kind = lcg(10);
 	long day;
 	if (kind < 7)
 		day = first + (long)lcg(40) * 17;
 	else if (kind == 7)
-		day = days_from_civil(2025, 6, 30);
+		day = days_of("2025-06-30");
 	else
 		day = first + (long)lcg((uint32_t)(last - first + 1));
-	civil_from_days(out, day);
+	sw_date_format(out, (int32_t)day);
 }
 
 static sw_engine *new_engine(void)
