@@ -51,7 +51,7 @@ int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 
 bool sw_input_fill(sw_input *in)
 {
-	if (in->eof || in->err || !in->f)
+	if (in->eof || in->err || !in->f || !in->buf)
 		return false;
 	in->pos = 0;
 	in->len = fread(in->buf, 1, CHUNK, in->f);
@@ -74,6 +74,19 @@ void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len)
 	in->line = 1;
 	in->size = len;
 	in->borrowed = true;
+}
+
+unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap)
+{
+	if (in->borrowed || !in->buf)
+		return NULL;
+	unsigned char *b = in->buf;
+	*have = in->len - in->pos;
+	*cap = CHUNK;
+	memmove(b, b + in->pos, *have);
+	in->buf = NULL;
+	in->pos = in->len = 0;
+	return b;
 }
 
 void sw_input_close(sw_input *in)

@@ -452,7 +452,7 @@ static int store_part(void *ctx, uint64_t i)
 
 bool sw_rd_threaded(const reader *R, const sw_input *in)
 {
-	if (R->stream || !R->opts || R->opts->jobs < 2)
+	if (R->stream || !R->opts || R->opts->jobs < 2 || in->borrowed || !in->buf)
 		return false;
 	/* a size is known for a regular file only: the rest of it (offset: bytes used) */
 	return in->size == 0 || in->size <= in->offset || in->size - in->offset >= MIN_BYTES;
@@ -471,19 +471,21 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	f.parts = sw_mem_calloc(m, nparts, sizeof *f.parts);
 	f.done = sw_mem_calloc(m, nparts, sizeof *f.done);
 	bool ok = f.parts && f.done;
-	for (unsigned s = 0; s < SLOTS && ok; s++) {
+	/* what the input has buffered comes first, in the input's own buffer:
+	   no copy, and its pages are in memory already (sw_rd_threaded: the
+	   input is a file's, not borrowed) */
+	block *b0 = &f.blk[0];
+	if (ok)
+		b0->p = (char *)sw_input_take(in, &b0->have, &b0->cap);
+	ok = ok && b0->p && block_fit(m, b0, cap);
+	for (unsigned s = 1; s < SLOTS && ok; s++) {
 		f.blk[s].p = sw_mem_alloc(m, cap);
 		f.blk[s].cap = cap;
 		ok = f.blk[s].p != NULL;
 	}
-	/* what the input had buffered already comes first */
-	ok = ok && block_fit(m, &f.blk[0], in->len - in->pos);
 	int rc = ok ? SW_OK : sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 	if (ok) {
 		parts_init(f.parts, nparts, R, head, map, ncols);
-		f.blk[0].have = in->len - in->pos;
-		memcpy(f.blk[0].p, in->buf + in->pos, f.blk[0].have);
-		in->pos = in->len;
 		sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
 		                       read_block, check_part, store_part };
 		rc = sw_ordered_run(&job);
