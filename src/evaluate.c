@@ -93,12 +93,14 @@ static void evaluate_batch(void *ctx, uint64_t i, unsigned thread)
 	run *r = ctx;
 	size_t slot = i % r->window, from = i * BATCH;
 	sw_result *res = r->res + slot * BATCH;
-	r->rc[slot] = SW_OK;
-	for (size_t k = 0; k < BATCH && from + k < r->total && r->rc[slot] == SW_OK; k++) {
+	int rc = SW_OK;
+	for (size_t k = 0; k < BATCH && from + k < r->total && rc == SW_OK; k++) {
 		size_t p = r->eng->roster->order[from + k], n;
 		const sw_record *recs = records_of(r->eng, p, &n);
-		r->rc[slot] = sw_runner_pupil(r->runners[thread], &res[k], p, recs, n, r->days, r->as_of);
+		rc = sw_runner_pupil(r->runners[thread], &res[k], p, recs, n, r->days, r->as_of);
 	}
+	/* once: the slots share cache lines, and another thread writes the next */
+	r->rc[slot] = rc;
 }
 
 /* finish: hands item i's results to the caller. */

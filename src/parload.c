@@ -21,6 +21,11 @@
 /* Less than this is read faster by one thread than by setting up others
    (measured: 420 KB of CSV took 3.5 ms with one thread, 4.2 with two). */
 #define MIN_BYTES (8u * PART_BYTES)
+/* Room given at the start to each part's small buffers that are written
+   on every row, so that two parts' buffers, written by two threads at
+   once, do not share cache lines (100k JSON Lines rows, two threads: 41.8
+   ms without, 41.1 with, medians of 21). */
+#define SCRATCH_BYTES 256
 
 /* One row as a thread left it: a checked record, or (c.mark set) a
    rejected row, whose raw bytes and reason are two texts (sw_checked_put)
@@ -46,6 +51,12 @@ typedef struct part {
 	const int *map;
 	size_t ncols;
 	sw_flat flat;        /* JSON Lines scratch */
+	/* Parts lie side by side and two threads write to neighbours at once:
+	   this keeps the end of one (flat, written every row) off the cache
+	   lines of the start of the next (R.why), wherever the array lies.
+	   Where they shared a line, 100k JSON Lines rows took 45.9 ms with two
+	   threads instead of 41.8 (medians of 21). */
+	char apart[128];
 } part;
 
 /* Quoted spans of CSV text that starts at a row boundary: [start, end). */
@@ -261,8 +272,9 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 	return SW_OK;
 }
 
-/* Sets up parts as check-only copies of R. */
-static void parts_init(part *parts, unsigned count, reader *R, const sw_csv_row *head,
+/* Sets up parts as check-only copies of R; false when out of memory
+   (parts_free frees what was made). */
+static bool parts_init(part *parts, unsigned count, reader *R, const sw_csv_row *head,
                        const int *map, size_t ncols)
 {
 	const sw_mem *m = &R->eng->mem;
@@ -284,7 +296,13 @@ static void parts_init(part *parts, unsigned count, reader *R, const sw_csv_row 
 		P->head = head;
 		P->map = map;
 		P->ncols = ncols;
+		if (!sw_buf_reserve(&P->cache.tmp, SCRATCH_BYTES) ||
+		    !sw_buf_reserve(&P->cache.last_pupil.raw, SCRATCH_BYTES) ||
+		    !sw_buf_reserve(&P->cache.last_skill.raw, SCRATCH_BYTES) ||
+		    !sw_buf_reserve(&P->flat.text, 4 * SCRATCH_BYTES))
+			return false;
 	}
+	return true;
 }
 
 static void parts_free(part *parts, unsigned count, const sw_mem *m)
@@ -485,11 +503,15 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	}
 	int rc = ok ? SW_OK : sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 	if (ok) {
-		parts_init(f.parts, nparts, R, head, map, ncols);
-		sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
-		                       read_block, check_part, store_part };
-		rc = sw_ordered_run(&job);
-		in->line = f.line;
+		/* parts not reached are all zero, which parts_free takes */
+		if (!parts_init(f.parts, nparts, R, head, map, ncols)) {
+			rc = sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+		} else {
+			sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
+			                       read_block, check_part, store_part };
+			rc = sw_ordered_run(&job);
+			in->line = f.line;
+		}
 		parts_free(f.parts, nparts, m);
 	}
 	sw_mem_free(m, f.sp.at);
