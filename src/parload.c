@@ -299,7 +299,7 @@ static bool parts_init(part *parts, unsigned count, reader *R, const sw_csv_row 
 		if (!sw_buf_reserve(&P->cache.tmp, SCRATCH_BYTES) ||
 		    !sw_buf_reserve(&P->cache.last_pupil.raw, SCRATCH_BYTES) ||
 		    !sw_buf_reserve(&P->cache.last_skill.raw, SCRATCH_BYTES) ||
-		    !sw_buf_reserve(&P->flat.text, 4 * SCRATCH_BYTES))
+		    !sw_buf_reserve(&P->flat.text, 4 * SCRATCH_BYTES)) /* a whole line's texts */
 			return false;
 	}
 	return true;
@@ -501,19 +501,17 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 		f.blk[s].cap = cap;
 		ok = f.blk[s].p != NULL;
 	}
+	/* parts not reached are all zero, which parts_free takes */
+	ok = ok && parts_init(f.parts, nparts, R, head, map, ncols);
 	int rc = ok ? SW_OK : sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 	if (ok) {
-		/* parts not reached are all zero, which parts_free takes */
-		if (!parts_init(f.parts, nparts, R, head, map, ncols)) {
-			rc = sw_diag_add(&eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
-		} else {
-			sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
-			                       read_block, check_part, store_part };
-			rc = sw_ordered_run(&job);
-			in->line = f.line;
-		}
-		parts_free(f.parts, nparts, m);
+		sw_ordered_job job = { jobs, (unsigned)nparts, f.per_block, f.done, &f,
+		                       read_block, check_part, store_part };
+		rc = sw_ordered_run(&job);
+		in->line = f.line;
 	}
+	if (f.parts)
+		parts_free(f.parts, nparts, m);
 	sw_mem_free(m, f.sp.at);
 	sw_mem_free(m, f.parts);
 	sw_mem_free(m, f.done);
