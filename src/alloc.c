@@ -160,9 +160,15 @@ void sw_buf_printf(sw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void sw_buf_clip(sw_buf *b, const char *s, size_t max)
+void sw_buf_clip_n(sw_buf *b, const char *s, size_t n, size_t max)
 {
-	size_t n = strlen(s);
+	if (!s) {
+		s = "";
+		n = 0;
+	}
+	const char *nul = memchr(s, '\0', n);
+	if (nul)
+		n = (size_t)(nul - s);
 	if (n <= max) {
 		sw_buf_add(b, s, n);
 		return;
@@ -171,6 +177,11 @@ void sw_buf_clip(sw_buf *b, const char *s, size_t max)
 		max--; /* back to the start of the character at the cut */
 	sw_buf_add(b, s, max);
 	sw_buf_puts(b, "...");
+}
+
+void sw_buf_clip(sw_buf *b, const char *s, size_t max)
+{
+	sw_buf_clip_n(b, s, strlen(s), max);
 }
 
 const char *sw_buf_cstr(sw_buf *b)

@@ -124,6 +124,9 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
                       sw_checked *out, sw_buf *text, sw_buf *why);
 /* Stores a checked record: interns its texts, adds a pupil seen for the first time. */
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
+/* Makes room for `more` records beyond those stored, in one step; false
+   (nothing changed) when it cannot, which costs only the growing later. */
+bool sw_evidence_reserve(sw_engine *eng, size_t more);
 /* Both at once. */
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
 /* Creates the store when there is none yet. */

@@ -273,11 +273,9 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			remember(&c->last_skill, s, n, (uint32_t)sk->index);
 	}
 	if (!sk) {
-		char *copy = sw_mem_strndup(&eng->mem, s, n);
 		sw_buf_puts(why, "skill '");
-		sw_buf_clip(why, copy ? copy : "", 80);
+		sw_buf_clip_n(why, s, n, 80);
 		sw_buf_printf(why, "' is not in framework %s", fw->id);
-		sw_mem_free(&eng->mem, copy);
 		return SW_EREJECTED;
 	}
 	if (e->step < sk->min || e->step > sk->max) {
@@ -368,6 +366,22 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	ev->recs[ev->count++] = rec;
 	ev->sorted = ev->grouped = false;
 	return SW_OK;
+}
+
+bool sw_evidence_reserve(sw_engine *eng, size_t more)
+{
+	struct sw_evidence *ev = store(eng);
+	if (!ev || more > SIZE_MAX / sizeof *ev->recs - ev->count)
+		return false;
+	size_t want = ev->count + more;
+	if (want <= ev->cap)
+		return true;
+	sw_record *p = sw_mem_realloc(&eng->mem, ev->recs, want * sizeof *p);
+	if (!p)
+		return false;
+	ev->recs = p;
+	ev->cap = want;
+	return true;
 }
 
 struct sw_evidence *sw_evidence_store(sw_engine *eng)

@@ -84,6 +84,7 @@ unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap)
 	*have = in->len - in->pos;
 	*cap = CHUNK;
 	memmove(b, b + in->pos, *have);
+	in->offset += *have; /* out of the input now */
 	in->buf = NULL;
 	in->pos = in->len = 0;
 	return b;

@@ -24,8 +24,9 @@ void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len);
 int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d);
 void sw_input_close(sw_input *in);
 /* Hands over the buffer, its unread bytes moved to its start: *have of them
-   in *cap bytes. The caller frees it with in->m; the input reads nothing
-   more into it. NULL (nothing handed over) for a borrowed buffer. */
+   in *cap bytes, which count as consumed in in->offset. The caller frees it
+   with in->m; the input reads nothing more into it. NULL (nothing handed
+   over) for a borrowed buffer. */
 unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap);
 /* Refills the buffer; returns false at the end of the input or on error. */
 bool sw_input_fill(sw_input *in);

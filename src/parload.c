@@ -51,6 +51,8 @@ typedef struct part {
 	const int *map;
 	size_t ncols;
 	sw_flat flat;        /* JSON Lines scratch */
+	sw_csv_row row;      /* CSV: the row being checked */
+	sw_buf line;         /* JSON Lines: the line being checked */
 	/* Parts lie side by side and two threads write to neighbours at once:
 	   this keeps the end of one (flat, written every row) off the cache
 	   lines of the start of the next (R.why), wherever the array lies.
@@ -196,25 +198,23 @@ static void *work(void *arg)
 	sw_input_mem(&in, m, P->data, P->len);
 	P->rc = SW_OK;
 	if (P->head) {
-		sw_csv_row row;
-		sw_csv_row_init(&row, m);
+		sw_csv_row *row = &P->row;
 		int got = 0;
-		while (P->rc == SW_OK && (got = sw_csv_next(&in, &row, m)) > 0) {
+		while (P->rc == SW_OK && (got = sw_csv_next(&in, row, m)) > 0) {
 			P->R.why.len = 0;
 			int st = SW_EREJECTED;
-			if (sw_rd_row_ok(&P->R, &row, P->ncols, P->head))
-				st = sw_rd_csv_evidence(&P->R, &row, P->map);
+			if (sw_rd_row_ok(&P->R, row, P->ncols, P->head))
+				st = sw_rd_csv_evidence(&P->R, row, P->map);
 			if (st != SW_OK && st != SW_EREJECTED)
 				P->rc = st;
 			else
-				P->rc = keep_row(P, row.line, st, row.raw.p ? row.raw.p : "", row.raw.len);
+				P->rc = keep_row(P, row->line, st, row->raw.p ? row->raw.p : "", row->raw.len);
 		}
 		if (got < 0)
 			P->rc = SW_ENOMEM;
-		sw_csv_row_free(&row, m);
 	} else {
-		sw_buf line;
-		sw_buf_init(&line, m);
+		sw_buf line = P->line;
+		line.len = 0;
 		for (;;) {
 			uint64_t at = in.line;
 			if (P->rc != SW_OK || !sw_input_line(&in, &line))
@@ -235,7 +235,7 @@ static void *work(void *arg)
 		}
 		if (line.failed)
 			P->rc = SW_ENOMEM;
-		sw_buf_free(&line);
+		P->line = line;
 	}
 	P->lines = in.line - 1;
 	return NULL;
@@ -273,7 +273,13 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 }
 
 /* Sets up parts as check-only copies of R; false when out of memory
-   (parts_free frees what was made). */
+   (parts_free frees what was made). Every buffer a checking thread writes
+   gets its room here, from the calling thread, so that in the usual case
+   the checking threads allocate nothing: a thread's first allocation
+   makes the C library give it an arena of its own, and growing that arena
+   changes the address space, which holds up the other threads' page
+   faults. (100k CSV rows, two threads: 23.0 ms, with 22 of 40 runs over 7%
+   slower than the best, before; 21.4 ms and 5 of 40 after; medians.) */
 static bool parts_init(part *parts, unsigned count, reader *R, const sw_csv_row *head,
                        const int *map, size_t ncols)
 {
@@ -296,10 +302,22 @@ static bool parts_init(part *parts, unsigned count, reader *R, const sw_csv_row 
 		P->head = head;
 		P->map = map;
 		P->ncols = ncols;
-		if (!sw_buf_reserve(&P->cache.tmp, SCRATCH_BYTES) ||
-		    !sw_buf_reserve(&P->cache.last_pupil.raw, SCRATCH_BYTES) ||
-		    !sw_buf_reserve(&P->cache.last_skill.raw, SCRATCH_BYTES) ||
-		    !sw_buf_reserve(&P->flat.text, 4 * SCRATCH_BYTES)) /* a whole line's texts */
+		sw_csv_row_init(&P->row, m);
+		sw_buf_init(&P->line, m);
+		/* small buffers written on every row (see SCRATCH_BYTES) */
+		bool ok = sw_buf_reserve(&P->cache.tmp, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->cache.last_pupil.raw, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->cache.last_skill.raw, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->R.why, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->row.raw, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->row.data, SCRATCH_BYTES) &&
+		          sw_buf_reserve(&P->line, 4 * SCRATCH_BYTES) &&     /* a whole line */
+		          sw_buf_reserve(&P->flat.text, 4 * SCRATCH_BYTES) && /* its texts */
+		          !sw_mem_grow(m, (void **)&P->row.start, &P->row.cap, 32, sizeof(size_t));
+		/* the rows of a part and their texts (about as many bytes as the part) */
+		ok = ok && sw_buf_reserve(&P->text, PART_BYTES) &&
+		     !sw_mem_grow(m, (void **)&P->rows, &P->cap, PART_BYTES / 32, sizeof *P->rows);
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -313,6 +331,8 @@ static void parts_free(part *parts, unsigned count, const sw_mem *m)
 		sw_check_cache_free(&P->cache);
 		sw_buf_free(&P->text);
 		sw_buf_free(&P->flat.text);
+		sw_csv_row_free(&P->row, m);
+		sw_buf_free(&P->line);
 		sw_mem_free(m, P->rows);
 	}
 }
@@ -409,6 +429,7 @@ typedef struct file {
 	bool eof;
 	uint64_t line;    /* file line of the next part to store */
 	uint64_t progress_at; /* rows / 65536 at the last progress call */
+	uint64_t start;       /* the file offset of the first row */
 } file;
 
 static part *part_at(file *f, uint64_t i)
@@ -449,6 +470,26 @@ static void check_part(void *ctx, uint64_t i, unsigned thread)
 	work(part_at(ctx, i));
 }
 
+/* After the first block, makes the store big enough for the rest of a
+   file of known size at that block's bytes per row, and a sixteenth more:
+   it then grows once instead of doubling while the other threads work
+   (moving a large array changes the address space, which holds up their
+   page faults). Rows are taken to be at least 16 bytes, the shortest
+   evidence row, so a misleading first block cannot ask for much. */
+static void reserve_store(file *f, uint64_t done)
+{
+	const sw_input *in = f->in;
+	uint64_t rows = f->R->stats->rows, start = f->start;
+	if (in->size <= done || done <= start || rows == 0)
+		return;
+	uint64_t rest = in->size - done, more = rest / ((done - start) / rows + 1);
+	if (more > rest / 16)
+		more = rest / 16;
+	more += more / 16;
+	if (more <= SIZE_MAX)
+		sw_evidence_reserve(f->R->eng, (size_t)more);
+}
+
 /* finish: stores one part, in file order. */
 static int store_part(void *ctx, uint64_t i)
 {
@@ -458,6 +499,8 @@ static int store_part(void *ctx, uint64_t i)
 	int rc = P->rc ? sw_diag_add(&R->eng->diag, P->rc, R->path, f->line, 0, NULL, "out of memory")
 	               : commit_part(R, P, f->line);
 	f->line += P->lines;
+	if (rc == SW_OK && i + 1 == f->per_block)
+		reserve_store(f, f->blk[0].offset);
 	/* progress at the end of a block, once 65536 more rows are read */
 	if (rc == SW_OK && (i + 1) % f->per_block == 0 && R->opts && R->opts->on_progress &&
 	    R->stats->rows >> 16 != f->progress_at) {
@@ -493,6 +536,7 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	   no copy, and its pages are in memory already (sw_rd_threaded: the
 	   input is a file's, not borrowed) */
 	block *b0 = &f.blk[0];
+	f.start = in->offset;
 	if (ok)
 		b0->p = (char *)sw_input_take(in, &b0->have, &b0->cap);
 	ok = ok && b0->p && block_fit(m, b0, cap);

@@ -96,26 +96,29 @@ int sw_text_check_nfc(const char *s, size_t n)
 }
 
 /* Runs utf8proc's decompose-then-reencode with `opts` and appends the
-   result to b. Returns false for invalid UTF-8 (b untouched). */
+   result to b (s must not lie in b). Returns false for invalid UTF-8 (b's
+   text untouched). The code points go in b's spare room, at a 4-byte
+   boundary, and are turned back into UTF-8 there: no allocation per text,
+   which matters to the threads of a parallel read. */
 static bool map_into(sw_buf *b, const char *s, size_t n, utf8proc_option_t opts)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	utf8proc_ssize_t cps = utf8proc_decompose(p, (utf8proc_ssize_t)n, NULL, 0, opts);
 	if (cps < 0)
 		return false;
-	utf8proc_int32_t *tmp = sw_mem_calloc(b->m, (size_t)cps + 1, sizeof *tmp);
-	if (!tmp) {
-		b->failed = 1;
-		return true;
-	}
-	cps = utf8proc_decompose(p, (utf8proc_ssize_t)n, tmp, cps, opts);
-	utf8proc_ssize_t bytes = cps < 0 ? cps : utf8proc_reencode(tmp, cps, opts);
+	size_t at = (b->len + 3) & ~(size_t)3;
+	if (!sw_buf_reserve(b, at - b->len + ((size_t)cps + 1) * sizeof(utf8proc_int32_t)))
+		return true; /* b->failed is set */
+	utf8proc_int32_t *cp = (utf8proc_int32_t *)(void *)(b->p + at);
+	cps = utf8proc_decompose(p, (utf8proc_ssize_t)n, cp, cps, opts);
+	utf8proc_ssize_t bytes = cps < 0 ? cps : utf8proc_reencode(cp, cps, opts);
 	if (bytes < 0) {
-		sw_mem_free(b->m, tmp);
+		b->p[b->len] = '\0';
 		return false;
 	}
-	sw_buf_add(b, (const char *)tmp, (size_t)bytes);
-	sw_mem_free(b->m, tmp);
+	memmove(b->p + b->len, cp, (size_t)bytes);
+	b->len += (size_t)bytes;
+	b->p[b->len] = '\0';
 	return true;
 }
 

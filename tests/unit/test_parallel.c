@@ -10,6 +10,7 @@
  */
 #include "unit.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -428,3 +429,126 @@ void test_parallel_callback_stops(void)
 	seen_free(want);
 	files_remove(&fx);
 }
+
+/* An allocator that counts the calls made by threads other than `owner`. */
+typedef struct watched {
+	pthread_t owner;
+	atomic_ulong foreign;
+} watched;
+
+static void *watched_realloc(void *ud, void *ptr, size_t size)
+{
+	watched *w = ud;
+	if (!pthread_equal(pthread_self(), w->owner))
+		atomic_fetch_add(&w->foreign, 1);
+	if (size == 0) {
+		free(ptr);
+		return NULL;
+	}
+	return realloc(ptr, size);
+}
+
+/* The threads that check rows, and those that evaluate with a rubric
+   computed in C, allocate nothing: the calling thread gives them their
+   room (parts_init in parload.c says why). */
+void test_parallel_helpers_allocate_nothing(void)
+{
+	files fx;
+	REQUIRE(files_make(&fx, 20000, 500));
+	for (unsigned jobs = 2; jobs <= 4; jobs += 2) {
+		watched w = { pthread_self(), 0 };
+		sw_allocator a = { watched_realloc, &w };
+		sw_engine *eng = engine_with(&a, fx.roster, NULL);
+		seen *s = eng ? seen_new(eng, false) : NULL;
+		sw_load_stats st;
+		rejects rj = { 0, 0 };
+		if (s) {
+			CHECK_EQ(load(eng, fx.evidence, jobs, &st, &rj), SW_OK);
+			CHECK_EQ(atomic_load(&w.foreign), 0);
+			CHECK_EQ(evaluate(eng, jobs, s, NULL), SW_OK);
+			CHECK_EQ(atomic_load(&w.foreign), 0);
+			CHECK_EQ(s->count, (size_t)fx.pupils);
+		} else {
+			unit_fail(__FILE__, __LINE__, "setup failed");
+		}
+		seen_free(s);
+		sw_engine_free(eng);
+	}
+	files_remove(&fx);
+}
+
+/* Progress calls of a threaded read, the first eight kept. */
+typedef struct progress {
+	int calls;
+	uint64_t rows[8], bytes[8], size;
+} progress;
+
+static void on_progress(uint64_t rows, uint64_t bytes, uint64_t size, void *payload)
+{
+	progress *p = payload;
+	if (p->calls < 8) {
+		p->rows[p->calls] = rows;
+		p->bytes[p->calls] = bytes;
+	}
+	p->calls++;
+	p->size = size;
+}
+
+/* The rows a one-thread read finds in the first n bytes of path. */
+static uint64_t rows_in_prefix(const char *path, uint64_t n, const char *roster)
+{
+	char tmp[] = "/tmp/sw-par-pre-XXXXXX";
+	int fd = mkstemp(tmp);
+	FILE *in = fopen(path, "rb"), *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	bool ok = in && out;
+	char buf[4096];
+	for (uint64_t left = n; ok && left > 0;) {
+		size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+		ok = fread(buf, 1, want, in) == want && fwrite(buf, 1, want, out) == want;
+		left -= want;
+	}
+	if (in)
+		fclose(in);
+	ok = out && fclose(out) == 0 && ok;
+	sw_load_stats st = { 0, 0, 0 };
+	rejects rj = { 0, 0 };
+	sw_engine *eng = ok ? engine_with(NULL, roster, NULL) : NULL;
+	if (!eng || load(eng, tmp, 1, &st, &rj) != SW_OK)
+		unit_fail(__FILE__, __LINE__, "reading the first %llu bytes failed",
+		          (unsigned long long)n);
+	sw_engine_free(eng);
+	remove(tmp);
+	return st.rows;
+}
+
+/* A threaded read's progress: each call's byte count is where the rows
+   counted so far end (the same bytes read by one thread hold that many
+   rows), and the size is the file's. */
+void test_parallel_progress(void)
+{
+	files fx;
+	REQUIRE(files_make(&fx, 140000, 500));
+	sw_engine *eng = engine_with(NULL, fx.roster, NULL);
+	progress pr = { 0, { 0 }, { 0 }, 0 };
+	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
+	lo.jobs = 2;
+	lo.on_progress = on_progress;
+	lo.payload = &pr;
+	sw_load_stats st;
+	FILE *f = fopen(fx.evidence, "rb");
+	long size = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (f)
+		fclose(f);
+	if (eng) {
+		CHECK_EQ(sw_engine_load_evidence(eng, fx.evidence, &lo, &st), SW_OK);
+		CHECK(pr.calls >= 2);
+		CHECK_EQ(pr.size, (uint64_t)size);
+		for (int i = 0; i < pr.calls && i < 8; i++) {
+			CHECK(pr.bytes[i] <= pr.size);
+			CHECK_EQ(rows_in_prefix(fx.evidence, pr.bytes[i], fx.roster), pr.rows[i]);
+		}
+	}
+	sw_engine_free(eng);
+	files_remove(&fx);
+}
+
