@@ -10,6 +10,11 @@
 #include <sys/stat.h>
 
 #define CHUNK (256u * 1024u)
+/* The first read is smaller: a threaded read takes what is buffered as its
+   first block, and the other threads start once that is cut into parts. */
+#define FIRST_FILL (64u * 1024u)
+
+static bool fill(sw_input *in, size_t n);
 
 int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 {
@@ -42,19 +47,20 @@ int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
 	}
 	/* skip a UTF-8 byte-order mark */
-	if (sw_input_fill(in) && in->len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0) {
+	if (fill(in, FIRST_FILL) && in->len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0) {
 		in->pos = 3;
 		in->offset = 3;
 	}
 	return SW_OK;
 }
 
-bool sw_input_fill(sw_input *in)
+/* Reads up to n bytes into the emptied buffer; false at the end or on an error. */
+static bool fill(sw_input *in, size_t n)
 {
 	if (in->eof || in->err || !in->f || !in->buf)
 		return false;
 	in->pos = 0;
-	in->len = fread(in->buf, 1, CHUNK, in->f);
+	in->len = fread(in->buf, 1, n, in->f);
 	if (in->len == 0) {
 		if (ferror(in->f))
 			in->err = 1;
@@ -62,6 +68,11 @@ bool sw_input_fill(sw_input *in)
 		return false;
 	}
 	return true;
+}
+
+bool sw_input_fill(sw_input *in)
+{
+	return fill(in, CHUNK);
 }
 
 void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len)
