@@ -187,18 +187,20 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 		it->key = f->text.len;
 		if (!(p = string(p + 1, end, &f->text, &nul)))
 			return false;
+		it->klen = f->text.len - it->key - 1;
 		p = ws(p, end);
 		if (p >= end || *p != ':')
 			return false;
 		p = ws(p + 1, end);
 		if (p >= end)
 			return false;
-		it->value = 0;
+		it->value = it->vlen = 0;
 		if (*p == '"') {
 			it->type = SW_FLAT_STRING;
 			it->value = f->text.len;
 			if (!(p = string(p + 1, end, &f->text, &nul)))
 				return false;
+			it->vlen = f->text.len - it->value - 1;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
 			const char *e = number(p, end);
 			if (!e)
@@ -207,6 +209,7 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 			it->value = f->text.len;
 			sw_buf_add(&f->text, p, (size_t)(e - p));
 			sw_buf_putc(&f->text, '\0');
+			it->vlen = (size_t)(e - p);
 			p = e;
 		} else if (word(p, end, "null", 4)) {
 			it->type = SW_FLAT_NULL;
@@ -233,12 +236,4 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 		return false;
 	}
 	return !f->text.failed && ws(p + 1, end) == end;
-}
-
-const sw_flat_item *sw_flat_get(const sw_flat *f, const char *key)
-{
-	for (size_t i = 0; i < f->count; i++)
-		if (strcmp(f->text.p + f->items[i].key, key) == 0)
-			return &f->items[i];
-	return NULL;
 }

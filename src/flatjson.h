@@ -8,6 +8,7 @@ enum { SW_FLAT_STRING, SW_FLAT_NUMBER, SW_FLAT_NULL, SW_FLAT_BOOL };
 
 typedef struct sw_flat_item {
 	size_t key, value; /* offsets of NUL-terminated texts in sw_flat.text */
+	size_t klen, vlen; /* their lengths (a value's: 0 for null and booleans) */
 	int type;
 } sw_flat_item;
 
@@ -20,8 +21,6 @@ typedef struct sw_flat {
 
 /* Parses a flat object; false when the line needs the full parser. */
 bool sw_flat_parse(sw_flat *f, const char *s, size_t n);
-/* The first item with this key, or NULL. */
-const sw_flat_item *sw_flat_get(const sw_flat *f, const char *key);
 /* The text of an item's value (strings: decoded; numbers: as written). */
 static inline const char *sw_flat_text(const sw_flat *f, const sw_flat_item *it)
 {

@@ -286,14 +286,16 @@ int sw_rd_json_evidence(reader *R, const cJSON *obj)
  */
 int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 {
+	/* the fields read, "step" last; by length first, then bytes */
 	static const char *const keys[] = { "pupil", "skill", "date", "outcome", "source",
-		                            "assessor", "context", "note" };
-	const char *v[8] = { NULL };
+		                            "assessor", "context", "note", "step" };
+	static const size_t lens[] = { 5, 5, 4, 7, 6, 8, 7, 4, 4 };
+	const sw_flat_item *at[9] = { NULL };
 	/* every text of the line, used or not, must be valid */
 	for (size_t i = 0; i < f->count; i++) {
 		const sw_flat_item *it = &f->items[i];
 		const char *key = f->text.p + it->key;
-		bool key_ok = sw_text_valid(key, strlen(key));
+		bool key_ok = sw_text_valid(key, it->klen);
 		if ((int)i == f->nul_item) {
 			sw_buf_puts(&R->why, "field '");
 			sw_buf_clip(&R->why, key_ok ? key : "?", 40);
@@ -301,8 +303,8 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 			*st = SW_EREJECTED;
 			return 1;
 		}
-		if (!key_ok || (it->type == SW_FLAT_STRING && !sw_text_valid(sw_flat_text(f, it),
-		                                                         strlen(sw_flat_text(f, it))))) {
+		if (!key_ok ||
+		    (it->type == SW_FLAT_STRING && !sw_text_valid(sw_flat_text(f, it), it->vlen))) {
 			if (key_ok) {
 				sw_buf_puts(&R->why, "field '");
 				sw_buf_clip(&R->why, key, 40);
@@ -313,16 +315,22 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 			*st = SW_EREJECTED;
 			return 1;
 		}
+		for (int k = 0; k < 9; k++)
+			if (it->klen == lens[k] && memcmp(key, keys[k], lens[k]) == 0) {
+				if (!at[k]) /* the first of repeated keys counts */
+					at[k] = it;
+				break;
+			}
 	}
+	const char *v[8] = { NULL };
 	for (int k = 0; k < 8; k++) {
-		const sw_flat_item *it = sw_flat_get(f, keys[k]);
-		if (!it || it->type == SW_FLAT_NULL)
+		if (!at[k] || at[k]->type == SW_FLAT_NULL)
 			continue;
-		if (it->type != SW_FLAT_STRING)
+		if (at[k]->type != SW_FLAT_STRING)
 			return 0;
-		v[k] = sw_flat_text(f, it);
+		v[k] = sw_flat_text(f, at[k]);
 	}
-	const sw_flat_item *step = sw_flat_get(f, "step");
+	const sw_flat_item *step = at[8];
 	if (!v[0] || !*v[0] || !step || step->type != SW_FLAT_NUMBER)
 		return 0;
 	const char *t = sw_flat_text(f, step);
