@@ -74,13 +74,15 @@ static void put_utf8(sw_buf *b, long cp)
 
 /* Reads a string starting after its opening quote into b (NUL-terminated);
    returns the position after the closing quote, or NULL to give up. A
-   \u0000 escape is left out of the text and sets *nul. */
-static const char *string(const char *p, const char *end, sw_buf *b, bool *nul)
+   \u0000 escape is left out of the text and sets *nul; *ascii says
+   whether the text is all ASCII (so valid UTF-8 with no need to check). */
+static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, bool *ascii)
 {
+	unsigned char high = 0;
 	for (;;) {
 		const char *run = p;
 		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
+			high |= (unsigned char)*p++;
 		sw_buf_add(b, run, (size_t)(p - run));
 		if (p >= end || (unsigned char)*p < 0x20)
 			return NULL;
@@ -118,6 +120,7 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul)
 				return NULL;
 			}
 			put_utf8(b, cp);
+			high |= cp >= 0x80 ? 0x80 : 0;
 			break;
 		}
 		default:
@@ -125,6 +128,7 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul)
 		}
 	}
 	sw_buf_putc(b, '\0');
+	*ascii = high < 0x80;
 	return p + 1;
 }
 
@@ -185,7 +189,7 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 			return false;
 		sw_flat_item *it = &f->items[f->count];
 		it->key = f->text.len;
-		if (!(p = string(p + 1, end, &f->text, &nul)))
+		if (!(p = string(p + 1, end, &f->text, &nul, &it->kascii)))
 			return false;
 		it->klen = f->text.len - it->key - 1;
 		p = ws(p, end);
@@ -198,7 +202,7 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 		if (*p == '"') {
 			it->type = SW_FLAT_STRING;
 			it->value = f->text.len;
-			if (!(p = string(p + 1, end, &f->text, &nul)))
+			if (!(p = string(p + 1, end, &f->text, &nul, &it->vascii)))
 				return false;
 			it->vlen = f->text.len - it->value - 1;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {

@@ -9,6 +9,7 @@ enum { SW_FLAT_STRING, SW_FLAT_NUMBER, SW_FLAT_NULL, SW_FLAT_BOOL };
 typedef struct sw_flat_item {
 	size_t key, value; /* offsets of NUL-terminated texts in sw_flat.text */
 	size_t klen, vlen; /* their lengths (a value's: 0 for null and booleans) */
+	bool kascii, vascii; /* strings known to be all ASCII (valid UTF-8) */
 	int type;
 } sw_flat_item;
 

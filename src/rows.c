@@ -295,7 +295,7 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 	for (size_t i = 0; i < f->count; i++) {
 		const sw_flat_item *it = &f->items[i];
 		const char *key = f->text.p + it->key;
-		bool key_ok = sw_text_valid(key, it->klen);
+		bool key_ok = it->kascii || sw_text_valid(key, it->klen);
 		if ((int)i == f->nul_item) {
 			sw_buf_puts(&R->why, "field '");
 			sw_buf_clip(&R->why, key_ok ? key : "?", 40);
@@ -304,7 +304,8 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 			return 1;
 		}
 		if (!key_ok ||
-		    (it->type == SW_FLAT_STRING && !sw_text_valid(sw_flat_text(f, it), it->vlen))) {
+		    (it->type == SW_FLAT_STRING && !it->vascii &&
+		     !sw_text_valid(sw_flat_text(f, it), it->vlen))) {
 			if (key_ok) {
 				sw_buf_puts(&R->why, "field '");
 				sw_buf_clip(&R->why, key, 40);
