@@ -14,14 +14,15 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
     input), stepwise (--jobs 1 and --jobs 2 when `stepwise evaluate --help`
     lists --jobs, else its default), the Lua source of highest with the
     most threads (how a teacher's own rubric would run) and the peer, each
-    run in a fresh
-    child process started by the small C program measure: wall time and
-    peak resident memory (getrusage of that child, via wait4), median of
-    5 runs up to 100k and of 3 for 1M. The programs take turns within
-    each round, so a slow spell of the machine falls on all of them; in
-    each turn a program runs once untimed and then once timed, so that no
-    timed run starts in the wake of another program (a short run just
-    after the Python peer was measured 2 ms slower at 100k).
+    run in a fresh child process started by the small C program measure:
+    wall time and peak resident memory (getrusage of that child, via
+    wait4), median of 9 runs up to 100k (the growth to 1M divides by a 100k
+    time of about 20 ms, which one noisy run in five could move) and of 3
+    for 1M. The programs take turns within each round, so a slow spell of
+    the machine falls on all of them; in each turn a program runs once
+    untimed and then once timed, so that no timed run starts in the wake
+    of another program (a short run just after the Python peer was
+    measured 2 ms slower at 100k).
 
 Then it prints one table, the start-up time of stepwise (framework load,
 rubric compile, empty evidence: median of 20 runs) and the C API
@@ -30,7 +31,7 @@ It asserts nothing about times.
 
 Environment:
   BENCH_SIZES  sizes to run, e.g. "10k 100k" (default "10k 100k 1M")
-  BENCH_RUNS   runs per measurement (default 5 up to 100k, else 3)
+  BENCH_RUNS   runs per measurement (default 9 up to 100k, else 3)
   BENCH_DIR    data, programs and outputs (default build/bench)
   STEPWISE     the stepwise binary (default build/stepwise)
 """
@@ -249,7 +250,7 @@ def main():
                              base + ["--rubric", LUA_HIGHEST] + variants[-1][1]))
             programs.append(("python peer", [sys.executable, REFERENCE, "--pupils", pupils,
                                              "--evidence", evidence, "--rubric", "highest"]))
-            runs = int(os.environ.get("BENCH_RUNS", "5" if rows <= 100000 else "3"))
+            runs = int(os.environ.get("BENCH_RUNS", "9" if rows <= 100000 else "3"))
             times = {p: [] for p, _ in programs}
             peaks = {p: 0 for p, _ in programs}
             for _ in range(runs):
