@@ -214,29 +214,27 @@ static void *work(void *arg)
 		if (got < 0)
 			P->rc = SW_ENOMEM;
 	} else {
-		sw_buf line = P->line;
-		line.len = 0;
+		sw_buf *line = &P->line;
 		for (;;) {
 			uint64_t at = in.line;
-			if (P->rc != SW_OK || !sw_input_line(&in, &line))
+			if (P->rc != SW_OK || !sw_input_line(&in, line))
 				break;
-			const char *s = line.p ? line.p : "";
-			size_t n = line.len;
+			const char *s = line->p ? line->p : "";
+			size_t n = line->len;
 			sw_text_trim(&s, &n);
 			if (n == 0)
 				continue;
 			P->R.why.len = 0;
 			bool has_nul = memchr(s, 0, n) != NULL;
 			int st = sw_rd_json_line(&P->R, &P->flat, s, n, has_nul, false, at,
-			                         (size_t)(s - line.p));
+			                         (size_t)(s - line->p));
 			if (st != SW_OK && st != SW_EREJECTED)
 				P->rc = st;
 			else
-				P->rc = keep_row(P, at, st, line.p ? line.p : "", line.len);
+				P->rc = keep_row(P, at, st, line->p ? line->p : "", line->len);
 		}
-		if (line.failed)
+		if (line->failed)
 			P->rc = SW_ENOMEM;
-		P->line = line;
 	}
 	P->lines = in.line - 1;
 	return NULL;

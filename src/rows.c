@@ -286,10 +286,14 @@ int sw_rd_json_evidence(reader *R, const cJSON *obj)
  */
 int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 {
-	/* the fields read, "step" last; by length first, then bytes */
-	static const char *const keys[] = { "pupil", "skill", "date", "outcome", "source",
-		                            "assessor", "context", "note", "step" };
-	static const size_t lens[] = { 5, 5, 4, 7, 6, 8, 7, 4, 4 };
+	/* the fields read, "step" last; matched by length first, then bytes */
+#define KEY(s) { s, sizeof s - 1 }
+	static const struct {
+		const char *name;
+		size_t len;
+	} keys[] = { KEY("pupil"), KEY("skill"), KEY("date"), KEY("outcome"), KEY("source"),
+		     KEY("assessor"), KEY("context"), KEY("note"), KEY("step") };
+#undef KEY
 	const sw_flat_item *at[9] = { NULL };
 	/* every text of the line, used or not, must be valid */
 	for (size_t i = 0; i < f->count; i++) {
@@ -317,7 +321,7 @@ int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st)
 			return 1;
 		}
 		for (int k = 0; k < 9; k++)
-			if (it->klen == lens[k] && memcmp(key, keys[k], lens[k]) == 0) {
+			if (it->klen == keys[k].len && memcmp(key, keys[k].name, keys[k].len) == 0) {
 				if (!at[k]) /* the first of repeated keys counts */
 					at[k] = it;
 				break;
