@@ -178,6 +178,10 @@ SW_API int sw_engine_load_framework_buffer(sw_engine *eng, const char *data,
  */
 SW_API int sw_engine_load_framework_builtin(sw_engine *eng, const char *name);
 
+/* A file when name_or_path contains '/' or ends in ".json", else a bundled
+   framework by name (as sw_engine_load_rubric does for rubrics). */
+SW_API int sw_engine_load_framework(sw_engine *eng, const char *name_or_path);
+
 /* The engine's framework, or NULL when none is loaded. Owned by the engine. */
 SW_API const sw_framework *sw_engine_framework(const sw_engine *eng);
 
@@ -330,9 +334,18 @@ typedef struct sw_load_options {
 	                           alone, which is faster); rows, rejects and results are
 	                           the same whatever the number; with more than one, a
 	                           custom allocator must be thread-safe */
+	int date_format;        /* SW_DATE_ISO (the default) or SW_DATE_DMY; version 2 */
 } sw_load_options;
-#define SW_LOAD_OPTIONS_VERSION 1
-#define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL, NULL, 0 }
+#define SW_LOAD_OPTIONS_VERSION 2 /* version 1 (without date_format) is still accepted */
+#define SW_LOAD_OPTIONS_INIT { SW_LOAD_OPTIONS_VERSION, SW_FORMAT_AUTO, NULL, NULL, NULL, 0, \
+                               SW_DATE_ISO }
+
+/* How evidence dates are written (sw_load_options.date_format). Both accept
+   YYYY-MM-DD. SW_DATE_DMY also reads day-first dates as UK spreadsheets save
+   them, DD/MM/YYYY or D/M/YYYY; a two-digit year or an impossible date
+   (31/04/2026, 02/13/2026) rejects its row with the reason. */
+#define SW_DATE_ISO 0
+#define SW_DATE_DMY 1
 
 /* The reconciliation of one file: rows == accepted + rejected, always. */
 typedef struct sw_load_stats {

@@ -150,6 +150,15 @@ int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch);
 /* Dates: days since 1970-01-01 for a real calendar date "YYYY-MM-DD". */
 bool sw_date_parse(int32_t *days, const char *s, size_t n);
 void sw_date_format(char out[16], int32_t days);
+/* dates.c: a day-first date (D/M/YYYY, DD/MM/YYYY) written as YYYY-MM-DD
+   into iso: 1; 0 when s is already YYYY-MM-DD (left to sw_date_parse); -1
+   with the reason in why when it is neither, impossible, or has a two-digit
+   year. Allocates nothing. */
+int sw_date_dmy(char iso[11], const char *s, size_t n, sw_buf *why);
+/* A roster year written as a teacher would: 5, Year 5, Y5, yr 5, R, YR,
+   Year R, Reception (ASCII case ignored); false for anything else or a year
+   past SW_YEARS - 1. */
+bool sw_year_parse(int *year, const char *s);
 
 
 #endif

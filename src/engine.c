@@ -130,10 +130,31 @@ int sw_engine_load_framework_builtin(sw_engine *eng, const char *name)
 		                   "no bundled framework of that name");
 	snprintf(path, sizeof path, "frameworks/%s.json", name);
 	const sw_embedded_file *f = sw_embedded_find(path);
-	if (!f)
-		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-		                   "no bundled framework '%s'", name);
+	if (!f) {
+		sw_buf b;
+		sw_buf_init(&b, &eng->mem);
+		for (const sw_embedded_file *e = sw_embedded_files; e->path; e++)
+			if (strncmp(e->path, "frameworks/", 11) == 0)
+				sw_buf_printf(&b, "%s%.*s", b.len ? ", " : "",
+				              (int)(strlen(e->path) - 16), e->path + 11);
+		sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		            "'%s' is not a framework file or a bundled framework (bundled: %s; "
+		            "a file needs a path ending in .json)",
+		            name, sw_buf_cstr(&b) ? b.p : "");
+		sw_buf_free(&b);
+		return SW_ENOTFOUND;
+	}
 	return sw_engine_load_framework_buffer(eng, f->data, f->size, strrchr(path, '/') + 1);
+}
+
+int sw_engine_load_framework(sw_engine *eng, const char *name_or_path)
+{
+	if (!name_or_path)
+		return sw_engine_load_framework_builtin(eng, name_or_path);
+	size_t n = strlen(name_or_path);
+	if (strchr(name_or_path, '/') || (n > 5 && strcmp(name_or_path + n - 5, ".json") == 0))
+		return sw_engine_load_framework_file(eng, name_or_path);
+	return sw_engine_load_framework_builtin(eng, name_or_path);
 }
 
 const sw_framework *sw_engine_framework(const sw_engine *eng)

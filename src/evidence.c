@@ -293,6 +293,9 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			sw_buf_puts(why, "date '");
 			sw_buf_clip(why, e->date, 40);
 			sw_buf_puts(why, "' is not a real date as YYYY-MM-DD");
+			if ((dn > 1 && e->date[1] == '/') || (dn > 2 && e->date[2] == '/'))
+				sw_buf_puts(why, " (day-first dates such as 13/02/2026 are read with "
+				                 "--date-format dmy)");
 		} else
 			sw_buf_puts(why, "field 'date' is not valid UTF-8");
 		return SW_EREJECTED;

@@ -262,9 +262,14 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 		sw_engine_begin(eng);
 	if (!path)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
-	if (opts && opts->version != SW_LOAD_OPTIONS_VERSION)
+	if (opts && (opts->version < 1 || opts->version > SW_LOAD_OPTIONS_VERSION))
 		return sw_diag_add(&eng->diag, SW_EINVALID, path, 0, 0, NULL,
 		                   "sw_load_options has an unknown version");
+	/* date_format came with version 2 */
+	int date_format = opts && opts->version >= 2 ? opts->date_format : SW_DATE_ISO;
+	if (date_format != SW_DATE_ISO && date_format != SW_DATE_DMY)
+		return sw_diag_add(&eng->diag, SW_EINVALID, path, 0, 0, NULL,
+		                   "sw_load_options.date_format is not SW_DATE_ISO or SW_DATE_DMY");
 	if (!is_pupils && !eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, path, 0, 0, NULL,
 		                   "load a framework before evidence");
@@ -276,7 +281,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	if (rc)
 		return rc;
 	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, stream,
-	             NULL, NULL, NULL, 0, false };
+	             NULL, NULL, NULL, 0, false, false };
+	R.dmy = date_format == SW_DATE_DMY;
 	sw_buf_init(&R.why, &eng->mem);
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))

@@ -29,6 +29,7 @@ typedef struct reader {
 	sw_buf *checked_text;
 	double big;  /* a whole number too large for an int (json_int), for its message */
 	bool is_big; /* big holds such a number for the current row */
+	bool dmy;    /* evidence dates may be day first (SW_DATE_DMY) */
 } reader;
 
 /* rows.c: turning one row into a pupil or an evidence record */

@@ -51,6 +51,24 @@ static size_t split_groups(char *s, const char **items, size_t max)
 	return n;
 }
 
+/* A roster year as text: a number from 0 to 14 or a form such as Year 5, Y5,
+   R or Reception (sw_year_parse); false with the reason set otherwise. */
+static bool year_text(reader *R, const char *f, int *year)
+{
+	if ((sw_rd_parse_int(f, year) && *year >= 0 && *year < SW_YEARS) ||
+	    sw_year_parse(year, f))
+		return true;
+	if (!sw_text_valid(f, strlen(f))) {
+		sw_buf_puts(&R->why, "field 'year' is not valid UTF-8");
+		return false;
+	}
+	sw_buf_puts(&R->why, "year '");
+	sw_buf_clip(&R->why, f, 20);
+	sw_buf_printf(&R->why, "' is not a school year: write 0 to %d, Year 5, Y5, R or Reception",
+	              SW_YEARS - 1);
+	return false;
+}
+
 /* Turns one CSV roster row into a pupil (fields point into the row). */
 int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map,
                      uint64_t line)
@@ -63,13 +81,8 @@ int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map
 		case 0: p.id = f; break;
 		case 1: p.name = f; break;
 		case 2:
-			if (*f && (!sw_rd_parse_int(f, &p.year) || p.year < 0 || p.year >= SW_YEARS)) {
-				sw_buf_puts(&R->why, "year '");
-				sw_buf_clip(&R->why, f, 20);
-				sw_buf_printf(&R->why, "' is not an integer from 0 (Reception) to %d",
-				              SW_YEARS - 1);
+			if (*f && !year_text(R, f, &p.year))
 				return SW_EREJECTED;
-			}
 			break;
 		case 3: p.class_name = f; break;
 		case 4: p.school = f; break;
@@ -418,6 +431,18 @@ int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_
 
 int sw_rd_evidence(reader *R, const sw_evidence_data *e)
 {
+	sw_evidence_data dmy;
+	char iso[11];
+	if (R->dmy && e->date) {
+		int st = sw_date_dmy(iso, e->date, strlen(e->date), &R->why);
+		if (st < 0)
+			return SW_EREJECTED;
+		if (st > 0) {
+			dmy = *e;
+			dmy.date = iso;
+			e = &dmy;
+		}
+	}
 	if (R->cache)
 		return sw_evidence_check(R->eng, R->cache, e, R->checked, R->checked_text, &R->why);
 	return sw_evidence_add(R->eng, e, &R->why);

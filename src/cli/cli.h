@@ -51,6 +51,7 @@ typedef struct cli_data {
 	uint64_t rejected;
 	bool quiet; /* --quiet: no progress line */
 	unsigned jobs; /* --jobs: threads reading the evidence */
+	int date_format; /* --date-format: SW_DATE_ISO or SW_DATE_DMY */
 } cli_data;
 
 /* Evaluating while the evidence is read (evaluate --sorted). */
@@ -61,6 +62,9 @@ typedef struct cli_stream {
 	sw_eval_stats *stats;
 } cli_stream;
 
+/* Loads a framework named on the command line: an existing file, else a
+   bundled framework by name (skills-builder-v2, ...); an sw status. */
+int cli_framework_load(sw_engine *eng, const char *arg);
 /* Loads --framework (default: the bundled Skills Builder 2.0). */
 int cli_framework(sw_engine *eng, cli_opt *opts);
 /* Loads --pupils and --evidence, writing --rejects; EXIT_OK or EXIT_FATAL

@@ -49,16 +49,20 @@ static cli_opt check_opts[] = {
 	{ "--pupils", "FILE", 0, 0, 0 },
 	{ "--evidence", "FILE", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 },
+	{ "--date-format", "iso|dmy", 0, 0, 0 },
 	{ 0 }
 };
 
 const cli_cmd cli_check = {
 	"check", "Load a roster and evidence, report every rejected row, and count evidence per skill.",
-	"stepwise check [--framework F] [--pupils P] --evidence E [--rejects R]\n\n"
-	"  --framework F  framework file (default: the bundled Skills Builder 2.0)\n"
+	"stepwise check [--framework F] [--pupils P] --evidence E [--rejects R]\n"
+	"               [--date-format iso|dmy]\n\n"
+	"  --framework F  framework file or bundled name (default: skills-builder-v2)\n"
 	"  --pupils P     roster, CSV or JSON Lines (.jsonl/.ndjson)\n"
 	"  --evidence E   evidence, CSV or JSON Lines\n"
 	"  --rejects R    write rejected evidence rows to R, rejected roster rows to\n"
-	"                 R with '.pupils' before the extension, each with its reason",
+	"                 R with '.pupils' before the extension, each with its reason\n"
+	"  --date-format dmy  evidence dates may be day first, 13/02/2026 or 3/2/2026\n"
+	"                 (YYYY-MM-DD is always read)",
 	run_check, check_opts, 0, 0
 };

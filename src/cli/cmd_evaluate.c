@@ -157,6 +157,7 @@ static cli_opt evaluate_opts[] = {
 	{ "--format", "csv|jsonl|table", 0, 0, 0 },
 	{ "-o", "FILE", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 },
+	{ "--date-format", "iso|dmy", 0, 0, 0 },
 	{ "--jobs", "N", 0, 0, 0 },
 	{ "--sorted", NULL, 0, 0, 0 },
 	{ "--quiet", NULL, 0, 0, 0 },
@@ -170,10 +171,11 @@ const cli_cmd cli_evaluate = {
 	"evaluate", "Turn evidence into a step per pupil and skill with a rubric.",
 	"stepwise evaluate [--framework F] [--rubric R] [--param K=V]... [--pupils P]\n"
 	"                  --evidence E [--as-of DATE] [--format csv|jsonl|table] [-o OUT]\n"
-	"                  [--rejects FILE] [--jobs N] [--sorted] [--quiet]\n"
+	"                  [--rejects FILE] [--date-format iso|dmy] [--jobs N] [--sorted]\n"
+	"                  [--quiet]\n"
 	"                  [--max-instructions N] [--max-memory MiB]\n"
 	"                  [--pattern-limit BYTES]\n\n"
-	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"
+	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n"
 	"  --rubric R        built-in rubric name (highest, latest, secured-n, average,\n"
 	"                    decaying-average) or a .lua file (default: highest)\n"
 	"  --param K=V       set a rubric parameter (repeatable)\n"
@@ -183,6 +185,7 @@ const cli_cmd cli_evaluate = {
 	"  --format F        csv (default off a terminal), jsonl, or table (default on a terminal)\n"
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"
 	"  --rejects FILE    keep rejected rows with their reasons (see 'stepwise check --help')\n"
+	"  --date-format dmy evidence dates may be day first, 13/02/2026 or 3/2/2026\n"
 	"  --jobs N          threads evaluating pupils (default: the number of cores); the\n"
 	"                    output is the same whatever N is\n"
 	"  --sorted          the evidence is sorted by pupil id: evaluate each pupil as\n"

@@ -27,7 +27,7 @@ static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	}
 	int rc = EXIT_OK;
 	for (int i = 0; i < npos; i++) {
-		if (sw_engine_load_framework_file(eng, pos[i]) != SW_OK) {
+		if (cli_framework_load(eng, pos[i]) != SW_OK) {
 			cli_print_errors(eng);
 			rc = EXIT_FATAL;
 			continue;
@@ -57,7 +57,7 @@ static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		return EXIT_FATAL;
 	}
 	int rc = EXIT_OK;
-	if (sw_engine_load_framework_file(eng, pos[0]) != SW_OK) {
+	if (cli_framework_load(eng, pos[0]) != SW_OK) {
 		cli_print_errors(eng);
 		rc = EXIT_FATAL;
 	} else {

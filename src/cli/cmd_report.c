@@ -250,16 +250,17 @@ static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },             \
 	{ "-o", "FILE", 0, 0, 0 }, { "--rejects", "FILE", 0, 0, 0 },                         \
 	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },          \
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }
+	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--date-format", "iso|dmy", 0, 0, 0 }
 
 #define COMMON_HELP                                                                         \
-	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"   \
+	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n" \
 	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"       \
 	"  --param K=V       set a rubric parameter (repeatable)\n"                            \
 	"  --pupils P        roster (CSV or JSON Lines): years, classes, schools, groups\n"    \
 	"  --evidence E      evidence (CSV or JSON Lines)\n"                                   \
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"             \
 	"  --rejects FILE    keep rejected rows with their reasons\n"                          \
+	"  --date-format dmy evidence dates may be day first, 13/02/2026 or 3/2/2026\n"      \
 	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"
 
 static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],

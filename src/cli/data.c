@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,6 +147,7 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	lo.on_progress = on_progress;
 	lo.payload = &fr;
 	lo.jobs = data->jobs;
+	lo.date_format = data->date_format;
 	sw_load_stats st;
 	int rc;
 	if (pupils)
@@ -173,10 +175,18 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	return close_rejects(&fr, rejects_path, true);
 }
 
+int cli_framework_load(sw_engine *eng, const char *arg)
+{
+	struct stat st;
+	if (stat(arg, &st) == 0) /* an existing file wins, whatever its name */
+		return sw_engine_load_framework_file(eng, arg);
+	return sw_engine_load_framework(eng, arg);
+}
+
 int cli_framework(sw_engine *eng, cli_opt *opts)
 {
 	const char *fw = cli_get(opts, "--framework");
-	int rc = fw ? sw_engine_load_framework_file(eng, fw)
+	int rc = fw ? cli_framework_load(eng, fw)
 	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
 	if (rc != SW_OK) {
 		cli_print_errors(eng);
@@ -192,6 +202,14 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 	data->quiet = cli_get(opts, "--quiet") != NULL;
 	if (cli_find(opts, "--jobs") && cli_jobs(&data->jobs, opts))
 		return EXIT_FATAL;
+	const char *df = cli_get(opts, "--date-format");
+	if (df && strcmp(df, "dmy") == 0)
+		data->date_format = SW_DATE_DMY;
+	else if (df && strcmp(df, "iso") != 0) {
+		cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy (13/02/2026), "
+		          "not '%s'", df);
+		return EXIT_FATAL;
+	}
 	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");

@@ -66,6 +66,8 @@ static const unit_test TESTS[] = {
 	T(test_parallel_progress),
 	T(test_parallel_helpers_allocate_nothing),
 	T(test_lua_setup_oom),
+	T(test_dates_dmy_threaded),
+	T(test_dates_options_versions),
 };
 
 unsigned long unit_checks;

@@ -1,0 +1,124 @@
+/*
+ * dates.c - dates and school years as teachers' spreadsheets write them:
+ * day-first dates (13/02/2026, 3/2/2026) and roster years (Year 5, Y5, R).
+ * Prefix sw_date_ and sw_year_. Nothing here allocates: the readers' helper
+ * threads call it.
+ */
+#include "data.h"
+#include "internal.h"
+
+#include <string.h>
+
+/* Reads 1 to max decimal digits at s[*i]; false when there are none or more. */
+static bool digits(const char *s, size_t n, size_t *i, size_t max, int *out)
+{
+	size_t start = *i;
+	int v = 0;
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9' && *i - start < max + 1)
+		v = v * 10 + (s[(*i)++] - '0');
+	if (*i == start || *i - start > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The days of month m (1-12) in year y. */
+static int month_days(int y, int m)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+int sw_date_dmy(char iso[11], const char *s, size_t n, sw_buf *why)
+{
+	if (n == 10 && s[4] == '-' && s[7] == '-')
+		return 0; /* already YYYY-MM-DD: checked as such by the caller */
+	size_t i = 0;
+	int d, m, y;
+	bool shape = digits(s, n, &i, 2, &d) && i < n && s[i++] == '/' &&
+	             digits(s, n, &i, 2, &m) && i < n && s[i++] == '/';
+	size_t ystart = i;
+	shape = shape && digits(s, n, &i, 4, &y) && i == n;
+	if (!shape) {
+		sw_buf_puts(why, "date '");
+		sw_buf_clip_n(why, s, n, 40);
+		sw_buf_puts(why, "' is not a date as DD/MM/YYYY (or YYYY-MM-DD)");
+		return -1;
+	}
+	if (i - ystart != 4) {
+		sw_buf_puts(why, "date '");
+		sw_buf_clip_n(why, s, n, 40);
+		sw_buf_puts(why, "' has a two-digit year, which could be either century: "
+		                 "write the year in full, as DD/MM/YYYY");
+		return -1;
+	}
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m)) {
+		sw_buf_puts(why, "date '");
+		sw_buf_clip_n(why, s, n, 40);
+		sw_buf_puts(why, "' is not a real date as DD/MM/YYYY");
+		if (m > 12 && d >= 1 && d <= 12)
+			sw_buf_puts(why, " (is the month written first?)");
+		return -1;
+	}
+	iso[0] = (char)('0' + y / 1000);
+	iso[1] = (char)('0' + y / 100 % 10);
+	iso[2] = (char)('0' + y / 10 % 10);
+	iso[3] = (char)('0' + y % 10);
+	iso[4] = '-';
+	iso[5] = (char)('0' + m / 10);
+	iso[6] = (char)('0' + m % 10);
+	iso[7] = '-';
+	iso[8] = (char)('0' + d / 10);
+	iso[9] = (char)('0' + d % 10);
+	iso[10] = '\0';
+	return 1;
+}
+
+/* ASCII case-insensitive: does s[*i..] start with word? Advances past it. */
+static bool word(const char *s, size_t n, size_t *i, const char *w)
+{
+	size_t k = strlen(w);
+	if (n - *i < k)
+		return false;
+	for (size_t j = 0; j < k; j++) {
+		char c = s[*i + j];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[j])
+			return false;
+	}
+	*i += k;
+	return true;
+}
+
+bool sw_year_parse(int *year, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	if (word(s, n, &i, "reception") && i == n) {
+		*year = 0;
+		return true;
+	}
+	i = 0;
+	if (word(s, n, &i, "yr") && i == n) {
+		*year = 0; /* YR: Year R, Reception */
+		return true;
+	}
+	i = 0;
+	if (!word(s, n, &i, "year") && !word(s, n, &i, "yr") && !word(s, n, &i, "y"))
+		i = 0; /* a bare number or R */
+	size_t prefix = i;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (prefix == 0 && i > 0)
+		return false; /* no leading spaces without a prefix */
+	if (i < n && (s[i] == 'r' || s[i] == 'R') && i + 1 == n) {
+		*year = 0;
+		return true;
+	}
+	int v;
+	if (!digits(s, n, &i, 2, &v) || i != n || v >= SW_YEARS)
+		return false;
+	*year = v;
+	return true;
+}
