@@ -256,7 +256,8 @@ void test_data_add_evidence(void)
 	CHECK_REJECTED(add_ev(eng, "P1", "listening", 3, "2026-1-5"),
 	               "date '2026-1-5' is not a real date as YYYY-MM-DD");
 	CHECK_REJECTED(add_ev(eng, "P1", "listening", 3, "05/01/2026"),
-	               "date '05/01/2026' is not a real date as YYYY-MM-DD");
+	               "date '05/01/2026' is not a real date as YYYY-MM-DD (day-first dates "
+	               "such as 13/02/2026 are read with --date-format dmy)");
 	e.outcome = "passed";
 	CHECK_REJECTED(sw_engine_add_evidence(eng, &e), "outcome 'passed' is not secured or developing");
 	e.outcome = NULL;
@@ -426,7 +427,7 @@ void test_data_load_rejects(void)
 	static const uint64_t lines[] = { 11, 12, 13, 15 };
 	static const char *const reasons[] = { "id '" NFC_ZOE "' repeats the pupil on line 10",
 		                               "empty id",
-		                               "year '15' is not an integer from 0 (Reception) to 14",
+		                               "year '15' is not a school year: write 0 to 14, Year 5, Y5, R or Reception",
 		                               "3 fields, but the header has 7" };
 	static const char *const raws[] = { NFC_ZOE ",Zo\xc3\xab again,5,5B,Ashby,,Red",
 		                            ",No Id,5,5B,Ashby,,", "P06,\"Two\r\nlines\",15,5B,Ashby,,",
@@ -529,7 +530,7 @@ void test_data_load_errors(void)
 	CHECK_EQ(sw_engine_load_pupils(eng, NULL, NULL, &st), SW_EINVALID);
 	CHECK_EQ(sw_engine_load_pupils(NULL, "x.csv", NULL, &st), SW_EINVALID);
 	sw_load_options bad = SW_LOAD_OPTIONS_INIT;
-	bad.version = 2;
+	bad.version = SW_LOAD_OPTIONS_VERSION + 1;
 	CHECK_EQ(sw_engine_load_pupils(eng, unit_path("examples/class-5b/pupils.csv"), &bad, &st),
 	         SW_EINVALID);
 
