@@ -158,6 +158,8 @@ typedef struct sw_skill sw_skill;
 /* Refused above this size and nesting depth. */
 #define SW_FRAMEWORK_MAX_BYTES (16u * 1024u * 1024u)
 #define SW_FRAMEWORK_MAX_DEPTH 64
+/* The most skills a framework may have (more is a rule error at "skills"). */
+#define SW_FRAMEWORK_MAX_SKILLS 10000
 
 /*
  * Loads and validates a framework (format: frameworks/README.md) into the

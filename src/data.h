@@ -47,6 +47,9 @@ typedef struct sw_record {
 	uint16_t skill;
 	uint8_t outcome, source;
 } sw_record;
+_Static_assert(sizeof(sw_record) == 32, "an evidence record is 32 bytes");
+_Static_assert(SW_FRAMEWORK_MAX_SKILLS <= UINT16_MAX + 1u,
+               "sw_record.skill holds every skill index");
 
 /* The last texts seen in a column, so repeated values skip the lookups. */
 typedef struct sw_last_text {

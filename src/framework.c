@@ -351,6 +351,11 @@ static void load_root(loader *L, const cJSON *root)
 	size_t n = array_len(skills);
 	if (skills && n == 0)
 		sw_fwl_rule_error(L, "skills", "must not be empty");
+	if (n > SW_FRAMEWORK_MAX_SKILLS) {
+		sw_fwl_rule_error(L, "skills", "has %zu skills; a framework may have at most %u",
+		                  n, (unsigned)SW_FRAMEWORK_MAX_SKILLS);
+		return;
+	}
 	if (n) {
 		fw->skills = sw_mem_calloc(L->m, n, sizeof *fw->skills);
 		if (!fw->skills) {
