@@ -685,8 +685,11 @@ SW_API int sw_engine_reset_data(sw_engine *eng);
 SW_API int sw_engine_clear_params(sw_engine *eng);
 
 /*
- * The framework as one JSON object, for hosts in other languages:
- *   {"id", "name", "version", "attribution", "license" (strings or null),
+ * The framework as one JSON object, for hosts in other languages; it is a
+ * framework document that sw_engine_load_framework_buffer loads back (the
+ * loader checks the derived keys min, max and stage against the steps):
+ *   {"format": "stepwise-framework", "format_version": 1,
+ *    "id", "name", "version", "attribution", "license" (strings or null),
  *    "groups": [{"id", "name"}], "stages": [{"id", "name", "first", "last"}],
  *    "skills": [{"id", "name", "group", "description", "aliases": [...],
  *                "min", "max", "steps": [{"step", "label", "text", "stage"}]}],

@@ -35,6 +35,8 @@ int sw_engine_clear_params(sw_engine *eng)
 	sw_runner *r;
 	int rc = sw_runner_open(&r, eng, &eng->diag);
 	sw_rubric_forget_runner(eng);
+	sw_mem_free(&eng->mem, rb->params_text); /* the old values no longer apply */
+	rb->params_text = NULL;
 	if (rc == SW_OK)
 		rb->runner = r;
 	return rc;
@@ -133,8 +135,8 @@ int sw_framework_json(char **json, const sw_framework *fw)
 		return SW_EINVALID;
 	sw_buf b;
 	sw_buf_init(&b, fw->m);
-	sw_buf_putc(&b, '{');
-	put_field(&b, "id", fw->id, true);
+	sw_buf_puts(&b, "{\"format\": \"stepwise-framework\", \"format_version\": 1");
+	put_field(&b, "id", fw->id, false);
 	put_field(&b, "name", fw->name, false);
 	put_field(&b, "version", fw->version, false);
 	put_field(&b, "attribution", fw->attribution, false);

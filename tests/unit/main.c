@@ -66,6 +66,9 @@ static const unit_test TESTS[] = {
 	T(test_parallel_progress),
 	T(test_parallel_helpers_allocate_nothing),
 	T(test_lua_setup_oom),
+	T(test_host_params_after_framework_switch),
+	T(test_host_framework_json_roundtrip),
+	T(test_host_framework_json_checks),
 };
 
 unsigned long unit_checks;
