@@ -751,6 +751,13 @@ typedef void (*sw_notice_fn)(const sw_notice *notice, void *payload);
 #define SW_CASE_LEVELS_SKILL_STEP 0       /* the document's children are skills, theirs steps */
 #define SW_CASE_LEVELS_STEP 1             /* the document is one skill, its children are steps */
 #define SW_CASE_LEVELS_GROUP_SKILL_STEP 2 /* one level more on top: groups */
+/* Chosen by the importer (the default): group,skill,step for a package
+   Stepwise exported (its items typed "Skill Group", "Skill", "Step"), else
+   from the depth of the tree under the document when all its branches end
+   at one depth: 1 level is step, 2 are skill,step, 3 or more
+   group,skill,step; branches of different depths: skill,step.
+   sw_case_import_stats.levels says which was used. */
+#define SW_CASE_LEVELS_AUTO 3
 
 typedef struct sw_case_import_options {
 	unsigned int version;   /* SW_CASE_IMPORT_OPTIONS_VERSION */
@@ -762,7 +769,7 @@ typedef struct sw_case_import_options {
 } sw_case_import_options;
 #define SW_CASE_IMPORT_OPTIONS_VERSION 1
 #define SW_CASE_IMPORT_OPTIONS_INIT { SW_CASE_IMPORT_OPTIONS_VERSION, \
-                                      SW_CASE_LEVELS_SKILL_STEP, NULL, NULL, NULL }
+                                      SW_CASE_LEVELS_AUTO, NULL, NULL, NULL }
 
 /* What an import made: items == imported + not_imported, always. */
 typedef struct sw_case_import_stats {
@@ -770,6 +777,7 @@ typedef struct sw_case_import_stats {
 	size_t imported;     /* items that became a group, skill or step */
 	size_t not_imported; /* items reported through on_notice and left out */
 	size_t groups, skills, steps; /* in the framework made */
+	int levels;          /* the SW_CASE_LEVELS_* the tree was read with */
 } sw_case_import_stats;
 
 /*
