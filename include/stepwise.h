@@ -119,9 +119,12 @@ typedef struct sw_engine_options {
 	unsigned int version;           /* SW_ENGINE_OPTIONS_VERSION */
 	const sw_allocator *allocator;  /* NULL: the C library's; copied */
 	const char *rubric_path;        /* folders searched first for a rubric given by
-	                                   name (NAME.lua), ':'-separated; NULL: the
-	                                   environment's STEPWISE_RUBRIC_PATH; the
-	                                   built-ins compiled in are found last; copied */
+	                                   name (NAME.lua), ':'-separated; NULL: none
+	                                   (the environment is never read: a host that
+	                                   wants STEPWISE_RUBRIC_PATH passes
+	                                   getenv("STEPWISE_RUBRIC_PATH"), as the
+	                                   command line does); the built-ins compiled
+	                                   in are found last; copied */
 	uint64_t instruction_limit;     /* 0: the default */
 	size_t memory_limit;            /* 0: the default */
 	size_t pattern_limit;           /* 0: the default */

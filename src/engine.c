@@ -35,7 +35,8 @@ int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
 	eng->memory_limit = opts->memory_limit ? opts->memory_limit : SW_DEFAULT_MEMORY_LIMIT;
 	eng->pattern_limit = opts->pattern_limit ? opts->pattern_limit : SW_DEFAULT_PATTERN_LIMIT;
 	eng->print_stream = opts->print_stream;
-	const char *rp = opts->rubric_path ? opts->rubric_path : getenv("STEPWISE_RUBRIC_PATH");
+	/* the host's environment is not read: a host opts in by passing it */
+	const char *rp = opts->rubric_path;
 	if (rp && *rp) {
 		eng->rubric_path = sw_mem_strdup(&eng->mem, rp);
 		if (!eng->rubric_path) {

@@ -69,6 +69,7 @@ static const unit_test TESTS[] = {
 	T(test_host_params_after_framework_switch),
 	T(test_host_framework_json_roundtrip),
 	T(test_host_framework_json_checks),
+	T(test_host_rubric_path_not_from_environment),
 };
 
 unsigned long unit_checks;

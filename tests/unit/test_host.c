@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const BUNDLED[] = { "skills-builder-v2", "skills-builder-v1", "example-school" };
 
@@ -95,4 +96,49 @@ void test_host_framework_json_checks(void)
 	          "must be null, the stage step 1 falls in");
 	CHECK_EQ(sw_engine_error_count(eng), 1);
 	sw_engine_free(eng);
+}
+
+/* The library does not read STEPWISE_RUBRIC_PATH: a host opts in by
+   passing it as sw_engine_options.rubric_path. */
+void test_host_rubric_path_not_from_environment(void)
+{
+	char dir[] = "/tmp/sw-unit-rpXXXXXX";
+	REQUIRE(mkdtemp(dir));
+	char file[64];
+	snprintf(file, sizeof file, "%s/highest.lua", dir);
+	FILE *f = fopen(file, "w");
+	REQUIRE(f);
+	fputs("return { name = \"mine\", skill = function() return nil end }\n", f);
+	fclose(f);
+	char *old = getenv("STEPWISE_RUBRIC_PATH");
+	old = old ? strdup(old) : NULL;
+	setenv("STEPWISE_RUBRIC_PATH", dir, 1);
+	sw_engine *eng = NULL;
+	if (sw_engine_new(&eng, NULL) == SW_OK &&
+	    sw_engine_load_framework_builtin(eng, "example-school") == SW_OK) {
+		CHECK_EQ(sw_engine_load_rubric(eng, "highest"), SW_OK);
+		CHECK_STR(sw_engine_rubric_name(eng), "highest");
+	} else {
+		unit_fail(__FILE__, __LINE__, "no engine");
+	}
+	sw_engine_free(eng);
+	/* the explicit option */
+	sw_engine_options o = SW_ENGINE_OPTIONS_INIT;
+	o.rubric_path = dir;
+	eng = NULL;
+	if (sw_engine_new(&eng, &o) == SW_OK &&
+	    sw_engine_load_framework_builtin(eng, "example-school") == SW_OK) {
+		CHECK_EQ(sw_engine_load_rubric(eng, "highest"), SW_OK);
+		CHECK_STR(sw_engine_rubric_name(eng), "mine");
+	} else {
+		unit_fail(__FILE__, __LINE__, "no engine");
+	}
+	sw_engine_free(eng);
+	if (old)
+		setenv("STEPWISE_RUBRIC_PATH", old, 1);
+	else
+		unsetenv("STEPWISE_RUBRIC_PATH");
+	free(old);
+	remove(file);
+	rmdir(dir);
 }

@@ -85,6 +85,7 @@ void *unit_failing_realloc(void *ud, void *ptr, size_t size);
 void test_host_params_after_framework_switch(void);
 void test_host_framework_json_roundtrip(void);
 void test_host_framework_json_checks(void);
+void test_host_rubric_path_not_from_environment(void);
 void test_engine_new(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
