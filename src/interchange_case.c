@@ -583,8 +583,11 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	I.nt = (sw_notify){ opts->on_notice, opts->payload, &eng->mem, 0, 0 };
 	sw_buf out;
 	sw_buf_init(&out, &eng->mem);
-	if (rc == SW_OK)
+	if (rc == SW_OK) {
+		locale_t old = sw_locale_enter(); /* sequenceNumber strings read with strtod */
 		rc = import_tree(&I, root, &out, opts, stats);
+		sw_locale_leave(old);
+	}
 	cJSON_Delete(root);
 	sw_mem_free(&eng->mem, data);
 	importer_free(&I);

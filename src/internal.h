@@ -7,6 +7,7 @@
 #define SW_INTERNAL_H
 
 #include "stepwise.h"
+#include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
@@ -246,6 +247,23 @@ struct sw_engine {
 	struct sw_evidence *evidence; /* evidence store: evidence.c */
 	struct sw_rubric *rubric;     /* rubric.c */
 };
+
+/*
+ * Numbers are read and written the same whatever the host's locale: code
+ * that formats or parses them with the C library (Lua above all) runs
+ * between these two on the calling thread, in the "C" locale. glibc's C
+ * locale object is static, so this allocates nothing.
+ */
+static inline locale_t sw_locale_enter(void)
+{
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return c ? uselocale(c) : (locale_t)0;
+}
+static inline void sw_locale_leave(locale_t old)
+{
+	if (old)
+		freelocale(uselocale(old));
+}
 
 /* Clears the error list at the start of a public call that can fail. */
 void sw_engine_begin(sw_engine *eng);

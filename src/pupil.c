@@ -439,8 +439,8 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 }
 
 
-int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
-                    size_t n, int32_t as_of, const char *as_of_text)
+static int runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                        size_t n, int32_t as_of, const char *as_of_text)
 {
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
@@ -480,4 +480,15 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
 	return SW_OK;
+}
+
+int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                    size_t n, int32_t as_of, const char *as_of_text)
+{
+	if (r->native.kind) /* computed in C: no number is formatted or parsed */
+		return runner_pupil(r, res, pupil, recs, n, as_of, as_of_text);
+	locale_t old = sw_locale_enter();
+	int rc = runner_pupil(r, res, pupil, recs, n, as_of, as_of_text);
+	sw_locale_leave(old);
+	return rc;
 }

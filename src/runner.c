@@ -354,7 +354,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	return rc;
 }
 
-int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+static int runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 {
 	*out = NULL;
 	sw_runner *r = sw_mem_calloc(&eng->mem, 1, sizeof *r);
@@ -368,6 +368,14 @@ int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 	}
 	*out = r;
 	return SW_OK;
+}
+
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+{
+	locale_t old = sw_locale_enter();
+	int rc = runner_open(out, eng, d);
+	sw_locale_leave(old);
+	return rc;
 }
 
 int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)
@@ -389,7 +397,9 @@ int sw_runner_reset(sw_runner *r)
 	r->params_text = NULL;
 	sw_diag d;
 	sw_diag_init(&d, &r->eng->mem);
+	locale_t old = sw_locale_enter();
 	int rc = runner_setup(r, &d);
+	sw_locale_leave(old);
 	sw_diag_clear(&d);
 	if (rc)
 		sw_sb_close(&r->sb); /* half built: the next pupil tries again */

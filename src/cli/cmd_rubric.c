@@ -4,6 +4,7 @@
  * (the example class by default) and shows every error and the results.
  */
 #include "cli.h"
+#include "sharedir.h" /* SW_SHAREDIR, from PREFIX (build/gen) */
 
 #include <errno.h>
 #include <limits.h>

@@ -70,6 +70,7 @@ static const unit_test TESTS[] = {
 	T(test_host_framework_json_roundtrip),
 	T(test_host_framework_json_checks),
 	T(test_host_rubric_path_not_from_environment),
+	T(test_host_numbers_any_locale),
 };
 
 unsigned long unit_checks;

@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,72 @@ void test_host_rubric_path_not_from_environment(void)
 	free(old);
 	remove(file);
 	rmdir(dir);
+}
+
+/* Switches the process to de_DE.UTF-8 (decimal comma), generating the
+   locale into a temporary folder (LOCPATH) when the system lacks it. */
+static bool german_locale(char *dir, size_t size)
+{
+	dir[0] = '\0';
+	if (setlocale(LC_ALL, "de_DE.UTF-8"))
+		return true;
+	snprintf(dir, size, "/tmp/sw-unit-locXXXXXX");
+	if (!mkdtemp(dir))
+		return false;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "unit: localedef could not make de_DE.UTF-8 (Debian package "
+		        "'locales', installed by scripts/install-deps.sh)\n");
+	setenv("LOCPATH", dir, 1);
+	return setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+}
+
+/* Numbers read and written by Lua (tostring, string.format, tonumber, the
+   parameters) and by the library do not follow the host's LC_NUMERIC. */
+void test_host_numbers_any_locale(void)
+{
+	char dir[64], buf[32];
+	bool ok = german_locale(dir, sizeof dir);
+	if (!ok)
+		unit_fail(__FILE__, __LINE__, "cannot switch to de_DE.UTF-8");
+	snprintf(buf, sizeof buf, "%.1f", 2.5);
+	CHECK_STR(buf, "2,5"); /* the host's own printf does follow the locale */
+	sw_engine *eng = NULL;
+	const char *src =
+		"return { name = \"num\", params = { rate = 0.25 },\n"
+		"  skill = function(ev, ctx) return { step = 1, note = tostring(1.5) .. ' ' ..\n"
+		"    string.format('%.2f', ctx.params.rate) .. ' ' .. tostring(tonumber('2.5')) ..\n"
+		"    ' ' .. tostring(0.5 + 1) } end }\n";
+	if (ok && sw_engine_new(&eng, NULL) == SW_OK &&
+	    sw_engine_load_framework_builtin(eng, "example-school") == SW_OK &&
+	    sw_engine_load_rubric_buffer(eng, src, strlen(src), "num.lua") == SW_OK) {
+		CHECK_EQ(sw_engine_set_param(eng, "rate", "0.75"), SW_OK);
+		CHECK_STR(sw_engine_rubric_params(eng), "rate=0.75");
+		sw_pupil_data p = SW_PUPIL_DATA_INIT;
+		p.id = "P1";
+		CHECK_EQ(sw_engine_add_pupil(eng, &p), SW_OK);
+		sw_result *r = NULL;
+		if (sw_engine_evaluate_pupil(&r, eng, "P1", NULL) == SW_OK) {
+			CHECK_STR(sw_result_note(r, 0), "1.5 0.75 2.5 1.5");
+			CHECK_EQ(sw_result_error_count(r), 0);
+			sw_result_free(r);
+		} else {
+			unit_fail(__FILE__, __LINE__, "evaluate failed");
+		}
+		/* the host's locale is as it was after the calls */
+		snprintf(buf, sizeof buf, "%.1f", 2.5);
+		CHECK_STR(buf, "2,5");
+	} else if (ok) {
+		unit_fail(__FILE__, __LINE__, "engine setup failed: %s",
+		          sw_engine_error(eng, 0) ? sw_engine_error(eng, 0)->message : "?");
+	}
+	sw_engine_free(eng);
+	setlocale(LC_ALL, "C");
+	if (dir[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		CHECK_EQ(system(cmd), 0);
+		unsetenv("LOCPATH");
+	}
 }
