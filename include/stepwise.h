@@ -8,7 +8,10 @@
  *  - types are opaque and created and freed in pairs (`sw_engine_new` /
  *    `sw_engine_free`, `sw_result_free` for results);
  *  - functions return an `int` status: SW_OK (0) or a negative SW_E* code;
- *    output parameters come first;
+ *    output parameters come first (optional statistics structs, which may
+ *    be NULL, come last); a function that answers yes or no is named as a
+ *    predicate (sw_result_has_step) and returns 1 or 0; a callback that
+ *    returns non-zero stops the call with SW_EUSER (sw_engine_user_status);
  *  - the details of an error (message, file, line, column, JSON path) are
  *    kept by the engine and read with sw_engine_error_count() and
  *    sw_engine_error(); the library never prints anything itself;
@@ -63,6 +66,8 @@ SW_API const char *sw_version(void);
 #define SW_ELIMIT (-6)    /* a size or sandbox limit was reached */
 #define SW_ESTATE (-7)    /* a call out of order (e.g. evaluate before a rubric) */
 #define SW_EREJECTED (-8) /* a record was rejected; the reason is the error */
+#define SW_EUSER (-9)     /* a host's callback returned non-zero and so stopped the
+                             call; sw_engine_user_status() gives the value it returned */
 
 /* A short English name for a status code ("invalid input", ...); static. */
 SW_API const char *sw_status_string(int status);
@@ -79,6 +84,20 @@ typedef struct sw_allocator {
 	void *(*realloc)(void *ud, void *ptr, size_t size);
 	void *ud; /* passed back to realloc unchanged */
 } sw_allocator;
+
+/* ---- Output callbacks -------------------------------------------------- */
+
+/*
+ * Where output goes when a host has no FILE * (another language's runtime,
+ * a socket, a buffer): each function that writes to a FILE * has a _to
+ * variant taking one of these. It receives `len` bytes at `data` (not
+ * NUL-terminated, valid only during the call), in order, in chunks of any
+ * size. Return 0 to go on; any other value stops the call, which returns
+ * SW_EUSER (the value is kept for sw_engine_user_status() when the call has
+ * an engine). The stream between the library and the callback is made with
+ * the C library's fopencookie and buffered by it.
+ */
+typedef int (*sw_write_fn)(const char *data, size_t len, void *payload);
 
 /* ---- Errors ------------------------------------------------------------ */
 
@@ -129,10 +148,15 @@ typedef struct sw_engine_options {
 	size_t memory_limit;            /* 0: the default */
 	size_t pattern_limit;           /* 0: the default */
 	FILE *print_stream;             /* where a rubric's print() goes; NULL: stderr */
+	sw_write_fn print_fn;           /* version 2: instead of print_stream when not
+	                                   NULL: called once per print() line (with its
+	                                   newline); its return value is ignored */
+	void *print_payload;            /* passed to print_fn */
 } sw_engine_options;
 
-#define SW_ENGINE_OPTIONS_VERSION 1
-#define SW_ENGINE_OPTIONS_INIT { SW_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL }
+#define SW_ENGINE_OPTIONS_VERSION 2 /* 1 is still accepted: without print_fn */
+#define SW_ENGINE_OPTIONS_INIT { SW_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, \
+                                 NULL }
 
 /*
  * Creates an engine. `opts` may be NULL for all defaults. On success *out
@@ -152,6 +176,11 @@ SW_API const sw_error *sw_engine_error(const sw_engine *eng, size_t i);
 
 /* How many errors the last call found in all, kept or not. */
 SW_API size_t sw_engine_error_total(const sw_engine *eng);
+
+/* When the last call returned SW_EUSER: the non-zero value the host's
+   callback returned to stop it (so a callback's own code, even one equal to
+   an SW_E* code, is never taken for a library error); else 0. */
+SW_API int sw_engine_user_status(const sw_engine *eng);
 
 /* ---- Frameworks -------------------------------------------------------- */
 
@@ -217,8 +246,8 @@ SW_API const sw_skill *sw_framework_find_skill(const sw_framework *fw, const cha
  * `skill`: a per-skill override wins over the year's step. Returns 1 and
  * writes *step when there is one, 0 when the framework has none.
  */
-SW_API int sw_framework_expected(int *step, const sw_framework *fw, int year,
-                                 const sw_skill *skill);
+SW_API int sw_framework_has_expected(int *step, const sw_framework *fw, int year,
+                                     const sw_skill *skill);
 
 SW_API size_t sw_skill_index(const sw_skill *sk); /* position in framework order */
 SW_API const char *sw_skill_id(const sw_skill *sk);
@@ -241,6 +270,9 @@ SW_API const char *sw_skill_step_stage(const sw_skill *sk, int step);
  * SW_ENOTFOUND when the skill is unknown, SW_EIO when writing fails.
  */
 SW_API int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill);
+/* The same through a callback (sw_write_fn; SW_EUSER when it stops). */
+SW_API int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
+                                 const char *skill);
 
 /* ---- Pupils and evidence --------------------------------------------- */
 
@@ -455,8 +487,8 @@ typedef struct sw_eval_stats {
 typedef struct sw_result sw_result;
 
 /* Called once per pupil, in pupil id order; `r` is valid only during the
-   call. Return 0 to go on; anything else stops the evaluation and is
-   returned by sw_engine_evaluate. */
+   call. Return 0 to go on; anything else stops the evaluation, which
+   returns SW_EUSER, the value kept for sw_engine_user_status(). */
 typedef int (*sw_result_fn)(const sw_result *r, void *payload);
 
 /*
@@ -496,7 +528,7 @@ SW_API const char *sw_result_class(const sw_result *r);
 SW_API const char *sw_result_school(const sw_result *r);
 /* Per skill (index in framework order): 1 and *step when a step was given, else 0. */
 SW_API size_t sw_result_skill_count(const sw_result *r);
-SW_API int sw_result_step(int *step, const sw_result *r, size_t skill);
+SW_API int sw_result_has_step(int *step, const sw_result *r, size_t skill);
 SW_API const char *sw_result_note(const sw_result *r, size_t skill);
 SW_API size_t sw_result_evidence(const sw_result *r, size_t skill); /* records seen */
 SW_API size_t sw_result_flag_count(const sw_result *r);
@@ -517,6 +549,12 @@ typedef struct sw_writer sw_writer;
 
 /* A writer of results to `out` (not closed by the writer). */
 SW_API int sw_writer_new(sw_writer **w, const sw_engine *eng, int format, FILE *out);
+/* A writer through a callback (sw_write_fn): sw_writer_add and
+   sw_writer_finish return SW_EUSER when the callback stopped them (the
+   value in sw_engine_user_status of eng). Output reaches the callback in
+   chunks as it is buffered, all of it by sw_writer_finish. */
+SW_API int sw_writer_new_to(sw_writer **w, const sw_engine *eng, int format, sw_write_fn fn,
+                            void *payload);
 /* Writes (or, for a table, keeps) one result. SW_EIO when writing failed. */
 SW_API int sw_writer_add(sw_writer *w, const sw_result *r);
 /* Writes what is kept and flushes; SW_EIO when writing failed. */
@@ -636,6 +674,10 @@ SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
  * support list (with names), and what the figures rest on.
  */
 SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
+/* The two through a callback (sw_write_fn; SW_EUSER when it stops them). */
+SW_API int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what,
+                              int format);
+SW_API int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c);
 
 typedef struct sw_passport_options {
 	unsigned int version; /* SW_PASSPORT_OPTIONS_VERSION */
@@ -656,6 +698,10 @@ typedef struct sw_passport_options {
  */
 SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
                              const sw_passport_options *opts, uint64_t *errors);
+/* The same through a callback (sw_write_fn; SW_EUSER when it stops it). */
+SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
+                                const char *pupil, const sw_passport_options *opts,
+                                uint64_t *errors);
 
 /* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
 
@@ -868,6 +914,25 @@ typedef struct sw_oneroster_stats {
  */
 SW_API int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir,
                                const sw_oneroster_options *opts, sw_oneroster_stats *stats);
+
+/* ---- Options without macros (for FFI) ---------------------------------- */
+
+/*
+ * Each fills *opts with what its _INIT macro gives, for hosts that cannot
+ * use C macros (Python's cffi or ctypes, C#, ...). `version` is the
+ * struct's _VERSION the host was written for; SW_EINVALID for another (or
+ * opts NULL), else SW_OK.
+ */
+SW_API int sw_engine_options_init(sw_engine_options *opts, unsigned int version);
+SW_API int sw_pupil_data_init(sw_pupil_data *opts, unsigned int version);
+SW_API int sw_evidence_data_init(sw_evidence_data *opts, unsigned int version);
+SW_API int sw_load_options_init(sw_load_options *opts, unsigned int version);
+SW_API int sw_eval_options_init(sw_eval_options *opts, unsigned int version);
+SW_API int sw_cohort_options_init(sw_cohort_options *opts, unsigned int version);
+SW_API int sw_passport_options_init(sw_passport_options *opts, unsigned int version);
+SW_API int sw_case_import_options_init(sw_case_import_options *opts, unsigned int version);
+SW_API int sw_case_export_options_init(sw_case_export_options *opts, unsigned int version);
+SW_API int sw_oneroster_options_init(sw_oneroster_options *opts, unsigned int version);
 
 /* ---- Text -------------------------------------------------------------- */
 

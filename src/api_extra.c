@@ -109,7 +109,7 @@ static void put_expectations(sw_buf *b, const sw_framework *fw)
 		bool any = false;
 		for (size_t k = 0; k < fw->skill_count; k++) {
 			int step;
-			if (!sw_framework_expected(&step, fw, y, &fw->skills[k]))
+			if (!sw_framework_has_expected(&step, fw, y, &fw->skills[k]))
 				continue;
 			if (!any)
 				sw_buf_printf(b, "%s{\"year\": %d, \"skills\": {", first_year ? "" : ", ", y);

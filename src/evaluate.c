@@ -117,7 +117,7 @@ static int hand_over(void *ctx, uint64_t i)
 		r->stats->pupils_with_errors += res[k].error_count > 0;
 		int rc = r->fn ? r->fn(&res[k], r->payload) : SW_OK;
 		if (rc)
-			return rc;
+			return sw_engine_stopped(r->eng, rc);
 	}
 	return SW_OK;
 }
@@ -257,7 +257,8 @@ static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 	s->stats->pupils++;
 	s->stats->errors += s->res.error_count;
 	s->stats->pupils_with_errors += s->res.error_count > 0;
-	return s->fn ? s->fn(&s->res, s->payload) : SW_OK;
+	rc = s->fn ? s->fn(&s->res, s->payload) : SW_OK;
+	return rc ? sw_engine_stopped(s->eng, rc) : SW_OK;
 }
 
 /* Emits the roster's pupils without evidence whose id comes before `id`

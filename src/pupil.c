@@ -367,7 +367,7 @@ static int skill_protected(lua_State *L)
 	lua_setfield(L, 2, "skill");
 	lua_pop(L, 1);
 	int expected;
-	if (p->year != SW_NO_YEAR && sw_framework_expected(&expected, fw, p->year, a->sk))
+	if (p->year != SW_NO_YEAR && sw_framework_has_expected(&expected, fw, p->year, a->sk))
 		lua_pushinteger(L, expected);
 	else
 		lua_pushnil(L);

@@ -485,6 +485,8 @@ int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	sb->instruction_limit = eng->instruction_limit;
 	sb->pattern_limit = eng->pattern_limit;
 	sb->print = eng->print_stream;
+	sb->print_fn = eng->print_fn;
+	sb->print_payload = eng->print_payload;
 	sb->time_limit_ns = sb->instruction_limit > (uint64_t)INT64_MAX / NS_PER_INSTRUCTION
 	                        ? INT64_MAX
 	                        : (int64_t)sb->instruction_limit * NS_PER_INSTRUCTION;

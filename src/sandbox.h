@@ -32,6 +32,8 @@ typedef struct sw_sandbox {
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
 	FILE *print;
+	sw_write_fn print_fn;   /* instead of print when set */
+	void *print_payload;
 	const char *name;       /* the rubric's name, for print() and error lines */
 	int globals_ref;        /* registry: the shared read-only globals */
 	int randomseed_ref;     /* registry: the real math.randomseed */

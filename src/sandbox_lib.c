@@ -307,9 +307,18 @@ static int sw_sb_print(lua_State *L)
 	if (cut)
 		len = room;
 	sb->printed += len;
-	FILE *out = sb->print ? sb->print : stderr;
-	fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
-	        cut ? " [print output of this call cut at 64 KiB]" : "");
+	if (sb->print_fn) { /* the host's callback: one call per line, its return ignored */
+		lua_pushfstring(L, "%s:%d: ", sb->name ? sb->name : "rubric", line);
+		lua_pushlstring(L, text, len);
+		lua_pushstring(L, cut ? " [print output of this call cut at 64 KiB]\n" : "\n");
+		lua_concat(L, 3);
+		const char *all = lua_tolstring(L, -1, &len);
+		(void)sb->print_fn(all, len, sb->print_payload);
+	} else {
+		FILE *out = sb->print ? sb->print : stderr;
+		fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
+		        cut ? " [print output of this call cut at 64 KiB]" : "");
+	}
 	if (cut)
 		sb->printed = SB_PRINT_MAX;
 	return 0;

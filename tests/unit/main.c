@@ -71,6 +71,8 @@ static const unit_test TESTS[] = {
 	T(test_host_framework_json_checks),
 	T(test_host_rubric_path_not_from_environment),
 	T(test_host_numbers_any_locale),
+	T(test_host_options_init),
+	T(test_host_write_callbacks),
 };
 
 unsigned long unit_checks;

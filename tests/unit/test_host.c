@@ -211,3 +211,131 @@ void test_host_numbers_any_locale(void)
 		unsetenv("LOCPATH");
 	}
 }
+
+/* The _init functions give what the _INIT macros give, for their version only. */
+void test_host_options_init(void)
+{
+	sw_engine_options a = SW_ENGINE_OPTIONS_INIT, b;
+	memset(&b, 0xff, sizeof b);
+	CHECK_EQ(sw_engine_options_init(&b, SW_ENGINE_OPTIONS_VERSION), SW_OK);
+	CHECK(b.version == a.version && !b.allocator && !b.rubric_path && !b.instruction_limit &&
+	      !b.memory_limit && !b.pattern_limit && !b.print_stream && !b.print_fn &&
+	      !b.print_payload);
+	CHECK_EQ(sw_engine_options_init(&b, SW_ENGINE_OPTIONS_VERSION + 1), SW_EINVALID);
+	CHECK_EQ(sw_engine_options_init(NULL, SW_ENGINE_OPTIONS_VERSION), SW_EINVALID);
+	sw_pupil_data p;
+	memset(&p, 0xff, sizeof p);
+	CHECK_EQ(sw_pupil_data_init(&p, SW_PUPIL_DATA_VERSION), SW_OK);
+	CHECK_EQ(p.year, SW_NO_YEAR);
+	CHECK(p.id == NULL && p.group_count == 0);
+	sw_evidence_data e;
+	CHECK_EQ(sw_evidence_data_init(&e, SW_EVIDENCE_DATA_VERSION), SW_OK);
+	CHECK_EQ(e.version, SW_EVIDENCE_DATA_VERSION);
+	sw_load_options lo;
+	CHECK_EQ(sw_load_options_init(&lo, SW_LOAD_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(lo.format, SW_FORMAT_AUTO);
+	sw_eval_options eo;
+	CHECK_EQ(sw_eval_options_init(&eo, SW_EVAL_OPTIONS_VERSION), SW_OK);
+	CHECK(eo.as_of == NULL && eo.jobs == 0);
+	sw_cohort_options co;
+	CHECK_EQ(sw_cohort_options_init(&co, SW_COHORT_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(co.by, SW_BY_ALL);
+	sw_passport_options po;
+	CHECK_EQ(sw_passport_options_init(&po, SW_PASSPORT_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(po.version, SW_PASSPORT_OPTIONS_VERSION);
+	sw_case_import_options ci;
+	CHECK_EQ(sw_case_import_options_init(&ci, SW_CASE_IMPORT_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(ci.levels, SW_CASE_LEVELS_AUTO);
+	sw_case_export_options ce;
+	CHECK_EQ(sw_case_export_options_init(&ce, SW_CASE_EXPORT_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(ce.case_version, SW_CASE_1_0);
+	sw_oneroster_options oo;
+	CHECK_EQ(sw_oneroster_options_init(&oo, SW_ONEROSTER_OPTIONS_VERSION), SW_OK);
+	CHECK_EQ(sw_oneroster_options_init(&oo, 0), SW_EINVALID);
+	/* version 1 engine options (without print_fn) are still accepted */
+	sw_engine *eng = NULL;
+	a.version = 1;
+	CHECK_EQ(sw_engine_new(&eng, &a), SW_OK);
+	sw_engine_free(eng);
+}
+
+/* A growing buffer for sw_write_fn, which stops after `limit` calls (0: never). */
+typedef struct sink {
+	char buf[65536];
+	size_t len, calls, limit;
+} sink;
+
+static int sink_write(const char *data, size_t len, void *payload)
+{
+	sink *s = payload;
+	if (s->limit && ++s->calls > s->limit)
+		return 42;
+	size_t room = sizeof s->buf - 1 - s->len;
+	size_t n = len < room ? len : room;
+	memcpy(s->buf + s->len, data, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+	return 0;
+}
+
+/* What goes to a FILE * goes the same to a callback; a callback that stops
+   gives SW_EUSER with its own value. */
+void test_host_write_callbacks(void)
+{
+	static sink s1, s2;
+	memset(&s1, 0, sizeof s1);
+	memset(&s2, 0, sizeof s2);
+	sw_engine_options o = SW_ENGINE_OPTIONS_INIT;
+	o.print_fn = sink_write;
+	o.print_payload = &s2;
+	sw_engine *eng = NULL;
+	REQUIRE(sw_engine_new(&eng, &o) == SW_OK);
+	REQUIRE(sw_engine_load_framework_builtin(eng, "example-school") == SW_OK);
+	const sw_framework *fw = sw_engine_framework(eng);
+	/* the framework: the FILE * version into a memory stream, then the callback */
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *f = open_memstream(&mem, &memlen);
+	REQUIRE(f);
+	CHECK_EQ(sw_framework_print(f, fw, NULL), SW_OK);
+	fclose(f);
+	CHECK_EQ(sw_framework_print_to(sink_write, &s1, fw, NULL), SW_OK);
+	CHECK(memlen > 0);
+	CHECK_STR(s1.buf, mem);
+	free(mem);
+	/* a rubric's print() */
+	const char *src = "return { name = \"p\", skill = function(ev, ctx)\n"
+	                  "  print('hello', ctx.skill.id) return nil end }\n";
+	REQUIRE(sw_engine_load_rubric_buffer(eng, src, strlen(src), "p.lua") == SW_OK);
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	p.id = "P1";
+	REQUIRE(sw_engine_add_pupil(eng, &p) == SW_OK);
+	sw_result *r = NULL;
+	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "P1", NULL) == SW_OK);
+	CHECK(strncmp(s2.buf, "p.lua:2: hello\tcuriosity\n", 25) == 0);
+	/* a writer through a callback; then one that stops at its first call */
+	memset(&s1, 0, sizeof s1);
+	sw_writer *w = NULL;
+	REQUIRE(sw_writer_new_to(&w, eng, SW_OUTPUT_CSV, sink_write, &s1) == SW_OK);
+	CHECK_EQ(sw_writer_add(w, r), SW_OK);
+	CHECK_EQ(sw_writer_finish(w), SW_OK);
+	sw_writer_free(w);
+	CHECK(strncmp(s1.buf, "pupil,skill,step,note,evidence\nP1,curiosity,,,0\n", 48) == 0);
+	memset(&s1, 0, sizeof s1);
+	s1.limit = 1;
+	s1.calls = 1; /* the next call is over the limit */
+	REQUIRE(sw_writer_new_to(&w, eng, SW_OUTPUT_CSV, sink_write, &s1) == SW_OK);
+	CHECK_EQ(sw_writer_add(w, r), SW_OK); /* buffered by the stream */
+	CHECK_EQ(sw_writer_finish(w), SW_EUSER);
+	CHECK_EQ(sw_engine_user_status(eng), 42);
+	sw_writer_free(w);
+	sw_result_free(r);
+	/* the passport, stopped by its callback */
+	memset(&s1, 0, sizeof s1);
+	s1.limit = 1;
+	s1.calls = 1;
+	CHECK_EQ(sw_passport_write_to(sink_write, &s1, eng, "P1", NULL, NULL), SW_EUSER);
+	CHECK_EQ(sw_engine_user_status(eng), 42);
+	CHECK_EQ(sw_framework_print_to(NULL, NULL, fw, NULL), SW_EINVALID);
+	sw_engine_free(eng);
+}
