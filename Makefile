@@ -4,7 +4,7 @@ DESTDIR ?=
 CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-             /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && \
+             /usr/bin/python3 -c 'import jsonschema, cffi' 2>/dev/null && \
              test -f /usr/share/i18n/locales/de_DE && echo yes)
 
 .PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps
@@ -108,6 +108,7 @@ test: build/asan/stepwise build/asan/unit
 # against an installed copy only.
 api-test: build/stepwise build/libstepwise.so.$(SOVERSION) build/dist/libstepwise.a
 	./tests/api/symbols.sh build/libstepwise.so.$(SOVERSION) include/stepwise.h build/dist/libstepwise.a
+	./tests/api/ffi-check.sh build/libstepwise.so.$(SOVERSION)
 	./examples/python/check.sh build/stepwise build/libstepwise.so.$(SOVERSION)
 	./tests/api/install-test.sh
 
@@ -153,7 +154,7 @@ install: all
 	install -m 755 build/libstepwise.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libstepwise.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libstepwise.so.$(SOVERSION)
 	ln -sf libstepwise.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libstepwise.so
-	install -m 644 include/stepwise.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/stepwise.h include/stepwise_ffi.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 frameworks/*.json $(DESTDIR)$(PREFIX)/share/stepwise/frameworks/
 	install -m 644 scripts/stepwise.lua $(DESTDIR)$(PREFIX)/share/stepwise/
 	install -m 644 scripts/rubrics/*.lua $(DESTDIR)$(PREFIX)/share/stepwise/rubrics/
