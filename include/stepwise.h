@@ -724,6 +724,56 @@ SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
  */
 SW_API int sw_engine_reset_data(sw_engine *eng);
 
+/* ---- Editing data in place -------------------------------------------- */
+
+/*
+ * A host that keeps a class in an engine can change it record by record and
+ * evaluate the pupils concerned again. What each costs, with N records in
+ * the engine and K those of the pupil concerned:
+ *  - sw_engine_add_evidence: O(1) (amortized). Once the store has been
+ *    grouped by pupil (by any evaluation), the record is chained to the
+ *    pupil's others instead of undoing the grouping;
+ *  - sw_engine_evaluate_pupil: O(K log K) to gather and order the pupil's
+ *    records, plus the rubric's own work; the store is grouped again (O(N))
+ *    only when more than max(4096, N/4) records were added since, so that
+ *    costs at most a few record copies per record added;
+ *  - sw_engine_evaluate and the other whole-class calls: O(N) to group the
+ *    records added since, as before;
+ *  - sw_engine_remove_evidence, sw_engine_remove_evidence_record: one pass
+ *    over the N records (copying those after the first removed), plus O(P)
+ *    for P pupils; the grouping and the index are kept;
+ *  - sw_engine_replace_pupil: O(length of the pupil's data).
+ * Results (sw_result) and cohorts read the engine's data: free them before
+ * changing it.
+ */
+
+/*
+ * Removes the evidence of `pupil` (matched as the roster's ids: trimmed,
+ * NFC): all of it when skill is NULL, else that skill's (found as by
+ * sw_framework_find_skill). *removed (may be NULL) gets how many records
+ * went. SW_ENOTFOUND for an unknown pupil or skill (0 removed).
+ */
+SW_API int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
+                                     const char *skill);
+
+/*
+ * Removes the records equal to `ev` in every field (pupil, skill, step,
+ * date, outcome, source, assessor, context and note, each read as
+ * sw_engine_add_evidence reads it: a record added twice goes twice).
+ * SW_EREJECTED (reason in sw_engine_error) when `ev` is not a valid record,
+ * SW_ENOTFOUND for an unknown pupil; SW_OK with *removed 0 when none matched.
+ */
+SW_API int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng,
+                                            const sw_evidence_data *ev);
+
+/*
+ * Gives the pupil pupil->id new details (name, year, class, school, groups
+ * and attributes, all replaced), keeping its evidence and its place.
+ * SW_ENOTFOUND when the engine has no such pupil, SW_EREJECTED (reason in
+ * sw_engine_error) for invalid data, as sw_engine_add_pupil.
+ */
+SW_API int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil);
+
 /*
  * Forgets every parameter set with sw_engine_set_param, so the loaded
  * rubric's own defaults apply again (a rubric loaded next starts from its

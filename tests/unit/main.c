@@ -73,6 +73,7 @@ static const unit_test TESTS[] = {
 	T(test_host_numbers_any_locale),
 	T(test_host_options_init),
 	T(test_host_write_callbacks),
+	T(test_host_edit_in_place),
 };
 
 unsigned long unit_checks;

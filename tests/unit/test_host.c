@@ -339,3 +339,212 @@ void test_host_write_callbacks(void)
 	CHECK_EQ(sw_framework_print_to(NULL, NULL, fw, NULL), SW_EINVALID);
 	sw_engine_free(eng);
 }
+
+/* ---- editing data in place, checked against an engine built afresh ---- */
+
+#define ED_PUPILS 24
+#define ED_MAX 12000
+static const char *const ED_SKILLS[] = { "curiosity", "perseverance", "cooperation", "kindness" };
+static const char *const ED_NOTES[] = { NULL, "good", "again" };
+
+typedef struct ed_rec {
+	int pupil, skill, step, day, outcome, note;
+} ed_rec;
+
+typedef struct ed_state {
+	ed_rec recs[ED_MAX];
+	size_t n;
+	int year[ED_PUPILS];
+	unsigned long seed;
+} ed_state;
+
+static unsigned ed_rand(ed_state *s, unsigned n)
+{
+	s->seed = s->seed * 6364136223846793005ul + 1442695040888963407ul;
+	return (unsigned)(s->seed >> 33) % n;
+}
+
+static void ed_id(char *buf, int pupil)
+{
+	snprintf(buf, 16, "P%02d", pupil);
+}
+
+static void ed_evidence(sw_evidence_data *e, const ed_rec *r, char *id, char *date)
+{
+	ed_id(id, r->pupil);
+	unsigned d = (unsigned)r->day % 560u;
+	snprintf(date, 16, "2026-%02u-%02u", 1 + d / 28 % 12, 1 + d % 28);
+	*e = (sw_evidence_data)SW_EVIDENCE_DATA_INIT;
+	e->pupil = id;
+	e->skill = ED_SKILLS[r->skill];
+	e->step = r->step;
+	e->date = date;
+	e->outcome = r->outcome ? "developing" : "secured";
+	e->note = ED_NOTES[r->note];
+}
+
+static int ed_add(sw_engine *eng, const ed_rec *r)
+{
+	sw_evidence_data e;
+	char id[16], date[16];
+	ed_evidence(&e, r, id, date);
+	return sw_engine_add_evidence(eng, &e);
+}
+
+static int ed_add_pupil(sw_engine *eng, const ed_state *s, int i, bool replace)
+{
+	char id[16], name[32];
+	ed_id(id, i);
+	snprintf(name, sizeof name, "Pupil %d in year %d", i, s->year[i]);
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	p.id = id;
+	p.name = name;
+	p.year = s->year[i];
+	return replace ? sw_engine_replace_pupil(eng, &p) : sw_engine_add_pupil(eng, &p);
+}
+
+/* A fresh engine holding the state's roster and records, in order. */
+static sw_engine *ed_fresh(const ed_state *s)
+{
+	sw_engine *eng = NULL;
+	if (sw_engine_new(&eng, NULL) || sw_engine_load_framework_builtin(eng, "example-school") ||
+	    sw_engine_load_rubric(eng, "latest")) {
+		sw_engine_free(eng);
+		return NULL;
+	}
+	for (int i = 0; i < ED_PUPILS; i++)
+		ed_add_pupil(eng, s, i, false);
+	for (size_t k = 0; k < s->n; k++)
+		ed_add(eng, &s->recs[k]);
+	return eng;
+}
+
+/* Pupil i's result as JSON in eng (NULL on failure; free with sw_string_free). */
+static char *ed_result(sw_engine *eng, int i)
+{
+	char id[16], *json = NULL;
+	ed_id(id, i);
+	sw_result *r = NULL;
+	if (sw_engine_evaluate_pupil(&r, eng, id, NULL) == SW_OK)
+		sw_result_json(&json, r);
+	sw_result_free(r);
+	return json;
+}
+
+/* Checks pupil i of `eng` against an engine built afresh from the state. */
+static void ed_compare(sw_engine *eng, const ed_state *s, int i, int line)
+{
+	sw_engine *fresh = ed_fresh(s);
+	char *a = ed_result(eng, i), *b = fresh ? ed_result(fresh, i) : NULL;
+	unit_checks++;
+	if (!a || !b || strcmp(a, b) != 0)
+		unit_fail(__FILE__, line, "pupil %d after %zu records:\n  edited %s\n  fresh  %s", i,
+		          s->n, a ? a : "(none)", b ? b : "(none)");
+	sw_string_free(eng, a);
+	sw_string_free(fresh, b);
+	sw_engine_free(fresh);
+}
+
+/* Adding, removing (by pupil, by pupil and skill, by record) and replacing,
+   with one pupil evaluated after each change, give what an engine given
+   the final data from the start gives; also past the regrouping threshold. */
+void test_host_edit_in_place(void)
+{
+	static ed_state s;
+	memset(&s, 0, sizeof s);
+	s.seed = 7;
+	for (int i = 0; i < ED_PUPILS; i++)
+		s.year[i] = 1 + i % 6;
+	for (; s.n < 600; s.n++)
+		s.recs[s.n] = (ed_rec){ (int)ed_rand(&s, ED_PUPILS), (int)ed_rand(&s, 4),
+		                        1 + (int)ed_rand(&s, 6), (int)ed_rand(&s, 20),
+		                        (int)ed_rand(&s, 2), (int)ed_rand(&s, 3) };
+	sw_engine *eng = ed_fresh(&s);
+	REQUIRE(eng);
+	CHECK_EQ(sw_engine_evaluate(eng, NULL, NULL, NULL, NULL), SW_OK); /* groups the store */
+	for (int op = 0; op < 120; op++) {
+		int i = (int)ed_rand(&s, ED_PUPILS), what = (int)ed_rand(&s, 10);
+		char id[16];
+		ed_id(id, i);
+		size_t removed = 99, want = 0;
+		if (what < 6) { /* add a record */
+			ed_rec r = { i, (int)ed_rand(&s, 4), 1 + (int)ed_rand(&s, 6),
+			             (int)ed_rand(&s, 20), (int)ed_rand(&s, 2), (int)ed_rand(&s, 3) };
+			CHECK_EQ(ed_add(eng, &r), SW_OK);
+			s.recs[s.n++] = r;
+		} else if (what < 8) { /* remove one skill's (or all) records of the pupil */
+			int k = what == 6 ? (int)ed_rand(&s, 4) : -1;
+			size_t w = 0;
+			for (size_t j = 0; j < s.n; j++)
+				if (s.recs[j].pupil == i && (k < 0 || s.recs[j].skill == k))
+					want++;
+				else
+					s.recs[w++] = s.recs[j];
+			s.n = w;
+			CHECK_EQ(sw_engine_remove_evidence(&removed, eng, id, k < 0 ? NULL : ED_SKILLS[k]),
+			         SW_OK);
+			CHECK_EQ(removed, want);
+		} else if (what == 8 && s.n) { /* remove a record as it was added (all its copies) */
+			ed_rec r = s.recs[ed_rand(&s, (unsigned)s.n)];
+			i = r.pupil;
+			size_t w = 0;
+			for (size_t j = 0; j < s.n; j++)
+				if (memcmp(&s.recs[j], &r, sizeof r) == 0)
+					want++;
+				else
+					s.recs[w++] = s.recs[j];
+			s.n = w;
+			sw_evidence_data e;
+			char date[16];
+			ed_evidence(&e, &r, id, date);
+			CHECK_EQ(sw_engine_remove_evidence_record(&removed, eng, &e), SW_OK);
+			CHECK_EQ(removed, want);
+		} else { /* a new year and name */
+			s.year[i] = (s.year[i] + 1) % 7;
+			CHECK_EQ(ed_add_pupil(eng, &s, i, true), SW_OK);
+		}
+		ed_compare(eng, &s, i, __LINE__);
+	}
+	/* past the threshold: many records added, then one pupil evaluated */
+	for (int k = 0; k < 5000 && s.n < ED_MAX; k++) {
+		ed_rec r = { (int)ed_rand(&s, ED_PUPILS), (int)ed_rand(&s, 4), 1 + (int)ed_rand(&s, 6),
+		             (int)ed_rand(&s, 20), (int)ed_rand(&s, 2), (int)ed_rand(&s, 3) };
+		CHECK_EQ(ed_add(eng, &r), SW_OK);
+		s.recs[s.n++] = r;
+	}
+	ed_compare(eng, &s, 3, __LINE__);
+	ed_compare(eng, &s, 4, __LINE__);
+	/* errors: unknown pupil and skill, a record that is not valid, no such pupil */
+	size_t removed = 5;
+	CHECK_EQ(sw_engine_remove_evidence(&removed, eng, "nobody", NULL), SW_ENOTFOUND);
+	CHECK_EQ(removed, 0);
+	CHECK_STR(sw_engine_error(eng, 0)->message, "no pupil 'nobody'");
+	CHECK_EQ(sw_engine_remove_evidence(&removed, eng, "P01", "juggling"), SW_ENOTFOUND);
+	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+	e.pupil = "P01";
+	e.skill = "curiosity";
+	e.step = 99;
+	e.date = "2026-01-01";
+	CHECK_EQ(sw_engine_remove_evidence_record(&removed, eng, &e), SW_EREJECTED);
+	e.step = 2;
+	e.assessor = "never seen";
+	CHECK_EQ(sw_engine_remove_evidence_record(&removed, eng, &e), SW_OK);
+	CHECK_EQ(removed, 0);
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	p.id = "P99";
+	CHECK_EQ(sw_engine_replace_pupil(eng, &p), SW_ENOTFOUND);
+	CHECK_STR(sw_engine_error(eng, 0)->message, "no pupil 'P99'");
+	p.id = "P01";
+	p.year = 40;
+	CHECK_EQ(sw_engine_replace_pupil(eng, &p), SW_EREJECTED);
+	CHECK_EQ(sw_engine_replace_pupil(NULL, &p), SW_EINVALID);
+	CHECK_EQ(sw_engine_remove_evidence(NULL, NULL, "P01", NULL), SW_EINVALID);
+	/* and the whole class agrees */
+	sw_engine *fresh = ed_fresh(&s);
+	REQUIRE(fresh);
+	for (int i = 0; i < ED_PUPILS; i += 5)
+		ed_compare(eng, &s, i, __LINE__);
+	CHECK_EQ(sw_engine_evidence_count(eng), s.n);
+	sw_engine_free(fresh);
+	sw_engine_free(eng);
+}

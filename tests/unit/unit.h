@@ -89,6 +89,7 @@ void test_host_rubric_path_not_from_environment(void);
 void test_host_numbers_any_locale(void);
 void test_host_options_init(void);
 void test_host_write_callbacks(void);
+void test_host_edit_in_place(void);
 void test_engine_new(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
