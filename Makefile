@@ -135,11 +135,14 @@ valgrind: build/stepwise build/unit
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
 # the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.
 BENCH_BIN := build/bench/floor_jsonl build/bench/floor_csv build/bench/measure \
-             build/bench/embed_bench
+             build/bench/embed_bench build/bench/edit_bench
 build/bench/floor_jsonl build/bench/floor_csv build/bench/measure: build/bench/%: tests/bench/%.c
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
 build/bench/embed_bench: tests/bench/embed_bench.c include/stepwise.h build/libstepwise.a
+	@mkdir -p build/bench
+	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
+build/bench/edit_bench: tests/bench/edit_bench.c include/stepwise.h build/libstepwise.a
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
 bench: build/stepwise $(BENCH_BIN)
