@@ -306,6 +306,11 @@ int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 const char *pupil, const sw_passport_options *opts,
                                 uint64_t *errors);
 int sw_engine_reset_data(sw_engine *eng);
+int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
+                                     const char *skill);
+int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng,
+                                            const sw_evidence_data *ev);
+int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil);
 int sw_engine_clear_params(sw_engine *eng);
 int sw_framework_json(char **json, const sw_framework *fw);
 int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
