@@ -274,6 +274,7 @@ void test_api_evaluate_errors(void)
 	CHECK_STR(msg(eng), "as-of date '2026-13-01' is not a real date as YYYY-MM-DD");
 	CHECK_EQ(sw_engine_evaluate(eng, NULL, stop_result, NULL, NULL), SW_EUSER);
 	CHECK_EQ(sw_engine_user_status(eng), 7); /* the callback's own value */
+	CHECK_STR(msg(eng), "stopped by a callback, which returned 7");
 	ev.as_of = "2026-01-09"; /* the day before the only record */
 	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "P1", &ev) == SW_OK);
 	size_t n = sw_result_skill_count(r);
