@@ -18,6 +18,10 @@
  *  - ownership: a `const char *` returned by the library is owned by the
  *    object it was read from and lives as long as that object, unless its
  *    documentation says otherwise; strings passed in are copied.
+ *  - the host's environment does not change results: the library reads no
+ *    environment variable, and numbers are read and written the same under
+ *    any locale (Lua and the library's own formatting run in the "C" locale
+ *    on the calling thread during a call, callbacks included);
  *  - threads: there is no global mutable state. One engine may be used by
  *    one thread at a time; different engines in different threads need no
  *    locks.
