@@ -20,8 +20,8 @@
  *    documentation says otherwise; strings passed in are copied.
  *  - the host's environment does not change results: the library reads no
  *    environment variable, and numbers are read and written the same under
- *    any locale (Lua and the library's own formatting run in the "C" locale
- *    on the calling thread during a call, callbacks included);
+ *    any locale (Lua and the library's own number formatting switch the
+ *    calling thread to the "C" locale while they run, with uselocale);
  *  - threads: there is no global mutable state. One engine may be used by
  *    one thread at a time; different engines in different threads need no
  *    locks.
