@@ -4,7 +4,8 @@ DESTDIR ?=
 CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-             /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && echo yes)
+             /usr/bin/python3 -c 'import jsonschema, cffi' 2>/dev/null && \
+             test -f /usr/share/i18n/locales/de_DE && echo yes)
 
 .PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps
 .DEFAULT_GOAL := all
@@ -20,8 +21,7 @@ SOVERSION := 0
 VERSION   := 0.1.0
 WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
           -Wformat=2 -Wno-format-nonliteral -Wvla
-DEFS   := -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
-          -DSW_SHAREDIR='"$(PREFIX)/share/stepwise"'
+DEFS   := -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
@@ -39,8 +39,18 @@ build/gen/embedded.c: $(EMBED) scripts/embed.sh
 	@mkdir -p build/gen
 	./scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
 
+# The installed data folder, compiled into the CLI: rewritten only when PREFIX
+# changes, so that `make install PREFIX=...` after `make` rebuilds what uses it.
+build/gen/sharedir.h: FORCE
+	@mkdir -p build/gen
+	@echo '#define SW_SHAREDIR "$(PREFIX)/share/stepwise"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+
 # $(1): variant directory; $(2): flags
 define variant
+$(1)/obj/src/cli/cmd_rubric.o: build/gen/sharedir.h
 $(1)/obj/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC  $$<"; $$(CC) $$(BASE_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
@@ -62,11 +72,24 @@ $(eval $(call variant,build/tsan,$(TSAN_FLAGS)))
 build/tsan/threads: build/tsan/obj/tests/api/threads.o build/tsan/libstepwise.a
 	$(CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/libstepwise.so.$(SOVERSION): $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/build/gen/embedded.o
-	$(CC) -shared -Wl,-soname,libstepwise.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS)
+# The shared library: libstepwise.so.VERSION with the soname libstepwise.so.SOVERSION;
+# the version script exports the sw_ functions only (scripts/libstepwise.map).
+build/libstepwise.so.$(VERSION): $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/build/gen/embedded.o scripts/libstepwise.map
+	$(CC) -shared -Wl,-soname,libstepwise.so.$(SOVERSION) \
+	  -Wl,--version-script=scripts/libstepwise.map -o $@ $(filter %.o,$^) $(PKG_LIBS)
+build/libstepwise.so.$(SOVERSION): build/libstepwise.so.$(VERSION)
+	ln -sf libstepwise.so.$(VERSION) $@
 	ln -sf libstepwise.so.$(SOVERSION) build/libstepwise.so
 
-all: build/libstepwise.a build/libstepwise.so.$(SOVERSION) build/stepwise
+# The installed static library: one object whose hidden (internal) symbols are
+# made local, so that only the sw_ functions of the header are global.
+build/dist/libstepwise.a: $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/build/gen/embedded.o
+	@mkdir -p build/dist
+	$(LD) -r -o build/dist/stepwise.o $^
+	objcopy --localize-hidden build/dist/stepwise.o
+	rm -f $@ && $(AR) rcs $@ build/dist/stepwise.o
+
+all: build/libstepwise.a build/libstepwise.so.$(SOVERSION) build/dist/libstepwise.a build/stepwise
 
 # The main job on the bundled defaults: the example class, evaluated with the
 # bundled Skills Builder 2.0 framework and the default rubric.
@@ -83,8 +106,9 @@ test: build/asan/stepwise build/asan/unit
 
 # The shared library's exports, the Python examples, and the C example built
 # against an installed copy only.
-api-test: build/stepwise build/libstepwise.so.$(SOVERSION)
-	./tests/api/symbols.sh build/libstepwise.so.$(SOVERSION) include/stepwise.h
+api-test: build/stepwise build/libstepwise.so.$(SOVERSION) build/dist/libstepwise.a
+	./tests/api/symbols.sh build/libstepwise.so.$(SOVERSION) include/stepwise.h build/dist/libstepwise.a
+	./tests/api/ffi-check.sh build/libstepwise.so.$(SOVERSION)
 	./examples/python/check.sh build/stepwise build/libstepwise.so.$(SOVERSION)
 	./tests/api/install-test.sh
 
@@ -111,11 +135,14 @@ valgrind: build/stepwise build/unit
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
 # the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.
 BENCH_BIN := build/bench/floor_jsonl build/bench/floor_csv build/bench/measure \
-             build/bench/embed_bench
+             build/bench/embed_bench build/bench/edit_bench
 build/bench/floor_jsonl build/bench/floor_csv build/bench/measure: build/bench/%: tests/bench/%.c
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
 build/bench/embed_bench: tests/bench/embed_bench.c include/stepwise.h build/libstepwise.a
+	@mkdir -p build/bench
+	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
+build/bench/edit_bench: tests/bench/edit_bench.c include/stepwise.h build/libstepwise.a
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
 bench: build/stepwise $(BENCH_BIN)
@@ -126,16 +153,18 @@ install: all
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/stepwise/frameworks \
 	  $(DESTDIR)$(PREFIX)/share/stepwise/rubrics
 	install -m 755 build/stepwise $(DESTDIR)$(PREFIX)/bin/stepwise
-	install -m 644 build/libstepwise.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 build/libstepwise.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 build/dist/libstepwise.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 build/libstepwise.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libstepwise.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libstepwise.so.$(SOVERSION)
 	ln -sf libstepwise.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libstepwise.so
-	install -m 644 include/stepwise.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/stepwise.h include/stepwise_ffi.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 frameworks/*.json $(DESTDIR)$(PREFIX)/share/stepwise/frameworks/
 	install -m 644 scripts/stepwise.lua $(DESTDIR)$(PREFIX)/share/stepwise/
 	install -m 644 scripts/rubrics/*.lua $(DESTDIR)$(PREFIX)/share/stepwise/rubrics/
 	install -d $(DESTDIR)$(PREFIX)/share/stepwise/examples/class-5b
 	install -m 644 examples/class-5b/*.csv $(DESTDIR)$(PREFIX)/share/stepwise/examples/class-5b/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/stepwise.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@LIBS_PRIVATE@|$(PKG_LIBS)|' scripts/stepwise.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/stepwise.pc
 
 

@@ -8,13 +8,20 @@
  *  - types are opaque and created and freed in pairs (`sw_engine_new` /
  *    `sw_engine_free`, `sw_result_free` for results);
  *  - functions return an `int` status: SW_OK (0) or a negative SW_E* code;
- *    output parameters come first;
+ *    output parameters come first (optional statistics structs, which may
+ *    be NULL, come last); a function that answers yes or no is named as a
+ *    predicate (sw_result_has_step) and returns 1 or 0; a callback that
+ *    returns non-zero stops the call with SW_EUSER (sw_engine_user_status);
  *  - the details of an error (message, file, line, column, JSON path) are
  *    kept by the engine and read with sw_engine_error_count() and
  *    sw_engine_error(); the library never prints anything itself;
  *  - ownership: a `const char *` returned by the library is owned by the
  *    object it was read from and lives as long as that object, unless its
  *    documentation says otherwise; strings passed in are copied.
+ *  - the host's environment does not change results: the library reads no
+ *    environment variable, and numbers are read and written the same under
+ *    any locale (Lua and the library's own number formatting switch the
+ *    calling thread to the "C" locale while they run, with uselocale);
  *  - threads: there is no global mutable state. One engine may be used by
  *    one thread at a time; different engines in different threads need no
  *    locks.
@@ -63,6 +70,8 @@ SW_API const char *sw_version(void);
 #define SW_ELIMIT (-6)    /* a size or sandbox limit was reached */
 #define SW_ESTATE (-7)    /* a call out of order (e.g. evaluate before a rubric) */
 #define SW_EREJECTED (-8) /* a record was rejected; the reason is the error */
+#define SW_EUSER (-9)     /* a host's callback returned non-zero and so stopped the
+                             call; sw_engine_user_status() gives the value it returned */
 
 /* A short English name for a status code ("invalid input", ...); static. */
 SW_API const char *sw_status_string(int status);
@@ -79,6 +88,20 @@ typedef struct sw_allocator {
 	void *(*realloc)(void *ud, void *ptr, size_t size);
 	void *ud; /* passed back to realloc unchanged */
 } sw_allocator;
+
+/* ---- Output callbacks -------------------------------------------------- */
+
+/*
+ * Where output goes when a host has no FILE * (another language's runtime,
+ * a socket, a buffer): each function that writes to a FILE * has a _to
+ * variant taking one of these. It receives `len` bytes at `data` (not
+ * NUL-terminated, valid only during the call), in order, in chunks of any
+ * size. Return 0 to go on; any other value stops the call, which returns
+ * SW_EUSER (the value is kept for sw_engine_user_status() when the call has
+ * an engine). The stream between the library and the callback is made with
+ * the C library's fopencookie and buffered by it.
+ */
+typedef int (*sw_write_fn)(const char *data, size_t len, void *payload);
 
 /* ---- Errors ------------------------------------------------------------ */
 
@@ -119,17 +142,25 @@ typedef struct sw_engine_options {
 	unsigned int version;           /* SW_ENGINE_OPTIONS_VERSION */
 	const sw_allocator *allocator;  /* NULL: the C library's; copied */
 	const char *rubric_path;        /* folders searched first for a rubric given by
-	                                   name (NAME.lua), ':'-separated; NULL: the
-	                                   environment's STEPWISE_RUBRIC_PATH; the
-	                                   built-ins compiled in are found last; copied */
+	                                   name (NAME.lua), ':'-separated; NULL: none
+	                                   (the environment is never read: a host that
+	                                   wants STEPWISE_RUBRIC_PATH passes
+	                                   getenv("STEPWISE_RUBRIC_PATH"), as the
+	                                   command line does); the built-ins compiled
+	                                   in are found last; copied */
 	uint64_t instruction_limit;     /* 0: the default */
 	size_t memory_limit;            /* 0: the default */
 	size_t pattern_limit;           /* 0: the default */
 	FILE *print_stream;             /* where a rubric's print() goes; NULL: stderr */
+	sw_write_fn print_fn;           /* version 2: instead of print_stream when not
+	                                   NULL: called once per print() line (with its
+	                                   newline); its return value is ignored */
+	void *print_payload;            /* passed to print_fn */
 } sw_engine_options;
 
-#define SW_ENGINE_OPTIONS_VERSION 1
-#define SW_ENGINE_OPTIONS_INIT { SW_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL }
+#define SW_ENGINE_OPTIONS_VERSION 2 /* 1 is still accepted: without print_fn */
+#define SW_ENGINE_OPTIONS_INIT { SW_ENGINE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, \
+                                 NULL }
 
 /*
  * Creates an engine. `opts` may be NULL for all defaults. On success *out
@@ -149,6 +180,11 @@ SW_API const sw_error *sw_engine_error(const sw_engine *eng, size_t i);
 
 /* How many errors the last call found in all, kept or not. */
 SW_API size_t sw_engine_error_total(const sw_engine *eng);
+
+/* When the last call returned SW_EUSER: the non-zero value the host's
+   callback returned to stop it (so a callback's own code, even one equal to
+   an SW_E* code, is never taken for a library error); else 0. */
+SW_API int sw_engine_user_status(const sw_engine *eng);
 
 /* ---- Frameworks -------------------------------------------------------- */
 
@@ -220,8 +256,8 @@ SW_API const sw_skill *sw_framework_find_skill(const sw_framework *fw, const cha
  * `skill`: a per-skill override wins over the year's step. Returns 1 and
  * writes *step when there is one, 0 when the framework has none.
  */
-SW_API int sw_framework_expected(int *step, const sw_framework *fw, int year,
-                                 const sw_skill *skill);
+SW_API int sw_framework_has_expected(int *step, const sw_framework *fw, int year,
+                                     const sw_skill *skill);
 
 SW_API size_t sw_skill_index(const sw_skill *sk); /* position in framework order */
 SW_API const char *sw_skill_id(const sw_skill *sk);
@@ -244,6 +280,9 @@ SW_API const char *sw_skill_step_stage(const sw_skill *sk, int step);
  * SW_ENOTFOUND when the skill is unknown, SW_EIO when writing fails.
  */
 SW_API int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill);
+/* The same through a callback (sw_write_fn; SW_EUSER when it stops). */
+SW_API int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
+                                 const char *skill);
 
 /* ---- Pupils and evidence --------------------------------------------- */
 
@@ -467,8 +506,8 @@ typedef struct sw_eval_stats {
 typedef struct sw_result sw_result;
 
 /* Called once per pupil, in pupil id order; `r` is valid only during the
-   call. Return 0 to go on; anything else stops the evaluation and is
-   returned by sw_engine_evaluate. */
+   call. Return 0 to go on; anything else stops the evaluation, which
+   returns SW_EUSER, the value kept for sw_engine_user_status(). */
 typedef int (*sw_result_fn)(const sw_result *r, void *payload);
 
 /*
@@ -508,7 +547,7 @@ SW_API const char *sw_result_class(const sw_result *r);
 SW_API const char *sw_result_school(const sw_result *r);
 /* Per skill (index in framework order): 1 and *step when a step was given, else 0. */
 SW_API size_t sw_result_skill_count(const sw_result *r);
-SW_API int sw_result_step(int *step, const sw_result *r, size_t skill);
+SW_API int sw_result_has_step(int *step, const sw_result *r, size_t skill);
 SW_API const char *sw_result_note(const sw_result *r, size_t skill);
 SW_API size_t sw_result_evidence(const sw_result *r, size_t skill); /* records seen */
 SW_API size_t sw_result_flag_count(const sw_result *r);
@@ -529,6 +568,12 @@ typedef struct sw_writer sw_writer;
 
 /* A writer of results to `out` (not closed by the writer). */
 SW_API int sw_writer_new(sw_writer **w, const sw_engine *eng, int format, FILE *out);
+/* A writer through a callback (sw_write_fn): sw_writer_add and
+   sw_writer_finish return SW_EUSER when the callback stopped them (the
+   value in sw_engine_user_status of eng). Output reaches the callback in
+   chunks as it is buffered, all of it by sw_writer_finish. */
+SW_API int sw_writer_new_to(sw_writer **w, const sw_engine *eng, int format, sw_write_fn fn,
+                            void *payload);
 /* Writes (or, for a table, keeps) one result. SW_EIO when writing failed. */
 SW_API int sw_writer_add(sw_writer *w, const sw_result *r);
 /* Writes what is kept and flushes; SW_EIO when writing failed. */
@@ -648,6 +693,10 @@ SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
  * support list (with names), and what the figures rest on.
  */
 SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
+/* The two through a callback (sw_write_fn; SW_EUSER when it stops them). */
+SW_API int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what,
+                              int format);
+SW_API int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c);
 
 typedef struct sw_passport_options {
 	unsigned int version; /* SW_PASSPORT_OPTIONS_VERSION */
@@ -668,6 +717,10 @@ typedef struct sw_passport_options {
  */
 SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
                              const sw_passport_options *opts, uint64_t *errors);
+/* The same through a callback (sw_write_fn; SW_EUSER when it stops it). */
+SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
+                                const char *pupil, const sw_passport_options *opts,
+                                uint64_t *errors);
 
 /* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
 
@@ -690,6 +743,56 @@ SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
  */
 SW_API int sw_engine_reset_data(sw_engine *eng);
 
+/* ---- Editing data in place -------------------------------------------- */
+
+/*
+ * A host that keeps a class in an engine can change it record by record and
+ * evaluate the pupils concerned again. What each costs, with N records in
+ * the engine and K those of the pupil concerned:
+ *  - sw_engine_add_evidence: O(1) (amortized). Once the store has been
+ *    grouped by pupil (by any evaluation), the record is chained to the
+ *    pupil's others instead of undoing the grouping;
+ *  - sw_engine_evaluate_pupil: O(K log K) to gather and order the pupil's
+ *    records, plus the rubric's own work; the store is grouped again (O(N))
+ *    only when more than max(4096, N/4) records were added since, so that
+ *    costs at most a few record copies per record added;
+ *  - sw_engine_evaluate and the other whole-class calls: O(N) to group the
+ *    records added since, as before;
+ *  - sw_engine_remove_evidence, sw_engine_remove_evidence_record: one pass
+ *    over the N records (copying those after the first removed), plus O(P)
+ *    for P pupils; the grouping and the index are kept;
+ *  - sw_engine_replace_pupil: O(length of the pupil's data).
+ * Results (sw_result) and cohorts read the engine's data: free them before
+ * changing it.
+ */
+
+/*
+ * Removes the evidence of `pupil` (matched as the roster's ids: trimmed,
+ * NFC): all of it when skill is NULL, else that skill's (found as by
+ * sw_framework_find_skill). *removed (may be NULL) gets how many records
+ * went. SW_ENOTFOUND for an unknown pupil or skill (0 removed).
+ */
+SW_API int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
+                                     const char *skill);
+
+/*
+ * Removes the records equal to `ev` in every field (pupil, skill, step,
+ * date, outcome, source, assessor, context and note, each read as
+ * sw_engine_add_evidence reads it: a record added twice goes twice).
+ * SW_EREJECTED (reason in sw_engine_error) when `ev` is not a valid record,
+ * SW_ENOTFOUND for an unknown pupil; SW_OK with *removed 0 when none matched.
+ */
+SW_API int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng,
+                                            const sw_evidence_data *ev);
+
+/*
+ * Gives the pupil pupil->id new details (name, year, class, school, groups
+ * and attributes, all replaced), keeping its evidence and its place.
+ * SW_ENOTFOUND when the engine has no such pupil, SW_EREJECTED (reason in
+ * sw_engine_error) for invalid data, as sw_engine_add_pupil.
+ */
+SW_API int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil);
+
 /*
  * Forgets every parameter set with sw_engine_set_param, so the loaded
  * rubric's own defaults apply again (a rubric loaded next starts from its
@@ -700,8 +803,11 @@ SW_API int sw_engine_reset_data(sw_engine *eng);
 SW_API int sw_engine_clear_params(sw_engine *eng);
 
 /*
- * The framework as one JSON object, for hosts in other languages:
- *   {"id", "name", "version", "attribution", "license" (strings or null),
+ * The framework as one JSON object, for hosts in other languages; it is a
+ * framework document that sw_engine_load_framework_buffer loads back (the
+ * loader checks the derived keys min, max and stage against the steps):
+ *   {"format": "stepwise-framework", "format_version": 1,
+ *    "id", "name", "version", "attribution", "license" (strings or null),
  *    "groups": [{"id", "name"}], "stages": [{"id", "name", "first", "last"}],
  *    "skills": [{"id", "name", "group", "description", "aliases": [...],
  *                "min", "max", "steps": [{"step", "label", "text", "stage"}]}],
@@ -763,6 +869,13 @@ typedef void (*sw_notice_fn)(const sw_notice *notice, void *payload);
 #define SW_CASE_LEVELS_SKILL_STEP 0       /* the document's children are skills, theirs steps */
 #define SW_CASE_LEVELS_STEP 1             /* the document is one skill, its children are steps */
 #define SW_CASE_LEVELS_GROUP_SKILL_STEP 2 /* one level more on top: groups */
+/* Chosen by the importer (the default): group,skill,step for a package
+   Stepwise exported (its items typed "Skill Group", "Skill", "Step"), else
+   from the depth of the tree under the document when all its branches end
+   at one depth: 1 level is step, 2 are skill,step, 3 or more
+   group,skill,step; branches of different depths: skill,step.
+   sw_case_import_stats.levels says which was used. */
+#define SW_CASE_LEVELS_AUTO 3
 
 typedef struct sw_case_import_options {
 	unsigned int version;   /* SW_CASE_IMPORT_OPTIONS_VERSION */
@@ -774,7 +887,7 @@ typedef struct sw_case_import_options {
 } sw_case_import_options;
 #define SW_CASE_IMPORT_OPTIONS_VERSION 1
 #define SW_CASE_IMPORT_OPTIONS_INIT { SW_CASE_IMPORT_OPTIONS_VERSION, \
-                                      SW_CASE_LEVELS_SKILL_STEP, NULL, NULL, NULL }
+                                      SW_CASE_LEVELS_AUTO, NULL, NULL, NULL }
 
 /* What an import made: items == imported + not_imported, always. */
 typedef struct sw_case_import_stats {
@@ -782,6 +895,7 @@ typedef struct sw_case_import_stats {
 	size_t imported;     /* items that became a group, skill or step */
 	size_t not_imported; /* items reported through on_notice and left out */
 	size_t groups, skills, steps; /* in the framework made */
+	int levels;          /* the SW_CASE_LEVELS_* the tree was read with */
 } sw_case_import_stats;
 
 /*
@@ -869,6 +983,25 @@ typedef struct sw_oneroster_stats {
  */
 SW_API int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir,
                                const sw_oneroster_options *opts, sw_oneroster_stats *stats);
+
+/* ---- Options without macros (for FFI) ---------------------------------- */
+
+/*
+ * Each fills *opts with what its _INIT macro gives, for hosts that cannot
+ * use C macros (Python's cffi or ctypes, C#, ...). `version` is the
+ * struct's _VERSION the host was written for; SW_EINVALID for another (or
+ * opts NULL), else SW_OK.
+ */
+SW_API int sw_engine_options_init(sw_engine_options *opts, unsigned int version);
+SW_API int sw_pupil_data_init(sw_pupil_data *opts, unsigned int version);
+SW_API int sw_evidence_data_init(sw_evidence_data *opts, unsigned int version);
+SW_API int sw_load_options_init(sw_load_options *opts, unsigned int version);
+SW_API int sw_eval_options_init(sw_eval_options *opts, unsigned int version);
+SW_API int sw_cohort_options_init(sw_cohort_options *opts, unsigned int version);
+SW_API int sw_passport_options_init(sw_passport_options *opts, unsigned int version);
+SW_API int sw_case_import_options_init(sw_case_import_options *opts, unsigned int version);
+SW_API int sw_case_export_options_init(sw_case_export_options *opts, unsigned int version);
+SW_API int sw_oneroster_options_init(sw_oneroster_options *opts, unsigned int version);
 
 /* ---- Text -------------------------------------------------------------- */
 

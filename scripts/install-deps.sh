@@ -2,7 +2,7 @@
 # Installs what Stepwise needs to build and test, from Debian's packages.
 # The Makefile runs this by itself when pkg-config cannot find the libraries.
 set -eu
-PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind"
+PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind locales python3-cffi"
 if [ "${1:-}" = "--fuzz" ]; then
 	# only for `make fuzz`: clang with libFuzzer
 	PACKAGES="clang libclang-rt-dev"

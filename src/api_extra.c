@@ -35,6 +35,8 @@ int sw_engine_clear_params(sw_engine *eng)
 	sw_runner *r;
 	int rc = sw_runner_open(&r, eng, &eng->diag);
 	sw_rubric_forget_runner(eng);
+	sw_mem_free(&eng->mem, rb->params_text); /* the old values no longer apply */
+	rb->params_text = NULL;
 	if (rc == SW_OK)
 		rb->runner = r;
 	return rc;
@@ -107,7 +109,7 @@ static void put_expectations(sw_buf *b, const sw_framework *fw)
 		bool any = false;
 		for (size_t k = 0; k < fw->skill_count; k++) {
 			int step;
-			if (!sw_framework_expected(&step, fw, y, &fw->skills[k]))
+			if (!sw_framework_has_expected(&step, fw, y, &fw->skills[k]))
 				continue;
 			if (!any)
 				sw_buf_printf(b, "%s{\"year\": %d, \"skills\": {", first_year ? "" : ", ", y);
@@ -133,8 +135,8 @@ int sw_framework_json(char **json, const sw_framework *fw)
 		return SW_EINVALID;
 	sw_buf b;
 	sw_buf_init(&b, fw->m);
-	sw_buf_putc(&b, '{');
-	put_field(&b, "id", fw->id, true);
+	sw_buf_puts(&b, "{\"format\": \"stepwise-framework\", \"format_version\": 1");
+	put_field(&b, "id", fw->id, false);
 	put_field(&b, "name", fw->name, false);
 	put_field(&b, "version", fw->version, false);
 	put_field(&b, "attribution", fw->attribution, false);

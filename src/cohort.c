@@ -156,7 +156,7 @@ static int32_t expected_of(const sw_cohort *c, size_t r, size_t k)
 {
 	int e;
 	const sw_pupil *p = sw_cohort_pupil(c, r);
-	if (p->year == SW_NO_YEAR || !sw_framework_expected(&e, c->fw, p->year, &c->fw->skills[k]))
+	if (p->year == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, p->year, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
 }

@@ -104,6 +104,16 @@ struct sw_evidence {
 	bool sorted;     /* and ordered by skill, date, seq */
 	size_t *first;   /* after sorting: where each pupil's records start (by index) */
 	uint32_t *len;   /* and how many there are */
+	/* the per-pupil index kept while records are added after sorting (evindex.c) */
+	size_t settled;  /* records [0, settled) are the ones first/len cover */
+	size_t indexed;  /* pupils first/len cover */
+	uint32_t *pend_last; /* per pupil: its last record past `settled` + 1, 0 when none */
+	size_t pend_cap;
+	uint32_t *pend_prev; /* per record past `settled`: the pupil's previous one + 1 */
+	size_t prev_cap;
+	uint32_t next_seq;   /* input order of the next record (never reused) */
+	sw_record *gather;   /* one pupil's records, gathered for sw_engine_evaluate_pupil */
+	size_t gather_cap;
 };
 
 /* roster.c */
@@ -112,11 +122,26 @@ const sw_pupil *sw_roster_find(const struct sw_roster *r, const char *id, size_t
                                size_t *index);
 /* Adds a pupil (validated and normalized); SW_EREJECTED with reason in `why`. */
 int sw_roster_add(sw_engine *eng, const sw_pupil_data *p, uint64_t line, sw_buf *why);
+/* Gives the pupil of in->id new details (kept: its index and evidence);
+   SW_ENOTFOUND or SW_EREJECTED with the reason in `why`. */
+int sw_roster_replace(sw_engine *eng, const sw_pupil_data *in, sw_buf *why);
 /* Adds a pupil known only by id (from evidence, without a roster). */
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n);
 /* Builds r->order. */
 int sw_roster_sort(struct sw_roster *r, const sw_mem *m);
 void sw_roster_free(struct sw_roster *r, const sw_mem *m);
+
+/* evindex.c */
+/* Notes record i (just appended) in the per-pupil index, when there is one. */
+void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i);
+/* After grouping: every record is covered, nothing is pending. */
+void sw_evindex_settle(struct sw_evidence *ev, size_t pupils);
+/* True when pupil records can be gathered without grouping the store again. */
+bool sw_evindex_usable(const struct sw_evidence *ev);
+/* Pupil p's records (covered and pending), sorted by skill, date and input
+   order, in ev->gather; SW_ENOMEM. */
+int sw_evindex_gather(const sw_record **recs, size_t *n, struct sw_evidence *ev,
+                      const sw_mem *m, size_t p);
 
 /* evidence.c */
 void sw_check_cache_init(sw_check_cache *c, const sw_mem *m);

@@ -21,8 +21,8 @@ int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
 	sw_engine_options def = SW_ENGINE_OPTIONS_INIT;
 	if (!opts)
 		opts = &def;
-	if (opts->version != SW_ENGINE_OPTIONS_VERSION)
-		return SW_EINVALID;
+	if (opts->version != SW_ENGINE_OPTIONS_VERSION && opts->version != 1)
+		return SW_EINVALID; /* version 1 lacks print_fn and print_payload */
 	sw_mem mem;
 	sw_mem_init(&mem, opts->allocator);
 	sw_engine *eng = sw_mem_calloc(&mem, 1, sizeof *eng);
@@ -35,7 +35,12 @@ int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
 	eng->memory_limit = opts->memory_limit ? opts->memory_limit : SW_DEFAULT_MEMORY_LIMIT;
 	eng->pattern_limit = opts->pattern_limit ? opts->pattern_limit : SW_DEFAULT_PATTERN_LIMIT;
 	eng->print_stream = opts->print_stream;
-	const char *rp = opts->rubric_path ? opts->rubric_path : getenv("STEPWISE_RUBRIC_PATH");
+	if (opts->version >= 2) {
+		eng->print_fn = opts->print_fn;
+		eng->print_payload = opts->print_payload;
+	}
+	/* the host's environment is not read: a host opts in by passing it */
+	const char *rp = opts->rubric_path;
 	if (rp && *rp) {
 		eng->rubric_path = sw_mem_strdup(&eng->mem, rp);
 		if (!eng->rubric_path) {
@@ -50,6 +55,23 @@ int sw_engine_new(sw_engine **out, const sw_engine_options *opts)
 void sw_engine_begin(sw_engine *eng)
 {
 	sw_diag_clear(&eng->diag);
+	eng->user_status = 0;
+}
+
+int sw_engine_stopped(sw_engine *eng, int value)
+{
+	eng->user_status = value;
+	if (value < 0 && value >= SW_EUSER) /* a status code of ours, passed on */
+		return sw_diag_add(&eng->diag, SW_EUSER, NULL, 0, 0, NULL,
+		                   "stopped by a callback, which returned %d (%s)", value,
+		                   sw_status_string(value));
+	return sw_diag_add(&eng->diag, SW_EUSER, NULL, 0, 0, NULL,
+	                   "stopped by a callback, which returned %d", value);
+}
+
+int sw_engine_user_status(const sw_engine *eng)
+{
+	return eng ? eng->user_status : 0;
 }
 
 size_t sw_engine_error_count(const sw_engine *eng)

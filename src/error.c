@@ -17,6 +17,7 @@ const char *sw_status_string(int status)
 	case SW_ELIMIT: return "limit reached";
 	case SW_ESTATE: return "call out of order";
 	case SW_EREJECTED: return "rejected";
+	case SW_EUSER: return "stopped by a callback";
 	default: return "error";
 	}
 }

@@ -8,8 +8,9 @@
 
 #include <string.h>
 
-/* Makes sure a rubric (default: the built-in "highest") and its runner exist. */
-static int ready(sw_engine *eng, unsigned jobs)
+/* Makes sure a rubric (default: the built-in "highest") and its runner exist,
+   and the records are grouped (for one pupil, the per-pupil index may do). */
+static int ready(sw_engine *eng, unsigned jobs, bool one_pupil)
 {
 	if (!eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
@@ -28,7 +29,9 @@ static int ready(sw_engine *eng, unsigned jobs)
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	/* a rubric that needs no order (highest, in C) gets the records grouped only */
 	bool order = !sw_native_order_free(&eng->rubric->runner->native);
-	int rc = sw_evidence_sort(eng, jobs, order);
+	int rc = SW_OK;
+	if (!one_pupil || !eng->evidence || !sw_evindex_usable(eng->evidence))
+		rc = sw_evidence_sort(eng, jobs, order);
 	if (!rc)
 		rc = sw_roster_sort(eng->roster, &eng->mem);
 	if (rc)
@@ -117,7 +120,7 @@ static int hand_over(void *ctx, uint64_t i)
 		r->stats->pupils_with_errors += res[k].error_count > 0;
 		int rc = r->fn ? r->fn(&res[k], r->payload) : SW_OK;
 		if (rc)
-			return rc;
+			return sw_engine_stopped(r->eng, rc);
 	}
 	return SW_OK;
 }
@@ -134,7 +137,7 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	memset(stats, 0, sizeof *stats);
 	int32_t days;
 	int rc = as_of(eng, opts, &days);
-	if (rc || (rc = ready(eng, opts ? opts->jobs : 1)))
+	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, false)))
 		return rc;
 	run r = { .eng = eng, .total = eng->roster->count, .days = days,
 	          .as_of = opts ? opts->as_of : NULL, .fn = fn, .payload = payload,
@@ -186,7 +189,7 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 	sw_engine_begin(eng);
 	int32_t days;
 	int rc = as_of(eng, opts, &days);
-	if (rc || (rc = ready(eng, opts ? opts->jobs : 1)))
+	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, true)))
 		return rc;
 	size_t p;
 	sw_buf id;
@@ -216,8 +219,13 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 		sw_mem_free(&eng->mem, res);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
-	size_t n;
-	const sw_record *recs = records_of(eng, p, &n);
+	size_t n = 0;
+	const sw_record *recs = NULL;
+	if (eng->evidence && eng->evidence->first &&
+	    sw_evindex_gather(&recs, &n, eng->evidence, &eng->mem, p)) {
+		sw_result_free(res);
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
 	rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days, opts ? opts->as_of : NULL);
 	if (rc) {
 		sw_result_free(res);
@@ -257,7 +265,8 @@ static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 	s->stats->pupils++;
 	s->stats->errors += s->res.error_count;
 	s->stats->pupils_with_errors += s->res.error_count > 0;
-	return s->fn ? s->fn(&s->res, s->payload) : SW_OK;
+	rc = s->fn ? s->fn(&s->res, s->payload) : SW_OK;
+	return rc ? sw_engine_stopped(s->eng, rc) : SW_OK;
 }
 
 /* Emits the roster's pupils without evidence whose id comes before `id`
@@ -336,7 +345,7 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
 	/* no stored evidence is used: start from an empty store */
 	sw_evidence_free(eng->evidence, &eng->mem);
 	eng->evidence = NULL;
-	if ((rc = ready(eng, 1)))
+	if ((rc = ready(eng, 1, false)))
 		return rc;
 	s.runner = eng->rubric->runner;
 	if (sw_result_init(&s.res, eng))

@@ -365,9 +365,12 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	}
 	if (sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1, sizeof *ev->recs))
 		return SW_ENOMEM;
-	rec.seq = (uint32_t)ev->count;
+	rec.seq = ev->next_seq++;
 	ev->recs[ev->count++] = rec;
-	ev->sorted = ev->grouped = false;
+	if (ev->first && ev->grouped)
+		sw_evindex_note(ev, &eng->mem, ev->count - 1); /* the index stays, the record pends */
+	else
+		ev->sorted = ev->grouped = false;
 	return SW_OK;
 }
 
@@ -551,10 +554,11 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	struct sw_roster *r = sw_roster_get(eng);
 	if (!ev || !r)
 		return SW_ENOMEM;
-	if (ev->first && (ev->sorted || (ev->grouped && !order)))
+	bool settled = ev->settled == ev->count && ev->indexed == r->count;
+	if (ev->first && settled && (ev->sorted || (ev->grouped && !order)))
 		return SW_OK;
 	size_t np = r->count;
-	if (ev->first && ev->grouped) {
+	if (ev->first && ev->grouped && settled) {
 		/* grouped already, for a rubric that needed no order */
 		if (sort_all(ev, &eng->mem, np, jobs))
 			return SW_ENOMEM;
@@ -609,6 +613,8 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	ev->first = first;
 	ev->len = len;
 	ev->grouped = true;
+	ev->sorted = false;
+	sw_evindex_settle(ev, np);
 	if (!order)
 		return SW_OK;
 	if (sort_all(ev, &eng->mem, np, jobs))
@@ -624,6 +630,9 @@ void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
 	sw_mem_free(m, ev->recs);
 	sw_mem_free(m, ev->first);
 	sw_mem_free(m, ev->len);
+	sw_mem_free(m, ev->pend_last);
+	sw_mem_free(m, ev->pend_prev);
+	sw_mem_free(m, ev->gather);
 	sw_intern_free(&ev->text);
 	sw_check_cache_free(&ev->check);
 	sw_buf_free(&ev->text_scratch);

@@ -69,6 +69,8 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
 			sw_fwl_rule_error(L, NULL, "missing required key \"%s\"", key);
 		return;
 	}
+	if (!required && cJSON_IsNull(item))
+		return; /* null is absent, as sw_framework_json writes it */
 	if (!cJSON_IsString(item)) {
 		sw_fwl_rule_error(L, key, "must be a string");
 		return;
@@ -206,8 +208,38 @@ static void load_named(loader *L, const cJSON *root, const char *key, bool is_st
 }
 
 static const char *const SKILL_KEYS[] = { "id", "name", "group", "aliases", "description",
-	                                  "steps", NULL };
-static const char *const STEP_KEYS[] = { "step", "label", "text", NULL };
+	                                  "steps", "min", "max", NULL };
+static const char *const STEP_KEYS[] = { "step", "label", "text", "stage", NULL };
+
+/*
+ * The keys sw_framework_json adds that a file need not have: a step's
+ * "stage" (an id or null) must name the stage its number falls in.
+ */
+static void check_step_stage(loader *L, const cJSON *step, int num)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(step, "stage");
+	if (!item)
+		return;
+	const char *want = NULL;
+	for (size_t s = 0; s < L->fw->stage_count; s++)
+		if (L->fw->stages[s].id && L->fw->stages[s].first <= num &&
+		    num <= L->fw->stages[s].last)
+			want = L->fw->stages[s].id;
+	if (cJSON_IsNull(item) ? want != NULL
+	                       : !cJSON_IsString(item) || !want || strcmp(item->valuestring, want))
+		sw_fwl_rule_error(L, "stage", "must be %s%s%s, the stage step %d falls in",
+		                  want ? "\"" : "", want ? want : "null", want ? "\"" : "", num);
+}
+
+/* A skill's "min" and "max", when given, must be its first and last step. */
+static void check_range_key(loader *L, const cJSON *obj, const char *key, int want)
+{
+	int v;
+	if (cJSON_GetObjectItemCaseSensitive(obj, key) && sw_fwl_get_int(L, obj, key, false, &v) &&
+	    v != want)
+		sw_fwl_rule_error(L, key, "must be %d, the skill's %s step", want,
+		                  strcmp(key, "min") ? "last" : "first");
+}
 
 /* Loads the steps of one skill (the path is at the skill). */
 static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
@@ -247,6 +279,7 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 				if (i == 0)
 					sk->min = num;
 				prev = num;
+				check_step_stage(L, c, num);
 			} else {
 				ok = false;
 				if (prev != SW_NO_STEP)
@@ -258,10 +291,13 @@ static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 		sw_jpath_restore(&L->path, o2);
 	}
 	sw_jpath_restore(&L->path, old);
-	if (ok)
+	if (ok) {
 		sk->max = (int)prev;
-	else
+		check_range_key(L, obj, "min", sk->min);
+		check_range_key(L, obj, "max", sk->max);
+	} else {
 		sk->min = 0, sk->max = -1; /* no valid range: range checks are skipped */
+	}
 }
 
 /* Loads one skill object (the path is at it). */

@@ -13,6 +13,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The levels of a package imported without them: group,skill,step for a
+ * package Stepwise exported (every item typed "Skill Group", "Skill" or
+ * "Step": a skill at the top is then still a skill), else from the depth
+ * of the tree under the document when every branch ends at the same depth
+ * (1: step, 2: skill,step, 3 or more: group,skill,step); a tree of
+ * branches of different depths is read as skill,step.
+ */
+static int auto_levels(sw_case_importer *I)
+{
+	bool stepwise = I->n > 1;
+	for (size_t i = 1; i < I->n && stepwise; i++) {
+		const char *t = I->nodes[i].type;
+		stepwise = I->nodes[i].why == W_INVALID ||
+		           (t && (!strcmp(t, "Skill Group") || !strcmp(t, "Skill") || !strcmp(t, "Step")));
+	}
+	if (stepwise)
+		return SW_CASE_LEVELS_GROUP_SKILL_STEP;
+	size_t *queue = sw_mem_calloc(I->m, I->n, sizeof *queue);
+	int *depth = sw_mem_calloc(I->m, I->n, sizeof *depth);
+	int lo = 0, hi = 0; /* the depths at which branches end */
+	if (!queue || !depth) {
+		I->nomem = 1;
+	} else {
+		size_t head = 0, tail = 0;
+		queue[tail++] = 0;
+		while (head < tail) {
+			size_t p = queue[head++];
+			const case_node *P = &I->nodes[p];
+			bool leaf = true;
+			for (size_t k = P->first; k < P->first + P->count; k++) {
+				size_t c = I->edges[k].child;
+				if (I->nodes[c].why == W_INVALID)
+					continue;
+				leaf = false;
+				if (depth[c])
+					continue; /* reached before: placed at its first depth */
+				depth[c] = depth[p] + 1;
+				queue[tail++] = c;
+			}
+			if (leaf && p) {
+				lo = lo && lo < depth[p] ? lo : depth[p];
+				hi = hi > depth[p] ? hi : depth[p];
+			}
+		}
+	}
+	sw_mem_free(I->m, queue);
+	sw_mem_free(I->m, depth);
+	if (lo != hi)
+		return SW_CASE_LEVELS_SKILL_STEP;
+	return hi >= 3 ? SW_CASE_LEVELS_GROUP_SKILL_STEP
+	     : hi == 1 ? SW_CASE_LEVELS_STEP : SW_CASE_LEVELS_SKILL_STEP;
+}
+
 const char *sw_case_levels_name(int levels)
 {
 	return levels == SW_CASE_LEVELS_STEP ? "step"
@@ -454,6 +508,12 @@ static int import_tree(sw_case_importer *I, const cJSON *root, sw_buf *out,
 		return I->nomem ? SW_ENOMEM : SW_EINVALID;
 	if (!read_edges(I, root))
 		return SW_ENOMEM;
+	if (I->levels == SW_CASE_LEVELS_AUTO) {
+		I->levels = auto_levels(I);
+		if (I->nomem)
+			return SW_ENOMEM;
+	}
+	st->levels = I->levels;
 	int top = I->levels == SW_CASE_LEVELS_STEP ? R_SKILL : R_ROOT;
 	I->nodes[0].role = top;
 	place(I, 0, top);
@@ -501,7 +561,7 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	if (opts->version != SW_CASE_IMPORT_OPTIONS_VERSION)
 		return sw_diag_add(d, SW_EINVALID, package_path, 0, 0, NULL,
 		                   "sw_case_import_options has an unknown version");
-	if (opts->levels < SW_CASE_LEVELS_SKILL_STEP || opts->levels > SW_CASE_LEVELS_GROUP_SKILL_STEP)
+	if (opts->levels < SW_CASE_LEVELS_SKILL_STEP || opts->levels > SW_CASE_LEVELS_AUTO)
 		return sw_diag_add(d, SW_EINVALID, package_path, 0, 0, NULL, "unknown levels %d",
 		                   opts->levels);
 	if (opts->id && !sw_text_id(opts->id))
@@ -523,8 +583,11 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	I.nt = (sw_notify){ opts->on_notice, opts->payload, &eng->mem, 0, 0 };
 	sw_buf out;
 	sw_buf_init(&out, &eng->mem);
-	if (rc == SW_OK)
+	if (rc == SW_OK) {
+		locale_t old = sw_locale_enter(); /* sequenceNumber strings read with strtod */
 		rc = import_tree(&I, root, &out, opts, stats);
+		sw_locale_leave(old);
+	}
 	cJSON_Delete(root);
 	sw_mem_free(&eng->mem, data);
 	importer_free(&I);

@@ -7,6 +7,7 @@
 #define SW_INTERNAL_H
 
 #include "stepwise.h"
+#include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
@@ -241,14 +242,51 @@ struct sw_engine {
 	uint64_t instruction_limit;
 	size_t memory_limit, pattern_limit;
 	FILE *print_stream;
+	sw_write_fn print_fn;         /* instead of print_stream when set */
+	void *print_payload;
 	sw_framework *fw;
 	struct sw_roster *roster;     /* pupils: roster.c */
 	struct sw_evidence *evidence; /* evidence store: evidence.c */
 	struct sw_rubric *rubric;     /* rubric.c */
+	int user_status;              /* what a host's callback returned to stop a call */
 };
+
+/*
+ * Numbers are read and written the same whatever the host's locale: code
+ * that formats or parses them with the C library (Lua above all) runs
+ * between these two on the calling thread, in the "C" locale. glibc's C
+ * locale object is static, so this allocates nothing.
+ */
+static inline locale_t sw_locale_enter(void)
+{
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return c ? uselocale(c) : (locale_t)0;
+}
+static inline void sw_locale_leave(locale_t old)
+{
+	if (old)
+		freelocale(uselocale(old));
+}
+
+/* A stdio stream that writes through a host's sw_write_fn (wstream.c). */
+typedef struct sw_wstream {
+	sw_write_fn fn;
+	void *payload;
+	int user; /* what fn returned to stop, or 0 */
+	FILE *f;
+} sw_wstream;
+/* Opens ws->f (also returned; NULL when fn is NULL or out of memory). */
+FILE *sw_wstream_open(sw_wstream *ws, sw_write_fn fn, void *payload);
+/* rc, or SW_EUSER (kept in eng when given) when the callback stopped it. */
+int sw_wstream_status(const sw_wstream *ws, sw_engine *eng, int rc);
+/* Closes the stream (flushing it); the status as sw_wstream_status. */
+int sw_wstream_close(sw_wstream *ws, sw_engine *eng, int rc);
 
 /* Clears the error list at the start of a public call that can fail. */
 void sw_engine_begin(sw_engine *eng);
+/* A host's callback returned `value` (non-zero): keeps it for
+   sw_engine_user_status, records why, and returns SW_EUSER. */
+int sw_engine_stopped(sw_engine *eng, int value);
 /* Frees the pupils and evidence (roster.c). */
 void sw_engine_clear_data(sw_engine *eng);
 /* Frees the engine's rubric and its runner (rubric.c). */

@@ -59,8 +59,8 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
                       const char *from)
 {
 	int step = 0, before = 0;
-	int has = sw_result_step(&step, now, sk->index);
-	int had = prev && sw_result_step(&before, prev, sk->index);
+	int has = sw_result_has_step(&step, now, sk->index);
+	int had = prev && sw_result_has_step(&before, prev, sk->index);
 	sw_buf_puts(b, "<section class=\"skill\"><h2>");
 	sw_html_put(b, sk->name);
 	sw_buf_puts(b, "</h2>");
@@ -197,7 +197,7 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 		if (!rc && prev)
 			rc = o->on_result(prev, o->payload);
 		if (rc)
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "the passport was stopped");
+			rc = sw_engine_stopped(eng, rc);
 	}
 	if (!rc) {
 		if (errors)

@@ -75,7 +75,7 @@ static void call_error(sw_runner *r, sw_result *res, const char *skill)
 			if (end)
 				sw_buf_add(&b, m, (size_t)(end - m) + 2);
 		}
-		sw_buf_puts(&b, sb_abort_message(&r->sb, buf, sizeof buf));
+		sw_buf_puts(&b, sw_sb_abort_message(&r->sb, buf, sizeof buf));
 		add_error(r, res, sw_buf_cstr(&b) ? b.p : "limit reached", skill);
 		sw_buf_free(&b);
 	} else {
@@ -145,10 +145,10 @@ static int begin_protected(lua_State *L)
 	sw_runner *r = a->r;
 	lua_settop(L, 0);
 	/* the same memory and random numbers for this pupil on every run, in any order */
-	sb_begin_pupil(&r->sb);
-	sb_seed_random(&r->sb, r->eng->roster->pupils[a->res->pupil].id);
+	sw_sb_begin_pupil(&r->sb);
+	sw_sb_seed_random(&r->sb, r->eng->roster->pupils[a->res->pupil].id);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
-	sb_new_env(&r->sb);
+	sw_sb_new_env(&r->sb);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
 	lua_call(L, 0, 1);
@@ -177,7 +177,7 @@ static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
 	pstep a = { r, res, as_of_text, NULL, 0, NULL };
 	lua_pushcfunction(L, begin_protected);
 	lua_pushlightuserdata(L, &a);
-	if (sb_call(&r->sb, 1, 2) != LUA_OK) {
+	if (sw_sb_call(&r->sb, 1, 2) != LUA_OK) {
 		call_error(r, res, NULL);
 		lua_settop(L, 0);
 		return false;
@@ -367,7 +367,7 @@ static int skill_protected(lua_State *L)
 	lua_setfield(L, 2, "skill");
 	lua_pop(L, 1);
 	int expected;
-	if (p->year != SW_NO_YEAR && sw_framework_expected(&expected, fw, p->year, a->sk))
+	if (p->year != SW_NO_YEAR && sw_framework_has_expected(&expected, fw, p->year, a->sk))
 		lua_pushinteger(L, expected);
 	else
 		lua_pushnil(L);
@@ -428,7 +428,7 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 2);
 	lua_pushlightuserdata(L, a);
-	int st = sb_call(&r->sb, 3, 0);
+	int st = sw_sb_call(&r->sb, 3, 0);
 	if (st == LUA_OK)
 		return st;
 	bool memory = r->sb.abort == SB_ABORT_MEMORY || st == LUA_ERRMEM;
@@ -439,8 +439,8 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 }
 
 
-int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
-                    size_t n, int32_t as_of, const char *as_of_text)
+static int runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                        size_t n, int32_t as_of, const char *as_of_text)
 {
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
@@ -480,4 +480,15 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
 	return SW_OK;
+}
+
+int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                    size_t n, int32_t as_of, const char *as_of_text)
+{
+	if (r->native.kind) /* computed in C: no number is formatted or parsed */
+		return runner_pupil(r, res, pupil, recs, n, as_of, as_of_text);
+	locale_t old = sw_locale_enter();
+	int rc = runner_pupil(r, res, pupil, recs, n, as_of, as_of_text);
+	sw_locale_leave(old);
+	return rc;
 }

@@ -84,7 +84,7 @@ const char *sw_result_class(const sw_result *r) { return r ? pupil_of(r)->class_
 const char *sw_result_school(const sw_result *r) { return r ? pupil_of(r)->school : NULL; }
 size_t sw_result_skill_count(const sw_result *r) { return r ? r->skill_count : 0; }
 
-int sw_result_step(int *step, const sw_result *r, size_t skill)
+int sw_result_has_step(int *step, const sw_result *r, size_t skill)
 {
 	if (!r || skill >= r->skill_count || !r->skills[skill].has_step)
 		return 0;

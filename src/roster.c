@@ -131,12 +131,14 @@ static int add_attrs(sw_engine *eng, sw_buf *tmp, const sw_pupil_data *in, sw_bu
 	return SW_OK;
 }
 
-int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why)
+/* Adds a pupil, or with `replace` gives a known pupil new details. */
+static int roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
+                      bool replace)
 {
 	struct sw_roster *r = sw_roster_get(eng);
 	if (!r)
 		return SW_ENOMEM;
-	if (!r->from_roster && r->count)
+	if (!replace && !r->from_roster && r->count)
 		return SW_ESTATE;
 	sw_buf id, tmp;
 	sw_buf_init(&id, &eng->mem);
@@ -159,8 +161,14 @@ int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 		rc = SW_ENOMEM;
 		goto fail;
 	}
-	const sw_pupil *dup = sw_roster_find(r, id.p, id.len, NULL);
-	if (dup) {
+	size_t idx;
+	const sw_pupil *dup = sw_roster_find(r, id.p, id.len, &idx);
+	if (replace && !dup) {
+		sw_buf_printf(why, "no pupil '%s'", id.p);
+		rc = SW_ENOTFOUND;
+		goto fail;
+	}
+	if (dup && !replace) {
 		if (dup->line)
 			sw_buf_printf(why, "id '%s' repeats the pupil on line %llu", dup->id,
 			              (unsigned long long)dup->line);
@@ -177,20 +185,19 @@ int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 	    (rc = keep_text(eng, &tmp, in->school, "school", &school, why)) ||
 	    (rc = add_groups(eng, &tmp, in, why)) || (rc = add_attrs(eng, &tmp, in, why)))
 		goto fail;
-	size_t idx;
-	if ((rc = add_record(&idx, r, &eng->mem, id.p, id.len)))
+	if (!replace && (rc = add_record(&idx, r, &eng->mem, id.p, id.len)))
 		goto fail;
-	sw_pupil *p = &r->pupils[idx];
+	sw_pupil *p = &r->pupils[idx]; /* replaced: its old groups and attributes stay unused */
 	p->name = name;
 	p->class_name = cls;
 	p->school = school;
 	p->year = in->year;
-	p->line = line;
+	p->line = replace ? p->line : line;
 	p->group_first = (uint32_t)first_group;
 	p->group_count = (uint32_t)(r->group_ref_count - first_group);
 	p->attr_first = (uint32_t)first_attr;
 	p->attr_count = (uint32_t)(r->attr_count - first_attr);
-	r->from_roster = true;
+	r->from_roster = r->from_roster || !replace;
 	sw_buf_free(&id);
 	sw_buf_free(&tmp);
 	return SW_OK;
@@ -201,6 +208,16 @@ fail:
 	sw_buf_free(&id);
 	sw_buf_free(&tmp);
 	return rc;
+}
+
+int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why)
+{
+	return roster_put(eng, in, line, why, false);
+}
+
+int sw_roster_replace(sw_engine *eng, const sw_pupil_data *in, sw_buf *why)
+{
+	return roster_put(eng, in, 0, why, true);
 }
 
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n)

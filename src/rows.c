@@ -165,7 +165,9 @@ static bool json_int(reader *R, const cJSON *obj, const char *key, int *out, boo
 			R->is_big = true;
 			return true;
 		}
+		locale_t old = sw_locale_enter();
 		sw_buf_printf(&R->why, "%s %g is not an integer", key, d);
+		sw_locale_leave(old);
 		return false;
 	}
 	return true;
@@ -186,12 +188,15 @@ int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 	if (!has_year)
 		p.year = SW_NO_YEAR;
 	else if (p.year < 0 || p.year >= SW_YEARS) {
-		if (R->is_big)
+		if (R->is_big) {
+			locale_t old = sw_locale_enter();
 			sw_buf_printf(&R->why, "year %.15g is not from 0 (Reception) to %d", R->big,
 			              SW_YEARS - 1);
-		else
+			sw_locale_leave(old);
+		} else {
 			sw_buf_printf(&R->why, "year %d is not from 0 (Reception) to %d", p.year,
 			              SW_YEARS - 1);
+		}
 		return SW_EREJECTED;
 	}
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(obj, "groups");
@@ -232,7 +237,9 @@ int sw_rd_json_pupil(reader *R, const cJSON *obj, uint64_t line)
 		else if (cJSON_IsBool(c))
 			val = cJSON_IsTrue(c) ? "true" : "false";
 		else if (cJSON_IsNumber(c) && isfinite(c->valuedouble)) {
+			locale_t old = sw_locale_enter(); /* "1.5" in any locale */
 			snprintf(num, 32, "%.17g", c->valuedouble);
+			sw_locale_leave(old);
 			val = num;
 		} else {
 			sw_buf_puts(&R->why, "field '");
@@ -284,8 +291,10 @@ int sw_rd_json_evidence(reader *R, const cJSON *obj)
 		/* too large for an int: say so in the skill's terms when the skill is known */
 		const sw_skill *sk = e.skill ? sw_framework_find_skill(R->eng->fw, e.skill) : NULL;
 		if (sk) {
+			locale_t old = sw_locale_enter();
 			sw_buf_printf(&R->why, "step %.15g is outside %s (%d to %d)", R->big, sk->id,
 			              sk->min, sk->max);
+			sw_locale_leave(old);
 			return SW_EREJECTED;
 		}
 	}

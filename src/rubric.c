@@ -16,6 +16,7 @@ static void rubric_free(sw_engine *eng, struct sw_rubric *rb)
 	if (!rb)
 		return;
 	sw_runner_free(rb->runner);
+	sw_mem_free(&eng->mem, rb->params_text);
 	sw_mem_free(&eng->mem, rb->display);
 	sw_mem_free(&eng->mem, rb->source);
 	sw_mem_free(&eng->mem, rb->name);
@@ -37,6 +38,13 @@ void sw_rubric_free_engine(sw_engine *eng)
 void sw_rubric_forget_runner(sw_engine *eng)
 {
 	if (eng->rubric) {
+		/* the parameters still apply: keep their text for sw_engine_rubric_params */
+		sw_runner *r = eng->rubric->runner;
+		if (r && r->params_text) {
+			sw_mem_free(&eng->mem, eng->rubric->params_text);
+			eng->rubric->params_text = r->params_text;
+			r->params_text = NULL;
+		}
 		sw_runner_free(eng->rubric->runner);
 		eng->rubric->runner = NULL;
 	}
@@ -260,5 +268,9 @@ const char *sw_engine_rubric_name(const sw_engine *eng)
 
 const char *sw_engine_rubric_params(const sw_engine *eng)
 {
-	return eng && eng->rubric && eng->rubric->runner ? eng->rubric->runner->params_text : NULL;
+	if (!eng || !eng->rubric)
+		return NULL;
+	if (eng->rubric->runner && eng->rubric->runner->params_text)
+		return eng->rubric->runner->params_text;
+	return eng->rubric->params_text;
 }

@@ -34,6 +34,8 @@ struct sw_rubric {
 	char **param_keys, **param_values; /* set with sw_engine_set_param */
 	size_t param_count, param_cap;
 	struct sw_runner *runner; /* the engine's own runner, made on demand */
+	char *params_text; /* the last runner's "k=v, ..." kept while it is gone
+	                      (after a framework switch), engine allocator */
 	int native_kind;  /* a built-in loaded by name: SW_NATIVE_*, else NONE */
 };
 

@@ -71,23 +71,23 @@ static void build_framework(sw_runner *r)
 			set_str(L, "label", sk->steps[j].label);
 			set_str(L, "text", sk->steps[j].text);
 			set_str(L, "stage", sw_skill_step_stage(sk, s));
-			sb_readonly(L);
+			sw_sb_readonly(L);
 			lua_rawseti(L, -2, s);
 		}
-		sb_readonly(L);
+		sw_sb_readonly(L);
 		lua_setfield(L, -2, "steps");
-		sb_readonly(L);
+		sw_sb_readonly(L);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_pushvalue(L, -1);
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_createtable(L, 0, 4); /* framework */
 	set_str(L, "id", fw->id);
 	set_str(L, "name", fw->name);
 	set_str(L, "version", fw->version);
 	lua_insert(L, -2);
 	lua_setfield(L, -2, "skills");
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
 }
@@ -97,10 +97,10 @@ static int instantiate(sw_runner *r)
 {
 	lua_State *L = r->sb.L;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
-	sb_new_env(&r->sb);
+	sw_sb_new_env(&r->sb);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
-	int st = sb_call(&r->sb, 0, 1);
+	int st = sw_sb_call(&r->sb, 0, 1);
 	if (st == LUA_OK && !lua_istable(L, -1)) {
 		lua_pop(L, 1);
 		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
@@ -228,7 +228,7 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
 	sw_native_setup(&r->native, rb->native_kind, L, merged);
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	r->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_settop(L, t);
 	return r->params_text ? SW_OK : SW_ENOMEM;
@@ -297,7 +297,7 @@ static int setup_protected(lua_State *L)
 		} else if (r->sb.abort) {
 			char buf[200];
 			sc->rc = sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
-			                     sb_abort_message(&r->sb, buf, sizeof buf));
+			                     sw_sb_abort_message(&r->sb, buf, sizeof buf));
 		} else {
 			sc->rc = lua_diag(d, SW_EINVALID, rb->display, msg);
 		}
@@ -316,7 +316,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 {
 	sw_engine *eng = r->eng;
 	struct sw_rubric *rb = eng->rubric;
-	int rc = sb_open(&r->sb, eng, d);
+	int rc = sw_sb_open(&r->sb, eng, d);
 	if (rc)
 		return rc;
 	r->sb.name = rb->display;
@@ -354,7 +354,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	return rc;
 }
 
-int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+static int runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 {
 	*out = NULL;
 	sw_runner *r = sw_mem_calloc(&eng->mem, 1, sizeof *r);
@@ -368,6 +368,14 @@ int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 	}
 	*out = r;
 	return SW_OK;
+}
+
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+{
+	locale_t old = sw_locale_enter();
+	int rc = runner_open(out, eng, d);
+	sw_locale_leave(old);
+	return rc;
 }
 
 int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)
@@ -384,15 +392,17 @@ int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)
 
 int sw_runner_reset(sw_runner *r)
 {
-	sb_close(&r->sb);
+	sw_sb_close(&r->sb);
 	sw_mem_free(&r->eng->mem, r->params_text);
 	r->params_text = NULL;
 	sw_diag d;
 	sw_diag_init(&d, &r->eng->mem);
+	locale_t old = sw_locale_enter();
 	int rc = runner_setup(r, &d);
+	sw_locale_leave(old);
 	sw_diag_clear(&d);
 	if (rc)
-		sb_close(&r->sb); /* half built: the next pupil tries again */
+		sw_sb_close(&r->sb); /* half built: the next pupil tries again */
 	return rc;
 }
 
@@ -400,7 +410,7 @@ void sw_runner_free(sw_runner *r)
 {
 	if (!r)
 		return;
-	sb_close(&r->sb);
+	sw_sb_close(&r->sb);
 	sw_mem_free(&r->eng->mem, r->params_text);
 	sw_mem_free(&r->eng->mem, r);
 }

@@ -19,7 +19,7 @@
  *  - work inside library functions that the instruction count cannot see
  *    (sorting, comparing long strings, ...) is bounded by a CPU-time
  *    backstop that grows with the instruction limit: sandbox_lib.c calls
- *    sb_check_limits before such functions.
+ *    sw_sb_check_limits before such functions.
  */
 #include "internal.h"
 #include "sandbox.h"
@@ -43,7 +43,7 @@
 #endif
 
 /* The allocator: counts the state's bytes and refuses past the limit. */
-static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+static void *sw_sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	sw_sandbox *sb = ud;
 	if (!ptr)
@@ -67,7 +67,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 }
 
 /* The sandbox a state belongs to. */
-sw_sandbox *sb_of(lua_State *L)
+sw_sandbox *sw_sb_of(lua_State *L)
 {
 	void *ud;
 	lua_getallocf(L, &ud);
@@ -91,7 +91,7 @@ static int64_t clock_ns(clockid_t id)
  * never runs ahead of wall time); the clock starts at the first check of
  * a call, so short calls never read a clock at all.
  */
-static bool sb_time_up(sw_sandbox *sb)
+static bool sw_sb_time_up(sw_sandbox *sb)
 {
 	int64_t wall = clock_ns(WALL_CLOCK);
 	if (!sb->clock_started) {
@@ -155,15 +155,15 @@ static int raise_limit(lua_State *L, sw_sandbox *sb)
 	if (L != sb->L)
 		poison(L);
 	note_abort(L, sb);
-	lua_pushstring(L, sb_abort_message(sb, buf, sizeof buf));
+	lua_pushstring(L, sw_sb_abort_message(sb, buf, sizeof buf));
 	return lua_error(L);
 }
 
 /* Counts instructions; once a limit is hit, every later hook raises. */
-static void sb_hook(lua_State *L, lua_Debug *ar)
+static void sw_sb_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	sw_sandbox *sb = sb_of(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	sb->budget -= HOOK_EVERY;
 	/* Lua's memory error carries no line: near the limit, keep the last one */
 	if (sb->used > sb->limit / 2)
@@ -171,7 +171,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	if (!sb->abort) {
 		if (sb->budget <= 0)
 			sb->abort = SB_ABORT_INSTRUCTIONS;
-		else if (sb_time_up(sb))
+		else if (sw_sb_time_up(sb))
 			sb->abort = SB_ABORT_TIME;
 		else
 			return;
@@ -181,10 +181,10 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 
 /* Raises when a limit was hit or the time is up: called before library
    functions whose work the instruction count does not see. */
-void sb_check_limits(lua_State *L)
+void sw_sb_check_limits(lua_State *L)
 {
-	sw_sandbox *sb = sb_of(L);
-	if (!sb->abort && sb_time_up(sb))
+	sw_sandbox *sb = sw_sb_of(L);
+	if (!sb->abort && sw_sb_time_up(sb))
 		sb->abort = SB_ABORT_TIME;
 	if (sb->abort)
 		raise_limit(L, sb);
@@ -196,7 +196,7 @@ void sb_check_limits(lua_State *L)
 		sb->near_line = rubric_line(sb, L);
 }
 
-void sb_reset_call(sw_sandbox *sb)
+void sw_sb_reset_call(sw_sandbox *sb)
 {
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
@@ -207,7 +207,7 @@ void sb_reset_call(sw_sandbox *sb)
 	sb->printed = 0;
 }
 
-const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
+const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
 {
 	if (sb->abort == SB_ABORT_MEMORY)
 		snprintf(buf, size, "memory limit of %zu MiB reached (raise it with --max-memory MiB)",
@@ -235,7 +235,7 @@ static bool is_memory_error(lua_State *L, int st, int idx)
 	                                                                 : NULL;
 	if (st != LUA_ERRMEM && !(m && n == 17 && memcmp(m, "not enough memory", 17) == 0))
 		return false;
-	sw_sandbox *sb = sb_of(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	if (!sb->abort)
 		sb->abort = SB_ABORT_MEMORY;
 	return true;
@@ -244,7 +244,7 @@ static bool is_memory_error(lua_State *L, int st, int idx)
 /* After a protected call inside the script: a limit is never swallowed. */
 static void rethrow_abort(lua_State *L, int st)
 {
-	sw_sandbox *sb = sb_of(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	is_memory_error(L, st, -1);
 	if (sb->abort) {
 		note_abort(L, sb);
@@ -254,7 +254,7 @@ static void rethrow_abort(lua_State *L, int st)
 
 /* Calls the original C function (upvalue 1) in this very call, so that its
    errors name the rubric's line and the function as the script called it. */
-int sb_call_original(lua_State *L)
+int sw_sb_call_original(lua_State *L)
 {
 	return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
@@ -262,7 +262,7 @@ int sb_call_original(lua_State *L)
 /* ---- protected calls and coroutines ---- */
 
 /* pcall(f, ...) that cannot catch a limit. */
-int sb_pcall(lua_State *L)
+int sw_sb_pcall(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
@@ -280,9 +280,9 @@ int sb_pcall(lua_State *L)
 /* The message handler given to xpcall: the rubric's own (upvalue 1), except
    after a limit. The hook raises with Lua's hooks switched off, so a
    handler run then would never be stopped: the limit's error goes as is. */
-static int sb_xpcall_handler(lua_State *L)
+static int sw_sb_xpcall_handler(lua_State *L)
 {
-	if (is_memory_error(L, LUA_ERRRUN, 1) || sb_of(L)->abort)
+	if (is_memory_error(L, LUA_ERRRUN, 1) || sw_sb_of(L)->abort)
 		return 1;
 	int n = lua_gettop(L);
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -292,12 +292,12 @@ static int sb_xpcall_handler(lua_State *L)
 }
 
 /* xpcall(f, handler, ...) that cannot catch a limit. */
-int sb_xpcall(lua_State *L)
+int sw_sb_xpcall(lua_State *L)
 {
 	int n = lua_gettop(L);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	lua_pushvalue(L, 2);
-	lua_pushcclosure(L, sb_xpcall_handler, 1);
+	lua_pushcclosure(L, sw_sb_xpcall_handler, 1);
 	lua_replace(L, 2);
 	lua_pushvalue(L, 1);
 	lua_copy(L, 2, 1);
@@ -315,11 +315,11 @@ int sb_xpcall(lua_State *L)
 }
 
 /* coroutine.resume: re-raises a limit the coroutine hit. */
-int sb_co_resume(lua_State *L)
+int sw_sb_co_resume(lua_State *L)
 {
-	sb_check_limits(L);
-	int n = sb_call_original(L);
-	sw_sandbox *sb = sb_of(L);
+	sw_sb_check_limits(L);
+	int n = sw_sb_call_original(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	if (!lua_toboolean(L, -n))
 		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
@@ -329,17 +329,17 @@ int sb_co_resume(lua_State *L)
 
 /* coroutine.close: never runs the __close handlers of a coroutine that a
    limit stopped (its hooks are off), nor any code after a limit. */
-int sb_co_close(lua_State *L)
+int sw_sb_co_close(lua_State *L)
 {
-	sb_check_limits(L);
+	sw_sb_check_limits(L);
 	lua_State *co = lua_tothread(L, 1);
 	if (co && poisoned(co)) {
 		lua_pushboolean(L, 0);
 		lua_pushliteral(L, "the coroutine was stopped by a limit");
 		return 2;
 	}
-	int n = sb_call_original(L);
-	sw_sandbox *sb = sb_of(L);
+	int n = sw_sb_call_original(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	if (n == 2 && !lua_toboolean(L, -2))
 		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
@@ -361,10 +361,10 @@ static int close_thread(lua_State *co, lua_State *from)
 /* The function coroutine.wrap returns: Lua's own, except that a coroutine
    stopped by a limit is not closed (its hooks are off) and the limit is
    passed on. */
-static int sb_auxwrap(lua_State *L)
+static int sw_sb_auxwrap(lua_State *L)
 {
-	sw_sandbox *sb = sb_of(L);
-	sb_check_limits(L);
+	sw_sandbox *sb = sw_sb_of(L);
+	sw_sb_check_limits(L);
 	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
 	int narg = lua_gettop(L), nres;
 	if (!lua_checkstack(co, narg))
@@ -407,19 +407,19 @@ static int sb_auxwrap(lua_State *L)
 	return lua_error(L);
 }
 
-int sb_co_wrap(lua_State *L)
+int sw_sb_co_wrap(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	lua_State *co = lua_newthread(L);
 	lua_pushvalue(L, 1);
 	lua_xmove(L, co, 1);
-	lua_pushcclosure(L, sb_auxwrap, 1);
+	lua_pushcclosure(L, sw_sb_auxwrap, 1);
 	return 1;
 }
 
 /* ---- the state, a pupil's environment, a call ---- */
 
-void sb_begin_pupil(sw_sandbox *sb)
+void sw_sb_begin_pupil(sw_sandbox *sb)
 {
 	/* What earlier pupils left for the collector must not decide whether this
 	   pupil's rubric fits in memory: collect it when it could. */
@@ -450,7 +450,7 @@ static int load_helpers(lua_State *L, sw_diag *d)
 		lua_pop(L, 1);
 		return code;
 	}
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, -2, "stepwise");
 	return SW_OK;
 }
@@ -468,16 +468,16 @@ static int open_all(lua_State *L)
 	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
 	luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
 	lua_settop(L, 0);
-	sb_build_globals(L, sb_of(L));
+	sw_sb_build_globals(L, sw_sb_of(L));
 	/* in here too, so that running out of memory is an error, not a panic */
 	int rc = load_helpers(L, d);
 	if (rc == SW_OK)
-		sb_of(L)->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		sw_sb_of(L)->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pushinteger(L, rc);
 	return 1;
 }
 
-int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
+int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 {
 	memset(sb, 0, sizeof *sb);
 	sb->m = &eng->mem;
@@ -485,46 +485,48 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	sb->instruction_limit = eng->instruction_limit;
 	sb->pattern_limit = eng->pattern_limit;
 	sb->print = eng->print_stream;
+	sb->print_fn = eng->print_fn;
+	sb->print_payload = eng->print_payload;
 	sb->time_limit_ns = sb->instruction_limit > (uint64_t)INT64_MAX / NS_PER_INSTRUCTION
 	                        ? INT64_MAX
 	                        : (int64_t)sb->instruction_limit * NS_PER_INSTRUCTION;
 	if (sb->time_limit_ns < MIN_TIME_NS)
 		sb->time_limit_ns = MIN_TIME_NS;
-	sb->L = lua_newstate(sb_alloc, sb);
+	sb->L = lua_newstate(sw_sb_alloc, sb);
 	if (!sb->L)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot create a Lua state");
 	lua_State *L = sb->L;
 	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
-	sb_reset_call(sb);
+	sw_sb_reset_call(sb);
 	lua_pushcfunction(L, open_all);
 	lua_pushlightuserdata(L, d);
 	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
 		sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot set up the Lua state: %s",
 		            lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
-		sb_close(sb);
+		sw_sb_close(sb);
 		return SW_ENOMEM;
 	}
 	int rc = (int)lua_tointeger(L, -1);
 	if (rc != SW_OK) {
-		sb_close(sb);
+		sw_sb_close(sb);
 		return rc;
 	}
 	lua_pop(L, 1);
-	lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lua_sethook(L, sw_sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	/* most tables live for one call: a collection once the heap has grown fourfold costs
 	   less than generational mode here (embedded call 28 us against 34 us) */
 	lua_gc(L, LUA_GCINC, 400, 400, 0);
 	return SW_OK;
 }
 
-void sb_close(sw_sandbox *sb)
+void sw_sb_close(sw_sandbox *sb)
 {
 	if (sb->L)
 		lua_close(sb->L);
 	sb->L = NULL;
 }
 
-void sb_new_env(sw_sandbox *sb)
+void sw_sb_new_env(sw_sandbox *sb)
 {
 	lua_State *L = sb->L;
 	lua_createtable(L, 0, 4);
@@ -541,9 +543,9 @@ void sb_new_env(sw_sandbox *sb)
 /* The message handler of every call, run while the stack is still there:
    notes the rubric's line of a limit, and gives a message without one
    (raised inside a library function, "C stack overflow") the rubric's line. */
-static int sb_msgh(lua_State *L)
+static int sw_sb_msgh(lua_State *L)
 {
-	sw_sandbox *sb = sb_of(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	note_abort(L, sb);
 	if (!sb->abort && sb->name && lua_type(L, 1) == LUA_TSTRING) {
 		const char *m = lua_tostring(L, 1);
@@ -558,12 +560,12 @@ static int sb_msgh(lua_State *L)
 	return 1;
 }
 
-int sb_call(sw_sandbox *sb, int nargs, int nresults)
+int sw_sb_call(sw_sandbox *sb, int nargs, int nresults)
 {
-	sb_reset_call(sb);
+	sw_sb_reset_call(sb);
 	lua_State *L = sb->L;
 	int base = lua_gettop(L) - nargs; /* the function */
-	lua_pushcfunction(L, sb_msgh);
+	lua_pushcfunction(L, sw_sb_msgh);
 	lua_insert(L, base);
 	int st = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);

@@ -20,60 +20,62 @@ typedef struct sw_sandbox {
 	int64_t budget;         /* instructions left in the current call */
 	uint64_t instruction_limit;
 	size_t pattern_limit;
-	int abort;              /* SB_ABORT_*: set once a limit is hit, until sb_reset_call */
+	int abort;              /* SB_ABORT_*: set once a limit is hit, until sw_sb_reset_call */
 	bool host_refused;      /* the engine's allocator returned NULL (not the limit),
-	                           until sb_reset_call */
+	                           until sw_sb_reset_call */
 	int abort_line;         /* the rubric's line when the limit was hit, 0 when unknown */
 	int near_line;          /* near the memory limit: the rubric's line at the last check */
-	/* the time backstop for work inside library calls (sandbox.c, sb_time_up) */
+	/* the time backstop for work inside library calls (sandbox.c, sw_sb_time_up) */
 	int64_t time_limit_ns;  /* CPU time of one call */
 	int64_t cpu_start_ns;   /* this thread's CPU time when the call's clock started */
 	int64_t wall_check_ns;  /* no need to look at the CPU clock before this */
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
 	FILE *print;
+	sw_write_fn print_fn;   /* instead of print when set */
+	void *print_payload;
 	const char *name;       /* the rubric's name, for print() and error lines */
 	int globals_ref;        /* registry: the shared read-only globals */
 	int randomseed_ref;     /* registry: the real math.randomseed */
 } sw_sandbox;
 
 /* Creates a state with the safe library, limits and the stepwise helpers. */
-int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d);
-void sb_close(sw_sandbox *sb);
+int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d);
+void sw_sb_close(sw_sandbox *sb);
 /* Starts the budget of one call. */
-void sb_reset_call(sw_sandbox *sb);
+void sw_sb_reset_call(sw_sandbox *sb);
 /* Pushes a read-only view of the table at idx (which is popped). */
-void sb_readonly(lua_State *L);
+void sw_sb_readonly(lua_State *L);
 /* Pushes a fresh environment whose reads fall through to the shared globals. */
-void sb_new_env(sw_sandbox *sb);
+void sw_sb_new_env(sw_sandbox *sb);
 /* Before a pupil: collects the garbage of earlier pupils when it could
    matter for the memory limit. */
-void sb_begin_pupil(sw_sandbox *sb);
+void sw_sb_begin_pupil(sw_sandbox *sb);
 /* Seeds math.random from a pupil's id, so each pupil's random numbers are
    the same on every run and whatever the order pupils are evaluated in. */
-void sb_seed_random(sw_sandbox *sb, const char *pupil_id);
+void sw_sb_seed_random(sw_sandbox *sb, const char *pupil_id);
 /* Calls the function below nargs arguments in protected mode with a limit
    check; LUA_OK or an error status with the message on the stack. */
-int sb_call(sw_sandbox *sb, int nargs, int nresults);
+int sw_sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
-const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
+const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 
 /* Shared by sandbox.c and sandbox_lib.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
-sw_sandbox *sb_of(lua_State *L);
+sw_sandbox *sw_sb_of(lua_State *L);
 /* Raises when a limit was hit or the call's time is up: called before library
    functions whose work the instruction count does not see. Near the memory
    limit, collects the garbage first. */
-void sb_check_limits(lua_State *L);
+void sw_sb_check_limits(lua_State *L);
 /* Calls the original C function (upvalue 1) in this very call. */
-int sb_call_original(lua_State *L);
+int sw_sb_call_original(lua_State *L);
 /* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
-int sb_pcall(lua_State *L);
-int sb_xpcall(lua_State *L);
-int sb_co_resume(lua_State *L);
-int sb_co_close(lua_State *L);
-int sb_co_wrap(lua_State *L);
+int sw_sb_pcall(lua_State *L);
+int sw_sb_xpcall(lua_State *L);
+int sw_sb_co_resume(lua_State *L);
+int sw_sb_co_close(lua_State *L);
+int sw_sb_co_wrap(lua_State *L);
 /* Builds the shared globals a rubric reads (sandbox_lib.c) and leaves them on
    the stack; sets sb->randomseed_ref. */
-void sb_build_globals(lua_State *L, sw_sandbox *sb);
+void sw_sb_build_globals(lua_State *L, sw_sandbox *sb);
 #endif

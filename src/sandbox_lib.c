@@ -5,7 +5,7 @@
  * sandbox.c.
  *
  * What a script can reach: the shared globals table, read-only, through
- * the __index of its own per-pupil environment (sb_new_env). Library
+ * the __index of its own per-pupil environment (sw_sb_new_env). Library
  * tables are read-only views; rawset, load, debug, io, os, package and the
  * collector are absent (reading one of their names raises "NAME is not
  * available in a rubric"); the string metatable is hidden.
@@ -13,7 +13,7 @@
  * The rules this file keeps (scripts/README.md, "The sandbox"):
  *  - library functions whose work the instruction count does not see
  *    (patterns, string.rep, table.sort, print, ...) check the limits
- *    first (sb_check_limits), and patterns are bounded by the length of
+ *    first (sw_sb_check_limits), and patterns are bounded by the length of
  *    their text and their worst-case cost;
  *  - no weak tables and no finalizers: a metatable in use cannot gain
  *    __mode or __gc later (see "metatables" below);
@@ -155,7 +155,7 @@ static void seal(lua_State *L, int x)
 }
 
 /* setmetatable(t, mt): refuses __gc and __mode, and seals mt. */
-static int sb_setmetatable(lua_State *L)
+static int sw_sb_setmetatable(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	int mt = lua_type(L, 2);
@@ -179,7 +179,7 @@ static int sb_setmetatable(lua_State *L)
 }
 
 /* getmetatable(v): the metatable the script gave, as Lua's would answer. */
-static int sb_getmetatable(lua_State *L)
+static int sw_sb_getmetatable(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	if (!lua_getmetatable(L, 1)) {
@@ -202,7 +202,7 @@ static int sb_getmetatable(lua_State *L)
 /* ---- the rest of the library ---- */
 
 /* collectgarbage: absent. Its "count" would show what other pupils left. */
-static int sb_collectgarbage(lua_State *L)
+static int sw_sb_collectgarbage(lua_State *L)
 {
 	const char *opt = luaL_optstring(L, 1, "collect");
 	return luaL_error(L, "collectgarbage(\"%s\") is not available in a rubric: Stepwise "
@@ -210,7 +210,7 @@ static int sb_collectgarbage(lua_State *L)
 }
 
 /* Reading a name of the standard library that rubrics do not get. */
-static int sb_global_missing(lua_State *L)
+static int sw_sb_global_missing(lua_State *L)
 {
 	static const char *const names[] = { "require", "package", "load", "loadfile", "dofile",
 		"loadstring", "io", "os", "debug", "rawset", "module", "setfenv", "getfenv",
@@ -224,7 +224,7 @@ static int sb_global_missing(lua_State *L)
 	return 0;
 }
 
-static int sb_string_missing(lua_State *L)
+static int sw_sb_string_missing(lua_State *L)
 {
 	if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "dump") == 0)
 		return luaL_error(L, "string.dump is not available in a rubric");
@@ -232,7 +232,7 @@ static int sb_string_missing(lua_State *L)
 }
 
 /* math.randomseed: only with a seed (without one Lua takes the clock). */
-static int sb_randomseed(lua_State *L)
+static int sw_sb_randomseed(lua_State *L)
 {
 	if (lua_isnone(L, 1))
 		return luaL_error(L, "math.randomseed needs a seed in a rubric, such as "
@@ -247,7 +247,7 @@ static int sb_randomseed(lua_State *L)
 	return lua_gettop(L);
 }
 
-void sb_seed_random(sw_sandbox *sb, const char *pupil_id)
+void sw_sb_seed_random(sw_sandbox *sb, const char *pupil_id)
 {
 	uint64_t h = 14695981039346656037u; /* FNV-1a */
 	for (const unsigned char *c = (const unsigned char *)pupil_id; *c; c++)
@@ -261,7 +261,7 @@ void sb_seed_random(sw_sandbox *sb, const char *pupil_id)
 }
 
 /* tostring that shows no memory addresses. */
-static int sb_tostring(lua_State *L)
+static int sw_sb_tostring(lua_State *L)
 {
 	luaL_checkany(L, 1);
 	int t = lua_type(L, 1);
@@ -278,10 +278,10 @@ static int sb_tostring(lua_State *L)
 
 /* print(...): to the engine's print stream, prefixed with rubric and line;
    at most SB_PRINT_MAX bytes per call, so a loop cannot fill a disk. */
-static int sb_print(lua_State *L)
+static int sw_sb_print(lua_State *L)
 {
-	sb_check_limits(L);
-	sw_sandbox *sb = sb_of(L);
+	sw_sb_check_limits(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	if (sb->printed >= SB_PRINT_MAX)
 		return 0;
 	int n = lua_gettop(L);
@@ -292,7 +292,7 @@ static int sb_print(lua_State *L)
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	for (int i = 1; i <= n; i++) {
-		lua_pushcfunction(L, sb_tostring);
+		lua_pushcfunction(L, sw_sb_tostring);
 		lua_pushvalue(L, i);
 		lua_call(L, 1, 1);
 		if (i > 1)
@@ -307,19 +307,28 @@ static int sb_print(lua_State *L)
 	if (cut)
 		len = room;
 	sb->printed += len;
-	FILE *out = sb->print ? sb->print : stderr;
-	fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
-	        cut ? " [print output of this call cut at 64 KiB]" : "");
+	if (sb->print_fn) { /* the host's callback: one call per line, its return ignored */
+		lua_pushfstring(L, "%s:%d: ", sb->name ? sb->name : "rubric", line);
+		lua_pushlstring(L, text, len);
+		lua_pushstring(L, cut ? " [print output of this call cut at 64 KiB]\n" : "\n");
+		lua_concat(L, 3);
+		const char *all = lua_tolstring(L, -1, &len);
+		(void)sb->print_fn(all, len, sb->print_payload);
+	} else {
+		FILE *out = sb->print ? sb->print : stderr;
+		fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
+		        cut ? " [print output of this call cut at 64 KiB]" : "");
+	}
 	if (cut)
 		sb->printed = SB_PRINT_MAX;
 	return 0;
 }
 
 /* string.find/match/gmatch/gsub with a bounded subject and pattern. */
-static int sb_pattern(lua_State *L)
+static int sw_sb_pattern(lua_State *L)
 {
-	sb_check_limits(L);
-	sw_sandbox *sb = sb_of(L);
+	sw_sb_check_limits(L);
+	sw_sandbox *sb = sw_sb_of(L);
 	size_t sl, pl;
 	luaL_checklstring(L, 1, &sl);
 	const char *p = luaL_checklstring(L, 2, &pl);
@@ -365,14 +374,14 @@ static int sb_pattern(lua_State *L)
 	if (cost * ((double)pl + 1) > 1e9)
 		return luaL_error(L, "pattern of %d bytes is too long for a text of %d bytes (shorten "
 		                  "the pattern or the text)", (int)pl, (int)sl);
-	return sb_call_original(L);
+	return sw_sb_call_original(L);
 }
 
 /* string.format without %p (it prints memory addresses), and %s of a
    table or function as tostring shows it. */
-static int sb_format(lua_State *L)
+static int sw_sb_format(lua_State *L)
 {
-	sb_check_limits(L);
+	sw_sb_check_limits(L);
 	size_t fl;
 	const char *f = luaL_checklstring(L, 1, &fl);
 	for (size_t i = 0; i < fl; i++) {
@@ -388,21 +397,21 @@ static int sb_format(lua_State *L)
 	for (int i = 2; i <= n; i++) {
 		int t = lua_type(L, i);
 		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
-			lua_pushcfunction(L, sb_tostring);
+			lua_pushcfunction(L, sw_sb_tostring);
 			lua_pushvalue(L, i);
 			lua_call(L, 1, 1);
 			lua_replace(L, i);
 		}
 	}
-	return sb_call_original(L);
+	return sw_sb_call_original(L);
 }
 
 /* A library function whose own work the instruction count does not see:
    checked against the limits first. */
-static int sb_heavy(lua_State *L)
+static int sw_sb_heavy(lua_State *L)
 {
-	sb_check_limits(L);
-	return sb_call_original(L);
+	sw_sb_check_limits(L);
+	return sw_sb_call_original(L);
 }
 
 /* ---- read-only views ---- */
@@ -436,7 +445,7 @@ static int ro_pairs(lua_State *L)
 	return 3;
 }
 
-void sb_readonly(lua_State *L)
+void sw_sb_readonly(lua_State *L)
 {
 	/* stack: real */
 	lua_newtable(L);                 /* real proxy */
@@ -473,15 +482,15 @@ static void wrap_field(lua_State *L, const char *name, lua_CFunction f)
 	lua_setfield(L, -2, name);
 }
 
-/* Wraps each named function of the table on top with sb_heavy. */
+/* Wraps each named function of the table on top with sw_sb_heavy. */
 static void wrap_heavy(lua_State *L, const char *const *names)
 {
 	for (const char *const *n = names; *n; n++)
-		wrap_field(L, *n, sb_heavy);
+		wrap_field(L, *n, sw_sb_heavy);
 }
 
 /* Builds the shared globals and stores them in the registry. */
-void sb_build_globals(lua_State *L, sw_sandbox *sb)
+void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 {
 	static const char *const base[] = { "assert", "error", "ipairs", "next", "pairs",
 		"rawequal", "rawget", "rawlen", "select", "tonumber", "type", "_VERSION", NULL };
@@ -505,23 +514,23 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_setfield(L, -2, "__newindex");
 	lua_pushvalue(L, -2);
 	lua_pushvalue(L, -2);
-	lua_pushcclosure(L, sb_setmetatable, 2);
+	lua_pushcclosure(L, sw_sb_setmetatable, 2);
 	lua_setfield(L, G, "setmetatable");
-	lua_pushcclosure(L, sb_getmetatable, 1);
+	lua_pushcclosure(L, sw_sb_getmetatable, 1);
 	lua_setfield(L, G, "getmetatable");
 	lua_pop(L, 1);
-	lua_pushcfunction(L, sb_pcall);
+	lua_pushcfunction(L, sw_sb_pcall);
 	lua_setfield(L, G, "pcall");
-	lua_pushcfunction(L, sb_xpcall);
+	lua_pushcfunction(L, sw_sb_xpcall);
 	lua_setfield(L, G, "xpcall");
-	lua_pushcfunction(L, sb_collectgarbage);
+	lua_pushcfunction(L, sw_sb_collectgarbage);
 	lua_setfield(L, G, "collectgarbage");
-	lua_pushcfunction(L, sb_tostring);
+	lua_pushcfunction(L, sw_sb_tostring);
 	lua_setfield(L, G, "tostring");
-	lua_pushcfunction(L, sb_print);
+	lua_pushcfunction(L, sw_sb_print);
 	lua_setfield(L, G, "print");
 	lua_createtable(L, 0, 1); /* names rubrics do not get raise a clear error */
-	lua_pushcfunction(L, sb_global_missing);
+	lua_pushcfunction(L, sw_sb_global_missing);
 	lua_setfield(L, -2, "__index");
 	lua_setmetatable(L, G);
 
@@ -531,14 +540,14 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_getglobal(L, "string");
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
-	wrap_field(L, "find", sb_pattern);
-	wrap_field(L, "match", sb_pattern);
-	wrap_field(L, "gmatch", sb_pattern);
-	wrap_field(L, "gsub", sb_pattern);
-	wrap_field(L, "format", sb_format);
+	wrap_field(L, "find", sw_sb_pattern);
+	wrap_field(L, "match", sw_sb_pattern);
+	wrap_field(L, "gmatch", sw_sb_pattern);
+	wrap_field(L, "gsub", sw_sb_pattern);
+	wrap_field(L, "format", sw_sb_format);
 	wrap_heavy(L, heavy_string);
 	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, sb_string_missing);
+	lua_pushcfunction(L, sw_sb_string_missing);
 	lua_setfield(L, -2, "__index");
 	lua_setmetatable(L, -2);
 	lua_pushliteral(L, "");
@@ -548,7 +557,7 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, G, "string");
 
 	static const char *const heavy_table[] = { "concat", "insert", "move", "pack", "remove",
@@ -556,25 +565,25 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
 	lua_getglobal(L, "table");
 	wrap_heavy(L, heavy_table);
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, G, "table");
 	lua_getglobal(L, "utf8");
 	wrap_heavy(L, heavy_utf8);
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, G, "utf8");
 	lua_getglobal(L, "math");
 	lua_getfield(L, -1, "randomseed");
 	lua_pushvalue(L, -1);
 	sb->randomseed_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_pushcclosure(L, sb_randomseed, 1);
+	lua_pushcclosure(L, sw_sb_randomseed, 1);
 	lua_setfield(L, -2, "randomseed");
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, G, "math");
 	lua_getglobal(L, "coroutine");
-	wrap_field(L, "resume", sb_co_resume);
-	wrap_field(L, "close", sb_co_close);
-	lua_pushcfunction(L, sb_co_wrap);
+	wrap_field(L, "resume", sw_sb_co_resume);
+	wrap_field(L, "close", sw_sb_co_close);
+	lua_pushcfunction(L, sw_sb_co_wrap);
 	lua_setfield(L, -2, "wrap");
-	sb_readonly(L);
+	sw_sb_readonly(L);
 	lua_setfield(L, G, "coroutine");
 }

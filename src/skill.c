@@ -85,7 +85,7 @@ const sw_skill *sw_framework_find_skill(const sw_framework *fw, const char *text
 	return sk;
 }
 
-int sw_framework_expected(int *step, const sw_framework *fw, int year, const sw_skill *skill)
+int sw_framework_has_expected(int *step, const sw_framework *fw, int year, const sw_skill *skill)
 {
 	if (!fw || !skill || skill->fw != fw || year < 0 || year >= SW_YEARS)
 		return 0;

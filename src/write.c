@@ -16,6 +16,7 @@ struct sw_writer {
 	sw_table table;
 	bool errors, awards; /* the table has rows with errors / flags or awards */
 	int failed;
+	sw_wstream *ws; /* owned: `out` writes through a host's callback (sw_writer_new_to) */
 };
 
 void sw_csv_put(sw_buf *b, const char *s)
@@ -242,7 +243,7 @@ int sw_writer_add(sw_writer *w, const sw_result *r)
 	else if (b.len && fwrite(b.p, 1, b.len, w->out) != b.len)
 		rc = SW_EIO;
 	sw_buf_free(&b);
-	return rc;
+	return sw_wstream_status(w->ws, (sw_engine *)w->eng, rc);
 }
 
 int sw_writer_finish(sw_writer *w)
@@ -260,7 +261,32 @@ int sw_writer_finish(sw_writer *w)
 		fputc('\n', w->out);
 	}
 	if (fflush(w->out) != 0 || ferror(w->out))
-		return SW_EIO;
+		return sw_wstream_status(w->ws, (sw_engine *)w->eng, SW_EIO);
+	return SW_OK;
+}
+
+int sw_writer_new_to(sw_writer **out, const sw_engine *eng, int format, sw_write_fn fn,
+                     void *payload)
+{
+	if (!out)
+		return SW_EINVALID;
+	*out = NULL;
+	if (!eng || !fn)
+		return SW_EINVALID;
+	sw_wstream *ws = sw_mem_calloc(&eng->mem, 1, sizeof *ws);
+	if (!ws)
+		return SW_ENOMEM;
+	if (!sw_wstream_open(ws, fn, payload)) {
+		sw_mem_free(&eng->mem, ws);
+		return SW_ENOMEM;
+	}
+	int rc = sw_writer_new(out, eng, format, ws->f);
+	if (rc) {
+		sw_wstream_close(ws, NULL, rc);
+		sw_mem_free(&eng->mem, ws);
+		return rc;
+	}
+	(*out)->ws = ws;
 	return SW_OK;
 }
 
@@ -269,5 +295,9 @@ void sw_writer_free(sw_writer *w)
 	if (!w)
 		return;
 	sw_table_free(&w->table);
+	if (w->ws) {
+		sw_wstream_close(w->ws, NULL, SW_OK);
+		sw_mem_free(&w->eng->mem, w->ws);
+	}
 	sw_mem_free(&w->eng->mem, w);
 }

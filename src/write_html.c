@@ -180,7 +180,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 		for (uint32_t i = 0; i < grp->count; i++) {
 			const sw_pupil *p = sw_cohort_pupil(c, c->members[grp->first + i]);
 			int e;
-			if (p->year != SW_NO_YEAR && sw_framework_expected(&e, c->fw, p->year, sk) &&
+			if (p->year != SW_NO_YEAR && sw_framework_has_expected(&e, c->fw, p->year, sk) &&
 			    e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}

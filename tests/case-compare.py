@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Compares two Stepwise framework files as data, ignoring x- extension keys.
 
-Usage: case-compare.py [--without KEY,KEY] EXPECTED.json GOT.json
+Usage: case-compare.py [--without KEY,KEY] [--top-without KEY,KEY] EXPECTED.json GOT.json
 --without drops those keys (at any level) from EXPECTED first: what a CASE
-1.0 package cannot carry (stages, expectations, aliases). Prints "same" or
+1.0 package cannot carry (stages, expectations, aliases). --top-without
+drops top-level keys from both (the framework id an import without --id
+makes from the document's title). Prints "same" or
 the differences; exit 1 when they differ.
 """
 import json
@@ -22,8 +24,9 @@ def strip(value, drop):
 def main():
     args = sys.argv[1:]
     drop = set()
-    if args and args[0] == "--without":
-        drop = set(args[1].split(","))
+    top = set()
+    while args and args[0] in ("--without", "--top-without") and len(args) > 1:
+        (drop if args[0] == "--without" else top).update(args[1].split(","))
         args = args[2:]
     if len(args) != 2:
         print(__doc__.strip(), file=sys.stderr)
@@ -32,6 +35,9 @@ def main():
         want = strip(json.load(f), drop)
     with open(args[1], encoding="utf-8") as f:
         got = strip(json.load(f), set())
+    for k in top:
+        want.pop(k, None)
+        got.pop(k, None)
     if want == got:
         print("same")
         return 0

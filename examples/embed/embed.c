@@ -109,7 +109,7 @@ static int print_result(const sw_result *r, void *payload)
 	printf("%-4s %-13s", sw_result_pupil(r), sw_result_name(r));
 	for (size_t k = 0; k < sw_result_skill_count(r); k++) {
 		int step;
-		if (sw_result_step(&step, r, k))
+		if (sw_result_has_step(&step, r, k))
 			printf(" %2d", step);
 		else
 			printf("  -");

@@ -77,7 +77,7 @@ SIGNATURES = {
                                    c_void_p]),
     "sw_result_pupil": (c_char_p, [c_void_p]),
     "sw_result_skill_count": (c_size_t, [c_void_p]),
-    "sw_result_step": (c_int, [POINTER(c_int), c_void_p, c_size_t]),
+    "sw_result_has_step": (c_int, [POINTER(c_int), c_void_p, c_size_t]),
     "sw_result_note": (c_char_p, [c_void_p, c_size_t]),
     "sw_result_evidence": (c_size_t, [c_void_p, c_size_t]),
     "sw_result_error_count": (c_size_t, [c_void_p]),
@@ -229,7 +229,7 @@ def main():
             for k in range(lib.sw_result_skill_count(r)):
                 skill = lib.sw_skill_id(lib.sw_framework_skill(fw, k)).decode()
                 step = c_int()
-                shown = str(step.value) if lib.sw_result_step(byref(step), r, k) else ""
+                shown = str(step.value) if lib.sw_result_has_step(byref(step), r, k) else ""
                 note = lib.sw_result_note(r, k)
                 note = csv_field(note.decode()) if note else ""
                 out.append(f"{pupil},{skill},{shown},{note},{lib.sw_result_evidence(r, k)}\n")

@@ -117,6 +117,8 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	} else {
 		st.total = sw_engine_pupil_count(eng);
 		er = sw_engine_evaluate(eng, &eo, on_result, &st, &es);
+		if (er == SW_EUSER)
+			er = sw_engine_user_status(eng); /* what on_result returned */
 		if (er != SW_OK && er != SW_EIO)
 			cli_print_errors(eng);
 	}

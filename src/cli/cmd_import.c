@@ -38,7 +38,9 @@ static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
 {
 	sw_case_import_options io = SW_CASE_IMPORT_OPTIONS_INIT;
 	const char *levels = cli_get(opts, "--levels");
-	if (!levels || strcmp(levels, "skill,step") == 0) {
+	if (!levels) {
+		io.levels = SW_CASE_LEVELS_AUTO;
+	} else if (strcmp(levels, "skill,step") == 0) {
 		io.levels = SW_CASE_LEVELS_SKILL_STEP;
 	} else if (strcmp(levels, "step") == 0) {
 		io.levels = SW_CASE_LEVELS_STEP;
@@ -149,8 +151,10 @@ const cli_cmd cli_import = {
 	"             isChildOf associations becomes skills and steps; items that do not\n"
 	"             fit the levels are reported and left out (exit 2)\n"
 	"  --levels   what the tree's levels become, from the document down:\n"
-	"             skill,step (default), step (the document is one skill) or\n"
-	"             group,skill,step\n"
+	"             skill,step, step (the document is one skill) or\n"
+	"             group,skill,step; by default chosen from the item types of a\n"
+	"             package Stepwise exported, else from the depth of the tree\n"
+	"             (3 levels: group,skill,step; 1: step; else skill,step)\n"
 	"  --id ID    the framework's id (default: made from the document's title)\n"
 	"  oneroster  a OneRoster 1.1 CSV folder (users.csv, enrollments.csv, classes.csv,\n"
 	"             orgs.csv): a roster id,name,year,class,school of the students;\n"

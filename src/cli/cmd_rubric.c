@@ -4,6 +4,7 @@
  * (the example class by default) and shows every error and the results.
  */
 #include "cli.h"
+#include "sharedir.h" /* SW_SHAREDIR, from PREFIX (build/gen) */
 
 #include <errno.h>
 #include <limits.h>
@@ -114,6 +115,8 @@ static int rubric_check(cli_opt *opts, const char *file)
 	}
 	sw_eval_stats st;
 	int er = sw_engine_evaluate(eng, NULL, check_result, w, &st);
+	if (er == SW_EUSER)
+		er = sw_engine_user_status(eng); /* sw_writer_add's status */
 	if (er == SW_OK)
 		er = sw_writer_finish(w);
 	sw_writer_free(w);

@@ -160,8 +160,8 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	clear_progress(&fr);
 	if (rc != SW_OK) {
 		close_rejects(&fr, rejects_path, false);
-		if (stream && rc > 0)
-			return rc; /* the result callback's own status */
+		if (stream && rc == SW_EUSER) /* the result callback stopped it: its own status */
+			return sw_engine_user_status(eng) > 0 ? sw_engine_user_status(eng) : EXIT_FATAL;
 		cli_print_errors(eng);
 		return EXIT_FATAL;
 	}

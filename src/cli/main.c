@@ -42,6 +42,8 @@ int cli_engine(sw_engine **eng, cli_opt *opts)
 	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
 	const char *v;
 	char *end;
+	/* the command line opts in to the environment's rubric folders */
+	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
 	if ((v = cli_get(opts, "--max-instructions"))) {
 		unsigned long long n = strtoull(v, &end, 10);
 		if (*end || !n) {

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		for (size_t k = 0; k < sw_result_skill_count(r); k++)
-			if (sw_result_step(&step, r, k))
+			if (sw_result_has_step(&step, r, k))
 				checksum += step;
 		sw_result_free(r);
 		if (i >= 0)

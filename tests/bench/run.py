@@ -55,6 +55,7 @@ LUA_HIGHEST = os.path.join(HERE, "..", "..", "scripts", "rubrics", "highest.lua"
 FLOOR = {"jsonl": os.path.join(BENCH_DIR, "floor_jsonl"),
          "csv": os.path.join(BENCH_DIR, "floor_csv")}
 EMBED = os.path.join(BENCH_DIR, "embed_bench")
+EDIT = os.path.join(BENCH_DIR, "edit_bench")
 MEASURE = os.path.join(BENCH_DIR, "measure")
 EVIDENCE_HEADER = "pupil,skill,step,date,outcome,source,assessor,context,note\n"
 
@@ -178,7 +179,7 @@ def fmt_ratio(x):
 
 
 def main():
-    for prog in [STEPWISE, FLOOR["jsonl"], FLOOR["csv"], EMBED, MEASURE]:
+    for prog in [STEPWISE, FLOOR["jsonl"], FLOOR["csv"], EMBED, EDIT, MEASURE]:
         if not os.access(prog, os.X_OK):
             die("%s is missing: build it with `make bench`" % prog)
     out_dir = os.path.join(BENCH_DIR, "out")
@@ -334,6 +335,12 @@ def main():
         if r.returncode != 0:
             die("%s %s exited with %d: %s" % (EMBED, rubric, r.returncode, r.stderr))
         print(r.stdout.strip())
+
+    # 6. editing in place: add a record and evaluate that pupil, at 960k records
+    r = subprocess.run([EDIT], capture_output=True, text=True)
+    if r.returncode != 0:
+        die("%s exited with %d: %s" % (EDIT, r.returncode, r.stderr))
+    print(r.stdout.strip())
     print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
 
 

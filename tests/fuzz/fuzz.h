@@ -84,7 +84,7 @@ static inline void fuzz_result(const sw_result *r)
 	size_t n = 0;
 	n += sw_result_pupil(r) ? 1 : 0;
 	for (size_t k = 0; k < sw_result_skill_count(r); k++) {
-		n += (size_t)sw_result_step(&step, r, k);
+		n += (size_t)sw_result_has_step(&step, r, k);
 		n += sw_result_note(r, k) ? 1 : 0;
 		n += sw_result_evidence(r, k);
 	}

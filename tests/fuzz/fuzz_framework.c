@@ -40,7 +40,7 @@ static void walk(const sw_engine *eng)
 		n += sw_framework_find_skill(fw, sw_skill_name(sk)) != NULL;
 		for (int year = -1; year <= 15; year++) {
 			int step;
-			n += (size_t)sw_framework_expected(&step, fw, year, sk);
+			n += (size_t)sw_framework_has_expected(&step, fw, year, sk);
 		}
 	}
 	(void)n;

@@ -68,6 +68,14 @@ static const unit_test TESTS[] = {
 	T(test_lua_setup_oom),
 	T(test_dates_dmy_threaded),
 	T(test_dates_options_versions),
+	T(test_host_params_after_framework_switch),
+	T(test_host_framework_json_roundtrip),
+	T(test_host_framework_json_checks),
+	T(test_host_rubric_path_not_from_environment),
+	T(test_host_numbers_any_locale),
+	T(test_host_options_init),
+	T(test_host_write_callbacks),
+	T(test_host_edit_in_place),
 };
 
 unsigned long unit_checks;

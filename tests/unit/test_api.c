@@ -107,7 +107,7 @@ void test_api_null_arguments(void)
 	      !sw_result_school(NULL));
 	CHECK_EQ(sw_result_year(NULL), SW_NO_YEAR);
 	CHECK_EQ(sw_result_skill_count(NULL), 0);
-	CHECK_EQ(sw_result_step(&step, NULL, 0), 0);
+	CHECK_EQ(sw_result_has_step(&step, NULL, 0), 0);
 	CHECK_EQ(step, 42);
 	CHECK(!sw_result_note(NULL, 0) && !sw_result_flag(NULL, 0) && !sw_result_award(NULL, 0) &&
 	      !sw_result_error(NULL, 0));
@@ -272,22 +272,24 @@ void test_api_evaluate_errors(void)
 	ev.as_of = "2026-13-01";
 	CHECK_EQ(sw_engine_evaluate(eng, &ev, NULL, NULL, NULL), SW_EINVALID);
 	CHECK_STR(msg(eng), "as-of date '2026-13-01' is not a real date as YYYY-MM-DD");
-	CHECK_EQ(sw_engine_evaluate(eng, NULL, stop_result, NULL, NULL), 7);
+	CHECK_EQ(sw_engine_evaluate(eng, NULL, stop_result, NULL, NULL), SW_EUSER);
+	CHECK_EQ(sw_engine_user_status(eng), 7); /* the callback's own value */
+	CHECK_STR(msg(eng), "stopped by a callback, which returned 7");
 	ev.as_of = "2026-01-09"; /* the day before the only record */
 	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "P1", &ev) == SW_OK);
 	size_t n = sw_result_skill_count(r);
 	CHECK_EQ(n, 4);
 	int step = -5;
-	CHECK_EQ(sw_result_step(&step, r, 0), 0); /* not counted as of that day */
+	CHECK_EQ(sw_result_has_step(&step, r, 0), 0); /* not counted as of that day */
 	CHECK_EQ(sw_result_evidence(r, 0), 0);
-	CHECK_EQ(sw_result_step(&step, r, n), 0);
+	CHECK_EQ(sw_result_has_step(&step, r, n), 0);
 	CHECK(sw_result_note(r, n) == NULL);
 	CHECK_EQ(sw_result_evidence(r, n), 0);
 	CHECK(!sw_result_flag(r, 0) && !sw_result_award(r, 0) && !sw_result_error(r, 0));
 	CHECK_EQ(sw_result_year(r), 2);
 	sw_result_free(r);
 	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "P1", NULL) == SW_OK);
-	CHECK_EQ(sw_result_step(&step, r, 0), 1);
+	CHECK_EQ(sw_result_has_step(&step, r, 0), 1);
 	CHECK_EQ(step, 3);
 	sw_writer *w = (sw_writer *)1;
 	CHECK_EQ(sw_writer_new(&w, eng, 0, stdout), SW_EINVALID);
@@ -332,12 +334,12 @@ void test_api_reset_and_params(void)
 	sw_result *r;
 	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "Q1", NULL) == SW_OK);
 	int step;
-	CHECK_EQ(sw_result_step(&step, r, 0), 1); /* times=1: one record is enough */
+	CHECK_EQ(sw_result_has_step(&step, r, 0), 1); /* times=1: one record is enough */
 	sw_result_free(r);
 	CHECK_EQ(sw_engine_clear_params(eng), SW_OK);
 	CHECK_STR(sw_engine_rubric_params(eng), "sources=, times=2");
 	REQUIRE(sw_engine_evaluate_pupil(&r, eng, "Q1", NULL) == SW_OK);
-	CHECK_EQ(sw_result_step(&step, r, 0), 0); /* times=2 again */
+	CHECK_EQ(sw_result_has_step(&step, r, 0), 0); /* times=2 again */
 	sw_result_free(r);
 	/* without parameters set, a rubric with others loads */
 	CHECK_EQ(sw_engine_set_param(eng, "times", "3"), SW_OK);

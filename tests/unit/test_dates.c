@@ -68,7 +68,7 @@ static int hash_result(const sw_result *r, void *payload)
 		*h = (*h ^ (unsigned char)*p) * 1099511628211ull;
 	for (size_t k = 0; k < sw_result_skill_count(r); k++) {
 		int step = -1;
-		if (!sw_result_step(&step, r, k))
+		if (!sw_result_has_step(&step, r, k))
 			step = -1;
 		*h = (*h ^ (uint64_t)(step + 1)) * 1099511628211ull;
 	}

@@ -209,7 +209,7 @@ void test_accessors(void)
 	sw_engine_free(eng);
 }
 
-/* sw_framework_expected: the year's step, per-skill overrides, years without any. */
+/* sw_framework_has_expected: the year's step, per-skill overrides, years without any. */
 void test_expected(void)
 {
 	sw_engine *eng = example_engine();
@@ -220,30 +220,30 @@ void test_expected(void)
 	const sw_skill *per = sw_framework_find_skill(fw, "perseverance");
 	REQUIRE(cur && kind && per);
 	int step = -99;
-	CHECK_EQ(sw_framework_expected(&step, fw, 2, cur), 1);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 2, cur), 1);
 	CHECK_EQ(step, 2);
-	CHECK_EQ(sw_framework_expected(&step, fw, 2, kind), 1); /* override: 3 */
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 2, kind), 1); /* override: 3 */
 	CHECK_EQ(step, 3);
-	CHECK_EQ(sw_framework_expected(&step, fw, 6, per), 1);  /* override: 5 */
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 6, per), 1);  /* override: 5 */
 	CHECK_EQ(step, 5);
-	CHECK_EQ(sw_framework_expected(&step, fw, 6, cur), 1);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 6, cur), 1);
 	CHECK_EQ(step, 6);
 	step = -99;
-	CHECK_EQ(sw_framework_expected(&step, fw, 0, cur), 0);  /* Reception: none */
-	CHECK_EQ(sw_framework_expected(&step, fw, 7, cur), 0);
-	CHECK_EQ(sw_framework_expected(&step, fw, 14, cur), 0);
-	CHECK_EQ(sw_framework_expected(&step, fw, 15, cur), 0); /* out of range */
-	CHECK_EQ(sw_framework_expected(&step, fw, -1, cur), 0);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 0, cur), 0);  /* Reception: none */
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 7, cur), 0);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 14, cur), 0);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 15, cur), 0); /* out of range */
+	CHECK_EQ(sw_framework_has_expected(&step, fw, -1, cur), 0);
 	CHECK_EQ(step, -99); /* untouched when there is none */
-	CHECK_EQ(sw_framework_expected(NULL, fw, 1, cur), 1);
+	CHECK_EQ(sw_framework_has_expected(NULL, fw, 1, cur), 1);
 
 	/* a skill of another framework is not this framework's */
 	sw_engine *other = new_engine();
 	REQUIRE(other);
 	CHECK_EQ(sw_engine_load_framework_builtin(other, "skills-builder-v2"), SW_OK);
 	const sw_skill *listen = sw_framework_skill(sw_engine_framework(other), 0);
-	CHECK_EQ(sw_framework_expected(&step, fw, 1, listen), 0);
-	CHECK_EQ(sw_framework_expected(&step, sw_engine_framework(other), 0, listen), 1);
+	CHECK_EQ(sw_framework_has_expected(&step, fw, 1, listen), 0);
+	CHECK_EQ(sw_framework_has_expected(&step, sw_engine_framework(other), 0, listen), 1);
 	CHECK_EQ(step, 0);
 	sw_engine_free(other);
 	sw_engine_free(eng);
@@ -476,7 +476,7 @@ void test_null_arguments(void)
 	CHECK_EQ(sw_framework_skill_count(fw), 0);
 	CHECK(sw_framework_skill(fw, 0) == NULL);
 	CHECK(sw_framework_find_skill(fw, NULL) == NULL);
-	CHECK_EQ(sw_framework_expected(NULL, fw, 1, NULL), 0);
+	CHECK_EQ(sw_framework_has_expected(NULL, fw, 1, NULL), 0);
 	CHECK_EQ(sw_framework_print(NULL, fw, NULL), SW_EINVALID);
 	CHECK_EQ(sw_framework_print(stdout, fw, NULL), SW_EINVALID);
 
@@ -496,7 +496,7 @@ void test_null_arguments(void)
 	/* with a framework but NULL skill or outputs */
 	CHECK_EQ(load_str(eng, GOOD), SW_OK);
 	fw = sw_engine_framework(eng);
-	CHECK_EQ(sw_framework_expected(NULL, fw, 1, NULL), 0);
+	CHECK_EQ(sw_framework_has_expected(NULL, fw, 1, NULL), 0);
 	CHECK_EQ(sw_framework_print(NULL, fw, NULL), SW_EINVALID);
 	sw_engine_free(eng);
 }

@@ -115,7 +115,7 @@ static int on_result(const sw_result *r, void *payload)
 	FILE *out = payload;
 	fprintf(out, "%s|%s|", sw_result_pupil(r), sw_result_name(r) ? sw_result_name(r) : "-");
 	for (size_t k = 0; k < sw_result_skill_count(r); k++) {
-		int step = -1, has = sw_result_step(&step, r, k);
+		int step = -1, has = sw_result_has_step(&step, r, k);
 		const char *note = sw_result_note(r, k);
 		fprintf(out, "%zu:%d/%d/%zu/%s;", k, has, step, sw_result_evidence(r, k),
 		        note ? note : "-");

@@ -191,7 +191,7 @@ static void compare_all(sw_engine *native, sw_engine *lua, int npupils, const ch
 		CHECK_EQ(sw_result_skill_count(rl), NSKILLS);
 		for (size_t k = 0; k < NSKILLS; k++) {
 			int sn = -1000, sl = -1000;
-			int hn = sw_result_step(&sn, rn, k), hl = sw_result_step(&sl, rl, k);
+			int hn = sw_result_has_step(&sn, rn, k), hl = sw_result_has_step(&sl, rl, k);
 			size_t en = sw_result_evidence(rn, k), el = sw_result_evidence(rl, k);
 			const char *nn = sw_result_note(rn, k), *nl = sw_result_note(rl, k);
 			t->compared++;
@@ -336,8 +336,8 @@ static void bad_param(const char *rubric, const char *key, const char *value)
 				errors += n;
 				for (size_t k = 0; k < NSKILLS; k++) {
 					int step;
-					CHECK_EQ(sw_result_step(&step, a, k), 0);
-					CHECK_EQ(sw_result_step(&step, b, k), 0);
+					CHECK_EQ(sw_result_has_step(&step, a, k), 0);
+					CHECK_EQ(sw_result_has_step(&step, b, k), 0);
 					CHECK_EQ(sw_result_evidence(a, k), sw_result_evidence(b, k));
 				}
 			}

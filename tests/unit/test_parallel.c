@@ -125,7 +125,7 @@ static int on_result(const sw_result *r, void *payload)
 		snprintf(s->ids[s->count], sizeof s->ids[0], "%s", sw_result_pupil(r));
 		uint64_t h = fnv(fnv(14695981039346656037u, sw_result_pupil(r)), sw_result_name(r));
 		for (size_t k = 0; k < sw_result_skill_count(r); k++) {
-			int step = -1, has = sw_result_step(&step, r, k);
+			int step = -1, has = sw_result_has_step(&step, r, k);
 			char num[48];
 			snprintf(num, sizeof num, "%d/%d/%zu", has, step, sw_result_evidence(r, k));
 			h = fnv(fnv(h, num), sw_result_note(r, k));
@@ -396,7 +396,8 @@ static void stops_at(sw_engine *eng, unsigned jobs, size_t stop, seen *want)
 	s->stop_at = stop;
 	s->stop_rc = SW_EIO;
 	sw_eval_stats es;
-	CHECK_EQ(evaluate(eng, jobs, s, &es), SW_EIO);
+	CHECK_EQ(evaluate(eng, jobs, s, &es), SW_EUSER);
+	CHECK_EQ(sw_engine_user_status(eng), SW_EIO);
 	CHECK_EQ(s->count, stop);
 	CHECK_EQ(es.pupils, stop);
 	CHECK(seen_prefix(s, want, false, false));

@@ -240,7 +240,7 @@ static int on_result(const sw_result *r, void *payload)
 			return 0;
 		}
 		int step;
-		if (sw_result_step(&step, r, k))
+		if (sw_result_has_step(&step, r, k))
 			snprintf(step_text, sizeof step_text, "%d", step);
 		const char *note = sw_result_note(r, k);
 		snprintf(want, sizeof want, "%s,%s,%s,%s", f[0], f[1], f[2], f[3]);

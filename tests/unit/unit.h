@@ -82,6 +82,14 @@ typedef struct unit_failing {
 void *unit_failing_realloc(void *ud, void *ptr, size_t size);
 
 /* The tests (defined in test_*.c, listed in main.c). */
+void test_host_params_after_framework_switch(void);
+void test_host_framework_json_roundtrip(void);
+void test_host_framework_json_checks(void);
+void test_host_rubric_path_not_from_environment(void);
+void test_host_numbers_any_locale(void);
+void test_host_options_init(void);
+void test_host_write_callbacks(void);
+void test_host_edit_in_place(void);
 void test_engine_new(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);

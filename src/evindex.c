@@ -1,0 +1,260 @@
+/*
+ * evindex.c - the per-pupil index of the evidence store, kept up to date
+ * while records are added or removed after the store was grouped by pupil,
+ * so that a host can add a record and evaluate that pupil again at the cost
+ * of that pupil's records: each record added after grouping is chained to
+ * the pupil's previous one, and sw_engine_evaluate_pupil gathers the
+ * pupil's grouped run and its chain. Evaluating every pupil groups the whole
+ * store again (sw_evidence_sort). Also the removal of records and the
+ * public calls that edit data in place.
+ */
+#include "internal.h"
+#include "data.h"
+
+#include <string.h>
+
+/* Pending records past which sw_engine_evaluate_pupil groups the store
+   again: at least this many, and a quarter of those already grouped, so
+   the regrouping costs at most a few record copies per record added. */
+#define PENDING_MIN 4096
+
+void sw_evindex_settle(struct sw_evidence *ev, size_t pupils)
+{
+	ev->settled = ev->count;
+	ev->indexed = pupils;
+	if (ev->pend_last)
+		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
+}
+
+/* Drops the index: the next evaluation groups the store from scratch. */
+static void drop(struct sw_evidence *ev)
+{
+	ev->grouped = ev->sorted = false;
+}
+
+void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i)
+{
+	uint32_t p = ev->recs[i].pupil;
+	size_t k = i - ev->settled;
+	if (i > UINT32_MAX - 1) {
+		drop(ev);
+		return;
+	}
+	if (p >= ev->pend_cap) {
+		size_t old = ev->pend_cap;
+		if (sw_mem_grow(m, (void **)&ev->pend_last, &ev->pend_cap, (size_t)p + 1,
+		                sizeof *ev->pend_last)) {
+			drop(ev);
+			return;
+		}
+		memset(ev->pend_last + old, 0, (ev->pend_cap - old) * sizeof *ev->pend_last);
+	}
+	if (sw_mem_grow(m, (void **)&ev->pend_prev, &ev->prev_cap, k + 1, sizeof *ev->pend_prev)) {
+		drop(ev);
+		return;
+	}
+	ev->pend_prev[k] = ev->pend_last[p];
+	ev->pend_last[p] = (uint32_t)i + 1;
+}
+
+bool sw_evindex_usable(const struct sw_evidence *ev)
+{
+	size_t pending = ev->count - ev->settled;
+	return ev->first && ev->grouped &&
+	       (pending <= PENDING_MIN || pending <= ev->settled / 4);
+}
+
+int sw_evindex_gather(const sw_record **recs, size_t *n, struct sw_evidence *ev,
+                      const sw_mem *m, size_t p)
+{
+	size_t run = p < ev->indexed ? ev->len[p] : 0, more = 0;
+	uint32_t at = p < ev->pend_cap ? ev->pend_last[p] : 0;
+	for (uint32_t j = at; j; j = ev->pend_prev[j - 1 - ev->settled])
+		more++;
+	*recs = NULL;
+	*n = run + more;
+	if (!*n)
+		return SW_OK;
+	if (!more && ev->sorted) { /* nothing pending: the run as it lies */
+		*recs = ev->recs + ev->first[p];
+		return SW_OK;
+	}
+	if (sw_mem_grow(m, (void **)&ev->gather, &ev->gather_cap, *n, sizeof *ev->gather))
+		return SW_ENOMEM;
+	if (run)
+		memcpy(ev->gather, ev->recs + ev->first[p], run * sizeof *ev->gather);
+	size_t k = *n;
+	for (uint32_t j = at; j; j = ev->pend_prev[j - 1 - ev->settled])
+		ev->gather[--k] = ev->recs[j - 1]; /* the chain runs newest first */
+	sw_buf scratch;
+	sw_buf_init(&scratch, m);
+	int rc = sw_records_sort(ev->gather, *n, &scratch);
+	sw_buf_free(&scratch);
+	*recs = ev->gather;
+	return rc;
+}
+
+/* True when two records say the same (all but their input order). */
+static bool same(const sw_record *a, const sw_record *b)
+{
+	return a->skill == b->skill && a->step == b->step && a->date == b->date &&
+	       a->outcome == b->outcome && a->source == b->source &&
+	       a->assessor == b->assessor && a->context == b->context && a->note == b->note;
+}
+
+/*
+ * Removes pupil p's records of `skill` (-1: all) that are like `like` (NULL:
+ * any), in one pass that keeps the order of the others, so a grouped store
+ * stays grouped: runs after p's move down, and the chains of the records
+ * added since grouping are made again.
+ */
+static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, uint32_t p, int skill,
+                             const sw_record *like)
+{
+	bool index = ev->first && ev->grouped;
+	size_t start = index && p < ev->indexed ? ev->first[p] : SIZE_MAX;
+	size_t end = start == SIZE_MAX ? 0 : start + ev->len[p];
+	size_t w = 0, in_run = 0;
+	for (size_t i = 0; i < ev->count; i++) {
+		const sw_record *r = &ev->recs[i];
+		if (r->pupil == p && (skill < 0 || r->skill == skill) && (!like || same(r, like))) {
+			in_run += i >= start && i < end;
+			continue;
+		}
+		if (w != i)
+			ev->recs[w] = *r;
+		w++;
+	}
+	size_t removed = ev->count - w;
+	ev->count = w;
+	if (!removed || !index)
+		return removed;
+	if (in_run) {
+		for (size_t q = 0; q < ev->indexed; q++)
+			if (ev->first[q] > start)
+				ev->first[q] -= in_run;
+		ev->len[p] -= (uint32_t)in_run;
+		ev->settled -= in_run;
+	}
+	if (ev->pend_last)
+		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
+	for (size_t i = ev->settled; i < ev->count && ev->grouped; i++)
+		sw_evindex_note(ev, m, i);
+	return removed;
+}
+
+/* The index of the pupil `id` (trimmed, NFC) or SW_ENOTFOUND with a message. */
+static int find_pupil(uint32_t *p, sw_engine *eng, const char *id)
+{
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	const char *t = id ? id : "";
+	size_t n = strlen(t), idx;
+	sw_text_trim(&t, &n);
+	bool found = sw_text_norm(&b, t, n) && !b.failed && eng->roster &&
+	             sw_roster_find(eng->roster, b.p ? b.p : "", b.len, &idx);
+	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
+	sw_buf_free(&b);
+	if (rc == SW_ENOTFOUND)
+		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "no pupil '%.64s'", t);
+	if (rc)
+		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	*p = (uint32_t)idx;
+	return SW_OK;
+}
+
+int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
+                              const char *skill)
+{
+	if (removed)
+		*removed = 0;
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!pupil)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no pupil given");
+	uint32_t p;
+	int rc = find_pupil(&p, eng, pupil);
+	if (rc)
+		return rc;
+	int k = -1;
+	if (skill) {
+		const sw_skill *sk = eng->fw ? sw_framework_find_skill(eng->fw, skill) : NULL;
+		if (!sk)
+			return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+			                   "no skill '%.64s' in the framework", skill);
+		k = (int)sk->index;
+	}
+	size_t n = eng->evidence ? remove_records(eng->evidence, &eng->mem, p, k, NULL) : 0;
+	if (removed)
+		*removed = n;
+	return SW_OK;
+}
+
+int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_evidence_data *e)
+{
+	if (removed)
+		*removed = 0;
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!e || e->version != SW_EVIDENCE_DATA_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "no evidence, or sw_evidence_data of an unknown version");
+	struct sw_evidence *ev = eng->evidence;
+	if (!eng->fw || !ev || !eng->roster)
+		return SW_OK; /* nothing held: nothing to remove */
+	uint32_t p;
+	int rc = find_pupil(&p, eng, e->pupil);
+	if (rc)
+		return rc;
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	sw_checked c;
+	ev->text_scratch.len = 0;
+	rc = sw_evidence_check(eng, &ev->check, e, &c, &ev->text_scratch, &why);
+	if (rc) {
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+		            rc == SW_EREJECTED && sw_buf_cstr(&why) ? why.p : sw_status_string(rc));
+		sw_buf_free(&why);
+		return rc;
+	}
+	sw_buf_free(&why);
+	/* the record's texts as the store interned them; one never stored matches nothing */
+	sw_record like = c.rec;
+	const char *t = ev->text_scratch.p ? ev->text_scratch.p + c.text : "";
+	sw_text_head h;
+	if (!(c.flags & SW_CHECKED_KNOWN))
+		sw_checked_get(&t, &h);
+	uint32_t *ids[3] = { &like.assessor, &like.context, &like.note };
+	for (int i = 0; i < 3; i++) {
+		*ids[i] = 0;
+		if (!(c.flags & (SW_CHECKED_TEXT << i)))
+			continue;
+		const char *s = sw_checked_get(&t, &h);
+		if (!(*ids[i] = sw_intern_find(&ev->text, s, h.len)))
+			return SW_OK;
+	}
+	size_t n = remove_records(ev, &eng->mem, p, like.skill, &like);
+	if (removed)
+		*removed = n;
+	return SW_OK;
+}
+
+int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	if (!pupil || pupil->version != SW_PUPIL_DATA_VERSION)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "no pupil, or sw_pupil_data of an unknown version");
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	int rc = sw_roster_replace(eng, pupil, &why);
+	if (rc)
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+		            rc != SW_ENOMEM && sw_buf_cstr(&why) ? why.p : sw_status_string(rc));
+	sw_buf_free(&why);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * wstream.c - output through a host's callback (sw_write_fn) instead of a
+ * FILE *: a stdio stream made with fopencookie hands each buffered chunk to
+ * the callback, so every writer of the library serves both. The _to
+ * variants of the public writers are here.
+ */
+#define _GNU_SOURCE /* fopencookie */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* The cookie's write: a callback's non-zero return fails the stream and is kept. */
+static ssize_t ws_write(void *cookie, const char *buf, size_t n)
+{
+	sw_wstream *ws = cookie;
+	if (ws->user) {
+		errno = EIO;
+		return -1;
+	}
+	if (!n)
+		return 0;
+	int rc = ws->fn(buf, n, ws->payload);
+	if (rc) {
+		ws->user = rc;
+		errno = EIO;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+FILE *sw_wstream_open(sw_wstream *ws, sw_write_fn fn, void *payload)
+{
+	ws->fn = fn;
+	ws->payload = payload;
+	ws->user = 0;
+	ws->f = NULL;
+	if (!fn)
+		return NULL;
+	cookie_io_functions_t io = { NULL, ws_write, NULL, NULL };
+	ws->f = fopencookie(ws, "w", io);
+	return ws->f;
+}
+
+int sw_wstream_status(const sw_wstream *ws, sw_engine *eng, int rc)
+{
+	if (ws && ws->user)
+		return eng ? sw_engine_stopped(eng, ws->user) : SW_EUSER;
+	return rc;
+}
+
+int sw_wstream_close(sw_wstream *ws, sw_engine *eng, int rc)
+{
+	if (ws->f && fclose(ws->f) != 0 && rc == SW_OK)
+		rc = SW_EIO;
+	ws->f = NULL;
+	return sw_wstream_status(ws, eng, rc);
+}
+
+int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
+                          const char *skill)
+{
+	sw_wstream ws;
+	if (!fn || !fw)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_framework_print(ws.f, fw, skill);
+	return sw_wstream_close(&ws, NULL, rc);
+}
+
+int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what, int format)
+{
+	sw_wstream ws;
+	if (!fn || !c)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_cohort_write(ws.f, c, what, format);
+	return sw_wstream_close(&ws, NULL, rc);
+}
+
+int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c)
+{
+	sw_wstream ws;
+	if (!fn || !c)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_cohort_write_html(ws.f, c);
+	return sw_wstream_close(&ws, NULL, rc);
+}
+
+int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng, const char *pupil,
+                         const sw_passport_options *opts, uint64_t *errors)
+{
+	sw_wstream ws;
+	if (!fn || !eng)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_passport_write(ws.f, eng, pupil, opts, errors);
+	return sw_wstream_close(&ws, eng, rc);
+}
