@@ -35,4 +35,29 @@ int sw_svc_pupil(sw_pupil_data *p, pupil_space *sp, const sw_mem *m, const struc
    a missing or null "pupil" is `pupil`. False with the reason in why. */
 bool sw_svc_evidence(sw_evidence_data *e, const struct cJSON *obj, const char *pupil,
                      sw_buf *why);
+
+/* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
+
+/* One request being answered. */
+typedef struct sw_svc_req {
+	sw_engine *eng;
+	const sw_service_options *opts;
+	sw_buf body; /* what follows "ok": true, starting with ", " */
+	sw_buf err;  /* the error message when the request fails */
+} sw_svc_req;
+
+/* Sets the request's error message (the first one wins); returns false. */
+bool sw_svc_fail(sw_svc_req *R, const char *fmt, ...) SW_PRINTF(2, 3);
+/* Sets the error from eng's error list (or the status rc), after `prefix`. */
+bool sw_svc_fail_engine(sw_svc_req *R, sw_engine *eng, int rc, const char *prefix);
+/* Appends a C string (or null) as JSON. */
+void sw_svc_put_str(sw_buf *b, const char *s);
+/* Appends the engine's rubric parameters as a JSON object (null without a
+   rubric); false when its runner cannot be built (error set). */
+bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
+
+bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_rubrics(sw_svc_req *R);
 #endif

@@ -273,6 +273,10 @@ bool sw_svc_evidence(sw_evidence_data *e, const cJSON *obj, const char *pupil, s
 		return false;
 	if (!e->pupil)
 		e->pupil = pupil;
+	if (!e->pupil) {
+		sw_buf_puts(why, "missing field 'pupil'");
+		return false;
+	}
 	if (!*e->pupil) {
 		sw_buf_puts(why, "empty pupil");
 		return false;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* One line read from the input. */
 typedef struct line_buf {
@@ -79,6 +80,14 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		sw_engine_free(eng);
 		return rc;
 	}
+	sw_service_options so = SW_SERVICE_OPTIONS_INIT;
+	so.rubric_dir = cli_get(opts, "--rubric-dir");
+	struct stat dst;
+	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode))) {
+		cli_error("serve: --rubric-dir %s is not a folder that can be read", so.rubric_dir);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
 	line_buf line = { 0 };
 	int got;
 	rc = EXIT_OK;
@@ -87,7 +96,7 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 			continue; /* blank lines are not requests */
 		char *response = NULL;
 		const char *text = line.total > SW_SERVICE_MAX_REQUEST ? NULL : line.p;
-		int st = sw_service_handle(&response, eng, text, line.total);
+		int st = sw_service_handle_opts(&response, eng, &so, text, line.total);
 		bool ok = respond(st == SW_OK ? response
 		                              : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}");
 		sw_string_free(eng, response);
@@ -119,6 +128,7 @@ static cli_opt serve_opts[] = {
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+	{ "--rubric-dir", "DIR", 0, 0, 0 },
 	{ 0 }
 };
 
