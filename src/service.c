@@ -10,6 +10,7 @@
 #include "rubric.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,7 @@ static bool allowed_path(request *R, const char *path, char **file)
 		sw_buf_printf(&joined, "%s/", root);
 	sw_buf_puts(&joined, path);
 	char *real = sw_buf_cstr(&joined) ? realpath(joined.p, NULL) : NULL;
+	bool missing = !real && errno == ENOENT;
 	if (joined.failed)
 		R->err.failed = 1;
 	sw_buf_free(&joined);
@@ -272,6 +274,9 @@ static bool allowed_path(request *R, const char *path, char **file)
 	free(root);
 	if (!inside) {
 		free(real);
+		if (missing)
+			return fail(R, "rubric '%.*s' was not found in the service's rubric folder",
+			            quote_len(path), path);
 		return fail(R, "rubric '%.*s' is not a file inside the service's rubric folder",
 		            quote_len(path), path);
 	}
