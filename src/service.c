@@ -89,39 +89,6 @@ static int keep_json(const sw_result *r, void *payload)
 	return *json ? SW_OK : sw_result_json(json, r);
 }
 
-/* Adds the request's evidence, writing the rejected records to rej. */
-static int add_evidence(request *R, const cJSON *list, const char *pupil, sw_buf *rej)
-{
-	sw_buf why;
-	sw_buf_init(&why, &R->eng->mem);
-	int rc = SW_OK;
-	size_t i = 0;
-	for (const cJSON *c = list ? list->child : NULL; c && rc == SW_OK; c = c->next, i++) {
-		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
-		why.len = 0;
-		if (sw_svc_evidence(&e, c, pupil, &why)) {
-			int st = sw_engine_add_evidence(R->eng, &e);
-			if (st == SW_EREJECTED) {
-				sw_buf_puts(&why, sw_engine_error(R->eng, 0) ? sw_engine_error(R->eng, 0)->message
-				                                           : "rejected");
-			} else if (st != SW_OK) {
-				fail_engine(R, st, "evidence: ");
-				rc = st;
-				break;
-			} else {
-				continue;
-			}
-		}
-		sw_buf_printf(rej, "%s{\"index\": %zu, \"reason\": ", rej->len > 1 ? ", " : "", i);
-		sw_svc_put_text(rej, why.p ? why.p : "", why.len);
-		sw_buf_putc(rej, '}');
-		if (why.failed)
-			rc = SW_ENOMEM;
-	}
-	sw_buf_free(&why);
-	return rc;
-}
-
 /* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
 static bool op_evaluate(request *R, const cJSON *req)
 {
@@ -156,7 +123,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 		fail_engine(R, rc, "pupil: ");
 	} else if (rc == SW_OK) {
 		sw_buf_putc(&rej, '[');
-		rc = add_evidence(R, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
+		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
 		sw_buf_putc(&rej, ']');
 	}
 	char *json = NULL;
@@ -385,12 +352,40 @@ static bool op_ping(request *R)
 
 /* ---- the request ---- */
 
+/*
+ * Parses the request strictly into *root. A valid request's "evidence"
+ * array is split off first (sw_svc_split): the tree holds "evidence": []
+ * and the records are read one at a time by the flat reader, which keeps
+ * a class of thousands of records from becoming a tree of nodes.
+ */
+static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line, size_t len)
+{
+	const sw_mem *m = &R->eng->mem;
+	int rc = sw_json_check(d, "request", line, len, MAX_DEPTH);
+	if (rc || d->count || !sw_svc_split(&R->ev, m, line, len, "evidence"))
+		return sw_json_parse(root, d, "request", line, len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	sw_diag_clear(d);
+	sw_buf rest;
+	sw_buf_init(&rest, m);
+	sw_buf_add(&rest, line, R->ev.start);
+	sw_buf_puts(&rest, "[]");
+	sw_buf_add(&rest, line + R->ev.end, len - R->ev.end);
+	if (rest.failed) {
+		sw_buf_free(&rest);
+		return SW_ENOMEM;
+	}
+	R->split = true;
+	rc = sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	sw_buf_free(&rest);
+	return rc;
+}
+
 /* Parses the request and runs its op. */
 static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 {
 	sw_diag d;
 	sw_diag_init(&d, &R->eng->mem);
-	int rc = sw_json_parse(root, &d, "request", line, len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	int rc = parse_request(R, root, &d, line, len);
 	if (rc == SW_ENOMEM || d.oom) {
 		R->err.failed = 1;
 	} else if (rc || d.count) {
@@ -467,7 +462,11 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	    (opts && opts->version != SW_SERVICE_OPTIONS_VERSION))
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	request R = { eng, opts ? opts : &defaults, { 0 }, { 0 } };
+	request R;
+	memset(&R, 0, sizeof R);
+	R.eng = eng;
+	R.opts = opts ? opts : &defaults;
+	sw_buf_init(&R.flat.text, &eng->mem);
 	sw_buf_init(&R.body, &eng->mem);
 	sw_buf_init(&R.err, &eng->mem);
 	cJSON *root = NULL;
@@ -490,6 +489,8 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	sw_buf_putc(&out, '}');
 	int rc = R.body.failed || R.err.failed ? SW_ENOMEM : SW_OK;
 	cJSON_Delete(root);
+	sw_mem_free(&eng->mem, R.ev.spans);
+	sw_buf_free(&R.flat.text);
 	sw_buf_free(&R.body);
 	sw_buf_free(&R.err);
 	if (rc == SW_OK)

@@ -11,6 +11,89 @@
 #include <stdio.h>
 #include <string.h>
 
+/* ---- evidence records ---- */
+
+/*
+ * Record i of the split evidence into e: by the flat reader when it can,
+ * else parsed on its own into *tree (the caller frees it). SW_OK with e
+ * filled, SW_EREJECTED with the reason in why, or a failure of the
+ * request (error set).
+ */
+static int split_record(sw_svc_req *R, sw_engine *eng, size_t i, const char *pupil,
+                        sw_evidence_data *e, cJSON **tree, sw_buf *why)
+{
+	const char *s = R->ev.text + R->ev.spans[2 * i];
+	size_t n = R->ev.spans[2 * i + 1] - R->ev.spans[2 * i];
+	if (sw_flat_parse(&R->flat, s, n) && sw_svc_flat_evidence(e, &R->flat, pupil))
+		return SW_OK;
+	if (R->flat.text.failed) {
+		R->err.failed = 1;
+		return SW_ENOMEM;
+	}
+	*e = (sw_evidence_data)SW_EVIDENCE_DATA_INIT;
+	sw_diag d;
+	sw_diag_init(&d, &eng->mem);
+	int rc = sw_json_parse(tree, &d, "request", s, n, SW_SERVICE_MAX_REQUEST, 64);
+	if (rc == SW_ENOMEM || d.oom) {
+		R->err.failed = 1;
+		rc = SW_ENOMEM;
+	} else if (rc || d.count) { /* a key twice: as if the whole request were parsed */
+		const sw_error *er = d.count ? &d.items[0] : NULL;
+		sw_svc_fail(R, "invalid request: $.evidence[%zu]%s: %s", i,
+		            er && er->path ? er->path + 1 : "", er ? er->message : "invalid JSON");
+		rc = SW_EINVALID;
+	} else {
+		rc = sw_svc_evidence(e, *tree, pupil, why) ? SW_OK : SW_EREJECTED;
+	}
+	sw_diag_clear(&d);
+	return rc;
+}
+
+int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const cJSON *ej, const char *pupil,
+                        sw_buf *rej)
+{
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	int rc = SW_OK;
+	const cJSON *c = ej ? ej->child : NULL;
+	size_t count = R->split ? R->ev.count : (size_t)-1;
+	for (size_t i = 0; i < count && (R->split || c); i++) {
+		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+		cJSON *tree = NULL;
+		why.len = 0;
+		int st = R->split ? split_record(R, eng, i, pupil, &e, &tree, &why)
+		                  : sw_svc_evidence(&e, c, pupil, &why) ? SW_OK : SW_EREJECTED;
+		if (!R->split)
+			c = c->next;
+		if (st == SW_OK) {
+			st = sw_engine_add_evidence(eng, &e);
+			if (st == SW_EREJECTED) {
+				const sw_error *err = sw_engine_error(eng, 0);
+				sw_buf_puts(&why, err ? err->message : "rejected");
+			} else if (st != SW_OK) {
+				sw_svc_fail_engine(R, eng, st, "evidence: ");
+				if (st == SW_ENOMEM)
+					R->err.failed = 1;
+			}
+		}
+		cJSON_Delete(tree);
+		if (st == SW_EREJECTED) {
+			sw_buf_printf(rej, "%s{\"index\": %zu, \"reason\": ", rej->len > 1 ? ", " : "", i);
+			sw_svc_put_text(rej, why.p ? why.p : "", why.len);
+			sw_buf_putc(rej, '}');
+		} else if (st != SW_OK) {
+			rc = st;
+			break;
+		}
+	}
+	if (why.failed || rej->failed) {
+		R->err.failed = 1;
+		rc = SW_ENOMEM;
+	}
+	sw_buf_free(&why);
+	return rc;
+}
+
 /* ---- a class: pupils and their evidence ---- */
 
 /* The results of a class, kept by request index until all are in. */
@@ -69,28 +152,8 @@ static bool add_class(sw_svc_req *R, sw_engine *eng, const cJSON *pupils, const 
 			R->err.failed = 1, ok = false;
 		sw_svc_space_free(&eng->mem, &sp);
 	}
-	i = 0;
-	for (const cJSON *c = cJSON_IsArray(evidence) ? evidence->child : NULL; c && ok;
-	     c = c->next, i++) {
-		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
-		why.len = 0;
-		if (sw_svc_evidence(&e, c, NULL, &why)) {
-			int st = sw_engine_add_evidence(eng, &e);
-			if (st == SW_OK)
-				continue;
-			if (st != SW_EREJECTED) {
-				ok = sw_svc_fail_engine(R, eng, st, "evidence: ");
-				if (st == SW_ENOMEM)
-					R->err.failed = 1;
-				break;
-			}
-			const sw_error *err = sw_engine_error(eng, 0);
-			sw_buf_puts(&why, err ? err->message : "rejected");
-		}
-		sw_buf_printf(rej, "%s{\"index\": %zu, \"reason\": ", rej->len > 1 ? ", " : "", i);
-		sw_svc_put_text(rej, why.p ? why.p : "", why.len);
-		sw_buf_putc(rej, '}');
-	}
+	if (ok && sw_svc_add_evidence(R, eng, cJSON_IsArray(evidence) ? evidence : NULL, NULL, rej))
+		ok = false;
 	if (why.failed || rej->failed)
 		R->err.failed = 1;
 	sw_buf_free(&why);

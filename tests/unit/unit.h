@@ -83,6 +83,8 @@ void *unit_failing_realloc(void *ud, void *ptr, size_t size);
 
 /* The tests (defined in test_*.c, listed in main.c). */
 void test_engine_new(void);
+void test_service_options(void);
+void test_service_split_matches_tree(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
 void test_bundled_from_file(void);
