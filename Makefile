@@ -3,8 +3,9 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
-DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-             /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && echo yes)
+HTTP_PKG := libmicrohttpd
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(HTTP_PKG) 2>/dev/null && \
+             /usr/bin/python3 -c 'import jsonschema, pytest' 2>/dev/null && echo yes)
 
 .PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps
 .DEFAULT_GOAL := all
@@ -24,6 +25,8 @@ DEFS   := -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
           -DSW_SHAREDIR='"$(PREFIX)/share/stepwise"'
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+# libmicrohttpd: `serve --http` in the CLI only; the library does not link it
+HTTP_LIBS   := $(shell pkg-config --libs $(HTTP_PKG))
 BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
 REL_FLAGS  := -O2 -g -fPIC -fvisibility=hidden
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -50,7 +53,7 @@ $(1)/obj/build/gen/embedded.o: build/gen/embedded.c
 $(1)/libstepwise.a: $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC)) $(1)/obj/build/gen/embedded.o
 	$$(AR) rcs $$@ $$^
 $(1)/stepwise: $(patsubst %.c,$(1)/obj/%.o,$(CLI_SRC)) $(1)/libstepwise.a
-	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(HTTP_LIBS)
 $(1)/unit: $(patsubst %.c,$(1)/obj/%.o,$(UNIT_SRC)) $(1)/libstepwise.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 -include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
