@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TIMEOUT_SECONDS 10u   /* a connection idle this long is closed */
 #define MAX_CONNECTIONS 256u
@@ -242,7 +243,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			                  "requests go to /v2/OP, such as POST /v2/ping");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > SW_SERVICE_MAX_REQUEST)
+		const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                                 MHD_HTTP_HEADER_EXPECT);
+		/* refused before the body is sent only when the client waits for a
+		   go-ahead (Expect: 100-continue): a client already sending it would
+		   see the connection close under it; the others are read to the end */
+		if (cl && strtoull(cl, NULL, 10) > SW_SERVICE_MAX_REQUEST && expect &&
+		    !strcasecmp(expect, "100-continue"))
 			return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, TOO_BIG);
 		if (!(u = calloc(1, sizeof *u)))
 			return MHD_NO;

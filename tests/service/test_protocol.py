@@ -8,7 +8,7 @@ import subprocess
 import jsonschema
 import pytest
 
-from conftest import OPS, ROOT, SCHEMA, VALIDATORS, check_exchange
+from protocol_check import OPS, ROOT, SCHEMA, VALIDATORS, check_exchange, stepwise_bin
 
 TINY = {"format": "stepwise-framework", "format_version": 1, "id": "tiny", "name": "Tiny",
         "skills": [{"id": "s", "name": "S",
@@ -61,6 +61,11 @@ def case_requests():
             continue
         body = text.split("\n--- stdin\n", 1)[1].split("\n--- ", 1)[0]
         yield case.name, [line for line in body.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def stepwise():
+    return stepwise_bin()
 
 
 def test_schema_is_valid():

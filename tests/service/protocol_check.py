@@ -1,12 +1,12 @@
 """Shared helpers for the service tests (pytest): the stepwise binary under
 test (STEPWISE, default build/asan/stepwise), the protocol's JSON Schema
-and a check that a request and its response follow it."""
+and a check that a request and its response follow it. (Not named
+conftest.py: src/python/tests has one of its own.)"""
 import json
 import os
 import pathlib
 
 import jsonschema
-import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tests/service/protocol.schema.json").read_text())
@@ -38,8 +38,3 @@ def check_exchange(request, response):
     VALIDATORS["request_" + op].validate(request)
     VALIDATORS["response_" + op].validate(response)
     jsonschema.Draft202012Validator(SCHEMA).validate(request)
-
-
-@pytest.fixture
-def stepwise():
-    return stepwise_bin()
