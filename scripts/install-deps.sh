@@ -2,7 +2,7 @@
 # Installs what Stepwise needs to build and test, from Debian's packages.
 # The Makefile runs this by itself when pkg-config cannot find the libraries.
 set -eu
-PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind libmicrohttpd-dev python3-pytest"
+PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind libmicrohttpd-dev python3-pytest python3-pip"
 if [ "${1:-}" = "--fuzz" ]; then
 	# only for `make fuzz`: clang with libFuzzer
 	PACKAGES="clang libclang-rt-dev"

@@ -29,7 +29,7 @@ static int read_line(FILE *in, line_buf *b)
 	b->len = b->total = 0;
 	b->blank = true;
 	int c;
-	while ((c = getc(in)) != EOF && c != '\n') {
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') { /* one thread reads */
 		b->total++;
 		if (c != ' ' && c != '\t' && c != '\r')
 			b->blank = false;
