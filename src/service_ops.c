@@ -381,7 +381,7 @@ static void put_load_errors(sw_buf *b, const sw_engine *eng, int rc)
    objects) to the "errors" array b, with its pupil. */
 static void put_result_errors(sw_buf *b, const char *results)
 {
-	cJSON *arr = cJSON_Parse(results);
+	cJSON *arr = sw_cjson_parse(results, strlen(results), NULL); /* cJSON_Parse is not thread-safe */
 	if (!arr) {
 		b->failed = 1;
 		return;
