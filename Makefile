@@ -3,16 +3,17 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 PKGS    := lua5.4 libcjson libutf8proc uuid
-DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-             /usr/bin/python3 -c 'import jsonschema, cffi' 2>/dev/null && \
+HTTP_PKG := libmicrohttpd
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(HTTP_PKG) 2>/dev/null && \
+             /usr/bin/python3 -c 'import jsonschema, cffi, pytest' 2>/dev/null && \
              test -f /usr/share/i18n/locales/de_DE && echo yes)
 
-.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps
+.PHONY: all demo test unit cases valgrind install clean help deps html-check tsan api-test bench fuzz fuzz-replay fuzz-deps pytest
 .DEFAULT_GOAL := all
 
 ifneq ($(DEPS_OK),yes)
 # The libraries are missing: install them first, then run the same target again.
-all demo test unit cases valgrind install tsan api-test html-check bench fuzz fuzz-replay:
+all demo test unit cases valgrind install tsan api-test html-check bench fuzz fuzz-replay pytest:
 	./scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -24,6 +25,8 @@ WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototype
 DEFS   := -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+# libmicrohttpd: `serve --http` in the CLI only; the library does not link it
+HTTP_LIBS   := $(shell pkg-config --libs $(HTTP_PKG))
 BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
 REL_FLAGS  := -O2 -g -fPIC -fvisibility=hidden
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -60,7 +63,7 @@ $(1)/obj/build/gen/embedded.o: build/gen/embedded.c
 $(1)/libstepwise.a: $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC)) $(1)/obj/build/gen/embedded.o
 	$$(AR) rcs $$@ $$^
 $(1)/stepwise: $(patsubst %.c,$(1)/obj/%.o,$(CLI_SRC)) $(1)/libstepwise.a
-	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(HTTP_LIBS)
 $(1)/unit: $(patsubst %.c,$(1)/obj/%.o,$(UNIT_SRC)) $(1)/libstepwise.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 -include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
@@ -101,7 +104,7 @@ demo: build/stepwise
 test: build/asan/stepwise build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./tests/html-check.sh ./build/asan/stepwise
-	$(MAKE) api-test tsan fuzz-replay
+	$(MAKE) api-test tsan fuzz-replay pytest
 	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
 
 # The shared library's exports, the Python examples, and the C example built
@@ -111,6 +114,13 @@ api-test: build/stepwise build/libstepwise.so.$(SOVERSION) build/dist/libstepwis
 	./tests/api/ffi-check.sh build/libstepwise.so.$(SOVERSION)
 	./examples/python/check.sh build/stepwise build/libstepwise.so.$(SOVERSION)
 	./tests/api/install-test.sh
+
+# The service protocol against its JSON Schema, `serve --http` driven from
+# Python, and the Python package (src/python) over the shared library.
+pytest: build/asan/stepwise build/libstepwise.so.$(SOVERSION)
+	STEPWISE=build/asan/stepwise STEPWISE_LIB=build/libstepwise.so.$(SOVERSION) PYTHONDONTWRITEBYTECODE=1 \
+	  ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+	  tests/service src/python/tests
 
 # Several engines in parallel threads under ThreadSanitizer.
 tsan: build/tsan/threads
@@ -135,18 +145,20 @@ valgrind: build/stepwise build/unit
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
 # the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.
 BENCH_BIN := build/bench/floor_jsonl build/bench/floor_csv build/bench/measure \
-             build/bench/embed_bench build/bench/edit_bench
+             build/bench/embed_bench build/bench/edit_bench build/bench/service_bench
 build/bench/floor_jsonl build/bench/floor_csv build/bench/measure: build/bench/%: tests/bench/%.c
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
 build/bench/embed_bench: tests/bench/embed_bench.c include/stepwise.h build/libstepwise.a
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
-build/bench/edit_bench: tests/bench/edit_bench.c include/stepwise.h build/libstepwise.a
+build/bench/edit_bench build/bench/service_bench: build/bench/%: tests/bench/%.c include/stepwise.h build/libstepwise.a
 	@mkdir -p build/bench
 	$(CC) $(BASE_CFLAGS) $(REL_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libstepwise.a $(PKG_LIBS)
 bench: build/stepwise $(BENCH_BIN)
 	python3 tests/bench/run.py
+	build/bench/service_bench 30 300
+	python3 tests/bench/http_load.py build/stepwise --requests 2000 --seconds 20
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
@@ -232,6 +244,7 @@ help:
 	@echo "make valgrind   run the test suite under valgrind memcheck"
 	@echo "make api-test   exported symbols, Python examples, install test with examples/embed"
 	@echo "make tsan       engines in parallel threads under ThreadSanitizer"
+	@echo "make pytest     the service protocol and serve --http (tests/service), the Python package"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default 30)"
 	@echo "make bench      benchmark against the parsing floor and a Python peer (BENCH_SIZES=\"10k 100k\")"
 	@echo "make install    install under PREFIX (default /usr/local), honouring DESTDIR"

@@ -848,6 +848,35 @@ SW_API int sw_framework_json(char **json, const sw_framework *fw);
  */
 SW_API int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
 
+/*
+ * What a service may do beyond answering requests from their own content.
+ * rubric_dir: "load_rubric" with a "path" may read .lua files inside this
+ * folder only (checked after resolving links; a relative path is taken
+ * from it); NULL (the default): loading by path is refused, because a
+ * request could otherwise make the service read any file it can. The
+ * string is the caller's and must outlive the calls that use it.
+ */
+typedef struct sw_service_options {
+	unsigned int version;   /* SW_SERVICE_OPTIONS_VERSION */
+	const char *rubric_dir; /* NULL: no loading by path */
+} sw_service_options;
+#define SW_SERVICE_OPTIONS_VERSION 1
+#define SW_SERVICE_OPTIONS_INIT { SW_SERVICE_OPTIONS_VERSION, NULL }
+/* Fills *opts with the defaults of `version` (for hosts without the macros);
+   SW_EINVALID for an unknown version. */
+SW_API int sw_service_options_init(sw_service_options *opts, unsigned int version);
+
+/*
+ * sw_service_handle with options (NULL: the defaults, which is what
+ * sw_service_handle uses). The service protocol is version 2 (README.md,
+ * "Service mode"): ping, framework, load_framework, evaluate (one pupil or
+ * a class), load_rubric, set_params, check_rubric, rubrics. Same statuses
+ * and ownership as sw_service_handle; SW_EINVALID for options of an
+ * unknown version.
+ */
+SW_API int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_options *opts,
+                                  const char *line, size_t len);
+
 /* ---- Interchange: 1EdTech CASE frameworks, OneRoster rosters ------------ */
 
 /*

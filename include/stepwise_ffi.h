@@ -50,6 +50,7 @@
 #define SW_REPORT_JSON 3
 #define SW_PASSPORT_OPTIONS_VERSION 1
 #define SW_SERVICE_MAX_REQUEST 1048576
+#define SW_SERVICE_OPTIONS_VERSION 1
 #define SW_CASE_LEVELS_SKILL_STEP 0
 #define SW_CASE_LEVELS_STEP 1
 #define SW_CASE_LEVELS_GROUP_SKILL_STEP 2
@@ -319,6 +320,13 @@ int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil);
 int sw_engine_clear_params(sw_engine *eng);
 int sw_framework_json(char **json, const sw_framework *fw);
 int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
+typedef struct sw_service_options {
+	unsigned int version;
+	const char *rubric_dir;
+} sw_service_options;
+int sw_service_options_init(sw_service_options *opts, unsigned int version);
+int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_options *opts,
+                                  const char *line, size_t len);
 typedef struct sw_notice {
 	const char *file;
 	uint64_t line;

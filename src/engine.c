@@ -160,8 +160,7 @@ int sw_engine_load_framework_builtin(sw_engine *eng, const char *name)
 				sw_buf_printf(&b, "%s%.*s", b.len ? ", " : "",
 				              (int)(strlen(e->path) - 16), e->path + 11);
 		sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-		            "'%s' is not a framework file or a bundled framework (bundled: %s; "
-		            "a file needs a path ending in .json)",
+		            "no bundled framework '%s' (bundled: %s)",
 		            name, sw_buf_cstr(&b) ? b.p : "");
 		sw_buf_free(&b);
 		return SW_ENOTFOUND;

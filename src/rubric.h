@@ -47,6 +47,8 @@ typedef struct sw_runner {
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
+	char *params_json;  /* {"sources": "", "times": 2}, for the service; engine allocator */
+	char *description;  /* the rubric's description, or NULL; engine allocator */
 	sw_native native;   /* kind NONE unless the rubric runs natively */
 } sw_runner;
 

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "rubric.h"
+#include "service.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -115,7 +116,7 @@ typedef struct setup {
 	sw_runner *r;
 	sw_diag *d;
 	int rc;
-	sw_buf chunk, names, text;
+	sw_buf chunk, names, text, json;
 	char **keys;
 	size_t nkeys, cap;
 } setup;
@@ -144,6 +145,37 @@ static void table_keys(lua_State *L, int idx, setup *sc)
 			sc->keys[sc->nkeys++] = (char *)lua_tostring(L, -1);
 	}
 	sort_names(sc->keys, sc->nkeys);
+}
+
+/* Appends `"key": value` (the value on top of the stack) to a JSON object:
+   a number, a string or true/false; a number that is not finite is null. */
+static void put_param_json(sw_buf *b, lua_State *L, const char *key, size_t i)
+{
+	if (i)
+		sw_buf_puts(b, ", ");
+	sw_svc_put_text(b, key, strlen(key));
+	sw_buf_puts(b, ": ");
+	if (lua_type(L, -1) == LUA_TBOOLEAN) {
+		sw_buf_puts(b, lua_toboolean(L, -1) ? "true" : "false");
+	} else if (lua_isinteger(L, -1)) {
+		sw_buf_printf(b, "%lld", (long long)lua_tointeger(L, -1));
+	} else if (lua_type(L, -1) == LUA_TNUMBER) {
+		double v = lua_tonumber(L, -1);
+		if (isfinite(v)) {
+			char num[40];
+			for (int prec = 15; prec <= 17; prec++) /* the shortest that reads back */
+				if (snprintf(num, sizeof num, "%.*g", prec, v) > 0 && strtod(num, NULL) == v)
+					break;
+			sw_buf_puts(b, num);
+			if (!strpbrk(num, ".eE"))
+				sw_buf_puts(b, ".0"); /* a float stays a float */
+		} else
+			sw_buf_puts(b, "null");
+	} else {
+		size_t n;
+		const char *v = lua_tolstring(L, -1, &n);
+		sw_svc_put_text(b, v, n);
+	}
 }
 
 /* Checks the rubric table on top and merges its params with the host's. */
@@ -176,9 +208,14 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 		lua_pop(L, 1);
 	}
 	int dt = raw_field(L, t, "description");
-	lua_pop(L, 1);
 	if (dt != LUA_TNIL && dt != LUA_TSTRING)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'description' must be a string");
+	sw_mem_free(&r->eng->mem, r->description);
+	r->description = NULL;
+	if (dt == LUA_TSTRING &&
+	    !(r->description = sw_mem_strdup(&r->eng->mem, lua_tostring(L, -1))))
+		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
+	lua_pop(L, 1);
 	int pr = raw_field(L, t, "params");
 	if (pr != LUA_TNIL && pr != LUA_TTABLE)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
@@ -215,18 +252,25 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 			lua_pushstring(L, rb->param_values[i]);
 		lua_rawset(L, merged);
 	}
-	/* "k=v, ..." in key order, for reports */
+	/* "k=v, ..." in key order, for reports, and the same as a JSON object */
 	table_keys(L, merged, sc);
+	sw_buf_putc(&sc->json, '{');
 	for (size_t i = 0; i < sc->nkeys; i++) {
 		lua_getfield(L, merged, sc->keys[i]);
+		put_param_json(&sc->json, L, sc->keys[i], i);
 		sw_buf_printf(&sc->text, "%s%s=%s", i ? ", " : "", sc->keys[i],
 		              luaL_tolstring(L, -1, NULL));
 		lua_pop(L, 2);
 	}
+	sw_buf_putc(&sc->json, '}');
 	sw_mem_free(&r->eng->mem, r->params_text);
 	r->params_text = sw_buf_take(&sc->text);
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
+	sw_mem_free(&r->eng->mem, r->params_json);
+	r->params_json = sc->json.failed ? NULL : sw_buf_take(&sc->json);
+	if (!r->params_json)
+		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
 	sw_native_setup(&r->native, rb->native_kind, L, merged);
 	sw_sb_readonly(L);
 	r->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -330,7 +374,8 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 		return sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL,
 		                   "NUL byte in the file: a rubric must be Lua source text");
 	}
-	setup sc = { r, d, SW_OK, { 0 }, { 0 }, { 0 }, NULL, 0, 0 };
+	setup sc = { r, d, SW_OK, { 0 }, { 0 }, { 0 }, { 0 }, NULL, 0, 0 };
+	sw_buf_init(&sc.json, &eng->mem);
 	sw_buf_init(&sc.chunk, &eng->mem);
 	sw_buf_init(&sc.names, &eng->mem);
 	sw_buf_init(&sc.text, &eng->mem);
@@ -350,6 +395,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	sw_buf_free(&sc.chunk);
 	sw_buf_free(&sc.names);
 	sw_buf_free(&sc.text);
+	sw_buf_free(&sc.json);
 	sw_mem_free(&eng->mem, sc.keys);
 	return rc;
 }
@@ -395,6 +441,10 @@ int sw_runner_reset(sw_runner *r)
 	sw_sb_close(&r->sb);
 	sw_mem_free(&r->eng->mem, r->params_text);
 	r->params_text = NULL;
+	sw_mem_free(&r->eng->mem, r->params_json);
+	r->params_json = NULL;
+	sw_mem_free(&r->eng->mem, r->description);
+	r->description = NULL;
 	sw_diag d;
 	sw_diag_init(&d, &r->eng->mem);
 	locale_t old = sw_locale_enter();
@@ -412,5 +462,7 @@ void sw_runner_free(sw_runner *r)
 		return;
 	sw_sb_close(&r->sb);
 	sw_mem_free(&r->eng->mem, r->params_text);
+	sw_mem_free(&r->eng->mem, r->params_json);
+	sw_mem_free(&r->eng->mem, r->description);
 	sw_mem_free(&r->eng->mem, r);
 }

@@ -5,23 +5,20 @@
  * written; a bad request gets {"ok": false, "error": ...}, never a failure.
  * The JSON helpers (id, text, pupils and evidence) are in service_json.c.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "service.h"
 #include "rubric.h"
 
 #include <cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
 
-/* One request being answered. */
-typedef struct request {
-	sw_engine *eng;
-	sw_buf body; /* what follows "ok": true, starting with ", " */
-	sw_buf err;  /* the error message when the request fails */
-} request;
+typedef sw_svc_req request;
 
-/* Appends a C string (or null) as JSON. */
-static void put_str(sw_buf *b, const char *s)
+void sw_svc_put_str(sw_buf *b, const char *s)
 {
 	if (s)
 		sw_svc_put_text(b, s, strlen(s));
@@ -29,9 +26,7 @@ static void put_str(sw_buf *b, const char *s)
 		sw_buf_puts(b, "null");
 }
 
-/* Sets the request's error message (the first one wins). */
-static bool fail(request *R, const char *fmt, ...) SW_PRINTF(2, 3);
-static bool fail(request *R, const char *fmt, ...)
+bool sw_svc_fail(request *R, const char *fmt, ...)
 {
 	if (R->err.len)
 		return false;
@@ -42,16 +37,15 @@ static bool fail(request *R, const char *fmt, ...)
 	return false;
 }
 
-/* Sets the error from the engine's error list (or the status), after `prefix`. */
-static bool fail_engine(request *R, int rc, const char *prefix)
+bool sw_svc_fail_engine(request *R, sw_engine *eng, int rc, const char *prefix)
 {
 	if (R->err.len)
 		return false;
 	sw_buf *b = &R->err;
 	sw_buf_puts(b, prefix);
-	size_t n = sw_engine_error_count(R->eng);
+	size_t n = sw_engine_error_count(eng);
 	for (size_t i = 0; i < n; i++) {
-		const sw_error *e = sw_engine_error(R->eng, i);
+		const sw_error *e = sw_engine_error(eng, i);
 		if (i)
 			sw_buf_puts(b, "; ");
 		if (e->file && e->line)
@@ -64,11 +58,15 @@ static bool fail_engine(request *R, int rc, const char *prefix)
 	}
 	if (!n)
 		sw_buf_puts(b, sw_status_string(rc));
-	size_t total = sw_engine_error_total(R->eng);
+	size_t total = sw_engine_error_total(eng);
 	if (total > n)
 		sw_buf_printf(b, "; and %zu more errors", total - n);
 	return false;
 }
+
+#define put_str sw_svc_put_str
+#define fail sw_svc_fail
+#define fail_engine(R, rc, prefix) sw_svc_fail_engine((R), (R)->eng, (rc), (prefix))
 
 /* A short quotation of user text: at most 40 bytes, cut between characters. */
 static int quote_len(const char *s)
@@ -89,39 +87,6 @@ static int keep_json(const sw_result *r, void *payload)
 {
 	char **json = payload;
 	return *json ? SW_OK : sw_result_json(json, r);
-}
-
-/* Adds the request's evidence, writing the rejected records to rej. */
-static int add_evidence(request *R, const cJSON *list, const char *pupil, sw_buf *rej)
-{
-	sw_buf why;
-	sw_buf_init(&why, &R->eng->mem);
-	int rc = SW_OK;
-	size_t i = 0;
-	for (const cJSON *c = list ? list->child : NULL; c && rc == SW_OK; c = c->next, i++) {
-		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
-		why.len = 0;
-		if (sw_svc_evidence(&e, c, pupil, &why)) {
-			int st = sw_engine_add_evidence(R->eng, &e);
-			if (st == SW_EREJECTED) {
-				sw_buf_puts(&why, sw_engine_error(R->eng, 0) ? sw_engine_error(R->eng, 0)->message
-				                                           : "rejected");
-			} else if (st != SW_OK) {
-				fail_engine(R, st, "evidence: ");
-				rc = st;
-				break;
-			} else {
-				continue;
-			}
-		}
-		sw_buf_printf(rej, "%s{\"index\": %zu, \"reason\": ", rej->len > 1 ? ", " : "", i);
-		sw_svc_put_text(rej, why.p ? why.p : "", why.len);
-		sw_buf_putc(rej, '}');
-		if (why.failed)
-			rc = SW_ENOMEM;
-	}
-	sw_buf_free(&why);
-	return rc;
 }
 
 /* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
@@ -158,7 +123,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 		fail_engine(R, rc, "pupil: ");
 	} else if (rc == SW_OK) {
 		sw_buf_putc(&rej, '[');
-		rc = add_evidence(R, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
+		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
 		sw_buf_putc(&rej, ']');
 	}
 	char *json = NULL;
@@ -166,6 +131,8 @@ static bool op_evaluate(request *R, const cJSON *req)
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 		eo.as_of = cJSON_IsString(aj) ? aj->valuestring : NULL;
 		rc = sw_engine_evaluate(eng, &eo, keep_json, &json, NULL);
+		if (rc == SW_EUSER) /* keep_json's own status: out of memory */
+			rc = sw_engine_user_status(eng);
 		if (rc)
 			fail_engine(R, rc, "");
 	}
@@ -191,13 +158,29 @@ static bool op_evaluate(request *R, const cJSON *req)
 
 /* ---- the other ops ---- */
 
-/* Appends the rubric's name and parameters. */
-static void put_rubric(request *R)
+bool sw_svc_put_params(request *R, sw_engine *eng)
+{
+	struct sw_rubric *rb = eng->rubric;
+	if (!rb) {
+		sw_buf_puts(&R->body, "null");
+		return true;
+	}
+	if (!rb->runner) { /* dropped by a framework change: built again */
+		int rc = sw_runner_open(&rb->runner, eng, &eng->diag);
+		if (rc)
+			return sw_svc_fail_engine(R, eng, rc, "rubric: ");
+	}
+	sw_buf_puts(&R->body, rb->runner->params_json);
+	return true;
+}
+
+/* Appends the rubric's name and parameters (an object). */
+static bool put_rubric(request *R)
 {
 	sw_buf_puts(&R->body, ", \"rubric\": ");
 	put_str(&R->body, sw_engine_rubric_name(R->eng));
 	sw_buf_puts(&R->body, ", \"params\": ");
-	put_str(&R->body, sw_engine_rubric_params(R->eng));
+	return sw_svc_put_params(R, R->eng);
 }
 
 /* Copies the parameters the host set (key and value, each NUL-terminated)
@@ -227,6 +210,49 @@ static void restore_params(request *R, const sw_buf *saved)
 	}
 }
 
+/*
+ * Decides whether "path" may be read. A built-in name (no '/', not ending
+ * in .lua) always may, with *file NULL. A file only with a rubric folder:
+ * *file is then its resolved path (malloc), inside the resolved folder.
+ */
+static bool allowed_path(request *R, const char *path, char **file)
+{
+	*file = NULL;
+	size_t n = strlen(path);
+	if (!strchr(path, '/') && !(n > 4 && strcmp(path + n - 4, ".lua") == 0))
+		return true;
+	const char *dir = R->opts->rubric_dir;
+	if (!dir)
+		return fail(R, "loading a rubric by path is off in this service: send the rubric's "
+		            "text as 'source', or start the service with --rubric-dir DIR");
+	char *root = realpath(dir, NULL);
+	if (!root)
+		return fail(R, "the service's rubric folder cannot be read");
+	sw_buf joined;
+	sw_buf_init(&joined, &R->eng->mem);
+	if (path[0] != '/')
+		sw_buf_printf(&joined, "%s/", root);
+	sw_buf_puts(&joined, path);
+	char *real = sw_buf_cstr(&joined) ? realpath(joined.p, NULL) : NULL;
+	bool missing = !real && errno == ENOENT;
+	if (joined.failed)
+		R->err.failed = 1;
+	sw_buf_free(&joined);
+	size_t rn = strlen(root);
+	bool inside = real && strncmp(real, root, rn) == 0 && (real[rn] == '/' || rn == 1);
+	free(root);
+	if (!inside) {
+		free(real);
+		if (missing)
+			return fail(R, "rubric '%.*s' was not found in the service's rubric folder",
+			            quote_len(path), path);
+		return fail(R, "rubric '%.*s' is not a file inside the service's rubric folder",
+		            quote_len(path), path);
+	}
+	*file = real;
+	return true;
+}
+
 /* {"op": "load_rubric", "path": NAME-OR-PATH} or {"op": "load_rubric", "source": LUA, "name": N} */
 static bool op_load_rubric(request *R, const cJSON *req)
 {
@@ -240,6 +266,9 @@ static bool op_load_rubric(request *R, const cJSON *req)
 		return fail(R, "field '%s' must be a string", path ? "path" : "source");
 	if (name && !cJSON_IsString(name))
 		return fail(R, "field 'name' must be a string");
+	char *file = NULL;
+	if (path && !allowed_path(R, path->valuestring, &file))
+		return false;
 	/* the new rubric starts from its own defaults; the old parameters come
 	   back if it fails to load */
 	sw_engine *eng = R->eng;
@@ -248,7 +277,8 @@ static bool op_load_rubric(request *R, const cJSON *req)
 	save_params(eng, &saved);
 	int rc = saved.failed ? SW_ENOMEM : sw_engine_clear_params(eng);
 	if (rc == SW_OK)
-		rc = path ? sw_engine_load_rubric(eng, path->valuestring)
+		rc = file   ? sw_engine_load_rubric_file(eng, file)
+		     : path ? sw_engine_load_rubric_builtin(eng, path->valuestring)
 		          : sw_engine_load_rubric_buffer(eng, src->valuestring, strlen(src->valuestring),
 		                                         name ? name->valuestring : "request.lua");
 	if (rc) {
@@ -259,10 +289,10 @@ static bool op_load_rubric(request *R, const cJSON *req)
 			R->err.failed = 1;
 	}
 	sw_buf_free(&saved);
+	free(file);
 	if (rc)
 		return false;
-	put_rubric(R);
-	return true;
+	return put_rubric(R);
 }
 
 /* {"op": "set_params", "params": {"times": 3, "sources": "teacher"}}: all or none */
@@ -292,8 +322,7 @@ static bool op_set_params(request *R, const cJSON *req)
 	sw_buf_free(&saved);
 	if (rc)
 		return false;
-	put_rubric(R);
-	return true;
+	return put_rubric(R);
 }
 
 /* {"op": "framework"} */
@@ -316,22 +345,49 @@ static bool op_framework(request *R)
 /* {"op": "ping"} */
 static bool op_ping(request *R)
 {
-	sw_buf_puts(&R->body, ", \"version\": ");
+	sw_buf_puts(&R->body, ", \"protocol\": 2, \"version\": ");
 	put_str(&R->body, sw_version());
 	sw_buf_puts(&R->body, ", \"framework\": ");
 	put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
-	put_rubric(R);
-	return true;
+	return put_rubric(R);
 }
 
 /* ---- the request ---- */
+
+/*
+ * Parses the request strictly into *root. A valid request's "evidence"
+ * array is split off first (sw_svc_split): the tree holds "evidence": []
+ * and the records are read one at a time by the flat reader, which keeps
+ * a class of thousands of records from becoming a tree of nodes.
+ */
+static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line, size_t len)
+{
+	const sw_mem *m = &R->eng->mem;
+	int rc = sw_json_check(d, "request", line, len, MAX_DEPTH);
+	if (rc || d->count || !sw_svc_split(&R->ev, m, line, len, "evidence"))
+		return sw_json_parse(root, d, "request", line, len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	sw_diag_clear(d);
+	sw_buf rest;
+	sw_buf_init(&rest, m);
+	sw_buf_add(&rest, line, R->ev.start);
+	sw_buf_puts(&rest, "[]");
+	sw_buf_add(&rest, line + R->ev.end, len - R->ev.end);
+	if (rest.failed) {
+		sw_buf_free(&rest);
+		return SW_ENOMEM;
+	}
+	R->split = true;
+	rc = sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	sw_buf_free(&rest);
+	return rc;
+}
 
 /* Parses the request and runs its op. */
 static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 {
 	sw_diag d;
 	sw_diag_init(&d, &R->eng->mem);
-	int rc = sw_json_parse(root, &d, "request", line, len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	int rc = parse_request(R, root, &d, line, len);
 	if (rc == SW_ENOMEM || d.oom) {
 		R->err.failed = 1;
 	} else if (rc || d.count) {
@@ -361,8 +417,16 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 		return;
 	}
 	const char *o = op->valuestring;
-	if (strcmp(o, "evaluate") == 0)
+	if (strcmp(o, "evaluate") == 0 && cJSON_GetObjectItemCaseSensitive(req, "pupils"))
+		sw_svc_op_evaluate_class(R, req);
+	else if (strcmp(o, "evaluate") == 0)
 		op_evaluate(R, req);
+	else if (strcmp(o, "load_framework") == 0)
+		sw_svc_op_load_framework(R, req);
+	else if (strcmp(o, "check_rubric") == 0)
+		sw_svc_op_check_rubric(R, req);
+	else if (strcmp(o, "rubrics") == 0)
+		sw_svc_op_rubrics(R);
 	else if (strcmp(o, "load_rubric") == 0)
 		op_load_rubric(R, req);
 	else if (strcmp(o, "set_params") == 0)
@@ -372,18 +436,39 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 	else if (strcmp(o, "ping") == 0)
 		op_ping(R);
 	else
-		fail(R, "unknown op '%.*s' (ops: evaluate, load_rubric, set_params, framework, ping)",
-		     quote_len(o), o);
+		fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
+		     "load_rubric, set_params, check_rubric, rubrics)", quote_len(o), o);
+}
+
+int sw_service_options_init(sw_service_options *opts, unsigned int version)
+{
+	if (!opts || version != SW_SERVICE_OPTIONS_VERSION)
+		return SW_EINVALID;
+	sw_service_options def = SW_SERVICE_OPTIONS_INIT;
+	*opts = def;
+	return SW_OK;
 }
 
 int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len)
 {
+	return sw_service_handle_opts(response, eng, NULL, line, len);
+}
+
+int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_options *opts,
+                           const char *line, size_t len)
+{
+	static const sw_service_options defaults = SW_SERVICE_OPTIONS_INIT;
 	if (response)
 		*response = NULL;
-	if (!response || !eng || (!line && len <= SW_SERVICE_MAX_REQUEST))
+	if (!response || !eng || (!line && len <= SW_SERVICE_MAX_REQUEST) ||
+	    (opts && opts->version != SW_SERVICE_OPTIONS_VERSION))
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	request R = { eng, { 0 }, { 0 } };
+	request R;
+	memset(&R, 0, sizeof R);
+	R.eng = eng;
+	R.opts = opts ? opts : &defaults;
+	sw_buf_init(&R.flat.text, &eng->mem);
 	sw_buf_init(&R.body, &eng->mem);
 	sw_buf_init(&R.err, &eng->mem);
 	cJSON *root = NULL;
@@ -406,6 +491,8 @@ int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t 
 	sw_buf_putc(&out, '}');
 	int rc = R.body.failed || R.err.failed ? SW_ENOMEM : SW_OK;
 	cJSON_Delete(root);
+	sw_mem_free(&eng->mem, R.ev.spans);
+	sw_buf_free(&R.flat.text);
 	sw_buf_free(&R.body);
 	sw_buf_free(&R.err);
 	if (rc == SW_OK)

@@ -3,6 +3,7 @@
 #ifndef SW_SERVICE_H
 #define SW_SERVICE_H
 #include "internal.h"
+#include "flatjson.h"
 
 struct cJSON;
 
@@ -35,4 +36,54 @@ int sw_svc_pupil(sw_pupil_data *p, pupil_space *sp, const sw_mem *m, const struc
    a missing or null "pupil" is `pupil`. False with the reason in why. */
 bool sw_svc_evidence(sw_evidence_data *e, const struct cJSON *obj, const char *pupil,
                      sw_buf *why);
+
+/* The request's evidence array, split off its text so that its records
+   are read one by one with the flat reader (a class can be large). */
+typedef struct sw_svc_evlist {
+	const char *text;  /* the request line */
+	size_t start, end; /* the array's span in it */
+	size_t *spans;     /* start and end of each record; engine allocator */
+	size_t count, cap;
+} sw_svc_evlist;
+/* Finds the top-level member `key` of the request; false when it is not
+   there exactly once as an array. The text must have passed sw_json_check. */
+bool sw_svc_split(sw_svc_evlist *ev, const sw_mem *m, const char *s, size_t n, const char *key);
+/* Fills e from a flat record of the usual shape; false when the record
+   needs the tree and sw_svc_evidence for its reason. */
+bool sw_svc_flat_evidence(sw_evidence_data *e, const sw_flat *f, const char *pupil);
+
+/* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
+
+/* One request being answered. */
+typedef struct sw_svc_req {
+	sw_engine *eng;
+	const sw_service_options *opts;
+	sw_buf body; /* what follows "ok": true, starting with ", " */
+	sw_buf err;  /* the error message when the request fails */
+	bool split;  /* "evidence" was read apart: its records are in ev */
+	sw_svc_evlist ev;
+	sw_flat flat; /* scratch of the flat reader */
+} sw_svc_req;
+
+/* Sets the request's error message (the first one wins); returns false. */
+bool sw_svc_fail(sw_svc_req *R, const char *fmt, ...) SW_PRINTF(2, 3);
+/* Sets the error from eng's error list (or the status rc), after `prefix`. */
+bool sw_svc_fail_engine(sw_svc_req *R, sw_engine *eng, int rc, const char *prefix);
+/* Appends a C string (or null) as JSON. */
+void sw_svc_put_str(sw_buf *b, const char *s);
+/* Appends the engine's rubric parameters as a JSON object (null without a
+   rubric); false when its runner cannot be built (error set). */
+bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
+
+/* Adds the request's evidence records (ej: the tree's "evidence", an array
+   or NULL; the records are in R->ev when split) to eng, each missing pupil
+   being `pupil`; a record that cannot be used goes to rej as {"index": N,
+   "reason": "..."}. SW_OK or the failing status (error set). */
+int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const struct cJSON *ej, const char *pupil,
+                        sw_buf *rej);
+
+bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
+bool sw_svc_op_rubrics(sw_svc_req *R);
 #endif

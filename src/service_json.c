@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FIELDS 256
@@ -54,13 +55,22 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* Index just after the string starting at s[i] (text already validated). */
+/* Index just after the string starting at s[i] (text already validated):
+   the next quote not escaped by an odd run of backslashes. */
 static size_t skip_string(const char *s, size_t n, size_t i)
 {
-	for (i++; i < n && s[i] != '"'; i++)
-		if (s[i] == '\\')
-			i++;
-	return i + 1;
+	for (i++; i < n;) {
+		const char *q = memchr(s + i, '"', n - i);
+		if (!q)
+			return n;
+		size_t at = (size_t)(q - s), bs = 0;
+		while (at - bs > i && s[at - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return at + 1;
+		i = at + 1;
+	}
+	return n;
 }
 
 /* Index just after the value starting at s[i] (text already validated). */
@@ -71,13 +81,14 @@ static size_t skip_value(const char *s, size_t n, size_t i)
 	if (s[i] == '{' || s[i] == '[') {
 		int depth = 0;
 		while (i < n) {
-			if (s[i] == '"') {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"') {
 				i = skip_string(s, n, i);
 				continue;
 			}
-			if (s[i] == '{' || s[i] == '[')
+			if (c == '{' || c == '[')
 				depth++;
-			else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+			else if ((c == '}' || c == ']') && --depth == 0)
 				return i + 1;
 			i++;
 		}
@@ -273,6 +284,10 @@ bool sw_svc_evidence(sw_evidence_data *e, const cJSON *obj, const char *pupil, s
 		return false;
 	if (!e->pupil)
 		e->pupil = pupil;
+	if (!e->pupil) {
+		sw_buf_puts(why, "missing field 'pupil'");
+		return false;
+	}
 	if (!*e->pupil) {
 		sw_buf_puts(why, "empty pupil");
 		return false;
@@ -281,5 +296,121 @@ bool sw_svc_evidence(sw_evidence_data *e, const cJSON *obj, const char *pupil, s
 		sw_buf_puts(why, "missing field 'step'");
 		return false;
 	}
+	return true;
+}
+
+/* ---- the evidence array, read without a tree ---- */
+
+/*
+ * Finds the value of the top-level member `key` (written without escapes)
+ * of the object in s[0..n), text already checked; false when it is absent,
+ * given more than once, or not an array. Fills ev with the array's span and
+ * the start and end of each element.
+ */
+bool sw_svc_split(sw_svc_evlist *ev, const sw_mem *m, const char *s, size_t n, const char *key)
+{
+	size_t klen = strlen(key), i = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	size_t found = 0, vstart = 0, vend = 0;
+	i = skip_ws(s, n, i);
+	if (i >= n || s[i] != '{')
+		return false;
+	i = skip_ws(s, n, i + 1);
+	ev->count = 0;
+	while (i < n && s[i] == '"') {
+		size_t kend = skip_string(s, n, i);
+		bool match = kend - i == klen + 2 && memcmp(s + i + 1, key, klen) == 0;
+		i = skip_ws(s, n, skip_ws(s, n, kend) + 1); /* past ':' */
+		size_t end;
+		if (match && s[i] == '[' && !found++) {
+			/* the records' spans, in one pass over the array */
+			vstart = i;
+			for (end = skip_ws(s, n, i + 1); end < n && s[end] != ']';) {
+				size_t e = skip_value(s, n, end);
+				if (sw_mem_grow(m, (void **)&ev->spans, &ev->cap, 2 * ev->count + 2,
+				                sizeof *ev->spans))
+					return false;
+				ev->spans[2 * ev->count] = end;
+				ev->spans[2 * ev->count + 1] = e;
+				ev->count++;
+				end = skip_ws(s, n, e);
+				if (end < n && s[end] == ',')
+					end = skip_ws(s, n, end + 1);
+			}
+			vend = end + 1;
+			end = vend;
+		} else {
+			found += match;
+			end = skip_value(s, n, i);
+		}
+		i = skip_ws(s, n, end);
+		if (i < n && s[i] == ',')
+			i = skip_ws(s, n, i + 1);
+	}
+	if (found != 1 || !vend)
+		return false;
+	ev->text = s;
+	ev->start = vstart;
+	ev->end = vend;
+	return true;
+}
+
+/* The text of a flat item that is a string, or NULL for null or absent;
+   false for another type. */
+static bool flat_text(const sw_flat *f, const sw_flat_item *it, const char **out)
+{
+	*out = NULL;
+	if (!it || it->type == SW_FLAT_NULL)
+		return true;
+	if (it->type != SW_FLAT_STRING)
+		return false;
+	*out = sw_flat_text(f, it);
+	return true;
+}
+
+/*
+ * Fills e from an evidence record read by sw_flat_parse, for the usual
+ * shape only (strings or null, an integer step, no key twice, no \u0000);
+ * false when the record needs sw_svc_evidence for its reason.
+ */
+bool sw_svc_flat_evidence(sw_evidence_data *e, const sw_flat *f, const char *pupil)
+{
+#define KEY(s) { s, sizeof s - 1 }
+	static const struct {
+		const char *name;
+		size_t len;
+	} keys[] = { KEY("pupil"), KEY("skill"), KEY("date"), KEY("outcome"), KEY("source"),
+		     KEY("assessor"), KEY("context"), KEY("note"), KEY("step") };
+#undef KEY
+	const sw_flat_item *at[9] = { NULL };
+	if (f->nul_item >= 0)
+		return false;
+	for (size_t i = 0; i < f->count; i++) {
+		const sw_flat_item *it = &f->items[i];
+		const char *k = f->text.p + it->key;
+		for (size_t j = 0; j < i; j++)
+			if (f->items[j].klen == it->klen && !memcmp(f->text.p + f->items[j].key, k, it->klen))
+				return false; /* a key twice: the strict parser says so */
+		for (int j = 0; j < 9; j++)
+			if (it->klen == keys[j].len && memcmp(k, keys[j].name, keys[j].len) == 0) {
+				at[j] = it;
+				break;
+			}
+	}
+	const char **v[8] = { &e->pupil, &e->skill, &e->date, &e->outcome, &e->source,
+		              &e->assessor, &e->context, &e->note };
+	for (int j = 0; j < 8; j++)
+		if (!flat_text(f, at[j], v[j]))
+			return false;
+	if (!e->pupil)
+		e->pupil = pupil;
+	if (!e->pupil || !*e->pupil || !at[8] || at[8]->type != SW_FLAT_NUMBER)
+		return false;
+	const char *t = sw_flat_text(f, at[8]);
+	if (strpbrk(t, ".eE") || strlen(t) > 11)
+		return false;
+	long long step = strtoll(t, NULL, 10);
+	if (step < -2147483647LL || step > 2147483647LL)
+		return false;
+	e->step = (int)step;
 	return true;
 }

@@ -123,10 +123,15 @@ def main():
     command = [find_stepwise(args.stepwise), "serve", "--stdio"]
     if args.framework:
         command += ["--framework", args.framework]
+    is_file = "/" in args.rubric or args.rubric.endswith(".lua")
+    if is_file:
+        # the service reads rubric files only inside a folder it is given
+        command += ["--rubric-dir", os.path.dirname(os.path.abspath(args.rubric))]
     service = Service(command)
     # The rubric and its parameters can also be given on the command line;
-    # here they go through the protocol.
-    service.call("load_rubric", path=args.rubric)
+    # here they go through the protocol: a built-in by name, a file by its
+    # path inside --rubric-dir (or its text as "source").
+    service.call("load_rubric", path=os.path.basename(args.rubric) if is_file else args.rubric)
     params = dict(kv.split("=", 1) for kv in args.param)
     if params:
         service.call("set_params", params=params)

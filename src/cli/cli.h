@@ -103,6 +103,8 @@ int cli_jobs(unsigned *jobs, cli_opt *opts);
 
 /* The rubric options shared by evaluate and rubric check: --rubric, --param. */
 int cli_rubric(sw_engine *eng, cli_opt *opts);
+/* `serve --http [ADDR:]PORT` (serve_http.c): runs until SIGINT or SIGTERM. */
+int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *so);
 
 extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd,
 	cli_report, cli_support, cli_passport, cli_serve, cli_import, cli_export;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* One line read from the input. */
 typedef struct line_buf {
@@ -28,7 +29,7 @@ static int read_line(FILE *in, line_buf *b)
 	b->len = b->total = 0;
 	b->blank = true;
 	int c;
-	while ((c = getc(in)) != EOF && c != '\n') {
+	while ((c = getc_unlocked(in)) != EOF && c != '\n') { /* one thread reads */
 		b->total++;
 		if (c != ' ' && c != '\t' && c != '\r')
 			b->blank = false;
@@ -66,11 +67,25 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	(void)c;
 	(void)npos;
 	(void)pos;
-	if (!cli_get(opts, "--stdio")) {
-		cli_error("serve: --stdio is required (requests on standard input, responses on "
-		          "standard output)");
+	const char *http = cli_get(opts, "--http");
+	if (!cli_get(opts, "--stdio") == !http) {
+		cli_error("serve: give --stdio (requests on standard input, responses on standard "
+		          "output) or --http [ADDR:]PORT");
 		return EXIT_FATAL;
 	}
+	if (!http && (cli_get(opts, "--token-file") || cli_get(opts, "--jobs"))) {
+		cli_error("serve: --token-file and --jobs go with --http");
+		return EXIT_FATAL;
+	}
+	sw_service_options so = SW_SERVICE_OPTIONS_INIT;
+	so.rubric_dir = cli_get(opts, "--rubric-dir");
+	struct stat dst;
+	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode))) {
+		cli_error("serve: --rubric-dir %s is not a folder that can be read", so.rubric_dir);
+		return EXIT_FATAL;
+	}
+	if (http)
+		return cli_serve_http(opts, http, &so);
 	sw_engine *eng;
 	int rc = cli_engine(&eng, opts);
 	if (rc)
@@ -87,7 +102,7 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 			continue; /* blank lines are not requests */
 		char *response = NULL;
 		const char *text = line.total > SW_SERVICE_MAX_REQUEST ? NULL : line.p;
-		int st = sw_service_handle(&response, eng, text, line.total);
+		int st = sw_service_handle_opts(&response, eng, &so, text, line.total);
 		bool ok = respond(st == SW_OK ? response
 		                              : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}");
 		sw_string_free(eng, response);
@@ -119,16 +134,28 @@ static cli_opt serve_opts[] = {
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+	{ "--rubric-dir", "DIR", 0, 0, 0 },
+	{ "--http", "[ADDR:]PORT", 0, 0, 0 },
+	{ "--token-file", "FILE", 0, 0, 0 },
+	{ "--jobs", "N", 0, 0, 0 },
 	{ 0 }
 };
 
 const cli_cmd cli_serve = {
 	"serve", "Answer JSON requests, one per line, for programs in any language.",
-	"stepwise serve --stdio [--framework F] [--rubric R] [--param K=V]...\n"
-	"                [--max-instructions N] [--max-memory MiB] [--pattern-limit BYTES]\n\n"
+	"stepwise serve --stdio [--framework F] [--rubric R] [--param K=V]... [--rubric-dir DIR]\n"
+	"                [--max-instructions N] [--max-memory MiB] [--pattern-limit BYTES]\n"
+	"       stepwise serve --http [ADDR:]PORT [--token-file FILE] [--jobs N] (and the above)\n\n"
 	"  --stdio           read one JSON request per line on standard input and write one\n"
 	"                    JSON response per line on standard output (README.md, \"Service\n"
 	"                    mode\"); the end of the input ends the service\n"
+	"  --http [ADDR:]PORT  answer POST /v2/OP requests with JSON bodies over HTTP on\n"
+	"                    ADDR (default 127.0.0.1) until stopped with Ctrl-C or SIGTERM\n"
+	"  --token-file FILE  clients must send Authorization: Bearer TOKEN, the file's first\n"
+	"                    line (required to listen on an address beyond this computer)\n"
+	"  --jobs N          worker threads for --http, each with its own engine (default 2)\n"
+	"  --rubric-dir DIR  let load_rubric read .lua files inside DIR (by default a\n"
+	"                    request cannot load a rubric by path)\n"
 	"  --framework F     framework file (default: the bundled Skills Builder 2.0)\n"
 	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"
 	"  --param K=V       set a rubric parameter (repeatable)\n"
@@ -137,6 +164,10 @@ const cli_cmd cli_serve = {
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)\n\n"
 	"requests: {\"id\": 1, \"op\": \"evaluate\", \"pupil\": {...}, \"evidence\": [...]},\n"
 	"  {\"op\": \"load_rubric\", \"path\": P} or {\"op\": \"load_rubric\", \"source\": LUA},\n"
-	"  {\"op\": \"set_params\", \"params\": {...}}, {\"op\": \"framework\"}, {\"op\": \"ping\"}",
+	"  {\"op\": \"set_params\", \"params\": {...}}, {\"op\": \"framework\"}, {\"op\": \"ping\"},\n"
+	"  {\"op\": \"evaluate\", \"pupils\": [...], \"evidence\": [...]} for a class,\n"
+	"  {\"op\": \"load_framework\", \"name\": ID} or {... \"framework\": {...}},\n"
+	"  {\"op\": \"check_rubric\", \"source\": LUA, \"pupils\": [...], \"evidence\": [...]},\n"
+	"  {\"op\": \"rubrics\"}",
 	run_serve, serve_opts, 0, 0
 };

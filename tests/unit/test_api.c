@@ -398,11 +398,12 @@ void test_api_service(void)
 	REQUIRE(eng);
 	REQUIRE(sw_engine_load_framework_builtin(eng, "example-school") == SW_OK);
 	EXPECT(eng, "{\"id\": 1.50e2, \"op\": \"ping\"}",
-	       "{\"id\": 1.50e2, \"ok\": true, \"version\": \"" SW_VERSION_STRING "\", \"framework\": "
+	       "{\"id\": 1.50e2, \"ok\": true, \"protocol\": 2, \"version\": \"" SW_VERSION_STRING "\", \"framework\": "
 	       "\"ashby-learning-powers\", \"rubric\": null, \"params\": null}");
 	EXPECT(eng, "{\"op\": \"nope\", \"id\": { \"a\" : [1, \"x y\\\"\"] } }",
 	       "{\"id\": {\"a\":[1,\"x y\\\"\"]}, \"ok\": false, \"error\": \"unknown op 'nope' "
-	       "(ops: evaluate, load_rubric, set_params, framework, ping)\"}");
+	       "(ops: ping, framework, load_framework, evaluate, load_rubric, set_params, "
+	       "check_rubric, rubrics)\"}");
 	EXPECT(eng, "{\"op\": 5}", "{\"id\": null, \"ok\": false, \"error\": \"field 'op' must be a "
 	       "string\"}");
 	EXPECT(eng, "{\"id\": 2, \"op\": \"set_params\", \"params\": {\"sources\": \"self\"}}",
@@ -412,9 +413,9 @@ void test_api_service(void)
 	       "{\"id\": 3, \"ok\": false, \"error\": \"no built-in rubric 'nope' (built-in: average, "
 	       "decaying-average, highest, latest, secured-n; a file needs a path ending in .lua)\"}");
 	EXPECT(eng, "{\"id\": 4, \"op\": \"load_rubric\", \"path\": \"secured-n\"}",
-	       "{\"id\": 4, \"ok\": true, \"rubric\": \"secured-n\", \"params\": \"sources=, times=2\"}");
+	       "{\"id\": 4, \"ok\": true, \"rubric\": \"secured-n\", \"params\": {\"sources\": \"\", \"times\": 2}}");
 	EXPECT(eng, "{\"id\": 5, \"op\": \"set_params\", \"params\": {\"times\": 1}}",
-	       "{\"id\": 5, \"ok\": true, \"rubric\": \"secured-n\", \"params\": \"sources=, times=1\"}");
+	       "{\"id\": 5, \"ok\": true, \"rubric\": \"secured-n\", \"params\": {\"sources\": \"\", \"times\": 1}}");
 	/* a failing load keeps the rubric and its parameters */
 	EXPECT(eng, "{\"id\": 6, \"op\": \"load_rubric\", \"source\": \"return 1\", \"name\": \"b.lua\"}",
 	       "{\"id\": 6, \"ok\": false, \"error\": \"b.lua: the rubric must return a table (name, "
@@ -583,4 +584,21 @@ void test_api_service_oom_lua(void)
 	oom_loop(EVAL_REQUEST, true, __LINE__);
 	oom_loop("{\"id\": 2, \"op\": \"set_params\", \"params\": {\"times\": 1}}", true, __LINE__);
 	oom_loop("{\"id\": 3, \"op\": \"load_rubric\", \"path\": \"highest\"}", true, __LINE__);
+	/* protocol 2: a class (the evidence read apart, one record needing the
+	   tree), a rubric checked on sample data, a framework ("rubrics" loads
+	   every built-in: its loop would take minutes, for the same scratch
+	   engine paths as check_rubric's) */
+	oom_loop("{\"id\": 4, \"op\": \"evaluate\", \"pupils\": [\"P2\", {\"id\": \"P1\", "
+	         "\"year\": 3}], \"evidence\": [{\"pupil\": \"P1\", \"skill\": \"curiosity\", "
+	         "\"step\": 2, \"date\": \"2026-01-05\"}, {\"pupil\": \"P2\", \"skill\": \"kindness\", "
+	         "\"step\": 2.0, \"date\": \"2026-01-05\"}, {\"pupil\": \"P3\"}]}", true, __LINE__);
+	oom_loop("{\"id\": 5, \"op\": \"check_rubric\", \"source\": \"return {name = 'x', "
+	         "params = {n = 1}, skill = function(e) error('no') end}\", \"params\": {\"n\": 2}, "
+	         "\"pupils\": [\"P1\"], \"evidence\": [{\"pupil\": \"P1\", \"skill\": "
+	         "\"curiosity\", \"step\": 2, \"date\": \"2026-01-05\"}]}", true, __LINE__);
+	oom_loop("{\"id\": 6, \"op\": \"check_rubric\", \"source\": \"return {\"}", true, __LINE__);
+	oom_loop("{\"id\": 8, \"op\": \"load_framework\", \"framework\": {\"format\": "
+	         "\"stepwise-framework\", \"format_version\": 1, \"id\": \"t\", \"name\": \"T\", "
+	         "\"skills\": [{\"id\": \"s\", \"name\": \"S\", \"steps\": [{\"step\": 1, "
+	         "\"label\": \"One\"}]}]}}", true, __LINE__);
 }

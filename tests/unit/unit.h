@@ -91,6 +91,8 @@ void test_host_options_init(void);
 void test_host_write_callbacks(void);
 void test_host_edit_in_place(void);
 void test_engine_new(void);
+void test_service_options(void);
+void test_service_split_matches_tree(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
 void test_bundled_from_file(void);

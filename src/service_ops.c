@@ -1,0 +1,516 @@
+/*
+ * service_ops.c - the operations of service protocol 2 (README.md,
+ * "Service mode"): evaluate for a class, load_framework, check_rubric and
+ * rubrics. The request machinery and the protocol 1 ops are in service.c.
+ */
+#include "service.h"
+#include "embedded.h"
+#include "rubric.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- evidence records ---- */
+
+/*
+ * Record i of the split evidence into e: by the flat reader when it can,
+ * else parsed on its own into *tree (the caller frees it). SW_OK with e
+ * filled, SW_EREJECTED with the reason in why, or a failure of the
+ * request (error set).
+ */
+static int split_record(sw_svc_req *R, sw_engine *eng, size_t i, const char *pupil,
+                        sw_evidence_data *e, cJSON **tree, sw_buf *why)
+{
+	const char *s = R->ev.text + R->ev.spans[2 * i];
+	size_t n = R->ev.spans[2 * i + 1] - R->ev.spans[2 * i];
+	if (sw_flat_parse(&R->flat, s, n) && sw_svc_flat_evidence(e, &R->flat, pupil))
+		return SW_OK;
+	if (R->flat.text.failed) {
+		R->err.failed = 1;
+		return SW_ENOMEM;
+	}
+	*e = (sw_evidence_data)SW_EVIDENCE_DATA_INIT;
+	sw_diag d;
+	sw_diag_init(&d, &eng->mem);
+	int rc = sw_json_parse(tree, &d, "request", s, n, SW_SERVICE_MAX_REQUEST, 64);
+	if (rc == SW_ENOMEM || d.oom) {
+		R->err.failed = 1;
+		rc = SW_ENOMEM;
+	} else if (rc || d.count) { /* a key twice: as if the whole request were parsed */
+		const sw_error *er = d.count ? &d.items[0] : NULL;
+		sw_svc_fail(R, "invalid request: $.evidence[%zu]%s: %s", i,
+		            er && er->path ? er->path + 1 : "", er ? er->message : "invalid JSON");
+		rc = SW_EINVALID;
+	} else {
+		rc = sw_svc_evidence(e, *tree, pupil, why) ? SW_OK : SW_EREJECTED;
+	}
+	sw_diag_clear(&d);
+	return rc;
+}
+
+int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const cJSON *ej, const char *pupil,
+                        sw_buf *rej)
+{
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	int rc = SW_OK;
+	const cJSON *c = ej ? ej->child : NULL;
+	size_t count = R->split ? R->ev.count : (size_t)-1;
+	for (size_t i = 0; i < count && (R->split || c); i++) {
+		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+		cJSON *tree = NULL;
+		why.len = 0;
+		int st = R->split ? split_record(R, eng, i, pupil, &e, &tree, &why)
+		                  : sw_svc_evidence(&e, c, pupil, &why) ? SW_OK : SW_EREJECTED;
+		if (!R->split)
+			c = c->next;
+		if (st == SW_OK) {
+			st = sw_engine_add_evidence(eng, &e);
+			if (st == SW_EREJECTED) {
+				const sw_error *err = sw_engine_error(eng, 0);
+				sw_buf_puts(&why, err ? err->message : "rejected");
+			} else if (st != SW_OK) {
+				sw_svc_fail_engine(R, eng, st, "evidence: ");
+				if (st == SW_ENOMEM)
+					R->err.failed = 1;
+			}
+		}
+		cJSON_Delete(tree);
+		if (st == SW_EREJECTED) {
+			sw_buf_printf(rej, "%s{\"index\": %zu, \"reason\": ", rej->len > 1 ? ", " : "", i);
+			sw_svc_put_text(rej, why.p ? why.p : "", why.len);
+			sw_buf_putc(rej, '}');
+		} else if (st != SW_OK) {
+			rc = st;
+			break;
+		}
+	}
+	if (why.failed || rej->failed) {
+		R->err.failed = 1;
+		rc = SW_ENOMEM;
+	}
+	sw_buf_free(&why);
+	return rc;
+}
+
+/* ---- a class: pupils and their evidence ---- */
+
+/* The results of a class, kept by request index until all are in. */
+typedef struct class_results {
+	sw_engine *eng;
+	char **json;  /* one per pupil of the request */
+	size_t count;
+} class_results;
+
+/* Keeps one pupil's result JSON at its request index (an sw_result_fn):
+   the roster keeps the pupils in the order they were added. */
+static int keep_result(const sw_result *r, void *payload)
+{
+	class_results *cr = payload;
+	if (r->pupil >= cr->count || cr->json[r->pupil])
+		return SW_EINVALID;
+	return sw_result_json(&cr->json[r->pupil], r);
+}
+
+/*
+ * Adds the request's pupils (ids or objects, in order) and evidence to eng,
+ * which must hold no data. A pupil that cannot be used fails the request
+ * ("pupils[3]: ..."); an evidence record that cannot be used is listed in
+ * rej as {"index": N, "reason": "..."}. False with the error set.
+ */
+static bool add_class(sw_svc_req *R, sw_engine *eng, const cJSON *pupils, const cJSON *evidence,
+                      sw_buf *rej)
+{
+	if (!cJSON_IsArray(pupils))
+		return sw_svc_fail(R, "field 'pupils' must be an array of pupil objects or ids");
+	if (evidence && !cJSON_IsNull(evidence) && !cJSON_IsArray(evidence))
+		return sw_svc_fail(R, "field 'evidence' must be an array");
+	sw_buf why;
+	sw_buf_init(&why, &eng->mem);
+	bool ok = true;
+	size_t i = 0;
+	for (const cJSON *c = pupils->child; c && ok; c = c->next, i++) {
+		sw_pupil_data p = SW_PUPIL_DATA_INIT;
+		pupil_space sp = { 0 };
+		int rc = SW_OK;
+		why.len = 0;
+		if (cJSON_IsString(c))
+			p.id = c->valuestring;
+		else if (cJSON_IsObject(c))
+			rc = sw_svc_pupil(&p, &sp, &eng->mem, c, &why);
+		else
+			ok = sw_svc_fail(R, "pupils[%zu] must be an object or a string (the pupil's id)", i);
+		if (ok && rc == SW_EREJECTED) {
+			ok = sw_svc_fail(R, "pupils[%zu]: %s", i, why.p ? why.p : "");
+		} else if (ok && rc == SW_OK && (rc = sw_engine_add_pupil(eng, &p)) != SW_OK) {
+			char prefix[40];
+			snprintf(prefix, sizeof prefix, "pupils[%zu]: ", i);
+			ok = sw_svc_fail_engine(R, eng, rc, prefix);
+		}
+		if (rc == SW_ENOMEM)
+			R->err.failed = 1, ok = false;
+		sw_svc_space_free(&eng->mem, &sp);
+	}
+	if (ok && sw_svc_add_evidence(R, eng, cJSON_IsArray(evidence) ? evidence : NULL, NULL, rej))
+		ok = false;
+	if (why.failed || rej->failed)
+		R->err.failed = 1;
+	sw_buf_free(&why);
+	return ok && !R->err.failed;
+}
+
+/*
+ * Evaluates the pupils of eng and appends their results to out as a JSON
+ * array in the order they were added; *errors counts the rubric errors in
+ * them. False with the error set.
+ */
+static bool evaluate_class(sw_svc_req *R, sw_engine *eng, const cJSON *as_of, sw_buf *out,
+                           size_t *errors)
+{
+	if (as_of && !cJSON_IsNull(as_of) && !cJSON_IsString(as_of))
+		return sw_svc_fail(R, "field 'as_of' must be a string (YYYY-MM-DD)");
+	class_results cr = { eng, NULL, eng->roster ? eng->roster->count : 0 };
+	cr.json = sw_mem_calloc(&eng->mem, cr.count ? cr.count : 1, sizeof *cr.json);
+	if (!cr.json) {
+		R->err.failed = 1;
+		return false;
+	}
+	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
+	eo.as_of = cJSON_IsString(as_of) ? as_of->valuestring : NULL;
+	sw_eval_stats st;
+	int rc = sw_engine_evaluate(eng, &eo, keep_result, &cr, &st);
+	if (rc == SW_EUSER) /* keep_result's own status: out of memory */
+		rc = sw_engine_user_status(eng);
+	if (rc) {
+		sw_svc_fail_engine(R, eng, rc, "");
+		if (rc == SW_ENOMEM)
+			R->err.failed = 1;
+	}
+	sw_buf_putc(out, '[');
+	for (size_t i = 0; i < cr.count; i++) {
+		if (rc == SW_OK && !cr.json[i])
+			rc = sw_svc_fail(R, "pupil %zu has no result", i) ? SW_OK : SW_EINVALID;
+		if (rc == SW_OK) {
+			if (i)
+				sw_buf_puts(out, ", ");
+			sw_buf_puts(out, cr.json[i]);
+		}
+		sw_string_free(eng, cr.json[i]);
+	}
+	sw_buf_putc(out, ']');
+	sw_mem_free(&eng->mem, cr.json);
+	if (out->failed)
+		R->err.failed = 1;
+	*errors = rc == SW_OK ? (size_t)st.errors : 0;
+	return rc == SW_OK && !R->err.failed;
+}
+
+/* {"op": "evaluate", "pupils": [...], "evidence": [...], "as_of": DATE} */
+bool sw_svc_op_evaluate_class(sw_svc_req *R, const cJSON *req)
+{
+	sw_engine *eng = R->eng;
+	if (!sw_engine_framework(eng))
+		return sw_svc_fail(R, "no framework is loaded");
+	if (cJSON_GetObjectItemCaseSensitive(req, "pupil"))
+		return sw_svc_fail(R, "give either 'pupil' (one pupil) or 'pupils' (a class), not both");
+	sw_buf rej, res;
+	sw_buf_init(&rej, &eng->mem);
+	sw_buf_init(&res, &eng->mem);
+	sw_buf_putc(&rej, '[');
+	sw_engine_reset_data(eng);
+	size_t errors = 0;
+	bool ok = add_class(R, eng, cJSON_GetObjectItemCaseSensitive(req, "pupils"),
+	                    cJSON_GetObjectItemCaseSensitive(req, "evidence"), &rej) &&
+	          evaluate_class(R, eng, cJSON_GetObjectItemCaseSensitive(req, "as_of"), &res,
+	                         &errors);
+	sw_buf_putc(&rej, ']');
+	if (ok) {
+		sw_buf_puts(&R->body, ", \"results\": ");
+		sw_buf_add(&R->body, res.p, res.len);
+		sw_buf_puts(&R->body, ", \"rejected\": ");
+		sw_buf_add(&R->body, rej.p, rej.len);
+		if (rej.failed || res.failed)
+			R->body.failed = 1;
+	}
+	sw_engine_reset_data(eng);
+	sw_buf_free(&rej);
+	sw_buf_free(&res);
+	return ok;
+}
+
+/* ---- frameworks ---- */
+
+/* {"op": "load_framework", "framework": {...}} or {"op": "load_framework", "name": ID} */
+bool sw_svc_op_load_framework(sw_svc_req *R, const cJSON *req)
+{
+	const cJSON *doc = cJSON_GetObjectItemCaseSensitive(req, "framework");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(req, "name");
+	if (!doc == !name)
+		return sw_svc_fail(R, "give either 'framework' (the framework document, an object) or "
+		                   "'name' (a bundled framework: skills-builder-v2, skills-builder-v1, "
+		                   "example-school)");
+	if (doc && !cJSON_IsObject(doc))
+		return sw_svc_fail(R, "field 'framework' must be an object (the framework document)");
+	if (name && !cJSON_IsString(name))
+		return sw_svc_fail(R, "field 'name' must be a string");
+	sw_engine *eng = R->eng;
+	int rc;
+	if (name) {
+		rc = sw_engine_load_framework_builtin(eng, name->valuestring);
+	} else {
+		char *text = cJSON_PrintUnformatted(doc);
+		if (!text) {
+			R->err.failed = 1;
+			return false;
+		}
+		rc = sw_engine_load_framework_buffer(eng, text, strlen(text), "request");
+		cJSON_free(text);
+	}
+	if (rc) {
+		if (rc == SW_ENOMEM)
+			R->err.failed = 1;
+		return sw_svc_fail_engine(R, eng, rc, "framework: ");
+	}
+	sw_buf_puts(&R->body, ", \"framework\": ");
+	sw_svc_put_str(&R->body, sw_framework_id(eng->fw));
+	sw_buf_printf(&R->body, ", \"skills\": %zu, \"rubric\": ", sw_framework_skill_count(eng->fw));
+	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
+	sw_buf_puts(&R->body, ", \"params\": ");
+	return sw_svc_put_params(R, eng);
+}
+
+/* ---- rubrics ---- */
+
+/* A scratch engine with eng's limits and allocator that borrows eng's
+   framework; free it with scratch_free. NULL when memory runs out. */
+static sw_engine *scratch_new(const sw_engine *eng)
+{
+	sw_engine *s = sw_mem_calloc(&eng->mem, 1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->mem = eng->mem;
+	sw_diag_init(&s->diag, &s->mem);
+	s->instruction_limit = eng->instruction_limit;
+	s->memory_limit = eng->memory_limit;
+	s->pattern_limit = eng->pattern_limit;
+	s->print_stream = eng->print_stream;
+	s->fw = eng->fw; /* borrowed: given back before the engine is freed */
+	return s;
+}
+
+static void scratch_free(sw_engine *s)
+{
+	if (!s)
+		return;
+	s->fw = NULL;
+	sw_engine_free(s);
+}
+
+/* Appends the loaded rubric's name, description and parameters. */
+static bool put_rubric_info(sw_svc_req *R, sw_buf *b, sw_engine *eng)
+{
+	const sw_runner *r = eng->rubric ? eng->rubric->runner : NULL;
+	sw_buf_puts(b, "{\"name\": ");
+	sw_svc_put_str(b, sw_engine_rubric_name(eng));
+	sw_buf_puts(b, ", \"description\": ");
+	sw_svc_put_str(b, r ? r->description : NULL);
+	sw_buf_puts(b, ", \"params\": ");
+	sw_buf_puts(b, r && r->params_json ? r->params_json : "null");
+	sw_buf_putc(b, '}');
+	if (b->failed)
+		R->err.failed = 1;
+	return !b->failed;
+}
+
+/* {"op": "rubrics"}: the built-in rubrics with their descriptions and
+   parameter defaults, each loaded in a scratch engine. */
+bool sw_svc_op_rubrics(sw_svc_req *R)
+{
+	if (!R->eng->fw)
+		return sw_svc_fail(R, "no framework is loaded");
+	sw_buf_puts(&R->body, ", \"rubrics\": [");
+	bool ok = true, first = true;
+	for (const sw_embedded_file *f = sw_embedded_files; f->path && ok; f++) {
+		size_t n = strlen(f->path);
+		if (strncmp(f->path, "scripts/rubrics/", 16) != 0 || n < 21 || n > 16 + 64 + 4)
+			continue;
+		char name[80];
+		snprintf(name, sizeof name, "%.*s", (int)(n - 20), f->path + 16);
+		sw_engine *s = scratch_new(R->eng);
+		int rc = s ? sw_engine_load_rubric_builtin(s, name) : SW_ENOMEM;
+		if (rc == SW_OK && !s->rubric->runner)
+			rc = sw_runner_open(&s->rubric->runner, s, &s->diag);
+		if (rc) {
+			ok = rc == SW_ENOMEM ? (R->err.failed = 1, false)
+			                     : sw_svc_fail_engine(R, s, rc, "built-in rubric: ");
+		} else {
+			sw_buf_puts(&R->body, first ? "" : ", ");
+			first = false;
+			ok = put_rubric_info(R, &R->body, s);
+		}
+		scratch_free(s);
+	}
+	sw_buf_putc(&R->body, ']');
+	return ok;
+}
+
+/* Appends the engine's errors (load errors) to the "errors" array b. */
+static void put_load_errors(sw_buf *b, const sw_engine *eng, int rc)
+{
+	size_t n = sw_engine_error_count(eng);
+	for (size_t i = 0; i < n; i++) {
+		const sw_error *e = sw_engine_error(eng, i);
+		sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": null, \"file\": " : "{\"pupil\": null, \"file\": ");
+		sw_svc_put_str(b, e->file);
+		if (e->line)
+			sw_buf_printf(b, ", \"line\": %llu", (unsigned long long)e->line);
+		else
+			sw_buf_puts(b, ", \"line\": null");
+		sw_buf_puts(b, ", \"message\": ");
+		sw_svc_put_str(b, e->message);
+		sw_buf_putc(b, '}');
+	}
+	if (!n) {
+		sw_buf_puts(b, b->len > 1 ? ", " : "");
+		sw_buf_puts(b, "{\"pupil\": null, \"file\": null, \"line\": null, \"message\": ");
+		sw_svc_put_str(b, sw_status_string(rc));
+		sw_buf_putc(b, '}');
+	}
+}
+
+/* Appends each rubric error of the sample results (a JSON array of result
+   objects) to the "errors" array b, with its pupil. */
+static void put_result_errors(sw_buf *b, const char *results)
+{
+	cJSON *arr = sw_cjson_parse(results, strlen(results), NULL); /* cJSON_Parse is not thread-safe */
+	if (!arr) {
+		b->failed = 1;
+		return;
+	}
+	for (const cJSON *r = arr->child; r; r = r->next) {
+		const cJSON *pupil = cJSON_GetObjectItemCaseSensitive(r, "pupil");
+		const cJSON *errs = cJSON_GetObjectItemCaseSensitive(r, "errors");
+		for (const cJSON *e = errs ? errs->child : NULL; e; e = e->next) {
+			sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": " : "{\"pupil\": ");
+			sw_svc_put_str(b, cJSON_GetStringValue(pupil));
+			sw_buf_puts(b, ", \"file\": null, \"line\": null, \"message\": ");
+			sw_svc_put_str(b, cJSON_GetStringValue(e));
+			sw_buf_putc(b, '}');
+		}
+	}
+	cJSON_Delete(arr);
+}
+
+/*
+ * The rubric's own examples (the rubric authoring issue adds an `examples`
+ * table to rubrics: evidence with the step it must give). When they exist,
+ * they are run here on the scratch engine, each failure appended to the
+ * "errors" array b. Rubrics have no examples yet: nothing to run.
+ */
+static void check_examples(sw_engine *scratch, sw_buf *errors)
+{
+	(void)scratch;
+	(void)errors;
+}
+
+/* Sets the request's "params" on the scratch engine's rubric; a refused
+   one is appended to the "errors" array b. */
+static bool set_check_params(sw_svc_req *R, sw_engine *s, const cJSON *params, sw_buf *b)
+{
+	if (params && !cJSON_IsNull(params) && !cJSON_IsObject(params))
+		return sw_svc_fail(R, "field 'params' must be an object such as {\"times\": 3}");
+	char num[32];
+	for (const cJSON *c = params ? params->child : NULL; c; c = c->next) {
+		const char *v = sw_svc_scalar(c, num);
+		int rc = v ? sw_engine_set_param(s, c->string, v) : SW_EINVALID;
+		if (rc == SW_ENOMEM) {
+			R->err.failed = 1;
+			return false;
+		}
+		if (rc && !v)
+			return sw_svc_fail(R, "parameter '%s' must be a string, a number or true/false",
+			                   c->string);
+		if (rc)
+			put_load_errors(b, s, rc);
+	}
+	return true;
+}
+
+/*
+ * {"op": "check_rubric", "source": LUA, "name": N, "params": {...},
+ *  "pupils": [...], "evidence": [...], "as_of": DATE}: loads the rubric into
+ * a scratch engine (the service's own rubric stays), runs its examples and
+ * the optional sample data, and reports what went wrong.
+ */
+bool sw_svc_op_check_rubric(sw_svc_req *R, const cJSON *req)
+{
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(req, "source");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(req, "name");
+	const cJSON *pupils = cJSON_GetObjectItemCaseSensitive(req, "pupils");
+	if (!cJSON_IsString(src))
+		return sw_svc_fail(R, "field 'source' (the rubric's Lua text) must be a string");
+	if (name && !cJSON_IsString(name))
+		return sw_svc_fail(R, "field 'name' must be a string");
+	if (!R->eng->fw)
+		return sw_svc_fail(R, "no framework is loaded");
+	if (!pupils && cJSON_GetObjectItemCaseSensitive(req, "evidence"))
+		return sw_svc_fail(R, "sample 'evidence' needs the sample 'pupils' too");
+	sw_engine *s = scratch_new(R->eng);
+	if (!s) {
+		R->err.failed = 1;
+		return false;
+	}
+	sw_buf errs, warns, res;
+	sw_buf_init(&errs, &s->mem);
+	sw_buf_init(&warns, &s->mem);
+	sw_buf_init(&res, &s->mem);
+	sw_buf_putc(&errs, '[');
+	sw_buf_putc(&warns, '[');
+	int rc = sw_engine_load_rubric_buffer(s, src->valuestring, strlen(src->valuestring),
+	                                      name ? name->valuestring : "request.lua");
+	if (rc == SW_OK && !s->rubric->runner)
+		rc = sw_runner_open(&s->rubric->runner, s, &s->diag);
+	bool loaded = rc == SW_OK, ok = true;
+	if (rc == SW_ENOMEM)
+		R->err.failed = 1, ok = false;
+	else if (!loaded)
+		put_load_errors(&errs, s, rc);
+	if (ok && loaded)
+		ok = set_check_params(R, s, cJSON_GetObjectItemCaseSensitive(req, "params"), &errs);
+	if (ok && loaded)
+		check_examples(s, &errs);
+	size_t rubric_errors = 0;
+	if (ok && loaded && pupils) {
+		ok = add_class(R, s, pupils, cJSON_GetObjectItemCaseSensitive(req, "evidence"), &warns) &&
+		     evaluate_class(R, s, cJSON_GetObjectItemCaseSensitive(req, "as_of"), &res,
+		                    &rubric_errors);
+		if (ok && rubric_errors && sw_buf_cstr(&res))
+			put_result_errors(&errs, res.p);
+	}
+	sw_buf_putc(&errs, ']');
+	sw_buf_putc(&warns, ']');
+	if (ok) {
+		sw_buf_printf(&R->body, ", \"loaded\": %s, \"rubric\": ", loaded ? "true" : "false");
+		if (loaded) {
+			put_rubric_info(R, &R->body, s);
+		} else {
+			sw_buf_puts(&R->body, "null");
+		}
+		sw_buf_puts(&R->body, ", \"errors\": ");
+		sw_buf_add(&R->body, errs.p, errs.len);
+		sw_buf_puts(&R->body, ", \"warnings\": ");
+		sw_buf_add(&R->body, warns.p, warns.len);
+		if (res.len) {
+			sw_buf_puts(&R->body, ", \"results\": ");
+			sw_buf_add(&R->body, res.p, res.len);
+		}
+		if (errs.failed || warns.failed || res.failed)
+			R->body.failed = 1;
+	}
+	sw_buf_free(&errs);
+	sw_buf_free(&warns);
+	sw_buf_free(&res);
+	scratch_free(s);
+	return ok;
+}
