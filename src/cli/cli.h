@@ -102,5 +102,6 @@ int cli_rubric(sw_engine *eng, cli_opt *opts);
 
 extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd,
 	cli_report, cli_support, cli_passport, cli_serve, cli_import, cli_export;
+extern const cli_cmd cli_summary, cli_compare; /* cmd_summary.c, cmd_compare.c */
 
 #endif
