@@ -704,6 +704,23 @@ SW_API int sw_summary_check(char **problems, const char *json, size_t len);
 SW_API int sw_summary_combine(sw_summary **out, const sw_summary *const *list, size_t count,
                               char **why);
 
+typedef struct sw_compare_options {
+	unsigned int version; /* SW_COMPARE_OPTIONS_VERSION */
+	int format;           /* SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON, SW_COMPARE_HTML */
+	size_t family;        /* similar schools per family (K); 0: 5 */
+	const char *gap;      /* the roster group of the gap; NULL: "pupil-premium" */
+} sw_compare_options;
+#define SW_COMPARE_OPTIONS_VERSION 1
+#define SW_COMPARE_OPTIONS_INIT { SW_COMPARE_OPTIONS_VERSION, SW_REPORT_TABLE, 0, NULL }
+#define SW_COMPARE_HTML 4
+/* Writes the comparison of the summaries (which must combine, see
+   sw_summary_combine): per school and skill the % at expected, its family's
+   median, the gap and the change; the cluster's row; who to learn from. */
+SW_API int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
+                              const sw_compare_options *opts);
+/* The summary's as-of date (NULL: all evidence); owned by s. */
+SW_API const char *sw_summary_as_of(const sw_summary *s);
+
 /* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
 
 /*

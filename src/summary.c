@@ -183,3 +183,8 @@ const char *sw_summary_school(const sw_summary *s)
 {
 	return s ? s->school : NULL;
 }
+
+const char *sw_summary_as_of(const sw_summary *s)
+{
+	return s ? s->as_of : NULL;
+}
