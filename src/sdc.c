@@ -365,6 +365,11 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 			}
 		}
 		if (!more) {
+			/* what the attacker works out anyway is shown: it tells nothing more */
+			for (size_t v = 0; v < s->n; v++)
+				if (det[v] && !s->known[v] && !s->locked[v] && s->kind[v] != SW_SDC_HIDDEN &&
+				    (s->val[v] == 0 || s->val[v] >= n) && got[v] == s->val[v])
+					s->known[v] = 1;
 			for (size_t v = 0; v < s->n && !rc; v++)
 				if (det[v] && s->kind[v] != SW_SDC_TOTAL && s->val[v] >= 1 && s->val[v] < n)
 					rc = SW_ERROR; /* nothing left to suppress: cannot happen */
