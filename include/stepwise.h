@@ -709,9 +709,11 @@ typedef struct sw_compare_options {
 	int format;           /* SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON, SW_COMPARE_HTML */
 	size_t family;        /* similar schools per family (K); 0: 5 */
 	const char *gap;      /* the roster group of the gap; NULL: "pupil-premium" */
+	int by;               /* rows school by school (0) or SW_COMPARE_BY_SKILL */
 } sw_compare_options;
 #define SW_COMPARE_OPTIONS_VERSION 1
-#define SW_COMPARE_OPTIONS_INIT { SW_COMPARE_OPTIONS_VERSION, SW_REPORT_TABLE, 0, NULL }
+#define SW_COMPARE_OPTIONS_INIT { SW_COMPARE_OPTIONS_VERSION, SW_REPORT_TABLE, 0, NULL, 0 }
+#define SW_COMPARE_BY_SKILL 1
 #define SW_COMPARE_HTML 4
 /* Writes the comparison of the summaries (which must combine, see
    sw_summary_combine): per school and skill the % at expected, its family's

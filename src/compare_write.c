@@ -123,6 +123,7 @@ typedef struct cmp {
 	crow *rows; /* (n + 1) * sk */
 	size_t *fam, *fam_n;
 	size_t *learn; /* [sk]: the school to learn from, or SIZE_MAX */
+	bool by_skill; /* rows skill by skill (else school by school) */
 	double *lead;  /* [n * sk]: the group's % at expected minus its family's median */
 } cmp;
 
@@ -191,6 +192,14 @@ static const char *name_of(const cmp *c, size_t i)
 	return s ? s : "(all)";
 }
 
+/* Row i in the order asked for. */
+static const crow *row_at(const cmp *c, size_t i)
+{
+	if (!c->by_skill)
+		return &c->rows[i];
+	return &c->rows[(i % (c->n + 1)) * c->sk + i / (c->n + 1)];
+}
+
 /* Families, rows and who to learn from. */
 static void compute(cmp *c)
 {
@@ -235,7 +244,7 @@ static void write_csv(FILE *out, const cmp *c)
 {
 	fputs("school,skill,pupils,at_expected,family_median,gap,change,family\n", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
-		const crow *r = &c->rows[i];
+		const crow *r = row_at(c, i);
 		fput_csv(out, name_of(c, r->school));
 		fputc(',', out);
 		fput_csv(out, r->s->skills[r->skill].id);
@@ -283,7 +292,7 @@ static void write_json(FILE *out, const cmp *c)
 	}
 	fputs("},\n \"rows\": [", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
-		const crow *r = &c->rows[i];
+		const crow *r = row_at(c, i);
 		fputs(i ? ",\n  {\"school\": " : "\n  {\"school\": ", out);
 		fput_json(out, name_of(c, r->school));
 		fputs(", \"skill\": ", out);
@@ -312,7 +321,7 @@ static void write_table(FILE *out, const cmp *c)
 	fprintf(out, "%-24s %-16s %7s %8s %8s %7s %7s\n", "school", "skill", "pupils", "at_exp%",
 	        "family%", "gap_pp", "change");
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
-		const crow *r = &c->rows[i];
+		const crow *r = row_at(c, i);
 		fprintf(out, "%-24.24s %-16.16s ", name_of(c, r->school), r->s->skills[r->skill].id);
 		if (r->s->parts[0].pupils == SW_SUP)
 			fprintf(out, "%7s", "-");
@@ -457,6 +466,7 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 	cmp c = { .list = list, .n = n, .sk = list[0]->skill_count };
 	c.g = o->gap ? o->gap : "pupil-premium";
 	c.K = o->family ? o->family : 5;
+	c.by_skill = o->by == SW_COMPARE_BY_SKILL;
 	sw_mem m;
 	sw_mem_init(&m, NULL);
 	double *x = sw_mem_calloc(&m, n * 3 + 1, sizeof *x);

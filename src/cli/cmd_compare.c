@@ -87,6 +87,12 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		co.family = (size_t)k;
 	}
 	co.gap = cli_get(opts, "--gap");
+	const char *by = cli_get(opts, "--by");
+	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0) {
+		cli_error("compare: --by must be school or skill, not '%s'", by);
+		return EXIT_FATAL;
+	}
+	co.by = by && !strcmp(by, "skill") ? SW_COMPARE_BY_SKILL : 0;
 	if (cli_out_check(outp))
 		return EXIT_FATAL;
 	sw_summary **list = calloc((size_t)npos + 1, sizeof *list);
@@ -159,7 +165,7 @@ const cli_cmd cli_compare = {
 	"                    group and number of pupils, standardised\n"
 	"  --gap GROUP       the roster group of the gap (default pupil-premium)\n"
 	"  --format F        table (default), csv, json, or html (the default for -o *.html)\n"
-	"  --by school|skill accepted for the rows' order: school by school (the only order yet)\n"
+	"  --by school|skill rows school by school (default) or skill by skill\n"
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n",
 	run_compare, compare_opts, 1, -1
 };
