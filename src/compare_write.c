@@ -4,7 +4,7 @@
  * its disadvantage gap, its change since the earlier date, and who to
  * learn from; as CSV, JSON or an aligned table.
  */
-#include "summary.h"
+#include "compare.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@ static double pct(int64_t num, int64_t den)
 }
 
 /* % at expected of a school's part p (SIZE_MAX: none) in skill k at date d. */
-static double at_exp(const sw_summary *s, size_t p, size_t k, int d)
+double sw_cmp_at_exp(const sw_summary *s, size_t p, size_t k, int d)
 {
 	if (p == SIZE_MAX || !s->figs[d])
 		return NAN;
@@ -30,6 +30,15 @@ static size_t group_part(const sw_summary *s, const char *g)
 {
 	for (size_t i = 0; i < s->part_count; i++)
 		if (s->parts[i].cut == SW_CUT_GROUP && strcmp(s->parts[i].group, g) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The index of the year part of `year`, or SIZE_MAX. */
+static size_t year_part(const sw_summary *s, int year)
+{
+	for (size_t i = 0; i < s->part_count; i++)
+		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year == year)
 			return i;
 	return SIZE_MAX;
 }
@@ -106,26 +115,6 @@ static int near_cmp(const void *a, const void *b)
 	return x->d < y->d ? -1 : x->d > y->d ? 1 : x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* One row of the comparison: a school (or the cluster) and a skill. */
-typedef struct crow {
-	const sw_summary *s;
-	size_t school; /* index, or n for the cluster */
-	size_t skill;
-	double at, family, gap, group_at, change;
-} crow;
-
-/* What the writers need. */
-typedef struct cmp {
-	const sw_summary *const *list;
-	size_t n, sk, K;
-	const char *g;
-	sw_summary *cl;
-	crow *rows; /* (n + 1) * sk */
-	size_t *fam, *fam_n;
-	size_t *learn; /* [sk]: the school to learn from, or SIZE_MAX */
-	bool by_skill; /* rows skill by skill (else school by school) */
-	double *lead;  /* [n * sk]: the group's % at expected minus its family's median */
-} cmp;
 
 static void fput_json(FILE *out, const char *s)
 {
@@ -163,22 +152,8 @@ static void fput_csv(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void fput_html(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
-
 /* A figure to 1 decimal, or `none` when not known. */
-static void fput_num(FILE *out, double v, const char *none)
+void sw_cmp_num(FILE *out, double v, const char *none)
 {
 	if (isnan(v))
 		fputs(none, out);
@@ -186,7 +161,7 @@ static void fput_num(FILE *out, double v, const char *none)
 		fprintf(out, "%.1f", v);
 }
 
-static const char *name_of(const cmp *c, size_t i)
+const char *sw_cmp_name(const cmp *c, size_t i)
 {
 	const char *s = i < c->n ? c->list[i]->school : "(cluster)";
 	return s ? s : "(all)";
@@ -209,18 +184,18 @@ static void compute(cmp *c)
 		const sw_summary *s = i < n ? c->list[i] : c->cl;
 		for (size_t k = 0; k < sk; k++) {
 			crow *r = &c->rows[i * sk + k];
-			*r = (crow){ s, i, k, at_exp(s, 0, k, 0), NAN, gap(s, k, c->g),
-				     at_exp(s, group_part(s, c->g), k, 0), NAN };
+			*r = (crow){ s, i, k, sw_cmp_at_exp(s, 0, k, 0), NAN, gap(s, k, c->g),
+				     sw_cmp_at_exp(s, group_part(s, c->g), k, 0), NAN };
 			if (s->figs[1])
-				r->change = r->at - at_exp(s, 0, k, 1);
+				r->change = r->at - sw_cmp_at_exp(s, 0, k, 1);
 			if (i == n)
 				continue;
 			for (size_t j = 0; j < c->fam_n[i]; j++)
-				v[j] = at_exp(c->list[c->fam[i * K + j]], 0, k, 0);
+				v[j] = sw_cmp_at_exp(c->list[c->fam[i * K + j]], 0, k, 0);
 			r->family = median(v, c->fam_n[i]);
 			for (size_t j = 0; j < c->fam_n[i]; j++) {
 				const sw_summary *t = c->list[c->fam[i * K + j]];
-				v[j] = at_exp(t, group_part(t, c->g), k, 0);
+				v[j] = sw_cmp_at_exp(t, group_part(t, c->g), k, 0);
 			}
 			c->lead[i * sk + k] = r->group_at - median(v, c->fam_n[i]);
 		}
@@ -240,14 +215,80 @@ static void compute(cmp *c)
 	}
 }
 
+/* Calls fn for each school (and the cluster), skill and year part: the
+   year's % at expected, its family's median for that year, the change. */
+typedef void (*year_fn)(FILE *out, const cmp *c, size_t school, size_t skill, size_t part,
+                        double at, double family, double change, bool *first);
+static void each_year(FILE *out, const cmp *c, year_fn fn)
+{
+	double *v = c->lead + c->n * c->sk;
+	bool first = true;
+	for (size_t i = 0; i <= c->n; i++) {
+		const sw_summary *s = i < c->n ? c->list[i] : c->cl;
+		for (size_t k = 0; k < c->sk; k++)
+			for (size_t p = 0; p < s->part_count; p++) {
+				if (s->parts[p].cut != SW_CUT_YEAR || s->parts[p].year == SW_NO_YEAR)
+					continue;
+				double at = sw_cmp_at_exp(s, p, k, 0), fam = NAN;
+				double ch = s->figs[1] ? at - sw_cmp_at_exp(s, p, k, 1) : NAN;
+				if (i < c->n) {
+					for (size_t j = 0; j < c->fam_n[i]; j++) {
+						const sw_summary *t = c->list[c->fam[i * c->K + j]];
+						v[j] = sw_cmp_at_exp(t, year_part(t, s->parts[p].year), k, 0);
+					}
+					fam = median(v, c->fam_n[i]);
+				}
+				fn(out, c, i, k, p, at, fam, ch, &first);
+			}
+	}
+}
+
+static void csv_year(FILE *out, const cmp *c, size_t i, size_t k, size_t p, double at,
+                     double fam, double ch, bool *first)
+{
+	const sw_summary *s = i < c->n ? c->list[i] : c->cl;
+	(void)first;
+	fput_csv(out, sw_cmp_name(c, i));
+	fputc(',', out);
+	fput_csv(out, s->skills[k].id);
+	fprintf(out, ",%d,", s->parts[p].year);
+	if (s->parts[p].pupils != SW_SUP)
+		fprintf(out, "%lld", (long long)s->parts[p].pupils);
+	double f[] = { at, fam, NAN, ch };
+	for (int j = 0; j < 4; j++) {
+		fputc(',', out);
+		sw_cmp_num(out, f[j], "");
+	}
+	fputs(",\n", out);
+}
+
+static void json_year(FILE *out, const cmp *c, size_t i, size_t k, size_t p, double at,
+                      double fam, double ch, bool *first)
+{
+	const sw_summary *s = i < c->n ? c->list[i] : c->cl;
+	fputs(*first ? "\n  {\"school\": " : ",\n  {\"school\": ", out);
+	*first = false;
+	fput_json(out, sw_cmp_name(c, i));
+	fputs(", \"skill\": ", out);
+	fput_json(out, s->skills[k].id);
+	fprintf(out, ", \"year\": %d, \"at_expected\": ", s->parts[p].year);
+	sw_cmp_num(out, at, "null");
+	fputs(", \"family_median\": ", out);
+	sw_cmp_num(out, fam, "null");
+	fputs(", \"change\": ", out);
+	sw_cmp_num(out, ch, "null");
+	fputs("}", out);
+}
+
 static void write_csv(FILE *out, const cmp *c)
 {
-	fputs("school,skill,pupils,at_expected,family_median,gap,change,family\n", out);
+	fputs("school,skill,year,pupils,at_expected,family_median,gap,change,family\n", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		fput_csv(out, name_of(c, r->school));
+		fput_csv(out, sw_cmp_name(c, r->school));
 		fputc(',', out);
 		fput_csv(out, r->s->skills[r->skill].id);
+		fputs(",all", out);
 		if (r->s->parts[0].pupils == SW_SUP)
 			fputs(",", out);
 		else
@@ -255,7 +296,7 @@ static void write_csv(FILE *out, const cmp *c)
 		double f[] = { r->at, r->family, r->gap, r->change };
 		for (int j = 0; j < 4; j++) {
 			fputc(',', out);
-			fput_num(out, f[j], "");
+			sw_cmp_num(out, f[j], "");
 		}
 		fputc(',', out);
 		if (r->school < c->n) {
@@ -264,11 +305,12 @@ static void write_csv(FILE *out, const cmp *c)
 			buf[0] = '\0';
 			for (size_t j = 0; j < c->fam_n[r->school] && len < sizeof buf; j++)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? ";" : "",
-				                        name_of(c, c->fam[r->school * c->K + j]));
+				                        sw_cmp_name(c, c->fam[r->school * c->K + j]));
 			fput_csv(out, buf);
 		}
 		fputc('\n', out);
 	}
+	each_year(out, c, csv_year);
 }
 
 static void write_json(FILE *out, const cmp *c)
@@ -282,11 +324,11 @@ static void write_json(FILE *out, const cmp *c)
 	fputs(",\n \"families\": {", out);
 	for (size_t i = 0; i < c->n; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		fput_json(out, name_of(c, i));
+		fput_json(out, sw_cmp_name(c, i));
 		fputs(": [", out);
 		for (size_t j = 0; j < c->fam_n[i]; j++) {
 			fputs(j ? ", " : "", out);
-			fput_json(out, name_of(c, c->fam[i * c->K + j]));
+			fput_json(out, sw_cmp_name(c, c->fam[i * c->K + j]));
 		}
 		fputs("]", out);
 	}
@@ -294,23 +336,25 @@ static void write_json(FILE *out, const cmp *c)
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
 		fputs(i ? ",\n  {\"school\": " : "\n  {\"school\": ", out);
-		fput_json(out, name_of(c, r->school));
+		fput_json(out, sw_cmp_name(c, r->school));
 		fputs(", \"skill\": ", out);
 		fput_json(out, r->s->skills[r->skill].id);
 		static const char *const keys[] = { "at_expected", "family_median", "gap", "change" };
 		double f[] = { r->at, r->family, r->gap, r->change };
 		for (int j = 0; j < 4; j++) {
 			fprintf(out, ", \"%s\": ", keys[j]);
-			fput_num(out, f[j], "null");
+			sw_cmp_num(out, f[j], "null");
 		}
 		fputs("}", out);
 	}
+	fputs("\n ],\n \"years\": [", out);
+	each_year(out, c, json_year);
 	fputs("\n ],\n \"learn_from\": [", out);
 	for (size_t k = 0; k < c->sk; k++) {
 		fputs(k ? ", {\"skill\": " : "{\"skill\": ", out);
 		fput_json(out, c->list[0]->skills[k].id);
 		fputs(", \"school\": ", out);
-		fput_json(out, c->learn[k] == SIZE_MAX ? NULL : name_of(c, c->learn[k]));
+		fput_json(out, c->learn[k] == SIZE_MAX ? NULL : sw_cmp_name(c, c->learn[k]));
 		fputs("}", out);
 	}
 	fputs("]}\n", out);
@@ -322,7 +366,7 @@ static void write_table(FILE *out, const cmp *c)
 	        "family%", "gap_pp", "change");
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		fprintf(out, "%-24.24s %-16.16s ", name_of(c, r->school), r->s->skills[r->skill].id);
+		fprintf(out, "%-24.24s %-16.16s ", sw_cmp_name(c, r->school), r->s->skills[r->skill].id);
 		if (r->s->parts[0].pupils == SW_SUP)
 			fprintf(out, "%7s", "-");
 		else
@@ -341,122 +385,8 @@ static void write_table(FILE *out, const cmp *c)
 	        c->g);
 	for (size_t k = 0; k < c->sk; k++)
 		fprintf(out, "  %-16s %s\n", c->list[0]->skills[k].id,
-		        c->learn[k] == SIZE_MAX ? "-" : name_of(c, c->learn[k]));
+		        c->learn[k] == SIZE_MAX ? "-" : sw_cmp_name(c, c->learn[k]));
 }
-
-/* A cell of the grid: light backgrounds for dark text (contrast over 7:1). */
-static const char *shade(double v)
-{
-	return isnan(v) ? "#eeeeee" : v >= 80 ? "#c6dbef" : v >= 60 ? "#deebf7" : v >= 40 ? "#f7fbff" : "#fff5eb";
-}
-
-static void write_html(FILE *out, const cmp *c)
-{
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<title>Cluster comparison</title>\n<style>\n"
-	      "body{font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff;margin:1rem;"
-	      "font-size:16px;line-height:1.4}\n"
-	      ".scroll{overflow-x:auto;max-width:100%}\n"
-	      "table{border-collapse:collapse;margin:0.5rem 0 1.5rem}\n"
-	      "caption{text-align:left;font-weight:bold;padding:0.3rem 0}\n"
-	      "th,td{border:1px solid #767676;padding:0.25rem 0.5rem;text-align:right}\n"
-	      "th[scope=row]{text-align:left}\n"
-	      ".fam{display:block;font-size:12px;color:#333}\n"
-	      "section{page-break-inside:avoid;break-inside:avoid}\n"
-	      "@media print{.scroll{overflow:visible}}\n"
-	      "</style></head><body>\n<h1>Cluster comparison: ", out);
-	fput_html(out, c->list[0]->fw_id);
-	fprintf(out, ", %zu schools", c->n);
-	if (c->list[0]->as_of) {
-		fputs(", as of ", out);
-		fput_html(out, c->list[0]->as_of);
-	}
-	fputs("</h1>\n<section aria-labelledby=\"key\"><h2 id=\"key\">Key messages</h2><ul>\n", out);
-	for (size_t k = 0; k < c->sk; k++) {
-		const crow *r = &c->rows[c->n * c->sk + k];
-		fputs("<li><strong>", out);
-		fput_html(out, c->list[0]->skills[k].id);
-		fputs("</strong>: ", out);
-		if (isnan(r->at))
-			fputs("the cluster's share at the expected step cannot be shown (small numbers)", out);
-		else
-			fprintf(out, "%.1f%% of assessed pupils across the cluster are at or above the "
-			        "expected step", r->at);
-		if (!isnan(r->gap)) {
-			fputs("; the ", out);
-			fput_html(out, c->g);
-			fprintf(out, " gap is %.1f percentage points", r->gap);
-		}
-		if (c->learn[k] != SIZE_MAX) {
-			fputs("; learn from ", out);
-			fput_html(out, name_of(c, c->learn[k]));
-		}
-		fputs(".</li>\n", out);
-	}
-	fputs("</ul></section>\n<section><h2>Schools and skills</h2><div class=\"scroll\"><table>\n"
-	      "<caption>% of assessed pupils at or above the expected step (below: the median of "
-	      "the school's family of similar schools); - where small numbers are hidden</caption>\n"
-	      "<thead><tr><th scope=\"col\">School</th>", out);
-	for (size_t k = 0; k < c->sk; k++) {
-		fputs("<th scope=\"col\">", out);
-		fput_html(out, c->list[0]->skills[k].id);
-		fputs("</th>", out);
-	}
-	fputs("</tr></thead><tbody>\n", out);
-	for (size_t i = 0; i <= c->n; i++) {
-		fputs("<tr><th scope=\"row\">", out);
-		fput_html(out, name_of(c, i));
-		fputs("</th>", out);
-		for (size_t k = 0; k < c->sk; k++) {
-			const crow *r = &c->rows[i * c->sk + k];
-			fprintf(out, "<td style=\"background:%s\">", shade(r->at));
-			fput_num(out, r->at, "-");
-			if (i < c->n) {
-				fputs("<span class=\"fam\">family ", out);
-				fput_num(out, r->family, "-");
-				fputs("</span>", out);
-			}
-			fputs("</td>", out);
-		}
-		fputs("</tr>\n", out);
-	}
-	fputs("</tbody></table></div></section>\n", out);
-	for (size_t i = 0; i < c->n; i++) {
-		fputs("<section><h2>", out);
-		fput_html(out, name_of(c, i));
-		fputs("</h2><p>Family of similar schools: ", out);
-		for (size_t j = 0; j < c->fam_n[i]; j++) {
-			fputs(j ? ", " : "", out);
-			fput_html(out, name_of(c, c->fam[i * c->K + j]));
-		}
-		fputs(c->fam_n[i] ? ".</p>\n" : "none.</p>\n", out);
-		fputs("<div class=\"scroll\"><table><caption>", out);
-		fput_html(out, name_of(c, i));
-		fputs(": % at or above expected, its family's median, the gap (percentage points) and "
-		      "the change since the earlier date</caption>\n<thead><tr><th scope=\"col\">Skill</th>"
-		      "<th scope=\"col\">At expected %</th><th scope=\"col\">Family median %</th>"
-		      "<th scope=\"col\">Gap (pp)</th><th scope=\"col\">Change (pp)</th></tr></thead><tbody>\n",
-		      out);
-		for (size_t k = 0; k < c->sk; k++) {
-			const crow *r = &c->rows[i * c->sk + k];
-			fputs("<tr><th scope=\"row\">", out);
-			fput_html(out, c->list[0]->skills[k].id);
-			fputs("</th>", out);
-			double f[] = { r->at, r->family, r->gap, r->change };
-			for (int j = 0; j < 4; j++) {
-				fputs("<td>", out);
-				fput_num(out, f[j], "-");
-				fputs("</td>", out);
-			}
-			fputs("</tr>\n", out);
-		}
-		fputs("</tbody></table></div></section>\n", out);
-	}
-	fputs("<p>Made by Stepwise from school summaries, which hold no pupil's data.</p>\n"
-	      "</body></html>\n", out);
-}
-
 
 int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
                        const sw_compare_options *o)
@@ -509,7 +439,7 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 		else if (o->format == SW_REPORT_JSON)
 			write_json(out, &c);
 		else if (o->format == SW_COMPARE_HTML)
-			write_html(out, &c);
+			sw_cmp_write_html(out, &c);
 		else
 			write_table(out, &c);
 		rc = ferror(out) ? SW_EIO : SW_OK;
