@@ -159,3 +159,53 @@ void test_summary_oom(void)
 	}
 	CHECK(n > 20 && n < 400000);
 }
+
+#include "sdc.h"
+
+/* The disclosure system alone: 8 pupils, 2 at step 1 and 6 at step 2, and
+   the sum of steps 14 (what a mean gives). */
+void test_summary_sdc(void)
+{
+	sw_mem m;
+	sw_mem_init(&m, NULL);
+	sw_sdc s;
+	sw_sdc_init(&s, &m);
+	uint32_t a = sw_sdc_var(&s, SW_SDC_COUNT, 8, true);
+	uint32_t h1 = sw_sdc_var(&s, SW_SDC_COUNT, 2, true);
+	uint32_t h2 = sw_sdc_var(&s, SW_SDC_COUNT, 6, true);
+	uint32_t t = sw_sdc_var(&s, SW_SDC_TOTAL, 14, true);
+	sw_sdc_rel(&s);
+	sw_sdc_term_add(&s, a, 1);
+	sw_sdc_term_add(&s, h1, -1);
+	sw_sdc_term_add(&s, h2, -1);
+	sw_sdc_rel(&s);
+	sw_sdc_term_add(&s, t, 1);
+	sw_sdc_term_add(&s, h1, -1);
+	sw_sdc_term_add(&s, h2, -2);
+	REQUIRE(!s.failed);
+	uint8_t det[4];
+	int64_t got[4];
+	/* the attacker: with h1 alone hidden, totals give it */
+	s.known[h1] = 0;
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(det[h1] && got[h1] == 2);
+	/* with h1 and h2 hidden, the sum of steps still gives both */
+	s.known[h2] = 0;
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(det[h1] && got[h1] == 2 && det[h2] && got[h2] == 6);
+	/* bounds: two hidden counts summing to 2 are both 1 */
+	s.known[t] = 0;
+	s.val[a] = 2, s.val[h1] = 1, s.val[h2] = 1;
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(det[h1] && got[h1] == 1);
+	/* suppression of the first case leaves nothing small to work out */
+	s.val[a] = 8, s.val[h1] = 2, s.val[h2] = 6, s.val[t] = 14;
+	for (int i = 0; i < 4; i++)
+		s.known[i] = 1;
+	REQUIRE(sw_sdc_suppress(&s, 5) == SW_OK);
+	CHECK(!s.known[h1] && !s.known[h2]);
+	CHECK(!s.known[t] || !s.known[a]);
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(!det[h1]);
+	sw_sdc_free(&s);
+}
