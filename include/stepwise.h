@@ -720,6 +720,10 @@ typedef struct sw_compare_options {
    median, the gap and the change; the cluster's row; who to learn from. */
 SW_API int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
                               const sw_compare_options *opts);
+/* Rubric errors met while making the summary (those steps are missing;
+   sw_summary_make_each: in the one evaluation of every pupil); 0 for a
+   summary read from JSON. */
+SW_API uint64_t sw_summary_eval_errors(const sw_summary *s);
 /* The summary's as-of date (NULL: all evidence); owned by s. */
 SW_API const char *sw_summary_as_of(const sw_summary *s);
 

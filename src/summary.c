@@ -188,3 +188,8 @@ const char *sw_summary_as_of(const sw_summary *s)
 {
 	return s ? s->as_of : NULL;
 }
+
+uint64_t sw_summary_eval_errors(const sw_summary *s)
+{
+	return s ? s->eval_errors : 0;
+}

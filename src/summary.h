@@ -47,6 +47,7 @@ struct sw_summary {
 	size_t skill_count;
 	sw_sfig *figs[2];     /* [part * skill_count + skill]; [1]: at `from`, or NULL */
 	int64_t *pool;        /* the step counts */
+	uint64_t eval_errors; /* rubric errors met while making it (not written) */
 	size_t pool_len;
 };
 

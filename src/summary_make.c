@@ -17,6 +17,7 @@ typedef struct evals {
 	uint32_t *ev[2];   /* evidence records seen */
 	int dates;
 	int pass;
+	uint64_t errors; /* rubric errors met */
 } evals;
 
 /* Keeps one result's steps and evidence counts (an sw_result_fn). */
@@ -26,6 +27,7 @@ static int collect(const sw_result *r, void *payload)
 	size_t i = r->pupil;
 	if (i >= e->pupils)
 		return SW_ERROR;
+	e->errors += sw_result_error_count(r);
 	for (size_t k = 0; k < e->skills; k++) {
 		int st;
 		e->step[e->pass][i * e->skills + k] = sw_result_step(&st, r, k) ? st : SW_NO_STEP;
@@ -329,6 +331,7 @@ static int make_one(sw_summary **out, sw_engine *eng, const evals *e,
 	    !(s->rubric_hash = hash_text(&s->mem, rh)) || !dup(&s->mem, &s->as_of, o->as_of) ||
 	    !dup(&s->mem, &s->from, o->from) || !dup(&s->mem, &s->version, sw_version()))
 		goto fail;
+	s->eval_errors = e->errors;
 	if ((rc = make_parts(s, eng->roster, school)))
 		goto fail;
 	s->skills = sw_mem_calloc(&s->mem, fw->skill_count + 1, sizeof *s->skills);

@@ -10,9 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Counts rubric errors (an sw_result_fn is not offered by summaries: the
-   summary's evaluations report nothing per pupil). */
-
 /* Reads a whole file; NULL (message printed) when it cannot. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -167,6 +164,7 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		sw_engine_free(eng);
 		return rc;
 	}
+	uint64_t errors = 0;
 	if (each) {
 		sw_summary **list = NULL;
 		size_t n = 0;
@@ -174,6 +172,8 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 			cli_print_errors(eng);
 			rc = EXIT_FATAL;
 		}
+		if (n) /* one evaluation for every school: the same count in each */
+			errors = sw_summary_eval_errors(list[0]);
 		for (size_t i = 0; !rc && i < n; i++) {
 			char path[4096];
 			file_name(path, sizeof path, outp, sw_summary_school(list[i]), i);
@@ -190,10 +190,15 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		}
 		if (!rc)
 			rc = write_one(s, outp);
+		errors = sw_summary_eval_errors(s);
 		sw_summary_free(s);
 	}
+	if (errors)
+		fprintf(stderr, "stepwise: the rubric failed %llu times: those steps are missing from "
+		        "the summary ('stepwise evaluate' with the same options shows where)\n",
+		        (unsigned long long)errors);
 	cli_reconcile(&data);
-	if (rc == EXIT_OK && data.rejected)
+	if (rc == EXIT_OK && (data.rejected || errors))
 		rc = EXIT_REJECTED;
 	sw_engine_free(eng);
 	return rc;
