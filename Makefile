@@ -104,6 +104,8 @@ demo: build/stepwise
 test: build/asan/stepwise build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 ./tests/html-check.sh ./build/asan/stepwise
+	ASAN_OPTIONS=detect_leaks=1 ./tests/summary-check.py ./build/asan/stepwise tests/fixtures/cluster
+	ASAN_OPTIONS=detect_leaks=1 ./tests/compare-html-check.py ./build/asan/stepwise tests/fixtures/cluster
 	$(MAKE) api-test tsan fuzz-replay pytest
 	ASAN_OPTIONS=detect_leaks=1 ./tests/run-cases.sh ./build/asan/stepwise
 

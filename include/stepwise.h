@@ -722,6 +722,79 @@ SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 const char *pupil, const sw_passport_options *opts,
                                 uint64_t *errors);
 
+/* ---- Summaries: privacy-safe figures a school can share ---------------- */
+
+/*
+ * A school's summary: counts per part (all pupils, each year, each roster
+ * group) and skill, with no pupil's data and small counts suppressed so
+ * that none can be worked out from the rest (README.md, "Summaries").
+ * A summary owns all its memory (made with the engine's allocator, read
+ * with the C library's) and does not refer to the engine: free it with
+ * sw_summary_free, in any order.
+ */
+typedef struct sw_summary sw_summary;
+
+typedef struct sw_summary_options {
+	unsigned int version; /* SW_SUMMARY_OPTIONS_VERSION */
+	const char *school;   /* only this roster school's pupils; NULL: every pupil */
+	const char *as_of;    /* "YYYY-MM-DD": evidence on or before; NULL: all */
+	const char *from;     /* an earlier date for the same figures then, or NULL */
+	int min_count;        /* the smallest count shown (N); 0: 5 */
+} sw_summary_options;
+#define SW_SUMMARY_OPTIONS_VERSION 1
+#define SW_SUMMARY_OPTIONS_INIT { SW_SUMMARY_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+
+/* Evaluates the engine's pupils (it needs a framework, rubric and roster)
+   and makes the summary; *out is the caller's (sw_summary_free).
+   SW_ENOTFOUND when no pupil is in opts->school. */
+SW_API int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *opts);
+/* One summary per school of the roster (sorted by name), evaluating once;
+   *out is an array of *count summaries freed with sw_summary_list_free. */
+SW_API int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
+                                const sw_summary_options *opts);
+SW_API void sw_summary_list_free(sw_summary **list, size_t count);
+SW_API void sw_summary_free(sw_summary *s);
+/* The school's name (NULL when the summary covers every pupil); owned by s. */
+SW_API const char *sw_summary_school(const sw_summary *s);
+/* The summary as JSON (format in README.md); *json is malloc'd: free(). */
+SW_API int sw_summary_json(char **json, size_t *len, const sw_summary *s);
+/* Reads a summary from JSON. SW_EINVALID with *why (malloc'd, free(); may
+   be NULL) saying what is wrong. */
+SW_API int sw_summary_read(sw_summary **out, const char *json, size_t len, char **why);
+/* Checks a summary file's text: no field beyond the format's (so no pupil's
+   data), no count from 1 to N-1 shown or recoverable from the rest, no mean
+   or percentage on a suppressed count. SW_OK, or SW_EINVALID with
+   *problems (malloc'd, free(); one per line). */
+SW_API int sw_summary_check(char **problems, const char *json, size_t len);
+/* Adds summaries made with the same framework and rubric into one for the
+   cluster (a count is suppressed there when it is in any school's);
+   SW_EINVALID with *why (malloc'd, free()) naming what differs. */
+SW_API int sw_summary_combine(sw_summary **out, const sw_summary *const *list, size_t count,
+                              char **why);
+
+typedef struct sw_compare_options {
+	unsigned int version; /* SW_COMPARE_OPTIONS_VERSION */
+	int format;           /* SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON, SW_COMPARE_HTML */
+	size_t family;        /* similar schools per family (K); 0: 5 */
+	const char *gap;      /* the roster group of the gap; NULL: "pupil-premium" */
+	int by;               /* rows school by school (0) or SW_COMPARE_BY_SKILL */
+} sw_compare_options;
+#define SW_COMPARE_OPTIONS_VERSION 1
+#define SW_COMPARE_OPTIONS_INIT { SW_COMPARE_OPTIONS_VERSION, SW_REPORT_TABLE, 0, NULL, 0 }
+#define SW_COMPARE_BY_SKILL 1
+#define SW_COMPARE_HTML 4
+/* Writes the comparison of the summaries (which must combine, see
+   sw_summary_combine): per school and skill the % at expected, its family's
+   median, the gap and the change; the cluster's row; who to learn from. */
+SW_API int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
+                              const sw_compare_options *opts);
+/* Rubric errors met while making the summary (those steps are missing;
+   sw_summary_make_each: in the one evaluation of every pupil); 0 for a
+   summary read from JSON. */
+SW_API uint64_t sw_summary_eval_errors(const sw_summary *s);
+/* The summary's as-of date (NULL: all evidence); owned by s. */
+SW_API const char *sw_summary_as_of(const sw_summary *s);
+
 /* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
 
 /*

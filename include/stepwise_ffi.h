@@ -49,6 +49,10 @@
 #define SW_REPORT_CSV 2
 #define SW_REPORT_JSON 3
 #define SW_PASSPORT_OPTIONS_VERSION 1
+#define SW_SUMMARY_OPTIONS_VERSION 1
+#define SW_COMPARE_OPTIONS_VERSION 1
+#define SW_COMPARE_BY_SKILL 1
+#define SW_COMPARE_HTML 4
 #define SW_SERVICE_MAX_REQUEST 1048576
 #define SW_SERVICE_OPTIONS_VERSION 1
 #define SW_CASE_LEVELS_SKILL_STEP 0
@@ -311,6 +315,36 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 const char *pupil, const sw_passport_options *opts,
                                 uint64_t *errors);
+typedef struct sw_summary sw_summary;
+typedef struct sw_summary_options {
+	unsigned int version;
+	const char *school;
+	const char *as_of;
+	const char *from;
+	int min_count;
+} sw_summary_options;
+int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *opts);
+int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
+                                const sw_summary_options *opts);
+void sw_summary_list_free(sw_summary **list, size_t count);
+void sw_summary_free(sw_summary *s);
+const char *sw_summary_school(const sw_summary *s);
+int sw_summary_json(char **json, size_t *len, const sw_summary *s);
+int sw_summary_read(sw_summary **out, const char *json, size_t len, char **why);
+int sw_summary_check(char **problems, const char *json, size_t len);
+int sw_summary_combine(sw_summary **out, const sw_summary *const *list, size_t count,
+                              char **why);
+typedef struct sw_compare_options {
+	unsigned int version;
+	int format;
+	size_t family;
+	const char *gap;
+	int by;
+} sw_compare_options;
+int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
+                              const sw_compare_options *opts);
+uint64_t sw_summary_eval_errors(const sw_summary *s);
+const char *sw_summary_as_of(const sw_summary *s);
 int sw_engine_reset_data(sw_engine *eng);
 int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
                                      const char *skill);

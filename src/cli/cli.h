@@ -108,5 +108,6 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 
 extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric_cmd,
 	cli_report, cli_support, cli_passport, cli_serve, cli_import, cli_export;
+extern const cli_cmd cli_summary, cli_compare; /* cmd_summary.c, cmd_compare.c */
 
 #endif

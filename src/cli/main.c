@@ -12,7 +12,8 @@
 
 static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, &cli_evaluate,
 	                                       &cli_rubric_cmd, &cli_report, &cli_support,
-	                                       &cli_passport, &cli_serve, &cli_import, &cli_export, NULL };
+	                                       &cli_passport, &cli_serve, &cli_import, &cli_export,
+	                                       &cli_summary, &cli_compare, NULL };
 
 void cli_error(const char *fmt, ...)
 {

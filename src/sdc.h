@@ -1,0 +1,58 @@
+/*
+ * sdc.h - statistical disclosure control for summaries (sdc.c): a set of
+ * counts tied by linear relations (totals, parts, differences), an
+ * attacker that works out what it can from the published counts, and
+ * complementary suppression that publishes no count from 1 to N-1 and
+ * leaves none such that can be worked out.
+ */
+#ifndef SW_SDC_H
+#define SW_SDC_H
+#include "internal.h"
+
+#define SW_SDC_COUNT 0  /* a published count; suppressed ones are >= 1 */
+#define SW_SDC_HIDDEN 1 /* a count never published (a difference), >= 0 */
+#define SW_SDC_TOTAL 2  /* a sum of steps (behind a mean): no bound, never small */
+
+typedef struct sw_sdc_term {
+	uint32_t var;
+	int32_t coef;
+} sw_sdc_term;
+
+typedef struct sw_sdc {
+	const sw_mem *m;
+	size_t n, cap;        /* variables */
+	int64_t *val;         /* true values (making) or published ones (checking) */
+	uint8_t *kind;        /* SW_SDC_* */
+	uint8_t *known;       /* published */
+	uint8_t *locked;      /* decided elsewhere: never chosen as a partner */
+	sw_sdc_term *terms;   /* relations: sum of coef * var = 0 */
+	size_t term_count, term_cap;
+	size_t *rel_start;    /* rel i: terms[rel_start[i] .. rel_start[i + 1]) */
+	size_t rel_count, rel_cap;
+	bool failed;          /* an allocation failed */
+} sw_sdc;
+
+void sw_sdc_init(sw_sdc *s, const sw_mem *m);
+void sw_sdc_free(sw_sdc *s);
+/* Adds a variable; returns its index (check s->failed). */
+uint32_t sw_sdc_var(sw_sdc *s, int kind, int64_t value, bool known);
+/* Starts a relation; terms follow with sw_sdc_term_add. */
+void sw_sdc_rel(sw_sdc *s);
+void sw_sdc_term_add(sw_sdc *s, uint32_t var, int32_t coef);
+
+/*
+ * Works out every unknown variable it can from the known ones: by linear
+ * algebra on the relations, then by bounds (counts >= 0, suppressed
+ * counts >= 1). det[v] is set to 1 and got[v] to the value for each unknown
+ * it determines. SW_OK or SW_ENOMEM.
+ */
+int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got);
+
+/*
+ * Suppresses (known = 0) every count from 1 to n-1, then further counts
+ * until the attacker determines no count from 1 to n-1. Uses the true
+ * values in s->val. SW_OK or SW_ENOMEM.
+ */
+int sw_sdc_suppress(sw_sdc *s, int64_t n);
+
+#endif
