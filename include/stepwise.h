@@ -541,6 +541,8 @@ typedef struct sw_cohort sw_cohort;
 #define SW_BY_CLASS 2
 #define SW_BY_YEAR 3   /* groups named "0" (Reception) to "14", sorted by number */
 #define SW_BY_GROUP 4  /* a group per roster group name; a pupil in several counts in each */
+#define SW_BY_SCHOOL_CLASS 5 /* a group per school and class (sw_cohort_group_school) */
+#define SW_BY_SCHOOL_YEAR 6  /* a group per school and year */
 
 typedef struct sw_cohort_options {
 	unsigned int version;   /* SW_COHORT_OPTIONS_VERSION */
@@ -552,10 +554,16 @@ typedef struct sw_cohort_options {
 	int below;              /* support list: shortfall of at least this; 0 means 1 */
 	sw_result_fn on_result; /* given every result of every evaluation; may be NULL */
 	void *payload;          /* passed to on_result */
+	/* version 2 */
+	const char *const *schools; /* only pupils of these schools (school_count names,
+	                               the caller's); others are left out and counted */
+	size_t school_count;        /* 0: every school */
+	int min_group;          /* figures resting on fewer assessed pupils are suppressed;
+	                           0 means 5, 1 shows every figure */
 } sw_cohort_options;
-#define SW_COHORT_OPTIONS_VERSION 1
+#define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0 }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and
@@ -576,6 +584,11 @@ SW_API int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_st
 SW_API size_t sw_cohort_group_count(const sw_cohort *c);
 SW_API const char *sw_cohort_group_name(const sw_cohort *c, size_t group);
 SW_API size_t sw_cohort_group_pupils(const sw_cohort *c, size_t group);
+/* The school of a group by school and class or year (NULL otherwise or for none). */
+SW_API const char *sw_cohort_group_school(const sw_cohort *c, size_t group);
+/* Pupils of other schools left out by sw_cohort_options.schools, and their
+   evidence records (any date). */
+SW_API void sw_cohort_left_out(const sw_cohort *c, size_t *pupils, size_t *records);
 
 /* The figures of one group and skill (framework order). */
 typedef struct sw_cohort_stat {

@@ -12,8 +12,20 @@
 
 typedef struct sw_cgroup {
 	char *name;
+	char *label;        /* for people: "School 5B" for the pairs, else the name */
+	const char *school; /* by school and class or year: the roster's text or "(none)" */
+	int year;           /* by year or school and year: the year, -1 for none */
 	uint32_t first, count; /* into members (row numbers) */
 } sw_cgroup;
+
+/* Years 0 to 14 and "no year" (the last) for the year-adjusted gap. */
+#define SW_GAP_YEARS 16
+
+/* One side of the gap (in the gap group or not) in one group, skill and year. */
+typedef struct sw_cgapcell {
+	uint32_t assessed, with_exp, at_exp;
+	int64_t sum;
+} sw_cgapcell;
 
 /* One group and skill. */
 typedef struct sw_cstat {
@@ -53,14 +65,37 @@ struct sw_cohort {
 	bool has_gap, has_progress;
 	uint32_t *gap_n;      /* [skills * 2]: group, others */
 	int64_t *gap_s;       /* [skills * 2] */
+	sw_cgapcell *gapx;    /* [((group * skills + skill) * 2 + side) * SW_GAP_YEARS + year] */
 	sw_csupport *support;
 	size_t support_count;
-	int by, below;
+	unsigned char *keep;  /* [roster count]: 1 for the pupils covered */
+	size_t left_pupils, left_records;
+	char **schools;       /* the schools asked for (copies), school_count of them */
+	size_t school_count;
+	int by, below, min_group;
 	char *gap_name, *as_of, *from, *to, *rubric, *params;
 	sw_csource *sources;
 	size_t source_count;
 	uint64_t eval_errors;
 };
+
+/* cohort_groups.c: natural order of names (Reception first; numbers by value). */
+int sw_nat_cmp(const char *a, const char *b);
+/* Marks the pupils of the given schools (all when count is 0), counts the rows
+   and what is left out; an unknown school is SW_ENOTFOUND. */
+int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, size_t count);
+/* Refuses grouping by class alone when the pupils are in several schools. */
+int sw_cohort_check_by(sw_cohort *c, sw_engine *eng);
+/* Builds the groups and their member lists. */
+int sw_cohort_build_groups(sw_cohort *c);
+/* cohort_gap.c: the gap per group, skill, side and year. */
+int sw_cohort_compute_gapx(sw_cohort *c, uint32_t gid);
+/* Sums a side of the gap over the years into *out. */
+void sw_cohort_gap_side(sw_cgapcell *out, const sw_cohort *c, size_t g, size_t k, int side);
+/* The year-adjusted gap in percentage points, false when no year has both sides. */
+bool sw_cohort_gap_adjusted(double *pp, const sw_cohort *c, size_t g, size_t k);
+/* The expected step of row r in skill k, or SW_NO_STEP. */
+int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);

@@ -109,7 +109,7 @@ static void put_means(sw_buf *b, const sw_cohort *c)
 			long y = (long)g * ROW_H + 4;
 			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
 			              y + 15);
-			put_label(b, c->groups[g].name, 24);
+			put_label(b, c->groups[g].label, 24);
 			sw_buf_puts(b, "</text>");
 			if (!st->assessed) {
 				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no assessed pupil"
@@ -119,7 +119,7 @@ static void put_means(sw_buf *b, const sw_cohort *c)
 			long w = xpos(st->sum, st->assessed, sk->min, sk->max, 0, PLOT_W);
 			sw_buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%ld\" width=\"%ld\" height=\"18\" "
 			                 "fill=\"#0b5cad\"><title>", LABEL_W, y + 1, w < 2 ? 2 : w);
-			sw_html_put(b, c->groups[g].name);
+			sw_html_put(b, c->groups[g].label);
 			sw_buf_puts(b, ": mean ");
 			put_mean(b, st->sum, st->assessed);
 			sw_buf_printf(b, " (%u assessed)</title></rect>", st->assessed);
@@ -162,7 +162,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	long cols = (long)hi - lo + 1, cw = cols > 20 ? 22 : 30;
 	long w = LABEL_W + cols * cw + 10, h = (long)c->skills * ROW_H + 28;
 	sw_buf_puts(b, "<figure><figcaption>");
-	sw_html_put(b, grp->name);
+	sw_html_put(b, grp->label);
 	sw_buf_printf(b, " <span class=\"sub\">(%u pupils)</span></figcaption>"
 	                 "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %ld %ld\" "
 	                 "width=\"%ld\" height=\"%ld\">", grp->count, w, h, w, h);
@@ -315,7 +315,7 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 	for (size_t g = 0; g < c->group_count; g++) {
 		long h = (long)c->skills * ROW_H + 10;
 		sw_buf_puts(b, "<figure><figcaption>");
-		sw_html_put(b, c->groups[g].name);
+		sw_html_put(b, c->groups[g].label);
 		sw_buf_printf(b, "</figcaption><svg class=\"chart progress\" role=\"img\" "
 		                 "viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">", h, h);
 		for (size_t k = 0; k < c->skills; k++) {
@@ -368,7 +368,7 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
 			sw_buf_puts(b, "<tr><td>");
-			sw_html_put(b, c->groups[g].name);
+			sw_html_put(b, c->groups[g].label);
 			sw_buf_puts(b, "</td><td>");
 			sw_html_put(b, c->fw->skills[k].name);
 			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"

@@ -110,59 +110,136 @@ static void sheet_free(sheet *s)
 }
 
 static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
-	                                  "mean", "median", "at_expected" };
-static const char *const GAP_COLS[] = { "skill", "group_assessed", "group_mean",
-	                                "others_assessed", "others_mean", "gap" };
+	                                  "mean", "median", "at_expected", "suppressed" };
+static const char *const GROUP_COLS_P[] = { "by", "school", "group", "skill", "pupils",
+	                                    "assessed", "mean", "median", "at_expected",
+	                                    "suppressed" };
+static const char *const GAP_COLS[] = { "by", "group", "skill", "in_assessed", "in_mean",
+	                                "in_at_expected", "out_assessed", "out_mean",
+	                                "out_at_expected", "gap_mean", "gap_pp",
+	                                "gap_pp_year_adjusted", "suppressed" };
+static const char *const GAP_COLS_P[] = { "by", "school", "group", "skill", "in_assessed",
+	                                  "in_mean", "in_at_expected", "out_assessed", "out_mean",
+	                                  "out_at_expected", "gap_mean", "gap_pp",
+	                                  "gap_pp_year_adjusted", "suppressed" };
 static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
-	                                     "mean_from", "mean_to", "mean_progress" };
+	                                     "mean_from", "mean_to", "mean_progress",
+	                                     "suppressed" };
+static const char *const PROGRESS_COLS_P[] = { "by", "school", "group", "skill",
+	                                       "pupils_both", "mean_from", "mean_to",
+	                                       "mean_progress", "suppressed" };
 static const char *const SUPPORT_COLS[] = { "pupil", "name", "class", "skill", "step",
 	                                    "expected", "shortfall" };
+
+/* True when the cohort's groups are pairs (school and class or year). */
+static bool pairs(const sw_cohort *c)
+{
+	return c->by == SW_BY_SCHOOL_CLASS || c->by == SW_BY_SCHOOL_YEAR;
+}
+
+/* Adds the by, (school,) group cells of group g. */
+static void cell_group(sheet *s, const sw_cohort *c, size_t g)
+{
+	cell(s, sw_cohort_by_name(c->by));
+	if (pairs(c))
+		cell(s, c->groups[g].school);
+	cell(s, c->groups[g].name);
+}
+
+/* Adds at/with as a percentage to 1 decimal, empty when with is 0 or below min. */
+static void cell_pct(sheet *s, uint32_t at, uint32_t with, int min)
+{
+	if (!with || with < (uint32_t)min) {
+		cell(s, NULL);
+		return;
+	}
+	sw_fmt_ratio(&s->tmp, (int64_t)at * 100, with, 1);
+	cell_tmp(s);
+}
+
+/* True when a figure on `assessed` pupils (with_exp of them with an
+   expected step) is withheld because too few pupils lie behind it. */
+static bool withheld(uint32_t assessed, uint32_t with_exp, int min)
+{
+	return assessed && ((int64_t)assessed < min || (with_exp && (int64_t)with_exp < min));
+}
 
 /* Fills the sheet with the groups table. */
 static void fill_groups(sheet *s, const sw_cohort *c)
 {
-	const char *by = sw_cohort_by_name(c->by);
+	int min = c->min_group;
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			cell(s, by);
-			cell(s, c->groups[g].name);
+			bool shown = st->assessed >= (uint32_t)min;
+			cell_group(s, c, g);
 			cell(s, c->fw->skills[k].id);
 			cell_num(s, c->groups[g].count);
 			cell_num(s, st->assessed);
-			cell_mean(s, st->sum, st->assessed);
-			if (st->assessed) {
+			cell_mean(s, st->sum, shown ? st->assessed : 0);
+			if (st->assessed && shown) {
 				sw_fmt_median(&s->tmp, c, g, k);
 				cell_tmp(s);
 			} else {
 				cell(s, NULL);
 			}
-			if (st->with_exp) {
-				sw_fmt_ratio(&s->tmp, (int64_t)st->at_exp * 100, st->with_exp, 1);
-				cell_tmp(s);
-			} else {
-				cell(s, NULL);
-			}
+			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
+			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
 		}
 	}
 }
 
-/* Fills the sheet with the gap table. */
+/* Appends v rounded half away from zero to 1 decimal. */
+static void put_pp(sw_buf *b, double v)
+{
+	bool neg = v < 0;
+	long long q = (long long)((neg ? -v : v) * 10.0 + 0.5 + 1e-9);
+	sw_buf_printf(b, "%s%lld.%lld", neg && q ? "-" : "", q / 10, q % 10);
+}
+
+/* Fills the sheet with the gap table: a row per group and skill. */
 static void fill_gap(sheet *s, const sw_cohort *c)
 {
-	for (size_t k = 0; k < c->skills; k++) {
-		uint32_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		int64_t s0 = c->gap_s[k * 2], s1 = c->gap_s[k * 2 + 1];
-		cell(s, c->fw->skills[k].id);
-		cell_num(s, n0);
-		cell_mean(s, s0, n0);
-		cell_num(s, n1);
-		cell_mean(s, s1, n1);
-		if (n0 && n1) {
-			sw_fmt_diff(&s->tmp, s0, n0, s1, n1);
-			cell_tmp(s);
-		} else {
-			cell(s, NULL);
+	int min = c->min_group;
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			sw_cgapcell in, out;
+			sw_cohort_gap_side(&in, c, g, k, 0);
+			sw_cohort_gap_side(&out, c, g, k, 1);
+			bool in_ok = in.assessed >= (uint32_t)min, out_ok = out.assessed >= (uint32_t)min;
+			cell_group(s, c, g);
+			cell(s, c->fw->skills[k].id);
+			cell_num(s, in.assessed);
+			cell_mean(s, in.sum, in_ok ? in.assessed : 0);
+			cell_pct(s, in.at_exp, in_ok ? in.with_exp : 0, min);
+			cell_num(s, out.assessed);
+			cell_mean(s, out.sum, out_ok ? out.assessed : 0);
+			cell_pct(s, out.at_exp, out_ok ? out.with_exp : 0, min);
+			if (in_ok && out_ok) {
+				sw_fmt_diff(&s->tmp, in.sum, in.assessed, out.sum, out.assessed);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			bool pp_ok = in_ok && out_ok && in.with_exp >= (uint32_t)min &&
+			             out.with_exp >= (uint32_t)min && in.with_exp && out.with_exp;
+			if (pp_ok) {
+				int64_t num = ((int64_t)in.at_exp * out.with_exp -
+				               (int64_t)out.at_exp * in.with_exp) * 100;
+				sw_fmt_ratio(&s->tmp, num, (int64_t)in.with_exp * out.with_exp, 1);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			double adj;
+			if (pp_ok && sw_cohort_gap_adjusted(&adj, c, g, k)) {
+				put_pp(&s->tmp, adj);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			cell(s, withheld(in.assessed, in.with_exp, min) ||
+			                withheld(out.assessed, out.with_exp, min) ? "true" : "false");
 		}
 	}
 }
@@ -170,17 +247,17 @@ static void fill_gap(sheet *s, const sw_cohort *c)
 /* Fills the sheet with the progress table. */
 static void fill_progress(sheet *s, const sw_cohort *c)
 {
-	const char *by = sw_cohort_by_name(c->by);
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			cell(s, by);
-			cell(s, c->groups[g].name);
+			uint32_t n = st->both >= (uint32_t)c->min_group ? st->both : 0;
+			cell_group(s, c, g);
 			cell(s, c->fw->skills[k].id);
 			cell_num(s, st->both);
-			cell_mean(s, st->sum_from, st->both);
-			cell_mean(s, st->sum_to, st->both);
-			cell_mean(s, st->sum_to - st->sum_from, st->both);
+			cell_mean(s, st->sum_from, n);
+			cell_mean(s, st->sum_to, n);
+			cell_mean(s, st->sum_to - st->sum_from, n);
+			cell(s, withheld(st->both, 0, c->min_group) ? "true" : "false");
 		}
 	}
 }
@@ -233,8 +310,10 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
 	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
 	json_meta(b, "framework", c->fw->id);
+	json_meta(b, "framework_version", c->fw->version);
 	json_meta(b, "rubric", c->rubric);
-	if (what == SW_REPORT_GROUPS || what == SW_REPORT_PROGRESS)
+	json_meta(b, "rubric_params", c->params && *c->params ? c->params : NULL);
+	if (what != SW_REPORT_SUPPORT)
 		json_meta(b, "by", sw_cohort_by_name(c->by));
 	if (what == SW_REPORT_GAP)
 		json_meta(b, "gap_group", c->gap_name);
@@ -246,7 +325,27 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 	}
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_printf(b, ", \"below\": %d", c->below);
-	sw_buf_puts(b, ", \"rows\": [");
+	else
+		sw_buf_printf(b, ", \"min_group\": %d", c->min_group);
+	sw_buf_puts(b, ", \"schools\": ");
+	if (!c->school_count)
+		sw_buf_puts(b, "null");
+	for (size_t i = 0; i < c->school_count; i++) {
+		sw_buf_puts(b, i ? ", " : "[");
+		sw_json_put(b, c->schools[i]);
+	}
+	sw_buf_printf(b, "%s, \"left_out\": {\"pupils\": %zu, \"evidence\": %zu}",
+	              c->school_count ? "]" : "", c->left_pupils, c->left_records);
+	sw_buf_puts(b, ", \"inputs\": [");
+	for (size_t i = 0; i < c->source_count; i++) {
+		const sw_load_stats *st = &c->sources[i].stats;
+		sw_buf_puts(b, i ? ", {\"file\": " : "{\"file\": ");
+		sw_json_put(b, c->sources[i].file);
+		sw_buf_printf(b, ", \"rows\": %llu, \"accepted\": %llu, \"rejected\": %llu}",
+		              (unsigned long long)st->rows, (unsigned long long)st->accepted,
+		              (unsigned long long)st->rejected);
+	}
+	sw_buf_puts(b, "], \"rows\": [");
 	for (size_t i = 0; i < s->count; i++) {
 		size_t col = i % s->ncols;
 		sw_buf_puts(b, col ? ", " : i ? "},\n  {" : "\n  {");
@@ -281,7 +380,14 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 	else
 		fprintf(out, "; as of %s", c->as_of ? c->as_of : "all evidence");
 	if (what == SW_REPORT_GAP)
-		fprintf(out, "; gap = %s mean - others' mean", c->gap_name);
+		fprintf(out, "; gap: in = group %s, out = the others", c->gap_name);
+	if (what != SW_REPORT_SUPPORT)
+		fprintf(out, "; figures on fewer than %d pupils withheld", c->min_group);
+	for (size_t i = 0; i < c->school_count; i++)
+		fprintf(out, "%s%s", i ? ", " : "; schools ", c->schools[i]);
+	if (c->school_count)
+		fprintf(out, " (left out: %zu pupils, %zu evidence records)", c->left_pupils,
+		        c->left_records);
 	if (what == SW_REPORT_SUPPORT)
 		fprintf(out, "; %zu rows; shortfall at least %d or no step", s->count / s->ncols,
 		        c->below);
@@ -302,14 +408,18 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 	memset(&s, 0, sizeof s);
 	s.m = c->m;
 	sw_buf_init(&s.tmp, c->m);
+	bool p = pairs(c);
 	if (what == SW_REPORT_GROUPS) {
-		s.cols = GROUP_COLS, s.ncols = 8, s.numeric = 0xF8u;
+		s.cols = p ? GROUP_COLS_P : GROUP_COLS, s.ncols = p ? 10 : 9;
+		s.numeric = p ? 0x3F0u : 0x1F8u;
 		fill_groups(&s, c);
 	} else if (what == SW_REPORT_GAP) {
-		s.cols = GAP_COLS, s.ncols = 6, s.numeric = 0x3Eu;
+		s.cols = p ? GAP_COLS_P : GAP_COLS, s.ncols = p ? 14 : 13;
+		s.numeric = p ? 0x3FF0u : 0x1FF8u;
 		fill_gap(&s, c);
 	} else if (what == SW_REPORT_PROGRESS) {
-		s.cols = PROGRESS_COLS, s.ncols = 7, s.numeric = 0x78u;
+		s.cols = p ? PROGRESS_COLS_P : PROGRESS_COLS, s.ncols = p ? 9 : 8;
+		s.numeric = p ? 0x1F0u : 0xF8u;
 		fill_progress(&s, c);
 	} else {
 		s.cols = SUPPORT_COLS, s.ncols = 7, s.numeric = 0x70u;

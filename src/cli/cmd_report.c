@@ -80,14 +80,54 @@ static int parse_below(cli_opt *opts, int *below)
 /* Reads --by. */
 static int parse_by(const char *v, int *by)
 {
-	static const char *const names[] = { "all", "school", "class", "year", "group" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "all", "school", "class", "year", "group",
+		                             "school,class", "school,year" };
+	for (int i = 0; i < 7; i++)
 		if (strcmp(v ? v : "all", names[i]) == 0) {
-			*by = i; /* SW_BY_ALL ... SW_BY_GROUP */
+			*by = i; /* SW_BY_ALL ... SW_BY_SCHOOL_YEAR */
 			return EXIT_OK;
 		}
-	cli_error("--by must be all, school, class, year or group, not '%s'", v);
+	cli_error("--by must be all, school, class, year, group, school,class or school,year, "
+	          "not '%s'", v);
 	return EXIT_FATAL;
+}
+
+/* Reads --min-group: a whole number from 1 to 1000000 (default 5). */
+static int parse_min_group(cli_opt *opts, int *min)
+{
+	const char *v = cli_get(opts, "--min-group");
+	*min = 5;
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > 1000000) {
+		cli_error("--min-group needs a whole number of pupils from 1 (1 shows every figure), "
+		          "not '%s'", v);
+		return EXIT_FATAL;
+	}
+	*min = (int)n;
+	return EXIT_OK;
+}
+
+/* Reads the repeatable --school into the options. */
+static void parse_schools(cli_opt *opts, sw_cohort_options *co)
+{
+	for (cli_opt *o = opts; o->name; o++)
+		if (strcmp(o->name, "--school") == 0 && o->count) {
+			co->schools = o->many;
+			co->school_count = (size_t)o->count;
+		}
+}
+
+/* Says on standard error what --school left out. */
+static void report_left_out(const sw_cohort *c)
+{
+	size_t pupils, records;
+	sw_cohort_left_out(c, &pupils, &records);
+	if (pupils)
+		fprintf(stderr, "left out (other schools than --school): %zu pupils and their %zu "
+		                "evidence records\n", pupils, records);
 }
 
 /* Creates the engine and loads the framework, rubric, roster and evidence. */
@@ -149,6 +189,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 		rc = EXIT_FATAL;
 	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 		rc = EXIT_FATAL;
+	report_left_out(c);
 	if (errs.total > errs.shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(errs.total - errs.shown));
@@ -173,7 +214,9 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.gap = cli_get(opts, "--gap");
 	co.from = cli_get(opts, "--from");
 	co.to = cli_get(opts, "--to");
-	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below))
+	parse_schools(opts, &co);
+	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
+	    parse_min_group(opts, &co.min_group))
 		return EXIT_FATAL;
 	if (!co.from != !co.to) {
 		cli_error("report: --from and --to go together");
@@ -202,6 +245,7 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	}
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
+	parse_schools(opts, &co);
 	if (parse_below(opts, &co.below))
 		return EXIT_FATAL;
 	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
@@ -263,11 +307,14 @@ static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"
 
 static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],
-	*passport_params[CLI_MAX_MANY];
+	*passport_params[CLI_MAX_MANY], *report_schools[CLI_MAX_MANY],
+	*support_schools[CLI_MAX_MANY];
 
 static cli_opt report_opts[] = {
 	COMMON_OPTS(report_params),
-	{ "--by", "all|school|class|year|group", 0, 0, 0 },
+	{ "--by", "all|school|class|year|group|school,class|school,year", 0, 0, 0 },
+	{ "--school", "NAME", 0, report_schools, 0 },
+	{ "--min-group", "N", 0, 0, 0 },
 	{ "--gap", "GROUP", 0, 0, 0 },
 	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
@@ -278,6 +325,7 @@ static cli_opt report_opts[] = {
 
 static cli_opt support_opts[] = {
 	COMMON_OPTS(support_params),
+	{ "--school", "NAME", 0, support_schools, 0 },
 	{ "--below", "N", 0, 0, 0 },
 	{ "--format", "table|csv|json", 0, 0, 0 },
 	{ 0 }
@@ -293,13 +341,19 @@ static cli_opt passport_opts[] = {
 const cli_cmd cli_report = {
 	"report", "Cohort figures by group, the gap for a group, progress; or an HTML report.",
 	"stepwise report [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
-	"                [--as-of DATE] [--by all|school|class|year|group] [--gap GROUP]\n"
-	"                [--from D1 --to D2] [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
+	"                [--as-of DATE] [--by all|school|class|year|group|school,class|school,year]\n"
+	"                [--school NAME]... [--min-group N] [--gap GROUP] [--from D1 --to D2]\n"
+	"                [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE (default: --to, else all)\n"
 	"  --by B            one group (all, the default), or a group per school, class, year or\n"
-	"                    roster group (a pupil in several groups counts in each)\n"
-	"  --gap GROUP       per skill: the group's mean step, the others', and the difference\n"
+	"                    roster group (a pupil in several groups counts in each), or per\n"
+	"                    school and class (school,class) or school and year (school,year);\n"
+	"                    class alone is refused when the pupils are in several schools\n"
+	"  --school NAME     only this school's pupils (repeatable); the others are left out\n"
+	"  --min-group N     withhold figures resting on fewer than N pupils (default 5)\n"
+	"  --gap GROUP       per group and skill: the roster group's figures, the others', the\n"
+	"                    gap in mean step and in points at expected, and year-adjusted\n"
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
 	"  --below N         the HTML report's support list: N steps or more below (default 1)\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
@@ -311,9 +365,11 @@ const cli_cmd cli_report = {
 const cli_cmd cli_support = {
 	"support", "Pupils below the expected step, for targeted support.",
 	"stepwise support [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
-	"                 [--as-of DATE] [--below N] [--format table|csv|json] [-o OUT]\n\n"
+	"                 [--as-of DATE] [--school NAME]... [--below N] [--format table|csv|json]\n"
+	"                 [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE\n"
+	"  --school NAME     only this school's pupils (repeatable); the others are left out\n"
 	"  --below N         list pupils N or more steps below the expected step (default 1),\n"
 	"                    and pupils with no step where one is expected\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"

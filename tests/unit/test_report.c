@@ -77,35 +77,46 @@ void test_report_cohort(void)
 	o.gap = "pp";
 	o.from = "2026-02-01";
 	o.to = "2026-03-31";
+	o.min_group = 1;
+	/* class alone over two schools is refused: 2B is in both */
+	CHECK_EQ(sw_cohort_new(&c, eng, &o), SW_EINVALID);
+	o.by = SW_BY_SCHOOL_CLASS;
 	REQUIRE(sw_cohort_new(&c, eng, &o) == SW_OK);
-	REQUIRE(sw_cohort_group_count(c) == 4);
-	CHECK_STR(sw_cohort_group_name(c, 0), "(none)");
-	CHECK_STR(sw_cohort_group_name(c, 1), "1A");
-	CHECK_STR(sw_cohort_group_name(c, 2), "2B");
-	CHECK_STR(sw_cohort_group_name(c, 3), "3C");
-	CHECK_EQ(sw_cohort_group_pupils(c, 2), 3);
+	REQUIRE(sw_cohort_group_count(c) == 5);
+	CHECK_STR(sw_cohort_group_school(c, 0), "North");
+	CHECK_STR(sw_cohort_group_name(c, 0), "1A");
+	CHECK_STR(sw_cohort_group_name(c, 1), "2B");
+	CHECK_STR(sw_cohort_group_name(c, 2), "3C");
+	CHECK_STR(sw_cohort_group_school(c, 3), "South");
+	CHECK_STR(sw_cohort_group_name(c, 3), "(none)");
+	CHECK_STR(sw_cohort_group_name(c, 4), "2B");
+	CHECK_EQ(sw_cohort_group_pupils(c, 4), 2);
 	sw_cohort_stat s;
-	REQUIRE(sw_cohort_stat_get(&s, c, 2, 1) == SW_OK); /* 2B, b: 3, 1, 1 */
-	CHECK_EQ(s.pupils, 3);
-	CHECK_EQ(s.assessed, 3);
-	CHECK_NEAR(s.mean, 5.0 / 3.0);
+	REQUIRE(sw_cohort_stat_get(&s, c, 4, 1) == SW_OK); /* South 2B, b: 1, 1 */
+	CHECK_EQ(s.pupils, 2);
+	CHECK_EQ(s.assessed, 2);
+	CHECK_NEAR(s.mean, 1.0);
 	CHECK_NEAR(s.median, 1.0);
-	CHECK_EQ(s.with_expected, 2);
-	CHECK_EQ(s.at_expected, 1);
-	REQUIRE(sw_cohort_stat_get(&s, c, 1, 1) == SW_OK); /* 1A, b: 0, 1: even count */
+	CHECK_EQ(s.with_expected, 1);
+	CHECK_EQ(s.at_expected, 0);
+	REQUIRE(sw_cohort_stat_get(&s, c, 0, 1) == SW_OK); /* 1A, b: 0, 1: even count */
 	CHECK_NEAR(s.median, 0.5);
-	REQUIRE(sw_cohort_stat_get(&s, c, 3, 0) == SW_OK); /* 3C: nobody assessed */
+	REQUIRE(sw_cohort_stat_get(&s, c, 2, 0) == SW_OK); /* 3C: nobody assessed */
 	CHECK_EQ(s.assessed, 0);
 	CHECK_EQ(s.with_expected, 0);
-	CHECK_EQ(sw_cohort_step_pupils(c, 2, 1, 1), 2);
-	CHECK_EQ(sw_cohort_step_pupils(c, 2, 1, 9), 0);
+	CHECK_EQ(sw_cohort_step_pupils(c, 4, 1, 1), 2);
+	CHECK_EQ(sw_cohort_step_pupils(c, 4, 1, 9), 0);
+	size_t left_p = 9, left_r = 9;
+	sw_cohort_left_out(c, &left_p, &left_r);
+	CHECK_EQ(left_p, 0);
+	CHECK_EQ(left_r, 0);
 	sw_cohort_gap gap;
 	REQUIRE(sw_cohort_gap_get(&gap, c, 0) == SW_OK);
 	CHECK_EQ(gap.group_assessed, 3);
 	CHECK_EQ(gap.others_assessed, 3);
 	CHECK_NEAR(gap.gap, 10.0 / 3.0 - 2.0);
 	sw_cohort_progress pr;
-	REQUIRE(sw_cohort_progress_get(&pr, c, 1, 0) == SW_OK); /* 1A, a: 2->3, 1->1 */
+	REQUIRE(sw_cohort_progress_get(&pr, c, 0, 0) == SW_OK); /* 1A, a: 2->3, 1->1 */
 	CHECK_EQ(pr.pupils_both, 2);
 	CHECK_NEAR(pr.mean_progress, 0.5);
 	REQUIRE(sw_cohort_support_count(c) == 5);
@@ -118,6 +129,22 @@ void test_report_cohort(void)
 	CHECK_EQ(row.has_step, 0);
 	CHECK_EQ(sw_cohort_support_get(&row, c, 5), SW_EINVALID);
 	sw_cohort_free(c);
+
+	/* one school: class alone is fine; the other school's pupils and records are left out */
+	const char *south[] = { "South" };
+	sw_cohort_options one = SW_COHORT_OPTIONS_INIT;
+	one.by = SW_BY_CLASS;
+	one.schools = south;
+	one.school_count = 1;
+	REQUIRE(sw_cohort_new(&c, eng, &one) == SW_OK);
+	CHECK_EQ(sw_cohort_group_count(c), 2); /* (none), 2B */
+	sw_cohort_left_out(c, &left_p, &left_r);
+	CHECK_EQ(left_p, 4);
+	CHECK_EQ(left_r, 7);
+	sw_cohort_free(c);
+	const char *nowhere[] = { "West" };
+	one.schools = nowhere;
+	CHECK_EQ(sw_cohort_new(&c, eng, &one), SW_ENOTFOUND);
 
 	/* without gap or progress those are SW_ESTATE; bad options are refused */
 	REQUIRE(sw_cohort_new(&c, eng, NULL) == SW_OK);
