@@ -51,6 +51,7 @@ typedef struct sheet {
 	const char *const *cols;
 	size_t ncols;
 	unsigned numeric; /* bit c: column c holds numbers */
+	int year_col;     /* a column of years (a number in JSON, "(none)" as null), or -1 */
 	char **cells;
 	size_t count, cap;
 	int failed;
@@ -352,8 +353,11 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 		sw_buf_printf(b, "\"%s\": ", s->cols[col]);
 		if (!s->cells[i])
 			sw_buf_puts(b, "null");
-		else if (s->numeric & (1u << col))
+		else if ((s->numeric & (1u << col)) ||
+		         ((int)col == s->year_col && strcmp(s->cells[i], "(none)") != 0))
 			sw_buf_puts(b, s->cells[i]);
+		else if ((int)col == s->year_col)
+			sw_buf_puts(b, "null");
 		else
 			sw_json_put(b, s->cells[i]);
 	}
@@ -381,7 +385,7 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 		fprintf(out, "; as of %s", c->as_of ? c->as_of : "all evidence");
 	if (what == SW_REPORT_GAP)
 		fprintf(out, "; gap: in = group %s, out = the others", c->gap_name);
-	if (what != SW_REPORT_SUPPORT)
+	if (what != SW_REPORT_SUPPORT && c->min_group > 1)
 		fprintf(out, "; figures on fewer than %d pupils withheld", c->min_group);
 	for (size_t i = 0; i < c->school_count; i++)
 		fprintf(out, "%s%s", i ? ", " : "; schools ", c->schools[i]);
@@ -409,6 +413,8 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 	s.m = c->m;
 	sw_buf_init(&s.tmp, c->m);
 	bool p = pairs(c);
+	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
+	                     ? (p ? 2 : 1) : -1;
 	if (what == SW_REPORT_GROUPS) {
 		s.cols = p ? GROUP_COLS_P : GROUP_COLS, s.ncols = p ? 10 : 9;
 		s.numeric = p ? 0x3F0u : 0x1F8u;
