@@ -560,10 +560,11 @@ typedef struct sw_cohort_options {
 	size_t school_count;        /* 0: every school */
 	int min_group;          /* figures resting on fewer assessed pupils are suppressed;
 	                           0 means 5, 1 shows every figure */
+	int with_support;       /* non-zero: the HTML report includes the named support list */
 } sw_cohort_options;
 #define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL, NULL, 0, 0 }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0 }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and

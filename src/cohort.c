@@ -10,6 +10,7 @@
 #include "rubric.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +278,15 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		return rc;
 	}
 	c->below = o->below ? o->below : 1;
+	c->gap_gid = gid;
+	c->with_support = o->with_support != 0;
+	{
+		const char *d = o->as_of ? o->as_of : o->to;
+		int32_t days = INT32_MAX;
+		if (d)
+			sw_date_parse(&days, d, strlen(d));
+		sw_cohort_scan_evidence(c, days);
+	}
 	c->has_gap = o->gap != NULL;
 	c->has_progress = o->from != NULL;
 	const char *main_date = o->as_of ? o->as_of : o->to;

@@ -70,6 +70,10 @@ struct sw_cohort {
 	size_t support_count;
 	unsigned char *keep;  /* [roster count]: 1 for the pupils covered */
 	size_t left_pupils, left_records;
+	int32_t newest;       /* the newest evidence date counted (days), INT32_MIN for none */
+	uint64_t by_source[8]; /* records counted (covered pupils, up to the as-of date) per source */
+	uint32_t gap_gid;     /* the gap group's interned id */
+	bool with_support;
 	char **schools;       /* the schools asked for (copies), school_count of them */
 	size_t school_count;
 	int by, below, min_group;
@@ -86,6 +90,9 @@ int sw_nat_cmp(const char *a, const char *b);
 int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, size_t count);
 /* Refuses grouping by class alone when the pupils are in several schools. */
 int sw_cohort_check_by(sw_cohort *c, sw_engine *eng);
+/* Finds the newest evidence date and counts records per source for the
+   covered pupils, up to `as_of` (days; INT32_MAX for all). */
+void sw_cohort_scan_evidence(sw_cohort *c, int32_t as_of);
 /* Builds the groups and their member lists. */
 int sw_cohort_build_groups(sw_cohort *c);
 /* cohort_gap.c: the gap per group, skill, side and year. */

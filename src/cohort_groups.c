@@ -6,6 +6,7 @@
  */
 #include "cohort.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,20 @@ int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, s
 		if (ev->recs[i].pupil < ro->count && !c->keep[ev->recs[i].pupil])
 			c->left_records++;
 	return SW_OK;
+}
+
+void sw_cohort_scan_evidence(sw_cohort *c, int32_t as_of)
+{
+	const struct sw_evidence *ev = c->eng->evidence;
+	size_t pupils = c->eng->roster->count;
+	c->newest = INT32_MIN;
+	for (size_t i = 0; ev && i < ev->count; i++) {
+		const sw_record *r = &ev->recs[i];
+		if (r->pupil >= pupils || !c->keep[r->pupil] || r->date > as_of)
+			continue;
+		c->newest = r->date > c->newest ? r->date : c->newest;
+		c->by_source[r->source < 8 ? r->source : 7]++;
+	}
 }
 
 int sw_cohort_check_by(sw_cohort *c, sw_engine *eng)

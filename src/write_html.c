@@ -7,6 +7,7 @@
  * Coordinates are whole numbers, so no locale can change the SVG.
  */
 #include "cohort.h"
+#include "cohort_html.h"
 
 #include <string.h>
 
@@ -29,8 +30,20 @@ const char sw_html_css[] =
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}"
 	"dt{font-weight:600}dd{margin:0}"
 	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px solid var(--mark)}"
+	".scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:600;padding:.2rem 0}"
+	".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+	"table.grid td{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	"table.grid th[scope=row]{white-space:nowrap}.cnt{color:var(--muted);font-weight:400}"
+	".b0{background:#eff3ff;color:#1b1f24}.b1{background:#bdd7e7;color:#1b1f24}"
+	".b2{background:#6baed6;color:#1b1f24}.b3{background:#2171b5;color:#fff}"
+	".b4{background:#08306b;color:#fff}.na{background:#e4e7eb;color:#3d454d;font-size:.8rem}"
+	"td.none{color:#5b6570}td.mean{text-align:left}td.mean svg{display:inline-block;vertical-align:middle}"
+	".legend .sw{display:inline-block;padding:0 .4rem;border:1px solid var(--line);font-size:.85rem}"
+	".key-messages li{margin:.2rem 0}"
+	"@media (max-width:480px){main{padding:.75rem}body{font-size:14px}}"
 	"@media print{@page{size:A4;margin:14mm}body{font-size:10pt}main{max-width:none;padding:0}"
-	"h2,h2+p{break-after:avoid}figure,tr{break-inside:avoid}thead{display:table-header-group}"
+	".scroll{overflow:visible}"
+	"h2,h2+p{break-after:avoid}figure,tr,caption{break-inside:avoid}thead{display:table-header-group}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 void sw_html_put(sw_buf *b, const char *s)
@@ -85,66 +98,17 @@ static long xpos(int64_t num, int64_t den, int lo, int hi, long x0, long w)
 #define PLOT_W 380
 #define ROW_H 24
 
-/* Bars of the mean step by group, one chart per skill. */
-static void put_means(sw_buf *b, const sw_cohort *c)
+/* The band (0 to 4) of a heat map cell holding n of at most `top` pupils; -1 for none. */
+static int heat_band(uint32_t n, uint32_t top)
 {
-	sw_buf_puts(b, "<section id=\"means\"><h2>Mean step by group</h2>"
-	               "<p class=\"note\">Over assessed pupils; the axis runs from the skill's "
-	               "first step to its last.</p>");
-	for (size_t k = 0; k < c->skills; k++) {
-		const sw_skill *sk = &c->fw->skills[k];
-		long h = (long)c->group_count * ROW_H + 30;
-		sw_buf_puts(b, "<figure><figcaption>");
-		sw_html_put(b, sk->name);
-		sw_buf_printf(b, "</figcaption><svg class=\"chart means\" role=\"img\" "
-		                 "viewBox=\"0 0 640 %ld\" width=\"640\" height=\"%ld\">", h, h);
-		sw_buf_printf(b, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"%ld\" stroke=\"#8c959f\"/>",
-		              LABEL_W, LABEL_W, h - 22);
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">%d</text>", LABEL_W, h - 6,
-		              sk->min);
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\" text-anchor=\"end\">%d</text>",
-		              LABEL_W + PLOT_W, h - 6, sk->max);
-		for (size_t g = 0; g < c->group_count; g++) {
-			const sw_cstat *st = &c->stats[g * c->skills + k];
-			long y = (long)g * ROW_H + 4;
-			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
-			              y + 15);
-			put_label(b, c->groups[g].label, 24);
-			sw_buf_puts(b, "</text>");
-			if (!st->assessed) {
-				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no assessed pupil"
-				                 "</text>", LABEL_W + 6, y + 15);
-				continue;
-			}
-			long w = xpos(st->sum, st->assessed, sk->min, sk->max, 0, PLOT_W);
-			sw_buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%ld\" width=\"%ld\" height=\"18\" "
-			                 "fill=\"#0b5cad\"><title>", LABEL_W, y + 1, w < 2 ? 2 : w);
-			sw_html_put(b, c->groups[g].label);
-			sw_buf_puts(b, ": mean ");
-			put_mean(b, st->sum, st->assessed);
-			sw_buf_printf(b, " (%u assessed)</title></rect>", st->assessed);
-			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\">", LABEL_W + (w < 2 ? 2 : w) + 6, y + 15);
-			put_mean(b, st->sum, st->assessed);
-			sw_buf_printf(b, " <tspan class=\"muted\">(n=%u)</tspan></text>", st->assessed);
-		}
-		sw_buf_puts(b, "</svg></figure>");
-	}
-	sw_buf_puts(b, "</section>");
+	if (!n || !top)
+		return -1;
+	int bnd = (int)((uint64_t)n * 5 / ((uint64_t)top + 1));
+	return bnd > 4 ? 4 : bnd;
 }
 
-/* The colour of a heat map cell holding n of at most `top` pupils. */
-static void put_heat_fill(sw_buf *b, uint32_t n, uint32_t top)
-{
-	if (!n || !top) {
-		sw_buf_puts(b, "#f3f5f7");
-		return;
-	}
-	/* from #deebf7 (few) to #08306b (most) */
-	long t = (long)n * 1000 / top;
-	long r = 222 + (8 - 222) * t / 1000, g = 235 + (48 - 235) * t / 1000,
-	     bl = 247 + (107 - 247) * t / 1000;
-	sw_buf_printf(b, "#%02lx%02lx%02lx", r, g, bl);
-}
+/* Fills of the bands, the grid's: text on bands 3 and 4 is white (contrast over 4.5:1). */
+static const char *const HEAT_FILL[] = { "#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b" };
 
 /* One group's heat map: a row per skill, a column per step. */
 static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bool *mark)
@@ -190,7 +154,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			long x = LABEL_W + ((long)s - lo) * cw;
 			sw_buf_printf(b, "<rect class=\"cell\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
 			                 "height=\"%d\" fill=\"", x + 1, y + 1, cw - 2, ROW_H - 2);
-			put_heat_fill(b, n, top);
+			int bnd = heat_band(n, top);
+			sw_buf_puts(b, bnd < 0 ? "#f3f5f7" : HEAT_FILL[bnd]);
 			sw_buf_puts(b, "\"><title>");
 			sw_html_put(b, sk->name);
 			sw_buf_printf(b, ", step %d: %u pupil%s%s</title></rect>", s, n, n == 1 ? "" : "s",
@@ -201,7 +166,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 				                 "stroke-width=\"2.5\"/>", x + 1, y + 1, cw - 2, ROW_H - 2);
 			if (n)
 				sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" text-anchor=\"middle\"%s>%u</text>",
-				              x + cw / 2, y + 16, top && n * 2 > top ? " class=\"light\"" : "",
+				              x + cw / 2, y + 16, heat_band(n, top) >= 3 ? " class=\"light\"" : "",
 				              n);
 		}
 	}
@@ -229,10 +194,65 @@ static void put_heats(sw_buf *b, const sw_cohort *c)
 	               "Pupils at each step of each skill; darker means more pupils. "
 	               "<span class=\"key\"></span> marks the expected step for the pupils' "
 	               "year (several when the group spans years).</p>");
-	for (size_t g = 0; g < c->group_count; g++)
-		put_heat(b, c, g, lo, hi, mark);
+	for (size_t g = 0; g < c->group_count; g++) {
+		if (c->groups[g].count >= (uint32_t)c->min_group) {
+			put_heat(b, c, g, lo, hi, mark);
+			continue;
+		}
+		sw_buf_puts(b, "<p class=\"note\">");
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_printf(b, ": %u pupil%s, fewer than %d: not shown.</p>", c->groups[g].count,
+		              c->groups[g].count == 1 ? "" : "s", c->min_group);
+	}
 	sw_buf_puts(b, "</section>");
 	sw_mem_free(b->m, mark);
+}
+
+/* The gap in points at expected (and year-adjusted) per group and skill. */
+static void put_gap_points(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_puts(b, "<div class=\"scroll\"><table class=\"grid\"><caption>Gap in percentage "
+	               "points at expected: the group's % minus the others' (year-adjusted in "
+	               "brackets)</caption><thead><tr><th scope=\"col\">group</th>");
+	for (size_t k = 0; k < c->skills; k++) {
+		sw_buf_puts(b, "<th scope=\"col\">");
+		sw_html_put(b, c->fw->skills[k].name);
+		sw_buf_puts(b, "</th>");
+	}
+	sw_buf_puts(b, "</tr></thead><tbody>");
+	uint32_t min = (uint32_t)c->min_group;
+	for (size_t g = 0; g < c->group_count; g++) {
+		sw_buf_puts(b, "<tr><th scope=\"row\">");
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_puts(b, "</th>");
+		for (size_t k = 0; k < c->skills; k++) {
+			sw_cgapcell in, out;
+			sw_cohort_gap_side(&in, c, g, k, 0);
+			sw_cohort_gap_side(&out, c, g, k, 1);
+			if (!in.with_exp || !out.with_exp) {
+				sw_buf_puts(b, "<td class=\"none\">\xE2\x80\x93<span class=\"sr\"> no "
+				               "figure</span></td>");
+				continue;
+			}
+			if (in.assessed < min || out.assessed < min || in.with_exp < min ||
+			    out.with_exp < min) {
+				sw_buf_printf(b, "<td class=\"na\">n&lt;%u</td>", min);
+				continue;
+			}
+			int64_t num = ((int64_t)in.at_exp * out.with_exp -
+			               (int64_t)out.at_exp * in.with_exp) * 100;
+			sw_buf_puts(b, "<td>");
+			sw_fmt_ratio(b, num, (int64_t)in.with_exp * out.with_exp, 1);
+			double adj;
+			if (sw_cohort_gap_adjusted(&adj, c, g, k)) {
+				long long q = (long long)((adj < 0 ? -adj : adj) * 10.0 + 0.5 + 1e-9);
+				sw_buf_printf(b, " (%s%lld.%lld)", adj < 0 && q ? "-" : "", q / 10, q % 10);
+			}
+			sw_buf_puts(b, "</td>");
+		}
+		sw_buf_puts(b, "</tr>");
+	}
+	sw_buf_puts(b, "</tbody></table></div>");
 }
 
 /* The gap: diverging bars per skill, then the table. */
@@ -246,14 +266,16 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 	int64_t top = 100;
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		if (!n0 || !n1)
+		if (n0 < c->min_group || n1 < c->min_group || !n0 || !n1)
 			continue;
 		int64_t d = (c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0) * 100 / (n0 * n1);
 		d = d < 0 ? -d : d;
 		top = d > top ? d : top;
 	}
 	long h = (long)c->skills * ROW_H + 10, mid = LABEL_W + PLOT_W / 2;
-	sw_buf_printf(b, "<figure><svg class=\"chart gap\" role=\"img\" viewBox=\"0 0 640 %ld\" "
+	sw_buf_puts(b, "<figure><figcaption id=\"gap-cap\">Mean step gap, whole cohort</figcaption>");
+	sw_buf_printf(b, "<svg class=\"chart gap\" role=\"img\" aria-labelledby=\"gap-cap\" "
+	                 "aria-describedby=\"gap-table\" viewBox=\"0 0 640 %ld\" "
 	                 "width=\"640\" height=\"%ld\"><line x1=\"%ld\" y1=\"2\" x2=\"%ld\" "
 	                 "y2=\"%ld\" stroke=\"#8c959f\"/>", h, h, mid, mid, h - 4);
 	for (size_t k = 0; k < c->skills; k++) {
@@ -266,6 +288,11 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">no gap: %s has no "
 			                 "assessed pupil</text>", mid + 6, y + 15,
 			              n0 ? "the rest" : "the group");
+			continue;
+		}
+		if (n0 < c->min_group || n1 < c->min_group) {
+			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">withheld: fewer "
+			                 "than %d pupils on a side</text>", mid + 6, y + 15, c->min_group);
 			continue;
 		}
 		int64_t num = c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0, den = n0 * n1;
@@ -282,25 +309,30 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 		sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</text>");
 	}
-	sw_buf_puts(b, "</svg></figure><table><thead><tr><th>skill</th><th>group assessed</th>"
-	               "<th>group mean</th><th>others assessed</th><th>others mean</th><th>gap</th>"
-	               "</tr></thead><tbody>");
+	sw_buf_puts(b, "</svg></figure><table id=\"gap-table\"><caption>Mean step of the group "
+	               "and of the others, whole cohort</caption><thead><tr><th scope=\"col\">"
+	               "skill</th><th scope=\"col\">group assessed</th><th scope=\"col\">group "
+	               "mean</th><th scope=\"col\">others assessed</th><th scope=\"col\">others "
+	               "mean</th><th scope=\"col\">gap</th></tr></thead><tbody>");
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		sw_buf_puts(b, "<tr><td>");
+		bool ok0 = n0 >= c->min_group, ok1 = n1 >= c->min_group;
+		sw_buf_puts(b, "<tr><th scope=\"row\">");
 		sw_html_put(b, c->fw->skills[k].name);
-		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
-		if (n0)
+		sw_buf_printf(b, "</th><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
+		if (n0 && ok0)
 			put_mean(b, c->gap_s[k * 2], n0);
 		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n1);
-		if (n1)
+		if (n1 && ok1)
 			put_mean(b, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</td><td class=\"n\">");
-		if (n0 && n1)
+		if (n0 && n1 && ok0 && ok1)
 			sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</td></tr>");
 	}
-	sw_buf_puts(b, "</tbody></table></section>");
+	sw_buf_puts(b, "</tbody></table>");
+	put_gap_points(b, c);
+	sw_buf_puts(b, "</section>");
 }
 
 /* Progress arrows per group: for each skill, from the mean at `from` to the mean at `to`. */
@@ -332,6 +364,12 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 				                 "at both dates</text>", LABEL_W + 310, y + 15);
 				continue;
 			}
+			if (st->both < (uint32_t)c->min_group) {
+				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">withheld: %u "
+				                 "pupils, fewer than %d</text>", LABEL_W + 310, y + 15, st->both,
+				              c->min_group);
+				continue;
+			}
 			long x1 = xpos(st->sum_from, st->both, sk->min, sk->max, LABEL_W, 300);
 			long x2 = xpos(st->sum_to, st->both, sk->min, sk->max, LABEL_W, 300);
 			sw_buf_printf(b, "<circle cx=\"%ld\" cy=\"%ld\" r=\"4\" fill=\"#5b6570\"/>", x1, ym);
@@ -361,30 +399,36 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 /* The figures of every group and skill as a table. */
 static void put_figures(sw_buf *b, const sw_cohort *c)
 {
-	sw_buf_puts(b, "<section id=\"figures\"><h2>Figures</h2><table><thead><tr><th>group</th>"
-	               "<th>skill</th><th>pupils</th><th>assessed</th><th>mean</th><th>median</th>"
-	               "<th>% at expected</th></tr></thead><tbody>");
+	sw_buf_puts(b, "<section id=\"figures\"><h2>Figures</h2><div class=\"scroll\"><table>"
+	               "<caption>Every group and skill (empty: no figure or fewer than the smallest "
+	               "group shown)</caption><thead><tr><th scope=\"col\">group</th>"
+	               "<th scope=\"col\">skill</th><th scope=\"col\">pupils</th>"
+	               "<th scope=\"col\">assessed</th><th scope=\"col\">mean</th>"
+	               "<th scope=\"col\">median</th><th scope=\"col\">% at expected</th></tr>"
+	               "</thead><tbody>");
+	uint32_t min = (uint32_t)c->min_group;
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			sw_buf_puts(b, "<tr><td>");
+			bool shown = st->assessed >= min;
+			sw_buf_puts(b, "<tr><th scope=\"row\">");
 			sw_html_put(b, c->groups[g].label);
-			sw_buf_puts(b, "</td><td>");
+			sw_buf_puts(b, "</th><td>");
 			sw_html_put(b, c->fw->skills[k].name);
 			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			                 "<td class=\"n\">", c->groups[g].count, st->assessed);
-			if (st->assessed)
+			if (st->assessed && shown)
 				put_mean(b, st->sum, st->assessed);
 			sw_buf_puts(b, "</td><td class=\"n\">");
-			if (st->assessed)
+			if (st->assessed && shown)
 				sw_fmt_median(b, c, g, k);
 			sw_buf_puts(b, "</td><td class=\"n\">");
-			if (st->with_exp)
+			if (st->with_exp && shown && st->with_exp >= min)
 				sw_fmt_ratio(b, (int64_t)st->at_exp * 100, st->with_exp, 1);
 			sw_buf_puts(b, "</td></tr>");
 		}
 	}
-	sw_buf_puts(b, "</tbody></table></section>");
+	sw_buf_puts(b, "</tbody></table></div></section>");
 }
 
 /* The support list, with names: the one place the report names pupils. */
@@ -457,7 +501,29 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 	sw_html_put(b, c->as_of ? c->as_of : "all evidence");
 	sw_buf_puts(b, "</dd><dt>Grouped by</dt><dd>");
 	sw_html_put(b, sw_cohort_by_name(c->by));
-	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu</dd>", c->rows);
+	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu", c->rows);
+	if (c->left_pupils)
+		sw_buf_printf(b, " (left out, other schools: %zu pupils and %zu evidence records)",
+		              c->left_pupils, c->left_records);
+	sw_buf_puts(b, "</dd><dt>Evidence counted</dt><dd>");
+	uint64_t all = 0;
+	for (int i = 0; i < SW_SOURCE_COUNT; i++)
+		all += c->by_source[i];
+	sw_buf_printf(b, "%llu records", (unsigned long long)all);
+	if (all) {
+		sw_buf_puts(b, ": ");
+		sw_fmt_ratio(b, (int64_t)c->by_source[0] * 100, (int64_t)all, 0);
+		sw_buf_puts(b, "% from teachers");
+		for (int i = 1; i < SW_SOURCE_COUNT; i++)
+			if (c->by_source[i]) {
+				sw_buf_puts(b, ", ");
+				sw_fmt_ratio(b, (int64_t)c->by_source[i] * 100, (int64_t)all, 0);
+				sw_buf_printf(b, "%% %s", sw_source_names[i]);
+			}
+		sw_buf_puts(b, ". The rubric's <code>sources</code> parameter says which of them "
+		               "count towards a step (empty: all)");
+	}
+	sw_buf_puts(b, "</dd>");
 	if (c->eval_errors)
 		sw_buf_printf(b, "<dt>Rubric errors</dt><dd>%llu (those steps are left empty)</dd>",
 		              (unsigned long long)c->eval_errors);
@@ -481,6 +547,19 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 	               "at or above it (empty when none has one).</p></section>");
 }
 
+/* How many groups get a chart each (heat maps, progress arrows, the figures
+   table); beyond that the grids carry the report and the CSV the rest. */
+#define MAX_CHART_GROUPS 12
+
+/* Says why per-group charts are left out of a report with many groups. */
+static void put_too_many(sw_buf *b, const char *id, const char *title, size_t groups)
+{
+	sw_buf_printf(b, "<section id=\"%s\"><h2>%s</h2><p class=\"note\">Shown for up to %d groups; "
+	                 "this report has %zu. Give <code>--school NAME</code> and <code>--by "
+	                 "class</code> for one school's classes, or use the CSV.</p></section>\n",
+	              id, title, MAX_CHART_GROUPS, groups);
+}
+
 int sw_cohort_write_html(FILE *out, const sw_cohort *c)
 {
 	if (!out || !c)
@@ -491,25 +570,28 @@ int sw_cohort_write_html(FILE *out, const sw_cohort *c)
 	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	                "<title>Skills report: ");
 	sw_html_put(&b, c->fw->name);
-	sw_buf_printf(&b, "</title><style>%s</style></head>\n<body><main><header><h1>Skills report"
-	                  "</h1><p class=\"sub\">", sw_html_css);
-	sw_html_put(&b, c->fw->name);
-	sw_buf_puts(&b, " \xC2\xB7 as of ");
-	sw_html_put(&b, c->as_of ? c->as_of : "all evidence");
-	sw_buf_puts(&b, " \xC2\xB7 grouped by ");
-	sw_html_put(&b, sw_cohort_by_name(c->by));
-	sw_buf_puts(&b, "</p></header>\n");
-	put_means(&b, c);
-	sw_buf_putc(&b, '\n');
-	put_heats(&b, c);
+	sw_buf_printf(&b, "</title><style>%s</style></head>\n<body><main>", sw_html_css);
+	sw_html_title(&b, c);
+	sw_html_key(&b, c);
+	sw_html_grids(&b, c, false);
+	bool few = c->group_count <= MAX_CHART_GROUPS;
+	if (few)
+		put_heats(&b, c);
+	else
+		put_too_many(&b, "heatmaps", "Where pupils stand", c->group_count);
 	sw_buf_putc(&b, '\n');
 	if (c->has_gap)
 		put_gap(&b, c);
-	if (c->has_progress)
+	if (c->has_progress && few)
 		put_progress(&b, c);
-	put_figures(&b, c);
+	else if (c->has_progress)
+		put_too_many(&b, "progress", "Progress", c->group_count);
+	sw_html_grids(&b, c, true);
+	if (few)
+		put_figures(&b, c);
 	sw_buf_putc(&b, '\n');
-	put_support(&b, c);
+	if (c->with_support)
+		put_support(&b, c);
 	sw_buf_putc(&b, '\n');
 	put_basis(&b, c);
 	sw_buf_printf(&b, "\n<footer><p class=\"note\">Made with Stepwise %s.</p></footer>"

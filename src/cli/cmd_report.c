@@ -215,6 +215,7 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.from = cli_get(opts, "--from");
 	co.to = cli_get(opts, "--to");
 	parse_schools(opts, &co);
+	co.with_support = cli_get(opts, "--with-support") != NULL;
 	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
 	    parse_min_group(opts, &co.min_group))
 		return EXIT_FATAL;
@@ -315,6 +316,7 @@ static cli_opt report_opts[] = {
 	{ "--by", "all|school|class|year|group|school,class|school,year", 0, 0, 0 },
 	{ "--school", "NAME", 0, report_schools, 0 },
 	{ "--min-group", "N", 0, 0, 0 },
+	{ "--with-support", NULL, 0, 0, 0 },
 	{ "--gap", "GROUP", 0, 0, 0 },
 	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
@@ -343,7 +345,7 @@ const cli_cmd cli_report = {
 	"stepwise report [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
 	"                [--as-of DATE] [--by all|school|class|year|group|school,class|school,year]\n"
 	"                [--school NAME]... [--min-group N] [--gap GROUP] [--from D1 --to D2]\n"
-	"                [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
+	"                [--with-support] [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE (default: --to, else all)\n"
 	"  --by B            one group (all, the default), or a group per school, class, year or\n"
@@ -355,7 +357,8 @@ const cli_cmd cli_report = {
 	"  --gap GROUP       per group and skill: the roster group's figures, the others', the\n"
 	"                    gap in mean step and in points at expected, and year-adjusted\n"
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
-	"  --below N         the HTML report's support list: N steps or more below (default 1)\n"
+	"  --with-support    the HTML report adds the support list, which names pupils\n"
+	"  --below N         the support list: N steps or more below (default 1)\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
 	"See README.md, \"Reports\", for the definitions of every figure.",
