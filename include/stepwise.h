@@ -561,10 +561,13 @@ typedef struct sw_cohort_options {
 	int min_group;          /* figures resting on fewer assessed pupils are suppressed;
 	                           0 means 5, 1 shows every figure */
 	int with_support;       /* non-zero: the HTML report includes the named support list */
+	const char *support_class; /* the support list: only this class (NULL: all) */
+	const char *support_group; /* the support list: only this roster group (NULL: all) */
+	int top;                /* the support list: at most this many pupils per list (0: all) */
 } sw_cohort_options;
 #define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0 }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0 }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and

@@ -196,6 +196,9 @@ static int check_options(sw_engine *eng, const sw_cohort_options *o)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "grouping must be all, school, class, year, group, school,class "
 		                   "or school,year");
+	if (o->top < 0)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the number of pupils listed must be at least 1");
 	if (o->min_group < 0)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "the smallest group shown must be at least 1 pupil");
@@ -315,11 +318,16 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	}
 	if ((rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
 	    (c->has_gap && (rc = compute_gap(c, gid))) ||
-	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) || (rc = compute_support(c)) ||
+	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||
+	    (rc = compute_support(c)) ||
 	    !dup_opt(c->m, &c->rubric, sw_engine_rubric_name(eng)) ||
 	    !dup_opt(c->m, &c->params, sw_engine_rubric_params(eng))) {
 		sw_cohort_free(c);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+	if ((rc = sw_cohort_compute_psupport(c, eng, o))) { /* the error is recorded */
+		sw_cohort_free(c);
+		return rc;
 	}
 	*out = c;
 	return SW_OK;
@@ -343,7 +351,7 @@ void sw_cohort_free(sw_cohort *c)
 	for (size_t i = 0; i < c->school_count; i++)
 		sw_mem_free(m, c->schools[i]);
 	void *blocks[] = { c->pupil, c->groups, c->members, c->stats, c->hist, c->gap_n,
-		           c->gap_s, c->gapx, c->keep, c->schools, c->support, c->gap_name, c->as_of, c->from, c->to,
+		           c->gap_s, c->gapx, c->keep, c->schools, c->psupport, c->support, c->gap_name, c->as_of, c->from, c->to,
 		           c->rubric, c->params, c->sources };
 	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
 		sw_mem_free(m, blocks[i]);

@@ -42,6 +42,14 @@ typedef struct sw_csupport {
 	int32_t expected;
 } sw_csupport;
 
+/* One pupil of the support list (by pupil): below expectation, or not yet assessed. */
+typedef struct sw_cpsupport {
+	uint32_t row;
+	int64_t total;   /* the sum of the shortfalls (support) */
+	uint32_t skills; /* skills below (support) or without a step (not assessed) */
+	bool not_assessed;
+} sw_cpsupport;
+
 typedef struct sw_csource {
 	char *file;
 	sw_load_stats stats;
@@ -65,6 +73,8 @@ struct sw_cohort {
 	bool has_gap, has_progress;
 	uint32_t *gap_n;      /* [skills * 2]: group, others */
 	int64_t *gap_s;       /* [skills * 2] */
+	sw_cpsupport *psupport; /* support pupils (ranked), then not-assessed pupils (by id) */
+	size_t psupport_count, psupport_na;
 	sw_cgapcell *gapx;    /* [((group * skills + skill) * 2 + side) * SW_GAP_YEARS + year] */
 	sw_csupport *support;
 	size_t support_count;
@@ -101,6 +111,8 @@ int sw_cohort_compute_gapx(sw_cohort *c, uint32_t gid);
 void sw_cohort_gap_side(sw_cgapcell *out, const sw_cohort *c, size_t g, size_t k, int side);
 /* The year-adjusted gap in percentage points, false when no year has both sides. */
 bool sw_cohort_gap_adjusted(double *pp, const sw_cohort *c, size_t g, size_t k);
+/* cohort_support.c: the support list by pupil, with the options' filters. */
+int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
 /* The expected step of row r in skill k, or SW_NO_STEP. */
 int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 

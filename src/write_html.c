@@ -431,40 +431,78 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 	sw_buf_puts(b, "</tbody></table></div></section>");
 }
 
-/* The support list, with names: the one place the report names pupils. */
-static void put_support(sw_buf *b, const sw_cohort *c)
+/* The skills of a support entry: names with the shortfall, or the names only. */
+static void put_support_skills(sw_buf *b, const sw_cohort *c, const sw_cpsupport *e)
 {
-	sw_buf_printf(b, "<section id=\"support\"><h2>Targeted support</h2><p class=\"note\">"
-	                 "Pupils at least %d step%s below the expected step for their year, or "
-	                 "with no step where one is expected; largest shortfall first. This list "
-	                 "names pupils: share it only with staff who need it.</p>",
-	              c->below, c->below == 1 ? "" : "s");
-	if (!c->support_count) {
-		sw_buf_puts(b, "<p>No pupil is below the expected step.</p></section>");
-		return;
+	bool first = true;
+	for (size_t k = 0; k < c->skills; k++) {
+		int32_t x = sw_cohort_expected(c, e->row, k);
+		int32_t step = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
+		if (x == SW_NO_STEP || (e->not_assessed ? step != SW_NO_STEP
+		                                        : step == SW_NO_STEP ||
+		                                                  (int64_t)x - step < c->below))
+			continue;
+		sw_buf_puts(b, first ? "" : ", ");
+		sw_html_put(b, c->fw->skills[k].name);
+		if (!e->not_assessed)
+			sw_buf_printf(b, " (step %d, expected %d: %lld below)", step, x,
+			              (long long)x - step);
+		first = false;
 	}
-	sw_buf_puts(b, "<table><thead><tr><th>pupil</th><th>name</th><th>class</th><th>skill</th>"
-	               "<th>step</th><th>expected</th><th>shortfall</th></tr></thead><tbody>");
-	for (size_t i = 0; i < c->support_count; i++) {
-		const sw_csupport *s = &c->support[i];
-		const sw_pupil *p = sw_cohort_pupil(c, s->row);
-		sw_buf_puts(b, "<tr><td>");
-		sw_html_put(b, p->id);
-		sw_buf_puts(b, "</td><td>");
-		sw_html_put(b, p->name);
+}
+
+/* One of the two support tables. */
+static void put_support_table(sw_buf *b, const sw_cohort *c, bool na)
+{
+	sw_buf_printf(b, "<div class=\"scroll\"><table><caption>%s</caption><thead><tr>"
+	                 "<th scope=\"col\">pupil</th><th scope=\"col\">school</th>"
+	                 "<th scope=\"col\">year</th><th scope=\"col\">class</th>"
+	                 "<th scope=\"col\">%s</th>%s</tr></thead><tbody>",
+	              na ? "Not yet assessed: no step where one is expected" :
+	                   "Below the expected step, largest total shortfall first",
+	              na ? "skills to assess" : "skills below expectation",
+	              na ? "" : "<th scope=\"col\">total</th>");
+	for (size_t i = 0; i < c->psupport_count; i++) {
+		const sw_cpsupport *e = &c->psupport[i];
+		if (e->not_assessed != na)
+			continue;
+		const sw_pupil *p = sw_cohort_pupil(c, e->row);
+		sw_buf_puts(b, "<tr><th scope=\"row\">");
+		sw_html_put(b, p->name ? p->name : p->id);
+		sw_buf_puts(b, "</th><td>");
+		sw_html_put(b, p->school);
+		sw_buf_puts(b, "</td><td class=\"n\">");
+		if (p->year != SW_NO_YEAR)
+			sw_buf_printf(b, "%d", p->year);
 		sw_buf_puts(b, "</td><td>");
 		sw_html_put(b, p->class_name);
 		sw_buf_puts(b, "</td><td>");
-		sw_html_put(b, c->fw->skills[s->skill].name);
-		if (s->step == SW_NO_STEP)
-			sw_buf_printf(b, "</td><td class=\"n\">none</td><td class=\"n\">%d</td>"
-			                 "<td class=\"n\"></td></tr>", s->expected);
+		put_support_skills(b, c, e);
+		if (na)
+			sw_buf_puts(b, "</td></tr>");
 		else
-			sw_buf_printf(b, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
-			                 "<td class=\"n\">%lld</td></tr>", s->step, s->expected,
-			              (long long)s->expected - s->step);
+			sw_buf_printf(b, "</td><td class=\"n\">%lld</td></tr>", (long long)e->total);
 	}
-	sw_buf_puts(b, "</tbody></table></section>");
+	sw_buf_puts(b, "</tbody></table></div>");
+}
+
+/* The support list, with names: only with --with-support. */
+static void put_support(sw_buf *b, const sw_cohort *c)
+{
+	sw_buf_printf(b, "<section id=\"support\"><h2>Targeted support</h2><p class=\"note\">"
+	                 "A row per pupil at least %d step%s below the expected step for their year "
+	                 "in some skill, largest total shortfall first; pupils with no step where "
+	                 "one is expected are listed apart, since they need assessing first. This "
+	                 "list names pupils: share it only with staff who need it.</p>",
+	              c->below, c->below == 1 ? "" : "s");
+	size_t sup = c->psupport_count - c->psupport_na;
+	if (sup)
+		put_support_table(b, c, false);
+	else
+		sw_buf_puts(b, "<p>No pupil is below the expected step.</p>");
+	if (c->psupport_na)
+		put_support_table(b, c, true);
+	sw_buf_puts(b, "</section>");
 }
 
 /* What the figures rest on: framework, rubric, dates, inputs. */

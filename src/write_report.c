@@ -129,8 +129,8 @@ static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_bot
 static const char *const PROGRESS_COLS_P[] = { "by", "school", "group", "skill",
 	                                       "pupils_both", "mean_from", "mean_to",
 	                                       "mean_progress", "suppressed" };
-static const char *const SUPPORT_COLS[] = { "pupil", "name", "class", "skill", "step",
-	                                    "expected", "shortfall" };
+static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
+	                                    "class", "groups", "skills", "total_shortfall" };
 
 /* True when the cohort's groups are pairs (school and class or year). */
 static bool pairs(const sw_cohort *c)
@@ -263,25 +263,53 @@ static void fill_progress(sheet *s, const sw_cohort *c)
 	}
 }
 
-/* Fills the sheet with the support list. */
+/* Appends the roster groups of a pupil, separated by ';'. */
+static void put_groups(sw_buf *b, const sw_cohort *c, const sw_pupil *p)
+{
+	const struct sw_roster *ro = c->eng->roster;
+	for (uint32_t j = 0; j < p->group_count; j++) {
+		if (j)
+			sw_buf_putc(b, ';');
+		sw_buf_puts(b, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]));
+	}
+}
+
+/* Fills the sheet with the support list: a row per pupil, then those not yet assessed. */
 static void fill_support(sheet *s, const sw_cohort *c)
 {
-	for (size_t i = 0; i < c->support_count; i++) {
-		const sw_csupport *r = &c->support[i];
-		const sw_pupil *p = sw_cohort_pupil(c, r->row);
+	for (size_t i = 0; i < c->psupport_count; i++) {
+		const sw_cpsupport *e = &c->psupport[i];
+		const sw_pupil *p = sw_cohort_pupil(c, e->row);
+		cell(s, e->not_assessed ? "not_assessed" : "support");
 		cell(s, p->id);
 		cell(s, p->name ? p->name : "");
+		cell(s, p->school ? p->school : "");
+		if (p->year == SW_NO_YEAR)
+			cell(s, NULL);
+		else
+			cell_num(s, p->year);
 		cell(s, p->class_name ? p->class_name : "");
-		cell(s, c->fw->skills[r->skill].id);
-		if (r->step == SW_NO_STEP)
+		put_groups(&s->tmp, c, p);
+		cell_tmp(s);
+		bool first = true;
+		for (size_t k = 0; k < c->skills; k++) {
+			int32_t x = sw_cohort_expected(c, e->row, k);
+			int32_t step = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
+			if (x == SW_NO_STEP || (e->not_assessed ? step != SW_NO_STEP
+			                                        : step == SW_NO_STEP ||
+			                                                  (int64_t)x - step < c->below))
+				continue;
+			sw_buf_puts(&s->tmp, first ? "" : ";");
+			sw_buf_puts(&s->tmp, c->fw->skills[k].id);
+			if (!e->not_assessed)
+				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
+			first = false;
+		}
+		cell_tmp(s);
+		if (e->not_assessed)
 			cell(s, NULL);
 		else
-			cell_num(s, r->step);
-		cell_num(s, r->expected);
-		if (r->step == SW_NO_STEP)
-			cell(s, NULL);
-		else
-			cell_num(s, (long long)r->expected - r->step);
+			cell_num(s, e->total);
 	}
 }
 
@@ -393,8 +421,9 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 		fprintf(out, " (left out: %zu pupils, %zu evidence records)", c->left_pupils,
 		        c->left_records);
 	if (what == SW_REPORT_SUPPORT)
-		fprintf(out, "; %zu rows; shortfall at least %d or no step", s->count / s->ncols,
-		        c->below);
+		fprintf(out, "; %zu pupils below the expected step by %d or more (skill:shortfall), "
+		        "%zu not yet assessed in a skill where a step is expected",
+		        c->psupport_count - c->psupport_na, c->below, c->psupport_na);
 	else
 		fputs("; '-' none", out);
 	fputc('\n', out);
@@ -428,7 +457,7 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 		s.numeric = p ? 0x1F0u : 0xF8u;
 		fill_progress(&s, c);
 	} else {
-		s.cols = SUPPORT_COLS, s.ncols = 7, s.numeric = 0x70u;
+		s.cols = SUPPORT_COLS, s.ncols = 9, s.numeric = 0x110u;
 		fill_support(&s, c);
 	}
 	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;

@@ -110,6 +110,24 @@ static int parse_min_group(cli_opt *opts, int *min)
 	return EXIT_OK;
 }
 
+/* Reads the support list's filters: --top N, --class C, --group G. */
+static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
+{
+	const char *v = cli_get(opts, "--top");
+	co->support_class = cli_get(opts, "--class");
+	co->support_group = cli_get(opts, "--group");
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > 1000000000) {
+		cli_error("--top needs a whole number of pupils from 1, not '%s'", v);
+		return EXIT_FATAL;
+	}
+	co->top = (int)n;
+	return EXIT_OK;
+}
+
 /* Reads the repeatable --school into the options. */
 static void parse_schools(cli_opt *opts, sw_cohort_options *co)
 {
@@ -216,6 +234,8 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.to = cli_get(opts, "--to");
 	parse_schools(opts, &co);
 	co.with_support = cli_get(opts, "--with-support") != NULL;
+	if (parse_support_filters(opts, &co))
+		return EXIT_FATAL;
 	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
 	    parse_min_group(opts, &co.min_group))
 		return EXIT_FATAL;
@@ -247,7 +267,7 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
 	parse_schools(opts, &co);
-	if (parse_below(opts, &co.below))
+	if (parse_below(opts, &co.below) || parse_support_filters(opts, &co))
 		return EXIT_FATAL;
 	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
@@ -317,6 +337,9 @@ static cli_opt report_opts[] = {
 	{ "--school", "NAME", 0, report_schools, 0 },
 	{ "--min-group", "N", 0, 0, 0 },
 	{ "--with-support", NULL, 0, 0, 0 },
+	{ "--top", "N", 0, 0, 0 },
+	{ "--class", "CLASS", 0, 0, 0 },
+	{ "--group", "GROUP", 0, 0, 0 },
 	{ "--gap", "GROUP", 0, 0, 0 },
 	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
@@ -328,6 +351,9 @@ static cli_opt report_opts[] = {
 static cli_opt support_opts[] = {
 	COMMON_OPTS(support_params),
 	{ "--school", "NAME", 0, support_schools, 0 },
+	{ "--top", "N", 0, 0, 0 },
+	{ "--class", "CLASS", 0, 0, 0 },
+	{ "--group", "GROUP", 0, 0, 0 },
 	{ "--below", "N", 0, 0, 0 },
 	{ "--format", "table|csv|json", 0, 0, 0 },
 	{ 0 }
@@ -358,6 +384,7 @@ const cli_cmd cli_report = {
 	"                    gap in mean step and in points at expected, and year-adjusted\n"
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
 	"  --with-support    the HTML report adds the support list, which names pupils\n"
+	"  --top N, --class CLASS, --group GROUP: narrow that support list\n"
 	"  --below N         the support list: N steps or more below (default 1)\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
@@ -368,13 +395,17 @@ const cli_cmd cli_report = {
 const cli_cmd cli_support = {
 	"support", "Pupils below the expected step, for targeted support.",
 	"stepwise support [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
-	"                 [--as-of DATE] [--school NAME]... [--below N] [--format table|csv|json]\n"
-	"                 [-o OUT]\n\n"
+	"                 [--as-of DATE] [--school NAME]... [--class CLASS] [--group GROUP]\n"
+	"                 [--top N] [--below N] [--format table|csv|json] [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE\n"
 	"  --school NAME     only this school's pupils (repeatable); the others are left out\n"
-	"  --below N         list pupils N or more steps below the expected step (default 1),\n"
-	"                    and pupils with no step where one is expected\n"
+	"  --class CLASS     only pupils of this class\n"
+	"  --group GROUP     only pupils of this roster group\n"
+	"  --top N           at most N pupils in each list (the largest total shortfalls)\n"
+	"  --below N         a skill counts when N or more steps below the expected step\n"
+	"                    (default 1); pupils with no step where one is expected are\n"
+	"                    listed apart, as not yet assessed\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"
 	"The list names pupils: share it only with staff who need it.",
 	run_support, support_opts, 0, 0
