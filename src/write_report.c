@@ -313,9 +313,58 @@ static void fill_support(sheet *s, const sw_cohort *c)
 	}
 }
 
-/* Writes the sheet as CSV. */
-static void put_csv(sw_buf *b, const sheet *s)
+/* Appends what the figures rest on, in one line of words (no newline):
+   the CSV's first line (after "# ") and the table's last. */
+static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
 {
+	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
+	if (what == SW_REPORT_SUPPORT)
+		sw_buf_puts(b, "stepwise support");
+	else
+		sw_buf_printf(b, "stepwise report %s", names[what]);
+	sw_buf_printf(b, "; framework %s", c->fw->id);
+	if (c->fw->version)
+		sw_buf_printf(b, " version %s", c->fw->version);
+	sw_buf_printf(b, "; rubric %s", c->rubric ? c->rubric : "?");
+	if (c->params && *c->params)
+		sw_buf_printf(b, " (%s)", c->params);
+	if (what == SW_REPORT_PROGRESS)
+		sw_buf_printf(b, "; from %s to %s", c->from, c->to);
+	else
+		sw_buf_printf(b, "; as of %s", c->as_of ? c->as_of : "all evidence");
+	if (what != SW_REPORT_SUPPORT)
+		sw_buf_printf(b, "; by %s", sw_cohort_by_name(c->by));
+	if (what == SW_REPORT_GAP)
+		sw_buf_printf(b, "; gap: in = group %s, out = the others", c->gap_name);
+	if (what != SW_REPORT_SUPPORT && c->min_group > 1)
+		sw_buf_printf(b, "; figures on fewer than %d pupils withheld", c->min_group);
+	if (what == SW_REPORT_SUPPORT)
+		sw_buf_printf(b, "; %zu pupils below the expected step by %d or more (skill:shortfall), "
+		                 "%zu not yet assessed in a skill where a step is expected",
+		              c->psupport_count - c->psupport_na, c->below, c->psupport_na);
+	for (size_t i = 0; i < c->school_count; i++)
+		sw_buf_printf(b, "%s%s", i ? ", " : "; schools ", c->schools[i]);
+	if (c->school_count)
+		sw_buf_printf(b, " (left out: %zu pupils, %zu evidence records)", c->left_pupils,
+		              c->left_records);
+	for (size_t i = 0; i < c->source_count; i++) {
+		const sw_load_stats *st = &c->sources[i].stats;
+		sw_buf_printf(b, "%s%s %llu rows, %llu accepted, %llu rejected", i ? ", " : "; inputs ",
+		              c->sources[i].file, (unsigned long long)st->rows,
+		              (unsigned long long)st->accepted, (unsigned long long)st->rejected);
+	}
+}
+
+/* Writes the sheet as CSV, after a first line "# " saying what it rests on. */
+static void put_csv(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
+{
+	sw_buf_puts(b, "# ");
+	size_t from = b->len;
+	put_basis_line(b, c, what);
+	for (size_t i = from; b->p && i < b->len; i++)
+		if (b->p[i] == '\n' || b->p[i] == '\r')
+			b->p[i] = ' '; /* a file name with a line break stays on the line */
+	sw_buf_putc(b, '\n');
 	for (size_t i = 0; i < s->ncols; i++)
 		sw_buf_printf(b, "%s%s", i ? "," : "", s->cols[i]);
 	sw_buf_putc(b, '\n');
@@ -392,6 +441,9 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 	sw_buf_puts(b, s->count ? "}\n]}\n" : "]}\n");
 }
 
+/* The widest text cell of a terminal table, in display columns. */
+#define TABLE_TEXT_MAX 24
+
 /* Writes the sheet as an aligned table with a line on what it rests on. */
 static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 {
@@ -400,33 +452,37 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 	t.right = s->numeric;
 	for (size_t i = 0; i < s->ncols; i++)
 		sw_table_cell(&t, s->cols[i]);
-	for (size_t i = 0; i < s->count; i++)
-		sw_table_cell(&t, s->cells[i] ? s->cells[i] : "-");
+	sw_buf cut;
+	sw_buf_init(&cut, c->m);
+	for (size_t i = 0; i < s->count; i++) {
+		const char *v = s->cells[i] ? s->cells[i] : "-";
+		size_t n = sw_text_fit(v, TABLE_TEXT_MAX);
+		if (v[n] && !(s->numeric & (1u << (i % s->ncols)))) {
+			/* a long name: cut by display width, with an ellipsis (full in CSV/JSON) */
+			cut.len = 0;
+			sw_buf_add(&cut, v, sw_text_fit(v, TABLE_TEXT_MAX - 1));
+			sw_buf_puts(&cut, "\xE2\x80\xA6");
+			v = sw_buf_cstr(&cut) ? sw_buf_cstr(&cut) : "-";
+		}
+		sw_table_cell(&t, v);
+	}
+	sw_buf_free(&cut);
 	int rc = sw_table_write(&t, out, NULL);
 	sw_table_free(&t);
 	if (rc)
 		return rc;
-	fprintf(out, "\nframework %s; rubric %s", c->fw->id, c->rubric ? c->rubric : "?");
-	if (what == SW_REPORT_PROGRESS)
-		fprintf(out, "; from %s to %s", c->from, c->to);
-	else
-		fprintf(out, "; as of %s", c->as_of ? c->as_of : "all evidence");
-	if (what == SW_REPORT_GAP)
-		fprintf(out, "; gap: in = group %s, out = the others", c->gap_name);
-	if (what != SW_REPORT_SUPPORT && c->min_group > 1)
-		fprintf(out, "; figures on fewer than %d pupils withheld", c->min_group);
-	for (size_t i = 0; i < c->school_count; i++)
-		fprintf(out, "%s%s", i ? ", " : "; schools ", c->schools[i]);
-	if (c->school_count)
-		fprintf(out, " (left out: %zu pupils, %zu evidence records)", c->left_pupils,
-		        c->left_records);
-	if (what == SW_REPORT_SUPPORT)
-		fprintf(out, "; %zu pupils below the expected step by %d or more (skill:shortfall), "
-		        "%zu not yet assessed in a skill where a step is expected",
-		        c->psupport_count - c->psupport_na, c->below, c->psupport_na);
-	else
-		fputs("; '-' none", out);
-	fputc('\n', out);
+	sw_buf line;
+	sw_buf_init(&line, c->m);
+	put_basis_line(&line, c, what);
+	if (what != SW_REPORT_SUPPORT)
+		sw_buf_puts(&line, "; '-' none");
+	const char *text = sw_buf_cstr(&line);
+	if (!text) {
+		sw_buf_free(&line);
+		return SW_ENOMEM;
+	}
+	fprintf(out, "\n%s\n", text);
+	sw_buf_free(&line);
 	return ferror(out) ? SW_EIO : SW_OK;
 }
 
@@ -467,7 +523,7 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 		sw_buf b;
 		sw_buf_init(&b, c->m);
 		if (format == SW_REPORT_CSV)
-			put_csv(&b, &s);
+			put_csv(&b, &s, c, what);
 		else
 			put_json(&b, &s, c, what);
 		if (b.failed)

@@ -128,6 +128,27 @@ static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
 	return EXIT_OK;
 }
 
+/* Turns --sources LIST into the rubric parameter sources=LIST (after any --param). */
+static int add_sources_param(cli_opt *opts)
+{
+	static char param[512];
+	const char *v = cli_get(opts, "--sources");
+	if (!v)
+		return EXIT_OK;
+	for (cli_opt *o = opts; o->name; o++) {
+		if (strcmp(o->name, "--param") != 0)
+			continue;
+		if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
+			cli_error("--sources: too many parameters or too long a list");
+			return EXIT_FATAL;
+		}
+		snprintf(param, sizeof param, "sources=%s", v);
+		o->many[o->count++] = param;
+		o->value = param;
+	}
+	return EXIT_OK;
+}
+
 /* Reads the repeatable --school into the options. */
 static void parse_schools(cli_opt *opts, sw_cohort_options *co)
 {
@@ -234,7 +255,7 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.to = cli_get(opts, "--to");
 	parse_schools(opts, &co);
 	co.with_support = cli_get(opts, "--with-support") != NULL;
-	if (parse_support_filters(opts, &co))
+	if (parse_support_filters(opts, &co) || add_sources_param(opts))
 		return EXIT_FATAL;
 	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
 	    parse_min_group(opts, &co.min_group))
@@ -337,6 +358,7 @@ static cli_opt report_opts[] = {
 	{ "--school", "NAME", 0, report_schools, 0 },
 	{ "--min-group", "N", 0, 0, 0 },
 	{ "--with-support", NULL, 0, 0, 0 },
+	{ "--sources", "LIST", 0, 0, 0 },
 	{ "--top", "N", 0, 0, 0 },
 	{ "--class", "CLASS", 0, 0, 0 },
 	{ "--group", "GROUP", 0, 0, 0 },
@@ -385,6 +407,8 @@ const cli_cmd cli_report = {
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
 	"  --with-support    the HTML report adds the support list, which names pupils\n"
 	"  --top N, --class CLASS, --group GROUP: narrow that support list\n"
+	"  --sources LIST    the rubric's sources parameter: the evidence sources counted,\n"
+	"                    such as teacher or teacher,self (the same as --param sources=LIST)\n"
 	"  --below N         the support list: N steps or more below (default 1)\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
