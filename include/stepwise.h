@@ -670,6 +670,14 @@ typedef struct sw_passport_options {
  */
 SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
                              const sw_passport_options *opts, uint64_t *errors);
+/*
+ * Writes the passport page from results already evaluated (for example in
+ * an sw_engine_evaluate callback, to write a page per pupil in one pass):
+ * `now` as of opts->as_of, `prev` (may be NULL) as of opts->from. A pupil
+ * with no evidence gets a page that says so. SW_ENOMEM or SW_EIO.
+ */
+SW_API int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
+                                    const sw_result *prev, const sw_passport_options *opts);
 
 /* ---- Hosts: reusing an engine, frameworks as JSON ---------------------- */
 

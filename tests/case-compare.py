@@ -21,9 +21,11 @@ def strip(value, drop):
 
 def main():
     args = sys.argv[1:]
-    drop = set()
+    # Stepwise's own report keys, which CASE has no place for: the passport's
+    # "how to help at home" lines and the indicative-expectations flag.
+    drop = {"home", "expectations_indicative"}
     if args and args[0] == "--without":
-        drop = set(args[1].split(","))
+        drop |= set(args[1].split(","))
         args = args[2:]
     if len(args) != 2:
         print(__doc__.strip(), file=sys.stderr)
