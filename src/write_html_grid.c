@@ -226,6 +226,10 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 		}
 	}
 	sw_buf_puts(b, "</ul>");
+	if (c->fw->expectations_indicative)
+		sw_buf_puts(b, "<p class=\"note\">The framework marks its expected steps as "
+		               "indicative: read \"at the expected step\" as a guide, not a "
+		               "standard.</p>");
 	sw_buf_puts(b, "</section>\n");
 }
 

@@ -338,6 +338,8 @@ static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
 		sw_buf_printf(b, "; gap: in = group %s, out = the others", c->gap_name);
 	if (what != SW_REPORT_SUPPORT && c->min_group > 1)
 		sw_buf_printf(b, "; figures on fewer than %d pupils withheld", c->min_group);
+	if (c->fw->expectations_indicative && what != SW_REPORT_PROGRESS)
+		sw_buf_puts(b, "; the framework's expected steps are indicative");
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_printf(b, "; %zu pupils below the expected step by %d or more (skill:shortfall), "
 		                 "%zu not yet assessed in a skill where a step is expected",
@@ -389,6 +391,8 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
 	json_meta(b, "framework", c->fw->id);
 	json_meta(b, "framework_version", c->fw->version);
+	sw_buf_printf(b, ", \"expectations_indicative\": %s",
+	              c->fw->expectations_indicative ? "true" : "false");
 	json_meta(b, "rubric", c->rubric);
 	json_meta(b, "rubric_params", c->params && *c->params ? c->params : NULL);
 	if (what != SW_REPORT_SUPPORT)
