@@ -564,10 +564,13 @@ typedef struct sw_cohort_options {
 	const char *support_class; /* the support list: only this class (NULL: all) */
 	const char *support_group; /* the support list: only this roster group (NULL: all) */
 	int top;                /* the support list: at most this many pupils per list (0: all) */
+	const char *roster_date; /* "YYYY-MM-DD" at which the roster's years hold; NULL: the
+	                            newest evidence date. Years are shifted by whole academic
+	                            years (from 1 September) for earlier dates. */
 } sw_cohort_options;
 #define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0 }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and

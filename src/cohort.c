@@ -56,13 +56,54 @@ static int run_pass(sw_cohort *c, sw_engine *eng, int pass, const char *date,
 }
 
 /* The expected step of row r in skill k, or SW_NO_STEP. */
-int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k)
+int sw_academic_year(int32_t days)
 {
-	int e;
+	char iso[16];
+	sw_date_format(iso, days);
+	int y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
+	int m = (iso[5] - '0') * 10 + iso[6] - '0';
+	return m >= 9 ? y : y - 1;
+}
+
+int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
+{
 	const sw_pupil *p = sw_cohort_pupil(c, r);
-	if (p->year == SW_NO_YEAR || !sw_framework_expected(&e, c->fw, p->year, &c->fw->skills[k]))
+	if (p->year == SW_NO_YEAR)
+		return SW_NO_YEAR;
+	int y = p->year - c->year_shift[pass];
+	return y < 0 ? SW_NO_YEAR : y; /* not yet at school then */
+}
+
+int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass)
+{
+	int e, y = sw_cohort_year(c, r, pass);
+	if (y == SW_NO_YEAR || !sw_framework_expected(&e, c->fw, y, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
+}
+
+int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k)
+{
+	return sw_cohort_expected_pass(c, r, k, SW_PASS_MAIN);
+}
+
+/* Sets the year shift of each pass: academic years from its date back to the
+   roster's date (the given one, or the newest evidence date of any pupil). */
+static void set_year_shifts(sw_cohort *c, const char *roster_date, const char *dates[3])
+{
+	int32_t r = INT32_MIN, d;
+	const struct sw_evidence *ev = c->eng->evidence;
+	if (roster_date && sw_date_parse(&d, roster_date, strlen(roster_date)))
+		r = d;
+	for (size_t i = 0; r == INT32_MIN && ev && i < ev->count; i++)
+		r = ev->recs[i].date; /* the first; the loop below finds the newest */
+	for (size_t i = 0; !roster_date && ev && i < ev->count; i++)
+		r = ev->recs[i].date > r ? ev->recs[i].date : r;
+	if (r == INT32_MIN)
+		return;
+	for (int p = 0; p < 3; p++)
+		if (dates[p] && sw_date_parse(&d, dates[p], strlen(dates[p])) && d < r)
+			c->year_shift[p] = sw_academic_year(r) - sw_academic_year(d);
 }
 
 /* Counts, sums, histograms and progress for every group and skill. */
@@ -208,6 +249,9 @@ static int check_options(sw_engine *eng, const sw_cohort_options *o)
 	if (!o->from != !o->to)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "progress needs both a from and a to date");
+	if (o->roster_date && !sw_date_parse(&(int32_t){ 0 }, o->roster_date, strlen(o->roster_date)))
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->roster_date);
 	const char *dates[3] = { o->as_of, o->from, o->to };
 	int32_t days[3] = { 0, 0, 0 };
 	for (int i = 0; i < 3; i++)
@@ -282,6 +326,10 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	}
 	c->below = o->below ? o->below : 1;
 	c->gap_gid = gid;
+	{
+		const char *pass_dates[3] = { o->as_of ? o->as_of : o->to, o->from, o->to };
+		set_year_shifts(c, o->roster_date, pass_dates);
+	}
 	c->with_support = o->with_support != 0;
 	{
 		const char *d = o->as_of ? o->as_of : o->to;

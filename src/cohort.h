@@ -81,6 +81,7 @@ struct sw_cohort {
 	unsigned char *keep;  /* [roster count]: 1 for the pupils covered */
 	size_t left_pupils, left_records;
 	int32_t newest;       /* the newest evidence date counted (days), INT32_MIN for none */
+	int year_shift[3];    /* per pass: academic years between the pass's date and the roster's */
 	uint64_t by_source[8]; /* records counted (covered pupils, up to the as-of date) per source */
 	uint32_t gap_gid;     /* the gap group's interned id */
 	bool with_support;
@@ -113,8 +114,14 @@ void sw_cohort_gap_side(sw_cgapcell *out, const sw_cohort *c, size_t g, size_t k
 bool sw_cohort_gap_adjusted(double *pp, const sw_cohort *c, size_t g, size_t k);
 /* cohort_support.c: the support list by pupil, with the options' filters. */
 int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
-/* The expected step of row r in skill k, or SW_NO_STEP. */
+/* The expected step of row r in skill k (as of the main date), or SW_NO_STEP. */
 int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
+/* The same as of a pass's date. */
+int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass);
+/* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
+int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
+/* The academic year (the calendar year it starts in, on 1 September) of a date. */
+int sw_academic_year(int32_t days);
 
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);

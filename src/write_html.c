@@ -142,10 +142,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
 		memset(mark, 0, range);
 		for (uint32_t i = 0; i < grp->count; i++) {
-			const sw_pupil *p = sw_cohort_pupil(c, c->members[grp->first + i]);
-			int e;
-			if (p->year != SW_NO_YEAR && sw_framework_expected(&e, c->fw, p->year, sk) &&
-			    e >= sk->min && e <= sk->max)
+			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index);
+			if (e != SW_NO_STEP && e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}
 		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {

@@ -107,7 +107,7 @@ static void cohort_at(const sw_cohort *c, int pass, size_t k, int side, uint32_t
 				continue;
 		}
 		int32_t step = c->steps[pass][r * c->skills + k];
-		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected(c, r, k);
+		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected_pass(c, r, k, pass);
 		if (e == SW_NO_STEP)
 			continue;
 		(*with)++;

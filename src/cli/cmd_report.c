@@ -263,6 +263,7 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.to = cli_get(opts, "--to");
 	parse_schools(opts, &co);
 	co.with_support = cli_get(opts, "--with-support") != NULL;
+	co.roster_date = cli_get(opts, "--roster-date");
 	if (parse_support_filters(opts, &co) || add_sources_param(opts))
 		return EXIT_FATAL;
 	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
@@ -295,6 +296,7 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	}
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
+	co.roster_date = cli_get(opts, "--roster-date");
 	parse_schools(opts, &co);
 	if (parse_below(opts, &co.below) || parse_support_filters(opts, &co))
 		return EXIT_FATAL;
@@ -582,6 +584,7 @@ static cli_opt report_opts[] = {
 	{ "--min-group", "N", 0, 0, 0 },
 	{ "--with-support", NULL, 0, 0, 0 },
 	{ "--sources", "LIST", 0, 0, 0 },
+	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--top", "N", 0, 0, 0 },
 	{ "--class", "CLASS", 0, 0, 0 },
 	{ "--group", "GROUP", 0, 0, 0 },
@@ -596,6 +599,7 @@ static cli_opt report_opts[] = {
 static cli_opt support_opts[] = {
 	COMMON_OPTS(support_params),
 	{ "--school", "NAME", 0, support_schools, 0 },
+	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--top", "N", 0, 0, 0 },
 	{ "--class", "CLASS", 0, 0, 0 },
 	{ "--group", "GROUP", 0, 0, 0 },
@@ -633,6 +637,8 @@ const cli_cmd cli_report = {
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
 	"  --with-support    the HTML report adds the support list, which names pupils\n"
 	"  --top N, --class CLASS, --group GROUP: narrow that support list\n"
+	"  --roster-date D   the date at which the roster's years hold (default: the newest\n"
+	"                    evidence); earlier dates take each pupil's year as it was then\n"
 	"  --sources LIST    the rubric's sources parameter: the evidence sources counted,\n"
 	"                    such as teacher or teacher,self (the same as --param sources=LIST)\n"
 	"  --below N         the support list: N steps or more below (default 1)\n"
