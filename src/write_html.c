@@ -22,14 +22,14 @@ const char sw_html_css[] =
 	"h3{font-size:1rem;margin:1rem 0 .3rem}"
 	".sub,.note,figcaption{color:var(--muted)}.note{font-size:.9rem}"
 	"figure{margin:.75rem 0 1.25rem}figcaption{font-weight:600;color:var(--ink);margin-bottom:.2rem}"
-	"svg{display:block;max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}"
+	"svg{display:block;max-width:100%;height:auto}.scroll svg.chart{max-width:none}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}"
 	"svg text.light{fill:#fff}svg text.muted{fill:#5b6570}"
 	"table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}"
 	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}"
 	"th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}"
 	"dt{font-weight:600}dd{margin:0}"
-	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px solid var(--mark)}"
+	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px dashed var(--mark)}"
 	".scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:600;padding:.2rem 0}"
 	".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
 	"table.grid td{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}"
@@ -128,8 +128,12 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	sw_buf_puts(b, "<figure><figcaption>");
 	sw_html_put(b, grp->label);
 	sw_buf_printf(b, " <span class=\"sub\">(%u pupils)</span></figcaption>"
-	                 "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %ld %ld\" "
-	                 "width=\"%ld\" height=\"%ld\">", grp->count, w, h, w, h);
+	                 "<div class=\"scroll\"><svg class=\"chart heat\" role=\"img\" "
+	                 "viewBox=\"0 0 %ld %ld\" width=\"%ld\" height=\"%ld\"><title>",
+	              grp->count, w, h, w, h);
+	sw_html_put(b, grp->label);
+	sw_buf_puts(b, ": pupils at each step of each skill; each cell says how many, the "
+	               "expected step has a dashed outline</title>");
 	for (long i = 0; i < cols; i++)
 		sw_buf_printf(b, "<text x=\"%ld\" y=\"14\" class=\"muted\" text-anchor=\"middle\">%ld"
 		                 "</text>", LABEL_W + i * cw + cw / 2, lo + i);
@@ -161,14 +165,17 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			if (mark[s - sk->min])
 				sw_buf_printf(b, "<rect class=\"expected\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
 				                 "height=\"%d\" fill=\"none\" stroke=\"#c2185b\" "
-				                 "stroke-width=\"2.5\"/>", x + 1, y + 1, cw - 2, ROW_H - 2);
+				                 "stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/>"
+				                 "<path class=\"expected-tick\" d=\"M%ld %ld l6 0 l-6 6 z\" "
+				                 "fill=\"#1b1f24\"/>", x + 1, y + 1, cw - 2, ROW_H - 2,
+				              x + 1, y + 1);
 			if (n)
 				sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" text-anchor=\"middle\"%s>%u</text>",
 				              x + cw / 2, y + 16, heat_band(n, top) >= 3 ? " class=\"light\"" : "",
 				              n);
 		}
 	}
-	sw_buf_puts(b, "</svg></figure>");
+	sw_buf_puts(b, "</svg></div></figure>");
 }
 
 /* Heat maps of every group. */
@@ -190,7 +197,7 @@ static void put_heats(sw_buf *b, const sw_cohort *c)
 	}
 	sw_buf_puts(b, "<section id=\"heatmaps\"><h2>Where pupils stand</h2><p class=\"note\">"
 	               "Pupils at each step of each skill; darker means more pupils. "
-	               "<span class=\"key\"></span> marks the expected step for the pupils' "
+	               "<span class=\"key\"></span> (a dashed outline with a dark corner) marks the expected step for the pupils' "
 	               "year (several when the group spans years).</p>");
 	for (size_t g = 0; g < c->group_count; g++) {
 		if (c->groups[g].count >= (uint32_t)c->min_group) {
@@ -272,7 +279,7 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 	}
 	long h = (long)c->skills * ROW_H + 10, mid = LABEL_W + PLOT_W / 2;
 	sw_buf_puts(b, "<figure><figcaption id=\"gap-cap\">Mean step gap, whole cohort</figcaption>");
-	sw_buf_printf(b, "<svg class=\"chart gap\" role=\"img\" aria-labelledby=\"gap-cap\" "
+	sw_buf_printf(b, "<div class=\"scroll\"><svg class=\"chart gap\" role=\"img\" aria-labelledby=\"gap-cap\" "
 	                 "aria-describedby=\"gap-table\" viewBox=\"0 0 640 %ld\" "
 	                 "width=\"640\" height=\"%ld\"><line x1=\"%ld\" y1=\"2\" x2=\"%ld\" "
 	                 "y2=\"%ld\" stroke=\"#8c959f\"/>", h, h, mid, mid, h - 4);
@@ -307,7 +314,7 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 		sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</text>");
 	}
-	sw_buf_puts(b, "</svg></figure><table id=\"gap-table\"><caption>Mean step of the group "
+	sw_buf_puts(b, "</svg></div></figure><table id=\"gap-table\"><caption>Mean step of the group "
 	               "and of the others, whole cohort</caption><thead><tr><th scope=\"col\">"
 	               "skill</th><th scope=\"col\">group assessed</th><th scope=\"col\">group "
 	               "mean</th><th scope=\"col\">others assessed</th><th scope=\"col\">others "
@@ -346,8 +353,12 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 		long h = (long)c->skills * ROW_H + 10;
 		sw_buf_puts(b, "<figure><figcaption>");
 		sw_html_put(b, c->groups[g].label);
-		sw_buf_printf(b, "</figcaption><svg class=\"chart progress\" role=\"img\" "
-		                 "viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">", h, h);
+		sw_buf_printf(b, "</figcaption><div class=\"scroll\"><svg class=\"chart progress\" "
+		                 "role=\"img\" viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">"
+		                 "<title>", h, h);
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_puts(b, ": mean step at the first date and at the second, per skill, with the "
+		               "figures written beside each arrow</title>");
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_skill *sk = &c->fw->skills[k];
 			const sw_cstat *st = &c->stats[g * c->skills + k];
@@ -389,7 +400,7 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 			put_mean(b, st->sum_to - st->sum_from, st->both);
 			sw_buf_printf(b, "; %u pupil%s)</text>", st->both, st->both == 1 ? "" : "s");
 		}
-		sw_buf_puts(b, "</svg></figure>");
+		sw_buf_puts(b, "</svg></div></figure>");
 	}
 	sw_buf_puts(b, "</section>");
 }
@@ -565,13 +576,14 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 		              (unsigned long long)c->eval_errors);
 	sw_buf_puts(b, "</dl>");
 	if (c->source_count) {
-		sw_buf_puts(b, "<table><thead><tr><th>input</th><th>rows</th><th>accepted</th>"
-		               "<th>rejected</th></tr></thead><tbody>");
+		sw_buf_puts(b, "<table><caption>Input files</caption><thead><tr><th scope=\"col\">input"
+		               "</th><th scope=\"col\">rows</th><th scope=\"col\">accepted</th>"
+		               "<th scope=\"col\">rejected</th></tr></thead><tbody>");
 		for (size_t i = 0; i < c->source_count; i++) {
 			const sw_load_stats *st = &c->sources[i].stats;
-			sw_buf_puts(b, "<tr><td>");
+			sw_buf_puts(b, "<tr><th scope=\"row\">");
 			sw_html_put(b, c->sources[i].file);
-			sw_buf_printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
+			sw_buf_printf(b, "</th><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
 			                 "<td class=\"n\">%llu</td></tr>", (unsigned long long)st->rows,
 			              (unsigned long long)st->accepted, (unsigned long long)st->rejected);
 		}
