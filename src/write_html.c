@@ -42,7 +42,8 @@ const char sw_html_css[] =
 	".key-messages li{margin:.2rem 0}"
 	"@media (max-width:480px){main{padding:.75rem}body{font-size:14px}}"
 	"@media print{@page{size:A4;margin:14mm}body{font-size:10pt}main{max-width:none;padding:0}"
-	".scroll{overflow:visible}"
+	".scroll{overflow:visible}.scroll svg.chart{max-width:100%}"
+	"table.grid th,table.grid td{white-space:normal;padding:.1rem .25rem}table{font-size:8.5pt}"
 	"h2,h2+p{break-after:avoid}figure,tr,caption{break-inside:avoid}thead{display:table-header-group}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
