@@ -567,10 +567,15 @@ typedef struct sw_cohort_options {
 	const char *roster_date; /* "YYYY-MM-DD" at which the roster's years hold; NULL: the
 	                            newest evidence date. Years are shifted by whole academic
 	                            years (from 1 September) for earlier dates. */
+	int terms;              /* non-zero: the trend at the end of each term (autumn to 31
+	                           December, spring to 31 March, summer to 31 August) over the
+	                           span of the evidence */
+	const char *at;         /* or the trend at these dates: "YYYY-MM-DD,YYYY-MM-DD,..." */
 } sw_cohort_options;
 #define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, \
+                                 0, NULL }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and
@@ -639,7 +644,9 @@ SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, siz
 #define SW_REPORT_GROUPS 1   /* by,group,skill,pupils,assessed,mean,median,at_expected */
 #define SW_REPORT_GAP 2      /* skill,group_assessed,group_mean,others_assessed,others_mean,gap */
 #define SW_REPORT_PROGRESS 3 /* by,group,skill,pupils_both,mean_from,mean_to,mean_progress */
-#define SW_REPORT_SUPPORT 4  /* pupil,name,class,skill,step,expected,shortfall */
+#define SW_REPORT_SUPPORT 4  /* list,pupil,name,school,year,class,groups,skills,total_shortfall */
+#define SW_REPORT_TREND 5    /* by,group,date,term,skill,assessed,with_expected,at_expected,
+                                suppressed: needs sw_cohort_options.terms or .at */
 /* Formats. */
 #define SW_REPORT_TABLE 1 /* aligned by display width for a terminal */
 #define SW_REPORT_CSV 2

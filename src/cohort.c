@@ -18,6 +18,7 @@
 typedef struct collector {
 	sw_cohort *c;
 	int pass;
+	int32_t *dst;
 	size_t row;
 	sw_result_fn fn;
 	void *payload;
@@ -34,7 +35,7 @@ static int collect(const sw_result *r, void *payload)
 		return SW_ERROR; /* the roster changed under us: cannot happen */
 	if (st->pass == SW_PASS_MAIN)
 		c->pupil[st->row] = (uint32_t)r->pupil;
-	int32_t *dst = c->steps[st->pass] + st->row * c->skills;
+	int32_t *dst = st->dst + st->row * c->skills;
 	for (size_t k = 0; k < c->skills; k++)
 		dst[k] = r->skills[k].has_step ? r->skills[k].step : SW_NO_STEP;
 	c->eval_errors += r->error_count;
@@ -49,7 +50,13 @@ static int run_pass(sw_cohort *c, sw_engine *eng, int pass, const char *date,
 	c->steps[pass] = sw_mem_calloc(c->m, c->rows * c->skills + 1, sizeof(int32_t));
 	if (!c->steps[pass])
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	collector st = { c, pass, 0, o->on_result, o->payload };
+	return sw_cohort_eval_into(c, eng, c->steps[pass], pass, date, o);
+}
+
+int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
+                        const char *date, const sw_cohort_options *o)
+{
+	collector st = { c, pass, steps, 0, o->on_result, o->payload };
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = date;
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
@@ -99,6 +106,7 @@ static void set_year_shifts(sw_cohort *c, const char *roster_date, const char *d
 		r = ev->recs[i].date; /* the first; the loop below finds the newest */
 	for (size_t i = 0; !roster_date && ev && i < ev->count; i++)
 		r = ev->recs[i].date > r ? ev->recs[i].date : r;
+	c->roster_day = r;
 	if (r == INT32_MIN)
 		return;
 	for (int p = 0; p < 3; p++)
@@ -373,7 +381,8 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		sw_cohort_free(c);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
-	if ((rc = sw_cohort_compute_psupport(c, eng, o))) { /* the error is recorded */
+	if ((rc = sw_cohort_compute_psupport(c, eng, o)) ||
+	    (rc = sw_cohort_compute_trend(c, eng, o))) { /* the error is recorded */
 		sw_cohort_free(c);
 		return rc;
 	}
@@ -399,7 +408,7 @@ void sw_cohort_free(sw_cohort *c)
 	for (size_t i = 0; i < c->school_count; i++)
 		sw_mem_free(m, c->schools[i]);
 	void *blocks[] = { c->pupil, c->groups, c->members, c->stats, c->hist, c->gap_n,
-		           c->gap_s, c->gapx, c->keep, c->schools, c->psupport, c->support, c->gap_name, c->as_of, c->from, c->to,
+		           c->gap_s, c->gapx, c->keep, c->schools, c->psupport, c->trend, c->trend_dates, c->support, c->gap_name, c->as_of, c->from, c->to,
 		           c->rubric, c->params, c->sources };
 	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
 		sw_mem_free(m, blocks[i]);

@@ -75,12 +75,16 @@ struct sw_cohort {
 	int64_t *gap_s;       /* [skills * 2] */
 	sw_cpsupport *psupport; /* support pupils (ranked), then not-assessed pupils (by id) */
 	size_t psupport_count, psupport_na;
+	struct sw_ctrend *trend; /* [(date * groups + group) * skills + skill] */
+	int32_t *trend_dates;   /* days */
+	size_t trend_count;
 	sw_cgapcell *gapx;    /* [((group * skills + skill) * 2 + side) * SW_GAP_YEARS + year] */
 	sw_csupport *support;
 	size_t support_count;
 	unsigned char *keep;  /* [roster count]: 1 for the pupils covered */
 	size_t left_pupils, left_records;
 	int32_t newest;       /* the newest evidence date counted (days), INT32_MIN for none */
+	int32_t roster_day;   /* the date the roster's years hold at (days), INT32_MIN for none */
 	int year_shift[3];    /* per pass: academic years between the pass's date and the roster's */
 	uint64_t by_source[8]; /* records counted (covered pupils, up to the as-of date) per source */
 	uint32_t gap_gid;     /* the gap group's interned id */
@@ -112,6 +116,17 @@ int sw_cohort_compute_gapx(sw_cohort *c, uint32_t gid);
 void sw_cohort_gap_side(sw_cgapcell *out, const sw_cohort *c, size_t g, size_t k, int side);
 /* The year-adjusted gap in percentage points, false when no year has both sides. */
 bool sw_cohort_gap_adjusted(double *pp, const sw_cohort *c, size_t g, size_t k);
+/* One group and skill at one date of the trend. */
+typedef struct sw_ctrend {
+	uint32_t assessed, with_exp, at_exp;
+} sw_ctrend;
+/* Evaluates as of `date` into steps[rows * skills] (pass: PASS_MAIN also fills pupil[]). */
+int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
+                        const char *date, const sw_cohort_options *o);
+/* cohort_trend.c: % at expected at each term end or given date. */
+int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
+/* Appends the term holding a date: "autumn 2025", "spring 2026", "summer 2026". */
+void sw_term_name(sw_buf *b, int32_t days);
 /* cohort_support.c: the support list by pupil, with the options' filters. */
 int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
 /* The expected step of row r in skill k (as of the main date), or SW_NO_STEP. */

@@ -13,4 +13,12 @@ void sw_html_key(sw_buf *b, const sw_cohort *c);
 /* The grids of groups by skills: % at expected, or (means) the mean step as bars. */
 void sw_html_grids(sw_buf *b, const sw_cohort *c, bool means);
 
+/* The trend over terms or dates: a line chart and a table per skill. */
+void sw_html_trend(sw_buf *b, const sw_cohort *c);
+
+/* The support list with names (write_html_support.c). */
+void sw_html_support(sw_buf *b, const sw_cohort *c);
+/* The gap in points at expected, year-adjusted in brackets, per group and skill. */
+void sw_html_gap_points(sw_buf *b, const sw_cohort *c);
+
 #endif

@@ -340,3 +340,117 @@ void sw_html_grids(sw_buf *b, const sw_cohort *c, bool means)
 	}
 	sw_buf_puts(b, "</section>\n");
 }
+
+/* Line colours and dash patterns of the trend charts (told apart without colour too). */
+static const char *const LINE_COLOUR[] = { "#0b5cad", "#c2185b", "#2e7d32", "#6a3d9a", "#8a4b08",
+	                                   "#1b1f24" };
+static const char *const LINE_DASH[] = { "none", "6 3", "2 2", "8 2 2 2", "1 3", "4 4" };
+static const char *const LINE_NAME[] = { "solid", "dashed", "dotted", "dash-dot", "fine dotted",
+	                                 "even dashed" };
+#define TREND_GROUPS 6
+
+/* The % at expected (tenths) of group g, skill k at date t; false when withheld or none. */
+static bool trend_at(const sw_cohort *c, size_t t, size_t g, size_t k, int64_t *tenths,
+                     const sw_ctrend **cell)
+{
+	const sw_ctrend *e = &c->trend[(t * c->group_count + g) * c->skills + k];
+	*cell = e;
+	uint32_t min = (uint32_t)c->min_group;
+	if (!e->with_exp || e->with_exp < min || e->assessed < min)
+		return false;
+	*tenths = (int64_t)e->at_exp * 1000 / e->with_exp;
+	return true;
+}
+
+/* One skill's trend: a line per group, then the same figures as a table. */
+static void put_trend_skill(sw_buf *b, const sw_cohort *c, size_t k, size_t groups)
+{
+	const sw_skill *sk = &c->fw->skills[k];
+	sw_buf_printf(b, "<figure><figcaption id=\"trend-%zu\">", k);
+	sw_html_put(b, sk->name);
+	sw_buf_printf(b, ": %% at the expected step</figcaption><div class=\"scroll\">"
+	                 "<svg class=\"chart trend\" role=\"img\" aria-labelledby=\"trend-%zu\" "
+	                 "aria-describedby=\"trend-t-%zu\" viewBox=\"0 0 340 150\" width=\"340\" "
+	                 "height=\"150\"><line x1=\"44\" y1=\"10\" x2=\"44\" y2=\"110\" "
+	                 "stroke=\"#8c959f\"/><line x1=\"44\" y1=\"110\" x2=\"320\" y2=\"110\" "
+	                 "stroke=\"#8c959f\"/><text x=\"38\" y=\"14\" text-anchor=\"end\" "
+	                 "class=\"muted\">100%%</text><text x=\"38\" y=\"114\" text-anchor=\"end\" "
+	                 "class=\"muted\">0%%</text>", k, k);
+	size_t n = c->trend_count;
+	for (size_t t = 0; t < n; t += n > 1 ? n - 1 : 1) {
+		long x = 44 + (n > 1 ? (long)(t * 276 / (n - 1)) : 138);
+		sw_buf_printf(b, "<text x=\"%ld\" y=\"130\" text-anchor=\"%s\" class=\"muted\">", x,
+		              t == 0 ? "start" : "end");
+		sw_term_name(b, c->trend_dates[t]);
+		sw_buf_puts(b, "</text>");
+	}
+	for (size_t g = 0; g < groups; g++) {
+		sw_buf_printf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" "
+		                 "stroke-dasharray=\"%s\" d=\"", LINE_COLOUR[g], LINE_DASH[g]);
+		bool pen = false;
+		for (size_t t = 0; t < n; t++) {
+			int64_t v;
+			const sw_ctrend *e;
+			if (!trend_at(c, t, g, k, &v, &e)) {
+				pen = false;
+				continue;
+			}
+			long x = 44 + (n > 1 ? (long)(t * 276 / (n - 1)) : 138), y = 110 - (long)(v / 10);
+			sw_buf_printf(b, "%s%ld %ld ", pen ? "L" : "M", x, y);
+			pen = true;
+		}
+		sw_buf_puts(b, "M0 0\"/>");
+	}
+	sw_buf_printf(b, "</svg></div></figure><div class=\"scroll\"><table class=\"grid\" "
+	                 "id=\"trend-t-%zu\"><caption>", k);
+	sw_html_put(b, sk->name);
+	sw_buf_puts(b, ": % at the expected step at each date</caption><thead><tr>"
+	               "<th scope=\"col\">term end</th>");
+	for (size_t g = 0; g < c->group_count; g++) {
+		sw_buf_puts(b, "<th scope=\"col\">");
+		sw_html_put(b, c->groups[g].label);
+		if (g < groups)
+			sw_buf_printf(b, " <span class=\"cnt\">(%s line)</span>", LINE_NAME[g]);
+		sw_buf_puts(b, "</th>");
+	}
+	sw_buf_puts(b, "</tr></thead><tbody>");
+	for (size_t t = 0; t < n; t++) {
+		sw_buf_puts(b, "<tr><th scope=\"row\">");
+		sw_term_name(b, c->trend_dates[t]);
+		sw_buf_puts(b, " (");
+		sw_html_date_words(b, c->trend_dates[t]);
+		sw_buf_puts(b, ")</th>");
+		for (size_t g = 0; g < c->group_count; g++) {
+			int64_t v;
+			const sw_ctrend *e;
+			if (trend_at(c, t, g, k, &v, &e)) {
+				sw_buf_printf(b, "<td class=\"b%d\">", band(v));
+				sw_fmt_ratio(b, (int64_t)e->at_exp * 100, e->with_exp, 0);
+				sw_buf_puts(b, "%</td>");
+			} else if (e->with_exp) {
+				sw_buf_printf(b, "<td class=\"na\">n=%u</td>", e->with_exp);
+			} else {
+				sw_buf_puts(b, "<td class=\"none\">\xE2\x80\x93</td>");
+			}
+		}
+		sw_buf_puts(b, "</tr>");
+	}
+	sw_buf_puts(b, "</tbody></table></div>");
+}
+
+void sw_html_trend(sw_buf *b, const sw_cohort *c)
+{
+	size_t groups = c->group_count < TREND_GROUPS ? c->group_count : TREND_GROUPS;
+	sw_buf_puts(b, "<section id=\"trend\" aria-labelledby=\"trend-h\"><h2 id=\"trend-h\">Over "
+	               "the terms</h2><p class=\"note\">% of assessed pupils at or above the expected "
+	               "step at each date, with each pupil's year as it was then");
+	if (c->group_count > TREND_GROUPS)
+		sw_buf_printf(b, "; lines for the first %d groups, every group in the tables",
+		              TREND_GROUPS);
+	sw_buf_puts(b, ".</p>");
+	if (!c->trend_count)
+		sw_buf_puts(b, "<p>No evidence, so no dates.</p>");
+	for (size_t k = 0; k < c->skills && c->trend_count; k++)
+		put_trend_skill(b, c, k, groups);
+	sw_buf_puts(b, "</section>\n");
+}

@@ -132,6 +132,12 @@ static const char *const PROGRESS_COLS_P[] = { "by", "school", "group", "skill",
 static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
 	                                    "class", "groups", "skills", "total_shortfall" };
 
+static const char *const TREND_COLS[] = { "by", "group", "date", "term", "skill", "assessed",
+	                                  "with_expected", "at_expected", "suppressed" };
+static const char *const TREND_COLS_P[] = { "by", "school", "group", "date", "term", "skill",
+	                                    "assessed", "with_expected", "at_expected",
+	                                    "suppressed" };
+
 /* True when the cohort's groups are pairs (school and class or year). */
 static bool pairs(const sw_cohort *c)
 {
@@ -186,6 +192,31 @@ static void fill_groups(sheet *s, const sw_cohort *c)
 			}
 			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
 			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
+		}
+	}
+}
+
+/* Fills the sheet with the trend: per group, date and skill, % at expected. */
+static void fill_trend(sheet *s, const sw_cohort *c)
+{
+	uint32_t min = (uint32_t)c->min_group;
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t t = 0; t < c->trend_count; t++) {
+			for (size_t k = 0; k < c->skills; k++) {
+				const sw_ctrend *e = &c->trend[(t * c->group_count + g) * c->skills + k];
+				char iso[16];
+				sw_date_format(iso, c->trend_dates[t]);
+				iso[10] = '\0';
+				cell_group(s, c, g);
+				cell(s, iso);
+				sw_term_name(&s->tmp, c->trend_dates[t]);
+				cell_tmp(s);
+				cell(s, c->fw->skills[k].id);
+				cell_num(s, e->assessed);
+				cell_num(s, e->with_exp);
+				cell_pct(s, e->at_exp, e->assessed >= min ? e->with_exp : 0, c->min_group);
+				cell(s, withheld(e->assessed, e->with_exp, c->min_group) ? "true" : "false");
+			}
 		}
 	}
 }
@@ -317,7 +348,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
    the CSV's first line (after "# ") and the table's last. */
 static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
 {
-	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
+	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_puts(b, "stepwise support");
 	else
@@ -330,6 +361,8 @@ static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
 		sw_buf_printf(b, " (%s)", c->params);
 	if (what == SW_REPORT_PROGRESS)
 		sw_buf_printf(b, "; from %s to %s", c->from, c->to);
+	else if (what == SW_REPORT_TREND)
+		sw_buf_printf(b, "; at %zu dates", c->trend_count);
 	else
 		sw_buf_printf(b, "; as of %s", c->as_of ? c->as_of : "all evidence");
 	if (what != SW_REPORT_SUPPORT)
@@ -387,7 +420,7 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 /* Writes the sheet as one JSON document with the cohort's facts. */
 static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 {
-	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
+	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
 	json_meta(b, "framework", c->fw->id);
 	json_meta(b, "framework_version", c->fw->version);
@@ -492,10 +525,11 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 
 int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 {
-	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_SUPPORT ||
+	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_TREND ||
 	    format < SW_REPORT_TABLE || format > SW_REPORT_JSON)
 		return SW_EINVALID;
-	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress))
+	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress) ||
+	    (what == SW_REPORT_TREND && !c->trend))
 		return SW_ESTATE;
 	sheet s;
 	memset(&s, 0, sizeof s);
@@ -516,6 +550,10 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 		s.cols = p ? PROGRESS_COLS_P : PROGRESS_COLS, s.ncols = p ? 9 : 8;
 		s.numeric = p ? 0x1F0u : 0xF8u;
 		fill_progress(&s, c);
+	} else if (what == SW_REPORT_TREND) {
+		s.cols = p ? TREND_COLS_P : TREND_COLS, s.ncols = p ? 10 : 9;
+		s.numeric = p ? 0x3C0u : 0x1E0u;
+		fill_trend(&s, c);
 	} else {
 		s.cols = SUPPORT_COLS, s.ncols = 9, s.numeric = 0x110u;
 		fill_support(&s, c);

@@ -153,7 +153,7 @@ fi
 # 1. The report of the example class, with every chart: means, heat maps
 #    (4 groups), gap and progress.
 if "$SW" report --pupils "$EX/pupils.csv" --evidence "$EX/evidence.csv" --by group \
-	--min-group 1 --gap pupil-premium --from 2026-01-31 --to 2026-03-31 -o "$work/report.html" 2>"$work/report.err"; then
+	--min-group 1 --terms --gap pupil-premium --from 2026-01-31 --to 2026-03-31 -o "$work/report.html" 2>"$work/report.err"; then
 	ok
 	# 4 heat maps + 1 gap + 4 progress charts, and the small mean bars of the grid
 	check_page report "$work/report.html" 9

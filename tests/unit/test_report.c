@@ -146,8 +146,9 @@ void test_report_cohort(void)
 	one.schools = nowhere;
 	CHECK_EQ(sw_cohort_new(&c, eng, &one), SW_ENOTFOUND);
 
-	/* without gap or progress those are SW_ESTATE; bad options are refused */
+	/* without gap, progress or trend those are SW_ESTATE; bad options are refused */
 	REQUIRE(sw_cohort_new(&c, eng, NULL) == SW_OK);
+	CHECK_EQ(sw_cohort_write(stdout, c, SW_REPORT_TREND, SW_REPORT_CSV), SW_ESTATE);
 	CHECK_EQ(sw_cohort_gap_get(&gap, c, 0), SW_ESTATE);
 	CHECK_EQ(sw_cohort_progress_get(&pr, c, 0, 0), SW_ESTATE);
 	CHECK_EQ(sw_cohort_write(stdout, c, SW_REPORT_GAP, SW_REPORT_CSV), SW_ESTATE);
@@ -155,6 +156,12 @@ void test_report_cohort(void)
 	sw_cohort_options bad = SW_COHORT_OPTIONS_INIT;
 	bad.from = "2026-01-01";
 	CHECK_EQ(sw_cohort_new(&c, eng, &bad), SW_EINVALID);
+	sw_cohort_options bad2 = SW_COHORT_OPTIONS_INIT;
+	bad2.roster_date = "2026-02-30";
+	CHECK_EQ(sw_cohort_new(&c, eng, &bad2), SW_EINVALID);
+	bad2.roster_date = NULL;
+	bad2.at = "2026-03-01,2026-01-01";
+	CHECK_EQ(sw_cohort_new(&c, eng, &bad2), SW_EINVALID);
 	CHECK(c == NULL);
 	bad.from = NULL;
 	bad.gap = "nobody";
@@ -182,17 +189,25 @@ void test_report_oom(void)
 		f.armed = true;
 		sw_cohort *c = NULL;
 		sw_cohort_options o = SW_COHORT_OPTIONS_INIT;
-		o.by = SW_BY_GROUP;
+		static const char *const both[] = { "North", "South" };
+		o.by = SW_BY_SCHOOL_CLASS;
 		o.gap = "pp";
 		o.from = "2026-02-01";
 		o.to = "2026-03-31";
+		o.schools = both;
+		o.school_count = 2;
+		o.with_support = 1;
+		o.support_group = "pp";
+		o.top = 2;
+		o.terms = 1;
 		int rc = sw_cohort_new(&c, eng, &o);
 		sw_load_stats st = { 7, 7, 0 };
 		if (!rc)
 			rc = sw_cohort_add_source(c, "pupils.csv", &st);
-		for (int what = SW_REPORT_GROUPS; !rc && what <= SW_REPORT_SUPPORT; what++)
+		for (int what = SW_REPORT_GROUPS; !rc && what <= SW_REPORT_TREND; what++)
 			rc = sw_cohort_write(null, c, what, what == SW_REPORT_SUPPORT ? SW_REPORT_TABLE
-			                                                         : SW_REPORT_JSON);
+			                                    : what == SW_REPORT_TREND ? SW_REPORT_CSV
+			                                                              : SW_REPORT_JSON);
 		if (!rc)
 			rc = sw_cohort_write_html(null, c);
 		sw_cohort_free(c);
