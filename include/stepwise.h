@@ -630,8 +630,9 @@ typedef struct sw_cohort_progress {
 SW_API int sw_cohort_progress_get(sw_cohort_progress *out, const sw_cohort *c, size_t group,
                                   size_t skill);
 
-/* The support list, sorted by shortfall (largest first; no step last), then
-   pupil, then skill. Strings are the engine's. */
+/* The support list one row per pupil and skill, sorted by shortfall (largest
+   first; no step last), then pupil, then skill; the writers group it by pupil
+   (SW_REPORT_SUPPORT). Strings are the engine's. */
 typedef struct sw_cohort_support {
 	const char *pupil, *name, *class_name; /* name and class may be NULL */
 	size_t skill;
@@ -656,8 +657,10 @@ SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, siz
 SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
 /*
  * Writes the self-contained HTML report (inline CSS and SVG, no scripts):
- * heat maps, bar charts of means, the gap and progress when computed, the
- * support list (with names), and what the figures rest on.
+ * the title and key messages, grids of % at expected and of the mean step,
+ * heat maps, the gap, progress and the trend when computed, the support
+ * list (with names) only with sw_cohort_options.with_support, and what the
+ * figures rest on.
  */
 SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
 
