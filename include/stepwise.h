@@ -601,6 +601,8 @@ typedef struct sw_cohort sw_cohort;
 #define SW_BY_CLASS 2
 #define SW_BY_YEAR 3   /* groups named "0" (Reception) to "14", sorted by number */
 #define SW_BY_GROUP 4  /* a group per roster group name; a pupil in several counts in each */
+#define SW_BY_SCHOOL_CLASS 5 /* a group per school and class (sw_cohort_group_school) */
+#define SW_BY_SCHOOL_YEAR 6  /* a group per school and year */
 
 typedef struct sw_cohort_options {
 	unsigned int version;   /* SW_COHORT_OPTIONS_VERSION */
@@ -612,10 +614,28 @@ typedef struct sw_cohort_options {
 	int below;              /* support list: shortfall of at least this; 0 means 1 */
 	sw_result_fn on_result; /* given every result of every evaluation; may be NULL */
 	void *payload;          /* passed to on_result */
+	/* version 2 */
+	const char *const *schools; /* only pupils of these schools (school_count names,
+	                               the caller's); others are left out and counted */
+	size_t school_count;        /* 0: every school */
+	int min_group;          /* figures resting on fewer assessed pupils are suppressed;
+	                           0 means 5, 1 shows every figure */
+	int with_support;       /* non-zero: the HTML report includes the named support list */
+	const char *support_class; /* the support list: only this class (NULL: all) */
+	const char *support_group; /* the support list: only this roster group (NULL: all) */
+	int top;                /* the support list: at most this many pupils per list (0: all) */
+	const char *roster_date; /* "YYYY-MM-DD" at which the roster's years hold; NULL: the
+	                            newest evidence date. Years are shifted by whole academic
+	                            years (from 1 September) for earlier dates. */
+	int terms;              /* non-zero: the trend at the end of each term (autumn to 31
+	                           December, spring to 31 March, summer to 31 August) over the
+	                           span of the evidence */
+	const char *at;         /* or the trend at these dates: "YYYY-MM-DD,YYYY-MM-DD,..." */
 } sw_cohort_options;
-#define SW_COHORT_OPTIONS_VERSION 1
+#define SW_COHORT_OPTIONS_VERSION 2
 #define SW_COHORT_OPTIONS_INIT { SW_COHORT_OPTIONS_VERSION, SW_BY_ALL, NULL, NULL, NULL, \
-                                 NULL, 0, NULL, NULL }
+                                 NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, \
+                                 0, NULL }
 
 /*
  * Evaluates the engine's pupils (as of each date the options name) and
@@ -636,6 +656,11 @@ SW_API int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_st
 SW_API size_t sw_cohort_group_count(const sw_cohort *c);
 SW_API const char *sw_cohort_group_name(const sw_cohort *c, size_t group);
 SW_API size_t sw_cohort_group_pupils(const sw_cohort *c, size_t group);
+/* The school of a group by school and class or year (NULL otherwise or for none). */
+SW_API const char *sw_cohort_group_school(const sw_cohort *c, size_t group);
+/* Pupils of other schools left out by sw_cohort_options.schools, and their
+   evidence records (any date). */
+SW_API void sw_cohort_left_out(const sw_cohort *c, size_t *pupils, size_t *records);
 
 /* The figures of one group and skill (framework order). */
 typedef struct sw_cohort_stat {
@@ -665,8 +690,9 @@ typedef struct sw_cohort_progress {
 SW_API int sw_cohort_progress_get(sw_cohort_progress *out, const sw_cohort *c, size_t group,
                                   size_t skill);
 
-/* The support list, sorted by shortfall (largest first; no step last), then
-   pupil, then skill. Strings are the engine's. */
+/* The support list one row per pupil and skill, sorted by shortfall (largest
+   first; no step last), then pupil, then skill; the writers group it by pupil
+   (SW_REPORT_SUPPORT). Strings are the engine's. */
 typedef struct sw_cohort_support {
 	const char *pupil, *name, *class_name; /* name and class may be NULL */
 	size_t skill;
@@ -679,7 +705,9 @@ SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, siz
 #define SW_REPORT_GROUPS 1   /* by,group,skill,pupils,assessed,mean,median,at_expected */
 #define SW_REPORT_GAP 2      /* skill,group_assessed,group_mean,others_assessed,others_mean,gap */
 #define SW_REPORT_PROGRESS 3 /* by,group,skill,pupils_both,mean_from,mean_to,mean_progress */
-#define SW_REPORT_SUPPORT 4  /* pupil,name,class,skill,step,expected,shortfall */
+#define SW_REPORT_SUPPORT 4  /* list,pupil,name,school,year,class,groups,skills,total_shortfall */
+#define SW_REPORT_TREND 5    /* by,group,date,term,skill,assessed,with_expected,at_expected,
+                                suppressed: needs sw_cohort_options.terms or .at */
 /* Formats. */
 #define SW_REPORT_TABLE 1 /* aligned by display width for a terminal */
 #define SW_REPORT_CSV 2
@@ -689,8 +717,10 @@ SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, siz
 SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
 /*
  * Writes the self-contained HTML report (inline CSS and SVG, no scripts):
- * heat maps, bar charts of means, the gap and progress when computed, the
- * support list (with names), and what the figures rest on.
+ * the title and key messages, grids of % at expected and of the mean step,
+ * heat maps, the gap, progress and the trend when computed, the support
+ * list (with names) only with sw_cohort_options.with_support, and what the
+ * figures rest on.
  */
 SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
 /* The two through a callback (sw_write_fn; SW_EUSER when it stops them). */
@@ -721,6 +751,15 @@ SW_API int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 const char *pupil, const sw_passport_options *opts,
                                 uint64_t *errors);
+
+/*
+ * Writes the passport page from results already evaluated (for example in
+ * an sw_engine_evaluate callback, to write a page per pupil in one pass):
+ * `now` as of opts->as_of, `prev` (may be NULL) as of opts->from. A pupil
+ * with no evidence gets a page that says so. SW_ENOMEM or SW_EIO.
+ */
+SW_API int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
+                                    const sw_result *prev, const sw_passport_options *opts);
 
 /* ---- Summaries: privacy-safe figures a school can share ---------------- */
 

@@ -40,11 +40,14 @@
 #define SW_BY_CLASS 2
 #define SW_BY_YEAR 3
 #define SW_BY_GROUP 4
-#define SW_COHORT_OPTIONS_VERSION 1
+#define SW_BY_SCHOOL_CLASS 5
+#define SW_BY_SCHOOL_YEAR 6
+#define SW_COHORT_OPTIONS_VERSION 2
 #define SW_REPORT_GROUPS 1
 #define SW_REPORT_GAP 2
 #define SW_REPORT_PROGRESS 3
 #define SW_REPORT_SUPPORT 4
+#define SW_REPORT_TREND 5
 #define SW_REPORT_TABLE 1
 #define SW_REPORT_CSV 2
 #define SW_REPORT_JSON 3
@@ -262,6 +265,16 @@ typedef struct sw_cohort_options {
 	int below;
 	sw_result_fn on_result;
 	void *payload;
+	const char *const *schools;
+	size_t school_count;
+	int min_group;
+	int with_support;
+	const char *support_class;
+	const char *support_group;
+	int top;
+	const char *roster_date;
+	int terms;
+	const char *at;
 } sw_cohort_options;
 int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts);
 void sw_cohort_free(sw_cohort *c);
@@ -270,6 +283,8 @@ int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_stats *st
 size_t sw_cohort_group_count(const sw_cohort *c);
 const char *sw_cohort_group_name(const sw_cohort *c, size_t group);
 size_t sw_cohort_group_pupils(const sw_cohort *c, size_t group);
+const char *sw_cohort_group_school(const sw_cohort *c, size_t group);
+void sw_cohort_left_out(const sw_cohort *c, size_t *pupils, size_t *records);
 typedef struct sw_cohort_stat {
 	size_t pupils;
 	size_t assessed;
@@ -315,6 +330,8 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 const char *pupil, const sw_passport_options *opts,
                                 uint64_t *errors);
+int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
+                                    const sw_result *prev, const sw_passport_options *opts);
 typedef struct sw_summary sw_summary;
 typedef struct sw_summary_options {
 	unsigned int version;

@@ -9,6 +9,8 @@
 #include "cohort.h"
 #include "rubric.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,7 @@
 typedef struct collector {
 	sw_cohort *c;
 	int pass;
+	int32_t *dst;
 	size_t row;
 	sw_result_fn fn;
 	void *payload;
@@ -26,11 +29,13 @@ static int collect(const sw_result *r, void *payload)
 {
 	collector *st = payload;
 	sw_cohort *c = st->c;
+	if (!c->keep[r->pupil])
+		return 0; /* another school's pupil: left out */
 	if (st->row >= c->rows)
 		return SW_ERROR; /* the roster changed under us: cannot happen */
 	if (st->pass == SW_PASS_MAIN)
 		c->pupil[st->row] = (uint32_t)r->pupil;
-	int32_t *dst = c->steps[st->pass] + st->row * c->skills;
+	int32_t *dst = st->dst + st->row * c->skills;
 	for (size_t k = 0; k < c->skills; k++)
 		dst[k] = r->skills[k].has_step ? r->skills[k].step : SW_NO_STEP;
 	c->eval_errors += r->error_count;
@@ -45,120 +50,68 @@ static int run_pass(sw_cohort *c, sw_engine *eng, int pass, const char *date,
 	c->steps[pass] = sw_mem_calloc(c->m, c->rows * c->skills + 1, sizeof(int32_t));
 	if (!c->steps[pass])
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	collector st = { c, pass, 0, o->on_result, o->payload };
+	return sw_cohort_eval_into(c, eng, c->steps[pass], pass, date, o);
+}
+
+int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
+                        const char *date, const sw_cohort_options *o)
+{
+	collector st = { c, pass, steps, 0, o->on_result, o->payload };
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = date;
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
 }
 
-/* One pupil's membership of a group while the groups are built. */
-typedef struct pair {
-	const char *name; /* NULL: "(none)" */
-	int key;          /* the year for SW_BY_YEAR (-1: none), else 0 */
-	uint32_t row;
-} pair;
-
-/* Orders pairs by group name ("(none)" as that text; years by number), then row. */
-static int pair_cmp(const void *a, const void *b)
-{
-	const pair *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	int d = strcmp(x->name ? x->name : "(none)", y->name ? y->name : "(none)");
-	if (d)
-		return d;
-	return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* Adds a pair to the list. */
-static int add_pair(sw_cohort *c, pair **list, size_t *n, size_t *cap, const char *name,
-                    int key, size_t row)
-{
-	if (sw_mem_grow(c->m, (void **)list, cap, *n + 1, sizeof **list))
-		return SW_ENOMEM;
-	(*list)[(*n)++] = (pair){ name && *name ? name : NULL, key, (uint32_t)row };
-	return SW_OK;
-}
-
-/* Builds the groups and their member lists from the roster. */
-static int build_groups(sw_cohort *c)
-{
-	const struct sw_roster *ro = c->eng->roster;
-	pair *list = NULL;
-	size_t n = 0, cap = 0;
-	int rc = SW_OK;
-	for (size_t r = 0; r < c->rows && !rc; r++) {
-		const sw_pupil *p = sw_cohort_pupil(c, r);
-		if (c->by == SW_BY_ALL) {
-			rc = add_pair(c, &list, &n, &cap, "all", 0, r);
-		} else if (c->by == SW_BY_SCHOOL) {
-			rc = add_pair(c, &list, &n, &cap, p->school, 0, r);
-		} else if (c->by == SW_BY_CLASS) {
-			rc = add_pair(c, &list, &n, &cap, p->class_name, 0, r);
-		} else if (c->by == SW_BY_YEAR) {
-			rc = add_pair(c, &list, &n, &cap, NULL, p->year, r);
-		} else if (p->group_count == 0) {
-			rc = add_pair(c, &list, &n, &cap, NULL, 0, r);
-		} else {
-			for (uint32_t g = 0; g < p->group_count && !rc; g++) {
-				uint32_t id = ro->group_refs[p->group_first + g];
-				rc = add_pair(c, &list, &n, &cap, sw_intern_str(&ro->groups, id), 0, r);
-			}
-		}
-	}
-	if (!rc && c->by == SW_BY_ALL && n == 0)
-		rc = add_pair(c, &list, &n, &cap, "all", 0, 0); /* removed below: no pupils */
-	if (rc) {
-		sw_mem_free(c->m, list);
-		return rc;
-	}
-	bool empty = c->rows == 0;
-	if (n)
-		qsort(list, n, sizeof *list, pair_cmp);
-	c->members = sw_mem_calloc(c->m, n + 1, sizeof *c->members);
-	c->groups = sw_mem_calloc(c->m, n + 1, sizeof *c->groups);
-	if (!c->members || !c->groups) {
-		sw_mem_free(c->m, list);
-		return SW_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool same = i > 0 && list[i].key == list[i - 1].key &&
-		            strcmp(list[i].name ? list[i].name : "(none)",
-		                   list[i - 1].name ? list[i - 1].name : "(none)") == 0;
-		if (!same) {
-			sw_cgroup *g = &c->groups[c->group_count++];
-			g->first = (uint32_t)c->member_count;
-			if (c->by == SW_BY_YEAR && list[i].key >= 0) {
-				char num[16];
-				snprintf(num, sizeof num, "%d", list[i].key);
-				g->name = sw_mem_strdup(c->m, num);
-			} else {
-				g->name = sw_mem_strdup(c->m, list[i].name ? list[i].name : "(none)");
-			}
-			if (!g->name) {
-				sw_mem_free(c->m, list);
-				return SW_ENOMEM;
-			}
-		} else if (list[i].row == list[i - 1].row) {
-			continue; /* a group named twice for one pupil */
-		}
-		if (!empty) {
-			c->members[c->member_count++] = list[i].row;
-			c->groups[c->group_count - 1].count++;
-		}
-	}
-	sw_mem_free(c->m, list);
-	return SW_OK;
-}
-
 /* The expected step of row r in skill k, or SW_NO_STEP. */
-static int32_t expected_of(const sw_cohort *c, size_t r, size_t k)
+int sw_academic_year(int32_t days)
 {
-	int e;
+	char iso[16];
+	sw_date_format(iso, days);
+	int y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
+	int m = (iso[5] - '0') * 10 + iso[6] - '0';
+	return m >= 9 ? y : y - 1;
+}
+
+int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
+{
 	const sw_pupil *p = sw_cohort_pupil(c, r);
-	if (p->year == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, p->year, &c->fw->skills[k]))
+	if (p->year == SW_NO_YEAR)
+		return SW_NO_YEAR;
+	int y = p->year - c->year_shift[pass];
+	return y < 0 ? SW_NO_YEAR : y; /* not yet at school then */
+}
+
+int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass)
+{
+	int e, y = sw_cohort_year(c, r, pass);
+	if (y == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, y, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
+}
+
+int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k)
+{
+	return sw_cohort_expected_pass(c, r, k, SW_PASS_MAIN);
+}
+
+/* Sets the year shift of each pass: academic years from its date back to the
+   roster's date (the given one, or the newest evidence date of any pupil). */
+static void set_year_shifts(sw_cohort *c, const char *roster_date, const char *dates[3])
+{
+	int32_t r = INT32_MIN, d;
+	const struct sw_evidence *ev = c->eng->evidence;
+	if (roster_date && sw_date_parse(&d, roster_date, strlen(roster_date)))
+		r = d;
+	for (size_t i = 0; r == INT32_MIN && ev && i < ev->count; i++)
+		r = ev->recs[i].date; /* the first; the loop below finds the newest */
+	for (size_t i = 0; !roster_date && ev && i < ev->count; i++)
+		r = ev->recs[i].date > r ? ev->recs[i].date : r;
+	c->roster_day = r;
+	if (r == INT32_MIN)
+		return;
+	for (int p = 0; p < 3; p++)
+		if (dates[p] && sw_date_parse(&d, dates[p], strlen(dates[p])) && d < r)
+			c->year_shift[p] = sw_academic_year(r) - sw_academic_year(d);
 }
 
 /* Counts, sums, histograms and progress for every group and skill. */
@@ -191,7 +144,7 @@ static int compute_stats(sw_cohort *c)
 					s->sum += step;
 					if (step >= sk->min && step <= sk->max)
 						c->hist[s->hist + (size_t)(step - sk->min)]++;
-					int32_t e = expected_of(c, r, k);
+					int32_t e = sw_cohort_expected(c, r, k);
 					if (e != SW_NO_STEP) {
 						s->with_exp++;
 						s->at_exp += step >= e;
@@ -260,7 +213,7 @@ static int compute_support(sw_cohort *c)
 	size_t cap = 0;
 	for (size_t r = 0; r < c->rows; r++) {
 		for (size_t k = 0; k < c->skills; k++) {
-			int32_t e = expected_of(c, r, k);
+			int32_t e = sw_cohort_expected(c, r, k);
 			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
 			if (e == SW_NO_STEP || (step != SW_NO_STEP && (int64_t)e - step < c->below))
 				continue;
@@ -285,18 +238,28 @@ static bool dup_opt(const sw_mem *m, char **dst, const char *s)
 /* Checks the options; records the first problem on the engine. */
 static int check_options(sw_engine *eng, const sw_cohort_options *o)
 {
-	if (o->version != SW_COHORT_OPTIONS_VERSION)
+	if (o->version != SW_COHORT_OPTIONS_VERSION && o->version != 1)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "sw_cohort_options has an unknown version");
-	if (o->by < SW_BY_ALL || o->by > SW_BY_GROUP)
+	if (o->by < SW_BY_ALL || o->by > SW_BY_SCHOOL_YEAR)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "grouping must be all, school, class, year or group");
+		                   "grouping must be all, school, class, year, group, school,class "
+		                   "or school,year");
+	if (o->top < 0)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the number of pupils listed must be at least 1");
+	if (o->min_group < 0)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the smallest group shown must be at least 1 pupil");
 	if (o->below < 0)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "the support threshold must be at least 1");
 	if (!o->from != !o->to)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "progress needs both a from and a to date");
+	if (o->roster_date && !sw_date_parse(&(int32_t){ 0 }, o->roster_date, strlen(o->roster_date)))
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->roster_date);
 	const char *dates[3] = { o->as_of, o->from, o->to };
 	int32_t days[3] = { 0, 0, 0 };
 	for (int i = 0; i < 3; i++)
@@ -337,8 +300,13 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	if (!eng)
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	sw_cohort_options dflt = SW_COHORT_OPTIONS_INIT;
-	const sw_cohort_options *o = opts ? opts : &dflt;
+	sw_cohort_options dflt = SW_COHORT_OPTIONS_INIT, given = SW_COHORT_OPTIONS_INIT;
+	if (opts) /* a version 1 struct ends before `schools` */
+		memcpy(&given, opts, opts->version == 1 ? offsetof(sw_cohort_options, schools)
+		                                        : sizeof given);
+	if (opts && opts->version == 1)
+		given.version = 1;
+	const sw_cohort_options *o = opts ? &given : &dflt;
 	int rc = check_options(eng, o);
 	if (rc)
 		return rc;
@@ -356,10 +324,28 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	c->eng = eng;
 	c->m = &eng->mem;
 	c->fw = eng->fw;
-	c->rows = eng->roster->count;
 	c->skills = eng->fw->skill_count;
 	c->by = o->by;
+	c->min_group = o->min_group ? o->min_group : 5;
+	if ((rc = sw_cohort_select(c, eng, o->schools, o->school_count)) ||
+	    (rc = sw_cohort_check_by(c, eng))) {
+		sw_cohort_free(c);
+		return rc;
+	}
 	c->below = o->below ? o->below : 1;
+	c->gap_gid = gid;
+	{
+		const char *pass_dates[3] = { o->as_of ? o->as_of : o->to, o->from, o->to };
+		set_year_shifts(c, o->roster_date, pass_dates);
+	}
+	c->with_support = o->with_support != 0;
+	{
+		const char *d = o->as_of ? o->as_of : o->to;
+		int32_t days = INT32_MAX;
+		if (d)
+			sw_date_parse(&days, d, strlen(d));
+		sw_cohort_scan_evidence(c, days);
+	}
 	c->has_gap = o->gap != NULL;
 	c->has_progress = o->from != NULL;
 	const char *main_date = o->as_of ? o->as_of : o->to;
@@ -386,12 +372,19 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		sw_cohort_free(c);
 		return rc;
 	}
-	if ((rc = build_groups(c)) || (rc = compute_stats(c)) ||
-	    (c->has_gap && (rc = compute_gap(c, gid))) || (rc = compute_support(c)) ||
+	if ((rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
+	    (c->has_gap && (rc = compute_gap(c, gid))) ||
+	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||
+	    (rc = compute_support(c)) ||
 	    !dup_opt(c->m, &c->rubric, sw_engine_rubric_name(eng)) ||
 	    !dup_opt(c->m, &c->params, sw_engine_rubric_params(eng))) {
 		sw_cohort_free(c);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+	if ((rc = sw_cohort_compute_psupport(c, eng, o)) ||
+	    (rc = sw_cohort_compute_trend(c, eng, o))) { /* the error is recorded */
+		sw_cohort_free(c);
+		return rc;
 	}
 	*out = c;
 	return SW_OK;
@@ -406,12 +399,16 @@ void sw_cohort_free(sw_cohort *c)
 		sw_mem_free(m, c->steps[SW_PASS_TO]);
 	sw_mem_free(m, c->steps[SW_PASS_MAIN]);
 	sw_mem_free(m, c->steps[SW_PASS_FROM]);
-	for (size_t g = 0; g < c->group_count; g++)
+	for (size_t g = 0; g < c->group_count; g++) {
 		sw_mem_free(m, c->groups[g].name);
+		sw_mem_free(m, c->groups[g].label);
+	}
 	for (size_t i = 0; i < c->source_count; i++)
 		sw_mem_free(m, c->sources[i].file);
+	for (size_t i = 0; i < c->school_count; i++)
+		sw_mem_free(m, c->schools[i]);
 	void *blocks[] = { c->pupil, c->groups, c->members, c->stats, c->hist, c->gap_n,
-		           c->gap_s, c->support, c->gap_name, c->as_of, c->from, c->to,
+		           c->gap_s, c->gapx, c->keep, c->schools, c->psupport, c->trend, c->trend_dates, c->support, c->gap_name, c->as_of, c->from, c->to,
 		           c->rubric, c->params, c->sources };
 	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
 		sw_mem_free(m, blocks[i]);
@@ -441,8 +438,22 @@ const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row)
 
 const char *sw_cohort_by_name(int by)
 {
-	static const char *const names[] = { "all", "school", "class", "year", "group" };
-	return by >= SW_BY_ALL && by <= SW_BY_GROUP ? names[by] : "?";
+	static const char *const names[] = { "all", "school", "class", "year", "group",
+		                             "school,class", "school,year" };
+	return by >= SW_BY_ALL && by <= SW_BY_SCHOOL_YEAR ? names[by] : "?";
+}
+
+const char *sw_cohort_group_school(const sw_cohort *c, size_t g)
+{
+	return c && g < c->group_count ? c->groups[g].school : NULL;
+}
+
+void sw_cohort_left_out(const sw_cohort *c, size_t *pupils, size_t *records)
+{
+	if (pupils)
+		*pupils = c ? c->left_pupils : 0;
+	if (records)
+		*records = c ? c->left_records : 0;
 }
 
 size_t sw_cohort_group_count(const sw_cohort *c) { return c ? c->group_count : 0; }

@@ -208,7 +208,7 @@ static void load_named(loader *L, const cJSON *root, const char *key, bool is_st
 }
 
 static const char *const SKILL_KEYS[] = { "id", "name", "group", "aliases", "description",
-	                                  "steps", "min", "max", NULL };
+	                                  "steps", "min", "max", "home", NULL };
 static const char *const STEP_KEYS[] = { "step", "label", "text", "stage", NULL };
 
 /*
@@ -239,6 +239,45 @@ static void check_range_key(loader *L, const cJSON *obj, const char *key, int wa
 	    v != want)
 		sw_fwl_rule_error(L, key, "must be %d, the skill's %s step", want,
 		                  strcmp(key, "min") ? "last" : "first");
+}
+static const char *const HOME_KEYS[] = { "first", "last", "text", NULL };
+
+/* Loads a skill's optional "home" lines: [{"first", "last", "text"}], ascending. */
+static void load_home(loader *L, const cJSON *obj, sw_skill *sk)
+{
+	const cJSON *arr = sw_fwl_get_array(L, obj, "home", false);
+	size_t n = array_len(arr);
+	if (!n)
+		return;
+	sk->home = sw_mem_calloc(L->m, n, sizeof *sk->home);
+	if (!sk->home) {
+		L->nomem = 1;
+		return;
+	}
+	sk->home_count = n;
+	size_t old = sw_jpath_key(&L->path, "home");
+	size_t i = 0;
+	for (const cJSON *c = arr->child; c; c = c->next, i++) {
+		size_t o2 = sw_jpath_index(&L->path, i);
+		sw_home *h = &sk->home[i];
+		if (!cJSON_IsObject(c)) {
+			sw_fwl_rule_error(L, NULL, "must be an object");
+		} else {
+			sw_fwl_check_keys(L, c, HOME_KEYS);
+			bool f = sw_fwl_get_int(L, c, "first", true, &h->first);
+			bool l = sw_fwl_get_int(L, c, "last", true, &h->last);
+			get_string(L, c, "text", true, 0, &h->text);
+			if (f && l && h->first > h->last)
+				sw_fwl_rule_error(L, NULL, "\"first\" (%d) is after \"last\" (%d)",
+				                  h->first, h->last);
+			else if (f && i && h->first <= sk->home[i - 1].last)
+				sw_fwl_rule_error(L, "first", "bands must be ascending and not overlap: %d is "
+				                  "not after the previous band's last step %d", h->first,
+				                  sk->home[i - 1].last);
+		}
+		sw_jpath_restore(&L->path, o2);
+	}
+	sw_jpath_restore(&L->path, old);
 }
 
 /* Loads the steps of one skill (the path is at the skill). */
@@ -314,6 +353,7 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 	get_string(L, obj, "id", true, 1, &sk->id);
 	get_string(L, obj, "name", true, 0, &sk->name);
 	get_string(L, obj, "description", false, 2, &sk->description);
+	load_home(L, obj, sk);
 	char *group = NULL;
 	get_string(L, obj, "group", false, 1, &group);
 	if (group) {
@@ -350,7 +390,7 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 
 static const char *const ROOT_KEYS[] = { "format", "format_version", "id", "name", "version",
 	"attribution", "license", "description", "groups", "stages", "skills", "expectations",
-	NULL };
+	"expectations_indicative", NULL };
 
 /* Checks and copies the whole document into L->fw. */
 static void load_root(loader *L, const cJSON *root)
@@ -378,6 +418,10 @@ static void load_root(loader *L, const cJSON *root)
 	get_string(L, root, "version", false, 0, &fw->version);
 	get_string(L, root, "attribution", false, 0, &fw->attribution);
 	get_string(L, root, "license", false, 0, &fw->license);
+	const cJSON *ind = cJSON_GetObjectItemCaseSensitive(root, "expectations_indicative");
+	if (ind && !cJSON_IsBool(ind))
+		sw_fwl_rule_error(L, "expectations_indicative", "must be true or false");
+	fw->expectations_indicative = ind && cJSON_IsTrue(ind);
 	char *desc = NULL;
 	get_string(L, root, "description", false, 2, &desc);
 	sw_mem_free(L->m, desc);
@@ -474,6 +518,9 @@ void sw_fw_free(sw_framework *fw)
 		sw_mem_free(m, sk->id);
 		sw_mem_free(m, sk->name);
 		sw_mem_free(m, sk->description);
+		for (size_t h = 0; h < sk->home_count; h++)
+			sw_mem_free(m, sk->home[h].text);
+		sw_mem_free(m, sk->home);
 		for (size_t a = 0; a < sk->alias_count; a++)
 			sw_mem_free(m, sk->aliases[a]);
 		sw_mem_free(m, sk->aliases);

@@ -182,8 +182,16 @@ typedef struct sw_step_def {
 	int stage; /* index or -1 */
 } sw_step_def;
 
+/* A "how to help at home" line for a band of a skill's steps. */
+typedef struct sw_home {
+	int first, last;
+	char *text;
+} sw_home;
+
 struct sw_skill {
 	char *id, *name, *description;
+	sw_home *home;      /* optional, ascending bands */
+	size_t home_count;
 	int group; /* index or -1 */
 	char **aliases;
 	size_t alias_count;
@@ -210,6 +218,7 @@ typedef struct sw_fw_key {
 struct sw_framework {
 	const sw_mem *m;
 	char *id, *name, *version, *attribution, *license;
+	bool expectations_indicative; /* the framework says its expected steps are a guide */
 	sw_named *groups, *stages;
 	size_t group_count, stage_count;
 	struct sw_skill *skills;

@@ -5,6 +5,7 @@
  * ladder of the skill's steps drawn in inline SVG.
  */
 #include "cohort.h"
+#include "cohort_html.h"
 #include "rubric.h"
 
 #include <string.h>
@@ -54,6 +55,25 @@ static void put_step(sw_buf *b, const sw_skill *sk, int step)
 	}
 }
 
+/* A "YYYY-MM-DD" date in words ("31 July 2026"); as given when it cannot be read. */
+static void put_date(sw_buf *b, const char *date)
+{
+	int32_t days;
+	if (date && sw_date_parse(&days, date, strlen(date)))
+		sw_html_date_words(b, days);
+	else
+		sw_html_put(b, date);
+}
+
+/* The framework's "how to help at home" line for the band holding `step`, or NULL. */
+static const char *home_line(const sw_skill *sk, int step)
+{
+	for (size_t i = 0; i < sk->home_count; i++)
+		if (step >= sk->home[i].first && step <= sk->home[i].last)
+			return sk->home[i].text;
+	return NULL;
+}
+
 /* One skill's card. */
 static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const sw_result *prev,
                       const char *from)
@@ -64,37 +84,77 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 	sw_buf_puts(b, "<section class=\"skill\"><h2>");
 	sw_html_put(b, sk->name);
 	sw_buf_puts(b, "</h2>");
+	if (!has) {
+		sw_buf_puts(b, "<p class=\"na\">Not assessed yet.</p></section>\n");
+		return;
+	}
 	put_ladder(b, sk, has, step, had, before);
 	sw_buf_puts(b, "<dl><dt>Now</dt><dd>");
-	if (has)
-		put_step(b, sk, step);
-	else
-		sw_buf_puts(b, "No step recorded yet");
+	put_step(b, sk, step);
 	sw_buf_puts(b, "</dd><dt>Next</dt><dd>");
-	if (has && step >= sk->max)
+	if (step >= sk->max)
 		sw_buf_puts(b, "The top step is reached: well done!");
 	else
-		put_step(b, sk, has ? step + 1 : sk->min);
+		put_step(b, sk, step + 1);
 	sw_buf_puts(b, "</dd>");
 	if (from) {
 		sw_buf_puts(b, "<dt>Since ");
-		sw_html_put(b, from);
+		put_date(b, from);
 		sw_buf_puts(b, "</dt><dd>");
-		if (has && had && step > before)
+		if (had && step > before)
 			sw_buf_printf(b, "Up %d step%s (from step %d)", step - before,
 			              step - before == 1 ? "" : "s", before);
-		else if (has && had && step == before)
+		else if (had && step == before)
 			sw_buf_printf(b, "Still at step %d", step);
-		else if (has && had)
+		else if (had)
 			sw_buf_printf(b, "Step %d, was %d", step, before);
-		else if (has)
-			sw_buf_puts(b, "First step recorded since then");
 		else
-			sw_buf_puts(b, "No change");
+			sw_buf_puts(b, "First step recorded since then");
+		sw_buf_puts(b, "</dd>");
+	}
+	const char *home = home_line(sk, step);
+	if (home) {
+		sw_buf_puts(b, "<dt>At home</dt><dd>");
+		sw_html_put(b, home);
 		sw_buf_puts(b, "</dd>");
 	}
 	sw_buf_puts(b, "</dl></section>\n");
 }
+
+/* The awards (badges) and flags the rubric gave. */
+static void put_awards(sw_buf *b, const sw_result *now)
+{
+	size_t na = sw_result_award_count(now), nf = sw_result_flag_count(now);
+	if (na) {
+		sw_buf_puts(b, "<section class=\"awards\" aria-label=\"Awards\"><ul>");
+		for (size_t i = 0; i < na; i++) {
+			sw_buf_puts(b, "<li class=\"badge\"><span aria-hidden=\"true\">\xE2\x98\x85</span> ");
+			sw_html_put(b, sw_result_award(now, i));
+			sw_buf_puts(b, "</li>");
+		}
+		sw_buf_puts(b, "</ul></section>");
+	}
+	if (nf) {
+		sw_buf_puts(b, "<section class=\"flags\"><h2>Notes from school</h2><ul>");
+		for (size_t i = 0; i < nf; i++) {
+			sw_buf_puts(b, "<li>");
+			sw_html_put(b, sw_result_flag(now, i));
+			sw_buf_puts(b, "</li>");
+		}
+		sw_buf_puts(b, "</ul></section>");
+	}
+}
+
+static const char PASSPORT_CSS[] =
+	".skills{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:0 1.2rem}"
+	".skill{break-inside:avoid;margin-bottom:.6rem}.skill h2{margin:.8rem 0 .2rem;font-size:1.05rem}"
+	".skill dl{margin:.2rem 0;gap:.05rem .6rem}.na{color:#4a535c;margin:.2rem 0}"
+	".awards ul,.flags ul{padding:0;margin:.4rem 0}.awards li{display:inline-block;margin:0 .4rem .4rem 0;"
+	"padding:.25rem .7rem;border:2px solid #8a5a00;border-radius:1rem;background:#fff8e1;color:#4a3000;"
+	"font-weight:600}.flags li{margin-left:1.2rem}"
+	"@media print{body{font-size:8.5pt}h1{font-size:15pt}.skills{grid-template-columns:1fr 1fr}"
+	".skill h2{margin:.35rem 0 .1rem;font-size:10pt}svg.ladder{height:22px;width:auto}"
+	"header .note{margin:.2rem 0}footer .note{font-size:7pt}}";
 
 /* Writes the page for results now (and prev, at `from`). */
 static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
@@ -102,16 +162,19 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 {
 	const sw_framework *fw = eng->fw;
 	const char *who = sw_result_name(now) ? sw_result_name(now) : sw_result_pupil(now);
+	size_t records = 0;
+	for (size_t k = 0; k < fw->skill_count; k++)
+		records += sw_result_evidence(now, k);
 	sw_buf b;
 	sw_buf_init(&b, &eng->mem);
 	sw_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	                "<title>Skills passport: ");
 	sw_html_put(&b, who);
-	sw_buf_printf(&b, "</title><style>%s.skill{break-inside:avoid;margin-bottom:1rem}"
-	                  ".skill h2{margin-top:1.2rem}</style></head>\n<body><main><header>"
-	                  "<h1>Skills passport</h1><p class=\"sub\">", sw_html_css);
+	sw_buf_printf(&b, "</title><style>%s%s</style></head>\n<body><main><header><h1>", sw_html_css,
+	              PASSPORT_CSS);
 	sw_html_put(&b, who);
+	sw_buf_puts(&b, "</h1><p class=\"sub\">Skills passport");
 	const char *cls = sw_result_class(now), *school = sw_result_school(now);
 	if (cls) {
 		sw_buf_puts(&b, " \xC2\xB7 class ");
@@ -124,19 +187,30 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	sw_buf_puts(&b, " \xC2\xB7 ");
 	if (o->as_of) {
 		sw_buf_puts(&b, "as of ");
-		sw_html_put(&b, o->as_of);
+		put_date(&b, o->as_of);
 	} else {
 		sw_buf_puts(&b, "all evidence so far");
 	}
-	sw_buf_puts(&b, "</p><p class=\"note\">Each skill has steps to climb. Filled squares are "
-	                "the steps secured; the outlined square is the next step to work towards");
-	if (o->from) {
-		sw_buf_puts(&b, "; the triangle marks where things stood on ");
-		sw_html_put(&b, o->from);
+	sw_buf_puts(&b, "</p>");
+	if (!records) {
+		sw_buf_puts(&b, "<p>No skills evidence has been recorded for ");
+		sw_html_put(&b, who);
+		sw_buf_puts(&b, " yet, so this passport has nothing to show. It will fill in once "
+		                "the school records the first steps.</p></header>\n");
+	} else {
+		sw_buf_puts(&b, "<p class=\"note\">Each skill has steps to climb. Filled squares are "
+		                "the steps secured; the outlined square is the next step to work towards");
+		if (o->from) {
+			sw_buf_puts(&b, "; the triangle marks where things stood on ");
+			put_date(&b, o->from);
+		}
+		sw_buf_puts(&b, ".</p></header>\n");
+		put_awards(&b, now);
+		sw_buf_puts(&b, "<div class=\"skills\">");
+		for (size_t k = 0; k < fw->skill_count; k++)
+			put_skill(&b, &fw->skills[k], now, prev, o->from);
+		sw_buf_puts(&b, "</div>");
 	}
-	sw_buf_puts(&b, ".</p></header>\n");
-	for (size_t k = 0; k < fw->skill_count; k++)
-		put_skill(&b, &fw->skills[k], now, prev, o->from);
 	sw_buf_puts(&b, "<footer><p class=\"note\">Framework: ");
 	sw_html_put(&b, fw->name);
 	if (fw->version) {
@@ -157,6 +231,15 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 		rc = SW_EIO;
 	sw_buf_free(&b);
 	return rc;
+}
+
+int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
+                             const sw_result *prev, const sw_passport_options *opts)
+{
+	sw_passport_options dflt = SW_PASSPORT_OPTIONS_INIT;
+	if (!out || !eng || !now || !eng->fw)
+		return SW_EINVALID;
+	return write_page(out, eng, now, prev, opts ? opts : &dflt);
 }
 
 int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,

@@ -7,6 +7,7 @@
  * Coordinates are whole numbers, so no locale can change the SVG.
  */
 #include "cohort.h"
+#include "cohort_html.h"
 
 #include <string.h>
 
@@ -21,16 +22,29 @@ const char sw_html_css[] =
 	"h3{font-size:1rem;margin:1rem 0 .3rem}"
 	".sub,.note,figcaption{color:var(--muted)}.note{font-size:.9rem}"
 	"figure{margin:.75rem 0 1.25rem}figcaption{font-weight:600;color:var(--ink);margin-bottom:.2rem}"
-	"svg{display:block;max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}"
+	"svg{display:block;max-width:100%;height:auto}.scroll svg.chart{max-width:none}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}"
 	"svg text.light{fill:#fff}svg text.muted{fill:#5b6570}"
 	"table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}"
 	"th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:left;vertical-align:top}"
 	"th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}"
 	"dt{font-weight:600}dd{margin:0}"
-	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px solid var(--mark)}"
+	".key{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:2px dashed var(--mark)}"
+	".scroll{overflow-x:auto;max-width:100%}caption{text-align:left;font-weight:600;padding:.2rem 0}"
+	".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+	"table.grid td{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	"table.grid th[scope=row]{white-space:nowrap}.cnt{color:var(--muted);font-weight:400}"
+	".b0{background:#eff3ff;color:#1b1f24}.b1{background:#bdd7e7;color:#1b1f24}"
+	".b2{background:#6baed6;color:#1b1f24}.b3{background:#2171b5;color:#fff}"
+	".b4{background:#08306b;color:#fff}.na{background:#e4e7eb;color:#3d454d;font-size:.8rem}"
+	"td.none{color:#5b6570}td.mean{text-align:left}td.mean svg{display:inline-block;vertical-align:middle}"
+	".legend .sw{display:inline-block;padding:0 .4rem;border:1px solid var(--line);font-size:.85rem}"
+	".key-messages li{margin:.2rem 0}"
+	"@media (max-width:480px){main{padding:.75rem}body{font-size:14px}}"
 	"@media print{@page{size:A4;margin:14mm}body{font-size:10pt}main{max-width:none;padding:0}"
-	"h2,h2+p{break-after:avoid}figure,tr{break-inside:avoid}thead{display:table-header-group}"
+	".scroll{overflow:visible}.scroll svg.chart{max-width:100%}"
+	"table.grid th,table.grid td{white-space:normal;padding:.1rem .25rem}table{font-size:8.5pt}"
+	"h2,h2+p{break-after:avoid}figure,tr,caption{break-inside:avoid}thead{display:table-header-group}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 void sw_html_put(sw_buf *b, const char *s)
@@ -85,66 +99,17 @@ static long xpos(int64_t num, int64_t den, int lo, int hi, long x0, long w)
 #define PLOT_W 380
 #define ROW_H 24
 
-/* Bars of the mean step by group, one chart per skill. */
-static void put_means(sw_buf *b, const sw_cohort *c)
+/* The band (0 to 4) of a heat map cell holding n of at most `top` pupils; -1 for none. */
+static int heat_band(uint32_t n, uint32_t top)
 {
-	sw_buf_puts(b, "<section id=\"means\"><h2>Mean step by group</h2>"
-	               "<p class=\"note\">Over assessed pupils; the axis runs from the skill's "
-	               "first step to its last.</p>");
-	for (size_t k = 0; k < c->skills; k++) {
-		const sw_skill *sk = &c->fw->skills[k];
-		long h = (long)c->group_count * ROW_H + 30;
-		sw_buf_puts(b, "<figure><figcaption>");
-		sw_html_put(b, sk->name);
-		sw_buf_printf(b, "</figcaption><svg class=\"chart means\" role=\"img\" "
-		                 "viewBox=\"0 0 640 %ld\" width=\"640\" height=\"%ld\">", h, h);
-		sw_buf_printf(b, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"%ld\" stroke=\"#8c959f\"/>",
-		              LABEL_W, LABEL_W, h - 22);
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">%d</text>", LABEL_W, h - 6,
-		              sk->min);
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\" text-anchor=\"end\">%d</text>",
-		              LABEL_W + PLOT_W, h - 6, sk->max);
-		for (size_t g = 0; g < c->group_count; g++) {
-			const sw_cstat *st = &c->stats[g * c->skills + k];
-			long y = (long)g * ROW_H + 4;
-			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
-			              y + 15);
-			put_label(b, c->groups[g].name, 24);
-			sw_buf_puts(b, "</text>");
-			if (!st->assessed) {
-				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no assessed pupil"
-				                 "</text>", LABEL_W + 6, y + 15);
-				continue;
-			}
-			long w = xpos(st->sum, st->assessed, sk->min, sk->max, 0, PLOT_W);
-			sw_buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%ld\" width=\"%ld\" height=\"18\" "
-			                 "fill=\"#0b5cad\"><title>", LABEL_W, y + 1, w < 2 ? 2 : w);
-			sw_html_put(b, c->groups[g].name);
-			sw_buf_puts(b, ": mean ");
-			put_mean(b, st->sum, st->assessed);
-			sw_buf_printf(b, " (%u assessed)</title></rect>", st->assessed);
-			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\">", LABEL_W + (w < 2 ? 2 : w) + 6, y + 15);
-			put_mean(b, st->sum, st->assessed);
-			sw_buf_printf(b, " <tspan class=\"muted\">(n=%u)</tspan></text>", st->assessed);
-		}
-		sw_buf_puts(b, "</svg></figure>");
-	}
-	sw_buf_puts(b, "</section>");
+	if (!n || !top)
+		return -1;
+	int bnd = (int)((uint64_t)n * 5 / ((uint64_t)top + 1));
+	return bnd > 4 ? 4 : bnd;
 }
 
-/* The colour of a heat map cell holding n of at most `top` pupils. */
-static void put_heat_fill(sw_buf *b, uint32_t n, uint32_t top)
-{
-	if (!n || !top) {
-		sw_buf_puts(b, "#f3f5f7");
-		return;
-	}
-	/* from #deebf7 (few) to #08306b (most) */
-	long t = (long)n * 1000 / top;
-	long r = 222 + (8 - 222) * t / 1000, g = 235 + (48 - 235) * t / 1000,
-	     bl = 247 + (107 - 247) * t / 1000;
-	sw_buf_printf(b, "#%02lx%02lx%02lx", r, g, bl);
-}
+/* Fills of the bands, the grid's: text on bands 3 and 4 is white (contrast over 4.5:1). */
+static const char *const HEAT_FILL[] = { "#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b" };
 
 /* One group's heat map: a row per skill, a column per step. */
 static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bool *mark)
@@ -162,10 +127,14 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	long cols = (long)hi - lo + 1, cw = cols > 20 ? 22 : 30;
 	long w = LABEL_W + cols * cw + 10, h = (long)c->skills * ROW_H + 28;
 	sw_buf_puts(b, "<figure><figcaption>");
-	sw_html_put(b, grp->name);
+	sw_html_put(b, grp->label);
 	sw_buf_printf(b, " <span class=\"sub\">(%u pupils)</span></figcaption>"
-	                 "<svg class=\"chart heat\" role=\"img\" viewBox=\"0 0 %ld %ld\" "
-	                 "width=\"%ld\" height=\"%ld\">", grp->count, w, h, w, h);
+	                 "<div class=\"scroll\"><svg class=\"chart heat\" role=\"img\" "
+	                 "viewBox=\"0 0 %ld %ld\" width=\"%ld\" height=\"%ld\"><title>",
+	              grp->count, w, h, w, h);
+	sw_html_put(b, grp->label);
+	sw_buf_puts(b, ": pupils at each step of each skill; each cell says how many, the "
+	               "expected step has a dashed outline</title>");
 	for (long i = 0; i < cols; i++)
 		sw_buf_printf(b, "<text x=\"%ld\" y=\"14\" class=\"muted\" text-anchor=\"middle\">%ld"
 		                 "</text>", LABEL_W + i * cw + cw / 2, lo + i);
@@ -178,10 +147,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
 		memset(mark, 0, range);
 		for (uint32_t i = 0; i < grp->count; i++) {
-			const sw_pupil *p = sw_cohort_pupil(c, c->members[grp->first + i]);
-			int e;
-			if (p->year != SW_NO_YEAR && sw_framework_has_expected(&e, c->fw, p->year, sk) &&
-			    e >= sk->min && e <= sk->max)
+			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index);
+			if (e != SW_NO_STEP && e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}
 		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
@@ -190,7 +157,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			long x = LABEL_W + ((long)s - lo) * cw;
 			sw_buf_printf(b, "<rect class=\"cell\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
 			                 "height=\"%d\" fill=\"", x + 1, y + 1, cw - 2, ROW_H - 2);
-			put_heat_fill(b, n, top);
+			int bnd = heat_band(n, top);
+			sw_buf_puts(b, bnd < 0 ? "#f3f5f7" : HEAT_FILL[bnd]);
 			sw_buf_puts(b, "\"><title>");
 			sw_html_put(b, sk->name);
 			sw_buf_printf(b, ", step %d: %u pupil%s%s</title></rect>", s, n, n == 1 ? "" : "s",
@@ -198,14 +166,17 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			if (mark[s - sk->min])
 				sw_buf_printf(b, "<rect class=\"expected\" x=\"%ld\" y=\"%ld\" width=\"%ld\" "
 				                 "height=\"%d\" fill=\"none\" stroke=\"#c2185b\" "
-				                 "stroke-width=\"2.5\"/>", x + 1, y + 1, cw - 2, ROW_H - 2);
+				                 "stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/>"
+				                 "<path class=\"expected-tick\" d=\"M%ld %ld l6 0 l-6 6 z\" "
+				                 "fill=\"#1b1f24\"/>", x + 1, y + 1, cw - 2, ROW_H - 2,
+				              x + 1, y + 1);
 			if (n)
 				sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" text-anchor=\"middle\"%s>%u</text>",
-				              x + cw / 2, y + 16, top && n * 2 > top ? " class=\"light\"" : "",
+				              x + cw / 2, y + 16, heat_band(n, top) >= 3 ? " class=\"light\"" : "",
 				              n);
 		}
 	}
-	sw_buf_puts(b, "</svg></figure>");
+	sw_buf_puts(b, "</svg></div></figure>");
 }
 
 /* Heat maps of every group. */
@@ -227,10 +198,18 @@ static void put_heats(sw_buf *b, const sw_cohort *c)
 	}
 	sw_buf_puts(b, "<section id=\"heatmaps\"><h2>Where pupils stand</h2><p class=\"note\">"
 	               "Pupils at each step of each skill; darker means more pupils. "
-	               "<span class=\"key\"></span> marks the expected step for the pupils' "
+	               "<span class=\"key\"></span> (a dashed outline with a dark corner) marks the expected step for the pupils' "
 	               "year (several when the group spans years).</p>");
-	for (size_t g = 0; g < c->group_count; g++)
-		put_heat(b, c, g, lo, hi, mark);
+	for (size_t g = 0; g < c->group_count; g++) {
+		if (c->groups[g].count >= (uint32_t)c->min_group) {
+			put_heat(b, c, g, lo, hi, mark);
+			continue;
+		}
+		sw_buf_puts(b, "<p class=\"note\">");
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_printf(b, ": %u pupil%s, fewer than %d: not shown.</p>", c->groups[g].count,
+		              c->groups[g].count == 1 ? "" : "s", c->min_group);
+	}
 	sw_buf_puts(b, "</section>");
 	sw_mem_free(b->m, mark);
 }
@@ -246,14 +225,16 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 	int64_t top = 100;
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		if (!n0 || !n1)
+		if (n0 < c->min_group || n1 < c->min_group || !n0 || !n1)
 			continue;
 		int64_t d = (c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0) * 100 / (n0 * n1);
 		d = d < 0 ? -d : d;
 		top = d > top ? d : top;
 	}
 	long h = (long)c->skills * ROW_H + 10, mid = LABEL_W + PLOT_W / 2;
-	sw_buf_printf(b, "<figure><svg class=\"chart gap\" role=\"img\" viewBox=\"0 0 640 %ld\" "
+	sw_buf_puts(b, "<figure><figcaption id=\"gap-cap\">Mean step gap, whole cohort</figcaption>");
+	sw_buf_printf(b, "<div class=\"scroll\"><svg class=\"chart gap\" role=\"img\" aria-labelledby=\"gap-cap\" "
+	                 "aria-describedby=\"gap-table\" viewBox=\"0 0 640 %ld\" "
 	                 "width=\"640\" height=\"%ld\"><line x1=\"%ld\" y1=\"2\" x2=\"%ld\" "
 	                 "y2=\"%ld\" stroke=\"#8c959f\"/>", h, h, mid, mid, h - 4);
 	for (size_t k = 0; k < c->skills; k++) {
@@ -266,6 +247,11 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">no gap: %s has no "
 			                 "assessed pupil</text>", mid + 6, y + 15,
 			              n0 ? "the rest" : "the group");
+			continue;
+		}
+		if (n0 < c->min_group || n1 < c->min_group) {
+			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">withheld: fewer "
+			                 "than %d pupils on a side</text>", mid + 6, y + 15, c->min_group);
 			continue;
 		}
 		int64_t num = c->gap_s[k * 2] * n1 - c->gap_s[k * 2 + 1] * n0, den = n0 * n1;
@@ -282,25 +268,30 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 		sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</text>");
 	}
-	sw_buf_puts(b, "</svg></figure><table><thead><tr><th>skill</th><th>group assessed</th>"
-	               "<th>group mean</th><th>others assessed</th><th>others mean</th><th>gap</th>"
-	               "</tr></thead><tbody>");
+	sw_buf_puts(b, "</svg></div></figure><table id=\"gap-table\"><caption>Mean step of the group "
+	               "and of the others, whole cohort</caption><thead><tr><th scope=\"col\">"
+	               "skill</th><th scope=\"col\">group assessed</th><th scope=\"col\">group "
+	               "mean</th><th scope=\"col\">others assessed</th><th scope=\"col\">others "
+	               "mean</th><th scope=\"col\">gap</th></tr></thead><tbody>");
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		sw_buf_puts(b, "<tr><td>");
+		bool ok0 = n0 >= c->min_group, ok1 = n1 >= c->min_group;
+		sw_buf_puts(b, "<tr><th scope=\"row\">");
 		sw_html_put(b, c->fw->skills[k].name);
-		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
-		if (n0)
+		sw_buf_printf(b, "</th><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
+		if (n0 && ok0)
 			put_mean(b, c->gap_s[k * 2], n0);
 		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n1);
-		if (n1)
+		if (n1 && ok1)
 			put_mean(b, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</td><td class=\"n\">");
-		if (n0 && n1)
+		if (n0 && n1 && ok0 && ok1)
 			sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
 		sw_buf_puts(b, "</td></tr>");
 	}
-	sw_buf_puts(b, "</tbody></table></section>");
+	sw_buf_puts(b, "</tbody></table>");
+	sw_html_gap_points(b, c);
+	sw_buf_puts(b, "</section>");
 }
 
 /* Progress arrows per group: for each skill, from the mean at `from` to the mean at `to`. */
@@ -315,9 +306,13 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 	for (size_t g = 0; g < c->group_count; g++) {
 		long h = (long)c->skills * ROW_H + 10;
 		sw_buf_puts(b, "<figure><figcaption>");
-		sw_html_put(b, c->groups[g].name);
-		sw_buf_printf(b, "</figcaption><svg class=\"chart progress\" role=\"img\" "
-		                 "viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">", h, h);
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_printf(b, "</figcaption><div class=\"scroll\"><svg class=\"chart progress\" "
+		                 "role=\"img\" viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">"
+		                 "<title>", h, h);
+		sw_html_put(b, c->groups[g].label);
+		sw_buf_puts(b, ": mean step at the first date and at the second, per skill, with the "
+		               "figures written beside each arrow</title>");
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_skill *sk = &c->fw->skills[k];
 			const sw_cstat *st = &c->stats[g * c->skills + k];
@@ -330,6 +325,12 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 			if (!st->both) {
 				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no pupil assessed "
 				                 "at both dates</text>", LABEL_W + 310, y + 15);
+				continue;
+			}
+			if (st->both < (uint32_t)c->min_group) {
+				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">withheld: %u "
+				                 "pupils, fewer than %d</text>", LABEL_W + 310, y + 15, st->both,
+				              c->min_group);
 				continue;
 			}
 			long x1 = xpos(st->sum_from, st->both, sk->min, sk->max, LABEL_W, 300);
@@ -353,7 +354,7 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 			put_mean(b, st->sum_to - st->sum_from, st->both);
 			sw_buf_printf(b, "; %u pupil%s)</text>", st->both, st->both == 1 ? "" : "s");
 		}
-		sw_buf_puts(b, "</svg></figure>");
+		sw_buf_puts(b, "</svg></div></figure>");
 	}
 	sw_buf_puts(b, "</section>");
 }
@@ -361,66 +362,36 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 /* The figures of every group and skill as a table. */
 static void put_figures(sw_buf *b, const sw_cohort *c)
 {
-	sw_buf_puts(b, "<section id=\"figures\"><h2>Figures</h2><table><thead><tr><th>group</th>"
-	               "<th>skill</th><th>pupils</th><th>assessed</th><th>mean</th><th>median</th>"
-	               "<th>% at expected</th></tr></thead><tbody>");
+	sw_buf_puts(b, "<section id=\"figures\"><h2>Figures</h2><div class=\"scroll\"><table>"
+	               "<caption>Every group and skill (empty: no figure or fewer than the smallest "
+	               "group shown)</caption><thead><tr><th scope=\"col\">group</th>"
+	               "<th scope=\"col\">skill</th><th scope=\"col\">pupils</th>"
+	               "<th scope=\"col\">assessed</th><th scope=\"col\">mean</th>"
+	               "<th scope=\"col\">median</th><th scope=\"col\">% at expected</th></tr>"
+	               "</thead><tbody>");
+	uint32_t min = (uint32_t)c->min_group;
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			sw_buf_puts(b, "<tr><td>");
-			sw_html_put(b, c->groups[g].name);
-			sw_buf_puts(b, "</td><td>");
+			bool shown = st->assessed >= min;
+			sw_buf_puts(b, "<tr><th scope=\"row\">");
+			sw_html_put(b, c->groups[g].label);
+			sw_buf_puts(b, "</th><td>");
 			sw_html_put(b, c->fw->skills[k].name);
 			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			                 "<td class=\"n\">", c->groups[g].count, st->assessed);
-			if (st->assessed)
+			if (st->assessed && shown)
 				put_mean(b, st->sum, st->assessed);
 			sw_buf_puts(b, "</td><td class=\"n\">");
-			if (st->assessed)
+			if (st->assessed && shown)
 				sw_fmt_median(b, c, g, k);
 			sw_buf_puts(b, "</td><td class=\"n\">");
-			if (st->with_exp)
+			if (st->with_exp && shown && st->with_exp >= min)
 				sw_fmt_ratio(b, (int64_t)st->at_exp * 100, st->with_exp, 1);
 			sw_buf_puts(b, "</td></tr>");
 		}
 	}
-	sw_buf_puts(b, "</tbody></table></section>");
-}
-
-/* The support list, with names: the one place the report names pupils. */
-static void put_support(sw_buf *b, const sw_cohort *c)
-{
-	sw_buf_printf(b, "<section id=\"support\"><h2>Targeted support</h2><p class=\"note\">"
-	                 "Pupils at least %d step%s below the expected step for their year, or "
-	                 "with no step where one is expected; largest shortfall first. This list "
-	                 "names pupils: share it only with staff who need it.</p>",
-	              c->below, c->below == 1 ? "" : "s");
-	if (!c->support_count) {
-		sw_buf_puts(b, "<p>No pupil is below the expected step.</p></section>");
-		return;
-	}
-	sw_buf_puts(b, "<table><thead><tr><th>pupil</th><th>name</th><th>class</th><th>skill</th>"
-	               "<th>step</th><th>expected</th><th>shortfall</th></tr></thead><tbody>");
-	for (size_t i = 0; i < c->support_count; i++) {
-		const sw_csupport *s = &c->support[i];
-		const sw_pupil *p = sw_cohort_pupil(c, s->row);
-		sw_buf_puts(b, "<tr><td>");
-		sw_html_put(b, p->id);
-		sw_buf_puts(b, "</td><td>");
-		sw_html_put(b, p->name);
-		sw_buf_puts(b, "</td><td>");
-		sw_html_put(b, p->class_name);
-		sw_buf_puts(b, "</td><td>");
-		sw_html_put(b, c->fw->skills[s->skill].name);
-		if (s->step == SW_NO_STEP)
-			sw_buf_printf(b, "</td><td class=\"n\">none</td><td class=\"n\">%d</td>"
-			                 "<td class=\"n\"></td></tr>", s->expected);
-		else
-			sw_buf_printf(b, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
-			                 "<td class=\"n\">%lld</td></tr>", s->step, s->expected,
-			              (long long)s->expected - s->step);
-	}
-	sw_buf_puts(b, "</tbody></table></section>");
+	sw_buf_puts(b, "</tbody></table></div></section>");
 }
 
 /* What the figures rest on: framework, rubric, dates, inputs. */
@@ -457,19 +428,42 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 	sw_html_put(b, c->as_of ? c->as_of : "all evidence");
 	sw_buf_puts(b, "</dd><dt>Grouped by</dt><dd>");
 	sw_html_put(b, sw_cohort_by_name(c->by));
-	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu</dd>", c->rows);
+	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu", c->rows);
+	if (c->left_pupils)
+		sw_buf_printf(b, " (left out, other schools: %zu pupils and %zu evidence records)",
+		              c->left_pupils, c->left_records);
+	sw_buf_puts(b, "</dd><dt>Evidence counted</dt><dd>");
+	uint64_t all = 0;
+	for (int i = 0; i < SW_SOURCE_COUNT; i++)
+		all += c->by_source[i];
+	sw_buf_printf(b, "%llu records", (unsigned long long)all);
+	if (all) {
+		sw_buf_puts(b, ": ");
+		sw_fmt_ratio(b, (int64_t)c->by_source[0] * 100, (int64_t)all, 0);
+		sw_buf_puts(b, "% from teachers");
+		for (int i = 1; i < SW_SOURCE_COUNT; i++)
+			if (c->by_source[i]) {
+				sw_buf_puts(b, ", ");
+				sw_fmt_ratio(b, (int64_t)c->by_source[i] * 100, (int64_t)all, 0);
+				sw_buf_printf(b, "%% %s", sw_source_names[i]);
+			}
+		sw_buf_puts(b, ". The rubric's <code>sources</code> parameter says which of them "
+		               "count towards a step (empty: all)");
+	}
+	sw_buf_puts(b, "</dd>");
 	if (c->eval_errors)
 		sw_buf_printf(b, "<dt>Rubric errors</dt><dd>%llu (those steps are left empty)</dd>",
 		              (unsigned long long)c->eval_errors);
 	sw_buf_puts(b, "</dl>");
 	if (c->source_count) {
-		sw_buf_puts(b, "<table><thead><tr><th>input</th><th>rows</th><th>accepted</th>"
-		               "<th>rejected</th></tr></thead><tbody>");
+		sw_buf_puts(b, "<table><caption>Input files</caption><thead><tr><th scope=\"col\">input"
+		               "</th><th scope=\"col\">rows</th><th scope=\"col\">accepted</th>"
+		               "<th scope=\"col\">rejected</th></tr></thead><tbody>");
 		for (size_t i = 0; i < c->source_count; i++) {
 			const sw_load_stats *st = &c->sources[i].stats;
-			sw_buf_puts(b, "<tr><td>");
+			sw_buf_puts(b, "<tr><th scope=\"row\">");
 			sw_html_put(b, c->sources[i].file);
-			sw_buf_printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
+			sw_buf_printf(b, "</th><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
 			                 "<td class=\"n\">%llu</td></tr>", (unsigned long long)st->rows,
 			              (unsigned long long)st->accepted, (unsigned long long)st->rejected);
 		}
@@ -479,6 +473,19 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 	               "rubric gave a step. Means (2 decimals) and medians are over assessed pupils. "
 	               "% at expected: of assessed pupils whose year has an expected step, the share "
 	               "at or above it (empty when none has one).</p></section>");
+}
+
+/* How many groups get a chart each (heat maps, progress arrows, the figures
+   table); beyond that the grids carry the report and the CSV the rest. */
+#define MAX_CHART_GROUPS 12
+
+/* Says why per-group charts are left out of a report with many groups. */
+static void put_too_many(sw_buf *b, const char *id, const char *title, size_t groups)
+{
+	sw_buf_printf(b, "<section id=\"%s\"><h2>%s</h2><p class=\"note\">Shown for up to %d groups; "
+	                 "this report has %zu. Give <code>--school NAME</code> and <code>--by "
+	                 "class</code> for one school's classes, or use the CSV.</p></section>\n",
+	              id, title, MAX_CHART_GROUPS, groups);
 }
 
 int sw_cohort_write_html(FILE *out, const sw_cohort *c)
@@ -491,25 +498,30 @@ int sw_cohort_write_html(FILE *out, const sw_cohort *c)
 	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	                "<title>Skills report: ");
 	sw_html_put(&b, c->fw->name);
-	sw_buf_printf(&b, "</title><style>%s</style></head>\n<body><main><header><h1>Skills report"
-	                  "</h1><p class=\"sub\">", sw_html_css);
-	sw_html_put(&b, c->fw->name);
-	sw_buf_puts(&b, " \xC2\xB7 as of ");
-	sw_html_put(&b, c->as_of ? c->as_of : "all evidence");
-	sw_buf_puts(&b, " \xC2\xB7 grouped by ");
-	sw_html_put(&b, sw_cohort_by_name(c->by));
-	sw_buf_puts(&b, "</p></header>\n");
-	put_means(&b, c);
-	sw_buf_putc(&b, '\n');
-	put_heats(&b, c);
+	sw_buf_printf(&b, "</title><style>%s</style></head>\n<body><main>", sw_html_css);
+	sw_html_title(&b, c);
+	sw_html_key(&b, c);
+	sw_html_grids(&b, c, false);
+	bool few = c->group_count <= MAX_CHART_GROUPS;
+	if (few)
+		put_heats(&b, c);
+	else
+		put_too_many(&b, "heatmaps", "Where pupils stand", c->group_count);
 	sw_buf_putc(&b, '\n');
 	if (c->has_gap)
 		put_gap(&b, c);
-	if (c->has_progress)
+	if (c->trend)
+		sw_html_trend(&b, c);
+	if (c->has_progress && few)
 		put_progress(&b, c);
-	put_figures(&b, c);
+	else if (c->has_progress)
+		put_too_many(&b, "progress", "Progress", c->group_count);
+	sw_html_grids(&b, c, true);
+	if (few)
+		put_figures(&b, c);
 	sw_buf_putc(&b, '\n');
-	put_support(&b, c);
+	if (c->with_support)
+		sw_html_support(&b, c);
 	sw_buf_putc(&b, '\n');
 	put_basis(&b, c);
 	sw_buf_printf(&b, "\n<footer><p class=\"note\">Made with Stepwise %s.</p></footer>"

@@ -51,6 +51,7 @@ typedef struct sheet {
 	const char *const *cols;
 	size_t ncols;
 	unsigned numeric; /* bit c: column c holds numbers */
+	int year_col;     /* a column of years (a number in JSON, "(none)" as null), or -1 */
 	char **cells;
 	size_t count, cap;
 	int failed;
@@ -110,59 +111,167 @@ static void sheet_free(sheet *s)
 }
 
 static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
-	                                  "mean", "median", "at_expected" };
-static const char *const GAP_COLS[] = { "skill", "group_assessed", "group_mean",
-	                                "others_assessed", "others_mean", "gap" };
+	                                  "mean", "median", "at_expected", "suppressed" };
+static const char *const GROUP_COLS_P[] = { "by", "school", "group", "skill", "pupils",
+	                                    "assessed", "mean", "median", "at_expected",
+	                                    "suppressed" };
+static const char *const GAP_COLS[] = { "by", "group", "skill", "in_assessed", "in_mean",
+	                                "in_at_expected", "out_assessed", "out_mean",
+	                                "out_at_expected", "gap_mean", "gap_pp",
+	                                "gap_pp_year_adjusted", "suppressed" };
+static const char *const GAP_COLS_P[] = { "by", "school", "group", "skill", "in_assessed",
+	                                  "in_mean", "in_at_expected", "out_assessed", "out_mean",
+	                                  "out_at_expected", "gap_mean", "gap_pp",
+	                                  "gap_pp_year_adjusted", "suppressed" };
 static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
-	                                     "mean_from", "mean_to", "mean_progress" };
-static const char *const SUPPORT_COLS[] = { "pupil", "name", "class", "skill", "step",
-	                                    "expected", "shortfall" };
+	                                     "mean_from", "mean_to", "mean_progress",
+	                                     "suppressed" };
+static const char *const PROGRESS_COLS_P[] = { "by", "school", "group", "skill",
+	                                       "pupils_both", "mean_from", "mean_to",
+	                                       "mean_progress", "suppressed" };
+static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
+	                                    "class", "groups", "skills", "total_shortfall" };
+
+static const char *const TREND_COLS[] = { "by", "group", "date", "term", "skill", "assessed",
+	                                  "with_expected", "at_expected", "suppressed" };
+static const char *const TREND_COLS_P[] = { "by", "school", "group", "date", "term", "skill",
+	                                    "assessed", "with_expected", "at_expected",
+	                                    "suppressed" };
+
+/* True when the cohort's groups are pairs (school and class or year). */
+static bool pairs(const sw_cohort *c)
+{
+	return c->by == SW_BY_SCHOOL_CLASS || c->by == SW_BY_SCHOOL_YEAR;
+}
+
+/* Adds the by, (school,) group cells of group g. */
+static void cell_group(sheet *s, const sw_cohort *c, size_t g)
+{
+	cell(s, sw_cohort_by_name(c->by));
+	if (pairs(c))
+		cell(s, c->groups[g].school);
+	cell(s, c->groups[g].name);
+}
+
+/* Adds at/with as a percentage to 1 decimal, empty when with is 0 or below min. */
+static void cell_pct(sheet *s, uint32_t at, uint32_t with, int min)
+{
+	if (!with || with < (uint32_t)min) {
+		cell(s, NULL);
+		return;
+	}
+	sw_fmt_ratio(&s->tmp, (int64_t)at * 100, with, 1);
+	cell_tmp(s);
+}
+
+/* True when a figure on `assessed` pupils (with_exp of them with an
+   expected step) is withheld because too few pupils lie behind it. */
+static bool withheld(uint32_t assessed, uint32_t with_exp, int min)
+{
+	return assessed && ((int64_t)assessed < min || (with_exp && (int64_t)with_exp < min));
+}
 
 /* Fills the sheet with the groups table. */
 static void fill_groups(sheet *s, const sw_cohort *c)
 {
-	const char *by = sw_cohort_by_name(c->by);
+	int min = c->min_group;
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			cell(s, by);
-			cell(s, c->groups[g].name);
+			bool shown = st->assessed >= (uint32_t)min;
+			cell_group(s, c, g);
 			cell(s, c->fw->skills[k].id);
 			cell_num(s, c->groups[g].count);
 			cell_num(s, st->assessed);
-			cell_mean(s, st->sum, st->assessed);
-			if (st->assessed) {
+			cell_mean(s, st->sum, shown ? st->assessed : 0);
+			if (st->assessed && shown) {
 				sw_fmt_median(&s->tmp, c, g, k);
 				cell_tmp(s);
 			} else {
 				cell(s, NULL);
 			}
-			if (st->with_exp) {
-				sw_fmt_ratio(&s->tmp, (int64_t)st->at_exp * 100, st->with_exp, 1);
+			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
+			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
+		}
+	}
+}
+
+/* Fills the sheet with the trend: per group, date and skill, % at expected. */
+static void fill_trend(sheet *s, const sw_cohort *c)
+{
+	uint32_t min = (uint32_t)c->min_group;
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t t = 0; t < c->trend_count; t++) {
+			for (size_t k = 0; k < c->skills; k++) {
+				const sw_ctrend *e = &c->trend[(t * c->group_count + g) * c->skills + k];
+				char iso[16];
+				sw_date_format(iso, c->trend_dates[t]);
+				iso[10] = '\0';
+				cell_group(s, c, g);
+				cell(s, iso);
+				sw_term_name(&s->tmp, c->trend_dates[t]);
 				cell_tmp(s);
-			} else {
-				cell(s, NULL);
+				cell(s, c->fw->skills[k].id);
+				cell_num(s, e->assessed);
+				cell_num(s, e->with_exp);
+				cell_pct(s, e->at_exp, e->assessed >= min ? e->with_exp : 0, c->min_group);
+				cell(s, withheld(e->assessed, e->with_exp, c->min_group) ? "true" : "false");
 			}
 		}
 	}
 }
 
-/* Fills the sheet with the gap table. */
+/* Appends v rounded half away from zero to 1 decimal. */
+static void put_pp(sw_buf *b, double v)
+{
+	bool neg = v < 0;
+	long long q = (long long)((neg ? -v : v) * 10.0 + 0.5 + 1e-9);
+	sw_buf_printf(b, "%s%lld.%lld", neg && q ? "-" : "", q / 10, q % 10);
+}
+
+/* Fills the sheet with the gap table: a row per group and skill. */
 static void fill_gap(sheet *s, const sw_cohort *c)
 {
-	for (size_t k = 0; k < c->skills; k++) {
-		uint32_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
-		int64_t s0 = c->gap_s[k * 2], s1 = c->gap_s[k * 2 + 1];
-		cell(s, c->fw->skills[k].id);
-		cell_num(s, n0);
-		cell_mean(s, s0, n0);
-		cell_num(s, n1);
-		cell_mean(s, s1, n1);
-		if (n0 && n1) {
-			sw_fmt_diff(&s->tmp, s0, n0, s1, n1);
-			cell_tmp(s);
-		} else {
-			cell(s, NULL);
+	int min = c->min_group;
+	for (size_t g = 0; g < c->group_count; g++) {
+		for (size_t k = 0; k < c->skills; k++) {
+			sw_cgapcell in, out;
+			sw_cohort_gap_side(&in, c, g, k, 0);
+			sw_cohort_gap_side(&out, c, g, k, 1);
+			bool in_ok = in.assessed >= (uint32_t)min, out_ok = out.assessed >= (uint32_t)min;
+			cell_group(s, c, g);
+			cell(s, c->fw->skills[k].id);
+			cell_num(s, in.assessed);
+			cell_mean(s, in.sum, in_ok ? in.assessed : 0);
+			cell_pct(s, in.at_exp, in_ok ? in.with_exp : 0, min);
+			cell_num(s, out.assessed);
+			cell_mean(s, out.sum, out_ok ? out.assessed : 0);
+			cell_pct(s, out.at_exp, out_ok ? out.with_exp : 0, min);
+			if (in_ok && out_ok) {
+				sw_fmt_diff(&s->tmp, in.sum, in.assessed, out.sum, out.assessed);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			bool pp_ok = in_ok && out_ok && in.with_exp >= (uint32_t)min &&
+			             out.with_exp >= (uint32_t)min && in.with_exp && out.with_exp;
+			if (pp_ok) {
+				int64_t num = ((int64_t)in.at_exp * out.with_exp -
+				               (int64_t)out.at_exp * in.with_exp) * 100;
+				sw_fmt_ratio(&s->tmp, num, (int64_t)in.with_exp * out.with_exp, 1);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			double adj;
+			if (pp_ok && sw_cohort_gap_adjusted(&adj, c, g, k)) {
+				put_pp(&s->tmp, adj);
+				cell_tmp(s);
+			} else {
+				cell(s, NULL);
+			}
+			cell(s, withheld(in.assessed, in.with_exp, min) ||
+			                withheld(out.assessed, out.with_exp, min) ? "true" : "false");
 		}
 	}
 }
@@ -170,46 +279,127 @@ static void fill_gap(sheet *s, const sw_cohort *c)
 /* Fills the sheet with the progress table. */
 static void fill_progress(sheet *s, const sw_cohort *c)
 {
-	const char *by = sw_cohort_by_name(c->by);
 	for (size_t g = 0; g < c->group_count; g++) {
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
-			cell(s, by);
-			cell(s, c->groups[g].name);
+			uint32_t n = st->both >= (uint32_t)c->min_group ? st->both : 0;
+			cell_group(s, c, g);
 			cell(s, c->fw->skills[k].id);
 			cell_num(s, st->both);
-			cell_mean(s, st->sum_from, st->both);
-			cell_mean(s, st->sum_to, st->both);
-			cell_mean(s, st->sum_to - st->sum_from, st->both);
+			cell_mean(s, st->sum_from, n);
+			cell_mean(s, st->sum_to, n);
+			cell_mean(s, st->sum_to - st->sum_from, n);
+			cell(s, withheld(st->both, 0, c->min_group) ? "true" : "false");
 		}
 	}
 }
 
-/* Fills the sheet with the support list. */
-static void fill_support(sheet *s, const sw_cohort *c)
+/* Appends the roster groups of a pupil, separated by ';'. */
+static void put_groups(sw_buf *b, const sw_cohort *c, const sw_pupil *p)
 {
-	for (size_t i = 0; i < c->support_count; i++) {
-		const sw_csupport *r = &c->support[i];
-		const sw_pupil *p = sw_cohort_pupil(c, r->row);
-		cell(s, p->id);
-		cell(s, p->name ? p->name : "");
-		cell(s, p->class_name ? p->class_name : "");
-		cell(s, c->fw->skills[r->skill].id);
-		if (r->step == SW_NO_STEP)
-			cell(s, NULL);
-		else
-			cell_num(s, r->step);
-		cell_num(s, r->expected);
-		if (r->step == SW_NO_STEP)
-			cell(s, NULL);
-		else
-			cell_num(s, (long long)r->expected - r->step);
+	const struct sw_roster *ro = c->eng->roster;
+	for (uint32_t j = 0; j < p->group_count; j++) {
+		if (j)
+			sw_buf_putc(b, ';');
+		sw_buf_puts(b, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]));
 	}
 }
 
-/* Writes the sheet as CSV. */
-static void put_csv(sw_buf *b, const sheet *s)
+/* Fills the sheet with the support list: a row per pupil, then those not yet assessed. */
+static void fill_support(sheet *s, const sw_cohort *c)
 {
+	for (size_t i = 0; i < c->psupport_count; i++) {
+		const sw_cpsupport *e = &c->psupport[i];
+		const sw_pupil *p = sw_cohort_pupil(c, e->row);
+		cell(s, e->not_assessed ? "not_assessed" : "support");
+		cell(s, p->id);
+		cell(s, p->name ? p->name : "");
+		cell(s, p->school ? p->school : "");
+		if (p->year == SW_NO_YEAR)
+			cell(s, NULL);
+		else
+			cell_num(s, p->year);
+		cell(s, p->class_name ? p->class_name : "");
+		put_groups(&s->tmp, c, p);
+		cell_tmp(s);
+		bool first = true;
+		for (size_t k = 0; k < c->skills; k++) {
+			int32_t x = sw_cohort_expected(c, e->row, k);
+			int32_t step = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
+			if (x == SW_NO_STEP || (e->not_assessed ? step != SW_NO_STEP
+			                                        : step == SW_NO_STEP ||
+			                                                  (int64_t)x - step < c->below))
+				continue;
+			sw_buf_puts(&s->tmp, first ? "" : ";");
+			sw_buf_puts(&s->tmp, c->fw->skills[k].id);
+			if (!e->not_assessed)
+				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
+			first = false;
+		}
+		cell_tmp(s);
+		if (e->not_assessed)
+			cell(s, NULL);
+		else
+			cell_num(s, e->total);
+	}
+}
+
+/* Appends what the figures rest on, in one line of words (no newline):
+   the CSV's first line (after "# ") and the table's last. */
+static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
+{
+	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
+	if (what == SW_REPORT_SUPPORT)
+		sw_buf_puts(b, "stepwise support");
+	else
+		sw_buf_printf(b, "stepwise report %s", names[what]);
+	sw_buf_printf(b, "; framework %s", c->fw->id);
+	if (c->fw->version)
+		sw_buf_printf(b, " version %s", c->fw->version);
+	sw_buf_printf(b, "; rubric %s", c->rubric ? c->rubric : "?");
+	if (c->params && *c->params)
+		sw_buf_printf(b, " (%s)", c->params);
+	if (what == SW_REPORT_PROGRESS)
+		sw_buf_printf(b, "; from %s to %s", c->from, c->to);
+	else if (what == SW_REPORT_TREND)
+		sw_buf_printf(b, "; at %zu dates", c->trend_count);
+	else
+		sw_buf_printf(b, "; as of %s", c->as_of ? c->as_of : "all evidence");
+	if (what != SW_REPORT_SUPPORT)
+		sw_buf_printf(b, "; by %s", sw_cohort_by_name(c->by));
+	if (what == SW_REPORT_GAP)
+		sw_buf_printf(b, "; gap: in = group %s, out = the others", c->gap_name);
+	if (what != SW_REPORT_SUPPORT && c->min_group > 1)
+		sw_buf_printf(b, "; figures on fewer than %d pupils withheld", c->min_group);
+	if (c->fw->expectations_indicative && what != SW_REPORT_PROGRESS)
+		sw_buf_puts(b, "; the framework's expected steps are indicative");
+	if (what == SW_REPORT_SUPPORT)
+		sw_buf_printf(b, "; %zu pupils below the expected step by %d or more (skill:shortfall), "
+		                 "%zu not yet assessed in a skill where a step is expected",
+		              c->psupport_count - c->psupport_na, c->below, c->psupport_na);
+	for (size_t i = 0; i < c->school_count; i++)
+		sw_buf_printf(b, "%s%s", i ? ", " : "; schools ", c->schools[i]);
+	if (c->school_count)
+		sw_buf_printf(b, " (left out: %zu pupils, %zu evidence records)", c->left_pupils,
+		              c->left_records);
+	for (size_t i = 0; i < c->source_count; i++) {
+		const sw_load_stats *st = &c->sources[i].stats;
+		sw_buf_printf(b, "%s%s %llu rows, %llu accepted, %llu rejected", i ? ", " : "; inputs ",
+		              c->sources[i].file, (unsigned long long)st->rows,
+		              (unsigned long long)st->accepted, (unsigned long long)st->rejected);
+	}
+}
+
+/* Writes the sheet as CSV, after a first line "# " saying what it rests on. */
+static void put_csv(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
+{
+	sw_buf_puts(b, "# ");
+	size_t from = b->len;
+	put_basis_line(b, c, what);
+	for (size_t i = from; b->p && i < b->len; i++)
+		if (b->p[i] == '\n' || b->p[i] == '\r')
+			b->p[i] = ' '; /* a file name with a line break stays on the line */
+	sw_buf_putc(b, '\n');
 	for (size_t i = 0; i < s->ncols; i++)
 		sw_buf_printf(b, "%s%s", i ? "," : "", s->cols[i]);
 	sw_buf_putc(b, '\n');
@@ -230,11 +420,15 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 /* Writes the sheet as one JSON document with the cohort's facts. */
 static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 {
-	static const char *const names[] = { "", "groups", "gap", "progress", "support" };
+	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
 	json_meta(b, "framework", c->fw->id);
+	json_meta(b, "framework_version", c->fw->version);
+	sw_buf_printf(b, ", \"expectations_indicative\": %s",
+	              c->fw->expectations_indicative ? "true" : "false");
 	json_meta(b, "rubric", c->rubric);
-	if (what == SW_REPORT_GROUPS || what == SW_REPORT_PROGRESS)
+	json_meta(b, "rubric_params", c->params && *c->params ? c->params : NULL);
+	if (what != SW_REPORT_SUPPORT)
 		json_meta(b, "by", sw_cohort_by_name(c->by));
 	if (what == SW_REPORT_GAP)
 		json_meta(b, "gap_group", c->gap_name);
@@ -246,20 +440,46 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 	}
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_printf(b, ", \"below\": %d", c->below);
-	sw_buf_puts(b, ", \"rows\": [");
+	else
+		sw_buf_printf(b, ", \"min_group\": %d", c->min_group);
+	sw_buf_puts(b, ", \"schools\": ");
+	if (!c->school_count)
+		sw_buf_puts(b, "null");
+	for (size_t i = 0; i < c->school_count; i++) {
+		sw_buf_puts(b, i ? ", " : "[");
+		sw_json_put(b, c->schools[i]);
+	}
+	sw_buf_printf(b, "%s, \"left_out\": {\"pupils\": %zu, \"evidence\": %zu}",
+	              c->school_count ? "]" : "", c->left_pupils, c->left_records);
+	sw_buf_puts(b, ", \"inputs\": [");
+	for (size_t i = 0; i < c->source_count; i++) {
+		const sw_load_stats *st = &c->sources[i].stats;
+		sw_buf_puts(b, i ? ", {\"file\": " : "{\"file\": ");
+		sw_json_put(b, c->sources[i].file);
+		sw_buf_printf(b, ", \"rows\": %llu, \"accepted\": %llu, \"rejected\": %llu}",
+		              (unsigned long long)st->rows, (unsigned long long)st->accepted,
+		              (unsigned long long)st->rejected);
+	}
+	sw_buf_puts(b, "], \"rows\": [");
 	for (size_t i = 0; i < s->count; i++) {
 		size_t col = i % s->ncols;
 		sw_buf_puts(b, col ? ", " : i ? "},\n  {" : "\n  {");
 		sw_buf_printf(b, "\"%s\": ", s->cols[col]);
 		if (!s->cells[i])
 			sw_buf_puts(b, "null");
-		else if (s->numeric & (1u << col))
+		else if ((s->numeric & (1u << col)) ||
+		         ((int)col == s->year_col && strcmp(s->cells[i], "(none)") != 0))
 			sw_buf_puts(b, s->cells[i]);
+		else if ((int)col == s->year_col)
+			sw_buf_puts(b, "null");
 		else
 			sw_json_put(b, s->cells[i]);
 	}
 	sw_buf_puts(b, s->count ? "}\n]}\n" : "]}\n");
 }
+
+/* The widest text cell of a terminal table, in display columns. */
+#define TABLE_TEXT_MAX 24
 
 /* Writes the sheet as an aligned table with a line on what it rests on. */
 static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
@@ -269,50 +489,73 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 	t.right = s->numeric;
 	for (size_t i = 0; i < s->ncols; i++)
 		sw_table_cell(&t, s->cols[i]);
-	for (size_t i = 0; i < s->count; i++)
-		sw_table_cell(&t, s->cells[i] ? s->cells[i] : "-");
+	sw_buf cut;
+	sw_buf_init(&cut, c->m);
+	for (size_t i = 0; i < s->count; i++) {
+		const char *v = s->cells[i] ? s->cells[i] : "-";
+		size_t n = sw_text_fit(v, TABLE_TEXT_MAX);
+		if (v[n] && !(s->numeric & (1u << (i % s->ncols)))) {
+			/* a long name: cut by display width, with an ellipsis (full in CSV/JSON) */
+			cut.len = 0;
+			sw_buf_add(&cut, v, sw_text_fit(v, TABLE_TEXT_MAX - 1));
+			sw_buf_puts(&cut, "\xE2\x80\xA6");
+			v = sw_buf_cstr(&cut) ? sw_buf_cstr(&cut) : "-";
+		}
+		sw_table_cell(&t, v);
+	}
+	sw_buf_free(&cut);
 	int rc = sw_table_write(&t, out, NULL);
 	sw_table_free(&t);
 	if (rc)
 		return rc;
-	fprintf(out, "\nframework %s; rubric %s", c->fw->id, c->rubric ? c->rubric : "?");
-	if (what == SW_REPORT_PROGRESS)
-		fprintf(out, "; from %s to %s", c->from, c->to);
-	else
-		fprintf(out, "; as of %s", c->as_of ? c->as_of : "all evidence");
-	if (what == SW_REPORT_GAP)
-		fprintf(out, "; gap = %s mean - others' mean", c->gap_name);
-	if (what == SW_REPORT_SUPPORT)
-		fprintf(out, "; %zu rows; shortfall at least %d or no step", s->count / s->ncols,
-		        c->below);
-	else
-		fputs("; '-' none", out);
-	fputc('\n', out);
+	sw_buf line;
+	sw_buf_init(&line, c->m);
+	put_basis_line(&line, c, what);
+	if (what != SW_REPORT_SUPPORT)
+		sw_buf_puts(&line, "; '-' none");
+	const char *text = sw_buf_cstr(&line);
+	if (!text) {
+		sw_buf_free(&line);
+		return SW_ENOMEM;
+	}
+	fprintf(out, "\n%s\n", text);
+	sw_buf_free(&line);
 	return ferror(out) ? SW_EIO : SW_OK;
 }
 
 int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 {
-	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_SUPPORT ||
+	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_TREND ||
 	    format < SW_REPORT_TABLE || format > SW_REPORT_JSON)
 		return SW_EINVALID;
-	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress))
+	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress) ||
+	    (what == SW_REPORT_TREND && !c->trend))
 		return SW_ESTATE;
 	sheet s;
 	memset(&s, 0, sizeof s);
 	s.m = c->m;
 	sw_buf_init(&s.tmp, c->m);
+	bool p = pairs(c);
+	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
+	                     ? (p ? 2 : 1) : -1;
 	if (what == SW_REPORT_GROUPS) {
-		s.cols = GROUP_COLS, s.ncols = 8, s.numeric = 0xF8u;
+		s.cols = p ? GROUP_COLS_P : GROUP_COLS, s.ncols = p ? 10 : 9;
+		s.numeric = p ? 0x3F0u : 0x1F8u;
 		fill_groups(&s, c);
 	} else if (what == SW_REPORT_GAP) {
-		s.cols = GAP_COLS, s.ncols = 6, s.numeric = 0x3Eu;
+		s.cols = p ? GAP_COLS_P : GAP_COLS, s.ncols = p ? 14 : 13;
+		s.numeric = p ? 0x3FF0u : 0x1FF8u;
 		fill_gap(&s, c);
 	} else if (what == SW_REPORT_PROGRESS) {
-		s.cols = PROGRESS_COLS, s.ncols = 7, s.numeric = 0x78u;
+		s.cols = p ? PROGRESS_COLS_P : PROGRESS_COLS, s.ncols = p ? 9 : 8;
+		s.numeric = p ? 0x1F0u : 0xF8u;
 		fill_progress(&s, c);
+	} else if (what == SW_REPORT_TREND) {
+		s.cols = p ? TREND_COLS_P : TREND_COLS, s.ncols = p ? 10 : 9;
+		s.numeric = p ? 0x3C0u : 0x1E0u;
+		fill_trend(&s, c);
 	} else {
-		s.cols = SUPPORT_COLS, s.ncols = 7, s.numeric = 0x70u;
+		s.cols = SUPPORT_COLS, s.ncols = 9, s.numeric = 0x110u;
 		fill_support(&s, c);
 	}
 	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;
@@ -322,7 +565,7 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
 		sw_buf b;
 		sw_buf_init(&b, c->m);
 		if (format == SW_REPORT_CSV)
-			put_csv(&b, &s);
+			put_csv(&b, &s, c, what);
 		else
 			put_json(&b, &s, c, what);
 		if (b.failed)

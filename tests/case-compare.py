@@ -23,7 +23,9 @@ def strip(value, drop):
 
 def main():
     args = sys.argv[1:]
-    drop = set()
+    # Stepwise's own report keys, which CASE has no place for: the passport's
+    # "how to help at home" lines and the indicative-expectations flag.
+    drop = {"home", "expectations_indicative"}
     top = set()
     while args and args[0] in ("--without", "--top-without") and len(args) > 1:
         (drop if args[0] == "--without" else top).update(args[1].split(","))

@@ -115,6 +115,30 @@ check_page() {
 	fi
 }
 
+# Accessibility in Chromium at 390 px wide (tests/a11y-check.js, appended to a
+# copy of the page): accessible names of charts, captions and scope, contrast
+# of at least 4.5:1, no text under 10 px, the expected-step marker by shape.
+a11y_check() {
+	local name=$1 file=$2 copy="$work/$1.a11y.html" profile
+	{ cat "$file"; printf '<script>\n'; cat "$ROOT/tests/a11y-check.js"; printf '</script>\n'; } >"$copy"
+	profile=$(mktemp -d "$work/profile.XXXXXX")
+	timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--disable-extensions --user-data-dir="$profile" --window-size=390,800 \
+		--dump-dom "file://$copy" >"$work/$name.a11y.dom" 2>/dev/null
+	local result
+	result=$(sed -n '/<pre id="a11y-result">/,/<\/pre>/p' "$work/$name.a11y.dom" |
+		sed -e 's/.*<pre id="a11y-result">//' -e 's/<\/pre>.*//')
+	if ! printf '%s\n' "$result" | grep -q '^checked [1-9]'; then
+		bad "$name: the accessibility check did not run"
+	elif printf '%s\n' "$result" | grep -q '^FAIL'; then
+		bad "$name: accessibility:"
+		printf '%s\n' "$result" | grep '^FAIL' | sort | uniq -c | head -20 | sed 's/^/    /'
+	else
+		ok
+	fi
+}
+
 # 0. The checker itself sees a console error when there is one.
 printf '<!DOCTYPE html><html><body><script>console.error("html-check probe")</script></body></html>\n' \
 	>"$work/probe.html"
@@ -129,10 +153,11 @@ fi
 # 1. The report of the example class, with every chart: means, heat maps
 #    (4 groups), gap and progress.
 if "$SW" report --pupils "$EX/pupils.csv" --evidence "$EX/evidence.csv" --by group \
-	--gap pupil-premium --from 2026-01-31 --to 2026-03-31 -o "$work/report.html" 2>"$work/report.err"; then
+	--min-group 1 --terms --gap pupil-premium --from 2026-01-31 --to 2026-03-31 -o "$work/report.html" 2>"$work/report.err"; then
 	ok
-	# 8 skills: 8 mean charts + 4 heat maps + 1 gap + 4 progress charts
-	check_page report "$work/report.html" 17
+	# 4 heat maps + 1 gap + 4 progress charts, and the small mean bars of the grid
+	check_page report "$work/report.html" 9
+	a11y_check report "$work/report.html"
 	grep -q 'class="expected"' "$work/report.html" && ok || bad "report: no expected step marked"
 	grep -q 'class="arrow"' "$work/report.html" && ok || bad "report: no progress arrow"
 	grep -q 'Skills Builder Universal Framework' "$work/report.html" && grep -q 'evidence.csv' \
@@ -142,11 +167,36 @@ else
 	sed 's/^/    /' "$work/report.err"
 fi
 
+# 1a. The two-school report with grids per school, suppressed cells, the gap in
+#     points and the support list (tests/fixtures/trust2).
+T2="$ROOT/tests/fixtures/trust2"
+if "$SW" report --framework "$T2/fw.json" --pupils "$T2/pupils.csv" --evidence "$T2/evidence.csv" \
+	--by school,class --gap pp --with-support -o "$work/trust.html" 2>"$work/trust.err"; then
+	ok
+	check_page trust "$work/trust.html" 1
+	a11y_check trust "$work/trust.html"
+	grep -q 'class="na"' "$work/trust.html" && ok || bad "trust: no withheld cell"
+else
+	bad "trust: stepwise report failed"
+	sed 's/^/    /' "$work/trust.err"
+fi
+
+# 1b. The accessibility checker finds problems when there are some.
+printf '<!DOCTYPE html><html><body><p style="color:#aaa">faint</p><table><tr><th>x</th></tr></table><svg><rect width="5" height="5"/></svg></body></html>\n' >"$work/bad.html"
+a11y_check bad-probe "$work/bad.html" 2>/dev/null >"$work/bad.out"
+if grep -q 'contrast' "$work/bad.out" && grep -q 'caption' "$work/bad.out" && grep -q 'accessible name' "$work/bad.out"; then
+	fail=$((fail - 1)); ok
+else
+	bad "a11y probe: the checker missed faint text, a table without caption or an unnamed chart"
+	sed 's/^/    /' "$work/bad.out"
+fi
+
 # 2. A passport: one ladder per skill.
 if "$SW" passport --pupils "$EX/pupils.csv" --evidence "$EX/evidence.csv" --pupil P003 \
 	--from 2026-01-31 -o "$work/passport.html" 2>"$work/passport.err"; then
 	ok
 	check_page passport "$work/passport.html" 8
+	a11y_check passport "$work/passport.html"
 else
 	bad "passport: stepwise passport failed"
 	sed 's/^/    /' "$work/passport.err"

@@ -1,10 +1,9 @@
 /*
  * cmd_report.c - `stepwise report` (cohort figures by group, the gap,
  * progress; as a table, CSV, JSON or an HTML report), `stepwise support`
- * (pupils below the expected step) and `stepwise passport` (one pupil's
- * report for the family, as HTML).
+ * (pupils below the expected step); `stepwise passport` is in cmd_passport.c.
  */
-#include "cli.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,15 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SHOW_ERRORS 50
 #define FORMAT_HTML 99
 
 /* Counts rubric errors and prints the first ones (an sw_result_fn). */
-typedef struct err_state {
-	uint64_t shown, total;
-} err_state;
 
-static int on_result(const sw_result *r, void *payload)
+int report_on_result(const sw_result *r, void *payload)
 {
 	err_state *st = payload;
 	for (size_t i = 0; i < sw_result_error_count(r); i++) {
@@ -80,24 +75,109 @@ static int parse_below(cli_opt *opts, int *below)
 /* Reads --by. */
 static int parse_by(const char *v, int *by)
 {
-	static const char *const names[] = { "all", "school", "class", "year", "group" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "all", "school", "class", "year", "group",
+		                             "school,class", "school,year" };
+	for (int i = 0; i < 7; i++)
 		if (strcmp(v ? v : "all", names[i]) == 0) {
-			*by = i; /* SW_BY_ALL ... SW_BY_GROUP */
+			*by = i; /* SW_BY_ALL ... SW_BY_SCHOOL_YEAR */
 			return EXIT_OK;
 		}
-	cli_error("--by must be all, school, class, year or group, not '%s'", v);
+	cli_error("--by must be all, school, class, year, group, school,class or school,year, "
+	          "not '%s'", v);
 	return EXIT_FATAL;
+}
+
+/* Reads --min-group: a whole number from 1 to 1000000 (default 5). */
+static int parse_min_group(cli_opt *opts, int *min)
+{
+	const char *v = cli_get(opts, "--min-group");
+	*min = 5;
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > 1000000) {
+		cli_error("--min-group needs a whole number of pupils from 1 (1 shows every figure), "
+		          "not '%s'", v);
+		return EXIT_FATAL;
+	}
+	*min = (int)n;
+	return EXIT_OK;
+}
+
+/* Reads the support list's filters: --top N, --class C, --group G. */
+static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
+{
+	const char *v = cli_get(opts, "--top");
+	co->support_class = cli_get(opts, "--class");
+	co->support_group = cli_get(opts, "--group");
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 1 || n > 1000000000) {
+		cli_error("--top needs a whole number of pupils from 1, not '%s'", v);
+		return EXIT_FATAL;
+	}
+	co->top = (int)n;
+	return EXIT_OK;
+}
+
+/* Turns --sources LIST into the rubric parameter sources=LIST (after any --param). */
+static int add_sources_param(cli_opt *opts)
+{
+	static char param[512];
+	const char *v = cli_get(opts, "--sources");
+	if (!v)
+		return EXIT_OK;
+	for (cli_opt *o = opts; o->name; o++) {
+		if (strcmp(o->name, "--param") != 0)
+			continue;
+		if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
+			cli_error("--sources: too many parameters or too long a list");
+			return EXIT_FATAL;
+		}
+		snprintf(param, sizeof param, "sources=%s", v);
+		o->many[o->count++] = param;
+		o->value = param;
+	}
+	return EXIT_OK;
+}
+
+/* Reads the repeatable --school into the options. */
+static void parse_schools(cli_opt *opts, sw_cohort_options *co)
+{
+	for (cli_opt *o = opts; o->name; o++)
+		if (strcmp(o->name, "--school") == 0 && o->count) {
+			co->schools = o->many;
+			co->school_count = (size_t)o->count;
+		}
+}
+
+/* Says on standard error what --school left out. */
+static void report_left_out(const sw_cohort *c)
+{
+	size_t pupils, records;
+	sw_cohort_left_out(c, &pupils, &records);
+	if (pupils)
+		fprintf(stderr, "left out (other schools than --school): %zu pupils and their %zu "
+		                "evidence records\n", pupils, records);
 }
 
 /* Creates the engine and loads the framework, rubric, roster and evidence. */
 static int setup(sw_engine **eng, cli_opt *opts, cli_data *data)
 {
+	return report_setup(eng, opts, data, false);
+}
+
+/* The same; `folder`: -o names a folder of passports, not a file. */
+int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
+{
 	if (!cli_get(opts, "--pupils")) {
 		cli_error("--pupils FILE is required: groups and expected steps come from the roster");
 		return EXIT_FATAL;
 	}
-	if (cli_out_check(cli_get(opts, "-o")))
+	if (!folder && cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	int rc = cli_engine(eng, opts);
 	if (rc)
@@ -119,7 +199,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 	if (rc)
 		return rc;
 	err_state errs = { 0, 0 };
-	co->on_result = on_result;
+	co->on_result = report_on_result;
 	co->payload = &errs;
 	sw_cohort *c = NULL;
 	if (sw_cohort_new(&c, eng, co) != SW_OK) {
@@ -149,6 +229,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 		rc = EXIT_FATAL;
 	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 		rc = EXIT_FATAL;
+	report_left_out(c);
 	if (errs.total > errs.shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(errs.total - errs.shown));
@@ -173,7 +254,24 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.gap = cli_get(opts, "--gap");
 	co.from = cli_get(opts, "--from");
 	co.to = cli_get(opts, "--to");
-	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below))
+	parse_schools(opts, &co);
+	co.with_support = cli_get(opts, "--with-support") != NULL;
+	co.roster_date = cli_get(opts, "--roster-date");
+	co.terms = cli_get(opts, "--terms") != NULL;
+	co.at = cli_get(opts, "--at");
+	if (co.terms && co.at) {
+		cli_error("report: give --terms or --at D1,D2,..., not both");
+		return EXIT_FATAL;
+	}
+	if ((co.terms || co.at) && (co.gap || co.from) && format != FORMAT_HTML) {
+		cli_error("report: --terms/--at make a table of their own; give them without --gap "
+		          "and --from (the HTML report can show all of them)");
+		return EXIT_FATAL;
+	}
+	if (parse_support_filters(opts, &co) || add_sources_param(opts))
+		return EXIT_FATAL;
+	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
+	    parse_min_group(opts, &co.min_group))
 		return EXIT_FATAL;
 	if (!co.from != !co.to) {
 		cli_error("report: --from and --to go together");
@@ -188,7 +286,8 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		cli_error("report: --gap needs a roster group name, such as pupil-premium");
 		return EXIT_FATAL;
 	}
-	int what = co.gap ? SW_REPORT_GAP : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
+	int what = co.terms || co.at ? SW_REPORT_TREND : co.gap ? SW_REPORT_GAP
+	           : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
 	return run_cohort(opts, &co, what, format);
 }
 
@@ -202,73 +301,29 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	}
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
-	if (parse_below(opts, &co.below))
+	co.roster_date = cli_get(opts, "--roster-date");
+	parse_schools(opts, &co);
+	if (parse_below(opts, &co.below) || parse_support_filters(opts, &co))
 		return EXIT_FATAL;
 	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
 
-static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
-{
-	(void)cmd, (void)npos, (void)pos;
-	const char *pupil = cli_get(opts, "--pupil");
-	if (!pupil || !*pupil) {
-		cli_error("passport: --pupil ID is required");
-		return EXIT_FATAL;
-	}
-	sw_engine *eng;
-	cli_data data;
-	int rc = setup(&eng, opts, &data);
-	if (rc)
-		return rc;
-	err_state errs = { 0, 0 };
-	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
-	po.as_of = cli_get(opts, "--as-of");
-	po.from = cli_get(opts, "--from");
-	po.on_result = on_result;
-	po.payload = &errs;
-	cli_out out;
-	if ((rc = cli_out_open(&out, cli_get(opts, "-o")))) {
-		sw_engine_free(eng);
-		return rc;
-	}
-	if (sw_passport_write(out.f, eng, pupil, &po, NULL) != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
-	}
-	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
-		rc = EXIT_FATAL;
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || errs.total))
-		rc = EXIT_REJECTED;
-	sw_engine_free(eng);
-	return rc;
-}
-
-#define COMMON_OPTS(params)                                                                  \
-	{ "--framework", "FILE", 0, 0, 0 }, { "--rubric", "NAME|FILE.lua", 0, 0, 0 },        \
-	{ "--param", "NAME=VALUE", 0, params, 0 }, { "--pupils", "FILE", 0, 0, 0 },          \
-	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },             \
-	{ "-o", "FILE", 0, 0, 0 }, { "--rejects", "FILE", 0, 0, 0 },                         \
-	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },          \
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--date-format", "iso|dmy", 0, 0, 0 }
-
-#define COMMON_HELP                                                                         \
-	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n" \
-	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"       \
-	"  --param K=V       set a rubric parameter (repeatable)\n"                            \
-	"  --pupils P        roster (CSV or JSON Lines): years, classes, schools, groups\n"    \
-	"  --evidence E      evidence (CSV or JSON Lines)\n"                                   \
-	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"             \
-	"  --rejects FILE    keep rejected rows with their reasons\n"                          \
-	"  --date-format dmy evidence dates may be day first, 13/02/2026 or 3/2/2026\n"      \
-	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"
-
 static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],
-	*passport_params[CLI_MAX_MANY];
+	*report_schools[CLI_MAX_MANY], *support_schools[CLI_MAX_MANY];
 
 static cli_opt report_opts[] = {
 	COMMON_OPTS(report_params),
-	{ "--by", "all|school|class|year|group", 0, 0, 0 },
+	{ "--by", "all|school|class|year|group|school,class|school,year", 0, 0, 0 },
+	{ "--school", "NAME", 0, report_schools, 0 },
+	{ "--min-group", "N", 0, 0, 0 },
+	{ "--with-support", NULL, 0, 0, 0 },
+	{ "--sources", "LIST", 0, 0, 0 },
+	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
+	{ "--terms", NULL, 0, 0, 0 },
+	{ "--at", "D1,D2,...", 0, 0, 0 },
+	{ "--top", "N", 0, 0, 0 },
+	{ "--class", "CLASS", 0, 0, 0 },
+	{ "--group", "GROUP", 0, 0, 0 },
 	{ "--gap", "GROUP", 0, 0, 0 },
 	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
@@ -279,30 +334,43 @@ static cli_opt report_opts[] = {
 
 static cli_opt support_opts[] = {
 	COMMON_OPTS(support_params),
+	{ "--school", "NAME", 0, support_schools, 0 },
+	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
+	{ "--top", "N", 0, 0, 0 },
+	{ "--class", "CLASS", 0, 0, 0 },
+	{ "--group", "GROUP", 0, 0, 0 },
 	{ "--below", "N", 0, 0, 0 },
 	{ "--format", "table|csv|json", 0, 0, 0 },
-	{ 0 }
-};
-
-static cli_opt passport_opts[] = {
-	COMMON_OPTS(passport_params),
-	{ "--pupil", "ID", 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
 	{ 0 }
 };
 
 const cli_cmd cli_report = {
 	"report", "Cohort figures by group, the gap for a group, progress; or an HTML report.",
 	"stepwise report [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
-	"                [--as-of DATE] [--by all|school|class|year|group] [--gap GROUP]\n"
-	"                [--from D1 --to D2] [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
+	"                [--as-of DATE] [--by all|school|class|year|group|school,class|school,year]\n"
+	"                [--school NAME]... [--min-group N] [--gap GROUP] [--from D1 --to D2]\n"
+	"                [--with-support] [--below N] [--format table|csv|json|html] [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE (default: --to, else all)\n"
 	"  --by B            one group (all, the default), or a group per school, class, year or\n"
-	"                    roster group (a pupil in several groups counts in each)\n"
-	"  --gap GROUP       per skill: the group's mean step, the others', and the difference\n"
+	"                    roster group (a pupil in several groups counts in each), or per\n"
+	"                    school and class (school,class) or school and year (school,year);\n"
+	"                    class alone is refused when the pupils are in several schools\n"
+	"  --school NAME     only this school's pupils (repeatable); the others are left out\n"
+	"  --min-group N     withhold figures resting on fewer than N pupils (default 5)\n"
+	"  --gap GROUP       per group and skill: the roster group's figures, the others', the\n"
+	"                    gap in mean step and in points at expected, and year-adjusted\n"
 	"  --from D1 --to D2 per group and skill: mean step at D1 and D2 of pupils assessed at both\n"
-	"  --below N         the HTML report's support list: N steps or more below (default 1)\n"
+	"  --with-support    the HTML report adds the support list, which names pupils\n"
+	"  --top N, --class CLASS, --group GROUP: narrow that support list\n"
+	"  --terms           % at expected at the end of each term (autumn: 31 December,\n"
+	"                    spring: 31 March, summer: 31 August) over the evidence's span\n"
+	"  --at D1,D2,...    the same at these dates\n"
+	"  --roster-date D   the date at which the roster's years hold (default: the newest\n"
+	"                    evidence); earlier dates take each pupil's year as it was then\n"
+	"  --sources LIST    the rubric's sources parameter: the evidence sources counted,\n"
+	"                    such as teacher or teacher,self (the same as --param sources=LIST)\n"
+	"  --below N         the support list: N steps or more below (default 1)\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
 	"See README.md, \"Reports\", for the definitions of every figure.",
@@ -312,23 +380,19 @@ const cli_cmd cli_report = {
 const cli_cmd cli_support = {
 	"support", "Pupils below the expected step, for targeted support.",
 	"stepwise support [--framework F] [--rubric R] [--param K=V]... --pupils P --evidence E\n"
-	"                 [--as-of DATE] [--below N] [--format table|csv|json] [-o OUT]\n\n"
+	"                 [--as-of DATE] [--school NAME]... [--class CLASS] [--group GROUP]\n"
+	"                 [--top N] [--below N] [--format table|csv|json] [-o OUT]\n\n"
 	COMMON_HELP
 	"  --as-of DATE      count only evidence dated on or before DATE\n"
-	"  --below N         list pupils N or more steps below the expected step (default 1),\n"
-	"                    and pupils with no step where one is expected\n"
+	"  --school NAME     only this school's pupils (repeatable); the others are left out\n"
+	"  --class CLASS     only pupils of this class\n"
+	"  --group GROUP     only pupils of this roster group\n"
+	"  --top N           at most N pupils in each list (the largest total shortfalls)\n"
+	"  --below N         a skill counts when N or more steps below the expected step\n"
+	"                    (default 1); pupils with no step where one is expected are\n"
+	"                    listed apart, as not yet assessed\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"
 	"The list names pupils: share it only with staff who need it.",
 	run_support, support_opts, 0, 0
 };
 
-const cli_cmd cli_passport = {
-	"passport", "One pupil's skills report for the family, as an HTML page.",
-	"stepwise passport --pupil ID [--framework F] [--rubric R] [--param K=V]... --pupils P\n"
-	"                  --evidence E [--as-of DATE] [--from DATE] [-o FILE.html]\n\n"
-	COMMON_HELP
-	"  --pupil ID        the pupil\n"
-	"  --as-of DATE      the current assessment point (default: all evidence)\n"
-	"  --from DATE       the previous assessment point, to show progress since then",
-	run_passport, passport_opts, 0, 0
-};

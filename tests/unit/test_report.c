@@ -77,35 +77,46 @@ void test_report_cohort(void)
 	o.gap = "pp";
 	o.from = "2026-02-01";
 	o.to = "2026-03-31";
+	o.min_group = 1;
+	/* class alone over two schools is refused: 2B is in both */
+	CHECK_EQ(sw_cohort_new(&c, eng, &o), SW_EINVALID);
+	o.by = SW_BY_SCHOOL_CLASS;
 	REQUIRE(sw_cohort_new(&c, eng, &o) == SW_OK);
-	REQUIRE(sw_cohort_group_count(c) == 4);
-	CHECK_STR(sw_cohort_group_name(c, 0), "(none)");
-	CHECK_STR(sw_cohort_group_name(c, 1), "1A");
-	CHECK_STR(sw_cohort_group_name(c, 2), "2B");
-	CHECK_STR(sw_cohort_group_name(c, 3), "3C");
-	CHECK_EQ(sw_cohort_group_pupils(c, 2), 3);
+	REQUIRE(sw_cohort_group_count(c) == 5);
+	CHECK_STR(sw_cohort_group_school(c, 0), "North");
+	CHECK_STR(sw_cohort_group_name(c, 0), "1A");
+	CHECK_STR(sw_cohort_group_name(c, 1), "2B");
+	CHECK_STR(sw_cohort_group_name(c, 2), "3C");
+	CHECK_STR(sw_cohort_group_school(c, 3), "South");
+	CHECK_STR(sw_cohort_group_name(c, 3), "(none)");
+	CHECK_STR(sw_cohort_group_name(c, 4), "2B");
+	CHECK_EQ(sw_cohort_group_pupils(c, 4), 2);
 	sw_cohort_stat s;
-	REQUIRE(sw_cohort_stat_get(&s, c, 2, 1) == SW_OK); /* 2B, b: 3, 1, 1 */
-	CHECK_EQ(s.pupils, 3);
-	CHECK_EQ(s.assessed, 3);
-	CHECK_NEAR(s.mean, 5.0 / 3.0);
+	REQUIRE(sw_cohort_stat_get(&s, c, 4, 1) == SW_OK); /* South 2B, b: 1, 1 */
+	CHECK_EQ(s.pupils, 2);
+	CHECK_EQ(s.assessed, 2);
+	CHECK_NEAR(s.mean, 1.0);
 	CHECK_NEAR(s.median, 1.0);
-	CHECK_EQ(s.with_expected, 2);
-	CHECK_EQ(s.at_expected, 1);
-	REQUIRE(sw_cohort_stat_get(&s, c, 1, 1) == SW_OK); /* 1A, b: 0, 1: even count */
+	CHECK_EQ(s.with_expected, 1);
+	CHECK_EQ(s.at_expected, 0);
+	REQUIRE(sw_cohort_stat_get(&s, c, 0, 1) == SW_OK); /* 1A, b: 0, 1: even count */
 	CHECK_NEAR(s.median, 0.5);
-	REQUIRE(sw_cohort_stat_get(&s, c, 3, 0) == SW_OK); /* 3C: nobody assessed */
+	REQUIRE(sw_cohort_stat_get(&s, c, 2, 0) == SW_OK); /* 3C: nobody assessed */
 	CHECK_EQ(s.assessed, 0);
 	CHECK_EQ(s.with_expected, 0);
-	CHECK_EQ(sw_cohort_step_pupils(c, 2, 1, 1), 2);
-	CHECK_EQ(sw_cohort_step_pupils(c, 2, 1, 9), 0);
+	CHECK_EQ(sw_cohort_step_pupils(c, 4, 1, 1), 2);
+	CHECK_EQ(sw_cohort_step_pupils(c, 4, 1, 9), 0);
+	size_t left_p = 9, left_r = 9;
+	sw_cohort_left_out(c, &left_p, &left_r);
+	CHECK_EQ(left_p, 0);
+	CHECK_EQ(left_r, 0);
 	sw_cohort_gap gap;
 	REQUIRE(sw_cohort_gap_get(&gap, c, 0) == SW_OK);
 	CHECK_EQ(gap.group_assessed, 3);
 	CHECK_EQ(gap.others_assessed, 3);
 	CHECK_NEAR(gap.gap, 10.0 / 3.0 - 2.0);
 	sw_cohort_progress pr;
-	REQUIRE(sw_cohort_progress_get(&pr, c, 1, 0) == SW_OK); /* 1A, a: 2->3, 1->1 */
+	REQUIRE(sw_cohort_progress_get(&pr, c, 0, 0) == SW_OK); /* 1A, a: 2->3, 1->1 */
 	CHECK_EQ(pr.pupils_both, 2);
 	CHECK_NEAR(pr.mean_progress, 0.5);
 	REQUIRE(sw_cohort_support_count(c) == 5);
@@ -119,8 +130,25 @@ void test_report_cohort(void)
 	CHECK_EQ(sw_cohort_support_get(&row, c, 5), SW_EINVALID);
 	sw_cohort_free(c);
 
-	/* without gap or progress those are SW_ESTATE; bad options are refused */
+	/* one school: class alone is fine; the other school's pupils and records are left out */
+	const char *south[] = { "South" };
+	sw_cohort_options one = SW_COHORT_OPTIONS_INIT;
+	one.by = SW_BY_CLASS;
+	one.schools = south;
+	one.school_count = 1;
+	REQUIRE(sw_cohort_new(&c, eng, &one) == SW_OK);
+	CHECK_EQ(sw_cohort_group_count(c), 2); /* (none), 2B */
+	sw_cohort_left_out(c, &left_p, &left_r);
+	CHECK_EQ(left_p, 4);
+	CHECK_EQ(left_r, 7);
+	sw_cohort_free(c);
+	const char *nowhere[] = { "West" };
+	one.schools = nowhere;
+	CHECK_EQ(sw_cohort_new(&c, eng, &one), SW_ENOTFOUND);
+
+	/* without gap, progress or trend those are SW_ESTATE; bad options are refused */
 	REQUIRE(sw_cohort_new(&c, eng, NULL) == SW_OK);
+	CHECK_EQ(sw_cohort_write(stdout, c, SW_REPORT_TREND, SW_REPORT_CSV), SW_ESTATE);
 	CHECK_EQ(sw_cohort_gap_get(&gap, c, 0), SW_ESTATE);
 	CHECK_EQ(sw_cohort_progress_get(&pr, c, 0, 0), SW_ESTATE);
 	CHECK_EQ(sw_cohort_write(stdout, c, SW_REPORT_GAP, SW_REPORT_CSV), SW_ESTATE);
@@ -128,6 +156,12 @@ void test_report_cohort(void)
 	sw_cohort_options bad = SW_COHORT_OPTIONS_INIT;
 	bad.from = "2026-01-01";
 	CHECK_EQ(sw_cohort_new(&c, eng, &bad), SW_EINVALID);
+	sw_cohort_options bad2 = SW_COHORT_OPTIONS_INIT;
+	bad2.roster_date = "2026-02-30";
+	CHECK_EQ(sw_cohort_new(&c, eng, &bad2), SW_EINVALID);
+	bad2.roster_date = NULL;
+	bad2.at = "2026-03-01,2026-01-01";
+	CHECK_EQ(sw_cohort_new(&c, eng, &bad2), SW_EINVALID);
 	CHECK(c == NULL);
 	bad.from = NULL;
 	bad.gap = "nobody";
@@ -155,17 +189,25 @@ void test_report_oom(void)
 		f.armed = true;
 		sw_cohort *c = NULL;
 		sw_cohort_options o = SW_COHORT_OPTIONS_INIT;
-		o.by = SW_BY_GROUP;
+		static const char *const both[] = { "North", "South" };
+		o.by = SW_BY_SCHOOL_CLASS;
 		o.gap = "pp";
 		o.from = "2026-02-01";
 		o.to = "2026-03-31";
+		o.schools = both;
+		o.school_count = 2;
+		o.with_support = 1;
+		o.support_group = "pp";
+		o.top = 2;
+		o.terms = 1;
 		int rc = sw_cohort_new(&c, eng, &o);
 		sw_load_stats st = { 7, 7, 0 };
 		if (!rc)
 			rc = sw_cohort_add_source(c, "pupils.csv", &st);
-		for (int what = SW_REPORT_GROUPS; !rc && what <= SW_REPORT_SUPPORT; what++)
+		for (int what = SW_REPORT_GROUPS; !rc && what <= SW_REPORT_TREND; what++)
 			rc = sw_cohort_write(null, c, what, what == SW_REPORT_SUPPORT ? SW_REPORT_TABLE
-			                                                         : SW_REPORT_JSON);
+			                                    : what == SW_REPORT_TREND ? SW_REPORT_CSV
+			                                                              : SW_REPORT_JSON);
 		if (!rc)
 			rc = sw_cohort_write_html(null, c);
 		sw_cohort_free(c);

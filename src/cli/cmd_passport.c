@@ -1,0 +1,290 @@
+/*
+ * cmd_passport.c - `stepwise passport`: one pupil's skills report for the
+ * family, as HTML, to a file; or, with -o DIR/, a page per pupil of a
+ * class, of schools, of the whole roster or of the pupils named.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* What a passport run needs in its callbacks. */
+typedef struct passport_run {
+	err_state errs;
+	cli_opt *opts;
+	const char *dir;          /* the output folder, with a trailing '/' */
+	const char *class_name;   /* selection: --class */
+	const char **schools;     /* --school names */
+	int nschools;
+	bool all;
+	sw_passport_options po;
+	sw_engine *eng;
+	char **ids;               /* with --from: the pupils selected, written afterwards */
+	size_t nids, cap;
+	size_t written, empty;
+	int rc;
+} passport_run;
+
+/* True when a pupil's result matches --class/--school/--all. */
+static bool passport_selected(const passport_run *run, const sw_result *r)
+{
+	const char *cls = sw_result_class(r), *school = sw_result_school(r);
+	if (run->class_name && (!cls || strcmp(cls, run->class_name) != 0))
+		return false;
+	if (run->nschools) {
+		bool found = false;
+		for (int i = 0; i < run->nschools && !found; i++)
+			found = school && strcmp(school, run->schools[i]) == 0;
+		if (!found)
+			return false;
+	}
+	return run->all || run->class_name || run->nschools;
+}
+
+/* DIR/ID.html, with bytes other than letters, digits, '-', '_' and '.' (and a
+   leading '.') written as _XX, so that any id gives one safe file name. */
+static char *passport_path(const char *dir, const char *id)
+{
+	size_t n = strlen(dir), m = strlen(id);
+	char *p = malloc(n + m * 3 + 8);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, n);
+	for (size_t i = 0; i < m; i++) {
+		unsigned char ch = (unsigned char)id[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || (ch == '.' && i);
+		if (ok && ch != '_')
+			p[n++] = (char)ch;
+		else
+			n += (size_t)sprintf(p + n, "_%02X", ch);
+	}
+	memcpy(p + n, ".html", 6);
+	return p;
+}
+
+/* Counts a result's evidence records (a pupil with none gets a plain page). */
+static size_t result_records(const sw_result *r)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < sw_result_skill_count(r); k++)
+		n += sw_result_evidence(r, k);
+	return n;
+}
+
+/* Writes one pupil's page into the folder (from a result, or by evaluating). */
+static void passport_one(passport_run *run, const char *id, const sw_result *now)
+{
+	char *path = passport_path(run->dir, id);
+	cli_out out;
+	if (!path) {
+		cli_error("out of memory");
+		run->rc = EXIT_FATAL;
+		return;
+	}
+	if (cli_out_open(&out, path)) {
+		free(path);
+		run->rc = EXIT_FATAL;
+		return;
+	}
+	int st;
+	if (now) {
+		st = sw_passport_write_result(out.f, run->eng, now, NULL, &run->po);
+		if (st == SW_OK && !result_records(now)) {
+			fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n", id);
+			run->empty++;
+		}
+	} else {
+		st = sw_passport_write(out.f, run->eng, id, &run->po, NULL);
+	}
+	if (st != SW_OK) {
+		if (now)
+			cli_error("cannot write %s", path);
+		else
+			cli_print_errors(run->eng);
+		run->rc = EXIT_FATAL;
+	} else {
+		run->written++;
+	}
+	if (cli_out_close(&out, st == SW_OK) != EXIT_OK)
+		run->rc = EXIT_FATAL;
+	free(path);
+}
+
+/* The sw_result_fn of a folder run: writes (or, with --from, remembers) each selected pupil. */
+static int passport_each(const sw_result *r, void *payload)
+{
+	passport_run *run = payload;
+	report_on_result(r, &run->errs);
+	if (!passport_selected(run, r))
+		return 0;
+	if (!run->po.from) {
+		passport_one(run, sw_result_pupil(r), r);
+		return 0;
+	}
+	if (run->nids == run->cap) {
+		size_t cap = run->cap ? run->cap * 2 : 64;
+		char **ids = realloc(run->ids, cap * sizeof *ids);
+		if (!ids)
+			return 1;
+		run->ids = ids, run->cap = cap;
+	}
+	if (!(run->ids[run->nids] = strdup(sw_result_pupil(r))))
+		return 1;
+	run->nids++;
+	return 0;
+}
+
+/* The passport callback of a single page: counts errors and the pupil's records. */
+static int passport_single(const sw_result *r, void *payload)
+{
+	passport_run *run = payload;
+	if (!run->written++) /* the first result is the pupil now */
+		run->empty = result_records(r) == 0;
+	return report_on_result(r, &run->errs);
+}
+
+/* True when -o names a folder: ends in '/' or is one. */
+static bool is_folder(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+	struct stat st;
+	return n && (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)));
+}
+
+/* Writes a page per selected pupil into the folder `out`. */
+static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_opt)
+{
+	size_t n = strlen(out);
+	char *dir = malloc(n + 2);
+	if (!dir) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	memcpy(dir, out, n + 1);
+	if (dir[n - 1] != '/')
+		memcpy(dir + n, "/", 2);
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_error("cannot make the folder %s: %s", dir, strerror(errno));
+		free(dir);
+		return EXIT_FATAL;
+	}
+	run->dir = dir;
+	if (pupil_opt && pupil_opt->count) {
+		for (int i = 0; i < pupil_opt->count; i++)
+			passport_one(run, pupil_opt->many[i], NULL);
+	} else {
+		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
+		eo.as_of = run->po.as_of;
+		if (sw_engine_evaluate(run->eng, &eo, passport_each, run, NULL) != SW_OK) {
+			cli_print_errors(run->eng);
+			run->rc = EXIT_FATAL;
+		}
+		for (size_t i = 0; i < run->nids; i++) {
+			if (run->rc == EXIT_OK)
+				passport_one(run, run->ids[i], NULL);
+			free(run->ids[i]);
+		}
+		free(run->ids);
+	}
+	fprintf(stderr, "passport: %zu pages written to %s\n", run->written, dir);
+	free(dir);
+	return run->rc;
+}
+
+static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+{
+	(void)cmd, (void)npos, (void)pos;
+	passport_run run;
+	memset(&run, 0, sizeof run);
+	cli_opt *pupil_opt = NULL, *school_opt = NULL;
+	for (cli_opt *o = opts; o->name; o++) {
+		if (strcmp(o->name, "--pupil") == 0)
+			pupil_opt = o;
+		if (strcmp(o->name, "--school") == 0)
+			school_opt = o;
+	}
+	int npupils = pupil_opt ? pupil_opt->count : 0;
+	run.class_name = cli_get(opts, "--class");
+	run.all = cli_get(opts, "--all") != NULL;
+	run.schools = school_opt ? school_opt->many : NULL;
+	run.nschools = school_opt ? school_opt->count : 0;
+	const char *out = cli_get(opts, "-o");
+	int kinds = (npupils > 0) + (run.class_name || run.nschools) + run.all;
+	if (kinds != 1) {
+		cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
+		          "(and/or --school S) or --all");
+		return EXIT_FATAL;
+	}
+	bool folder = is_folder(out);
+	if (!folder && (npupils != 1 || !pupil_opt->many[0][0])) {
+		cli_error("passport: pages for several pupils go in a folder: -o DIR/");
+		return EXIT_FATAL;
+	}
+	sw_engine *eng;
+	cli_data data;
+	int rc = report_setup(&eng, opts, &data, folder);
+	if (rc)
+		return rc;
+	run.eng = eng;
+	run.opts = opts;
+	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
+	po.as_of = cli_get(opts, "--as-of");
+	po.from = cli_get(opts, "--from");
+	po.on_result = folder ? report_on_result : passport_single;
+	po.payload = folder ? (void *)&run.errs : (void *)&run;
+	run.po = po;
+	if (folder) {
+		rc = passport_folder(&run, out, pupil_opt);
+	} else {
+		cli_out o;
+		if ((rc = cli_out_open(&o, out))) {
+			sw_engine_free(eng);
+			return rc;
+		}
+		if (sw_passport_write(o.f, eng, pupil_opt->many[0], &po, NULL) != SW_OK) {
+			cli_print_errors(eng);
+			rc = EXIT_FATAL;
+		} else if (run.empty) {
+			fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n",
+			        pupil_opt->many[0]);
+		}
+		if (cli_out_close(&o, rc == EXIT_OK) != EXIT_OK)
+			rc = EXIT_FATAL;
+	}
+	cli_reconcile(&data);
+	if (rc == EXIT_OK && (data.rejected || run.errs.total))
+		rc = EXIT_REJECTED;
+	sw_engine_free(eng);
+	return rc;
+}
+
+static const char *passport_params[CLI_MAX_MANY], *passport_pupils[CLI_MAX_MANY],
+	*passport_schools[CLI_MAX_MANY];
+
+static cli_opt passport_opts[] = {
+	COMMON_OPTS(passport_params),
+	{ "--pupil", "ID", 0, passport_pupils, 0 },
+	{ "--class", "CLASS", 0, 0, 0 },
+	{ "--school", "NAME", 0, passport_schools, 0 },
+	{ "--all", NULL, 0, 0, 0 },
+	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
+	{ 0 }
+};
+
+const cli_cmd cli_passport = {
+	"passport", "One pupil's skills report for the family, as an HTML page.",
+	"stepwise passport --pupil ID [--framework F] [--rubric R] [--param K=V]... --pupils P\n"
+	"                  --evidence E [--as-of DATE] [--from DATE] [-o FILE.html]\n"
+	"stepwise passport --pupil ID... | --class C | --school S... | --all ... -o DIR/\n\n"
+	COMMON_HELP
+	"  --pupil ID        the pupil (repeatable with -o DIR/)\n"
+	"  --class C, --school S, --all: every pupil of a class, of schools, or all, with\n"
+	"                    -o DIR/: a page per pupil, DIR/ID.html\n"
+	"  --as-of DATE      the current assessment point (default: all evidence)\n"
+	"  --from DATE       the previous assessment point, to show progress since then",
+	run_passport, passport_opts, 0, 0
+};

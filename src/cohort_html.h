@@ -1,0 +1,24 @@
+/* cohort_html.h - the parts of the HTML report in write_html_grid.c,
+   used by write_html.c. */
+#ifndef SW_COHORT_HTML_H
+#define SW_COHORT_HTML_H
+#include "cohort.h"
+
+/* Appends a date (days since 1970-01-01) in words: "31 July 2026". */
+void sw_html_date_words(sw_buf *b, int32_t days);
+/* The title: framework, schools covered, as-of date, grouping. */
+void sw_html_title(sw_buf *b, const sw_cohort *c);
+/* The key messages in words and figures. */
+void sw_html_key(sw_buf *b, const sw_cohort *c);
+/* The grids of groups by skills: % at expected, or (means) the mean step as bars. */
+void sw_html_grids(sw_buf *b, const sw_cohort *c, bool means);
+
+/* The trend over terms or dates: a line chart and a table per skill. */
+void sw_html_trend(sw_buf *b, const sw_cohort *c);
+
+/* The support list with names (write_html_support.c). */
+void sw_html_support(sw_buf *b, const sw_cohort *c);
+/* The gap in points at expected, year-adjusted in brackets, per group and skill. */
+void sw_html_gap_points(sw_buf *b, const sw_cohort *c);
+
+#endif

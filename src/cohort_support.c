@@ -1,0 +1,115 @@
+/*
+ * cohort_support.c - the support list by pupil: a row per pupil below the
+ * expected step in some skill (by at least `below` steps), with the total
+ * shortfall, ranked largest first; and, separately, the pupils with no
+ * step in a skill where one is expected (they need assessing first).
+ * Narrowed by class, roster group and a count per list.
+ */
+#include "cohort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Ranks support pupils by total shortfall (largest first), then by row
+   (id order); not-assessed pupils come after, by row. */
+static int psupport_cmp(const void *a, const void *b)
+{
+	const sw_cpsupport *x = a, *y = b;
+	if (x->not_assessed != y->not_assessed)
+		return x->not_assessed ? 1 : -1;
+	if (!x->not_assessed && x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* True when the pupil is in roster group `gid`. */
+static bool in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid)
+{
+	const struct sw_roster *ro = c->eng->roster;
+	for (uint32_t j = 0; j < p->group_count; j++)
+		if (ro->group_refs[p->group_first + j] == gid)
+			return true;
+	return false;
+}
+
+/* Finds a filter's roster group; 0 with an error recorded when no pupil is in it. */
+static int find_group(uint32_t *gid, sw_engine *eng, const char *name)
+{
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	const char *s = name;
+	size_t n = strlen(name);
+	sw_text_trim(&s, &n);
+	bool ok = sw_text_norm(&b, s, n);
+	*gid = ok && b.p ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
+	int failed = b.failed;
+	sw_buf_free(&b);
+	if (failed)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	if (!*gid)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil on the roster is in group '%.64s'", name);
+	return SW_OK;
+}
+
+/* Adds an entry to the list. */
+static int add(sw_cohort *c, size_t *cap, sw_cpsupport e)
+{
+	if (sw_mem_grow(c->m, (void **)&c->psupport, cap, c->psupport_count + 1,
+	                sizeof *c->psupport))
+		return SW_ENOMEM;
+	c->psupport[c->psupport_count++] = e;
+	return SW_OK;
+}
+
+int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o)
+{
+	uint32_t gid = 0;
+	int rc;
+	if (o->support_group && (rc = find_group(&gid, eng, o->support_group)))
+		return rc;
+	bool class_seen = false;
+	size_t cap = 0;
+	for (size_t r = 0; r < c->rows; r++) {
+		const sw_pupil *p = sw_cohort_pupil(c, r);
+		if (o->support_class && (!p->class_name || strcmp(p->class_name, o->support_class)))
+			continue;
+		class_seen = true;
+		if (gid && !in_group(c, p, gid))
+			continue;
+		sw_cpsupport below = { (uint32_t)r, 0, 0, false }, none = { (uint32_t)r, 0, 0, true };
+		for (size_t k = 0; k < c->skills; k++) {
+			int32_t e = sw_cohort_expected(c, r, k);
+			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
+			if (e == SW_NO_STEP)
+				continue;
+			if (step == SW_NO_STEP) {
+				none.skills++;
+			} else if ((int64_t)e - step >= c->below) {
+				below.skills++;
+				below.total += (int64_t)e - step;
+			}
+		}
+		if ((below.skills && (rc = add(c, &cap, below))) ||
+		    (none.skills && (rc = add(c, &cap, none))))
+			return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	}
+	if (o->support_class && !class_seen)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil covered is in class '%.64s'", o->support_class);
+	if (c->psupport_count)
+		qsort(c->psupport, c->psupport_count, sizeof *c->psupport, psupport_cmp);
+	size_t na = 0;
+	for (size_t i = 0; i < c->psupport_count; i++)
+		na += c->psupport[i].not_assessed;
+	size_t sup = c->psupport_count - na;
+	if (o->top > 0) {
+		size_t keep_s = sup < (size_t)o->top ? sup : (size_t)o->top;
+		size_t keep_n = na < (size_t)o->top ? na : (size_t)o->top;
+		memmove(c->psupport + keep_s, c->psupport + sup, keep_n * sizeof *c->psupport);
+		sup = keep_s, na = keep_n;
+		c->psupport_count = sup + na;
+	}
+	c->psupport_na = na;
+	return SW_OK;
+}
