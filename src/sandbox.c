@@ -205,6 +205,7 @@ void sb_reset_call(sw_sandbox *sb)
 	sb->near_line = 0;
 	sb->clock_started = false;
 	sb->printed = 0;
+	sb->close_depth = 0;
 }
 
 const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
@@ -338,8 +339,13 @@ int sb_co_close(lua_State *L)
 		lua_pushliteral(L, "the coroutine was stopped by a limit");
 		return 2;
 	}
-	int n = sb_call_original(L);
 	sw_sandbox *sb = sb_of(L);
+	if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
+		return luaL_error(L, "more than %d coroutine.close calls inside one another",
+		                  SB_CLOSE_DEPTH_MAX);
+	sb->close_depth++;
+	int n = sb_call_original(L);
+	sb->close_depth--;
 	if (n == 2 && !lua_toboolean(L, -2))
 		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
@@ -386,7 +392,12 @@ static int sb_auxwrap(lua_State *L)
 	if (is_memory_error(L, st, -1) || sb->abort)
 		return raise_limit(L, sb);
 	if (cst != LUA_OK && cst != LUA_YIELD && !poisoned(co)) {
+		if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
+			return luaL_error(L, "more than %d coroutine closes inside one another",
+			                  SB_CLOSE_DEPTH_MAX);
+		sb->close_depth++;
 		cst = close_thread(co, L); /* its to-be-closed variables */
+		sb->close_depth--;
 		lua_xmove(co, L, 1);
 		if (is_memory_error(L, cst, -1) || sb->abort)
 			return raise_limit(L, sb);

@@ -10,6 +10,10 @@
 #define SB_ABORT_MEMORY 2
 #define SB_ABORT_TIME 3
 
+/* Closes of coroutines that may run one inside another (a __close handler
+   closing a coroutine): Lua 5.4.4 does not count them against the C stack. */
+#define SB_CLOSE_DEPTH_MAX 40
+
 /* Bytes print() may write in one call; the rest of the call's output is dropped. */
 #define SB_PRINT_MAX (64u * 1024u)
 
@@ -31,6 +35,7 @@ typedef struct sw_sandbox {
 	int64_t wall_check_ns;  /* no need to look at the CPU clock before this */
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
+	int close_depth;        /* coroutine closes under way, one inside another */
 	FILE *print;
 	const char *name;       /* the rubric's name, for print() and error lines */
 	int globals_ref;        /* registry: the shared read-only globals */

@@ -82,6 +82,9 @@ static int guard_newindex(lua_State *L)
 		if (strcmp(k, "__mode") == 0 || strcmp(k, "__gc") == 0)
 			return luaL_error(L, "cannot add %s to a table used as a metatable: weak tables "
 			                  "and finalizers are not available in a rubric", k);
+		if (strcmp(k, "__call") == 0)
+			return luaL_error(L, "cannot add __call to a table already used as a metatable: "
+			                  "give __call (a function) before calling setmetatable");
 	}
 	lua_pushvalue(L, 1); /* only sealed tables: for anything else this would be rawset */
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
@@ -165,12 +168,28 @@ static int sb_setmetatable(lua_State *L)
 		return luaL_error(L, "cannot change a protected metatable");
 	if (mt == LUA_TTABLE && (has_raw(L, 2, "__gc") || has_raw(L, 2, "__mode")))
 		return luaL_error(L, "metatables with __gc or __mode are not allowed in a rubric");
-	if (!is_sealed(L, 1))
+	/* __call: a function, and the table gets a copy of mt, so that changing
+	   mt.__call later (to a table: a call that never ends) is not seen */
+	bool call = mt == LUA_TTABLE && has_raw(L, 2, "__call");
+	if (call) {
+		lua_pushliteral(L, "__call");
+		lua_rawget(L, 2);
+		if (lua_type(L, -1) != LUA_TFUNCTION)
+			return luaL_error(L, "the __call of a metatable must be a function, not a %s",
+			                  luaL_typename(L, -1));
+		lua_pop(L, 1);
+	}
+	if (!is_sealed(L, 1) && !call)
 		lua_pushvalue(L, 2);
 	else if (mt == LUA_TNIL)
 		lua_pushvalue(L, lua_upvalueindex(2));
 	else
 		push_copy(L, 2);
+	if (call && !is_sealed(L, 1) && !has_raw(L, 2, "__newindex")) {
+		lua_pushliteral(L, "__newindex"); /* not sealed: no guard */
+		lua_pushnil(L);
+		lua_rawset(L, -3);
+	}
 	lua_setmetatable(L, 1);
 	if (mt == LUA_TTABLE)
 		seal(L, 2);
