@@ -14,6 +14,11 @@
    closing a coroutine): Lua 5.4.4 does not count them against the C stack. */
 #define SB_CLOSE_DEPTH_MAX 40
 
+/* The most field accesses one expression may chain (a.b.c...), and the
+   longest rubric source, in bytes (sandbox_src.c). */
+#define SB_CHAIN_MAX 200
+#define SB_SOURCE_MAX (1024u * 1024u)
+
 /* Bytes print() may write in one call; the rest of the call's output is dropped. */
 #define SB_PRINT_MAX (64u * 1024u)
 
@@ -62,6 +67,11 @@ void sb_seed_random(sw_sandbox *sb, const char *pupil_id);
 int sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
+
+/* Refuses rubric source that Lua 5.4.4 cannot handle safely: SW_OK, or
+   SW_EINVALID with the reason in why and its line (0: none) in *bad_line. */
+int sb_check_source(const char *src, size_t len, unsigned long *bad_line, char *why,
+                    size_t size);
 
 /* Shared by sandbox.c and sandbox_lib.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
