@@ -31,6 +31,11 @@
 #include <time.h>
 
 #define HOOK_EVERY 1000
+/* In coroutines the hook counts every CO_HOOK_EVERY instructions, its count
+   starts again at each resume, and each resume or close is charged that
+   many instructions for the ones after the last hook: a coroutine never
+   runs uncounted (a new one starts with a fresh count). */
+#define CO_HOOK_EVERY 100
 
 /* The time backstop: 1 s of CPU per million instructions of the limit, at least 0.1 s. */
 #define NS_PER_INSTRUCTION 1000
@@ -148,12 +153,17 @@ static void note_abort(lua_State *L, sw_sandbox *sb)
 		sb->abort_line = rubric_line(sb, L);
 }
 
+static void sb_hook(lua_State *L, lua_Debug *ar);
+
 /* Raises the error of the limit in sb->abort. */
 static int raise_limit(lua_State *L, sw_sandbox *sb)
 {
 	char buf[200];
 	if (L != sb->L)
 		poison(L);
+	/* __close handlers run while the error unwinds: they get one instruction
+	   each, not another HOOK_EVERY (sb_reset_call restores the count) */
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
 	note_abort(L, sb);
 	lua_pushstring(L, sb_abort_message(sb, buf, sizeof buf));
 	return lua_error(L);
@@ -164,7 +174,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	sw_sandbox *sb = sb_of(L);
-	sb->budget -= HOOK_EVERY;
+	sb->budget -= L == sb->L ? HOOK_EVERY : CO_HOOK_EVERY;
 	/* Lua's memory error carries no line: near the limit, keep the last one */
 	if (sb->used > sb->limit / 2)
 		sb->near_line = rubric_line(sb, L);
@@ -196,8 +206,39 @@ void sb_check_limits(lua_State *L)
 		sb->near_line = rubric_line(sb, L);
 }
 
+/* Charges n instructions of work done inside a library function; raises
+   once the budget is spent. */
+void sb_charge(lua_State *L, uint64_t n)
+{
+	sw_sandbox *sb = sb_of(L);
+	if (!sb->abort) {
+		if (n >= (uint64_t)INT64_MAX || (sb->budget -= (int64_t)n) <= 0)
+			sb->abort = SB_ABORT_INSTRUCTIONS;
+		else
+			return;
+	}
+	raise_limit(L, sb);
+}
+
+/* Before a coroutine runs: its hook counts from the start. */
+static void co_start(lua_State *co)
+{
+	if (co)
+		lua_sethook(co, sb_hook, LUA_MASKCOUNT, CO_HOOK_EVERY);
+}
+
+/* After a coroutine ran: the instructions since its last hook. */
+static void co_stop(lua_State *L)
+{
+	sw_sandbox *sb = sb_of(L);
+	if ((sb->budget -= CO_HOOK_EVERY) <= 0 && !sb->abort)
+		sb->abort = SB_ABORT_INSTRUCTIONS;
+}
+
 void sb_reset_call(sw_sandbox *sb)
 {
+	if (sb->L && sb->abort)
+		lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
 	sb->host_refused = false;
@@ -319,7 +360,9 @@ int sb_xpcall(lua_State *L)
 int sb_co_resume(lua_State *L)
 {
 	sb_check_limits(L);
+	co_start(lua_tothread(L, 1));
 	int n = sb_call_original(L);
+	co_stop(L);
 	sw_sandbox *sb = sb_of(L);
 	if (!lua_toboolean(L, -n))
 		is_memory_error(L, LUA_ERRRUN, -1);
@@ -344,7 +387,9 @@ int sb_co_close(lua_State *L)
 		return luaL_error(L, "more than %d coroutine.close calls inside one another",
 		                  SB_CLOSE_DEPTH_MAX);
 	sb->close_depth++;
+	co_start(co);
 	int n = sb_call_original(L);
+	co_stop(L);
 	sb->close_depth--;
 	if (n == 2 && !lua_toboolean(L, -2))
 		is_memory_error(L, LUA_ERRRUN, -1);
@@ -376,7 +421,9 @@ static int sb_auxwrap(lua_State *L)
 	if (!lua_checkstack(co, narg))
 		return luaL_error(L, "too many arguments to resume");
 	lua_xmove(L, co, narg);
+	co_start(co);
 	int st = lua_resume(co, L, narg, &nres);
+	co_stop(L);
 	if (st == LUA_OK || st == LUA_YIELD) {
 		if (!lua_checkstack(L, nres + 1)) {
 			lua_pop(co, nres);
@@ -396,7 +443,9 @@ static int sb_auxwrap(lua_State *L)
 			return luaL_error(L, "more than %d coroutine closes inside one another",
 			                  SB_CLOSE_DEPTH_MAX);
 		sb->close_depth++;
+		co_start(co);
 		cst = close_thread(co, L); /* its to-be-closed variables */
+		co_stop(L);
 		sb->close_depth--;
 		lua_xmove(co, L, 1);
 		if (is_memory_error(L, cst, -1) || sb->abort)

@@ -80,6 +80,15 @@ sw_sandbox *sb_of(lua_State *L);
    functions whose work the instruction count does not see. Near the memory
    limit, collects the garbage first. */
 void sb_check_limits(lua_State *L);
+/* Charges n instructions for work inside a library function; raises once
+   the instruction limit is spent. */
+void sb_charge(lua_State *L, uint64_t n);
+/* Replaces functions that loop over sizes a script controls with ones that
+   charge that work (sandbox_bound.c): in the table library on top, the
+   string library on top, and the globals table on top. */
+void sb_bound_table(lua_State *L);
+void sb_bound_string(lua_State *L);
+void sb_bound_base(lua_State *L);
 /* Calls the original C function (upvalue 1) in this very call. */
 int sb_call_original(lua_State *L);
 /* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */

@@ -373,7 +373,7 @@ static int sb_pattern(lua_State *L)
 	double work = cost;
 	for (int r = 0; r < reps; r++)
 		work *= cost;
-	if (reps >= 2 && work > 1e9)
+	if (reps >= 1 && work > 1e9)
 		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
 		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
 	for (int o = 0; o < opts && work <= 1e9; o++)
@@ -512,6 +512,7 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 		lua_setfield(L, G, *k);
 	}
 	lua_pop(L, 1);
+	sb_bound_base(L);
 	/* setmetatable and getmetatable share SEALED and GUARD (above) */
 	lua_newtable(L); /* SEALED */
 	lua_createtable(L, 0, 1);
@@ -556,6 +557,7 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 	wrap_field(L, "gsub", sb_pattern);
 	wrap_field(L, "format", sb_format);
 	wrap_heavy(L, heavy_string);
+	sb_bound_string(L);
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, sb_string_missing);
 	lua_setfield(L, -2, "__index");
@@ -575,6 +577,7 @@ void sb_build_globals(lua_State *L, sw_sandbox *sb)
 	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
 	lua_getglobal(L, "table");
 	wrap_heavy(L, heavy_table);
+	sb_bound_table(L);
 	sb_readonly(L);
 	lua_setfield(L, G, "table");
 	lua_getglobal(L, "utf8");
