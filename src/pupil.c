@@ -31,12 +31,25 @@ static void add_error(sw_runner *r, sw_result *res, const char *msg, const char 
 	if (strncmp(msg, disp, dn) != 0 || msg[dn] != ':')
 		sw_buf_printf(&b, "%s: ", disp);
 	const char *pid = r->eng->roster->pupils[res->pupil].id;
+	/* what a rubric raised is cut at SB_ERROR_MAX bytes, control characters
+	   shown as '?' (it reaches terminals) */
+	size_t mn = strlen(msg), at = 0; /* the text after "RUBRIC:LINE: " */
+	if (strncmp(msg, disp, dn) == 0 && msg[dn] == ':') {
+		at = dn + 1 + strspn(msg + dn + 1, "0123456789");
+		at += strncmp(msg + at, ": ", 2) == 0 ? 2 : 0;
+	}
+	size_t cut = at + sb_safe_length(msg + at, mn - at, SB_ERROR_MAX);
+	sw_buf_add(&b, msg, cut);
+	if (cut < mn)
+		sw_buf_printf(&b, " [message cut at %u bytes]", SB_ERROR_MAX);
 	if (skill)
-		sw_buf_printf(&b, "%s (pupil %s, skill %s)", msg, pid, skill);
+		sw_buf_printf(&b, " (pupil %s, skill %s)", pid, skill);
 	else
-		sw_buf_printf(&b, "%s (pupil %s)", msg, pid);
-	if (sw_buf_cstr(&b))
-		sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, b.p);
+		sw_buf_printf(&b, " (pupil %s)", pid);
+	if (!sw_buf_cstr(&b) ||
+	    sw_result_push(res, &res->errors, &res->error_count, &res->error_cap,
+	                   sb_safe_text(b.p)) != SW_OK)
+		r->lost = true; /* the run fails with out of memory: never a silent loss */
 	sw_buf_free(&b);
 }
 
@@ -339,8 +352,11 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			}
 			char *nfc;
 			if (sw_text_nfc(&r->eng->mem, s, n, &nfc, NULL) == SW_OK) {
-				sw_result_push(res, list, count, cap, nfc);
+				if (sw_result_push(res, list, count, cap, nfc) != SW_OK)
+					r->lost = true;
 				sw_mem_free(&r->eng->mem, nfc);
+			} else { /* valid UTF-8 was checked: out of memory */
+				r->lost = true;
 			}
 			lua_pop(L, 1);
 		}
@@ -445,6 +461,7 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
 	res->pupil = pupil;
+	r->lost = false;
 	if (r->native.kind) { /* a built-in rubric computed in C: no Lua call */
 		sw_native_pupil(&r->native, fw, recs, n, as_of, res->skills);
 		return SW_OK;
@@ -479,5 +496,5 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	}
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
-	return SW_OK;
+	return r->lost ? SW_ENOMEM : SW_OK;
 }

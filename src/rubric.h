@@ -46,6 +46,7 @@ typedef struct sw_runner {
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
 	sw_native native;   /* kind NONE unless the rubric runs natively */
+	bool lost;          /* an error or label could not be recorded: out of memory */
 } sw_runner;
 
 typedef struct sw_skill_result {

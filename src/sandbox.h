@@ -73,6 +73,18 @@ const char *sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 int sb_check_source(const char *src, size_t len, unsigned long *bad_line, char *why,
                     size_t size);
 
+/* The most bytes of an error message raised by a rubric that leave the Lua
+   state (more is cut, saying so). */
+#define SB_ERROR_MAX 1024u
+/* Of text s (n bytes), the length to keep for at most max bytes, not cutting
+   a UTF-8 character (sandbox_bound.c). */
+size_t sb_safe_length(const char *s, size_t n, size_t max);
+/* Replaces, in place, control characters (C0, DEL, C1) in a text bound for
+   a terminal with '?': no escape sequence gets through. Returns s. */
+char *sb_safe_text(char *s);
+/* Writes n bytes of text to f with control characters but tab as '?'. */
+void sb_write_safe(FILE *f, const char *s, size_t n);
+
 /* Shared by sandbox.c and sandbox_lib.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
 sw_sandbox *sb_of(lua_State *L);

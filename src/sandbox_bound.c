@@ -166,6 +166,53 @@ static int bound_tonumber(lua_State *L)
 	return sb_call_original(L);
 }
 
+/* ---- text leaving the state ---- */
+
+size_t sb_safe_length(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--; /* s[max] continues a character: cut before it */
+	return max;
+}
+
+/* Bytes of a control character at s (a C0 byte or DEL: 1; C1, U+0080 to
+   U+009F, as UTF-8: 2), else 0. */
+static size_t control_at(const unsigned char *s)
+{
+	if (*s < 0x20 || *s == 0x7f)
+		return 1;
+	if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+		return 2;
+	return 0;
+}
+
+char *sb_safe_text(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		size_t c = control_at(p);
+		if (c == 2)
+			*p++ = '?';
+		if (c)
+			*p = '?';
+	}
+	return s;
+}
+
+void sb_write_safe(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0;
+		if (p[i] != '\t' && (p[i] != 0xC2 || i + 1 < n))
+			c = control_at(p + i);
+		if (c == 2)
+			i++;
+		putc(c ? '?' : p[i], f);
+	}
+}
+
 /* Replaces field `name` of the table on top with f over Lua's own function:
    the field holds it, or a closure whose upvalue 1 is it (sb_heavy). */
 static void bound_field(lua_State *L, const char *name, lua_CFunction f)

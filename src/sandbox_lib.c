@@ -327,8 +327,9 @@ static int sb_print(lua_State *L)
 		len = room;
 	sb->printed += len;
 	FILE *out = sb->print ? sb->print : stderr;
-	fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
-	        cut ? " [print output of this call cut at 64 KiB]" : "");
+	fprintf(out, "%s:%d: ", sb->name ? sb->name : "rubric", line);
+	sb_write_safe(out, text, sb_safe_length(text, len, len)); /* no escape sequences */
+	fprintf(out, "%s\n", cut ? " [print output of this call cut at 64 KiB]" : "");
 	if (cut)
 		sb->printed = SB_PRINT_MAX;
 	return 0;

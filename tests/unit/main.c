@@ -66,6 +66,7 @@ static const unit_test TESTS[] = {
 	T(test_parallel_progress),
 	T(test_parallel_helpers_allocate_nothing),
 	T(test_lua_setup_oom),
+	T(test_lost_error),
 };
 
 unsigned long unit_checks;

@@ -130,5 +130,6 @@ void test_parallel_callback_stops(void);
 void test_parallel_progress(void);
 void test_parallel_helpers_allocate_nothing(void);
 void test_lua_setup_oom(void);
+void test_lost_error(void);
 
 #endif
