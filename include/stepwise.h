@@ -381,6 +381,14 @@ typedef struct sw_rejects sw_rejects;
  * path. The strings are allocated with the C library's malloc: free() them.
  */
 SW_API int sw_output_plan(char **target, char **tmp, const char *path);
+/*
+ * Creates the temporary file *tmp that sw_output_plan named and opens it for
+ * writing (*f, to fclose), exclusively: a file or a symbolic link already at
+ * that name is never opened or written through. When the name is taken,
+ * a unique one beside it ("TARGET.tmp.NNNNNN") is used and replaces *tmp
+ * (freed and allocated with malloc). SW_EIO with errno on failure.
+ */
+SW_API int sw_output_open(FILE **f, char **tmp);
 
 /* Opens a rejects file at path. A regular file is written to path + ".tmp"
    beside it (beside a symlink's target) and renamed into place when closed;
