@@ -455,8 +455,9 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 }
 
 
-int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
-                    size_t n, int32_t as_of, const char *as_of_text)
+/* One evaluation of a pupil on the state as it is (sw_runner_pupil). */
+static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                      size_t n, int32_t as_of, const char *as_of_text)
 {
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
@@ -497,4 +498,31 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
 	return r->lost ? SW_ENOMEM : SW_OK;
+}
+
+/*
+ * A pupil's result must not depend on the pupils evaluated before it on
+ * the same state (their order and --jobs differ between runs): what they
+ * leave that no collection frees (a grown stack, the string table) could
+ * decide whether this pupil fits in memory. So a pupil whose evaluation
+ * came near the memory limit (more than half used or asked for) is
+ * evaluated again on a fresh state unless it had one, and the state is
+ * rebuilt after it. A pupil that stays under half never depends on what
+ * came before: nothing it can see does, and memory could not run out.
+ */
+int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                    size_t n, int32_t as_of, const char *as_of_text)
+{
+	for (int attempt = 0;; attempt++) {
+		bool fresh = r->sb.L && r->sb.fresh;
+		r->sb.fresh = false;
+		r->sb.peak = r->sb.used;
+		int rc = pupil_once(r, res, pupil, recs, n, as_of, as_of_text);
+		if (rc != SW_OK || r->native.kind || !r->sb.L || r->sb.peak <= r->sb.limit / 2)
+			return rc;
+		if (!rebuild(r)) /* near the limit: a fresh state for what follows */
+			return SW_ENOMEM;
+		if (fresh || attempt > 0)
+			return SW_OK;
+	}
 }

@@ -61,6 +61,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	/* refused, but not yet the limit: Lua collects all garbage and asks
 	   again, and only then raises its memory error (see is_memory_error) */
+	if (nsize > osize && sb->used + (nsize - osize) > sb->peak)
+		sb->peak = sb->used + (nsize - osize); /* what was asked for, granted or not */
 	if (nsize > osize && sb->used + (nsize - osize) > sb->limit)
 		return NULL;
 	void *p = sb->m->fn(sb->m->ud, ptr, nsize);
@@ -555,6 +557,7 @@ int sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot create a Lua state");
 	lua_State *L = sb->L;
 	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
+	sb->fresh = true;
 	sb_reset_call(sb);
 	lua_pushcfunction(L, open_all);
 	lua_pushlightuserdata(L, d);

@@ -41,6 +41,8 @@ typedef struct sw_sandbox {
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
 	int close_depth;        /* coroutine closes under way, one inside another */
+	size_t peak;            /* the most bytes used or asked for since it was reset */
+	bool fresh;             /* no pupil evaluated since sb_open */
 	FILE *print;
 	const char *name;       /* the rubric's name, for print() and error lines */
 	int globals_ref;        /* registry: the shared read-only globals */
