@@ -17,6 +17,10 @@
  * count themselves. An operator, keyword or separator starts a new count.
  * Comments, strings and numbers are skipped. Nesting deeper than the
  * parser allows is left to the parser to refuse.
+ *
+ * Also refused: `local _ENV <const>` (or <close>), which Lua 5.4.4
+ * compiles into code reading outside its memory (CVE-2022-28805, fixed in
+ * Lua 5.4.5).
  */
 #include "internal.h"
 #include "sandbox.h"
@@ -54,6 +58,19 @@ static size_t long_close(const char *s, size_t i, size_t n, size_t level, unsign
 			return j + 1;
 	}
 	return n;
+}
+
+/* True when the name just read (ending at i) is followed by <const> or
+   <close>: an attribute of a local declaration. */
+static bool env_attrib(const char *s, size_t i, size_t n)
+{
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	if (i >= n || s[i] != '<')
+		return false;
+	for (i++; i < n && isspace((unsigned char)s[i]); i++)
+		;
+	return n - i >= 5 && (memcmp(s + i, "const", 5) == 0 || memcmp(s + i, "close", 5) == 0);
 }
 
 int sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *why, size_t size)
@@ -116,8 +133,15 @@ int sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *why,
 			continue;
 		}
 		if (isalpha(c) || c == '_') {
+			size_t b = i;
 			while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
 				i++;
+			if (i - b == 4 && memcmp(s + b, "_ENV", 4) == 0 && env_attrib(s, i, n)) {
+				*bad_line = line;
+				snprintf(why, size, "_ENV cannot be declared <const> or <close> in a rubric "
+				         "(Lua 5.4.4 compiles it into code that reads outside its memory)");
+				return SW_EINVALID;
+			}
 			if (!after_dot && depth < MAX_FRAMES)
 				count[depth] = 0; /* a new primary expression, or a keyword */
 			after_dot = false;
