@@ -225,7 +225,7 @@ void sb_charge(lua_State *L, uint64_t n)
 /* Before a coroutine runs: its hook counts from the start. */
 static void co_start(lua_State *co)
 {
-	if (co)
+	if (co && co != sb_of(co)->L) /* resume(main thread) fails: its count stays */
 		lua_sethook(co, sb_hook, LUA_MASKCOUNT, CO_HOOK_EVERY);
 }
 
