@@ -8,8 +8,8 @@ local function attack(ctx)
   local s = string.rep("", 1 << 50)
   local u = string.rep("", 1 << 50, "")
   assert(s == "" and u == "")
-  -- 1 MB built 1,000 times: 16 million instructions of work
-  for i = 1, 1000 do local v = string.rep("x", 1000000) end
+  -- 16 MiB to build: 262,144 instructions, charged before the work starts
+  local v = string.rep("x", 16 * 1024 * 1024)
 end
 
 return {
