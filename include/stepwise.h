@@ -435,6 +435,22 @@ typedef struct sw_rejects sw_rejects;
  * path. The strings are allocated with the C library's malloc: free() them.
  */
 SW_API int sw_output_plan(char **target, char **tmp, const char *path);
+/*
+ * Creates the temporary file *tmp that sw_output_plan named and opens it for
+ * writing (*f, to fclose), exclusively: a file or a symbolic link already at
+ * that name is never opened or written through. When the name is taken,
+ * a unique one beside it ("TARGET.tmp.NNNNNN") is used and replaces *tmp
+ * (freed and allocated with malloc). SW_EIO with errno on failure.
+ */
+SW_API int sw_output_open(FILE **f, char **tmp);
+/*
+ * CSV outputs (results, reports, exports) neutralise values a spreadsheet
+ * would run as a formula: a value starting with '=', '+', '-', '@' or a tab
+ * that is not a plain number is written quoted with a leading apostrophe
+ * ("'=HYPERLINK(...)"). sw_csv_set_raw(1) writes such values as they are,
+ * for the whole process (the CLI: environment variable STEPWISE_CSV_RAW=1).
+ */
+SW_API void sw_csv_set_raw(int raw);
 
 /* Opens a rejects file at path. A regular file is written to path + ".tmp"
    beside it (beside a symlink's target) and renamed into place when closed;

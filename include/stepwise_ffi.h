@@ -197,6 +197,8 @@ size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill,
                                              size_t *pupils);
 typedef struct sw_rejects sw_rejects;
 int sw_output_plan(char **target, char **tmp, const char *path);
+int sw_output_open(FILE **f, char **tmp);
+void sw_csv_set_raw(int raw);
 int sw_rejects_open(sw_rejects **out, const char *path);
 void sw_rejects_add(const sw_reject *reject, void *rejects);
 uint64_t sw_rejects_count(const sw_rejects *r);

@@ -3,7 +3,10 @@
  * line breaks inside, CRLF or LF line ends, surrounding white space
  * trimmed, blank lines skipped. A row that cannot be read (text after a
  * closing quote, a quote never closed, a NUL byte) is still returned, with
- * `error` set, so the caller can reject it and nothing is lost.
+ * `error` set, so the caller can reject it and nothing is lost. A row
+ * longer than SW_CSV_ROW_MAX bytes is returned cut there, with `error`
+ * set, and the rest of it up to the next line end is skipped unread (so
+ * memory stays bounded, whatever the file: /dev/zero included).
  */
 #include "internal.h"
 #include "input.h"
@@ -179,6 +182,8 @@ static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
 		if (!nl)
 			return 0;
 		size_t n = (size_t)(nl - start);
+		if (n > SW_CSV_ROW_MAX)
+			return 0; /* the slow path cuts it */
 		if (blank_line(start, n)) {
 			in->pos += n + 1;
 			in->offset += n + 1;
@@ -246,6 +251,17 @@ static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
 	}
 }
 
+/* A row over SW_CSV_ROW_MAX bytes: an error, and its rest skipped. */
+static void too_long(sw_input *in, sw_csv_row *r)
+{
+	r->error = "the row is longer than 16 MiB (the rest of it is skipped)";
+	int c;
+	while ((c = sw_input_getc(in)) != -1 && c != '\n')
+		;
+	if (c == '\n')
+		in->line++;
+}
+
 int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
 {
 	r->raw.len = 0;
@@ -263,8 +279,10 @@ int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
 		bool blank = true;
 		r->raw.len = 0;
 		while ((c = sw_input_getc(in)) != -1 && c != '\n') {
-			sw_buf_putc(&r->raw, (char)c);
-			if (c != ' ' && c != '\t' && c != '\r') {
+			bool space = c == ' ' || c == '\t' || c == '\r';
+			if (!space || r->raw.len < SW_CSV_ROW_MAX) /* white space past it is not kept */
+				sw_buf_putc(&r->raw, (char)c);
+			if (!space) {
 				blank = false;
 				break;
 			}
@@ -300,6 +318,11 @@ int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
 			}
 			sw_buf_putc(&r->raw, (char)c);
 			i = r->raw.len;
+			if (r->raw.len > SW_CSV_ROW_MAX) {
+				too_long(in, r);
+				quoted = false;
+				break;
+			}
 		}
 		if (c == '\n')
 			in->line++;

@@ -45,6 +45,9 @@ static inline int sw_input_getc(sw_input *in)
 int sw_input_line(sw_input *in, sw_buf *b);
 
 /* One CSV row: trimmed, unquoted fields and the raw bytes it came from. */
+/* The longest CSV row read, in bytes: a longer one is rejected, cut (csv.c). */
+#define SW_CSV_ROW_MAX (16u * 1024u * 1024u)
+
 typedef struct sw_csv_row {
 	uint64_t line;       /* the row's first line */
 	sw_buf raw;          /* the row as it was, without its line end */

@@ -2,16 +2,22 @@
  * outpath.c - where an output file is written so that an interrupted run
  * never leaves a half-written file: a temporary file beside the real
  * target, renamed onto it when complete (through symbolic links to the
- * file they name); FIFOs, devices and sockets are written directly.
+ * file they name); FIFOs, devices and sockets are written directly. The
+ * temporary file is created exclusively (O_EXCL, O_NOFOLLOW): a file or a
+ * symbolic link planted at its name is never written through; another
+ * name beside it is used instead.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
+#define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The first n bytes of a, then b, then c, as a new string (NULL: out of memory). */
@@ -91,6 +97,56 @@ int sw_output_plan(char **target, char **tmp, const char *path)
 		*target = NULL;
 		errno = err;
 		return err == ENOMEM ? SW_ENOMEM : SW_EIO;
+	}
+	return SW_OK;
+}
+
+/* A number for temporary names that another run is unlikely to pick. */
+static unsigned long tmp_salt(void)
+{
+	static unsigned long counter;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((unsigned long)getpid() * 2654435761u) ^ (unsigned long)ts.tv_nsec ^
+	       (++counter * 40503u);
+}
+
+int sw_output_open(FILE **f, char **tmp)
+{
+	if (!f || !tmp || !*tmp)
+		return SW_EINVALID;
+	*f = NULL;
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(*tmp, flags, 0666);
+	char *name = NULL;
+	size_t n = strlen(*tmp);
+	for (int tries = 0; fd < 0 && errno == EEXIST && tries < 100; tries++) {
+		/* taken (a left-over, another run, or a planted link): a unique name */
+		free(name);
+		name = malloc(n + 16);
+		if (!name)
+			return SW_ENOMEM;
+		snprintf(name, n + 16, "%s.%06lu", *tmp, tmp_salt() % 1000000u);
+		fd = open(name, flags, 0666);
+	}
+	if (fd < 0) {
+		int err = errno;
+		free(name);
+		errno = err;
+		return SW_EIO;
+	}
+	*f = fdopen(fd, "wb");
+	if (!*f) {
+		int err = errno;
+		close(fd);
+		unlink(name ? name : *tmp);
+		free(name);
+		errno = err;
+		return SW_EIO;
+	}
+	if (name) {
+		free(*tmp);
+		*tmp = name;
 	}
 	return SW_OK;
 }

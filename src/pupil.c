@@ -31,12 +31,25 @@ static void add_error(sw_runner *r, sw_result *res, const char *msg, const char 
 	if (strncmp(msg, disp, dn) != 0 || msg[dn] != ':')
 		sw_buf_printf(&b, "%s: ", disp);
 	const char *pid = r->eng->roster->pupils[res->pupil].id;
+	/* what a rubric raised is cut at SB_ERROR_MAX bytes, control characters
+	   shown as '?' (it reaches terminals) */
+	size_t mn = strlen(msg), at = 0; /* the text after "RUBRIC:LINE: " */
+	if (strncmp(msg, disp, dn) == 0 && msg[dn] == ':') {
+		at = dn + 1 + strspn(msg + dn + 1, "0123456789");
+		at += strncmp(msg + at, ": ", 2) == 0 ? 2 : 0;
+	}
+	size_t cut = at + sw_sb_safe_length(msg + at, mn - at, SB_ERROR_MAX);
+	sw_buf_add(&b, msg, cut);
+	if (cut < mn)
+		sw_buf_printf(&b, " [message cut at %u bytes]", SB_ERROR_MAX);
 	if (skill)
-		sw_buf_printf(&b, "%s (pupil %s, skill %s)", msg, pid, skill);
+		sw_buf_printf(&b, " (pupil %s, skill %s)", pid, skill);
 	else
-		sw_buf_printf(&b, "%s (pupil %s)", msg, pid);
-	if (sw_buf_cstr(&b))
-		sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, b.p);
+		sw_buf_printf(&b, " (pupil %s)", pid);
+	if (!sw_buf_cstr(&b) ||
+	    sw_result_push(res, &res->errors, &res->error_count, &res->error_cap,
+	                   sw_sb_safe_text(b.p)) != SW_OK)
+		r->lost = true; /* the run fails with out of memory: never a silent loss */
 	sw_buf_free(&b);
 }
 
@@ -339,8 +352,11 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			}
 			char *nfc;
 			if (sw_text_nfc(&r->eng->mem, s, n, &nfc, NULL) == SW_OK) {
-				sw_result_push(res, list, count, cap, nfc);
+				if (sw_result_push(res, list, count, cap, nfc) != SW_OK)
+					r->lost = true;
 				sw_mem_free(&r->eng->mem, nfc);
+			} else { /* valid UTF-8 was checked: out of memory */
+				r->lost = true;
 			}
 			lua_pop(L, 1);
 		}
@@ -439,12 +455,14 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 }
 
 
-static int runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
-                        size_t n, int32_t as_of, const char *as_of_text)
+/* One evaluation of a pupil on the state as it is (sw_runner_pupil). */
+static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                      size_t n, int32_t as_of, const char *as_of_text)
 {
 	const sw_framework *fw = r->eng->fw;
 	sw_result_clear(res);
 	res->pupil = pupil;
+	r->lost = false;
 	if (r->native.kind) { /* a built-in rubric computed in C: no Lua call */
 		sw_native_pupil(&r->native, fw, recs, n, as_of, res->skills);
 		return SW_OK;
@@ -479,7 +497,34 @@ static int runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_rec
 	}
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
-	return SW_OK;
+	return r->lost ? SW_ENOMEM : SW_OK;
+}
+
+/*
+ * A pupil's result must not depend on the pupils evaluated before it on
+ * the same state (their order and --jobs differ between runs): what they
+ * leave that no collection frees (a grown stack, the string table) could
+ * decide whether this pupil fits in memory. So a pupil whose evaluation
+ * came near the memory limit (more than half used or asked for) is
+ * evaluated again on a fresh state unless it had one, and the state is
+ * rebuilt after it. A pupil that stays under half never depends on what
+ * came before: nothing it can see does, and memory could not run out.
+ */
+static int runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                        size_t n, int32_t as_of, const char *as_of_text)
+{
+	for (int attempt = 0;; attempt++) {
+		bool fresh = r->sb.L && r->sb.fresh;
+		r->sb.fresh = false;
+		r->sb.peak = r->sb.used;
+		int rc = pupil_once(r, res, pupil, recs, n, as_of, as_of_text);
+		if (rc != SW_OK || r->native.kind || !r->sb.L || r->sb.peak <= r->sb.limit / 2)
+			return rc;
+		if (!rebuild(r)) /* near the limit: a fresh state for what follows */
+			return SW_ENOMEM;
+		if (fresh || attempt > 0)
+			return SW_OK;
+	}
 }
 
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,

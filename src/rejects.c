@@ -144,11 +144,13 @@ int sw_rejects_open(sw_rejects **out, const char *path)
 		rejects_free(r);
 		return rc;
 	}
-	bool direct = !r->tmp;
-	r->f = fopen(direct ? path : r->tmp, "wb");
-	if (!r->f) {
+	if (r->tmp)
+		rc = sw_output_open(&r->f, &r->tmp); /* exclusively: never through a planted link */
+	else if (!(r->f = fopen(path, "wb")))
+		rc = SW_EIO;
+	if (rc) {
 		rejects_free(r);
-		return SW_EIO;
+		return rc;
 	}
 	*out = r;
 	return SW_OK;

@@ -50,6 +50,7 @@ typedef struct sw_runner {
 	char *params_json;  /* {"sources": "", "times": 2}, for the service; engine allocator */
 	char *description;  /* the rubric's description, or NULL; engine allocator */
 	sw_native native;   /* kind NONE unless the rubric runs natively */
+	bool lost;          /* an error or label could not be recorded: out of memory */
 } sw_runner;
 
 typedef struct sw_skill_result {

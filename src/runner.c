@@ -319,6 +319,12 @@ static int setup_protected(lua_State *L)
 	sw_diag *d = sc->d;
 	struct sw_rubric *rb = r->eng->rubric;
 	lua_settop(L, 0);
+	char why[300];
+	unsigned long bad_line;
+	if (sw_sb_check_source(rb->source, rb->len, &bad_line, why, sizeof why) != SW_OK) {
+		sc->rc = sw_diag_add(d, SW_EINVALID, rb->display, bad_line, 0, NULL, "%s", why);
+		return 0;
+	}
 	int st = luaL_loadbufferx(L, rb->source, rb->len, sc->chunk.p, "t");
 	if (st != LUA_OK && strcmp(lua_tostring(L, -1), "C stack overflow") == 0) {
 		unsigned long line = overflow_line(L, rb->source, rb->len, sc->chunk.p);

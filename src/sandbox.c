@@ -31,6 +31,11 @@
 #include <time.h>
 
 #define HOOK_EVERY 1000
+/* In coroutines the hook counts every CO_HOOK_EVERY instructions, its count
+   starts again at each resume, and each resume or close is charged that
+   many instructions for the ones after the last hook: a coroutine never
+   runs uncounted (a new one starts with a fresh count). */
+#define CO_HOOK_EVERY 100
 
 /* The time backstop: 1 s of CPU per million instructions of the limit, at least 0.1 s. */
 #define NS_PER_INSTRUCTION 1000
@@ -56,6 +61,8 @@ static void *sw_sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	/* refused, but not yet the limit: Lua collects all garbage and asks
 	   again, and only then raises its memory error (see is_memory_error) */
+	if (nsize > osize && sb->used + (nsize - osize) > sb->peak)
+		sb->peak = sb->used + (nsize - osize); /* what was asked for, granted or not */
 	if (nsize > osize && sb->used + (nsize - osize) > sb->limit)
 		return NULL;
 	void *p = sb->m->fn(sb->m->ud, ptr, nsize);
@@ -148,12 +155,17 @@ static void note_abort(lua_State *L, sw_sandbox *sb)
 		sb->abort_line = rubric_line(sb, L);
 }
 
+static void sw_sb_hook(lua_State *L, lua_Debug *ar);
+
 /* Raises the error of the limit in sb->abort. */
 static int raise_limit(lua_State *L, sw_sandbox *sb)
 {
 	char buf[200];
 	if (L != sb->L)
 		poison(L);
+	/* __close handlers run while the error unwinds: they get one instruction
+	   each, not another HOOK_EVERY (sw_sb_reset_call restores the count) */
+	lua_sethook(L, sw_sb_hook, LUA_MASKCOUNT, 1);
 	note_abort(L, sb);
 	lua_pushstring(L, sw_sb_abort_message(sb, buf, sizeof buf));
 	return lua_error(L);
@@ -164,7 +176,7 @@ static void sw_sb_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	sw_sandbox *sb = sw_sb_of(L);
-	sb->budget -= HOOK_EVERY;
+	sb->budget -= L == sb->L ? HOOK_EVERY : CO_HOOK_EVERY;
 	/* Lua's memory error carries no line: near the limit, keep the last one */
 	if (sb->used > sb->limit / 2)
 		sb->near_line = rubric_line(sb, L);
@@ -196,8 +208,39 @@ void sw_sb_check_limits(lua_State *L)
 		sb->near_line = rubric_line(sb, L);
 }
 
+/* Charges n instructions of work done inside a library function; raises
+   once the budget is spent. */
+void sw_sb_charge(lua_State *L, uint64_t n)
+{
+	sw_sandbox *sb = sw_sb_of(L);
+	if (!sb->abort) {
+		if (n >= (uint64_t)INT64_MAX || (sb->budget -= (int64_t)n) <= 0)
+			sb->abort = SB_ABORT_INSTRUCTIONS;
+		else
+			return;
+	}
+	raise_limit(L, sb);
+}
+
+/* Before a coroutine runs: its hook counts from the start. */
+static void co_start(lua_State *co)
+{
+	if (co && co != sw_sb_of(co)->L) /* resume(main thread) fails: its count stays */
+		lua_sethook(co, sw_sb_hook, LUA_MASKCOUNT, CO_HOOK_EVERY);
+}
+
+/* After a coroutine ran: the instructions since its last hook. */
+static void co_stop(lua_State *L)
+{
+	sw_sandbox *sb = sw_sb_of(L);
+	if ((sb->budget -= CO_HOOK_EVERY) <= 0 && !sb->abort)
+		sb->abort = SB_ABORT_INSTRUCTIONS;
+}
+
 void sw_sb_reset_call(sw_sandbox *sb)
 {
+	if (sb->L && sb->abort)
+		lua_sethook(sb->L, sw_sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
 	sb->host_refused = false;
@@ -205,6 +248,7 @@ void sw_sb_reset_call(sw_sandbox *sb)
 	sb->near_line = 0;
 	sb->clock_started = false;
 	sb->printed = 0;
+	sb->close_depth = 0;
 }
 
 const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
@@ -318,7 +362,9 @@ int sw_sb_xpcall(lua_State *L)
 int sw_sb_co_resume(lua_State *L)
 {
 	sw_sb_check_limits(L);
+	co_start(lua_tothread(L, 1));
 	int n = sw_sb_call_original(L);
+	co_stop(L);
 	sw_sandbox *sb = sw_sb_of(L);
 	if (!lua_toboolean(L, -n))
 		is_memory_error(L, LUA_ERRRUN, -1);
@@ -338,8 +384,15 @@ int sw_sb_co_close(lua_State *L)
 		lua_pushliteral(L, "the coroutine was stopped by a limit");
 		return 2;
 	}
-	int n = sw_sb_call_original(L);
 	sw_sandbox *sb = sw_sb_of(L);
+	if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
+		return luaL_error(L, "more than %d coroutine.close calls inside one another",
+		                  SB_CLOSE_DEPTH_MAX);
+	sb->close_depth++;
+	co_start(co);
+	int n = sw_sb_call_original(L);
+	co_stop(L);
+	sb->close_depth--;
 	if (n == 2 && !lua_toboolean(L, -2))
 		is_memory_error(L, LUA_ERRRUN, -1);
 	if (sb->abort)
@@ -370,7 +423,9 @@ static int sw_sb_auxwrap(lua_State *L)
 	if (!lua_checkstack(co, narg))
 		return luaL_error(L, "too many arguments to resume");
 	lua_xmove(L, co, narg);
+	co_start(co);
 	int st = lua_resume(co, L, narg, &nres);
+	co_stop(L);
 	if (st == LUA_OK || st == LUA_YIELD) {
 		if (!lua_checkstack(L, nres + 1)) {
 			lua_pop(co, nres);
@@ -386,7 +441,14 @@ static int sw_sb_auxwrap(lua_State *L)
 	if (is_memory_error(L, st, -1) || sb->abort)
 		return raise_limit(L, sb);
 	if (cst != LUA_OK && cst != LUA_YIELD && !poisoned(co)) {
+		if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
+			return luaL_error(L, "more than %d coroutine closes inside one another",
+			                  SB_CLOSE_DEPTH_MAX);
+		sb->close_depth++;
+		co_start(co);
 		cst = close_thread(co, L); /* its to-be-closed variables */
+		co_stop(L);
+		sb->close_depth--;
 		lua_xmove(co, L, 1);
 		if (is_memory_error(L, cst, -1) || sb->abort)
 			return raise_limit(L, sb);
@@ -497,6 +559,7 @@ int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "cannot create a Lua state");
 	lua_State *L = sb->L;
 	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
+	sb->fresh = true;
 	sw_sb_reset_call(sb);
 	lua_pushcfunction(L, open_all);
 	lua_pushlightuserdata(L, d);

@@ -10,6 +10,15 @@
 #define SB_ABORT_MEMORY 2
 #define SB_ABORT_TIME 3
 
+/* Closes of coroutines that may run one inside another (a __close handler
+   closing a coroutine): Lua 5.4.4 does not count them against the C stack. */
+#define SB_CLOSE_DEPTH_MAX 40
+
+/* The most field accesses one expression may chain (a.b.c...), and the
+   longest rubric source, in bytes (sandbox_src.c). */
+#define SB_CHAIN_MAX 200
+#define SB_SOURCE_MAX (1024u * 1024u)
+
 /* Bytes print() may write in one call; the rest of the call's output is dropped. */
 #define SB_PRINT_MAX (64u * 1024u)
 
@@ -31,6 +40,9 @@ typedef struct sw_sandbox {
 	int64_t wall_check_ns;  /* no need to look at the CPU clock before this */
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
+	int close_depth;        /* coroutine closes under way, one inside another */
+	size_t peak;            /* the most bytes used or asked for since it was reset */
+	bool fresh;             /* no pupil evaluated since sw_sb_open */
 	FILE *print;
 	sw_write_fn print_fn;   /* instead of print when set */
 	void *print_payload;
@@ -60,6 +72,25 @@ int sw_sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 
+/* Refuses rubric source that Lua 5.4.4 cannot handle safely: SW_OK, or
+   SW_EINVALID with the reason in why and its line (0: none) in *bad_line. */
+int sw_sb_check_source(const char *src, size_t len, unsigned long *bad_line, char *why,
+                    size_t size);
+
+/* The most bytes of an error message raised by a rubric that leave the Lua
+   state (more is cut, saying so). */
+#define SB_ERROR_MAX 1024u
+/* Of text s (n bytes), the length to keep for at most max bytes, not cutting
+   a UTF-8 character (sandbox_bound.c). */
+size_t sw_sb_safe_length(const char *s, size_t n, size_t max);
+/* Replaces, in place, control characters (C0, DEL, C1) in a text bound for
+   a terminal with '?': no escape sequence gets through. Returns s. */
+char *sw_sb_safe_text(char *s);
+/* Writes n bytes of text to f with control characters but tab as '?'. */
+void sw_sb_write_safe(FILE *f, const char *s, size_t n);
+/* Pushes s[0..n) as sw_sb_write_safe writes it (control characters as '?'). */
+void sw_sb_push_safe(lua_State *L, const char *s, size_t n);
+
 /* Shared by sandbox.c and sandbox_lib.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
 sw_sandbox *sw_sb_of(lua_State *L);
@@ -67,6 +98,15 @@ sw_sandbox *sw_sb_of(lua_State *L);
    functions whose work the instruction count does not see. Near the memory
    limit, collects the garbage first. */
 void sw_sb_check_limits(lua_State *L);
+/* Charges n instructions for work inside a library function; raises once
+   the instruction limit is spent. */
+void sw_sb_charge(lua_State *L, uint64_t n);
+/* Replaces functions that loop over sizes a script controls with ones that
+   charge that work (sandbox_bound.c): in the table library on top, the
+   string library on top, and the globals table on top. */
+void sw_sb_bound_table(lua_State *L);
+void sw_sb_bound_string(lua_State *L);
+void sw_sb_bound_base(lua_State *L);
 /* Calls the original C function (upvalue 1) in this very call. */
 int sw_sb_call_original(lua_State *L);
 /* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */

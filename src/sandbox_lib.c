@@ -82,6 +82,9 @@ static int guard_newindex(lua_State *L)
 		if (strcmp(k, "__mode") == 0 || strcmp(k, "__gc") == 0)
 			return luaL_error(L, "cannot add %s to a table used as a metatable: weak tables "
 			                  "and finalizers are not available in a rubric", k);
+		if (strcmp(k, "__call") == 0)
+			return luaL_error(L, "cannot add __call to a table already used as a metatable: "
+			                  "give __call (a function) before calling setmetatable");
 	}
 	lua_pushvalue(L, 1); /* only sealed tables: for anything else this would be rawset */
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
@@ -165,12 +168,28 @@ static int sw_sb_setmetatable(lua_State *L)
 		return luaL_error(L, "cannot change a protected metatable");
 	if (mt == LUA_TTABLE && (has_raw(L, 2, "__gc") || has_raw(L, 2, "__mode")))
 		return luaL_error(L, "metatables with __gc or __mode are not allowed in a rubric");
-	if (!is_sealed(L, 1))
+	/* __call: a function, and the table gets a copy of mt, so that changing
+	   mt.__call later (to a table: a call that never ends) is not seen */
+	bool call = mt == LUA_TTABLE && has_raw(L, 2, "__call");
+	if (call) {
+		lua_pushliteral(L, "__call");
+		lua_rawget(L, 2);
+		if (lua_type(L, -1) != LUA_TFUNCTION)
+			return luaL_error(L, "the __call of a metatable must be a function, not a %s",
+			                  luaL_typename(L, -1));
+		lua_pop(L, 1);
+	}
+	if (!is_sealed(L, 1) && !call)
 		lua_pushvalue(L, 2);
 	else if (mt == LUA_TNIL)
 		lua_pushvalue(L, lua_upvalueindex(2));
 	else
 		push_copy(L, 2);
+	if (call && !is_sealed(L, 1) && !has_raw(L, 2, "__newindex")) {
+		lua_pushliteral(L, "__newindex"); /* not sealed: no guard */
+		lua_pushnil(L);
+		lua_rawset(L, -3);
+	}
 	lua_setmetatable(L, 1);
 	if (mt == LUA_TTABLE)
 		seal(L, 2);
@@ -309,15 +328,17 @@ static int sw_sb_print(lua_State *L)
 	sb->printed += len;
 	if (sb->print_fn) { /* the host's callback: one call per line, its return ignored */
 		lua_pushfstring(L, "%s:%d: ", sb->name ? sb->name : "rubric", line);
-		lua_pushlstring(L, text, len);
+		sw_sb_push_safe(L, text, sw_sb_safe_length(text, len, len)); /* no escape sequences */
 		lua_pushstring(L, cut ? " [print output of this call cut at 64 KiB]\n" : "\n");
 		lua_concat(L, 3);
-		const char *all = lua_tolstring(L, -1, &len);
-		(void)sb->print_fn(all, len, sb->print_payload);
+		size_t all_len;
+		const char *all = lua_tolstring(L, -1, &all_len);
+		(void)sb->print_fn(all, all_len, sb->print_payload);
 	} else {
 		FILE *out = sb->print ? sb->print : stderr;
-		fprintf(out, "%s:%d: %.*s%s\n", sb->name ? sb->name : "rubric", line, (int)len, text,
-		        cut ? " [print output of this call cut at 64 KiB]" : "");
+		fprintf(out, "%s:%d: ", sb->name ? sb->name : "rubric", line);
+		sw_sb_write_safe(out, text, sw_sb_safe_length(text, len, len)); /* no escape sequences */
+		fprintf(out, "%s\n", cut ? " [print output of this call cut at 64 KiB]" : "");
 	}
 	if (cut)
 		sb->printed = SB_PRINT_MAX;
@@ -363,7 +384,7 @@ static int sw_sb_pattern(lua_State *L)
 	double work = cost;
 	for (int r = 0; r < reps; r++)
 		work *= cost;
-	if (reps >= 2 && work > 1e9)
+	if (reps >= 1 && work > 1e9)
 		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
 		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
 	for (int o = 0; o < opts && work <= 1e9; o++)
@@ -502,6 +523,7 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 		lua_setfield(L, G, *k);
 	}
 	lua_pop(L, 1);
+	sw_sb_bound_base(L);
 	/* setmetatable and getmetatable share SEALED and GUARD (above) */
 	lua_newtable(L); /* SEALED */
 	lua_createtable(L, 0, 1);
@@ -546,6 +568,7 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	wrap_field(L, "gsub", sw_sb_pattern);
 	wrap_field(L, "format", sw_sb_format);
 	wrap_heavy(L, heavy_string);
+	sw_sb_bound_string(L);
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, sw_sb_string_missing);
 	lua_setfield(L, -2, "__index");
@@ -565,6 +588,7 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
 	lua_getglobal(L, "table");
 	wrap_heavy(L, heavy_table);
+	sw_sb_bound_table(L);
 	sw_sb_readonly(L);
 	lua_setfield(L, G, "table");
 	lua_getglobal(L, "utf8");

@@ -33,10 +33,17 @@ void sw_table_cell(sw_table *t, const char *text)
 		t->failed = 1;
 		return;
 	}
-	/* a line break or tab inside a cell would break the alignment */
-	for (char *p = c; *p; p++)
+	/* a line break or tab inside a cell would break the alignment; other
+	   control characters (C0, DEL, C1: escape sequences a name or note could
+	   hold) would act on the terminal: shown as '?' */
+	for (unsigned char *p = (unsigned char *)c; *p; p++) {
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
+		else if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			p[0] = p[1] = '?';
+	}
 	t->cells[t->count++] = c;
 }
 

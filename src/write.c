@@ -6,6 +6,7 @@
 #include "rubric.h"
 #include "table.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 struct sw_writer {
@@ -19,8 +20,45 @@ struct sw_writer {
 	sw_wstream *ws; /* owned: `out` writes through a host's callback (sw_writer_new_to) */
 };
 
+/* CSV values that spreadsheets would run as formulas are neutralised unless
+   a host asks for raw values (sw_csv_set_raw). */
+static atomic_bool csv_raw;
+
+void sw_csv_set_raw(int raw)
+{
+	atomic_store(&csv_raw, raw != 0);
+}
+
+/* True for a plain number ("-2", "+1.5"): safe, and kept as it is. */
+static bool plain_number(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	bool digits = false, dot = false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits = true;
+		else if (*s == '.' && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	return digits;
+}
+
 void sw_csv_put(sw_buf *b, const char *s)
 {
+	if (strchr("=+-@\t", s[0]) && s[0] && !plain_number(s) && !atomic_load(&csv_raw)) {
+		/* "=HYPERLINK(...)" would run in a spreadsheet: shown as text, '=HYPERLINK(...) */
+		sw_buf_puts(b, "\"'");
+		for (; *s; s++) {
+			if (*s == '"')
+				sw_buf_putc(b, '"');
+			sw_buf_putc(b, *s);
+		}
+		sw_buf_putc(b, '"');
+		return;
+	}
 	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
 		sw_buf_puts(b, s);
 		return;

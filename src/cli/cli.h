@@ -38,6 +38,10 @@ const char *cli_get(cli_opt *opts, const char *name);
 void cli_print_errors(const sw_engine *eng);
 /* Prints "stepwise: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Refuses (EXIT_FATAL, with a message) an output path (-o, --rejects, the
+   pupils' rejects file) that is the same file as an input or another
+   output, before anything is read (paths.c). */
+int cli_out_distinct(cli_opt *opts, int npos, char **pos);
 /* Creates an engine with the limits given on the command line (if any). */
 int cli_engine(sw_engine **eng, cli_opt *opts);
 

@@ -224,6 +224,10 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 		cli_error("%s: wrong number of arguments; usage: %s", c->name, c->usage);
 		goto done;
 	}
+	if (getenv("STEPWISE_CSV_RAW") && strcmp(getenv("STEPWISE_CSV_RAW"), "1") == 0)
+		sw_csv_set_raw(1); /* CSV values as they are, formulas included */
+	if (cli_out_distinct(c->opts, npos, pos))
+		goto done; /* an output would replace an input */
 	rc = c->run(c, c->opts, npos, pos);
 done:
 	free(pos);

@@ -121,8 +121,13 @@ int cli_out_open(cli_out *o, const char *path)
 		return EXIT_FATAL;
 	if (o->tmp)
 		cli_tmp_remember(o->tmp); /* before it exists: no moment it could be left */
-	o->f = fopen(o->tmp ? o->tmp : path, "wb");
-	if (!o->f) {
+	char *planned = o->tmp;
+	int orc = o->tmp ? sw_output_open(&o->f, &o->tmp) : (o->f = fopen(path, "wb")) ? SW_OK : SW_EIO;
+	if (o->tmp != planned) { /* the name was taken: another beside it */
+		cli_tmp_forget(planned);
+		cli_tmp_remember(o->tmp);
+	}
+	if (orc != SW_OK) {
 		cli_error("cannot write %s: %s", path, strerror(errno));
 		out_free(o);
 		return EXIT_FATAL;

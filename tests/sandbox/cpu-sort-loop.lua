@@ -1,7 +1,7 @@
 -- Sandbox attack, 6 (CPU): table.sort of a large table, in a loop.
 -- One table.sort of 500,000 values is a single instruction for the count
--- but about 50 ms of work: a loop ran for hours. A backstop on CPU time
--- (1 s per million instructions of --max-instructions) stops it.
+-- but about 50 ms of work: a loop ran for hours. Each comparison of
+-- table.sort now counts as an instruction: the first sort reaches the limit.
 -- It runs for pupil P2, skill beta only: every other pupil and skill still
 -- gets its step (tests/cases/sandbox-cpu-sort-loop.test, tests/unit/test_sandbox.c).
 local function attack(ctx)

@@ -1,6 +1,6 @@
 -- Sandbox attack, 7 (depth): nested coroutine.close.
--- Each coroutine's __close handler closes a new one: Lua stops at about 200
--- levels with "C stack overflow", passed up as the error of each close.
+-- Each coroutine's __close handler closes a new one: the sandbox stops at 40
+-- closes inside one another, an error passed up as the error of each close.
 -- It runs for pupil P2, skill beta only: every other pupil and skill still
 -- gets its step (tests/cases/sandbox-depth-coroutine-close.test, tests/unit/test_sandbox.c).
 local function attack(ctx)

@@ -82,6 +82,7 @@ static const unit_test TESTS[] = {
 	T(test_host_options_init),
 	T(test_host_write_callbacks),
 	T(test_host_edit_in_place),
+	T(test_lost_error),
 };
 
 unsigned long unit_checks;

@@ -146,5 +146,6 @@ void test_parallel_helpers_allocate_nothing(void);
 void test_lua_setup_oom(void);
 void test_dates_dmy_threaded(void);
 void test_dates_options_versions(void);
+void test_lost_error(void);
 
 #endif

@@ -1,0 +1,139 @@
+/*
+ * paths.c - outputs that would replace inputs, refused before anything is
+ * read: an output (-o, --rejects, the rejects file of the pupils beside
+ * it) that is the same file as an input or as another output, compared by
+ * device and inode after following symbolic links, or, for outputs not
+ * yet made, by the absolute name they will get.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_PATHS (2 * CLI_MAX_MANY + 16)
+
+typedef struct named {
+	const char *path;   /* as given */
+	const char *role;   /* "an input", "the output (-o)", ... */
+	bool exists;        /* a file there: dev and ino are set */
+	dev_t dev;
+	ino_t ino;
+	char *where;        /* outputs not yet made: their absolute name (malloc) */
+} named;
+
+/* The absolute name a new output at path will have (NULL when unknown). */
+static char *future_name(const char *path)
+{
+	char *target = NULL, *tmp = NULL;
+	if (sw_output_plan(&target, &tmp, path) != SW_OK || !target) {
+		free(tmp);
+		return NULL;
+	}
+	free(tmp);
+	char *real = realpath(target, NULL);
+	if (real) {
+		free(target);
+		return real;
+	}
+	/* not made yet: its folder resolved, then its name */
+	const char *slash = strrchr(target, '/');
+	char *dir = slash ? strndup(target, slash == target ? 1 : (size_t)(slash - target))
+	                  : strdup(".");
+	char *rdir = dir ? realpath(dir, NULL) : NULL;
+	char *out = NULL;
+	if (rdir && (out = malloc(strlen(rdir) + strlen(target) + 2)))
+		sprintf(out, "%s/%s", rdir, slash ? slash + 1 : target);
+	free(dir);
+	free(rdir);
+	free(target);
+	return out;
+}
+
+static void add(named *list, int *n, const char *path, const char *role, bool output)
+{
+	if (!path || strcmp(path, "-") == 0 || *n >= MAX_PATHS)
+		return;
+	named *x = &list[*n];
+	memset(x, 0, sizeof *x);
+	x->path = path;
+	x->role = role;
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (output && !S_ISREG(st.st_mode))
+			return; /* a FIFO or device (/dev/null) may take several outputs */
+		x->exists = true;
+		x->dev = st.st_dev;
+		x->ino = st.st_ino;
+	} else if (output) {
+		x->where = future_name(path);
+	} else {
+		return; /* an input that is not there: its command says so */
+	}
+	(*n)++;
+}
+
+static bool same(const named *a, const named *b)
+{
+	if (a->exists && b->exists)
+		return a->dev == b->dev && a->ino == b->ino;
+	return a->where && b->where && strcmp(a->where, b->where) == 0;
+}
+
+/* The rejects file for the pupils beside --rejects FILE (as data.c names it). */
+static char *pupils_rejects(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = malloc(n + 16);
+	if (!out)
+		return NULL;
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		dot = path + n;
+	snprintf(out, n + 16, "%.*s.pupils%s", (int)(dot - path), path, dot);
+	return out;
+}
+
+int cli_out_distinct(cli_opt *opts, int npos, char **pos)
+{
+	static const char *const inputs[] = { "--framework", "--pupils", "--evidence", "--rubric",
+		NULL };
+	named list[MAX_PATHS];
+	int n = 0;
+	for (const char *const *name = inputs; *name; name++) {
+		cli_opt *o = cli_find(opts, *name);
+		if (!o || !o->value)
+			continue;
+		if (o->many)
+			for (int i = 0; i < o->count && i < CLI_MAX_MANY; i++)
+				add(list, &n, o->many[i], "an input", false);
+		else
+			add(list, &n, o->value, "an input", false);
+	}
+	for (int i = 0; i < npos; i++)
+		add(list, &n, pos[i], "an input", false);
+	int first_output = n;
+	const char *rejects = cli_get(opts, "--rejects");
+	char *pupils = rejects && cli_get(opts, "--pupils") ? pupils_rejects(rejects) : NULL;
+	add(list, &n, cli_get(opts, "-o"), "the output (-o)", true);
+	add(list, &n, rejects, "the rejects file (--rejects)", true);
+	add(list, &n, pupils, "the rejects file of the pupils", true);
+	int rc = EXIT_OK;
+	for (int i = first_output; i < n && rc == EXIT_OK; i++)
+		for (int j = 0; j < i; j++)
+			if (same(&list[i], &list[j])) {
+				cli_error("%s %s is the same file as %s %s: it would be replaced; "
+				          "choose another name", list[i].role, list[i].path, list[j].role,
+				          list[j].path);
+				rc = EXIT_FATAL;
+				break;
+			}
+	for (int i = first_output; i < n; i++)
+		free(list[i].where);
+	free(pupils);
+	return rc;
+}
