@@ -146,6 +146,23 @@ for req in ['{"id": 1, "op": "ping"}', '{"id": 2, "op": "framework"}', tiny,
 add('fuzz_service', '\n'.join(['{"id": 4, "op": "load_rubric", "path": "secured-n"}',
                                '{"id": 6, "op": "set_params", "params": {"times": 1}}', tiny]))
 
+# CASE packages: the OpenSALT fixtures (MIT, tests/fixtures/case) and the
+# bundled frameworks as Stepwise exports them (made by the cases)
+for name, data in files('tests/fixtures/case/*Framework*.json'):
+    add('fuzz_case', data)
+for name, data in files('tests/fixtures/case/WhatStandardsCouldBe.json'):
+    add('fuzz_case', data)
+for name, data in sources:
+    if name.endswith('.json') and b'CFDocument' in data:
+        add('fuzz_case', data)
+# OneRoster exports: users, enrollments, classes and orgs joined by 0x1E
+for d in sorted(glob.glob(os.path.join(ROOT, 'tests', 'fixtures', 'oneroster', '*'))):
+    parts = []
+    for f in ('users.csv', 'enrollments.csv', 'classes.csv', 'orgs.csv'):
+        path = os.path.join(d, f)
+        parts.append(open(path, 'rb').read() if os.path.exists(path) else b'')
+    add('fuzz_oneroster', b'\x1e'.join(parts))
+
 for harness in sorted(corpora):
     d = os.path.join(OUT, harness)
     os.makedirs(d, exist_ok=True)
