@@ -2,7 +2,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := lua5.4 libcjson libutf8proc uuid
+PKGS    := lua5.4 libcjson libutf8proc uuid libseccomp
 DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
              /usr/bin/python3 -c 'import jsonschema, cffi' 2>/dev/null && \
              test -f /usr/share/i18n/locales/de_DE && echo yes)
@@ -27,7 +27,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
 REL_FLAGS  := -O2 -g -fPIC -fvisibility=hidden
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-              -fno-sanitize-recover=undefined -fPIC -fvisibility=hidden
+              -fno-sanitize-recover=undefined -fPIC -fvisibility=hidden \
+              -DSW_TEST_HOOKS
 
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)

@@ -31,7 +31,7 @@
 #define SW_LOAD_OPTIONS_VERSION 2
 #define SW_DATE_ISO 0
 #define SW_DATE_DMY 1
-#define SW_EVAL_OPTIONS_VERSION 1
+#define SW_EVAL_OPTIONS_VERSION 2
 #define SW_OUTPUT_CSV 1
 #define SW_OUTPUT_JSONL 2
 #define SW_OUTPUT_TABLE 3
@@ -206,6 +206,7 @@ typedef struct sw_eval_options {
 	unsigned int version;
 	const char *as_of;
 	unsigned int jobs;
+	int isolate;
 } sw_eval_options;
 typedef struct sw_eval_stats {
 	uint64_t pupils;
