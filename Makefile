@@ -131,7 +131,7 @@ cases: build/asan/stepwise
 valgrind: build/stepwise build/unit
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
 	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q" \
-	  ./tests/run-cases.sh ./build/stepwise
+	  ./tests/run-cases.sh ./build/stepwise $(filter-out tests/cases/isolate-hook-%,$(wildcard tests/cases/*.test))
 
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
 # the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.
