@@ -861,6 +861,14 @@ SW_API int sw_framework_json(char **json, const sw_framework *fw);
  */
 SW_API int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
 
+/*
+ * Whether the service's "evaluate" runs the rubric in a worker process, as
+ * sw_eval_options.isolate does (on: non-zero). Off until set for a library
+ * host; `stepwise serve` turns it on unless given --no-isolate. SW_EINVALID
+ * when eng is NULL.
+ */
+SW_API int sw_service_set_isolate(sw_engine *eng, int on);
+
 /* ---- Interchange: 1EdTech CASE frameworks, OneRoster rosters ------------ */
 
 /*

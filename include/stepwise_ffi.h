@@ -320,6 +320,7 @@ int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil);
 int sw_engine_clear_params(sw_engine *eng);
 int sw_framework_json(char **json, const sw_framework *fw);
 int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len);
+int sw_service_set_isolate(sw_engine *eng, int on);
 typedef struct sw_notice {
 	const char *file;
 	uint64_t line;

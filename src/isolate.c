@@ -373,6 +373,8 @@ static int wait_some(iso_run *r)
 		pf[n] = (struct pollfd){ w->fd, POLLIN, 0 };
 		who[n++] = i;
 	}
+	if (!n)
+		return SW_OK; /* every worker left idle: the next give starts one */
 	int64_t ms = next == INT64_MAX ? 1000 : (next - now + 999999) / 1000000;
 	int k = poll(pf, n, (int)(ms > 60000 ? 60000 : ms));
 	if (k < 0 && errno != EINTR)
