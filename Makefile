@@ -2,7 +2,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := lua5.4 libcjson libutf8proc uuid
+PKGS    := lua5.4 libcjson libutf8proc uuid libseccomp
 HTTP_PKG := libmicrohttpd
 DEPS_OK := $(shell pkg-config --exists $(PKGS) $(HTTP_PKG) 2>/dev/null && \
              /usr/bin/python3 -c 'import jsonschema, cffi, pytest' 2>/dev/null && \
@@ -30,7 +30,8 @@ HTTP_LIBS   := $(shell pkg-config --libs $(HTTP_PKG))
 BASE_CFLAGS = -std=c11 $(WARN) $(DEFS) -Iinclude -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
 REL_FLAGS  := -O2 -g -fPIC -fvisibility=hidden
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-              -fno-sanitize-recover=undefined -fPIC -fvisibility=hidden
+              -fno-sanitize-recover=undefined -fPIC -fvisibility=hidden \
+              -DSW_TEST_HOOKS
 
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
@@ -142,7 +143,7 @@ cases: build/asan/stepwise
 valgrind: build/stepwise build/unit
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
 	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q" \
-	  ./tests/run-cases.sh ./build/stepwise
+	  ./tests/run-cases.sh ./build/stepwise $(filter-out tests/cases/isolate-hook-%,$(wildcard tests/cases/*.test))
 
 # The benchmark (tests/bench/run.py): the floor programs, the timing helper and
 # the C API benchmark, built with the release flags. BENCH_SIZES="10k 100k" limits it.

@@ -508,9 +508,22 @@ typedef struct sw_eval_options {
 	                         custom allocator must be thread-safe. Results reach the
 	                         callback in the same order whatever the number, always on
 	                         the calling thread, while the others evaluate. */
+	int isolate;          /* version 2: non-zero: sw_engine_evaluate runs the rubric in
+	                         up to `jobs` forked worker processes (POSIX; Linux for the
+	                         seccomp filter) that keep only a socket to the caller,
+	                         under setrlimit limits (address space, CPU, no files, no
+	                         core) and a seccomp allow-list, with a watchdog in the
+	                         calling thread. A worker that crashes or runs past its
+	                         time gives each pupil of its batch (64 in roster order)
+	                         with no result yet an error in sw_result_error, and the
+	                         run goes on; other results are byte for byte those of
+	                         a run without it. print() lines reach print_fn or the
+	                         print stream from the calling thread. A host that
+	                         handles SIGCHLD must leave the workers to waitpid. The
+	                         other sw_engine_evaluate_* calls ignore it. */
 } sw_eval_options;
-#define SW_EVAL_OPTIONS_VERSION 1
-#define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0 }
+#define SW_EVAL_OPTIONS_VERSION 2 /* 1 is still accepted: without isolate */
+#define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0, 0 }
 
 typedef struct sw_eval_stats {
 	uint64_t pupils;             /* pupils evaluated */
@@ -1004,6 +1017,14 @@ SW_API int sw_service_options_init(sw_service_options *opts, unsigned int versio
  */
 SW_API int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_options *opts,
                                   const char *line, size_t len);
+
+/*
+ * Whether the service's "evaluate" runs the rubric in a worker process, as
+ * sw_eval_options.isolate does (on: non-zero). Off until set for a library
+ * host; `stepwise serve` turns it on unless given --no-isolate. SW_EINVALID
+ * when eng is NULL.
+ */
+SW_API int sw_service_set_isolate(sw_engine *eng, int on);
 
 /* ---- Interchange: 1EdTech CASE frameworks, OneRoster rosters ------------ */
 

@@ -31,7 +31,7 @@
 #define SW_LOAD_OPTIONS_VERSION 2
 #define SW_DATE_ISO 0
 #define SW_DATE_DMY 1
-#define SW_EVAL_OPTIONS_VERSION 1
+#define SW_EVAL_OPTIONS_VERSION 2
 #define SW_OUTPUT_CSV 1
 #define SW_OUTPUT_JSONL 2
 #define SW_OUTPUT_TABLE 3
@@ -216,6 +216,7 @@ typedef struct sw_eval_options {
 	unsigned int version;
 	const char *as_of;
 	unsigned int jobs;
+	int isolate;
 } sw_eval_options;
 typedef struct sw_eval_stats {
 	uint64_t pupils;
@@ -380,6 +381,7 @@ typedef struct sw_service_options {
 int sw_service_options_init(sw_service_options *opts, unsigned int version);
 int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_options *opts,
                                   const char *line, size_t len);
+int sw_service_set_isolate(sw_engine *eng, int on);
 typedef struct sw_notice {
 	const char *file;
 	uint64_t line;

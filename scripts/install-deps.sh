@@ -2,7 +2,7 @@
 # Installs what Stepwise needs to build and test, from Debian's packages.
 # The Makefile runs this by itself when pkg-config cannot find the libraries.
 set -eu
-PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind locales python3-cffi libmicrohttpd-dev python3-pytest python3-pip"
+PACKAGES="build-essential pkg-config liblua5.4-dev libcjson-dev libutf8proc-dev uuid-dev python3 python3-jsonschema valgrind locales python3-cffi libmicrohttpd-dev python3-pytest python3-pip libseccomp-dev"
 if [ "${1:-}" = "--fuzz" ]; then
 	# only for `make fuzz`: clang with libFuzzer
 	PACKAGES="clang libclang-rt-dev"
@@ -14,7 +14,7 @@ fi
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "install-deps: apt-get is not available on this system." >&2
 	echo "install-deps: install these (Debian names) with your package manager: $PACKAGES" >&2
-	echo "install-deps: they must be visible to pkg-config as: lua5.4 libcjson libutf8proc uuid libmicrohttpd" >&2
+	echo "install-deps: they must be visible to pkg-config as: lua5.4 libcjson libutf8proc uuid libmicrohttpd libseccomp" >&2
 	exit 1
 fi
 SUDO=""

@@ -3,6 +3,7 @@
  * records handed to the rubric runner, results handed to the caller.
  */
 #include "internal.h"
+#include "isolate.h"
 #include "ordered.h"
 #include "rubric.h"
 
@@ -43,7 +44,7 @@ static int ready(sw_engine *eng, unsigned jobs, bool one_pupil)
 static int as_of(sw_engine *eng, const sw_eval_options *opts, int32_t *days)
 {
 	*days = INT32_MAX;
-	if (opts && opts->version != SW_EVAL_OPTIONS_VERSION)
+	if (opts && opts->version != SW_EVAL_OPTIONS_VERSION && opts->version != 1)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "sw_eval_options has an unknown version");
 	if (opts && opts->as_of && !sw_date_parse(days, opts->as_of, strlen(opts->as_of)))
@@ -62,6 +63,13 @@ static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
 	}
 	*n = ev->len[p];
 	return ev->recs && *n ? ev->recs + ev->first[p] : NULL;
+}
+
+/* The same by position in the roster order, for isolate.c. */
+static const sw_record *records_at(const sw_engine *eng, size_t pos, size_t *p, size_t *n)
+{
+	*p = eng->roster->order[pos];
+	return records_of(eng, *p, n);
 }
 
 #define BATCH 64      /* pupils per item of work */
@@ -143,6 +151,8 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	          .as_of = opts ? opts->as_of : NULL, .fn = fn, .payload = payload,
 	          .stats = stats };
 	unsigned jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
+	if (opts && opts->version >= 2 && opts->isolate)
+		return sw_iso_evaluate(eng, jobs, days, r.as_of, records_at, fn, payload, stats);
 	if (jobs > SW_ORDERED_MAX_JOBS)
 		jobs = SW_ORDERED_MAX_JOBS;
 	if (jobs > r.total / 16 + 1)

@@ -261,6 +261,7 @@ struct sw_engine {
 	struct sw_evidence *evidence; /* evidence store: evidence.c */
 	struct sw_rubric *rubric;     /* rubric.c */
 	int user_status;              /* what a host's callback returned to stop a call */
+	int service_isolate;          /* sw_service_set_isolate */
 };
 
 /*

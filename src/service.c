@@ -130,6 +130,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 	if (rc == SW_OK) {
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 		eo.as_of = cJSON_IsString(aj) ? aj->valuestring : NULL;
+		eo.isolate = eng->service_isolate;
 		rc = sw_engine_evaluate(eng, &eo, keep_json, &json, NULL);
 		if (rc == SW_EUSER) /* keep_json's own status: out of memory */
 			rc = sw_engine_user_status(eng);
@@ -499,4 +500,12 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 		*response = sw_buf_take(&out);
 	sw_buf_free(&out);
 	return *response ? SW_OK : SW_ENOMEM;
+}
+
+int sw_service_set_isolate(sw_engine *eng, int on)
+{
+	if (!eng)
+		return SW_EINVALID;
+	eng->service_isolate = on != 0;
+	return SW_OK;
 }

@@ -178,6 +178,7 @@ static bool evaluate_class(sw_svc_req *R, sw_engine *eng, const cJSON *as_of, sw
 	}
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cJSON_IsString(as_of) ? as_of->valuestring : NULL;
+	eo.isolate = eng->service_isolate; /* sw_service_set_isolate */
 	sw_eval_stats st;
 	int rc = sw_engine_evaluate(eng, &eo, keep_result, &cr, &st);
 	if (rc == SW_EUSER) /* keep_result's own status: out of memory */
@@ -295,6 +296,7 @@ static sw_engine *scratch_new(const sw_engine *eng)
 	s->memory_limit = eng->memory_limit;
 	s->pattern_limit = eng->pattern_limit;
 	s->print_stream = eng->print_stream;
+	s->service_isolate = eng->service_isolate; /* a rubric under test is isolated too */
 	s->fw = eng->fw; /* borrowed: given back before the engine is freed */
 	return s;
 }

@@ -86,6 +86,7 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	bool sorted = cli_get(opts, "--sorted") != NULL;
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cli_get(opts, "--as-of");
+	eo.isolate = cli_get(opts, "--isolate") && !cli_get(opts, "--no-isolate");
 	sw_engine *eng;
 	int rc = cli_jobs(&eo.jobs, opts);
 	if (rc || (rc = cli_engine(&eng, opts)))
@@ -162,6 +163,8 @@ static cli_opt evaluate_opts[] = {
 	{ "--date-format", "iso|dmy", 0, 0, 0 },
 	{ "--jobs", "N", 0, 0, 0 },
 	{ "--sorted", NULL, 0, 0, 0 },
+	{ "--isolate", NULL, 0, 0, 0 },
+	{ "--no-isolate", NULL, 0, 0, 0 },
 	{ "--quiet", NULL, 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
@@ -174,7 +177,7 @@ const cli_cmd cli_evaluate = {
 	"stepwise evaluate [--framework F] [--rubric R] [--param K=V]... [--pupils P]\n"
 	"                  --evidence E [--as-of DATE] [--format csv|jsonl|table] [-o OUT]\n"
 	"                  [--rejects FILE] [--date-format iso|dmy] [--jobs N] [--sorted]\n"
-	"                  [--quiet]\n"
+	"                  [--quiet] [--isolate|--no-isolate]\n"
 	"                  [--max-instructions N] [--max-memory MiB]\n"
 	"                  [--pattern-limit BYTES]\n\n"
 	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n"
@@ -193,6 +196,10 @@ const cli_cmd cli_evaluate = {
 	"  --sorted          the evidence is sorted by pupil id: evaluate each pupil as\n"
 	"                    soon as its rows are read, so memory stays flat\n"
 	"  --quiet           no progress line on a terminal\n"
+	"  --isolate         run the rubric in worker processes with no files, memory and\n"
+	"                    CPU limits and a system-call filter: a rubric that crashes or\n"
+	"                    never ends costs only its pupils' results (not with --sorted)\n"
+	"  --no-isolate      evaluate in this process (the default)\n"
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",

@@ -94,6 +94,7 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		sw_engine_free(eng);
 		return rc;
 	}
+	sw_service_set_isolate(eng, !cli_get(opts, "--no-isolate"));
 	line_buf line = { 0 };
 	int got;
 	rc = EXIT_OK;
@@ -138,6 +139,8 @@ static cli_opt serve_opts[] = {
 	{ "--http", "[ADDR:]PORT", 0, 0, 0 },
 	{ "--token-file", "FILE", 0, 0, 0 },
 	{ "--jobs", "N", 0, 0, 0 },
+	{ "--isolate", NULL, 0, 0, 0 },
+	{ "--no-isolate", NULL, 0, 0, 0 },
 	{ 0 }
 };
 
@@ -145,6 +148,7 @@ const cli_cmd cli_serve = {
 	"serve", "Answer JSON requests, one per line, for programs in any language.",
 	"stepwise serve --stdio [--framework F] [--rubric R] [--param K=V]... [--rubric-dir DIR]\n"
 	"                [--max-instructions N] [--max-memory MiB] [--pattern-limit BYTES]\n"
+	"                [--isolate|--no-isolate]\n"
 	"       stepwise serve --http [ADDR:]PORT [--token-file FILE] [--jobs N] (and the above)\n\n"
 	"  --stdio           read one JSON request per line on standard input and write one\n"
 	"                    JSON response per line on standard output (README.md, \"Service\n"
@@ -161,7 +165,10 @@ const cli_cmd cli_serve = {
 	"  --param K=V       set a rubric parameter (repeatable)\n"
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
-	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)\n\n"
+	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)\n"
+	"  --isolate         evaluate each request in a worker process with limits and a\n"
+	"                    system-call filter (the default; README.md, \"Isolated evaluation\")\n"
+	"  --no-isolate      evaluate in this process\n\n"
 	"requests: {\"id\": 1, \"op\": \"evaluate\", \"pupil\": {...}, \"evidence\": [...]},\n"
 	"  {\"op\": \"load_rubric\", \"path\": P} or {\"op\": \"load_rubric\", \"source\": LUA},\n"
 	"  {\"op\": \"set_params\", \"params\": {...}}, {\"op\": \"framework\"}, {\"op\": \"ping\"},\n"

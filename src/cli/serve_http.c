@@ -396,6 +396,8 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 		if ((rc = cli_engine(&p.engines[i], opts)) || (rc = cli_framework(p.engines[i], opts)) ||
 		    (rc = cli_rubric(p.engines[i], opts)))
 			break;
+		else /* each request evaluated in a worker process, as over --stdio */
+			sw_service_set_isolate(p.engines[i], !cli_get(opts, "--no-isolate"));
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.freed, NULL);
 	/* SIGINT and SIGTERM end the service; blocked here so that the

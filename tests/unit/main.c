@@ -69,6 +69,7 @@ static const unit_test TESTS[] = {
 	T(test_parallel_oom_load),
 	T(test_parallel_oom_evaluate),
 	T(test_parallel_callback_stops),
+	T(test_parallel_isolate),
 	T(test_parallel_progress),
 	T(test_parallel_helpers_allocate_nothing),
 	T(test_lua_setup_oom),

@@ -223,11 +223,14 @@ static int load(sw_engine *eng, const char *path, unsigned jobs, sw_load_stats *
 	return sw_engine_load_evidence(eng, path, &lo, st);
 }
 
-/* Evaluates with `jobs` threads into s. */
+static bool isolated; /* evaluate() with sw_eval_options.isolate */
+
+/* Evaluates with `jobs` threads (or worker processes) into s. */
 static int evaluate(sw_engine *eng, unsigned jobs, seen *s, sw_eval_stats *es)
 {
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.jobs = jobs;
+	eo.isolate = isolated;
 	return s ? sw_engine_evaluate(eng, &eo, on_result, s, es) : SW_ENOMEM;
 }
 
@@ -427,6 +430,49 @@ void test_parallel_callback_stops(void)
 		unit_fail(__FILE__, __LINE__, "setup failed");
 	}
 	sw_engine_free(eng);
+	seen_free(want);
+	files_remove(&fx);
+}
+
+/* sw_eval_options.isolate: the results of 500 pupils (8 batches) from
+   worker processes are those of the one-thread run, with 1 and 3 workers,
+   for the rubric in C and its Lua source; a callback that stops the run
+   stops it (the workers are ended), and the next run gives everything; the
+   options' version 1 (without isolate) is still accepted. */
+void test_parallel_isolate(void)
+{
+	files fx;
+	REQUIRE(files_make(&fx, 20000, 500));
+	sw_load_stats st;
+	seen *want = reference(&fx, true, &st);
+	const char *lua = "return { name = 'top', skill = function(ev) local best\n"
+	                  "for _, e in ipairs(ev) do if e.outcome == 'secured' and\n"
+	                  "(not best or e.step > best) then best = e.step end end\n"
+	                  "return best end }\n";
+	for (int r = 0; r < 2 && want; r++) {
+		sw_engine *eng = engine_with(NULL, fx.roster, NULL);
+		rejects rj = { 0, 0 };
+		if (!eng || (r && sw_engine_load_rubric_buffer(eng, lua, strlen(lua), "top.lua")) ||
+		    load(eng, fx.evidence, 2, &st, &rj) != SW_OK) {
+			unit_fail(__FILE__, __LINE__, "setup failed");
+			sw_engine_free(eng);
+			break;
+		}
+		isolated = true;
+		for (unsigned jobs = 1; jobs <= 3; jobs += 2) {
+			seen *s = seen_new(eng, true);
+			sw_eval_stats es;
+			CHECK_EQ(evaluate(eng, jobs, s, &es), SW_OK);
+			CHECK(s && !s->json_rc && seen_prefix(s, want, true, false));
+			CHECK_EQ(es.pupils, 500);
+			seen_free(s);
+		}
+		stops_at(eng, 3, 65, want);
+		isolated = false;
+		sw_eval_options v1 = { 1, NULL, 1, 1 }; /* isolate is past a version 1 struct */
+		CHECK_EQ(sw_engine_evaluate(eng, &v1, NULL, NULL, NULL), SW_OK);
+		sw_engine_free(eng);
+	}
 	seen_free(want);
 	files_remove(&fx);
 }

@@ -141,6 +141,7 @@ void test_text_nfc_quick_check(void);
 void test_parallel_oom_load(void);
 void test_parallel_oom_evaluate(void);
 void test_parallel_callback_stops(void);
+void test_parallel_isolate(void);
 void test_parallel_progress(void);
 void test_parallel_helpers_allocate_nothing(void);
 void test_lua_setup_oom(void);

@@ -1,0 +1,46 @@
+/*
+ * isolate.h - rubric evaluation in forked worker processes (isolate.c):
+ * the layer behind sw_eval_options.isolate. Not installed.
+ */
+#ifndef SW_ISOLATE_H
+#define SW_ISOLATE_H
+
+#include "internal.h"
+#include "data.h"
+
+/* The records of the pupil at position `pos` of the roster order: sets
+   *pupil (the pupil's index) and *n. */
+typedef const sw_record *(*sw_iso_records_fn)(const sw_engine *eng, size_t pos, size_t *pupil,
+                                               size_t *n);
+
+/*
+ * Evaluates every pupil of the roster order like sw_engine_evaluate, but in
+ * up to `jobs` worker processes, each holding only its socket, under
+ * setrlimit limits and a seccomp filter, watched by the calling process.
+ * The rubric's runner must be open (it is inherited by the workers). A
+ * worker that dies or runs past its time gives an error to each pupil of
+ * its batch with no result yet; the run goes on. Results reach fn in id
+ * order, on the calling thread, as the threads would give them.
+ */
+int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_of,
+                    sw_iso_records_fn records, sw_result_fn fn, void *payload,
+                    sw_eval_stats *stats);
+
+/* What a worker needs, set by the parent before it forks. */
+typedef struct sw_iso_plan {
+	sw_engine *eng;
+	sw_iso_records_fn records;
+	int32_t days;
+	const char *as_of;
+	uint64_t cpu_seconds;   /* RLIMIT_CPU of a worker (it retires at half) */
+	uint64_t address_space; /* RLIMIT_AS of a worker; 0: none (sanitizer builds) */
+	int hook;               /* test builds only: 'c' crash, 'h' hang on hook_pupil */
+	const char *hook_pupil;
+} sw_iso_plan;
+
+/* isolate_worker.c: the worker's life on socket fd; never returns. */
+_Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd);
+/* Appends the body of a result frame for res. */
+void sw_iso_encode(sw_buf *b, const sw_result *res);
+
+#endif

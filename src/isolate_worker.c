@@ -1,0 +1,308 @@
+/*
+ * isolate_worker.c - the worker side of --isolate: a forked process that
+ * confines itself (every descriptor but its socket closed, setrlimit
+ * limits, a seccomp allow-list), then evaluates the batches of pupils the
+ * parent sends and writes each pupil's result back as a frame.
+ *
+ * A frame: one type byte, a 32-bit length, then that many bytes.
+ *   'R' a pupil's result (sw_iso_encode), 'P' a print() line,
+ *   'D' the batch is done, 'E' the runner failed (32-bit status),
+ *   'F' the worker could not confine itself (a text).
+ * The parent (isolate.c) is on the same machine: numbers go in host order.
+ */
+#define _GNU_SOURCE /* close_range */
+#include "isolate.h"
+#include "rubric.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SW_ISO_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SW_ISO_SANITIZER 1
+#endif
+#endif
+
+/* Under valgrind (make valgrind), the worker has its limits but no filter. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SW_ISO_VALGRIND 1
+#endif
+#endif
+#ifndef SW_ISO_VALGRIND
+#define SW_ISO_VALGRIND 0
+#endif
+
+/* Writes all of p[0..n) to fd. */
+static bool put_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Reads exactly n bytes from fd; false at the end or on an error. */
+static bool get_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n) {
+		ssize_t r = read(fd, c, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		c += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static void put_u32(sw_buf *b, uint32_t v)
+{
+	sw_buf_add(b, (const char *)&v, sizeof v);
+}
+
+/* A string: its length (UINT32_MAX for NULL), then its bytes. */
+static void put_str(sw_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n >= UINT32_MAX)
+		n = UINT32_MAX - 1;
+	put_u32(b, s ? (uint32_t)n : UINT32_MAX);
+	sw_buf_add(b, s ? s : "", n);
+}
+
+/* Starts a frame of `type` in b (emptied); sw_iso_send fills in its length. */
+static void frame_start(sw_buf *b, char type)
+{
+	b->len = 0;
+	sw_buf_putc(b, type);
+	put_u32(b, 0);
+}
+
+/* Sends the frame in b; false when it cannot (the parent is gone). */
+static bool frame_send(sw_buf *b, int fd)
+{
+	if (b->failed || b->len - 5 > UINT32_MAX)
+		return false;
+	uint32_t n = (uint32_t)(b->len - 5);
+	memcpy(b->p + 1, &n, sizeof n);
+	return put_all(fd, b->p, b->len);
+}
+
+void sw_iso_encode(sw_buf *b, const sw_result *res)
+{
+	for (size_t k = 0; k < res->skill_count; k++) {
+		const sw_skill_result *s = &res->skills[k];
+		sw_buf_putc(b, (char)(s->has_step != 0));
+		put_u32(b, (uint32_t)s->step);
+		put_u32(b, s->evidence);
+		put_str(b, s->note);
+	}
+	char **lists[3] = { res->flags, res->awards, res->errors };
+	size_t counts[3] = { res->flag_count, res->award_count, res->error_count };
+	for (int l = 0; l < 3; l++) {
+		put_u32(b, (uint32_t)counts[l]);
+		for (size_t i = 0; i < counts[l]; i++)
+			put_str(b, lists[l][i]);
+	}
+}
+
+/* The worker's output: its socket and a frame buffer. */
+typedef struct iso_out {
+	int fd;
+	sw_buf b;
+} iso_out;
+
+/* print() inside the worker: the line goes to the parent as a 'P' frame. */
+static int forward_print(const char *data, size_t len, void *payload)
+{
+	iso_out *o = payload;
+	sw_buf f;
+	sw_buf_init(&f, o->b.m);
+	frame_start(&f, 'P');
+	sw_buf_add(&f, data, len);
+	bool ok = frame_send(&f, o->fd);
+	sw_buf_free(&f);
+	return ok ? 0 : -1;
+}
+
+/* The seccomp allow-list: what evaluating needs, and nothing that opens,
+   sends elsewhere, runs a program or changes the process. */
+static int add_rules(scmp_filter_ctx c, int fd)
+{
+	int rc = 0;
+	/* the socket only */
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, fd));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd));
+	/* memory, never executable */
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(brk), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mremap), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 0);
+	/* the CPU clock of the time backstop, locks, randomness, the end */
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(clock_gettime), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(getrandom), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
+#ifdef SW_ISO_SANITIZER
+	/* sanitizer builds: the runtime's reports on standard error, and what
+	   it calls while running (see the README's security section) */
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(getpid), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(gettid), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigprocmask), 0);
+#endif
+	return rc;
+}
+
+/* Confines the process: NULL, or what failed. */
+static const char *confine(const sw_iso_plan *pl, int fd)
+{
+#ifdef SW_ISO_SANITIZER
+	int keep = 2; /* the sanitizer's reports */
+#else
+	int keep = -1;
+#endif
+	for (int i = 0; i < fd; i++)
+		if (i != keep)
+			close(i);
+	if (close_range((unsigned)fd + 1, ~0U, 0) != 0)
+		return "close_range";
+	struct rlimit none = { 0, 0 };
+	struct rlimit cpu = { pl->cpu_seconds, pl->cpu_seconds + 1 };
+	if (setrlimit(RLIMIT_CORE, &none) || setrlimit(RLIMIT_FSIZE, &none) ||
+	    setrlimit(RLIMIT_CPU, &cpu))
+		return "setrlimit";
+	if (pl->address_space) {
+		struct rlimit as = { pl->address_space, pl->address_space };
+		if (setrlimit(RLIMIT_AS, &as))
+			return "setrlimit";
+	}
+#if SW_ISO_VALGRIND
+	if (RUNNING_ON_VALGRIND)
+		return NULL; /* valgrind translates code as it runs: no filter holds it */
+#endif
+	scmp_filter_ctx c = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!c)
+		return "seccomp_init";
+	int rc = add_rules(c, fd);
+	struct rlimit files = { 0, 0 };
+	if (!rc && setrlimit(RLIMIT_NOFILE, &files))
+		rc = -1;
+	if (!rc)
+		rc = seccomp_load(c);
+	seccomp_release(c);
+	return rc ? "seccomp" : NULL;
+}
+
+/* This process's CPU time in seconds. */
+static uint64_t cpu_used(void)
+{
+	struct timespec t;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t))
+		return 0;
+	return (uint64_t)t.tv_sec;
+}
+
+#ifdef SW_TEST_HOOKS
+/* Test builds only: crashes or spins on the pupil the test names. */
+static void test_hook(const sw_iso_plan *pl, size_t p)
+{
+	if (!pl->hook || strcmp(pl->eng->roster->pupils[p].id, pl->hook_pupil) != 0)
+		return;
+	if (pl->hook == 'c') {
+		/* a real segmentation fault: an address no process has (not NULL,
+		   which the undefined-behaviour checks would catch first) */
+		volatile int *volatile nowhere = (volatile int *)(uintptr_t)0xffff800000000000u;
+		*nowhere = 1;
+	}
+	for (volatile unsigned long spin = 0;; spin++) /* one step that never ends */
+		;
+}
+#endif
+
+_Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
+{
+	sw_engine *eng = pl->eng;
+	iso_out o = { fd, { 0 } };
+	sw_buf_init(&o.b, &eng->mem);
+#ifdef SW_TEST_HOOKS
+	if (pl->hook == 'c') {
+		/* the default action, past the sanitizer's own handler (which
+		   intercepts signal() and sigaction()): the kernel's sigaction */
+		struct { void (*handler)(int); unsigned long flags; void *restorer; uint64_t mask; }
+			dfl = { SIG_DFL, 0, NULL, 0 };
+		syscall(SYS_rt_sigaction, SIGSEGV, &dfl, NULL, sizeof dfl.mask);
+	}
+#endif
+	const char *failed = confine(pl, fd);
+	if (failed) {
+		frame_start(&o.b, 'F');
+		sw_buf_puts(&o.b, failed);
+		frame_send(&o.b, fd);
+		_exit(0);
+	}
+	sw_runner *run = eng->rubric->runner;
+	eng->print_fn = run->sb.print_fn = forward_print; /* also after a runner reset */
+	eng->print_payload = run->sb.print_payload = &o;
+	sw_result res;
+	int rc = sw_result_init(&res, eng);
+	uint64_t cmd[2];
+	while (rc == SW_OK && get_all(fd, cmd, sizeof cmd)) {
+		for (uint64_t pos = cmd[0]; rc == SW_OK && pos < cmd[0] + cmd[1]; pos++) {
+			size_t p, n;
+			const sw_record *recs = pl->records(eng, (size_t)pos, &p, &n);
+#ifdef SW_TEST_HOOKS
+			test_hook(pl, p);
+#endif
+			rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
+			if (rc == SW_OK) {
+				frame_start(&o.b, 'R');
+				sw_iso_encode(&o.b, &res);
+				if (!frame_send(&o.b, fd))
+					_exit(0);
+			}
+		}
+		if (rc == SW_OK) {
+			frame_start(&o.b, 'D');
+			if (!frame_send(&o.b, fd))
+				_exit(0);
+			if (cpu_used() > pl->cpu_seconds / 2)
+				break; /* retire before RLIMIT_CPU: the parent starts another */
+		}
+	}
+	if (rc != SW_OK) {
+		frame_start(&o.b, 'E');
+		put_u32(&o.b, (uint32_t)rc);
+		frame_send(&o.b, fd);
+	}
+	_exit(0); /* nothing of the parent's is flushed or freed here */
+}
