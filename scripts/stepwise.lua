@@ -5,8 +5,78 @@
 
 local S = {}
 
+-- The six sources a record can have.
+local SOURCES = { "teacher", "self", "peer", "parent", "employer", "other" }
+local IS_SOURCE = {}
+for _, s in ipairs(SOURCES) do IS_SOURCE[s] = true end
+
+-- Stops the rubric with "stepwise.NAME: what was wrong". Level 0: no place
+-- in this file; Stepwise puts the line of the rubric that called the helper.
+local function fail(name, msg)
+  error("stepwise." .. name .. ": " .. msg, 0)
+end
+
+-- What a value is, for messages: nil, a number, "text" or its type.
+local function show(v)
+  if type(v) == "string" then return '"' .. v .. '"' end
+  if type(v) == "number" or v == nil or type(v) == "boolean" then return tostring(v) end
+  return "a " .. type(v)
+end
+
+-- Checks that `ev` is a list of records.
+local function check_ev(name, ev)
+  if type(ev) ~= "table" then
+    fail(name, "evidence must be a list of records (such as `evidence`), not " .. show(ev))
+  end
+end
+
+-- Checks a step-like number argument.
+local function check_number(name, what, v)
+  if type(v) ~= "number" then fail(name, what .. " must be a number, not " .. show(v)) end
+end
+
+-- The record's step, checked to be a number (a record made by the rubric may lack one).
+local function step_of(name, r)
+  local s = type(r) == "table" and r.step
+  if type(s) ~= "number" then
+    fail(name, "each record needs a number as its step, not " .. show(s))
+  end
+  return s
+end
+
+-- Edit distance of two short words, for "did you mean".
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = { [0] = i }
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+-- Checks a source word: an error naming it, the nearest and the six.
+local function check_source(name, word)
+  if IS_SOURCE[word] then return end
+  local best, bd = nil, 3
+  for _, s in ipairs(SOURCES) do
+    local d = distance(word, s)
+    if d < bd then best, bd = s, d end
+  end
+  fail(name, "no source '" .. word .. "'" .. (best and ("; did you mean '" .. best .. "'?") or "")
+    .. " (sources: " .. table.concat(SOURCES, ", ") .. ")")
+end
+
 -- Records of `evidence` for which keep(record) is true, in the same order.
 function S.filter(evidence, keep)
+  check_ev("filter", evidence)
+  if type(keep) ~= "function" then
+    fail("filter", "the second argument must be a function(record) that returns true to keep it, not " .. show(keep))
+  end
   local out = {}
   for _, r in ipairs(evidence) do
     if keep(r) then out[#out + 1] = r end
@@ -16,6 +86,7 @@ end
 
 -- Only the records whose outcome is "secured".
 function S.secured(evidence)
+  check_ev("secured", evidence)
   local out, n = {}, 0
   for i = 1, #evidence do
     local r = evidence[i]
@@ -25,20 +96,46 @@ function S.secured(evidence)
 end
 
 -- A set {teacher = true, ...} from "teacher,self" (or an array); nil for all.
-function S.source_set(sources)
+-- A source that is not one of the six is an error.
+local function make_set(name, sources)
   if sources == nil or sources == "" then return nil end
   local set = {}
   if type(sources) == "table" then
-    for _, s in ipairs(sources) do set[string.lower(s)] = true end
+    for _, s in ipairs(sources) do
+      if type(s) ~= "string" then fail(name, "sources must be text, not " .. show(s)) end
+      s = string.lower(s)
+      check_source(name, s)
+      set[s] = true
+    end
+  elseif type(sources) == "string" then
+    for s in string.gmatch(sources, "[^,%s]+") do
+      s = string.lower(s)
+      check_source(name, s)
+      set[s] = true
+    end
   else
-    for s in string.gmatch(tostring(sources), "[^,%s]+") do set[string.lower(s)] = true end
+    fail(name, 'sources must be text such as "teacher,self", not ' .. show(sources))
   end
   return set
 end
 
+function S.source_set(sources)
+  return make_set("source_set", sources)
+end
+
+-- Sets already made by from_sources, by their text (never handed to a rubric).
+local known_sets, known_count = {}, 0
+
 -- Only the records from the given sources ("teacher,self"); all when empty or nil.
 function S.from_sources(evidence, sources)
-  local set = S.source_set(sources)
+  check_ev("from_sources", evidence)
+  local set = type(sources) == "string" and known_sets[sources]
+  if not set then
+    set = make_set("from_sources", sources)
+    if type(sources) == "string" and known_count < 64 then
+      known_sets[sources], known_count = set, known_count + 1
+    end
+  end
   if not set then return evidence end
   local out, n = {}, 0
   for i = 1, #evidence do
@@ -50,9 +147,11 @@ end
 
 -- The highest step among the records, or nil when there are none.
 function S.highest(evidence)
+  check_ev("highest", evidence)
   local best
   for i = 1, #evidence do
     local s = evidence[i].step
+    if type(s) ~= "number" then s = step_of("highest", evidence[i]) end
     if best == nil or s > best then best = s end
   end
   return best
@@ -60,33 +159,41 @@ end
 
 -- The step of the latest record (the last one of the latest date), or nil.
 function S.latest(evidence)
+  check_ev("latest", evidence)
   local last = evidence[#evidence]
   return last and last.step
 end
 
 -- How many records have a step at or above `step`.
 function S.count_at_or_above(evidence, step)
+  check_ev("count_at_or_above", evidence)
+  check_number("count_at_or_above", "the step", step)
   local n = 0
   for _, r in ipairs(evidence) do
-    if r.step >= step then n = n + 1 end
+    if step_of("count_at_or_above", r) >= step then n = n + 1 end
   end
   return n
 end
 
 -- The highest step s such that at least `times` records have a step >= s, or nil.
 function S.secured_n(evidence, times)
+  check_ev("secured_n", evidence)
+  if type(times) ~= "number" or times ~= math.floor(times) or times < 1 then
+    fail("secured_n", "times must be a whole number of 1 or more, not " .. show(times))
+  end
   local steps = {}
-  for _, r in ipairs(evidence) do steps[#steps + 1] = r.step end
-  if times < 1 or #steps < times then return nil end
+  for _, r in ipairs(evidence) do steps[#steps + 1] = step_of("secured_n", r) end
+  if #steps < times then return nil end
   table.sort(steps, function(a, b) return a > b end)
   return steps[times]
 end
 
 -- The mean of the records' steps (a number, not rounded), or nil.
 function S.mean(evidence)
+  check_ev("mean", evidence)
   if #evidence == 0 then return nil end
   local sum = 0
-  for _, r in ipairs(evidence) do sum = sum + r.step end
+  for _, r in ipairs(evidence) do sum = sum + step_of("mean", r) end
   return sum / #evidence
 end
 
@@ -107,13 +214,17 @@ end
 -- Whole days from date d1 to date d2 (negative when d2 is earlier).
 function S.days_between(d1, d2)
   local a, b = S.day_number(d1), S.day_number(d2)
-  if not a or not b then error("days_between needs two dates as YYYY-MM-DD", 2) end
+  if not a then fail("days_between", "the first date must be a date as YYYY-MM-DD, not " .. show(d1)) end
+  if not b then fail("days_between", "the second date must be a date as YYYY-MM-DD, not " .. show(d2)) end
   return b - a
 end
 
 -- Only the records dated within `days` days before `date` (inclusive).
 function S.within_days(evidence, date, days)
+  check_ev("within_days", evidence)
+  check_number("within_days", "the number of days", days)
   local last = S.day_number(date)
+  if not last then fail("within_days", "the date must be a date as YYYY-MM-DD, not " .. show(date)) end
   return S.filter(evidence, function(r)
     local n = S.day_number(r.date)
     return n <= last and last - n <= days
@@ -123,6 +234,8 @@ end
 -- `step` kept inside the skill's range: nil stays nil.
 function S.clamp(step, skill)
   if step == nil then return nil end
+  check_number("clamp", "the step", step)
+  if type(skill) ~= "table" then fail("clamp", "the second argument must be a skill (ctx.skill), not " .. show(skill)) end
   if step < skill.min then return skill.min end
   if step > skill.max then return skill.max end
   return step

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "rubric.h"
+#include "strict.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
@@ -126,6 +127,10 @@ static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil 
 	lua_setfield(L, -2, "attributes");
 }
 
+/* The keys a returned table may have. */
+static const char *const step_keys[] = { "step", "note" };
+static const char *const label_keys[] = { "flags", "awards" };
+
 /* What the protected steps of one pupil's evaluation need (all Lua work
    runs inside lua_pcall, so that even a failed allocation in the host's
    own calls to Lua becomes an error for that pupil, never a panic). */
@@ -156,7 +161,11 @@ static int begin_protected(lua_State *L)
 		return luaL_error(L, "the rubric did not return a table");
 	lua_createtable(L, 0, 8); /* ctx at 2 */
 	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[a->res->pupil]);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->pupil_mt_ref);
+	lua_setmetatable(L, -2);
 	lua_setfield(L, 2, "pupil");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->ctx_mt_ref);
+	lua_setmetatable(L, 2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->framework_ref);
 	lua_setfield(L, 2, "framework");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->params_ref);
@@ -248,7 +257,14 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 	char buf[160];
 	const char *bad = NULL;
 	int t = lua_type(L, -1);
-	if (t == LUA_TTABLE) {
+	const char *unknown = t == LUA_TTABLE ? sw_strict_unknown_key(L, -1, step_keys, 2) : NULL;
+	sw_buf kb;
+	sw_buf_init(&kb, &r->eng->mem);
+	if (unknown) {
+		sw_buf_printf(&kb, "a table with an unknown key '%s'", unknown);
+		sw_strict_describe(&kb, "key", unknown, step_keys, 2);
+		bad = sw_buf_cstr(&kb) ? kb.p : "a table with an unknown key";
+	} else if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "step");
 		lua_rawget(L, -2);
 		bad = read_step(L, -1, sk, &out->has_step, &out->step, buf, sizeof buf);
@@ -274,12 +290,14 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 		add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
 		           r->skill_line, bad);
 	}
+	sw_buf_free(&kb);
 }
 
 /* Pushes the evidence array for records recs[0..n). */
 static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_record *recs,
-                          size_t n)
+                          size_t n, int mt_ref)
 {
+	lua_rawgeti(L, LUA_REGISTRYINDEX, mt_ref); /* strict records */
 	lua_createtable(L, (int)n, 0);
 	char date[11];
 	int32_t last = INT32_MIN;
@@ -310,8 +328,11 @@ static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_r
 			lua_pushstring(L, sw_intern_str(&ev->text, rec->note));
 			lua_setfield(L, -2, "note");
 		}
+		lua_pushvalue(L, -3);
+		lua_setmetatable(L, -2);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_remove(L, -2);
 }
 
 /* Reads a list of strings (flags or awards) from field key of the table on top. */
@@ -361,7 +382,7 @@ static int skill_protected(lua_State *L)
 	lua_settop(L, 2);
 	lua_pushliteral(L, "skill");
 	lua_rawget(L, 1);
-	push_evidence(L, r->eng->evidence, a->recs, a->count);
+	push_evidence(L, r->eng->evidence, a->recs, a->count, r->record_mt_ref);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
 	lua_rawgeti(L, -1, (lua_Integer)a->sk->index + 1);
 	lua_setfield(L, 2, "skill");
@@ -401,7 +422,17 @@ static int pupil_protected(lua_State *L)
 	lua_setfield(L, 2, "expected");
 	lua_pushvalue(L, 2);
 	lua_call(L, 2, 1);
-	if (lua_istable(L, -1)) {
+	const char *unknown = lua_istable(L, -1) ? sw_strict_unknown_key(L, -1, label_keys, 2)
+	                                         : NULL;
+	if (unknown) {
+		sw_buf b;
+		sw_buf_init(&b, &r->eng->mem);
+		sw_buf_printf(&b, "%s:%d: pupil() returned a table with an unknown key '%s'",
+		              r->eng->rubric->display, r->pupil_line, unknown);
+		sw_strict_describe(&b, "key", unknown, label_keys, 2);
+		add_error(r, res, sw_buf_cstr(&b) ? b.p : "pupil() returned an unknown key", NULL);
+		sw_buf_free(&b);
+	} else if (lua_istable(L, -1)) {
 		take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
 		take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
 	} else if (!lua_isnil(L, -1)) {

@@ -42,6 +42,7 @@ typedef struct sw_runner {
 	sw_sandbox sb;
 	sw_engine *eng;
 	int chunk_ref, skills_ref, framework_ref, params_ref;
+	int record_mt_ref, ctx_mt_ref, pupil_mt_ref; /* strict metatables (strict.c) */
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
@@ -99,6 +100,9 @@ int sw_native_kind(const char *name);
    `kind`; false (nv->kind NONE) when they are not ones the C code takes
    as the Lua source would, so the Lua source runs instead. */
 bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params);
+/* True when a word of the source list s[0..n) names no source; the word
+   (cut to size - 1 bytes) goes to `word`. */
+bool sw_native_bad_source(const char *s, size_t n, char *word, size_t size);
 /* True when the rubric gives the same steps whatever the order of a
    pupil's records (so they need grouping by pupil only). */
 bool sw_native_order_free(const sw_native *nv);

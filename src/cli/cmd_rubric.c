@@ -67,11 +67,49 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	return false;
 }
 
-/* Keeps a result for the table and prints its errors. */
+/* What `rubric check` gathers while the pupils are evaluated. */
+typedef struct check_state {
+	sw_writer *w;
+	cli_errs groups;
+	size_t skills;
+	uint64_t with_evidence; /* pupil-skills with at least one record */
+	uint64_t steps;         /* pupil-skills given a step */
+	uint64_t pupils_with_evidence;
+} check_state;
+
+/* Keeps a result for the table, its errors and what had a step. */
 static int check_result(const sw_result *r, void *payload)
 {
-	cli_print_result_errors(r, NULL);
-	return sw_writer_add(payload, r);
+	check_state *cs = payload;
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
+		cli_errs_add(&cs->groups, sw_result_error(r, i));
+	cs->skills = sw_result_skill_count(r);
+	bool any = false;
+	for (size_t k = 0; k < cs->skills; k++) {
+		int step;
+		if (sw_result_evidence(r, k)) {
+			cs->with_evidence++;
+			any = true;
+		}
+		cs->steps += sw_result_step(&step, r, k) == 1;
+	}
+	cs->pupils_with_evidence += any;
+	return sw_writer_add(cs->w, r);
+}
+
+/* The warning for a rubric that gave no step although there was evidence;
+   true when it was given. */
+static bool warn_no_step(const check_state *cs, const sw_eval_stats *st)
+{
+	if (cs->steps || !cs->with_evidence || st->errors)
+		return false;
+	printf("\nwarning: the rubric gave no step at all, although %llu pupils had evidence in "
+	       "%llu pupil-skills. Usual causes: skill() does not end with `return` and a step; "
+	       "a comparison never matches (outcomes are \"secured\" and \"developing\", sources "
+	       "are lower case, such as \"teacher\"); every record is filtered out (dates, "
+	       "--as-of, sources).\n",
+	       (unsigned long long)cs->pupils_with_evidence, (unsigned long long)cs->with_evidence);
+	return true;
 }
 
 static int rubric_check(cli_opt *opts, const char *file)
@@ -107,16 +145,21 @@ static int rubric_check(cli_opt *opts, const char *file)
 	if (params && *params)
 		printf(" (%s)", params);
 	printf("\n\n");
-	sw_writer *w;
-	if (sw_writer_new(&w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
+	check_state cs = { 0 };
+	if (sw_writer_new(&cs.w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
 	sw_eval_stats st;
-	int er = sw_engine_evaluate(eng, NULL, check_result, w, &st);
+	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
+	evo.as_of = cli_get(opts, "--as-of");
+	int er = sw_engine_evaluate(eng, &evo, check_result, &cs, &st);
 	if (er == SW_OK)
-		er = sw_writer_finish(w);
-	sw_writer_free(w);
+		er = sw_writer_finish(cs.w);
+	sw_writer_free(cs.w);
+	fflush(stdout);
+	cli_errs_print(&cs.groups, stderr, st.pupils, cs.skills);
+	cli_errs_free(&cs.groups);
 	if (er != SW_OK) {
 		cli_print_errors(eng);
 		sw_engine_free(eng);
@@ -129,8 +172,9 @@ static int rubric_check(cli_opt *opts, const char *file)
 	} else {
 		printf("\nno errors in %llu pupils\n", (unsigned long long)st.pupils);
 	}
+	bool warned = warn_no_step(&cs, &st);
 	cli_reconcile(&data);
-	rc = st.errors || data.rejected ? EXIT_REJECTED : EXIT_OK;
+	rc = st.errors || data.rejected || warned ? EXIT_REJECTED : EXIT_OK;
 	sw_engine_free(eng);
 	return rc;
 }
@@ -153,6 +197,7 @@ static cli_opt rubric_opts[] = {
 	{ "--pupils", "FILE", 0, 0, 0 },
 	{ "--evidence", "FILE", 0, 0, 0 },
 	{ "--param", "NAME=VALUE", 0, params, 0 },
+	{ "--as-of", "DATE", 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
