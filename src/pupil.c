@@ -57,6 +57,31 @@ static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const ch
 	sw_buf_free(&b);
 }
 
+/*
+ * The line of the rubric that called helper NAME, for a helper's error
+ * ("stepwise.NAME: ...") that Lua could not place: a tail call (`return
+ * stepwise.NAME(...)`) leaves no frame of the rubric. The first line from
+ * `from` on that mentions stepwise.NAME; 0 when none does.
+ */
+static int helper_line(const sw_runner *r, const char *msg, int from)
+{
+	const char *colon = strchr(msg, ':');
+	if (strncmp(msg, "stepwise.", 9) != 0 || !colon || colon - msg > 64)
+		return 0;
+	size_t n = (size_t)(colon - msg);
+	const char *src = r->eng->rubric->source;
+	size_t len = r->eng->rubric->len;
+	int line = 1;
+	for (size_t i = 0; i + n <= len; i++) {
+		if (line >= from && memcmp(src + i, msg, n) == 0 &&
+		    (i + n == len || !(src[i + n] == '_' ||
+		                       ((src[i + n] | 32) >= 'a' && (src[i + n] | 32) <= 'z'))))
+			return line;
+		line += src[i] == '\n';
+	}
+	return 0;
+}
+
 /* Turns the error on top of the stack (or a limit) into a message. */
 static void call_error(sw_runner *r, sw_result *res, const char *skill)
 {
@@ -86,7 +111,11 @@ static void call_error(sw_runner *r, sw_result *res, const char *skill)
 			         luaL_typename(L, -1));
 			m = buf;
 		}
-		add_error(r, res, m, skill);
+		int hl = helper_line(r, m, skill ? r->skill_line : r->pupil_line ? r->pupil_line : 1);
+		if (hl > 0)
+			add_errorf(r, res, skill, "%s:%d: %s", r->eng->rubric->display, hl, m);
+		else
+			add_error(r, res, m, skill);
 	}
 	lua_pop(L, 1);
 }
