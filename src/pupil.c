@@ -7,10 +7,12 @@
 #include "internal.h"
 #include "rubric.h"
 #include "strict.h"
+#include "embedded.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Writes YYYY-MM-DD for a day number without printf. */
@@ -82,6 +84,44 @@ static int helper_line(const sw_runner *r, const char *msg, int from)
 	return 0;
 }
 
+/*
+ * An error Lua raised inside the helper library ("stepwise.lua:80: attempt
+ * to compare nil with number", after the rubric's "FILE:LINE: " when Lua
+ * knew it) told in the rubric's terms: "stepwise.highest: attempt to ...
+ * (a record without a step?)". The helper is the function of
+ * scripts/stepwise.lua that holds the line. False when msg is not one.
+ */
+static bool helper_error(sw_buf *out, const char *msg)
+{
+	const char *at = strstr(msg, "stepwise.lua:");
+	if (!at)
+		return false;
+	char *end;
+	unsigned long line = strtoul(at + 13, &end, 10);
+	const sw_embedded_file *f = sw_embedded_find("scripts/stepwise.lua");
+	if (!f || end == at + 13 || strncmp(end, ": ", 2) != 0)
+		return false;
+	/* the last "function S.NAME(" at or before the line */
+	const char *name = NULL;
+	size_t name_len = 0;
+	unsigned long n = 1;
+	for (size_t i = 0; i < f->size && n <= line; i++) {
+		if ((i == 0 || f->data[i - 1] == '\n') && strncmp(f->data + i, "function S.", 11) == 0) {
+			name = f->data + i + 11;
+			name_len = strcspn(name, "(");
+		}
+		n += f->data[i] == '\n';
+	}
+	if (!name)
+		return false;
+	const char *rest = end + 2;
+	sw_buf_add(out, msg, (size_t)(at - msg));
+	sw_buf_printf(out, "stepwise.%.*s: %s", (int)name_len, name, rest);
+	if (strstr(rest, "nil") && (strstr(rest, "compare") || strstr(rest, "arithmetic")))
+		sw_buf_puts(out, " (a record without a step, or a value that is nil?)");
+	return true;
+}
+
 /* Turns the error on top of the stack (or a limit) into a message. */
 static void call_error(sw_runner *r, sw_result *res, const char *skill)
 {
@@ -111,11 +151,16 @@ static void call_error(sw_runner *r, sw_result *res, const char *skill)
 			         luaL_typename(L, -1));
 			m = buf;
 		}
+		sw_buf hb;
+		sw_buf_init(&hb, &r->eng->mem);
+		if (helper_error(&hb, m) && sw_buf_cstr(&hb))
+			m = hb.p;
 		int hl = helper_line(r, m, skill ? r->skill_line : r->pupil_line ? r->pupil_line : 1);
 		if (hl > 0)
 			add_errorf(r, res, skill, "%s:%d: %s", r->eng->rubric->display, hl, m);
 		else
 			add_error(r, res, m, skill);
+		sw_buf_free(&hb);
 	}
 	lua_pop(L, 1);
 }
