@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "rubric.h"
 #include "strict.h"
+#include "hints.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -358,6 +359,34 @@ static unsigned long overflow_line(lua_State *L, const char *src, size_t len, co
 	return lo;
 }
 
+/* Reports Lua's syntax error msg with a hint in plain words (hints.c). */
+static int syntax_diag(sw_diag *d, const struct sw_rubric *rb, const char *msg)
+{
+	unsigned long line = 0;
+	size_t n = strlen(rb->display);
+	const char *text = msg;
+	if (strncmp(msg, rb->display, n) == 0 && msg[n] == ':') {
+		char *end;
+		line = strtoul(msg + n + 1, &end, 10);
+		if (*end == ':' && end[1] == ' ')
+			text = end + 2;
+	}
+	sw_buf b;
+	sw_buf_init(&b, d->m);
+	int rc;
+	if (sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
+		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+		                 sw_buf_cstr(&b) ? b.p : text);
+	} else {
+		sw_buf_puts(&b, text);
+		sw_hint_syntax(&b, rb->source, rb->len, text, line);
+		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+		                 sw_buf_cstr(&b) ? b.p : text);
+	}
+	sw_buf_free(&b);
+	return rc;
+}
+
 /* Compiles the rubric and prepares everything a pupil's evaluation needs. */
 /* Protected: compiles the rubric, checks its table, builds the framework
    tables. Errors go to sc->d and sc->rc; a Lua error (out of memory) ends
@@ -377,6 +406,10 @@ static int setup_protected(lua_State *L)
 		                     "about 200 levels)");
 		return 0;
 	}
+	if (st == LUA_ERRSYNTAX) {
+		sc->rc = syntax_diag(d, rb, lua_tostring(L, -1));
+		return 0;
+	}
 	if (st != LUA_OK) {
 		sc->rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,
 		                  lua_tostring(L, -1));
@@ -393,7 +426,13 @@ static int setup_protected(lua_State *L)
 			sc->rc = sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
 			                     sb_abort_message(&r->sb, buf, sizeof buf));
 		} else {
-			sc->rc = lua_diag(d, SW_EINVALID, rb->display, msg);
+			sw_buf b;
+			sw_buf_init(&b, &r->eng->mem);
+			sw_buf_puts(&b, msg);
+			if (strstr(msg, "must return a table"))
+				sw_hint_not_a_table(&b, rb->source, rb->len);
+			sc->rc = lua_diag(d, SW_EINVALID, rb->display, sw_buf_cstr(&b) ? b.p : msg);
+			sw_buf_free(&b);
 		}
 		return 0;
 	}
