@@ -228,6 +228,8 @@ bool sw_hint_odd_character(sw_buf *b, const char *src, size_t len, const char *m
 
 void sw_hint_syntax(sw_buf *b, const char *src, size_t len, const char *msg, unsigned long line)
 {
+	if (strstr(msg, "binary chunk"))
+		return; /* precompiled Lua: its own message says it all */
 	if (strstr(msg, "expected near '='") &&
 	    (strstr(msg, "'then'") || strstr(msg, "'do'") || strstr(msg, "')'"))) {
 		sw_buf_puts(b, " (to compare two values use ==, two equals signs; a single = gives "
