@@ -286,6 +286,15 @@ static const char *read_step(lua_State *L, int idx, const sw_skill *sk, int *has
 		v = lua_tointeger(L, idx);
 	} else {
 		lua_Number n = lua_tonumber(L, idx);
+		if (isnan(n)) {
+			snprintf(buf, size, "a step that is not a number (NaN): a division by zero, such "
+			         "as 0/0?");
+			return buf;
+		}
+		if (isinf(n)) {
+			snprintf(buf, size, "an infinite step: a division by zero?");
+			return buf;
+		}
 		if (!isfinite(n) || n != floor(n) || fabs(n) > 1e9) {
 			snprintf(buf, size, "step %g, which is not an integer", (double)n);
 			return buf;
@@ -321,6 +330,35 @@ static const char *read_note(sw_runner *r, lua_State *L, int idx, char **note)
 	if (rc)
 		return "out of memory";
 	return NULL;
+}
+
+/* The line of skill()'s `return` (a step that is not a number is told at
+   it): the only line of the function with a `return`, or of those the one
+   that divides; `def` when there is none. */
+static int return_line(const sw_runner *r, int def)
+{
+	const char *src = r->eng->rubric->source, *end = src + r->eng->rubric->len;
+	int line = 1, found = 0, dividing = 0, count = 0;
+	for (const char *p = src; p < end; line++) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if (line >= r->skill_line && line <= r->skill_last) {
+			for (const char *q = p; q + 6 <= e; q++)
+				if (memcmp(q, "return", 6) == 0 && (q == p || q[-1] == ' ' || q[-1] == '\t')) {
+					count++;
+					if (!found)
+						found = line;
+					if (!dividing && memchr(q, '/', (size_t)(e - q)))
+						dividing = line;
+					break;
+				}
+		}
+		p = e + 1;
+	}
+	if (count == 1)
+		return found;
+	return dividing ? dividing : def;
 }
 
 /* Converts what skill() returned (on top) into the result for skill k. */
@@ -361,8 +399,11 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 		out->has_step = 0;
 		sw_mem_free(&r->eng->mem, out->note);
 		out->note = NULL;
+		int line = r->skill_line;
+		if (bad == buf && (strstr(buf, "(NaN)") || strstr(buf, "infinite")))
+			line = return_line(r, line);
 		add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
-		           r->skill_line, bad);
+		           line, bad);
 	}
 	sw_buf_free(&kb);
 }
@@ -537,6 +578,10 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 	if (st == LUA_OK)
 		return st;
 	bool memory = r->sb.abort == SB_ABORT_MEMORY || st == LUA_ERRMEM;
+	if (r->sb.abort == SB_ABORT_INSTRUCTIONS || r->sb.abort == SB_ABORT_TIME) {
+		r->limit_hits++;
+		r->limit_line = r->sb.abort_line;
+	}
 	call_error(r, a->res, skill);
 	if (memory && !rebuild(r))
 		return -1;
@@ -571,13 +616,16 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 			continue;
 		}
 		pstep a = { r, res, as_of_text, recs ? recs + start : NULL, count, sk };
+		unsigned hits = r->limit_hits;
 		int st = protected_step(r, skill_protected, &a, sk->id);
 		if (st < 0)
 			return SW_ENOMEM;
+		if (r->stop_at_limit && r->limit_hits != hits)
+			broken = true; /* the probe needs no more of this pupil */
 		if (st != LUA_OK && r->sb.L && lua_gettop(r->sb.L) < 2)
 			ready = false; /* the state was rebuilt: a fresh instance for the next skill */
 	}
-	if (ready && r->has_pupil_fn) {
+	if (ready && r->has_pupil_fn && !broken) {
 		pstep a = { r, res, as_of_text, NULL, 0, NULL };
 		if (protected_step(r, pupil_protected, &a, NULL) < 0)
 			return SW_ENOMEM;
@@ -585,4 +633,16 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
 	return SW_OK;
+}
+
+void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                       size_t n, int32_t as_of, const char *msg)
+{
+	const sw_framework *fw = r->eng->fw;
+	sw_result_clear(res);
+	res->pupil = pupil;
+	size_t at = 0;
+	for (size_t k = 0; k < fw->skill_count; k++)
+		res->skills[k].evidence = (uint32_t)sw_skill_records(recs, n, &at, k, as_of);
+	add_error(r, res, msg, NULL);
 }

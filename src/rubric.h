@@ -45,6 +45,13 @@ typedef struct sw_runner {
 	int record_mt_ref, ctx_mt_ref, pupil_mt_ref; /* strict metatables (strict.c) */
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
+	int skill_last;             /* the last line of skill() */
+	/* the instruction-limit probe (evaluate.c): calls stopped by the
+	   instruction or time limit, the rubric's line of the last one, and
+	   whether a pupil's evaluation stops at its first limit */
+	unsigned limit_hits;
+	int limit_line;
+	bool stop_at_limit;
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
 	sw_native native;   /* kind NONE unless the rubric runs natively */
 } sw_runner;
@@ -92,6 +99,9 @@ int sw_runner_reset(sw_runner *r);
    counting only those dated on or before as_of (INT32_MAX: all). */
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                     size_t n, int32_t as_of, const char *as_of_text);
+/* A pupil the rubric is not run for: the evidence counts and one error, msg. */
+void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                       size_t n, int32_t as_of, const char *msg);
 
 /* native.c */
 /* SW_NATIVE_* for a built-in rubric's name, SW_NATIVE_NONE for any other. */

@@ -253,6 +253,7 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 		                   "the rubric table needs a skill function: skill = function(evidence, ctx) ... end");
 	lua_getinfo(L, ">S", &ar);
 	r->skill_line = ar.linedefined;
+	r->skill_last = ar.lastlinedefined;
 	int pt = raw_field(L, t, "pupil");
 	if (pt != LUA_TNIL && pt != LUA_TFUNCTION)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'pupil' must be a function");
