@@ -225,6 +225,39 @@ function S.within_days(evidence, date, days)
   end)
 end
 
+-- The year and month of a "YYYY-MM-DD" date, checked.
+local function year_month(name, date)
+  if not S.day_number(date) then
+    fail(name, "the date must be a date as YYYY-MM-DD, not " .. show(date))
+  end
+  return tonumber(string.sub(date, 1, 4)), tonumber(string.sub(date, 6, 7))
+end
+
+-- The 1 September that starts the academic year holding `date`.
+function S.academic_year(date)
+  local y, m = year_month("academic_year", date)
+  if m < 9 then y = y - 1 end
+  return string.format("%04d-09-01", y)
+end
+
+-- The term of a date by month: autumn (Sep-Dec), spring (Jan-Mar), summer (Apr-Aug).
+function S.term(date)
+  local _, m = year_month("term", date)
+  if m >= 9 then return "autumn" end
+  if m <= 3 then return "spring" end
+  return "summer"
+end
+
+-- Whole weeks from d1 to d2 (negative when d2 is earlier), rounded toward zero.
+function S.weeks_between(d1, d2)
+  local a, b = S.day_number(d1), S.day_number(d2)
+  if not a then fail("weeks_between", "the first date must be a date as YYYY-MM-DD, not " .. show(d1)) end
+  if not b then fail("weeks_between", "the second date must be a date as YYYY-MM-DD, not " .. show(d2)) end
+  local days = b - a
+  if days >= 0 then return days // 7 end
+  return -((-days) // 7)
+end
+
 -- `step` kept inside the skill's range: nil stays nil.
 function S.clamp(step, skill)
   if step == nil then return nil end
