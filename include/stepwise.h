@@ -426,6 +426,13 @@ SW_API const char *sw_rubric_starter(void);
 SW_API const char *sw_engine_rubric_name(const sw_engine *eng);
 /* Its merged parameters as "k=v, k=v" (sorted by name), or NULL. */
 SW_API const char *sw_engine_rubric_params(const sw_engine *eng);
+/* Called once per worked example of a rubric with "NAME: ok" or "NAME:
+   FAILED: what differed" (the text is valid during the call only). */
+typedef void (*sw_example_fn)(const char *line, int passed, void *payload);
+/* Runs the loaded rubric's worked examples (`examples = {...}`, see
+   scripts/README.md) in its sandbox; *count gets how many there were. */
+SW_API int sw_engine_rubric_examples(sw_engine *eng, sw_example_fn fn, void *payload,
+                                     size_t *count);
 
 /* ---- Evaluation -------------------------------------------------------- */
 

@@ -112,6 +112,38 @@ static bool warn_no_step(const check_state *cs, const sw_eval_stats *st)
 	return true;
 }
 
+/* Counts and prints the examples of one rubric. */
+typedef struct example_tally {
+	const char *file;
+	unsigned passed, failed;
+} example_tally;
+
+static void on_example(const char *line, int passed, void *payload)
+{
+	example_tally *t = payload;
+	printf("%s: %s\n", t->file, line);
+	if (passed)
+		t->passed++;
+	else
+		t->failed++;
+}
+
+/* Runs the examples of the rubric loaded in eng; false when one failed. */
+static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
+{
+	t->file = file;
+	unsigned before = t->failed;
+	size_t n;
+	if (sw_engine_rubric_examples(eng, on_example, t, &n) != SW_OK) {
+		cli_print_errors(eng);
+		t->failed++;
+		return false;
+	}
+	if (n == 0)
+		printf("%s: no examples (add `examples = {...}`: see scripts/README.md)\n", file);
+	return t->failed == before;
+}
+
 static int rubric_check(cli_opt *opts, const char *file)
 {
 	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
@@ -174,19 +206,54 @@ static int rubric_check(cli_opt *opts, const char *file)
 	}
 	bool warned = warn_no_step(&cs, &st);
 	cli_reconcile(&data);
-	rc = st.errors || data.rejected || warned ? EXIT_REJECTED : EXIT_OK;
+	example_tally t = { NULL, 0, 0 };
+	size_t n = 0;
+	bool examples_ok = true;
+	if (sw_engine_rubric_examples(eng, NULL, NULL, &n) == SW_OK && n) {
+		printf("\nexamples:\n");
+		examples_ok = run_examples(eng, file, &t);
+		printf("%u passed, %u failed\n", t.passed, t.failed);
+	}
+	rc = st.errors || data.rejected || warned || !examples_ok ? EXIT_REJECTED : EXIT_OK;
 	sw_engine_free(eng);
+	return rc;
+}
+
+/* `rubric test FILE...`: each rubric's examples, then "N passed, N failed". */
+static int rubric_test(cli_opt *opts, int nfiles, char **files)
+{
+	example_tally t = { NULL, 0, 0 };
+	int rc = EXIT_OK;
+	for (int i = 0; i < nfiles; i++) {
+		sw_engine *eng;
+		if (cli_engine(&eng, opts))
+			return EXIT_FATAL;
+		cli_find(opts, "--rubric")->value = files[i];
+		if (cli_framework(eng, opts) || cli_rubric(eng, opts)) {
+			sw_engine_free(eng);
+			rc = EXIT_FATAL;
+			continue;
+		}
+		run_examples(eng, files[i], &t);
+		sw_engine_free(eng);
+	}
+	printf("%u passed, %u failed\n", t.passed, t.failed);
+	if (rc == EXIT_OK && t.failed)
+		rc = EXIT_REJECTED;
 	return rc;
 }
 
 static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 {
 	(void)c;
+	if (strcmp(pos[0], "test") == 0 && npos >= 2)
+		return rubric_test(opts, npos - 1, pos + 1);
 	if (strcmp(pos[0], "new") == 0 && npos == 2)
 		return rubric_new(pos[1]);
 	if (strcmp(pos[0], "check") == 0 && npos == 2)
 		return rubric_check(opts, pos[1]);
-	cli_error("rubric: use 'stepwise rubric new NAME' or 'stepwise rubric check FILE.lua'");
+	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua' or "
+	          "'stepwise rubric test FILE.lua...'");
 	return EXIT_FATAL;
 }
 
@@ -210,10 +277,13 @@ const cli_cmd cli_rubric_cmd = {
 	"rubric", "Write a starter rubric, or check a rubric on data and show its results.",
 	"stepwise rubric new NAME\n"
 	"       stepwise rubric check FILE.lua [--framework F] [--pupils P --evidence E]\n"
-	"                             [--param K=V]...\n\n"
+	"                             [--param K=V]... [--as-of DATE]\n"
+	"       stepwise rubric test FILE.lua... [--framework F]\n\n"
 	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric\n"
 	"  check FILE   load the rubric, run it on the data (default: the example class\n"
 	"               examples/class-5b) and show load errors with their line, every\n"
-	"               evaluation error, and a table of the results",
-	run_rubric, rubric_opts, 1, 2
+	"               evaluation error, and a table of the results; then its examples\n"
+	"  test FILE... run each rubric's worked examples (`examples = {...}`): one line\n"
+	"               per example, then 'N passed, N failed'; exit 0 only when all pass",
+	run_rubric, rubric_opts, 1, -1
 };
