@@ -487,6 +487,12 @@ SW_API int sw_engine_evaluate_file(sw_engine *eng, const char *evidence,
                                    const sw_eval_options *opts, sw_result_fn fn,
                                    void *payload, sw_eval_stats *stats);
 
+/* Evaluates one pupil by id and writes to `out`, for each skill (or only
+   `skill`, an id or name, when not NULL), the records the rubric saw, the
+   step and note it returned, then the flags, awards and errors ("why is
+   she on step 4?"). What the rubric prints goes to the print stream. */
+SW_API int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil,
+                                   const char *skill, const sw_eval_options *opts);
 /* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free. */
 SW_API int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
                                     const sw_eval_options *opts);

@@ -243,8 +243,51 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 	return rc;
 }
 
+/* `rubric explain FILE --pupil ID [--skill S]`: why a pupil has the steps it has. */
+static int rubric_explain(cli_opt *opts, const char *file)
+{
+	const char *pupil = cli_get(opts, "--pupil");
+	if (!pupil) {
+		cli_error("rubric explain: give the pupil: --pupil ID");
+		return EXIT_FATAL;
+	}
+	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
+	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
+	if (!eo->value) {
+		if (po->value || !example_class(pupils, evidence, sizeof pupils)) {
+			cli_error("rubric explain: give --pupils and --evidence");
+			return EXIT_FATAL;
+		}
+		po->value = pupils;
+		eo->value = evidence;
+	}
+	sw_engine *eng;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
+	cli_find(opts, "--rubric")->value = file;
+	cli_data data;
+	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
+	    (rc = cli_load(eng, opts, &data, true, NULL))) {
+		sw_engine_free(eng);
+		return rc;
+	}
+	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
+	evo.as_of = cli_get(opts, "--as-of");
+	fflush(stdout);
+	if (sw_engine_explain_pupil(eng, stdout, pupil, cli_get(opts, "--skill"), &evo) != SW_OK) {
+		cli_print_errors(eng);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	sw_engine_free(eng);
+	return EXIT_OK;
+}
+
 static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 {
+	if (strcmp(pos[0], "explain") == 0 && npos == 2)
+		return rubric_explain(opts, pos[1]);
 	(void)c;
 	if (strcmp(pos[0], "test") == 0 && npos >= 2)
 		return rubric_test(opts, npos - 1, pos + 1);
@@ -252,8 +295,8 @@ static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		return rubric_new(pos[1]);
 	if (strcmp(pos[0], "check") == 0 && npos == 2)
 		return rubric_check(opts, pos[1]);
-	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua' or "
-	          "'stepwise rubric test FILE.lua...'");
+	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua', "
+	          "'stepwise rubric test FILE.lua...' or 'stepwise rubric explain FILE.lua --pupil ID'");
 	return EXIT_FATAL;
 }
 
@@ -265,6 +308,8 @@ static cli_opt rubric_opts[] = {
 	{ "--evidence", "FILE", 0, 0, 0 },
 	{ "--param", "NAME=VALUE", 0, params, 0 },
 	{ "--as-of", "DATE", 0, 0, 0 },
+	{ "--pupil", "ID", 0, 0, 0 },
+	{ "--skill", "SKILL", 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
@@ -278,12 +323,16 @@ const cli_cmd cli_rubric_cmd = {
 	"stepwise rubric new NAME\n"
 	"       stepwise rubric check FILE.lua [--framework F] [--pupils P --evidence E]\n"
 	"                             [--param K=V]... [--as-of DATE]\n"
-	"       stepwise rubric test FILE.lua... [--framework F]\n\n"
+	"       stepwise rubric test FILE.lua... [--framework F]\n"
+	"       stepwise rubric explain FILE.lua --pupil ID [--skill S] [--pupils P --evidence E]\n"
+	"                             [--as-of DATE] [--param K=V]...\n\n"
 	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric\n"
 	"  check FILE   load the rubric, run it on the data (default: the example class\n"
 	"               examples/class-5b) and show load errors with their line, every\n"
 	"               evaluation error, and a table of the results; then its examples\n"
 	"  test FILE... run each rubric's worked examples (`examples = {...}`): one line\n"
-	"               per example, then 'N passed, N failed'; exit 0 only when all pass",
+	"               per example, then 'N passed, N failed'; exit 0 only when all pass\n"
+	"  explain FILE for one pupil, each skill's records as the rubric saw them, the\n"
+	"               step and note it returned, then flags, awards and errors",
 	run_rubric, rubric_opts, 1, -1
 };
