@@ -258,6 +258,116 @@ function S.weeks_between(d1, d2)
   return -((-days) // 7)
 end
 
+-- The methods of stepwise.per_skill: the built-in rubrics, their parameters
+-- with defaults, and how each computes a step from the counted records.
+local METHODS = {
+  ["highest"] = { defaults = { sources = "" },
+    step = function(counted) return S.highest(counted) end },
+  ["latest"] = { defaults = { sources = "" },
+    step = function(counted) return S.latest(counted) end },
+  ["secured-n"] = { defaults = { times = 2, sources = "" },
+    step = function(counted, p) return S.secured_n(counted, p.times) end },
+  ["average"] = { defaults = { sources = "" },
+    step = function(counted)
+      local mean = S.mean(counted)
+      return mean and math.floor(mean + 1e-9)
+    end },
+  ["decaying-average"] = { defaults = { rate = 0.65, sources = "" },
+    step = function(counted, p)
+      local d
+      for _, r in ipairs(counted) do
+        if d == nil then d = r.step else d = d * (1 - p.rate) + r.step * p.rate end
+      end
+      return d and math.floor(d + 1e-9)
+    end },
+}
+local METHOD_NAMES = { "highest", "latest", "secured-n", "average", "decaying-average" }
+
+-- The nearest of `names` to `word`, as "; did you mean 'x'?", or "".
+local function nearest(word, names)
+  local best, bd = nil, 3
+  for _, n in ipairs(names) do
+    local d = distance(string.lower(word), string.lower(n))
+    if d < bd then best, bd = n, d end
+  end
+  return best and ("; did you mean '" .. best .. "'?") or ""
+end
+
+-- One entry of per_skill ("latest" or { "secured-n", times = 3 }), checked.
+local function method_of(key, v)
+  local name, params = v, {}
+  if type(v) == "table" then
+    name = v[1]
+    for k, x in pairs(v) do if k ~= 1 then params[k] = x end end
+  end
+  if type(name) ~= "string" or not METHODS[name] then
+    fail("per_skill", "no method " .. show(name) .. " for " .. key
+      .. (type(name) == "string" and nearest(name, METHOD_NAMES) or "")
+      .. " (methods: " .. table.concat(METHOD_NAMES, ", ") .. ")")
+  end
+  local m, merged, known = METHODS[name], {}, {}
+  for k, d in pairs(m.defaults) do merged[k] = d; known[#known + 1] = k end
+  table.sort(known)
+  for k, x in pairs(params) do
+    if m.defaults[k] == nil then
+      fail("per_skill", "method " .. name .. " has no parameter " .. show(k) .. " (for " .. key .. ")"
+        .. (type(k) == "string" and nearest(k, known) or "") .. " (parameters: " .. table.concat(known, ", ") .. ")")
+    end
+    merged[k] = x
+  end
+  if name == "secured-n" and (math.type(merged.times) ~= "integer" or merged.times < 1) then
+    fail("per_skill", "times must be a whole number of 1 or more, not " .. show(merged.times) .. " (for " .. key .. ")")
+  end
+  if name == "decaying-average" and (type(merged.rate) ~= "number" or merged.rate < 0 or merged.rate > 1) then
+    fail("per_skill", "rate must be a number from 0 to 1, not " .. show(merged.rate) .. " (for " .. key .. ")")
+  end
+  make_set("per_skill", merged.sources) -- checks the source names
+  return { step = m.step, params = merged }
+end
+
+-- A rubric with a method per skill: { default = "highest", listening =
+-- { "secured-n", times = 2 }, creativity = "latest", ... }. Skills are named
+-- by id or name (any case); methods and parameters are checked at once.
+function S.per_skill(spec)
+  if type(spec) ~= "table" then fail("per_skill", "give a table of skills and methods, not " .. show(spec)) end
+  local plan, default = {}, nil
+  for key, v in pairs(spec) do
+    if type(key) ~= "string" then fail("per_skill", "each entry needs a skill name, such as listening = \"latest\"") end
+    if key == "default" then default = method_of(key, v) else plan[key] = method_of(key, v) end
+  end
+  default = default or method_of("default", "highest")
+  local checked = false
+  return {
+    name = "per skill",
+    description = "A built-in method for each skill (stepwise.per_skill).",
+    skill = function(evidence, ctx)
+      if not checked then
+        local ids = {}
+        for _, sk in ipairs(ctx.framework.skills) do ids[#ids + 1] = sk.id end
+        for key in pairs(plan) do
+          local found = false
+          for _, sk in ipairs(ctx.framework.skills) do
+            if sk.id == key or string.lower(sk.name) == string.lower(key) then found = true end
+          end
+          if not found then
+            fail("per_skill", "no skill '" .. key .. "' in the framework" .. nearest(key, ids)
+              .. " (skills: " .. table.concat(ids, ", ") .. ")")
+          end
+        end
+        checked = true
+      end
+      local m = plan[ctx.skill.id] or plan[ctx.skill.name] or default
+      if m == default then
+        for key, x in pairs(plan) do
+          if string.lower(key) == string.lower(ctx.skill.name) then m = x end
+        end
+      end
+      local counted = S.secured(S.from_sources(evidence, m.params.sources))
+      return m.step(counted, m.params)
+    end,
+  }
+end
+
 -- `step` kept inside the skill's range: nil stays nil.
 function S.clamp(step, skill)
   if step == nil then return nil end
