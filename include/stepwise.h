@@ -496,6 +496,13 @@ SW_API const char *sw_rubric_starter(void);
 SW_API const char *sw_engine_rubric_name(const sw_engine *eng);
 /* Its merged parameters as "k=v, k=v" (sorted by name), or NULL. */
 SW_API const char *sw_engine_rubric_params(const sw_engine *eng);
+/* Called once per worked example of a rubric with "NAME: ok" or "NAME:
+   FAILED: what differed" (the text is valid during the call only). */
+typedef void (*sw_example_fn)(const char *line, int passed, void *payload);
+/* Runs the loaded rubric's worked examples (`examples = {...}`, see
+   scripts/README.md) in its sandbox; *count gets how many there were. */
+SW_API int sw_engine_rubric_examples(sw_engine *eng, sw_example_fn fn, void *payload,
+                                     size_t *count);
 
 /* ---- Evaluation -------------------------------------------------------- */
 
@@ -563,6 +570,12 @@ SW_API int sw_engine_evaluate_file(sw_engine *eng, const char *evidence,
                                    const sw_eval_options *opts, sw_result_fn fn,
                                    void *payload, sw_eval_stats *stats);
 
+/* Evaluates one pupil by id and writes to `out`, for each skill (or only
+   `skill`, an id or name, when not NULL), the records the rubric saw, the
+   step and note it returned, then the flags, awards and errors ("why is
+   she on step 4?"). What the rubric prints goes to the print stream. */
+SW_API int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil,
+                                   const char *skill, const sw_eval_options *opts);
 /* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free. */
 SW_API int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
                                     const sw_eval_options *opts);

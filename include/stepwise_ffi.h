@@ -212,6 +212,9 @@ int sw_engine_set_param(sw_engine *eng, const char *key, const char *value);
 const char *sw_rubric_starter(void);
 const char *sw_engine_rubric_name(const sw_engine *eng);
 const char *sw_engine_rubric_params(const sw_engine *eng);
+typedef void (*sw_example_fn)(const char *line, int passed, void *payload);
+int sw_engine_rubric_examples(sw_engine *eng, sw_example_fn fn, void *payload,
+                                     size_t *count);
 typedef struct sw_eval_options {
 	unsigned int version;
 	const char *as_of;
@@ -231,6 +234,8 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence,
                                    const sw_load_options *load, sw_load_stats *load_stats,
                                    const sw_eval_options *opts, sw_result_fn fn,
                                    void *payload, sw_eval_stats *stats);
+int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil,
+                                   const char *skill, const sw_eval_options *opts);
 int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
                                     const sw_eval_options *opts);
 void sw_result_free(sw_result *r);

@@ -33,4 +33,16 @@ return {
     -- The highest step among them (nil when there are none).
     return stepwise.highest(counted)
   end,
+
+  -- Worked examples: what the rubric must give for some evidence. Check them
+  -- with   stepwise rubric test THIS-FILE.lua   after every change. Each gives
+  -- a skill, the records (step and date; outcome is "secured" and source
+  -- "teacher" unless you say otherwise) and the step you expect (nil: none).
+  examples = {
+    { name = "the highest secured step", skill = "listening",
+      evidence = { { step = 3, date = "2026-01-05" }, { step = 4, date = "2026-02-01" } },
+      expect = 4 },
+    { name = "a developing record does not count", skill = "listening",
+      evidence = { { step = 5, date = "2026-01-05", outcome = "developing" } }, expect = nil },
+  },
 }

@@ -7,6 +7,8 @@
 #include "ordered.h"
 #include "rubric.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Makes sure a rubric (default: the built-in "highest") and its runner exist,
@@ -53,6 +55,21 @@ static int as_of(sw_engine *eng, const sw_eval_options *opts, int32_t *days)
 	return SW_OK;
 }
 
+/* ctx.as_of when no as-of date is given: the newest evidence date, never
+   the clock (results stay reproducible). NULL when there is no evidence. */
+static const char *newest_date(const sw_engine *eng, char out[16])
+{
+	const struct sw_evidence *ev = eng->evidence;
+	if (!ev || !ev->count)
+		return NULL;
+	int32_t best = ev->recs[0].date;
+	for (size_t i = 1; i < ev->count; i++)
+		if (ev->recs[i].date > best)
+			best = ev->recs[i].date;
+	sw_date_format(out, best);
+	return out;
+}
+
 /* The records of pupil p (after sorting). */
 static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
 {
@@ -89,7 +106,63 @@ typedef struct run {
 	sw_result_fn fn;
 	void *payload;
 	sw_eval_stats *stats;
+	char *stopped;      /* the rubric was stopped by the probe: every pupil's error */
 } run;
+
+/* Pupils run first, one by one, to see whether the rubric ends at all. */
+#define PROBE_PUPILS 3
+
+/*
+ * The probe: the first PROBE_PUPILS pupils in id order (the same whatever
+ * --jobs is), each only up to its first limit. When every one of them
+ * reaches the instruction or time limit, the loop is taken to never end:
+ * r->stopped is set and no pupil is evaluated (a never-ending loop would
+ * otherwise cost the limit for every pupil and skill). Otherwise the run
+ * goes on as usual, and the limit's own message advises raising it.
+ */
+static int probe(run *r)
+{
+	sw_runner *rn = r->runners[0];
+	size_t n = r->total < PROBE_PUPILS ? r->total : PROBE_PUPILS;
+	if (rn->native.kind || n == 0)
+		return SW_OK;
+	rn->stop_at_limit = true;
+	/* what the probe prints is dropped: the pupils are evaluated again */
+	char *printed = NULL;
+	size_t printed_len = 0;
+	FILE *print = rn->sb.print, *sink = open_memstream(&printed, &printed_len);
+	if (!sink)
+		return SW_ENOMEM;
+	rn->sb.print = sink;
+	bool all = true;
+	int rc = SW_OK;
+	for (size_t k = 0; k < n && all && rc == SW_OK; k++) {
+		size_t p = r->eng->roster->order[k], cnt;
+		const sw_record *recs = records_of(r->eng, p, &cnt);
+		unsigned hits = rn->limit_hits;
+		rc = sw_runner_pupil(rn, &r->res[0], p, recs, cnt, r->days, r->as_of);
+		all = rn->limit_hits != hits;
+	}
+	rn->stop_at_limit = false;
+	rn->sb.print = print;
+	fclose(sink);
+	free(printed);
+	if (rc || !all)
+		return rc;
+	sw_buf b;
+	sw_buf_init(&b, &r->eng->mem);
+	const char *disp = r->eng->rubric->display;
+	if (rn->limit_line > 0)
+		sw_buf_printf(&b, "%s:%d: ", disp, rn->limit_line);
+	else
+		sw_buf_printf(&b, "%s: ", disp);
+	sw_buf_printf(&b, "stopped: the rubric reached the limit of %llu instructions for each of "
+	              "the first %zu pupils, so it was not run for any pupil; a loop here may never "
+	              "end (check that what its condition tests changes each time round)",
+	              (unsigned long long)rn->sb.instruction_limit, n);
+	r->stopped = sw_buf_take(&b);
+	return r->stopped ? SW_OK : SW_ENOMEM;
+}
 
 /* produce: items are pupils already there; one more while any is left. */
 static int next_batch(void *ctx, uint64_t first)
@@ -108,7 +181,10 @@ static void evaluate_batch(void *ctx, uint64_t i, unsigned thread)
 	for (size_t k = 0; k < BATCH && from + k < r->total && rc == SW_OK; k++) {
 		size_t p = r->eng->roster->order[from + k], n;
 		const sw_record *recs = records_of(r->eng, p, &n);
-		rc = sw_runner_pupil(r->runners[thread], &res[k], p, recs, n, r->days, r->as_of);
+		if (r->stopped)
+			sw_runner_stopped(r->runners[thread], &res[k], p, recs, n, r->days, r->stopped);
+		else
+			rc = sw_runner_pupil(r->runners[thread], &res[k], p, recs, n, r->days, r->as_of);
 	}
 	/* once: the slots share cache lines, and another thread writes the next */
 	r->rc[slot] = rc;
@@ -147,9 +223,10 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	int rc = as_of(eng, opts, &days);
 	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, false)))
 		return rc;
+	char newest[16];
 	run r = { .eng = eng, .total = eng->roster->count, .days = days,
-	          .as_of = opts ? opts->as_of : NULL, .fn = fn, .payload = payload,
-	          .stats = stats };
+	          .as_of = opts && opts->as_of ? opts->as_of : newest_date(eng, newest), .fn = fn,
+	          .payload = payload, .stats = stats };
 	unsigned jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
 	if (opts && opts->version >= 2 && opts->isolate)
 		return sw_iso_evaluate(eng, jobs, days, r.as_of, records_at, fn, payload, stats);
@@ -171,6 +248,8 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 		if ((rc = sw_result_init(&r.res[made], eng)))
 			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	r.runners[0] = eng->rubric->runner;
+	if (rc == SW_OK && (rc = probe(&r)))
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	unsigned opened = 1;
 	for (; rc == SW_OK && opened < jobs; opened++)
 		rc = sw_runner_open_like(&r.runners[opened], r.runners[0], &eng->diag);
@@ -183,6 +262,7 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 		sw_runner_free(r.runners[j]);
 	for (size_t i = 0; i < made; i++)
 		sw_result_release(&r.res[i]);
+	sw_mem_free(&eng->mem, r.stopped);
 	sw_mem_free(&eng->mem, r.res);
 	sw_mem_free(&eng->mem, r.rc);
 	sw_mem_free(&eng->mem, done);
@@ -236,7 +316,9 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 		sw_result_free(res);
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
-	rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days, opts ? opts->as_of : NULL);
+	char newest[16];
+	rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days,
+	                     opts && opts->as_of ? opts->as_of : newest_date(eng, newest));
 	if (rc) {
 		sw_result_free(res);
 		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");

@@ -162,8 +162,11 @@ static int lost(iso_run *r, iso_worker *w, int st)
 	for (size_t k = got; k < n; k++) {
 		sw_result_clear(&res[k]);
 		res[k].pupil = ro->order[from + k];
+		/* the form of every pupil-level error: "MESSAGE (pupil P)" */
+		char one[720];
+		snprintf(one, sizeof one, "%s (pupil %.200s)", msg, ro->pupils[res[k].pupil].id);
 		if (sw_result_push(&res[k], &res[k].errors, &res[k].error_count, &res[k].error_cap,
-		                   msg))
+		                   one))
 			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
 	r->got[slot] = n;

@@ -65,6 +65,25 @@ static unsigned source_mask(const char *s, size_t n)
 	return mask;
 }
 
+bool sw_native_bad_source(const char *s, size_t n, char *word, size_t size)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+			i++;
+		size_t start = i;
+		while (i < n && !(s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+			i++;
+		if (i > start && source_mask(s + start, i - start) == 0) {
+			size_t len = i - start < size - 1 ? i - start : size - 1;
+			memcpy(word, s + start, len);
+			word[len] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params)
 {
 	memset(nv, 0, sizeof *nv);

@@ -6,10 +6,13 @@
  */
 #include "internal.h"
 #include "rubric.h"
+#include "strict.h"
+#include "embedded.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Writes YYYY-MM-DD for a day number without printf. */
@@ -69,6 +72,69 @@ static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const ch
 	sw_buf_free(&b);
 }
 
+/*
+ * The line of the rubric that called helper NAME, for a helper's error
+ * ("stepwise.NAME: ...") that Lua could not place: a tail call (`return
+ * stepwise.NAME(...)`) leaves no frame of the rubric. The first line from
+ * `from` on that mentions stepwise.NAME; 0 when none does.
+ */
+static int helper_line(const sw_runner *r, const char *msg, int from)
+{
+	const char *colon = strchr(msg, ':');
+	if (strncmp(msg, "stepwise.", 9) != 0 || !colon || colon - msg > 64)
+		return 0;
+	size_t n = (size_t)(colon - msg);
+	const char *src = r->eng->rubric->source;
+	size_t len = r->eng->rubric->len;
+	int line = 1;
+	for (size_t i = 0; i + n <= len; i++) {
+		if (line >= from && memcmp(src + i, msg, n) == 0 &&
+		    (i + n == len || !(src[i + n] == '_' ||
+		                       ((src[i + n] | 32) >= 'a' && (src[i + n] | 32) <= 'z'))))
+			return line;
+		line += src[i] == '\n';
+	}
+	return 0;
+}
+
+/*
+ * An error Lua raised inside the helper library ("stepwise.lua:80: attempt
+ * to compare nil with number", after the rubric's "FILE:LINE: " when Lua
+ * knew it) told in the rubric's terms: "stepwise.highest: attempt to ...
+ * (a record without a step?)". The helper is the function of
+ * scripts/stepwise.lua that holds the line. False when msg is not one.
+ */
+static bool helper_error(sw_buf *out, const char *msg)
+{
+	const char *at = strstr(msg, "stepwise.lua:");
+	if (!at)
+		return false;
+	char *end;
+	unsigned long line = strtoul(at + 13, &end, 10);
+	const sw_embedded_file *f = sw_embedded_find("scripts/stepwise.lua");
+	if (!f || end == at + 13 || strncmp(end, ": ", 2) != 0)
+		return false;
+	/* the last "function S.NAME(" at or before the line */
+	const char *name = NULL;
+	size_t name_len = 0;
+	unsigned long n = 1;
+	for (size_t i = 0; i < f->size && n <= line; i++) {
+		if ((i == 0 || f->data[i - 1] == '\n') && strncmp(f->data + i, "function S.", 11) == 0) {
+			name = f->data + i + 11;
+			name_len = strcspn(name, "(");
+		}
+		n += f->data[i] == '\n';
+	}
+	if (!name)
+		return false;
+	const char *rest = end + 2;
+	sw_buf_add(out, msg, (size_t)(at - msg));
+	sw_buf_printf(out, "stepwise.%.*s: %s", (int)name_len, name, rest);
+	if (strstr(rest, "nil") && (strstr(rest, "compare") || strstr(rest, "arithmetic")))
+		sw_buf_puts(out, " (a record without a step, or a value that is nil?)");
+	return true;
+}
+
 /* Turns the error on top of the stack (or a limit) into a message. */
 static void call_error(sw_runner *r, sw_result *res, const char *skill)
 {
@@ -98,7 +164,16 @@ static void call_error(sw_runner *r, sw_result *res, const char *skill)
 			         luaL_typename(L, -1));
 			m = buf;
 		}
-		add_error(r, res, m, skill);
+		sw_buf hb;
+		sw_buf_init(&hb, &r->eng->mem);
+		if (helper_error(&hb, m) && sw_buf_cstr(&hb))
+			m = hb.p;
+		int hl = helper_line(r, m, skill ? r->skill_line : r->pupil_line ? r->pupil_line : 1);
+		if (hl > 0)
+			add_errorf(r, res, skill, "%s:%d: %s", r->eng->rubric->display, hl, m);
+		else
+			add_error(r, res, m, skill);
+		sw_buf_free(&hb);
 	}
 	lua_pop(L, 1);
 }
@@ -139,6 +214,10 @@ static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil 
 	lua_setfield(L, -2, "attributes");
 }
 
+/* The keys a returned table may have. */
+static const char *const step_keys[] = { "step", "note" };
+static const char *const label_keys[] = { "flags", "awards" };
+
 /* What the protected steps of one pupil's evaluation need (all Lua work
    runs inside lua_pcall, so that even a failed allocation in the host's
    own calls to Lua becomes an error for that pupil, never a panic). */
@@ -169,7 +248,11 @@ static int begin_protected(lua_State *L)
 		return luaL_error(L, "the rubric did not return a table");
 	lua_createtable(L, 0, 8); /* ctx at 2 */
 	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[a->res->pupil]);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->pupil_mt_ref);
+	lua_setmetatable(L, -2);
 	lua_setfield(L, 2, "pupil");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->ctx_mt_ref);
+	lua_setmetatable(L, 2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->framework_ref);
 	lua_setfield(L, 2, "framework");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->params_ref);
@@ -216,6 +299,15 @@ static const char *read_step(lua_State *L, int idx, const sw_skill *sk, int *has
 		v = lua_tointeger(L, idx);
 	} else {
 		lua_Number n = lua_tonumber(L, idx);
+		if (isnan(n)) {
+			snprintf(buf, size, "a step that is not a number (NaN): a division by zero, such "
+			         "as 0/0?");
+			return buf;
+		}
+		if (isinf(n)) {
+			snprintf(buf, size, "an infinite step: a division by zero?");
+			return buf;
+		}
 		if (!isfinite(n) || n != floor(n) || fabs(n) > 1e9) {
 			snprintf(buf, size, "step %g, which is not an integer", (double)n);
 			return buf;
@@ -253,6 +345,35 @@ static const char *read_note(sw_runner *r, lua_State *L, int idx, char **note)
 	return NULL;
 }
 
+/* The line of skill()'s `return` (a step that is not a number is told at
+   it): the only line of the function with a `return`, or of those the one
+   that divides; `def` when there is none. */
+static int return_line(const sw_runner *r, int def)
+{
+	const char *src = r->eng->rubric->source, *end = src + r->eng->rubric->len;
+	int line = 1, found = 0, dividing = 0, count = 0;
+	for (const char *p = src; p < end; line++) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if (line >= r->skill_line && line <= r->skill_last) {
+			for (const char *q = p; q + 6 <= e; q++)
+				if (memcmp(q, "return", 6) == 0 && (q == p || q[-1] == ' ' || q[-1] == '\t')) {
+					count++;
+					if (!found)
+						found = line;
+					if (!dividing && memchr(q, '/', (size_t)(e - q)))
+						dividing = line;
+					break;
+				}
+		}
+		p = e + 1;
+	}
+	if (count == 1)
+		return found;
+	return dividing ? dividing : def;
+}
+
 /* Converts what skill() returned (on top) into the result for skill k. */
 static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 {
@@ -261,7 +382,14 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 	char buf[160];
 	const char *bad = NULL;
 	int t = lua_type(L, -1);
-	if (t == LUA_TTABLE) {
+	const char *unknown = t == LUA_TTABLE ? sw_strict_unknown_key(L, -1, step_keys, 2) : NULL;
+	sw_buf kb;
+	sw_buf_init(&kb, &r->eng->mem);
+	if (unknown) {
+		sw_buf_printf(&kb, "a table with an unknown key '%s'", unknown);
+		sw_strict_describe(&kb, "key", unknown, step_keys, 2);
+		bad = sw_buf_cstr(&kb) ? kb.p : "a table with an unknown key";
+	} else if (t == LUA_TTABLE) {
 		lua_pushliteral(L, "step");
 		lua_rawget(L, -2);
 		bad = read_step(L, -1, sk, &out->has_step, &out->step, buf, sizeof buf);
@@ -284,15 +412,20 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 		out->has_step = 0;
 		sw_mem_free(&r->eng->mem, out->note);
 		out->note = NULL;
+		int line = r->skill_line;
+		if (bad == buf && (strstr(buf, "(NaN)") || strstr(buf, "infinite")))
+			line = return_line(r, line);
 		add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
-		           r->skill_line, bad);
+		           line, bad);
 	}
+	sw_buf_free(&kb);
 }
 
 /* Pushes the evidence array for records recs[0..n). */
 static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_record *recs,
-                          size_t n)
+                          size_t n, int mt_ref)
 {
+	lua_rawgeti(L, LUA_REGISTRYINDEX, mt_ref); /* strict records */
 	lua_createtable(L, (int)n, 0);
 	char date[11];
 	int32_t last = INT32_MIN;
@@ -323,8 +456,11 @@ static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_r
 			lua_pushstring(L, sw_intern_str(&ev->text, rec->note));
 			lua_setfield(L, -2, "note");
 		}
+		lua_pushvalue(L, -3);
+		lua_setmetatable(L, -2);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_remove(L, -2);
 }
 
 /* Reads a list of strings (flags or awards) from field key of the table on top. */
@@ -377,7 +513,7 @@ static int skill_protected(lua_State *L)
 	lua_settop(L, 2);
 	lua_pushliteral(L, "skill");
 	lua_rawget(L, 1);
-	push_evidence(L, r->eng->evidence, a->recs, a->count);
+	push_evidence(L, r->eng->evidence, a->recs, a->count, r->record_mt_ref);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
 	lua_rawgeti(L, -1, (lua_Integer)a->sk->index + 1);
 	lua_setfield(L, 2, "skill");
@@ -417,7 +553,17 @@ static int pupil_protected(lua_State *L)
 	lua_setfield(L, 2, "expected");
 	lua_pushvalue(L, 2);
 	lua_call(L, 2, 1);
-	if (lua_istable(L, -1)) {
+	const char *unknown = lua_istable(L, -1) ? sw_strict_unknown_key(L, -1, label_keys, 2)
+	                                         : NULL;
+	if (unknown) {
+		sw_buf b;
+		sw_buf_init(&b, &r->eng->mem);
+		sw_buf_printf(&b, "%s:%d: pupil() returned a table with an unknown key '%s'",
+		              r->eng->rubric->display, r->pupil_line, unknown);
+		sw_strict_describe(&b, "key", unknown, label_keys, 2);
+		add_error(r, res, sw_buf_cstr(&b) ? b.p : "pupil() returned an unknown key", NULL);
+		sw_buf_free(&b);
+	} else if (lua_istable(L, -1)) {
 		take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
 		take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
 	} else if (!lua_isnil(L, -1)) {
@@ -448,6 +594,10 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 	if (st == LUA_OK)
 		return st;
 	bool memory = r->sb.abort == SB_ABORT_MEMORY || st == LUA_ERRMEM;
+	if (r->sb.abort == SB_ABORT_INSTRUCTIONS || r->sb.abort == SB_ABORT_TIME) {
+		r->limit_hits++;
+		r->limit_line = r->sb.abort_line;
+	}
 	call_error(r, a->res, skill);
 	if (memory && !rebuild(r))
 		return -1;
@@ -484,13 +634,16 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 			continue;
 		}
 		pstep a = { r, res, as_of_text, recs ? recs + start : NULL, count, sk };
+		unsigned hits = r->limit_hits;
 		int st = protected_step(r, skill_protected, &a, sk->id);
 		if (st < 0)
 			return SW_ENOMEM;
+		if (r->stop_at_limit && r->limit_hits != hits)
+			broken = true; /* the probe needs no more of this pupil */
 		if (st != LUA_OK && r->sb.L && lua_gettop(r->sb.L) < 2)
 			ready = false; /* the state was rebuilt: a fresh instance for the next skill */
 	}
-	if (ready && r->has_pupil_fn) {
+	if (ready && r->has_pupil_fn && !broken) {
 		pstep a = { r, res, as_of_text, NULL, 0, NULL };
 		if (protected_step(r, pupil_protected, &a, NULL) < 0)
 			return SW_ENOMEM;
@@ -536,4 +689,16 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 	int rc = runner_pupil(r, res, pupil, recs, n, as_of, as_of_text);
 	sw_locale_leave(old);
 	return rc;
+}
+
+void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                       size_t n, int32_t as_of, const char *msg)
+{
+	const sw_framework *fw = r->eng->fw;
+	sw_result_clear(res);
+	res->pupil = pupil;
+	size_t at = 0;
+	for (size_t k = 0; k < fw->skill_count; k++)
+		res->skills[k].evidence = (uint32_t)sw_skill_records(recs, n, &at, k, as_of);
+	add_error(r, res, msg, NULL);
 }

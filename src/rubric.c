@@ -58,6 +58,11 @@ static int install(sw_engine *eng, const char *src, size_t len, const char *disp
 	if (!rb)
 		return sw_diag_add(&eng->diag, SW_ENOMEM, display, 0, 0, NULL, "out of memory");
 	rb->native_kind = native_kind;
+	/* a UTF-8 byte-order mark, as old Notepad saves files: not Lua, and not the teacher's */
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+		src += 3;
+		len -= 3;
+	}
 	rb->display = sw_mem_strdup(&eng->mem, display);
 	rb->source = sw_mem_strndup(&eng->mem, src, len);
 	rb->len = len;

@@ -44,8 +44,16 @@ typedef struct sw_runner {
 	sw_sandbox sb;
 	sw_engine *eng;
 	int chunk_ref, skills_ref, framework_ref, params_ref;
+	int record_mt_ref, ctx_mt_ref, pupil_mt_ref; /* strict metatables (strict.c) */
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
+	int skill_last;             /* the last line of skill() */
+	/* the instruction-limit probe (evaluate.c): calls stopped by the
+	   instruction or time limit, the rubric's line of the last one, and
+	   whether a pupil's evaluation stops at its first limit */
+	unsigned limit_hits;
+	int limit_line;
+	bool stop_at_limit;
 	char *params_text;  /* "times=2, sources=" for reports, engine allocator */
 	char *params_json;  /* {"sources": "", "times": 2}, for the service; engine allocator */
 	char *description;  /* the rubric's description, or NULL; engine allocator */
@@ -96,6 +104,9 @@ int sw_runner_reset(sw_runner *r);
    counting only those dated on or before as_of (INT32_MAX: all). */
 int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                     size_t n, int32_t as_of, const char *as_of_text);
+/* A pupil the rubric is not run for: the evidence counts and one error, msg. */
+void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
+                       size_t n, int32_t as_of, const char *msg);
 
 /* native.c */
 /* SW_NATIVE_* for a built-in rubric's name, SW_NATIVE_NONE for any other. */
@@ -104,6 +115,9 @@ int sw_native_kind(const char *name);
    `kind`; false (nv->kind NONE) when they are not ones the C code takes
    as the Lua source would, so the Lua source runs instead. */
 bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params);
+/* True when a word of the source list s[0..n) names no source; the word
+   (cut to size - 1 bytes) goes to `word`. */
+bool sw_native_bad_source(const char *s, size_t n, char *word, size_t size);
 /* True when the rubric gives the same steps whatever the order of a
    pupil's records (so they need grouping by pupil only). */
 bool sw_native_order_free(const sw_native *nv);

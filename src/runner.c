@@ -8,6 +8,8 @@
 #include "internal.h"
 #include "rubric.h"
 #include "service.h"
+#include "strict.h"
+#include "hints.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -49,7 +51,23 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 	lua_setfield(L, -2, k);
 }
 
-/* Builds the read-only framework tables: skills[] and the framework. */
+#define SW_COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* The fields a rubric may read; reading any other is an error (strict.c). */
+static const char *const record_fields[] = { "step", "outcome", "date", "source", "assessor",
+	                                     "context", "note" };
+static const char *const ctx_fields[] = { "pupil", "skill", "framework", "params", "as_of",
+	                                  "expected" };
+static const char *const pupil_fields[] = { "id", "name", "year", "class", "school", "groups",
+	                                    "attributes" };
+static const char *const skill_fields[] = { "id", "name", "group", "min", "max", "steps" };
+static const char *const framework_fields[] = { "id", "name", "version", "skills" };
+/* The fields of the rubric table. */
+static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
+	                                     "examples" };
+
+/* Builds the read-only framework tables: skills[] and the framework, and
+   the strict metatables of records, ctx and ctx.pupil. */
 static void build_framework(sw_runner *r)
 {
 	lua_State *L = r->sb.L;
@@ -77,6 +95,8 @@ static void build_framework(sw_runner *r)
 		}
 		sw_sb_readonly(L);
 		lua_setfield(L, -2, "steps");
+		sw_strict_push_mt(L, "ctx.skill", "field", skill_fields, SW_COUNT(skill_fields));
+		lua_setmetatable(L, -2);
 		sw_sb_readonly(L);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
@@ -88,9 +108,18 @@ static void build_framework(sw_runner *r)
 	set_str(L, "version", fw->version);
 	lua_insert(L, -2);
 	lua_setfield(L, -2, "skills");
+	sw_strict_push_mt(L, "ctx.framework", "field", framework_fields,
+	                  SW_COUNT(framework_fields));
+	lua_setmetatable(L, -2);
 	sw_sb_readonly(L);
 	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
+	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields));
+	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sw_strict_push_mt(L, "ctx", "field", ctx_fields, SW_COUNT(ctx_fields));
+	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields));
+	r->pupil_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 /* Instantiates the rubric in a fresh environment: pushes its table. */
@@ -178,13 +207,72 @@ static void put_param_json(sw_buf *b, lua_State *L, const char *key, size_t i)
 	}
 }
 
+/* The line where `key =` first appears in the source as a whole word (the
+   field of the rubric table that is being refused); 0 when not found. */
+static unsigned long key_line(const char *src, size_t len, const char *key)
+{
+	size_t k = strlen(key);
+	unsigned long line = 1;
+	for (size_t i = 0; i + k <= len; i++) {
+		if (src[i] == '\n')
+			line++;
+		if (memcmp(src + i, key, k) != 0)
+			continue;
+		char before = i ? src[i - 1] : ' ';
+		if (before == '_' || before == '.' || (before >= '0' && before <= '9') ||
+		    ((before | 32) >= 'a' && (before | 32) <= 'z'))
+			continue;
+		size_t j = i + k;
+		while (j < len && (src[j] == ' ' || src[j] == '\t'))
+			j++;
+		if (j < len && src[j] == '=' && (j + 1 >= len || src[j + 1] != '='))
+			return line;
+	}
+	return 0;
+}
+
+/* A built-in rubric's `sources` (the merged parameters at idx): every word
+   must name a source. The Lua helpers check the same for a rubric file. */
+static int check_sources(lua_State *L, int idx, sw_diag *d, const char *disp, const sw_mem *m)
+{
+	lua_pushliteral(L, "sources");
+	lua_rawget(L, idx);
+	size_t n = 0;
+	const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+	char word[64];
+	int rc = SW_OK;
+	if (s && sw_native_bad_source(s, n, word, sizeof word)) {
+		sw_buf b;
+		sw_buf_init(&b, m);
+		sw_buf_printf(&b, "parameter sources: no source '%s'", word);
+		sw_strict_describe(&b, "source", word, sw_source_names, SW_SOURCE_COUNT);
+		rc = sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "%s",
+		                 sw_buf_cstr(&b) ? b.p : "parameter sources: an unknown source");
+		sw_buf_free(&b);
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
 /* Checks the rubric table on top and merges its params with the host's. */
 static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 {
+	int rc;
 	lua_State *L = r->sb.L;
 	struct sw_rubric *rb = r->eng->rubric;
 	const char *disp = rb->display;
 	int t = lua_gettop(L);
+	const char *unknown = sw_strict_unknown_key(L, t, rubric_fields, SW_COUNT(rubric_fields));
+	if (unknown) {
+		sw_buf b;
+		sw_buf_init(&b, &r->eng->mem);
+		sw_buf_printf(&b, "the rubric table has an unknown field '%s'", unknown);
+		sw_strict_describe(&b, "field", unknown, rubric_fields, SW_COUNT(rubric_fields));
+		rc = sw_diag_add(d, SW_EINVALID, disp, key_line(rb->source, rb->len, unknown), 0, NULL,
+		                 "%s", sw_buf_cstr(&b) ? b.p : "unknown field in the rubric table");
+		sw_buf_free(&b);
+		return rc;
+	}
 	if (raw_field(L, t, "name") != LUA_TSTRING || !lua_rawlen(L, -1))
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
 		                   "the rubric table needs a name (a non-empty string)");
@@ -197,6 +285,7 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 		                   "the rubric table needs a skill function: skill = function(evidence, ctx) ... end");
 	lua_getinfo(L, ">S", &ar);
 	r->skill_line = ar.linedefined;
+	r->skill_last = ar.lastlinedefined;
 	int pt = raw_field(L, t, "pupil");
 	if (pt != LUA_TNIL && pt != LUA_TFUNCTION)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'pupil' must be a function");
@@ -241,11 +330,15 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	}
 	for (size_t i = 0; i < rb->param_count; i++) {
 		lua_pushstring(L, rb->param_keys[i]);
-		if (lua_rawget(L, merged) == LUA_TNIL)
+		if (lua_rawget(L, merged) == LUA_TNIL) {
+			const char *near = sw_strict_nearest(rb->param_keys[i],
+			                                     (const char *const *)sc->keys, sc->nkeys);
 			return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL,
-			                   "rubric '%s' has no parameter '%s' (its parameters: %s)",
-			                   rb->name, rb->param_keys[i],
+			                   "rubric '%s' has no parameter '%s'%s%s%s (its parameters: %s)",
+			                   rb->name, rb->param_keys[i], near ? "; did you mean '" : "",
+			                   near ? near : "", near ? "'?" : "",
 			                   sc->names.len ? sc->names.p : "none");
+		}
 		lua_pop(L, 1);
 		lua_pushstring(L, rb->param_keys[i]);
 		if (!lua_stringtonumber(L, rb->param_values[i]))
@@ -271,7 +364,10 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	r->params_json = sc->json.failed ? NULL : sw_buf_take(&sc->json);
 	if (!r->params_json)
 		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
+	if (rb->native_kind != SW_NATIVE_NONE && (rc = check_sources(L, merged, d, disp, &r->eng->mem)))
+		return rc;
 	sw_native_setup(&r->native, rb->native_kind, L, merged);
+	sw_strict_table(L, merged, "this rubric's params", "parameter");
 	sw_sb_readonly(L);
 	r->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_settop(L, t);
@@ -308,6 +404,34 @@ static unsigned long overflow_line(lua_State *L, const char *src, size_t len, co
 	return lo;
 }
 
+/* Reports Lua's syntax error msg with a hint in plain words (hints.c). */
+static int syntax_diag(sw_diag *d, const struct sw_rubric *rb, const char *msg)
+{
+	unsigned long line = 0;
+	size_t n = strlen(rb->display);
+	const char *text = msg;
+	if (strncmp(msg, rb->display, n) == 0 && msg[n] == ':') {
+		char *end;
+		line = strtoul(msg + n + 1, &end, 10);
+		if (*end == ':' && end[1] == ' ')
+			text = end + 2;
+	}
+	sw_buf b;
+	sw_buf_init(&b, d->m);
+	int rc;
+	if (sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
+		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+		                 sw_buf_cstr(&b) ? b.p : text);
+	} else {
+		sw_buf_puts(&b, text);
+		sw_hint_syntax(&b, rb->source, rb->len, text, line);
+		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+		                 sw_buf_cstr(&b) ? b.p : text);
+	}
+	sw_buf_free(&b);
+	return rc;
+}
+
 /* Compiles the rubric and prepares everything a pupil's evaluation needs. */
 /* Protected: compiles the rubric, checks its table, builds the framework
    tables. Errors go to sc->d and sc->rc; a Lua error (out of memory) ends
@@ -333,6 +457,10 @@ static int setup_protected(lua_State *L)
 		                     "about 200 levels)");
 		return 0;
 	}
+	if (st == LUA_ERRSYNTAX) {
+		sc->rc = syntax_diag(d, rb, lua_tostring(L, -1));
+		return 0;
+	}
 	if (st != LUA_OK) {
 		sc->rc = lua_diag(d, st == LUA_ERRMEM ? SW_ENOMEM : SW_EINVALID, rb->display,
 		                  lua_tostring(L, -1));
@@ -349,7 +477,13 @@ static int setup_protected(lua_State *L)
 			sc->rc = sw_diag_add(d, SW_ELIMIT, rb->display, 0, 0, NULL, "%s",
 			                     sw_sb_abort_message(&r->sb, buf, sizeof buf));
 		} else {
-			sc->rc = lua_diag(d, SW_EINVALID, rb->display, msg);
+			sw_buf b;
+			sw_buf_init(&b, &r->eng->mem);
+			sw_buf_puts(&b, msg);
+			if (strstr(msg, "must return a table"))
+				sw_hint_not_a_table(&b, rb->source, rb->len);
+			sc->rc = lua_diag(d, SW_EINVALID, rb->display, sw_buf_cstr(&b) ? b.p : msg);
+			sw_buf_free(&b);
 		}
 		return 0;
 	}

@@ -236,6 +236,9 @@ static int sw_sb_global_missing(lua_State *L)
 		"newproxy", NULL };
 	if (lua_type(L, 2) == LUA_TSTRING) {
 		const char *k = lua_tostring(L, 2);
+		if (strcmp(k, "os") == 0) /* os.date, os.time, os.clock: the clock */
+			return luaL_error(L, "os is not available in a rubric: for dates, use ctx.as_of "
+			                  "(the --as-of date, else the newest evidence date)");
 		for (const char *const *n = names; *n; n++)
 			if (strcmp(k, *n) == 0)
 				return luaL_error(L, "%s is not available in a rubric", k);

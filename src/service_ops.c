@@ -404,16 +404,46 @@ static void put_result_errors(sw_buf *b, const char *results)
 	cJSON_Delete(arr);
 }
 
-/*
- * The rubric's own examples (the rubric authoring issue adds an `examples`
- * table to rubrics: evidence with the step it must give). When they exist,
- * they are run here on the scratch engine, each failure appended to the
- * "errors" array b. Rubrics have no examples yet: nothing to run.
- */
-static void check_examples(sw_engine *scratch, sw_buf *errors)
+/* The "errors" array and the count of failed examples (example_failed). */
+typedef struct example_log {
+	sw_buf *errors;
+	size_t failed;
+} example_log;
+
+/* Appends one failed worked example to the "errors" array (an sw_example_fn). */
+static void example_failed(const char *line, int passed, void *payload)
 {
-	(void)scratch;
-	(void)errors;
+	example_log *log = payload;
+	sw_buf *b = log->errors;
+	if (passed)
+		return;
+	log->failed++;
+	sw_buf_puts(b, b->len > 1 ? ", " : "");
+	sw_buf_puts(b, "{\"pupil\": null, \"file\": null, \"line\": null, \"message\": ");
+	sw_buf c;
+	sw_buf_init(&c, b->m);
+	sw_buf_puts(&c, "example ");
+	sw_buf_puts(&c, line);
+	sw_svc_put_str(b, sw_buf_cstr(&c) ? c.p : "example: out of memory");
+	if (c.failed)
+		b->failed = 1;
+	sw_buf_free(&c);
+	sw_buf_putc(b, '}');
+}
+
+/*
+ * Runs the rubric's own worked examples (`examples = {...}`, scripts/README.md)
+ * on the scratch engine: each one that fails is appended to the "errors"
+ * array ("example NAME: FAILED: expected 4, got 3"); *count gets how many
+ * there were, *failed how many failed.
+ */
+static void check_examples(sw_engine *scratch, sw_buf *errors, size_t *count, size_t *failed)
+{
+	example_log log = { errors, 0 };
+	*count = 0;
+	if (sw_engine_rubric_examples(scratch, example_failed, &log, count) == SW_ENOMEM)
+		errors->failed = 1;
+	*failed = log.failed;
 }
 
 /* Sets the request's "params" on the scratch engine's rubric; a refused
@@ -480,8 +510,9 @@ bool sw_svc_op_check_rubric(sw_svc_req *R, const cJSON *req)
 		put_load_errors(&errs, s, rc);
 	if (ok && loaded)
 		ok = set_check_params(R, s, cJSON_GetObjectItemCaseSensitive(req, "params"), &errs);
+	size_t examples = 0, examples_failed = 0;
 	if (ok && loaded)
-		check_examples(s, &errs);
+		check_examples(s, &errs, &examples, &examples_failed);
 	size_t rubric_errors = 0;
 	if (ok && loaded && pupils) {
 		ok = add_class(R, s, pupils, cJSON_GetObjectItemCaseSensitive(req, "evidence"), &warns) &&
@@ -503,6 +534,9 @@ bool sw_svc_op_check_rubric(sw_svc_req *R, const cJSON *req)
 		sw_buf_add(&R->body, errs.p, errs.len);
 		sw_buf_puts(&R->body, ", \"warnings\": ");
 		sw_buf_add(&R->body, warns.p, warns.len);
+		if (loaded)
+			sw_buf_printf(&R->body, ", \"examples\": {\"count\": %zu, \"failed\": %zu}",
+			              examples, examples_failed);
 		if (res.len) {
 			sw_buf_puts(&R->body, ", \"results\": ");
 			sw_buf_add(&R->body, res.p, res.len);

@@ -52,4 +52,14 @@ return {
     if lowest >= p.bronze then return { awards = { "Bronze" } } end
     return nil
   end,
+
+  -- worked examples, checked by `stepwise rubric test` (scripts/README.md)
+  examples = {
+    { name = "the step of one skill", skill = "listening",
+      evidence = { { step = 4, date = "2026-01-05" } }, expect = 4 },
+    { name = "other skills without a step are flagged", skill = "listening",
+      evidence = { { step = 4, date = "2026-01-05" } },
+      expect = { step = 4, awards = {},
+                 flags = { "no step yet in speaking, problem-solving, creativity, adapting, planning, leadership, teamwork" } } },
+  },
 }

@@ -53,4 +53,15 @@ return {
     end
     return nil
   end,
+
+  -- worked examples, checked by `stepwise rubric test` (scripts/README.md)
+  examples = {
+    { name = "one teacher record is enough", skill = "listening",
+      evidence = { { step = 4, date = "2026-01-05" } }, expect = 4 },
+    { name = "two self records weigh as much, with a note", skill = "listening",
+      evidence = { { step = 5, date = "2026-01-05", source = "self" }, { step = 5, date = "2026-01-06", source = "self" } },
+      expect = { step = 5, note = "no teacher evidence yet" } },
+    { name = "one self record is not enough", skill = "listening",
+      evidence = { { step = 5, date = "2026-01-05", source = "self" } }, expect = nil },
+  },
 }

@@ -59,4 +59,14 @@ return {
     end
     return nil
   end,
+
+  -- worked examples, checked by `stepwise rubric test` (scripts/README.md)
+  examples = {
+    { name = "seen in two contexts", skill = "listening",
+      evidence = { { step = 4, date = "2026-01-05", context = "PE" }, { step = 5, date = "2026-01-06", context = "Maths" } },
+      expect = { step = 4, note = "seen in Maths, PE" } },
+    { name = "one context is not enough", skill = "listening",
+      evidence = { { step = 4, date = "2026-01-05", context = "PE" }, { step = 5, date = "2026-01-06", context = "pe" } },
+      expect = { step = nil, note = "step 5 seen in fewer than 2 contexts so far" } },
+  },
 }

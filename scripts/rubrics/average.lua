@@ -8,4 +8,14 @@ return {
     local mean = stepwise.mean(counted)
     return mean and math.floor(mean + 1e-9)
   end,
+  -- worked examples, checked by `stepwise rubric test` (scripts/README.md)
+  examples = {
+    { name = "the mean of 2, 3 and 5, rounded down", skill = "listening",
+      evidence = { { step = 2, date = "2026-01-05" }, { step = 3, date = "2026-01-06" },
+                   { step = 5, date = "2026-01-07" } }, expect = 3 },
+    { name = "developing records do not count", skill = "listening",
+      evidence = { { step = 2, date = "2026-01-05" }, { step = 8, date = "2026-01-06", outcome = "developing" } },
+      expect = 2 },
+    { name = "no record, no step", skill = "listening", evidence = {}, expect = nil },
+  },
 }

@@ -17,4 +17,12 @@ return {
     end
     return d and math.floor(d + 1e-9)
   end,
+  -- worked examples, checked by `stepwise rubric test` (scripts/README.md)
+  examples = {
+    { name = "2 then 4 at rate 0.5 gives 3", skill = "listening", params = { rate = 0.5 },
+      evidence = { { step = 2, date = "2026-01-05" }, { step = 4, date = "2026-01-06" } }, expect = 3 },
+    { name = "newer records weigh more", skill = "listening",
+      evidence = { { step = 6, date = "2026-01-05" }, { step = 2, date = "2026-01-06" } }, expect = 3 },
+    { name = "no record, no step", skill = "listening", evidence = {}, expect = nil },
+  },
 }

@@ -114,4 +114,25 @@ extern const cli_cmd cli_validate, cli_show, cli_check, cli_evaluate, cli_rubric
 	cli_report, cli_support, cli_passport, cli_serve, cli_import, cli_export;
 extern const cli_cmd cli_summary, cli_compare; /* cmd_summary.c, cmd_compare.c */
 
+/* Rubric errors grouped by message, printed once each with a count (errgroup.c). */
+typedef struct cli_err_group {
+	char *text;        /* the first message of the group (owned) */
+	size_t len;        /* the part compared: without "(pupil P, skill S)" */
+	const char *who;   /* inside text: "P, skill S)" or "P)", NULL when none */
+	size_t who_len;
+	bool skill;        /* about a pupil and skill, not a whole pupil */
+	uint64_t hits;
+} cli_err_group;
+typedef struct cli_errs {
+	cli_err_group *items;
+	size_t count, cap;
+	uint64_t total, dropped;
+} cli_errs;
+/* Adds one error message (from sw_result_error). */
+void cli_errs_add(cli_errs *g, const char *msg);
+/* Prints each group once: alone when it hit once, else with "(the same
+   error for N of M pupil-skills; first: P S)"; M is pupils x skills. */
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills);
+void cli_errs_free(cli_errs *g);
+
 #endif

@@ -10,11 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHOW_ERRORS 50
-
 typedef struct eval_state {
 	sw_writer *w;
-	uint64_t errors_shown, errors, done, total;
+	uint64_t errors, done, total;
+	cli_errs groups;
+	size_t skills;
 	int write_errno; /* why writing the output first failed */
 	bool progress, drawn;
 	time_t start;
@@ -24,16 +24,12 @@ typedef struct eval_state {
 static int on_result(const sw_result *r, void *payload)
 {
 	eval_state *st = payload;
+	/* grouped, and printed once the run is over (errgroup.c) */
 	for (size_t i = 0; i < sw_result_error_count(r); i++) {
-		if (st->errors_shown < SHOW_ERRORS) {
-			if (st->drawn)
-				fputs("\r\033[K", stderr);
-			st->drawn = false;
-			fprintf(stderr, "%s\n", sw_result_error(r, i));
-			st->errors_shown++;
-		}
+		cli_errs_add(&st->groups, sw_result_error(r, i));
 		st->errors++;
 	}
+	st->skills = sw_result_skill_count(r);
 	st->done++;
 	if (st->progress && st->total && (st->done & 1023) == 0 && time(NULL) - st->start >= 1) {
 		fprintf(stderr, "\r\033[Kevaluated %llu of %llu pupils (%.0f%%)",
@@ -134,13 +130,13 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		cli_error("cannot write %s: %s", out.path ? out.path : "the output",
 		          strerror(st.write_errno ? st.write_errno : EIO));
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
-	if (st.errors > st.errors_shown)
-		fprintf(stderr, "... and %llu more rubric errors\n",
-		        (unsigned long long)(st.errors - st.errors_shown));
+	cli_errs_print(&st.groups, stderr, st.done, st.skills);
+	cli_errs_free(&st.groups);
 	cli_reconcile(&data);
 	if (rc == EXIT_OK && (data.rejected || st.errors))
 		rc = EXIT_REJECTED;
 done:
+	cli_errs_free(&st.groups);
 	sw_writer_free(st.w);
 	if (out.f && cli_out_close(&out, rc != EXIT_FATAL) != EXIT_OK)
 		rc = EXIT_FATAL;

@@ -68,11 +68,81 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	return false;
 }
 
-/* Keeps a result for the table and prints its errors. */
+/* What `rubric check` gathers while the pupils are evaluated. */
+typedef struct check_state {
+	sw_writer *w;
+	cli_errs groups;
+	size_t skills;
+	uint64_t with_evidence; /* pupil-skills with at least one record */
+	uint64_t steps;         /* pupil-skills given a step */
+	uint64_t pupils_with_evidence;
+} check_state;
+
+/* Keeps a result for the table, its errors and what had a step. */
 static int check_result(const sw_result *r, void *payload)
 {
-	cli_print_result_errors(r, NULL);
-	return sw_writer_add(payload, r);
+	check_state *cs = payload;
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
+		cli_errs_add(&cs->groups, sw_result_error(r, i));
+	cs->skills = sw_result_skill_count(r);
+	bool any = false;
+	for (size_t k = 0; k < cs->skills; k++) {
+		int step;
+		if (sw_result_evidence(r, k)) {
+			cs->with_evidence++;
+			any = true;
+		}
+		cs->steps += sw_result_has_step(&step, r, k) == 1;
+	}
+	cs->pupils_with_evidence += any;
+	return sw_writer_add(cs->w, r);
+}
+
+/* The warning for a rubric that gave no step although there was evidence;
+   true when it was given. */
+static bool warn_no_step(const check_state *cs, const sw_eval_stats *st)
+{
+	if (cs->steps || !cs->with_evidence || st->errors)
+		return false;
+	printf("\nwarning: the rubric gave no step at all, although %llu pupils had evidence in "
+	       "%llu pupil-skills. Usual causes: skill() does not end with `return` and a step; "
+	       "a comparison never matches (outcomes are \"secured\" and \"developing\", sources "
+	       "are lower case, such as \"teacher\"); every record is filtered out (dates, "
+	       "--as-of, sources).\n",
+	       (unsigned long long)cs->pupils_with_evidence, (unsigned long long)cs->with_evidence);
+	return true;
+}
+
+/* Counts and prints the examples of one rubric. */
+typedef struct example_tally {
+	const char *file;
+	unsigned passed, failed;
+} example_tally;
+
+static void on_example(const char *line, int passed, void *payload)
+{
+	example_tally *t = payload;
+	printf("%s: %s\n", t->file, line);
+	if (passed)
+		t->passed++;
+	else
+		t->failed++;
+}
+
+/* Runs the examples of the rubric loaded in eng; false when one failed. */
+static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
+{
+	t->file = file;
+	unsigned before = t->failed;
+	size_t n;
+	if (sw_engine_rubric_examples(eng, on_example, t, &n) != SW_OK) {
+		cli_print_errors(eng);
+		t->failed++;
+		return false;
+	}
+	if (n == 0)
+		printf("%s: no examples (add `examples = {...}`: see scripts/README.md)\n", file);
+	return t->failed == before;
 }
 
 static int rubric_check(cli_opt *opts, const char *file)
@@ -108,18 +178,23 @@ static int rubric_check(cli_opt *opts, const char *file)
 	if (params && *params)
 		printf(" (%s)", params);
 	printf("\n\n");
-	sw_writer *w;
-	if (sw_writer_new(&w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
+	check_state cs = { 0 };
+	if (sw_writer_new(&cs.w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
 	sw_eval_stats st;
-	int er = sw_engine_evaluate(eng, NULL, check_result, w, &st);
+	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
+	evo.as_of = cli_get(opts, "--as-of");
+	int er = sw_engine_evaluate(eng, &evo, check_result, &cs, &st);
 	if (er == SW_EUSER)
 		er = sw_engine_user_status(eng); /* sw_writer_add's status */
 	if (er == SW_OK)
-		er = sw_writer_finish(w);
-	sw_writer_free(w);
+		er = sw_writer_finish(cs.w);
+	sw_writer_free(cs.w);
+	fflush(stdout);
+	cli_errs_print(&cs.groups, stderr, st.pupils, cs.skills);
+	cli_errs_free(&cs.groups);
 	if (er != SW_OK) {
 		cli_print_errors(eng);
 		sw_engine_free(eng);
@@ -132,20 +207,99 @@ static int rubric_check(cli_opt *opts, const char *file)
 	} else {
 		printf("\nno errors in %llu pupils\n", (unsigned long long)st.pupils);
 	}
+	bool warned = warn_no_step(&cs, &st);
 	cli_reconcile(&data);
-	rc = st.errors || data.rejected ? EXIT_REJECTED : EXIT_OK;
+	example_tally t = { NULL, 0, 0 };
+	size_t n = 0;
+	bool examples_ok = true;
+	if (sw_engine_rubric_examples(eng, NULL, NULL, &n) == SW_OK && n) {
+		printf("\nexamples:\n");
+		examples_ok = run_examples(eng, file, &t);
+		printf("%u passed, %u failed\n", t.passed, t.failed);
+	}
+	rc = st.errors || data.rejected || warned || !examples_ok ? EXIT_REJECTED : EXIT_OK;
 	sw_engine_free(eng);
 	return rc;
 }
 
+/* `rubric test FILE...`: each rubric's examples, then "N passed, N failed". */
+static int rubric_test(cli_opt *opts, int nfiles, char **files)
+{
+	example_tally t = { NULL, 0, 0 };
+	int rc = EXIT_OK;
+	for (int i = 0; i < nfiles; i++) {
+		sw_engine *eng;
+		if (cli_engine(&eng, opts))
+			return EXIT_FATAL;
+		cli_find(opts, "--rubric")->value = files[i];
+		if (cli_framework(eng, opts) || cli_rubric(eng, opts)) {
+			sw_engine_free(eng);
+			rc = EXIT_FATAL;
+			continue;
+		}
+		run_examples(eng, files[i], &t);
+		sw_engine_free(eng);
+	}
+	printf("%u passed, %u failed\n", t.passed, t.failed);
+	if (rc == EXIT_OK && t.failed)
+		rc = EXIT_REJECTED;
+	return rc;
+}
+
+/* `rubric explain FILE --pupil ID [--skill S]`: why a pupil has the steps it has. */
+static int rubric_explain(cli_opt *opts, const char *file)
+{
+	const char *pupil = cli_get(opts, "--pupil");
+	if (!pupil) {
+		cli_error("rubric explain: give the pupil: --pupil ID");
+		return EXIT_FATAL;
+	}
+	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
+	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
+	if (!eo->value) {
+		if (po->value || !example_class(pupils, evidence, sizeof pupils)) {
+			cli_error("rubric explain: give --pupils and --evidence");
+			return EXIT_FATAL;
+		}
+		po->value = pupils;
+		eo->value = evidence;
+	}
+	sw_engine *eng;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
+	cli_find(opts, "--rubric")->value = file;
+	cli_data data;
+	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
+	    (rc = cli_load(eng, opts, &data, true, NULL))) {
+		sw_engine_free(eng);
+		return rc;
+	}
+	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
+	evo.as_of = cli_get(opts, "--as-of");
+	fflush(stdout);
+	if (sw_engine_explain_pupil(eng, stdout, pupil, cli_get(opts, "--skill"), &evo) != SW_OK) {
+		cli_print_errors(eng);
+		sw_engine_free(eng);
+		return EXIT_FATAL;
+	}
+	sw_engine_free(eng);
+	return EXIT_OK;
+}
+
 static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 {
+	if (strcmp(pos[0], "explain") == 0 && npos == 2)
+		return rubric_explain(opts, pos[1]);
 	(void)c;
+	if (strcmp(pos[0], "test") == 0 && npos >= 2)
+		return rubric_test(opts, npos - 1, pos + 1);
 	if (strcmp(pos[0], "new") == 0 && npos == 2)
 		return rubric_new(pos[1]);
 	if (strcmp(pos[0], "check") == 0 && npos == 2)
 		return rubric_check(opts, pos[1]);
-	cli_error("rubric: use 'stepwise rubric new NAME' or 'stepwise rubric check FILE.lua'");
+	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua', "
+	          "'stepwise rubric test FILE.lua...' or 'stepwise rubric explain FILE.lua --pupil ID'");
 	return EXIT_FATAL;
 }
 
@@ -156,6 +310,9 @@ static cli_opt rubric_opts[] = {
 	{ "--pupils", "FILE", 0, 0, 0 },
 	{ "--evidence", "FILE", 0, 0, 0 },
 	{ "--param", "NAME=VALUE", 0, params, 0 },
+	{ "--as-of", "DATE", 0, 0, 0 },
+	{ "--pupil", "ID", 0, 0, 0 },
+	{ "--skill", "SKILL", 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
@@ -168,10 +325,17 @@ const cli_cmd cli_rubric_cmd = {
 	"rubric", "Write a starter rubric, or check a rubric on data and show its results.",
 	"stepwise rubric new NAME\n"
 	"       stepwise rubric check FILE.lua [--framework F] [--pupils P --evidence E]\n"
-	"                             [--param K=V]...\n\n"
+	"                             [--param K=V]... [--as-of DATE]\n"
+	"       stepwise rubric test FILE.lua... [--framework F]\n"
+	"       stepwise rubric explain FILE.lua --pupil ID [--skill S] [--pupils P --evidence E]\n"
+	"                             [--as-of DATE] [--param K=V]...\n\n"
 	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric\n"
 	"  check FILE   load the rubric, run it on the data (default: the example class\n"
 	"               examples/class-5b) and show load errors with their line, every\n"
-	"               evaluation error, and a table of the results",
-	run_rubric, rubric_opts, 1, 2
+	"               evaluation error, and a table of the results; then its examples\n"
+	"  test FILE... run each rubric's worked examples (`examples = {...}`): one line\n"
+	"               per example, then 'N passed, N failed'; exit 0 only when all pass\n"
+	"  explain FILE for one pupil, each skill's records as the rubric saw them, the\n"
+	"               step and note it returned, then flags, awards and errors",
+	run_rubric, rubric_opts, 1, -1
 };

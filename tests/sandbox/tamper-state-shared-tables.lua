@@ -14,7 +14,9 @@ return {
   skill = function(evidence, ctx)
     local me = ctx.pupil.id
     for _, t in ipairs({ ctx, ctx.framework, ctx.skill, ctx.params, ctx.skill.steps, string, table }) do
-      local seen = t.stash
+      -- ctx and ctx.skill refuse unknown fields (an error: nothing stored there)
+      local ok, seen = pcall(function() return t.stash end)
+      if not ok then seen = nil end
       if seen ~= nil and seen ~= me then error("state survived from pupil " .. tostring(seen)) end
     end
     local wrote = try(function() ctx.stash = me end)

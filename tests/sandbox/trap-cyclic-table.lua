@@ -6,8 +6,8 @@
 local function attack(ctx)
   local t = {}
   t.step = t
+  t.note = t -- (no other key: an unknown key is refused before the step is read)
   t.note = t
-  t.self = t
   return t
 end
 

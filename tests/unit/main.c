@@ -66,6 +66,7 @@ static const unit_test TESTS[] = {
 	T(test_native_matches_lua),
 	T(test_native_bad_params),
 	T(test_text_nfc_quick_check),
+	T(test_strict_nearest),
 	T(test_parallel_oom_load),
 	T(test_parallel_oom_evaluate),
 	T(test_parallel_callback_stops),

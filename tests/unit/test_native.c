@@ -24,7 +24,7 @@ void test_native_bad_params(void);
 static const char *const RUBRICS[] = { "highest", "latest", "secured-n", "average",
 	                               "decaying-average" };
 static const char *const SOURCES[] = { "", "teacher", "teacher,self", " Peer , PARENT ",
-	                               "employer;other", "nobody", " " };
+	                               "employer other", "self,,other", " " };
 static const char *const TIMES[] = { "1", "2", "3", "7" };
 static const char *const RATES[] = { "0", "0.3", "0.65", "1" };
 static const char *const AS_OF[] = { NULL, "2025-06-30" };
@@ -278,6 +278,9 @@ void test_native_matches_lua(void)
 	/* highest, latest, average: 7 sources; secured-n and decaying-average:
 	   7 sources x 4 values; each with 2 dates */
 	unsigned long want_configs = (3 * 7 + 2 * 7 * 4) * 2;
+	/* a word that names no source is refused when the parameter is set (issue 17) */
+	CHECK(sw_engine_set_param(native, "sources", "teachers") != SW_OK);
+	CHECK(sw_engine_set_param(native, "sources", "teacher;self") != SW_OK);
 	CHECK_EQ(configs, want_configs);
 	CHECK_EQ(t.pupils, want_configs * NPUPILS);
 	CHECK_EQ(t.compared, want_configs * NPUPILS * NSKILLS);

@@ -138,6 +138,7 @@ void test_api_service_oom(void);
 void test_native_matches_lua(void);
 void test_native_bad_params(void);
 void test_text_nfc_quick_check(void);
+void test_strict_nearest(void);
 void test_parallel_oom_load(void);
 void test_parallel_oom_evaluate(void);
 void test_parallel_callback_stops(void);

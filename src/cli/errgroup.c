@@ -1,0 +1,126 @@
+/*
+ * errgroup.c - rubric errors grouped for the terminal: the same message for
+ * many pupils and skills is printed once, with how many it hit and the
+ * first pupil and skill ("... (the same error for 240 of 240 pupil-skills;
+ * first: P001 listening)"). Messages end in "(pupil P, skill S)" or
+ * "(pupil P)" (src/pupil.c); the text before is what is compared. The JSON
+ * Lines output keeps every error of every pupil.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GROUPS_MAX 200 /* distinct messages kept; later new ones are counted only */
+#define SHOW_MAX 50    /* groups printed */
+
+/* Splits "TEXT (pupil P, skill S)" into TEXT's length and "P skill"/"P". */
+static size_t split(const char *msg, const char **who, size_t *who_len, bool *skill)
+{
+	size_t n = strlen(msg);
+	*who = NULL;
+	*who_len = 0;
+	*skill = false;
+	if (n < 2 || msg[n - 1] != ')')
+		return n;
+	const char *open = NULL;
+	for (const char *p = msg + n - 1; p > msg; p--)
+		if (p[0] == '(' && p[-1] == ' ' && strncmp(p, "(pupil ", 7) == 0) {
+			open = p;
+			break;
+		}
+	if (!open)
+		return n;
+	*who = open + 7;
+	*who_len = (size_t)(msg + n - 1 - *who);
+	const char *sk = strstr(*who, ", skill ");
+	*skill = sk && sk < *who + *who_len;
+	return (size_t)(open - 1 - msg);
+}
+
+void cli_errs_add(cli_errs *g, const char *msg)
+{
+	const char *who;
+	size_t wl;
+	bool skill;
+	size_t n = split(msg, &who, &wl, &skill);
+	g->total++;
+	for (size_t i = 0; i < g->count; i++) {
+		cli_err_group *e = &g->items[i];
+		if (e->len == n && e->skill == skill && memcmp(e->text, msg, n) == 0) {
+			e->hits++;
+			return;
+		}
+	}
+	if (g->count == GROUPS_MAX) {
+		g->dropped++;
+		return;
+	}
+	if (g->count == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		cli_err_group *items = realloc(g->items, cap * sizeof *items);
+		if (!items) {
+			g->dropped++;
+			return;
+		}
+		g->items = items;
+		g->cap = cap;
+	}
+	char *copy = strdup(msg);
+	if (!copy) {
+		g->dropped++;
+		return;
+	}
+	cli_err_group *e = &g->items[g->count++];
+	e->text = copy;
+	e->len = n;
+	e->who = who ? copy + (who - msg) : NULL;
+	e->who_len = wl;
+	e->skill = skill;
+	e->hits = 1;
+}
+
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
+{
+	size_t shown = 0;
+	uint64_t rest = g->dropped;
+	for (size_t i = 0; i < g->count; i++) {
+		cli_err_group *e = &g->items[i];
+		if (shown == SHOW_MAX) {
+			rest += e->hits;
+			continue;
+		}
+		shown++;
+		if (e->hits == 1 || !e->who) {
+			fprintf(f, "%s\n", e->text);
+			rest += e->hits - 1;
+			continue;
+		}
+		/* "P001, skill listening" is shown as "P001 listening" */
+		char first[256];
+		size_t k = 0;
+		for (size_t j = 0; j < e->who_len && k + 1 < sizeof first; j++) {
+			if (strncmp(e->who + j, ", skill ", 8) == 0) {
+				first[k++] = ' ';
+				j += 7;
+				continue;
+			}
+			first[k++] = e->who[j];
+		}
+		first[k] = '\0';
+		uint64_t of = e->skill ? pupils * skills : pupils;
+		fprintf(f, "%.*s (the same error for %llu of %llu %s; first: %s)\n", (int)e->len, e->text,
+		        (unsigned long long)e->hits, (unsigned long long)of,
+		        e->skill ? "pupil-skills" : "pupils", first);
+	}
+	if (rest)
+		fprintf(f, "... and %llu more rubric errors\n", (unsigned long long)rest);
+}
+
+void cli_errs_free(cli_errs *g)
+{
+	for (size_t i = 0; i < g->count; i++)
+		free(g->items[i].text);
+	free(g->items);
+	memset(g, 0, sizeof *g);
+}
