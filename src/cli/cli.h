@@ -105,6 +105,9 @@ int cli_print_result_errors(const sw_result *r, void *payload);
 /* --jobs N, default the number of cores. */
 int cli_jobs(unsigned *jobs, cli_opt *opts);
 
+/* rubric new NAME --method ...: writes path, a rubric with a built-in method
+   per skill (rubric_methods.c); an exit code, errors printed. */
+int cli_rubric_new_methods(cli_opt *opts, const char *name, const char *path);
 /* The rubric options shared by evaluate and rubric check: --rubric, --param. */
 int cli_rubric(sw_engine *eng, cli_opt *opts);
 /* `serve --http [ADDR:]PORT` (serve_http.c): runs until SIGINT or SIGTERM. */

@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Writes NAME.lua from the starter, never over an existing file. */
-static int rubric_new(const char *name)
+/* Writes NAME.lua from the starter (or, with --method or --default, a
+   method per skill), never over an existing file. */
+static int rubric_new(cli_opt *opts, const char *name)
 {
 	char path[PATH_MAX];
 	size_t n = strlen(name);
@@ -25,6 +26,8 @@ static int rubric_new(const char *name)
 		cli_error("rubric new: %s already exists; choose another name", path);
 		return EXIT_FATAL;
 	}
+	if (cli_get(opts, "--method") || cli_get(opts, "--default"))
+		return cli_rubric_new_methods(opts, name, path);
 	FILE *f = fopen(path, "wx");
 	if (!f) {
 		cli_error("rubric new: cannot write %s: %s", path, strerror(errno));
@@ -295,7 +298,7 @@ static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	if (strcmp(pos[0], "test") == 0 && npos >= 2)
 		return rubric_test(opts, npos - 1, pos + 1);
 	if (strcmp(pos[0], "new") == 0 && npos == 2)
-		return rubric_new(pos[1]);
+		return rubric_new(opts, pos[1]);
 	if (strcmp(pos[0], "check") == 0 && npos == 2)
 		return rubric_check(opts, pos[1]);
 	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua', "
@@ -303,13 +306,15 @@ static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return EXIT_FATAL;
 }
 
-static const char *params[CLI_MAX_MANY];
+static const char *params[CLI_MAX_MANY], *methods[CLI_MAX_MANY];
 
 static cli_opt rubric_opts[] = {
 	{ "--framework", "FILE", 0, 0, 0 },
 	{ "--pupils", "FILE", 0, 0, 0 },
 	{ "--evidence", "FILE", 0, 0, 0 },
 	{ "--param", "NAME=VALUE", 0, params, 0 },
+	{ "--method", "SKILL=METHOD[:K=V,...]", 0, methods, 0 },
+	{ "--default", "METHOD[:K=V,...]", 0, 0, 0 },
 	{ "--as-of", "DATE", 0, 0, 0 },
 	{ "--pupil", "ID", 0, 0, 0 },
 	{ "--skill", "SKILL", 0, 0, 0 },
@@ -323,13 +328,16 @@ static cli_opt rubric_opts[] = {
 
 const cli_cmd cli_rubric_cmd = {
 	"rubric", "Write a starter rubric, or check a rubric on data and show its results.",
-	"stepwise rubric new NAME\n"
+	"stepwise rubric new NAME [--method SKILL=METHOD[:K=V,...]]... [--default METHOD]\n"
 	"       stepwise rubric check FILE.lua [--framework F] [--pupils P --evidence E]\n"
 	"                             [--param K=V]... [--as-of DATE]\n"
 	"       stepwise rubric test FILE.lua... [--framework F]\n"
 	"       stepwise rubric explain FILE.lua --pupil ID [--skill S] [--pupils P --evidence E]\n"
 	"                             [--as-of DATE] [--param K=V]...\n\n"
-	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric\n"
+	"  new NAME     write NAME.lua, a commented copy of the 'highest' rubric; with\n"
+	"               --method/--default, a built-in method per skill, for example\n"
+	"               --method listening=secured-n:times=2 --default highest\n"
+	"               (sources=teacher+self for several sources)\n"
 	"  check FILE   load the rubric, run it on the data (default: the example class\n"
 	"               examples/class-5b) and show load errors with their line, every\n"
 	"               evaluation error, and a table of the results; then its examples\n"
