@@ -71,6 +71,8 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	return false;
 }
 
+#define NOTES_SHOWN 20 /* notes listed under the table */
+
 /* What `rubric check` gathers while the pupils are evaluated. */
 typedef struct check_state {
 	sw_writer *w;
@@ -79,6 +81,10 @@ typedef struct check_state {
 	uint64_t with_evidence; /* pupil-skills with at least one record */
 	uint64_t steps;         /* pupil-skills given a step */
 	uint64_t pupils_with_evidence;
+	const sw_framework *fw;
+	char *notes[NOTES_SHOWN]; /* "PUPIL SKILL: note", the first ones */
+	size_t notes_kept;
+	uint64_t notes_total;
 } check_state;
 
 /* Keeps a result for the table, its errors and what had a step. */
@@ -96,6 +102,16 @@ static int check_result(const sw_result *r, void *payload)
 			any = true;
 		}
 		cs->steps += sw_result_has_step(&step, r, k) == 1;
+		const char *note = sw_result_note(r, k);
+		if (note && *note && cs->notes_total++ < NOTES_SHOWN) {
+			const char *id = sw_skill_id(sw_framework_skill(cs->fw, k));
+			size_t len = strlen(sw_result_pupil(r)) + strlen(id) + strlen(note) + 4;
+			char *line = malloc(len);
+			if (line) {
+				snprintf(line, len, "%s %s: %s", sw_result_pupil(r), id, note);
+				cs->notes[cs->notes_kept++] = line;
+			}
+		}
 	}
 	cs->pupils_with_evidence += any;
 	return sw_writer_add(cs->w, r);
@@ -182,6 +198,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 		printf(" (%s)", params);
 	printf("\n\n");
 	check_state cs = { 0 };
+	cs.fw = sw_engine_framework(eng);
 	if (sw_writer_new(&cs.w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
 		sw_engine_free(eng);
 		return EXIT_FATAL;
@@ -195,6 +212,15 @@ static int rubric_check(cli_opt *opts, const char *file)
 	if (er == SW_OK)
 		er = sw_writer_finish(cs.w);
 	sw_writer_free(cs.w);
+	if (er == SW_OK && cs.notes_total) {
+		printf("\nnotes (%llu in all%s):\n", (unsigned long long)cs.notes_total,
+		       cs.notes_total > cs.notes_kept ? "; the first ones; evaluate --format jsonl has "
+		                                        "every one" : "");
+		for (size_t i = 0; i < cs.notes_kept; i++)
+			printf("  %s\n", cs.notes[i]);
+	}
+	for (size_t i = 0; i < cs.notes_kept; i++)
+		free(cs.notes[i]);
 	fflush(stdout);
 	cli_errs_print(&cs.groups, stderr, st.pupils, cs.skills);
 	cli_errs_free(&cs.groups);
