@@ -135,8 +135,6 @@ int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass);
 /* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
 int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
-/* The academic year (the calendar year it starts in, on 1 September) of a date. */
-int sw_academic_year(int32_t days);
 
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
