@@ -350,7 +350,13 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		sw_cohort_free(c);
 		return rc;
 	}
-	if ((rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
+	{
+		int32_t days = INT32_MAX;
+		if (main_date)
+			sw_date_parse(&days, main_date, strlen(main_date));
+		rc = sw_cohort_teacher_steps(c, days);
+	}
+	if (rc || (rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
 	    (c->has_gap && (rc = compute_gap(c, gid))) ||
 	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||
 	    (rc = compute_support(c)) ||
