@@ -802,6 +802,11 @@ SW_API int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
  */
 SW_API int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
                                     const sw_result *prev, const sw_passport_options *opts);
+/* The same through a callback (sw_write_fn): SW_EUSER when it stops it (the
+   engine being const, its status is not kept for sw_engine_user_status). */
+SW_API int sw_passport_write_result_to(sw_write_fn fn, void *payload, const sw_engine *eng,
+                                       const sw_result *now, const sw_result *prev,
+                                       const sw_passport_options *opts);
 
 /* ---- Summaries: privacy-safe figures a school can share ---------------- */
 
@@ -821,9 +826,14 @@ typedef struct sw_summary_options {
 	const char *as_of;    /* "YYYY-MM-DD": evidence on or before; NULL: all */
 	const char *from;     /* an earlier date for the same figures then, or NULL */
 	int min_count;        /* the smallest count shown (N); 0: 5 */
+	/* version 2 */
+	const char *roster_date; /* "YYYY-MM-DD" at which the roster's years hold; NULL: the
+	                            newest evidence date. For as_of and from before it, the
+	                            expected steps are those of each pupil's year then, as in
+	                            sw_cohort_options; the year parts keep the roster's years. */
 } sw_summary_options;
-#define SW_SUMMARY_OPTIONS_VERSION 1
-#define SW_SUMMARY_OPTIONS_INIT { SW_SUMMARY_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+#define SW_SUMMARY_OPTIONS_VERSION 2
+#define SW_SUMMARY_OPTIONS_INIT { SW_SUMMARY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
 
 /* Evaluates the engine's pupils (it needs a framework, rubric and roster)
    and makes the summary; *out is the caller's (sw_summary_free).
@@ -869,6 +879,9 @@ typedef struct sw_compare_options {
    median, the gap and the change; the cluster's row; who to learn from. */
 SW_API int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
                               const sw_compare_options *opts);
+/* The same through a callback (sw_write_fn; SW_EUSER when it stops it). */
+SW_API int sw_summary_compare_to(sw_write_fn fn, void *payload, const sw_summary *const *list,
+                                 size_t count, const sw_compare_options *opts);
 /* Rubric errors met while making the summary (those steps are missing;
    sw_summary_make_each: in the one evaluation of every pupil); 0 for a
    summary read from JSON. */

@@ -52,7 +52,7 @@
 #define SW_REPORT_CSV 2
 #define SW_REPORT_JSON 3
 #define SW_PASSPORT_OPTIONS_VERSION 1
-#define SW_SUMMARY_OPTIONS_VERSION 1
+#define SW_SUMMARY_OPTIONS_VERSION 2
 #define SW_COMPARE_OPTIONS_VERSION 1
 #define SW_COMPARE_BY_SKILL 1
 #define SW_COMPARE_HTML 4
@@ -340,6 +340,9 @@ int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng,
                                 uint64_t *errors);
 int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,
                                     const sw_result *prev, const sw_passport_options *opts);
+int sw_passport_write_result_to(sw_write_fn fn, void *payload, const sw_engine *eng,
+                                       const sw_result *now, const sw_result *prev,
+                                       const sw_passport_options *opts);
 typedef struct sw_summary sw_summary;
 typedef struct sw_summary_options {
 	unsigned int version;
@@ -347,6 +350,7 @@ typedef struct sw_summary_options {
 	const char *as_of;
 	const char *from;
 	int min_count;
+	const char *roster_date;
 } sw_summary_options;
 int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *opts);
 int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
@@ -368,6 +372,8 @@ typedef struct sw_compare_options {
 } sw_compare_options;
 int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t count,
                               const sw_compare_options *opts);
+int sw_summary_compare_to(sw_write_fn fn, void *payload, const sw_summary *const *list,
+                                 size_t count, const sw_compare_options *opts);
 uint64_t sw_summary_eval_errors(const sw_summary *s);
 const char *sw_summary_as_of(const sw_summary *s);
 int sw_engine_reset_data(sw_engine *eng);

@@ -62,23 +62,10 @@ int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
 }
 
-/* The expected step of row r in skill k, or SW_NO_STEP. */
-int sw_academic_year(int32_t days)
-{
-	char iso[16];
-	sw_date_format(iso, days);
-	int y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
-	int m = (iso[5] - '0') * 10 + iso[6] - '0';
-	return m >= 9 ? y : y - 1;
-}
-
 int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
 {
 	const sw_pupil *p = sw_cohort_pupil(c, r);
-	if (p->year == SW_NO_YEAR)
-		return SW_NO_YEAR;
-	int y = p->year - c->year_shift[pass];
-	return y < 0 ? SW_NO_YEAR : y; /* not yet at school then */
+	return sw_year_then(p->year, c->year_shift[pass]);
 }
 
 int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass)
@@ -95,23 +82,14 @@ int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k)
 }
 
 /* Sets the year shift of each pass: academic years from its date back to the
-   roster's date (the given one, or the newest evidence date of any pupil). */
+   roster's date (sw_roster_day: the given one, or the newest evidence date). */
 static void set_year_shifts(sw_cohort *c, const char *roster_date, const char *dates[3])
 {
-	int32_t r = INT32_MIN, d;
-	const struct sw_evidence *ev = c->eng->evidence;
-	if (roster_date && sw_date_parse(&d, roster_date, strlen(roster_date)))
-		r = d;
-	for (size_t i = 0; r == INT32_MIN && ev && i < ev->count; i++)
-		r = ev->recs[i].date; /* the first; the loop below finds the newest */
-	for (size_t i = 0; !roster_date && ev && i < ev->count; i++)
-		r = ev->recs[i].date > r ? ev->recs[i].date : r;
+	int32_t r = sw_roster_day(c->eng, roster_date), d;
 	c->roster_day = r;
-	if (r == INT32_MIN)
-		return;
 	for (int p = 0; p < 3; p++)
-		if (dates[p] && sw_date_parse(&d, dates[p], strlen(dates[p])) && d < r)
-			c->year_shift[p] = sw_academic_year(r) - sw_academic_year(d);
+		if (dates[p] && sw_date_parse(&d, dates[p], strlen(dates[p])))
+			c->year_shift[p] = sw_year_shift(r, d);
 }
 
 /* Counts, sums, histograms and progress for every group and skill. */
@@ -372,7 +350,13 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		sw_cohort_free(c);
 		return rc;
 	}
-	if ((rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
+	{
+		int32_t days = INT32_MAX;
+		if (main_date)
+			sw_date_parse(&days, main_date, strlen(main_date));
+		rc = sw_cohort_teacher_steps(c, days);
+	}
+	if (rc || (rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
 	    (c->has_gap && (rc = compute_gap(c, gid))) ||
 	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||
 	    (rc = compute_support(c)) ||

@@ -87,6 +87,8 @@ struct sw_cohort {
 	int32_t roster_day;   /* the date the roster's years hold at (days), INT32_MIN for none */
 	int year_shift[3];    /* per pass: academic years between the pass's date and the roster's */
 	uint64_t by_source[8]; /* records counted (covered pupils, up to the as-of date) per source */
+	uint64_t steps_given;   /* pupil-skill steps of the main pass */
+	uint64_t steps_teacher; /* of those, resting on teacher evidence (sw_cohort_teacher_steps) */
 	uint32_t gap_gid;     /* the gap group's interned id */
 	bool with_support;
 	char **schools;       /* the schools asked for (copies), school_count of them */
@@ -108,6 +110,10 @@ int sw_cohort_check_by(sw_cohort *c, sw_engine *eng);
 /* Finds the newest evidence date and counts records per source for the
    covered pupils, up to `as_of` (days; INT32_MAX for all). */
 void sw_cohort_scan_evidence(sw_cohort *c, int32_t as_of);
+/* Counts the main pass's steps, and those resting on teacher evidence: a
+   teacher's secured record for that pupil and skill, on or before as_of,
+   at that step or higher (README.md, "Reports"). SW_ENOMEM or SW_OK. */
+int sw_cohort_teacher_steps(sw_cohort *c, int32_t as_of);
 /* Builds the groups and their member lists. */
 int sw_cohort_build_groups(sw_cohort *c);
 /* cohort_gap.c: the gap per group, skill, side and year. */
@@ -135,8 +141,6 @@ int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass);
 /* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
 int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
-/* The academic year (the calendar year it starts in, on 1 September) of a date. */
-int sw_academic_year(int32_t days);
 
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);

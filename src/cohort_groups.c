@@ -149,6 +149,42 @@ void sw_cohort_scan_evidence(sw_cohort *c, int32_t as_of)
 	}
 }
 
+int sw_cohort_teacher_steps(sw_cohort *c, int32_t as_of)
+{
+	const struct sw_evidence *ev = c->eng->evidence;
+	size_t pupils = c->eng->roster->count, cells = c->rows * c->skills;
+	uint32_t *row_of = sw_mem_calloc(c->m, pupils + 1, sizeof *row_of); /* row + 1, 0: none */
+	int32_t *best = sw_mem_calloc(c->m, cells + 1, sizeof *best);
+	if (!row_of || !best) {
+		sw_mem_free(c->m, row_of);
+		sw_mem_free(c->m, best);
+		return SW_ENOMEM;
+	}
+	for (size_t r = 0; r < c->rows; r++)
+		row_of[c->pupil[r]] = (uint32_t)r + 1;
+	for (size_t i = 0; i < cells; i++)
+		best[i] = INT32_MIN;
+	for (size_t i = 0; ev && i < ev->count; i++) {
+		const sw_record *rec = &ev->recs[i];
+		if (rec->pupil >= pupils || !row_of[rec->pupil] || rec->date > as_of ||
+		    rec->source != 0 || rec->outcome != 0 || rec->skill >= c->skills)
+			continue; /* teacher and secured are the first names of their lists */
+		int32_t *b = &best[(row_of[rec->pupil] - 1) * c->skills + rec->skill];
+		*b = rec->step > *b ? rec->step : *b;
+	}
+	c->steps_given = c->steps_teacher = 0;
+	for (size_t i = 0; i < cells; i++) {
+		int32_t st = c->steps[SW_PASS_MAIN][i];
+		if (st == SW_NO_STEP)
+			continue;
+		c->steps_given++;
+		c->steps_teacher += best[i] >= st;
+	}
+	sw_mem_free(c->m, row_of);
+	sw_mem_free(c->m, best);
+	return SW_OK;
+}
+
 int sw_cohort_check_by(sw_cohort *c, sw_engine *eng)
 {
 	if (c->by != SW_BY_CLASS)

@@ -116,10 +116,7 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 		sw_date_format(iso, c->trend_dates[t]);
 		iso[10] = '\0';
 		/* the years as they were at this date, from the roster's date */
-		int32_t roster = c->roster_day;
-		c->year_shift[SW_PASS_MAIN] =
-			roster != INT32_MIN && c->trend_dates[t] < roster
-				? sw_academic_year(roster) - sw_academic_year(c->trend_dates[t]) : 0;
+		c->year_shift[SW_PASS_MAIN] = sw_year_shift(c->roster_day, c->trend_dates[t]);
 		rc = sw_cohort_eval_into(c, eng, steps, SW_PASS_FROM, iso, o);
 		for (size_t g = 0; g < c->group_count && !rc; g++) {
 			const sw_cgroup *grp = &c->groups[g];

@@ -275,3 +275,39 @@ void sw_roster_free(struct sw_roster *r, const sw_mem *m)
 	sw_mem_free(m, r->order);
 	sw_mem_free(m, r);
 }
+
+/* ---- years as they were: the report's and summaries' one rule ---- */
+
+int sw_academic_year(int32_t days)
+{
+	char iso[16];
+	sw_date_format(iso, days);
+	int y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
+	int m = (iso[5] - '0') * 10 + iso[6] - '0';
+	return m >= 9 ? y : y - 1;
+}
+
+int32_t sw_roster_day(const sw_engine *eng, const char *roster_date)
+{
+	int32_t d;
+	if (roster_date && sw_date_parse(&d, roster_date, strlen(roster_date)))
+		return d;
+	int32_t r = INT32_MIN;
+	const struct sw_evidence *ev = eng->evidence;
+	for (size_t i = 0; ev && i < ev->count; i++)
+		r = ev->recs[i].date > r ? ev->recs[i].date : r;
+	return r;
+}
+
+int sw_year_shift(int32_t roster, int32_t day)
+{
+	return roster != INT32_MIN && day < roster ? sw_academic_year(roster) - sw_academic_year(day)
+	                                           : 0;
+}
+
+int sw_year_then(int year, int shift)
+{
+	if (year == SW_NO_YEAR)
+		return SW_NO_YEAR;
+	return year - shift < 0 ? SW_NO_YEAR : year - shift; /* not yet at school then */
+}

@@ -428,6 +428,8 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 		sw_svc_op_check_rubric(R, req);
 	else if (strcmp(o, "rubrics") == 0)
 		sw_svc_op_rubrics(R);
+	else if (strcmp(o, "summary") == 0)
+		sw_svc_op_summary(R, req);
 	else if (strcmp(o, "load_rubric") == 0)
 		op_load_rubric(R, req);
 	else if (strcmp(o, "set_params") == 0)
@@ -438,7 +440,7 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 		op_ping(R);
 	else
 		fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
-		     "load_rubric, set_params, check_rubric, rubrics)", quote_len(o), o);
+		     "load_rubric, set_params, check_rubric, rubrics, summary)", quote_len(o), o);
 }
 
 int sw_service_options_init(sw_service_options *opts, unsigned int version)

@@ -86,4 +86,5 @@ bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_rubrics(sw_svc_req *R);
+bool sw_svc_op_summary(sw_svc_req *R, const struct cJSON *req);
 #endif

@@ -1,7 +1,7 @@
 /*
  * service_ops.c - the operations of service protocol 2 (README.md,
- * "Service mode"): evaluate for a class, load_framework, check_rubric and
- * rubrics. The request machinery and the protocol 1 ops are in service.c.
+ * "Service mode"): evaluate for a class, load_framework, check_rubric,
+ * rubrics and summary. The request machinery and the protocol 1 ops are in service.c.
  */
 #include "service.h"
 #include "embedded.h"
@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- evidence records ---- */
@@ -237,6 +238,81 @@ bool sw_svc_op_evaluate_class(sw_svc_req *R, const cJSON *req)
 	sw_engine_reset_data(eng);
 	sw_buf_free(&rej);
 	sw_buf_free(&res);
+	return ok;
+}
+
+/* Appends the summary document json[0..n) on one line: each line break and
+   the indentation after it become one space, or nothing next to a bracket
+   or at the end (JSON strings hold no raw line break). */
+static void put_one_line(sw_buf *b, const char *json, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (json[i] != '\n') {
+			sw_buf_putc(b, json[i]);
+			continue;
+		}
+		while (i + 1 < n && json[i + 1] == ' ')
+			i++;
+		char before = b->len ? b->p[b->len - 1] : '{';
+		char after = i + 1 < n ? json[i + 1] : '}';
+		if (before != '[' && before != '{' && after != ']' && after != '}' && after != '\n')
+			sw_buf_putc(b, ' ');
+	}
+}
+
+/* {"op": "summary", "pupils": [...], "evidence": [...], "as_of", "from",
+ *  "school", "min_count", "roster_date"}: the class's summary document, as
+ * `stepwise summary` writes it (sw_summary_make, sw_summary_json). */
+bool sw_svc_op_summary(sw_svc_req *R, const cJSON *req)
+{
+	sw_engine *eng = R->eng;
+	if (!sw_engine_framework(eng))
+		return sw_svc_fail(R, "no framework is loaded");
+	sw_summary_options so = SW_SUMMARY_OPTIONS_INIT;
+	bool has_min;
+	sw_buf why, rej;
+	sw_buf_init(&why, &eng->mem);
+	sw_buf_init(&rej, &eng->mem);
+	bool ok = sw_svc_text(&why, req, "as_of", &so.as_of) &&
+	          sw_svc_text(&why, req, "from", &so.from) &&
+	          sw_svc_text(&why, req, "school", &so.school) &&
+	          sw_svc_text(&why, req, "roster_date", &so.roster_date) &&
+	          sw_svc_int(&why, req, "min_count", &so.min_count, &has_min);
+	if (!ok)
+		sw_svc_fail(R, "%s", why.p ? why.p : "invalid request");
+	else if (has_min && (so.min_count < 1 || so.min_count > 1000))
+		ok = sw_svc_fail(R, "field 'min_count' must be from 1 to 1000");
+	sw_buf_putc(&rej, '[');
+	sw_engine_reset_data(eng);
+	if (ok)
+		ok = add_class(R, eng, cJSON_GetObjectItemCaseSensitive(req, "pupils"),
+		               cJSON_GetObjectItemCaseSensitive(req, "evidence"), &rej);
+	sw_buf_putc(&rej, ']');
+	sw_summary *s = NULL;
+	char *json = NULL;
+	size_t len = 0;
+	int rc = ok ? sw_summary_make(&s, eng, &so) : SW_OK;
+	if (ok && rc == SW_OK)
+		rc = sw_summary_json(&json, &len, s);
+	if (ok && rc) {
+		if (rc == SW_ENOMEM)
+			R->err.failed = 1;
+		ok = sw_svc_fail_engine(R, eng, rc, "summary: ");
+	}
+	if (ok) {
+		sw_buf_puts(&R->body, ", \"summary\": ");
+		put_one_line(&R->body, json, len);
+		sw_buf_printf(&R->body, ", \"rubric_errors\": %llu, \"rejected\": ",
+		              (unsigned long long)sw_summary_eval_errors(s));
+		sw_buf_add(&R->body, rej.p, rej.len);
+		if (rej.failed)
+			R->body.failed = 1;
+	}
+	free(json);
+	sw_summary_free(s);
+	sw_engine_reset_data(eng);
+	sw_buf_free(&why);
+	sw_buf_free(&rej);
 	return ok;
 }
 

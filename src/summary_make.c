@@ -7,8 +7,10 @@
 #include "data.h"
 #include "rubric.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* What the evaluations gave, per roster pupil and skill. */
 typedef struct evals {
@@ -18,6 +20,7 @@ typedef struct evals {
 	int dates;
 	int pass;
 	uint64_t errors; /* rubric errors met */
+	int shift[2];    /* per date: academic years back from the roster's date */
 } evals;
 
 /* Keeps one result's steps and evidence counts (an sw_result_fn). */
@@ -51,6 +54,12 @@ static int run_evals(evals *e, sw_engine *eng, const sw_summary_options *o)
 	e->pupils = ro ? ro->count : 0;
 	e->skills = eng->fw->skill_count;
 	e->dates = o->from ? 2 : 1;
+	int32_t roster = sw_roster_day(eng, o->roster_date), day;
+	for (int d = 0; d < e->dates; d++) {
+		const char *date = d ? o->from : o->as_of;
+		if (date && sw_date_parse(&day, date, strlen(date)))
+			e->shift[d] = sw_year_shift(roster, day);
+	}
 	for (int d = 0; d < e->dates; d++) {
 		size_t n = e->pupils * e->skills + 1;
 		e->step[d] = sw_mem_calloc(&eng->mem, n, sizeof *e->step[d]);
@@ -220,8 +229,8 @@ static void count(sw_summary *s, const sw_engine *eng, const evals *e, const cha
 					f->total += st;
 					if (st >= sk->min && st <= sk->max)
 						f->steps[st - sk->min]++;
-					int x;
-					if (p->year != SW_NO_YEAR && sw_framework_has_expected(&x, fw, p->year, sk)) {
+					int x, y = sw_year_then(p->year, e->shift[d]); /* the year then */
+					if (y != SW_NO_YEAR && sw_framework_has_expected(&x, fw, y, sk)) {
 						f->with_exp++;
 						f->at_exp += st >= x;
 					}
@@ -373,6 +382,10 @@ static int make_one(sw_summary **out, sw_engine *eng, const evals *e,
 	return SW_OK;
 fail:
 	sw_summary_free(s);
+	if (rc == SW_ERROR) /* sw_sdc_suppress found a small count it could not hide */
+		return sw_diag_add(&eng->diag, SW_ERROR, NULL, 0, 0, NULL,
+		                   "the small counts could not all be hidden safely, so no summary "
+		                   "was made: this is a fault in Stepwise, please report it");
 	return rc == SW_ENOMEM ? sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory")
 	                       : rc;
 }
@@ -381,9 +394,13 @@ fail:
 static int check_opts(sw_engine *eng, const sw_summary_options *o)
 {
 	int32_t d;
-	if (!o || o->version != SW_SUMMARY_OPTIONS_VERSION)
+	if (!o || (o->version != SW_SUMMARY_OPTIONS_VERSION && o->version != 1))
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "summary options of an unknown version");
+	if (o->roster_date && !sw_date_parse(&d, o->roster_date, strlen(o->roster_date)))
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+		                   "the roster date '%.20s' is not a real date as YYYY-MM-DD",
+		                   o->roster_date);
 	if (!eng->fw || !eng->roster || !eng->roster->from_roster)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
 		                   "a summary needs a framework and a roster of pupils");
@@ -400,8 +417,21 @@ static int check_opts(sw_engine *eng, const sw_summary_options *o)
 	return SW_OK;
 }
 
-int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *o)
+/* The options as version 2: a version 1 struct ends before roster_date. */
+static const sw_summary_options *upgrade(sw_summary_options *room, const sw_summary_options *o)
 {
+	if (!o || o->version != 1)
+		return o;
+	*room = (sw_summary_options)SW_SUMMARY_OPTIONS_INIT;
+	memcpy(room, o, offsetof(sw_summary_options, roster_date));
+	room->version = SW_SUMMARY_OPTIONS_VERSION;
+	return room;
+}
+
+int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *opts)
+{
+	sw_summary_options room;
+	const sw_summary_options *o = upgrade(&room, opts);
 	if (!out || !eng)
 		return SW_EINVALID;
 	*out = NULL;
@@ -429,8 +459,10 @@ int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *
 }
 
 int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
-                         const sw_summary_options *o)
+                         const sw_summary_options *opts)
 {
+	sw_summary_options room;
+	const sw_summary_options *o = upgrade(&room, opts);
 	if (!out || !count || !eng)
 		return SW_EINVALID;
 	*out = NULL;

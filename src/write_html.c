@@ -451,6 +451,17 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 		               "count towards a step (empty: all)");
 	}
 	sw_buf_puts(b, "</dd>");
+	sw_buf_puts(b, "<dt>Steps resting on teacher evidence</dt><dd>");
+	if (c->steps_given) {
+		sw_fmt_ratio(b, (int64_t)c->steps_teacher * 100, (int64_t)c->steps_given, 0);
+		sw_buf_printf(b, "%% (%llu of %llu steps given)", (unsigned long long)c->steps_teacher,
+		              (unsigned long long)c->steps_given);
+	} else {
+		sw_buf_puts(b, "no steps given");
+	}
+	sw_buf_puts(b, ". A pupil's step in a skill counts when a teacher's secured record for "
+	               "that skill, dated by the as-of date, is at that step or higher. This is "
+	               "read from the records, whatever the rubric did with them</dd>");
 	if (c->eval_errors)
 		sw_buf_printf(b, "<dt>Rubric errors</dt><dd>%llu (those steps are left empty)</dd>",
 		              (unsigned long long)c->eval_errors);

@@ -103,3 +103,28 @@ int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng, const ch
 	int rc = sw_passport_write(ws.f, eng, pupil, opts, errors);
 	return sw_wstream_close(&ws, eng, rc);
 }
+
+int sw_passport_write_result_to(sw_write_fn fn, void *payload, const sw_engine *eng,
+                                const sw_result *now, const sw_result *prev,
+                                const sw_passport_options *opts)
+{
+	sw_wstream ws;
+	if (!fn || !eng || !now)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_passport_write_result(ws.f, eng, now, prev, opts);
+	return sw_wstream_close(&ws, NULL, rc);
+}
+
+int sw_summary_compare_to(sw_write_fn fn, void *payload, const sw_summary *const *list,
+                          size_t count, const sw_compare_options *opts)
+{
+	sw_wstream ws;
+	if (!fn)
+		return SW_EINVALID;
+	if (!sw_wstream_open(&ws, fn, payload))
+		return SW_ENOMEM;
+	int rc = sw_summary_compare(ws.f, list, count, opts);
+	return sw_wstream_close(&ws, NULL, rc);
+}

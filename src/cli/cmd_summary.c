@@ -130,6 +130,7 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	so.school = cli_get(opts, "--school");
 	so.as_of = cli_get(opts, "--as-of");
 	so.from = cli_get(opts, "--from");
+	so.roster_date = cli_get(opts, "--roster-date");
 	const char *mc = cli_get(opts, "--min-count");
 	if (mc) {
 		char *end;
@@ -212,7 +213,7 @@ static cli_opt summary_opts[] = {
 	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },
 	{ "--from", "YYYY-MM-DD", 0, 0, 0 }, { "--school", "NAME", 0, 0, 0 },
 	{ "--per-school", NULL, 0, 0, 0 }, { "--min-count", "N", 0, 0, 0 },
-	{ "--check", "FILE", 0, 0, 0 }, { "-o", "FILE|FOLDER/", 0, 0, 0 },
+	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 }, { "--check", "FILE", 0, 0, 0 }, { "-o", "FILE|FOLDER/", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 }, { "--quiet", NULL, 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { 0 }
@@ -222,12 +223,14 @@ const cli_cmd cli_summary = {
 	"summary", "A school's summary to share: no pupil's data, small counts hidden.",
 	"stepwise summary --pupils P --evidence E [--framework F] [--rubric R] [--param K=V]...\n"
 	"                [--as-of D] [--from D1] [--school NAME | --per-school] [--min-count N]\n"
-	"                -o OUT.json | -o FOLDER/\n"
+	"                [--roster-date D] -o OUT.json | -o FOLDER/\n"
 	"       stepwise summary --check FILE\n\n"
 	"  --school NAME     only that school's pupils (default: every pupil of the roster)\n"
 	"  --per-school      one summary per school, written into the folder -o names\n"
 	"  --as-of D         count only evidence dated on or before D (default: all)\n"
 	"  --from D1         the same figures as of the earlier date D1 too\n"
+	"  --roster-date D   the date at which the roster's years hold (default: the newest\n"
+	"                    evidence date); earlier dates use each pupil's year then\n"
 	"  --min-count N     counts from 1 to N-1 are hidden (default 5), with enough others\n"
 	"                    that none can be worked out from the rest\n"
 	"  --check FILE      check a summary: only the format's fields, small counts hidden;\n"

@@ -11,7 +11,7 @@ import jsonschema
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tests/service/protocol.schema.json").read_text())
 OPS = ["ping", "framework", "load_framework", "evaluate", "load_rubric", "set_params",
-       "check_rubric", "rubrics"]
+       "check_rubric", "rubrics", "summary"]
 
 
 def stepwise_bin():

@@ -89,6 +89,8 @@ def test_every_op(server):
                 {"pupil": "P1", "skill": "curiosity", "step": 3, "date": "2026-01-05"}]}),
             ("check_rubric", {"source": RUBRIC, "pupils": ["P1"], "evidence": [
                 {"pupil": "P1", "skill": "curiosity", "step": 3, "date": "2026-01-05"}]}),
+            ("summary", {"pupils": [{"id": "P1", "year": 2}], "evidence": [
+                {"pupil": "P1", "skill": "curiosity", "step": 3, "date": "2026-01-05"}]}),
             ("load_rubric", {"path": "mine.lua"}),
             ("set_params", {"params": {"bonus": 1}}),
             ("load_framework", {"name": "example-school"})]:

@@ -43,6 +43,10 @@ REQUESTS = [
     {"op": "load_framework", "name": "none"},
     {"op": "load_rubric", "path": "secured-n"},
     {"op": "nothing"},
+    {"op": "summary", "pupils": [{"id": "P1", "year": 4, "school": "N"}, "P2"],
+     "evidence": [{"pupil": "P1", "skill": "kindness", "step": 4, "date": "2026-01-05"}],
+     "as_of": "2026-03-31", "from": "2025-07-01", "min_count": 1},
+    {"op": "summary", "pupils": ["P1"], "min_count": 0},
 ]
 
 
@@ -91,6 +95,34 @@ def test_every_op_follows_the_schema(stepwise):
     assert responses[10]["warnings"][0]["index"] == 1
     assert responses[11]["loaded"] is False and responses[11]["errors"][0]["line"] == 1
     assert responses[14]["framework"] == "tiny" and responses[14]["rubric"] == "last"
+    assert responses[19]["summary"]["context"]["pupils"] == 2
+    assert responses[19]["summary"]["figures_from"] is not None
+    assert responses[20]["ok"] is False
+
+
+def test_summary_op_is_the_summary_command(stepwise, tmp_path):
+    """The summary op answers the document `stepwise summary` writes for the
+    same pupils and evidence, and it follows the summary's own schema."""
+    pupils = [{"id": "P%d" % i, "year": 3 + i % 3, "school": "North",
+               "groups": ["pupil-premium"] if i % 2 else []} for i in range(30)]
+    evidence = [{"pupil": p["id"], "skill": skill, "step": 1 + (i + k) % 5,
+                 "date": "2026-0%d-1%d" % (1 + k, i % 10)}
+                for i, p in enumerate(pupils) for k, skill in enumerate(["curiosity", "kindness"])]
+    (tmp_path / "pupils.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pupils))
+    (tmp_path / "evidence.jsonl").write_text("".join(json.dumps(e) + "\n" for e in evidence))
+    fw = str(ROOT / "frameworks/example-school.json")
+    subprocess.run([stepwise, "summary", "--framework", fw, "--pupils",
+                    str(tmp_path / "pupils.jsonl"), "--evidence", str(tmp_path / "evidence.jsonl"),
+                    "--as-of", "2026-03-31", "--from", "2026-01-31", "--min-count", "3",
+                    "--quiet", "-o", str(tmp_path / "s.json")], check=True)
+    want = json.loads((tmp_path / "s.json").read_text())
+    req = {"id": 1, "op": "summary", "pupils": pupils, "evidence": evidence,
+           "as_of": "2026-03-31", "from": "2026-01-31", "min_count": 3}
+    [resp] = serve(stepwise, [json.dumps(req)], "--framework", fw)
+    check_exchange(req, resp)
+    assert resp["summary"] == want and resp["rejected"] == []
+    doc = json.loads((ROOT / "include/stepwise-summary.schema.json").read_text())
+    jsonschema.validate(resp["summary"], doc)
 
 
 @pytest.mark.parametrize("name,lines", list(case_requests()))

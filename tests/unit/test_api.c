@@ -403,7 +403,7 @@ void test_api_service(void)
 	EXPECT(eng, "{\"op\": \"nope\", \"id\": { \"a\" : [1, \"x y\\\"\"] } }",
 	       "{\"id\": {\"a\":[1,\"x y\\\"\"]}, \"ok\": false, \"error\": \"unknown op 'nope' "
 	       "(ops: ping, framework, load_framework, evaluate, load_rubric, set_params, "
-	       "check_rubric, rubrics)\"}");
+	       "check_rubric, rubrics, summary)\"}");
 	EXPECT(eng, "{\"op\": 5}", "{\"id\": null, \"ok\": false, \"error\": \"field 'op' must be a "
 	       "string\"}");
 	EXPECT(eng, "{\"id\": 2, \"op\": \"set_params\", \"params\": {\"sources\": \"self\"}}",
