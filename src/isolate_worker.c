@@ -152,8 +152,8 @@ static int add_rules(scmp_filter_ctx c, int fd)
 {
 	int rc = 0;
 	/* the socket only */
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, fd));
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, fd, 0));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd, 0));
 	/* memory, never executable */
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(brk), 0);
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
@@ -173,7 +173,7 @@ static int add_rules(scmp_filter_ctx c, int fd)
 #ifdef SW_ISO_SANITIZER
 	/* sanitizer builds: the runtime's reports on standard error, and what
 	   it calls while running (see the README's security section) */
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2));
+	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2, 0));
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(getpid), 0);
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(gettid), 0);
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0);
