@@ -250,8 +250,7 @@ static int check_options(sw_engine *eng, const sw_cohort_options *o)
 	return SW_OK;
 }
 
-/* Finds the gap group's interned id; SW_ENOTFOUND when no pupil is in it. */
-static int find_gap_group(uint32_t *gid, sw_engine *eng, const char *name)
+int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name)
 {
 	sw_buf b;
 	sw_buf_init(&b, &eng->mem);
@@ -294,7 +293,7 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	if (!sw_roster_get(eng))
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	uint32_t gid = 0;
-	if (o->gap && (rc = find_gap_group(&gid, eng, o->gap)))
+	if (o->gap && (rc = sw_cohort_find_group(&gid, eng, o->gap)))
 		return rc;
 	sw_cohort *c = sw_mem_calloc(&eng->mem, 1, sizeof *c);
 	if (!c)

@@ -142,6 +142,9 @@ int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass
 /* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
 int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
 
+/* A roster group's interned id by name (trimmed, NFC) into *gid; SW_ENOTFOUND
+   with an error recorded when no pupil is in it, SW_ENOMEM. */
+int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name);
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
 /* The name of a `by` value ("all", "school", ...). */

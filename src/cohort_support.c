@@ -32,26 +32,6 @@ static bool in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid)
 	return false;
 }
 
-/* Finds a filter's roster group; 0 with an error recorded when no pupil is in it. */
-static int find_group(uint32_t *gid, sw_engine *eng, const char *name)
-{
-	sw_buf b;
-	sw_buf_init(&b, &eng->mem);
-	const char *s = name;
-	size_t n = strlen(name);
-	sw_text_trim(&s, &n);
-	bool ok = sw_text_norm(&b, s, n);
-	*gid = ok && b.p ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
-	int failed = b.failed;
-	sw_buf_free(&b);
-	if (failed)
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	if (!*gid)
-		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-		                   "no pupil on the roster is in group '%.64s'", name);
-	return SW_OK;
-}
-
 /* Adds an entry to the list. */
 static int add(sw_cohort *c, size_t *cap, sw_cpsupport e)
 {
@@ -66,7 +46,7 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 {
 	uint32_t gid = 0;
 	int rc;
-	if (o->support_group && (rc = find_group(&gid, eng, o->support_group)))
+	if (o->support_group && (rc = sw_cohort_find_group(&gid, eng, o->support_group)))
 		return rc;
 	bool class_seen = false;
 	size_t cap = 0;
