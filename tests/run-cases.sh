@@ -15,6 +15,8 @@
 #   --- outfile NAME             expected contents of a file the command writes
 # A section that is not given is not checked. The command runs in a fresh
 # temporary folder holding the files. The last line is "N passed, N failed".
+# Cases run CASE_JOBS at a time (default: the number of processors); failures
+# are printed in the order of the case files.
 set -u
 SW_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
@@ -23,12 +25,12 @@ FIX="$ROOT/tests/fixtures"
 export ROOT FIX
 cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=("$ROOT"/tests/cases/*.test)
-pass=0
-fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for c in "${cases[@]}"; do
+# Runs one case; leaves "$work/NAME.ok" or "$work/NAME.fail" (the report).
+run_one() {
+	local c=$1 name dir exp args want_exit section target line got_exit ok msg s f
 	name=$(basename "$c" .test)
 	dir="$work/$name"
 	exp="$work/$name.expected"
@@ -95,14 +97,42 @@ for c in "${cases[@]}"; do
 		done < "$exp/outfiles"
 	fi
 	if [ $ok = 1 ]; then
+		: > "$work/$name.ok"
+	else
+		{
+			echo "FAIL $name ($c)"
+			printf '%s' "$msg" | sed 's/^/    /'
+			if [ ! -f "$exp/stderr" ] && [ -s "$exp/got.stderr" ]; then
+				echo "    stderr was:"
+				head -20 "$exp/got.stderr" | sed 's/^/    /'
+			fi
+		} > "$work/$name.fail"
+	fi
+}
+
+jobs_max=${CASE_JOBS:-$(nproc 2>/dev/null || echo 1)}
+running=0
+for c in "${cases[@]}"; do
+	run_one "$c" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs_max" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+pass=0
+fail=0
+for c in "${cases[@]}"; do
+	name=$(basename "$c" .test)
+	if [ -f "$work/$name.ok" ]; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		echo "FAIL $name ($c)"
-		printf '%s' "$msg" | sed 's/^/    /'
-		if [ ! -f "$exp/stderr" ] && [ -s "$exp/got.stderr" ]; then
-			echo "    stderr was:"
-			head -20 "$exp/got.stderr" | sed 's/^/    /'
+		if [ -f "$work/$name.fail" ]; then
+			cat "$work/$name.fail"
+		else
+			echo "FAIL $name ($c): the runner did not finish this case"
 		fi
 	fi
 done
