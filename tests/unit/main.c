@@ -2,7 +2,10 @@
  * main.c - runs every registered unit test and prints
  * "unit: N passed, N failed"; the exit status is 1 when any test failed.
  * `build/asan/unit NAME...` runs only the tests named (an unknown name is an
- * error).
+ * error). With UNIT_JOBS=N (default: the number of processors) and more than
+ * one test to run, each test runs in a child process of its own, N at a time;
+ * what a test prints is shown in the order of the tests, and a test whose
+ * process dies (a signal, LeakSanitizer's exit status) fails.
  */
 #include "unit.h"
 
@@ -10,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct unit_test {
 	const char *name;
@@ -167,32 +172,127 @@ char *unit_read_file(const char *path, size_t *len)
 	return data;
 }
 
+/* Runs test i in this process; true when it passed. */
+static bool run_here(size_t i)
+{
+	failures = 0;
+	TESTS[i].fn();
+	if (failures)
+		fprintf(stderr, "FAIL %s (%lu failed checks)\n", TESTS[i].name, failures);
+	return failures == 0;
+}
+
+/* One test in a child process: its output goes to a temporary file. */
+typedef struct child {
+	pid_t pid;
+	FILE *out;
+	bool done, ok;
+} child;
+
+/* Starts test i in a child; false when no child could be made. */
+static bool start_child(size_t i, child *c)
+{
+	c->out = tmpfile();
+	if (!c->out)
+		return false;
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		fclose(c->out);
+		c->out = NULL;
+		return false;
+	}
+	if (c->pid == 0) {
+		dup2(fileno(c->out), STDOUT_FILENO);
+		dup2(fileno(c->out), STDERR_FILENO);
+		exit(run_here(i) ? EXIT_SUCCESS : EXIT_FAILURE); /* exit: LeakSanitizer runs */
+	}
+	return true;
+}
+
+/* Waits for one child and records how it ended. */
+static void reap_one(child *kids, size_t n)
+{
+	int status = 0;
+	pid_t pid = wait(&status);
+	for (size_t k = 0; k < n; k++) {
+		if (kids[k].pid != pid || kids[k].done)
+			continue;
+		kids[k].done = true;
+		kids[k].ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1))
+			fprintf(kids[k].out, "FAIL %s (its process ended with %s %d)\n", TESTS[k].name,
+			        WIFSIGNALED(status) ? "signal" : "exit status",
+			        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
+/* Copies what a child printed to standard error. */
+static void show_output(FILE *out)
+{
+	char buf[4096];
+	size_t got;
+	rewind(out);
+	while ((got = fread(buf, 1, sizeof buf, out)) > 0)
+		fwrite(buf, 1, got, stderr);
+	fclose(out);
+}
+
 int main(int argc, char **argv)
 {
+	enum { N = sizeof TESTS / sizeof TESTS[0] };
 	int passed = 0, failed = 0;
+	bool wanted[N];
+	size_t count = 0;
 	/* a name that is no test is a mistake, not a pass */
 	for (int a = 1; a < argc; a++) {
 		size_t i = 0;
-		while (i < sizeof TESTS / sizeof TESTS[0] && strcmp(argv[a], TESTS[i].name) != 0)
+		while (i < N && strcmp(argv[a], TESTS[i].name) != 0)
 			i++;
-		if (i == sizeof TESTS / sizeof TESTS[0]) {
+		if (i == N) {
 			fprintf(stderr, "unit: no test named '%s'\n", argv[a]);
 			return EXIT_FAILURE;
 		}
 	}
-	for (size_t i = 0; i < sizeof TESTS / sizeof TESTS[0]; i++) {
-		bool wanted = argc < 2;
-		for (int a = 1; a < argc && !wanted; a++)
-			wanted = strcmp(argv[a], TESTS[i].name) == 0;
-		if (!wanted)
-			continue;
-		failures = 0;
-		TESTS[i].fn();
-		if (failures) {
-			fprintf(stderr, "FAIL %s (%lu failed checks)\n", TESTS[i].name, failures);
-			failed++;
-		} else {
-			passed++;
+	for (size_t i = 0; i < N; i++) {
+		wanted[i] = argc < 2;
+		for (int a = 1; a < argc && !wanted[i]; a++)
+			wanted[i] = strcmp(argv[a], TESTS[i].name) == 0;
+		count += wanted[i];
+	}
+	const char *env = getenv("UNIT_JOBS");
+	long jobs = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 2 || count < 2) {
+		for (size_t i = 0; i < N; i++)
+			if (wanted[i])
+				run_here(i) ? passed++ : failed++;
+	} else {
+		static child kids[N];
+		long running = 0;
+		/* the allocation sweeps ("_oom") are the long tests: they start first */
+		for (size_t k = 0; k < 2 * N; k++) {
+			size_t i = k % N;
+			if (!wanted[i] || (strstr(TESTS[i].name, "_oom") != NULL) != (k < N))
+				continue;
+			if (running >= jobs) {
+				reap_one(kids, N);
+				running--;
+			}
+			if (start_child(i, &kids[i])) {
+				running++;
+			} else { /* no child: run it here */
+				kids[i].done = true;
+				kids[i].ok = run_here(i);
+			}
+		}
+		while (running-- > 0)
+			reap_one(kids, N);
+		for (size_t i = 0; i < N; i++) {
+			if (!wanted[i])
+				continue;
+			if (kids[i].out)
+				show_output(kids[i].out);
+			kids[i].ok ? passed++ : failed++;
 		}
 	}
 	printf("unit: %d passed, %d failed\n", passed, failed);
