@@ -228,7 +228,7 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	          .as_of = opts && opts->as_of ? opts->as_of : newest_date(eng, newest), .fn = fn,
 	          .payload = payload, .stats = stats };
 	unsigned jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
-	if (opts && opts->version >= 2 && opts->isolate)
+	if (sw_iso_wanted(eng, opts))
 		return sw_iso_evaluate(eng, jobs, days, r.as_of, records_at, fn, payload, stats);
 	if (jobs > SW_ORDERED_MAX_JOBS)
 		jobs = SW_ORDERED_MAX_JOBS;
@@ -317,11 +317,14 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
 	char newest[16];
-	rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days,
-	                     opts && opts->as_of ? opts->as_of : newest_date(eng, newest));
+	const char *date = opts && opts->as_of ? opts->as_of : newest_date(eng, newest);
+	if (sw_iso_wanted(eng, opts)) /* it reports its own errors */
+		rc = sw_iso_evaluate_one(eng, res, p, recs, n, days, date);
+	else if ((rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days, date)))
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	if (rc) {
 		sw_result_free(res);
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+		return rc;
 	}
 	*out = res;
 	return SW_OK;

@@ -23,14 +23,29 @@
 #define ISO_MAX_JOBS 64
 #define NS 1000000000LL
 
+/* A worker's task: pupils [at, end) of a batch; a retry holds one pupil,
+   alone, in a worker started for it and ended after it. */
 typedef struct iso_worker {
 	pid_t pid;          /* 0: none */
 	int fd;
-	bool busy, killed;
+	bool busy, killed, retry;
 	uint64_t batch;     /* the batch it holds, when busy */
+	size_t at, end;     /* next pupil of the batch it owes a result, end of its task */
 	int64_t deadline;   /* monotonic ns: killed past this while busy */
 	sw_buf in;          /* bytes read, not yet a whole frame */
 } iso_worker;
+
+/* A batch in flight. Its pupils get their results in order: those before
+   `filled` have one. After a worker dies on a pupil, the pupils after it
+   are retried one at a time (`retry`), so one bad pupil costs only its own
+   result, and the order of retries does not depend on --jobs. */
+typedef struct iso_slot {
+	size_t filled;
+	int rc;             /* the worker's runner status */
+	bool held;          /* a worker holds it */
+	bool retry;
+	unsigned fails;     /* workers that died in a row on its pupils */
+} iso_slot;
 
 typedef struct iso_run {
 	sw_engine *eng;
@@ -38,9 +53,7 @@ typedef struct iso_run {
 	iso_worker w[ISO_MAX_JOBS];
 	unsigned jobs, window;
 	sw_result *res;     /* window * ISO_BATCH */
-	size_t *got;        /* per slot: results received */
-	int *rc;            /* per slot: the worker's runner status */
-	bool *done;         /* per slot */
+	iso_slot *slot;     /* window */
 	size_t total;
 	uint64_t batches, next_hand, next_give;
 	int64_t budget_ns;  /* per pupil */
@@ -126,52 +139,80 @@ static int reap(iso_worker *w)
 	return st;
 }
 
-/* Gives the pupils of w's batch without a result an error saying why the
-   worker ended (wait status st); the batch is then done. */
+/* The pupil at position pos of the run (the roster order, or the one). */
+static size_t pupil_at(const iso_run *r, size_t pos)
+{
+	return r->plan.one ? r->plan.one_pupil : r->eng->roster->order[pos];
+}
+
+/* Gives the pupil at k of batch b the error msg, "MSG (pupil P)": the form
+   of every pupil-level error. */
+static int fail_pupil(iso_run *r, uint64_t b, size_t k, const char *msg)
+{
+	sw_result *res = r->res + (b % r->window) * ISO_BATCH + k;
+	sw_result_clear(res);
+	res->pupil = pupil_at(r, (size_t)b * ISO_BATCH + k);
+	char one[720];
+	snprintf(one, sizeof one, "%s (pupil %.200s)", msg, r->eng->roster->pupils[res->pupil].id);
+	if (sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, one))
+		return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	return SW_OK;
+}
+
+/* Workers that die in a row on the pupils of one batch before the rest of
+   it is given up (a rubric that crashes on every pupil). */
+#define ISO_FAILS_MAX 3
+
+/* w died (wait status st) while it held a task: the pupil it owed a result
+   gets an error saying why; the pupils after it in its batch are retried
+   one by one in new workers, or, after ISO_FAILS_MAX deaths in a row, get
+   an error too. */
 static int lost(iso_run *r, iso_worker *w, int st)
 {
-	size_t slot = w->batch % r->window, n = batch_size(r, w->batch);
-	size_t from = (size_t)w->batch * ISO_BATCH, got = r->got[slot];
-	sw_result *res = r->res + slot * ISO_BATCH;
-	const struct sw_roster *ro = r->eng->roster;
-	const char *first = ro->pupils[ro->order[from + got]].id;
-	const char *last = ro->pupils[ro->order[from + n - 1]].id;
-	char who[300], msg[500];
-	if (got + 1 == n)
-		snprintf(who, sizeof who, "pupil %.100s", first);
-	else
-		snprintf(who, sizeof who, "pupils %.100s..%.100s", first, last);
+	iso_slot *s = &r->slot[w->batch % r->window];
+	size_t n = batch_size(r, w->batch), k = w->at;
+	w->busy = w->retry = false;
+	s->held = false;
+	if (k >= w->end)
+		return SW_OK; /* it died after its last result: nothing is lost */
+	char msg[500];
 	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	if (w->killed || sig == SIGXCPU)
 		snprintf(msg, sizeof msg,
-		         "the rubric was stopped after %lld s without finishing one pupil, for %s: "
-		         "look for a loop that never ends",
-		         (long long)((r->budget_ns + NS - 1) / NS), who);
+		         "the rubric was stopped after %lld s without finishing this pupil: look for "
+		         "a loop that never ends", (long long)((r->budget_ns + NS - 1) / NS));
 	else if (sig == SIGSYS)
 		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d, a forbidden system call) "
-		         "for %s: report it with the rubric", sig, who);
+		         "the rubric crashed the evaluator (signal %d, a forbidden system call) on "
+		         "this pupil: report it with the rubric", sig);
 	else if (sig)
 		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d) for %s: report it with the "
-		         "rubric", sig, who);
+		         "the rubric crashed the evaluator (signal %d) on this pupil: report it with "
+		         "the rubric", sig);
 	else
 		snprintf(msg, sizeof msg,
-		         "the evaluator ended early (exit status %d) for %s: report it with the rubric",
-		         WIFEXITED(st) ? WEXITSTATUS(st) : -1, who);
-	for (size_t k = got; k < n; k++) {
-		sw_result_clear(&res[k]);
-		res[k].pupil = ro->order[from + k];
-		/* the form of every pupil-level error: "MESSAGE (pupil P)" */
-		char one[720];
-		snprintf(one, sizeof one, "%s (pupil %.200s)", msg, ro->pupils[res[k].pupil].id);
-		if (sw_result_push(&res[k], &res[k].errors, &res[k].error_count, &res[k].error_cap,
-		                   one))
-			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		         "the evaluator ended early (exit status %d) on this pupil: report it with "
+		         "the rubric", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	int rc = fail_pupil(r, w->batch, k, msg);
+	if (rc)
+		return rc;
+	s->filled = k + 1;
+	s->fails++;
+	s->retry = s->filled < n;
+	if (s->retry && s->fails >= ISO_FAILS_MAX) {
+		size_t at = (size_t)w->batch * ISO_BATCH + k;
+		const char *first = r->eng->roster->pupils[pupil_at(r, at + 1 - s->fails)].id;
+		const char *last = r->eng->roster->pupils[pupil_at(r, at)].id;
+		snprintf(msg, sizeof msg,
+		         "not evaluated: the rubric crashed or stopped the evaluator on %u pupils in a "
+		         "row (%.100s..%.100s), so the rest of their batch of %d was given up: report "
+		         "it with the rubric", s->fails, first, last, ISO_BATCH);
+		for (size_t j = k + 1; j < n; j++)
+			if ((rc = fail_pupil(r, w->batch, j, msg)))
+				return rc;
+		s->filled = n;
+		s->retry = false;
 	}
-	r->got[slot] = n;
-	r->done[slot] = true;
-	w->busy = false;
 	return SW_OK;
 }
 
@@ -255,7 +296,7 @@ static void print_line(const sw_engine *eng, const char *p, size_t n)
 /* Handles one frame of w. */
 static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 {
-	size_t slot = w->batch % r->window;
+	iso_slot *s = &r->slot[w->batch % r->window];
 	if (type == 'P') {
 		print_line(r->eng, p, n);
 		return SW_OK;
@@ -268,17 +309,17 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 	if (!w->busy)
 		return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
 		                   "the isolated evaluator sent a result it was not asked for");
-	if (type == 'R' && r->got[slot] < batch_size(r, w->batch)) {
-		size_t k = r->got[slot];
-		sw_result *res = r->res + slot * ISO_BATCH + k;
+	if (type == 'R' && w->at < w->end) {
+		sw_result *res = r->res + (w->batch % r->window) * ISO_BATCH + w->at;
 		sw_result_clear(res);
-		res->pupil = r->eng->roster->order[(size_t)w->batch * ISO_BATCH + k];
+		res->pupil = pupil_at(r, (size_t)w->batch * ISO_BATCH + w->at);
 		int rc = decode(r, res, p, p + n);
 		if (rc)
 			return sw_diag_add(&r->eng->diag, rc, NULL, 0, 0, NULL,
 			                   rc == SW_ENOMEM ? "out of memory"
 			                                   : "the isolated evaluator sent a broken result");
-		r->got[slot]++;
+		s->filled = ++w->at;
+		s->fails = 0;
 		w->deadline = now_ns() + r->budget_ns;
 		return SW_OK;
 	}
@@ -286,9 +327,10 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		if (type == 'E') {
 			uint32_t rc;
 			memcpy(&rc, p, sizeof rc);
-			r->rc[slot] = (int)rc;
+			s->rc = (int)rc;
 		}
-		r->done[slot] = true;
+		s->held = false;
+		s->retry = s->retry && !s->rc && s->filled < batch_size(r, w->batch);
 		w->busy = false;
 		return SW_OK;
 	}
@@ -297,7 +339,8 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 }
 
 /* Reads what w has sent and handles its whole frames; at the end of its
-   socket, reaps it (and reports its batch when it held one). */
+   socket, reaps it (and reports its task when it held one). A worker that
+   did a retry is ended once it is done. */
 static int drain(iso_run *r, iso_worker *w)
 {
 	if (!sw_buf_reserve(&w->in, 65536))
@@ -322,12 +365,37 @@ static int drain(iso_run *r, iso_worker *w)
 	}
 	memmove(w->in.p, w->in.p + at, w->in.len - at);
 	w->in.len -= at;
+	if (rc == SW_OK && w->retry && !w->busy) {
+		reap(w); /* its socket closed, it leaves */
+		w->retry = false;
+	}
 	return rc;
 }
 
-/* Gives batch next_give to w, starting a worker there when none is. */
+/* The batch waiting for a retry, first in order, or UINT64_MAX. */
+static uint64_t retry_wanted(const iso_run *r)
+{
+	for (uint64_t b = r->next_hand; b < r->next_give; b++) {
+		const iso_slot *s = &r->slot[b % r->window];
+		if (s->retry && !s->held)
+			return b;
+	}
+	return UINT64_MAX;
+}
+
+/* Gives w its next task: a retry of one pupil (in a new worker), or batch
+   next_give; starts a worker when none is. */
 static int give(iso_run *r, iso_worker *w)
 {
+	uint64_t b = retry_wanted(r);
+	bool retry = b != UINT64_MAX;
+	if (retry && w->pid)
+		reap(w); /* an idle worker holds earlier pupils' state: a new one */
+	if (!retry) {
+		if (r->next_give >= r->batches || r->next_give >= r->next_hand + r->window)
+			return SW_OK;
+		b = r->next_give;
+	}
 	if (!w->pid) {
 		if (++r->spawn_failures > 8) /* workers that die before they start */
 			return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
@@ -336,22 +404,26 @@ static int give(iso_run *r, iso_worker *w)
 		if (rc)
 			return rc;
 	}
-	uint64_t b = r->next_give;
-	uint64_t cmd[2] = { b * ISO_BATCH, batch_size(r, b) };
+	iso_slot *s = &r->slot[b % r->window];
+	size_t at = retry ? s->filled : 0, end = retry ? at + 1 : batch_size(r, b);
+	uint64_t cmd[2] = { b * ISO_BATCH + at, end - at };
 	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
 		reap(w); /* it retired or died idle: another is started next time */
 		return SW_OK;
 	}
 	r->spawn_failures = 0;
-	size_t slot = b % r->window;
-	r->got[slot] = 0;
-	r->rc[slot] = SW_OK;
-	r->done[slot] = false;
+	if (!retry) {
+		*s = (iso_slot){ 0 };
+		r->next_give++;
+	}
+	s->held = true;
 	w->busy = true;
 	w->killed = false;
+	w->retry = retry;
 	w->batch = b;
+	w->at = at;
+	w->end = end;
 	w->deadline = now_ns() + r->budget_ns;
-	r->next_give++;
 	return SW_OK;
 }
 
@@ -392,13 +464,21 @@ static int wait_some(iso_run *r)
 	return SW_OK;
 }
 
+/* Whether batch b has every result (or its runner failed). */
+static bool batch_done(const iso_run *r, uint64_t b)
+{
+	const iso_slot *s = &r->slot[b % r->window];
+	return b < r->next_give && !s->held && (s->rc || s->filled >= batch_size(r, b));
+}
+
 /* Hands batch next_hand to the caller. */
 static int hand_over(iso_run *r)
 {
-	size_t slot = r->next_hand % r->window, n = batch_size(r, r->next_hand);
-	if (r->rc[slot])
-		return sw_diag_add(&r->eng->diag, r->rc[slot], NULL, 0, 0, NULL, "out of memory");
-	sw_result *res = r->res + slot * ISO_BATCH;
+	iso_slot *s = &r->slot[r->next_hand % r->window];
+	size_t n = batch_size(r, r->next_hand);
+	if (s->rc)
+		return sw_diag_add(&r->eng->diag, s->rc, NULL, 0, 0, NULL, "out of memory");
+	sw_result *res = r->res + (r->next_hand % r->window) * ISO_BATCH;
 	for (size_t k = 0; k < n; k++) {
 		r->stats->pupils++;
 		r->stats->errors += res[k].error_count;
@@ -407,7 +487,6 @@ static int hand_over(iso_run *r)
 		if (rc)
 			return sw_engine_stopped(r->eng, rc);
 	}
-	r->done[slot] = false;
 	r->next_hand++;
 	return SW_OK;
 }
@@ -417,13 +496,12 @@ static int run_all(iso_run *r)
 {
 	int rc = SW_OK;
 	while (rc == SW_OK && r->next_hand < r->batches) {
-		if (r->done[r->next_hand % r->window]) {
+		if (batch_done(r, r->next_hand)) {
 			rc = hand_over(r);
 			continue;
 		}
 		for (unsigned i = 0; rc == SW_OK && i < r->jobs; i++)
-			if (!r->w[i].busy && r->next_give < r->batches &&
-			    r->next_give < r->next_hand + r->window)
+			if (!r->w[i].busy)
 				rc = give(r, &r->w[i]);
 		if (rc == SW_OK)
 			rc = wait_some(r);
@@ -435,7 +513,7 @@ static int run_all(iso_run *r)
 static void read_hook(sw_iso_plan *pl)
 {
 #ifdef SW_TEST_HOOKS
-	const char *h = getenv("STEPWISE_TEST_ISOLATE"); /* crash:ID or hang:ID */
+	const char *h = getenv("STEPWISE_TEST_ISOLATE"); /* crash:ID or hang:ID; ID may end in * */
 	if (h && (strncmp(h, "crash:", 6) == 0 || strncmp(h, "hang:", 5) == 0)) {
 		pl->hook = h[0] == 'c' ? 'c' : 'h';
 		pl->hook_pupil = strchr(h, ':') + 1;
@@ -445,6 +523,55 @@ static void read_hook(sw_iso_plan *pl)
 #endif
 }
 
+/* Sets up r (engine, plan, fn and the rest given), runs it, cleans up. */
+static int iso_go(iso_run *r, unsigned jobs)
+{
+	sw_engine *eng = r->eng;
+	read_hook(&r->plan);
+	r->jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
+	r->batches = (r->total + ISO_BATCH - 1) / ISO_BATCH;
+	if (r->jobs > r->batches)
+		r->jobs = r->batches ? (unsigned)r->batches : 1;
+	r->window = 2 * r->jobs;
+	/* a pupil: a call per skill and one to pupil(), each within the time
+	   backstop, and a second for the rest */
+	const sw_runner *run = eng->rubric->runner;
+	int64_t call = run->sb.time_limit_ns > 0 ? run->sb.time_limit_ns : NS;
+	int64_t calls = (int64_t)eng->fw->skill_count + 2;
+	r->budget_ns = call > (INT64_MAX / 4 - NS) / calls ? INT64_MAX / 4 : calls * call + NS;
+	uint64_t budget_s = (uint64_t)((r->budget_ns + NS - 1) / NS);
+	r->plan.cpu_seconds = budget_s > 86400 ? 2 * 86400 * ISO_BATCH : 2 * budget_s * ISO_BATCH;
+	r->plan.address_space = address_space(eng);
+	/* a run of fewer pupils than a batch needs only that many results */
+	size_t nres = r->total < ISO_BATCH ? (r->total ? r->total : 1)
+	                                   : (size_t)r->window * ISO_BATCH, made = 0;
+	r->res = sw_mem_calloc(&eng->mem, nres, sizeof *r->res);
+	r->slot = sw_mem_calloc(&eng->mem, r->window, sizeof *r->slot);
+	int rc = SW_OK;
+	if (!r->res || !r->slot)
+		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	for (; rc == SW_OK && made < nres; made++)
+		if ((rc = sw_result_init(&r->res[made], eng)))
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	for (unsigned i = 0; i < r->jobs; i++)
+		sw_buf_init(&r->w[i].in, &eng->mem);
+	if (rc == SW_OK)
+		rc = run_all(r);
+	for (unsigned i = 0; i < r->jobs; i++) {
+		if (r->w[i].pid) {
+			if (rc != SW_OK || r->w[i].busy)
+				kill(r->w[i].pid, SIGKILL);
+			reap(&r->w[i]); /* an idle one sees its socket end and leaves */
+		}
+		sw_buf_free(&r->w[i].in);
+	}
+	for (size_t i = 0; i < made; i++)
+		sw_result_release(&r->res[i]);
+	sw_mem_free(&eng->mem, r->res);
+	sw_mem_free(&eng->mem, r->slot);
+	return rc;
+}
+
 int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_of,
                     sw_iso_records_fn records, sw_result_fn fn, void *payload,
                     sw_eval_stats *stats)
@@ -452,49 +579,42 @@ int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_
 	iso_run r = { .eng = eng, .total = eng->roster->count, .fn = fn, .payload = payload,
 	              .stats = stats };
 	r.plan = (sw_iso_plan){ .eng = eng, .records = records, .days = days, .as_of = as_of };
-	read_hook(&r.plan);
-	r.jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
-	r.batches = (r.total + ISO_BATCH - 1) / ISO_BATCH;
-	if (r.jobs > r.batches)
-		r.jobs = r.batches ? (unsigned)r.batches : 1;
-	r.window = 2 * r.jobs;
-	/* a pupil: a call per skill and one to pupil(), each within the time
-	   backstop, and a second for the rest */
-	const sw_runner *run = eng->rubric->runner;
-	int64_t call = run->sb.time_limit_ns > 0 ? run->sb.time_limit_ns : NS;
-	int64_t calls = (int64_t)eng->fw->skill_count + 2;
-	r.budget_ns = call > (INT64_MAX / 4 - NS) / calls ? INT64_MAX / 4 : calls * call + NS;
-	uint64_t budget_s = (uint64_t)((r.budget_ns + NS - 1) / NS);
-	r.plan.cpu_seconds = budget_s > 86400 ? 2 * 86400 * ISO_BATCH : 2 * budget_s * ISO_BATCH;
-	r.plan.address_space = address_space(eng);
-	size_t nres = (size_t)r.window * ISO_BATCH, made = 0;
-	r.res = sw_mem_calloc(&eng->mem, nres, sizeof *r.res);
-	r.got = sw_mem_calloc(&eng->mem, r.window, sizeof *r.got);
-	r.rc = sw_mem_calloc(&eng->mem, r.window, sizeof *r.rc);
-	r.done = sw_mem_calloc(&eng->mem, r.window, sizeof *r.done);
-	int rc = SW_OK;
-	if (!r.res || !r.got || !r.rc || !r.done)
-		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	for (; rc == SW_OK && made < nres; made++)
-		if ((rc = sw_result_init(&r.res[made], eng)))
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	for (unsigned i = 0; i < r.jobs; i++)
-		sw_buf_init(&r.w[i].in, &eng->mem);
-	if (rc == SW_OK)
-		rc = run_all(&r);
-	for (unsigned i = 0; i < r.jobs; i++) {
-		if (r.w[i].pid) {
-			if (rc != SW_OK || r.w[i].busy)
-				kill(r.w[i].pid, SIGKILL);
-			reap(&r.w[i]); /* an idle one sees its socket end and leaves */
-		}
-		sw_buf_free(&r.w[i].in);
-	}
-	for (size_t i = 0; i < made; i++)
-		sw_result_release(&r.res[i]);
-	sw_mem_free(&eng->mem, r.res);
-	sw_mem_free(&eng->mem, r.got);
-	sw_mem_free(&eng->mem, r.rc);
-	sw_mem_free(&eng->mem, r.done);
-	return rc;
+	return iso_go(&r, jobs);
+}
+
+/* Moves the one result into the caller's (an sw_result_fn for
+   sw_iso_evaluate_one): both were made for the same engine, so their
+   contents can trade places, and each is released where it lives. */
+static int take_one(const sw_result *res, void *payload)
+{
+	sw_result *mine = (sw_result *)res, *out = payload, t = *out;
+	*out = *mine;
+	*mine = t;
+	return SW_OK;
+}
+
+int sw_iso_evaluate_one(sw_engine *eng, sw_result *res, size_t pupil, const sw_record *recs,
+                        size_t n, int32_t days, const char *as_of)
+{
+	sw_eval_stats stats;
+	iso_run r = { .eng = eng, .total = 1, .fn = take_one, .payload = res, .stats = &stats };
+	r.plan = (sw_iso_plan){ .eng = eng, .days = days, .as_of = as_of, .one = true,
+	                        .one_pupil = pupil, .one_recs = recs, .one_n = n };
+	return iso_go(&r, 1);
+}
+
+bool sw_iso_wanted(const sw_engine *eng, const sw_eval_options *opts)
+{
+	if (opts && opts->version >= 2 && opts->isolate)
+		return true;
+	return eng->isolate == SW_ISOLATE_ON ||
+	       (eng->isolate == SW_ISOLATE_AUTO && !sw_engine_rubric_is_native(eng));
+}
+
+int sw_engine_set_isolate(sw_engine *eng, int mode)
+{
+	if (!eng || (mode != SW_ISOLATE_OFF && mode != SW_ISOLATE_ON && mode != SW_ISOLATE_AUTO))
+		return SW_EINVALID;
+	eng->isolate = mode;
+	return SW_OK;
 }

@@ -26,6 +26,16 @@ int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_
                     sw_iso_records_fn records, sw_result_fn fn, void *payload,
                     sw_eval_stats *stats);
 
+/* The same for one pupil, p, on recs[0..n) (sw_engine_evaluate_pupil):
+   its result goes into res (made for eng). */
+int sw_iso_evaluate_one(sw_engine *eng, sw_result *res, size_t p, const sw_record *recs,
+                        size_t n, int32_t days, const char *as_of);
+
+/* Whether an evaluation with opts runs isolated: opts->isolate, or the
+   engine's sw_engine_set_isolate mode (SW_ISOLATE_AUTO: when the loaded
+   rubric runs as Lua); the runner must be open. */
+bool sw_iso_wanted(const sw_engine *eng, const sw_eval_options *opts);
+
 /* What a worker needs, set by the parent before it forks. */
 typedef struct sw_iso_plan {
 	sw_engine *eng;
@@ -34,6 +44,10 @@ typedef struct sw_iso_plan {
 	const char *as_of;
 	uint64_t cpu_seconds;   /* RLIMIT_CPU of a worker (it retires at half) */
 	uint64_t address_space; /* RLIMIT_AS of a worker; 0: none (sanitizer builds) */
+	bool one;               /* one pupil (sw_iso_evaluate_one): the three below */
+	size_t one_pupil;
+	const sw_record *one_recs;
+	size_t one_n;
 	int hook;               /* test builds only: 'c' crash, 'h' hang on hook_pupil */
 	const char *hook_pupil;
 } sw_iso_plan;

@@ -236,7 +236,9 @@ static uint64_t cpu_used(void)
 /* Test builds only: crashes or spins on the pupil the test names. */
 static void test_hook(const sw_iso_plan *pl, size_t p)
 {
-	if (!pl->hook || strcmp(pl->eng->roster->pupils[p].id, pl->hook_pupil) != 0)
+	const char *id = pl->eng->roster->pupils[p].id, *h = pl->hook_pupil;
+	size_t n = pl->hook ? strlen(h) : 0; /* "P02*": every id that starts with P02 */
+	if (!pl->hook || (n && h[n - 1] == '*' ? strncmp(id, h, n - 1) : strcmp(id, h)) != 0)
 		return;
 	if (pl->hook == 'c') {
 		/* a real segmentation fault: an address no process has (not NULL,
@@ -278,8 +280,9 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	uint64_t cmd[2];
 	while (rc == SW_OK && get_all(fd, cmd, sizeof cmd)) {
 		for (uint64_t pos = cmd[0]; rc == SW_OK && pos < cmd[0] + cmd[1]; pos++) {
-			size_t p, n;
-			const sw_record *recs = pl->records(eng, (size_t)pos, &p, &n);
+			size_t p = pl->one_pupil, n = pl->one_n;
+			const sw_record *recs = pl->one ? pl->one_recs
+			                                : pl->records(eng, (size_t)pos, &p, &n);
 #ifdef SW_TEST_HOOKS
 			test_hook(pl, p);
 #endif
