@@ -28,10 +28,15 @@
 typedef struct iso_worker {
 	pid_t pid;          /* 0: none */
 	int fd;
-	bool busy, killed, retry;
+	bool busy, killed, retry, probing;
 	uint64_t batch;     /* the batch it holds, when busy */
 	size_t at, end;     /* next pupil of the batch it owes a result, end of its task */
-	int64_t deadline;   /* monotonic ns: killed past this while busy */
+	clockid_t clock;    /* its CPU-time clock */
+	bool has_clock;
+	int64_t cpu_mark;   /* its CPU time at its last result (or task), ns */
+	int64_t cpu_budget; /* CPU time it may spend past cpu_mark while busy */
+	int64_t deadline;   /* monotonic ns: killed past this while busy (a worker
+	                       that spends no CPU time, such as one blocked) */
 	sw_buf in;          /* bytes read, not yet a whole frame */
 } iso_worker;
 
@@ -56,7 +61,8 @@ typedef struct iso_run {
 	iso_slot *slot;     /* window */
 	size_t total;
 	uint64_t batches, next_hand, next_give;
-	int64_t budget_ns;  /* per pupil */
+	int64_t budget_ns;  /* CPU time per pupil */
+	char *stopped;      /* the probe's verdict (engine allocator), or NULL */
 	unsigned spawn_failures;
 	sw_result_fn fn;
 	void *payload;
@@ -68,6 +74,25 @@ static int64_t now_ns(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * NS + t.tv_nsec;
+}
+
+/* w's CPU time in ns; its last mark when it cannot be read (it ended). */
+static int64_t cpu_ns(const iso_worker *w)
+{
+	struct timespec t;
+	if (!w->has_clock || clock_gettime(w->clock, &t))
+		return w->cpu_mark;
+	return (int64_t)t.tv_sec * NS + t.tv_nsec;
+}
+
+/* Starts w's watch for the next pupil (or pupils): `pupils` budgets of
+   CPU time from now, and ten times that in wall time (plus 10 s) for a
+   worker that does not run at all. */
+static void watch(const iso_run *r, iso_worker *w, int64_t pupils)
+{
+	w->cpu_mark = cpu_ns(w);
+	w->cpu_budget = pupils * r->budget_ns;
+	w->deadline = now_ns() + 10 * w->cpu_budget + 10 * NS;
 }
 
 /* Pupils in batch b. */
@@ -122,7 +147,8 @@ static int spawn(iso_run *r, iso_worker *w)
 	close(sv[1]);
 	w->pid = pid;
 	w->fd = sv[0];
-	w->busy = w->killed = false;
+	w->busy = w->killed = w->probing = false;
+	w->has_clock = clock_getcpuclockid(pid, &w->clock) == 0;
 	w->in.len = 0;
 	return SW_OK;
 }
@@ -169,6 +195,10 @@ static int fail_pupil(iso_run *r, uint64_t b, size_t k, const char *msg)
    an error too. */
 static int lost(iso_run *r, iso_worker *w, int st)
 {
+	if (w->probing) { /* the batches meet what killed it */
+		w->busy = w->probing = false;
+		return SW_OK;
+	}
 	iso_slot *s = &r->slot[w->batch % r->window];
 	size_t n = batch_size(r, w->batch), k = w->at;
 	w->busy = w->retry = false;
@@ -180,7 +210,7 @@ static int lost(iso_run *r, iso_worker *w, int st)
 	if (w->killed || sig == SIGXCPU)
 		snprintf(msg, sizeof msg,
 		         "the rubric was stopped after %lld s without finishing this pupil: look for "
-		         "a loop that never ends", (long long)((r->budget_ns + NS - 1) / NS));
+		         "a loop that never ends", (long long)((w->cpu_budget + NS - 1) / NS));
 	else if (sig == SIGSYS)
 		snprintf(msg, sizeof msg,
 		         "the rubric crashed the evaluator (signal %d, a forbidden system call) on "
@@ -309,6 +339,13 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 	if (!w->busy)
 		return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
 		                   "the isolated evaluator sent a result it was not asked for");
+	if (type == 'S' && w->probing) {
+		if (n && !(r->stopped = sw_mem_strndup(&r->eng->mem, p, n)))
+			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		r->plan.stopped = r->stopped; /* for the workers started from now on */
+		w->busy = w->probing = false;
+		return SW_OK;
+	}
 	if (type == 'R' && w->at < w->end) {
 		sw_result *res = r->res + (w->batch % r->window) * ISO_BATCH + w->at;
 		sw_result_clear(res);
@@ -320,7 +357,7 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 			                                   : "the isolated evaluator sent a broken result");
 		s->filled = ++w->at;
 		s->fails = 0;
-		w->deadline = now_ns() + r->budget_ns;
+		watch(r, w, 1);
 		return SW_OK;
 	}
 	if (type == 'D' || (type == 'E' && n == 4)) {
@@ -423,7 +460,7 @@ static int give(iso_run *r, iso_worker *w)
 	w->batch = b;
 	w->at = at;
 	w->end = end;
-	w->deadline = now_ns() + r->budget_ns;
+	watch(r, w, 1);
 	return SW_OK;
 }
 
@@ -438,11 +475,16 @@ static int wait_some(iso_run *r)
 		if (!w->pid)
 			continue;
 		if (w->busy && !w->killed) {
-			if (now >= w->deadline) { /* the watchdog */
+			/* the watchdog: the worker's CPU time, as the rubric's own time
+			   limit counts, so that a loaded machine does not set it off */
+			int64_t left = w->cpu_budget - (cpu_ns(w) - w->cpu_mark);
+			if (left <= 0 || now >= w->deadline) {
 				kill(w->pid, SIGKILL);
 				w->killed = true;
-			} else if (w->deadline < next) {
-				next = w->deadline;
+			} else {
+				int64_t at = now + left < w->deadline ? now + left : w->deadline;
+				if (at < next)
+					next = at;
 			}
 		}
 		pf[n] = (struct pollfd){ w->fd, POLLIN, 0 };
@@ -491,10 +533,33 @@ static int hand_over(iso_run *r)
 	return SW_OK;
 }
 
+/* The probe (sw_eval_probe) in the first worker, before any batch: every
+   worker started after it learns its verdict, the first one keeps it. */
+static int probe(iso_run *r)
+{
+	if (r->plan.one || !r->total || r->eng->rubric->runner->native.kind)
+		return SW_OK;
+	iso_worker *w = &r->w[0];
+	int rc = spawn(r, w);
+	if (rc)
+		return rc;
+	uint64_t cmd[2] = { SW_ISO_PROBE, 0 };
+	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
+		reap(w); /* it died at once: the batches will meet why */
+		return SW_OK;
+	}
+	w->busy = w->probing = true;
+	w->killed = false;
+	watch(r, w, 3);
+	while (rc == SW_OK && w->pid && w->probing)
+		rc = wait_some(r);
+	return rc;
+}
+
 /* The run's loop: give, wait, hand over, until every batch is handed. */
 static int run_all(iso_run *r)
 {
-	int rc = SW_OK;
+	int rc = probe(r);
 	while (rc == SW_OK && r->next_hand < r->batches) {
 		if (batch_done(r, r->next_hand)) {
 			rc = hand_over(r);
@@ -527,6 +592,7 @@ static void read_hook(sw_iso_plan *pl)
 static int iso_go(iso_run *r, unsigned jobs)
 {
 	sw_engine *eng = r->eng;
+	r->plan.parent = getpid();
 	read_hook(&r->plan);
 	r->jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
 	r->batches = (r->total + ISO_BATCH - 1) / ISO_BATCH;
@@ -569,6 +635,7 @@ static int iso_go(iso_run *r, unsigned jobs)
 		sw_result_release(&r->res[i]);
 	sw_mem_free(&eng->mem, r->res);
 	sw_mem_free(&eng->mem, r->slot);
+	sw_mem_free(&eng->mem, r->stopped);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include "internal.h"
 #include "data.h"
 
+#include <sys/types.h>
+
 /* The records of the pupil at position `pos` of the roster order: sets
    *pupil (the pupil's index) and *n. */
 typedef const sw_record *(*sw_iso_records_fn)(const sw_engine *eng, size_t pos, size_t *pupil,
@@ -36,14 +38,25 @@ int sw_iso_evaluate_one(sw_engine *eng, sw_result *res, size_t p, const sw_recor
    rubric runs as Lua); the runner must be open. */
 bool sw_iso_wanted(const sw_engine *eng, const sw_eval_options *opts);
 
+/* evaluate.c: the probe of the first pupils for a rubric that never ends;
+   *stopped gets every pupil's error (engine allocator) or NULL. */
+struct sw_runner;
+int sw_eval_probe(sw_engine *eng, struct sw_runner *rn, sw_result *scratch, size_t total,
+                  int32_t days, const char *as_of, sw_iso_records_fn records, char **stopped);
+
+/* The command that asks a worker for the probe instead of a batch. */
+#define SW_ISO_PROBE UINT64_MAX
+
 /* What a worker needs, set by the parent before it forks. */
 typedef struct sw_iso_plan {
 	sw_engine *eng;
+	pid_t parent;           /* the process that starts the workers */
 	sw_iso_records_fn records;
 	int32_t days;
 	const char *as_of;
 	uint64_t cpu_seconds;   /* RLIMIT_CPU of a worker (it retires at half) */
 	uint64_t address_space; /* RLIMIT_AS of a worker; 0: none (sanitizer builds) */
+	const char *stopped;    /* the probe's verdict: every pupil's error, or NULL */
 	bool one;               /* one pupil (sw_iso_evaluate_one): the three below */
 	size_t one_pupil;
 	const sw_record *one_recs;

@@ -7,6 +7,7 @@
  * A frame: one type byte, a 32-bit length, then that many bytes.
  *   'R' a pupil's result (sw_iso_encode), 'P' a print() line,
  *   'D' the batch is done, 'E' the runner failed (32-bit status),
+ *   'S' the probe's verdict (SW_ISO_PROBE; empty: the rubric ends),
  *   'F' the worker could not confine itself (a text).
  * The parent (isolate.c) is on the same machine: numbers go in host order.
  */
@@ -20,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -256,6 +258,18 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	sw_engine *eng = pl->eng;
 	iso_out o = { fd, { 0 } };
 	sw_buf_init(&o.b, &eng->mem);
+	/* a worker never outlives the process that started it (Ctrl-C, a kill
+	   of the main process while a rubric runs on); and a host's handlers
+	   of SIGINT and SIGTERM (such as the command line's, which removes its
+	   temporary files) are not the worker's */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != pl->parent)
+		_exit(0);
+	struct sigaction dflt;
+	memset(&dflt, 0, sizeof dflt);
+	dflt.sa_handler = SIG_DFL;
+	sigemptyset(&dflt.sa_mask);
+	sigaction(SIGINT, &dflt, NULL);
+	sigaction(SIGTERM, &dflt, NULL);
 #ifdef SW_TEST_HOOKS
 	if (pl->hook == 'c') {
 		/* the default action, past the sanitizer's own handler (which
@@ -278,7 +292,19 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	sw_result res;
 	int rc = sw_result_init(&res, eng);
 	uint64_t cmd[2];
+	const char *stopped = pl->stopped;
 	while (rc == SW_OK && get_all(fd, cmd, sizeof cmd)) {
+		if (cmd[0] == SW_ISO_PROBE) { /* the probe: an 'S' frame with its verdict */
+			char *verdict = NULL;
+			rc = sw_eval_probe(eng, run, &res, eng->roster->count, pl->days, pl->as_of,
+			                   pl->records, &verdict);
+			frame_start(&o.b, 'S');
+			sw_buf_puts(&o.b, verdict ? verdict : "");
+			if (rc == SW_OK && !frame_send(&o.b, fd))
+				_exit(0);
+			stopped = verdict; /* kept for the worker's life */
+			continue;
+		}
 		for (uint64_t pos = cmd[0]; rc == SW_OK && pos < cmd[0] + cmd[1]; pos++) {
 			size_t p = pl->one_pupil, n = pl->one_n;
 			const sw_record *recs = pl->one ? pl->one_recs
@@ -286,7 +312,10 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 #ifdef SW_TEST_HOOKS
 			test_hook(pl, p);
 #endif
-			rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
+			if (stopped)
+				sw_runner_stopped(run, &res, p, recs, n, pl->days, stopped);
+			else
+				rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
 			if (rc == SW_OK) {
 				frame_start(&o.b, 'R');
 				sw_iso_encode(&o.b, &res);
