@@ -525,13 +525,16 @@ typedef struct sw_eval_options {
 	                         under setrlimit limits (address space, CPU, no files, no
 	                         core) and a seccomp allow-list, with a watchdog in the
 	                         calling thread. A worker that crashes or runs past its
-	                         time gives each pupil of its batch (64 in roster order)
-	                         with no result yet an error in sw_result_error, and the
-	                         run goes on; other results are byte for byte those of
-	                         a run without it. print() lines reach print_fn or the
-	                         print stream from the calling thread. A host that
-	                         handles SIGCHLD must leave the workers to waitpid. The
-	                         other sw_engine_evaluate_* calls ignore it. */
+	                         time (CPU time) gives the pupil it held an error in
+	                         sw_result_error; the rest of its batch (64 in roster
+	                         order) is evaluated again one pupil per new worker,
+	                         and the run goes on; other results are byte for byte
+	                         those of a run without it. print() lines reach
+	                         print_fn or the print stream from the calling thread.
+	                         A host that handles SIGCHLD must leave the workers to
+	                         waitpid. sw_engine_evaluate_pupil honours it too (one
+	                         worker for the pupil); sw_engine_evaluate_file's sorted
+	                         reading ignores it. See also sw_engine_set_isolate. */
 } sw_eval_options;
 #define SW_EVAL_OPTIONS_VERSION 2 /* 1 is still accepted: without isolate */
 #define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0, 0 }
