@@ -246,74 +246,6 @@ static int lost(iso_run *r, iso_worker *w, int st)
 	return SW_OK;
 }
 
-/* Reads a 32-bit number at *p, moving it on; false past end. */
-static bool get_u32(const char **p, const char *end, uint32_t *v)
-{
-	if ((size_t)(end - *p) < sizeof *v)
-		return false;
-	memcpy(v, *p, sizeof *v);
-	*p += sizeof *v;
-	return true;
-}
-
-/* Reads a string (put_str) into a copy of the engine's (NULL stays NULL). */
-static int get_str(const iso_run *r, const char **p, const char *end, char **out)
-{
-	uint32_t n;
-	*out = NULL;
-	if (!get_u32(p, end, &n))
-		return SW_EINVALID;
-	if (n == UINT32_MAX)
-		return SW_OK;
-	if ((size_t)(end - *p) < n)
-		return SW_EINVALID;
-	*out = sw_mem_strndup(&r->eng->mem, *p, n);
-	*p += n;
-	return *out ? SW_OK : SW_ENOMEM;
-}
-
-/* Turns a result frame back into res. */
-static int decode(const iso_run *r, sw_result *res, const char *p, const char *end)
-{
-	for (size_t k = 0; k < res->skill_count; k++) {
-		sw_skill_result *s = &res->skills[k];
-		uint32_t step, ev;
-		if (p == end)
-			return SW_EINVALID;
-		s->has_step = *p++ != 0;
-		if (!get_u32(&p, end, &step) || !get_u32(&p, end, &ev))
-			return SW_EINVALID;
-		s->step = (int)step;
-		s->evidence = ev;
-		int rc = get_str(r, &p, end, &s->note);
-		if (rc)
-			return rc;
-	}
-	char ***lists[3] = { &res->flags, &res->awards, &res->errors };
-	size_t *counts[3] = { &res->flag_count, &res->award_count, &res->error_count };
-	size_t *caps[3] = { &res->flag_cap, &res->award_cap, &res->error_cap };
-	for (int l = 0; l < 3; l++) {
-		uint32_t n;
-		if (!get_u32(&p, end, &n))
-			return SW_EINVALID;
-		for (uint32_t i = 0; i < n; i++) {
-			char *s;
-			int rc = get_str(r, &p, end, &s);
-			if (!rc && !s)
-				rc = SW_EINVALID;
-			if (!rc && sw_mem_grow(&r->eng->mem, (void **)lists[l], caps[l], *counts[l] + 1,
-			                       sizeof(char *)))
-				rc = SW_ENOMEM;
-			if (rc) {
-				sw_mem_free(&r->eng->mem, s);
-				return rc;
-			}
-			(*lists[l])[(*counts[l])++] = s;
-		}
-	}
-	return p == end ? SW_OK : SW_EINVALID;
-}
-
 /* A print() line of a worker, where the rubric's prints go. */
 static void print_line(const sw_engine *eng, const char *p, size_t n)
 {
@@ -350,7 +282,7 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		sw_result *res = r->res + (w->batch % r->window) * ISO_BATCH + w->at;
 		sw_result_clear(res);
 		res->pupil = pupil_at(r, (size_t)w->batch * ISO_BATCH + w->at);
-		int rc = decode(r, res, p, p + n);
+		int rc = sw_iso_decode(r->eng, res, p, p + n);
 		if (rc)
 			return sw_diag_add(&r->eng->diag, rc, NULL, 0, 0, NULL,
 			                   rc == SW_ENOMEM ? "out of memory"
@@ -358,6 +290,10 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		s->filled = ++w->at;
 		s->fails = 0;
 		watch(r, w, 1);
+		return SW_OK;
+	}
+	if (w->probing && (type == 'D' || type == 'E')) { /* the probe failed: go on without */
+		w->busy = w->probing = false;
 		return SW_OK;
 	}
 	if (type == 'D' || (type == 'E' && n == 4)) {

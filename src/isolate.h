@@ -67,7 +67,9 @@ typedef struct sw_iso_plan {
 
 /* isolate_worker.c: the worker's life on socket fd; never returns. */
 _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd);
-/* Appends the body of a result frame for res. */
+/* isolate_codec.c: appends the body of a result frame for res; turns one
+   back into res (made for eng), SW_EINVALID when it is broken. */
 void sw_iso_encode(sw_buf *b, const sw_result *res);
+int sw_iso_decode(sw_engine *eng, sw_result *res, const char *p, const char *end);
 
 #endif

@@ -78,27 +78,12 @@ static bool get_all(int fd, void *p, size_t n)
 	return true;
 }
 
-static void put_u32(sw_buf *b, uint32_t v)
-{
-	sw_buf_add(b, (const char *)&v, sizeof v);
-}
-
-/* A string: its length (UINT32_MAX for NULL), then its bytes. */
-static void put_str(sw_buf *b, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n >= UINT32_MAX)
-		n = UINT32_MAX - 1;
-	put_u32(b, s ? (uint32_t)n : UINT32_MAX);
-	sw_buf_add(b, s ? s : "", n);
-}
-
-/* Starts a frame of `type` in b (emptied); sw_iso_send fills in its length. */
+/* Starts a frame of `type` in b (emptied); frame_send fills in its length. */
 static void frame_start(sw_buf *b, char type)
 {
 	b->len = 0;
 	sw_buf_putc(b, type);
-	put_u32(b, 0);
+	sw_buf_add(b, "\0\0\0\0", 4); /* the length, filled in by frame_send */
 }
 
 /* Sends the frame in b; false when it cannot (the parent is gone). */
@@ -109,24 +94,6 @@ static bool frame_send(sw_buf *b, int fd)
 	uint32_t n = (uint32_t)(b->len - 5);
 	memcpy(b->p + 1, &n, sizeof n);
 	return put_all(fd, b->p, b->len);
-}
-
-void sw_iso_encode(sw_buf *b, const sw_result *res)
-{
-	for (size_t k = 0; k < res->skill_count; k++) {
-		const sw_skill_result *s = &res->skills[k];
-		sw_buf_putc(b, (char)(s->has_step != 0));
-		put_u32(b, (uint32_t)s->step);
-		put_u32(b, s->evidence);
-		put_str(b, s->note);
-	}
-	char **lists[3] = { res->flags, res->awards, res->errors };
-	size_t counts[3] = { res->flag_count, res->award_count, res->error_count };
-	for (int l = 0; l < 3; l++) {
-		put_u32(b, (uint32_t)counts[l]);
-		for (size_t i = 0; i < counts[l]; i++)
-			put_str(b, lists[l][i]);
-	}
 }
 
 /* The worker's output: its socket and a frame buffer. */
@@ -333,7 +300,8 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	}
 	if (rc != SW_OK) {
 		frame_start(&o.b, 'E');
-		put_u32(&o.b, (uint32_t)rc);
+		uint32_t st = (uint32_t)rc;
+		sw_buf_add(&o.b, (const char *)&st, sizeof st);
 		frame_send(&o.b, fd);
 	}
 	_exit(0); /* nothing of the parent's is flushed or freed here */
