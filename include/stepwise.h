@@ -494,6 +494,10 @@ SW_API int sw_engine_set_param(sw_engine *eng, const char *key, const char *valu
 SW_API const char *sw_rubric_starter(void);
 /* The loaded rubric's `name`, or NULL; owned by the engine. */
 SW_API const char *sw_engine_rubric_name(const sw_engine *eng);
+/* 1 when the loaded rubric is a built-in computed in C (such as "highest",
+   or "secured-n" with its sources given as text), 0 when it runs as Lua
+   source; with no rubric loaded, 1 (evaluation uses "highest"). */
+SW_API int sw_engine_rubric_is_native(const sw_engine *eng);
 /* Its merged parameters as "k=v, k=v" (sorted by name), or NULL. */
 SW_API const char *sw_engine_rubric_params(const sw_engine *eng);
 /* Called once per worked example of a rubric with "NAME: ok" or "NAME:
@@ -521,16 +525,30 @@ typedef struct sw_eval_options {
 	                         under setrlimit limits (address space, CPU, no files, no
 	                         core) and a seccomp allow-list, with a watchdog in the
 	                         calling thread. A worker that crashes or runs past its
-	                         time gives each pupil of its batch (64 in roster order)
-	                         with no result yet an error in sw_result_error, and the
-	                         run goes on; other results are byte for byte those of
-	                         a run without it. print() lines reach print_fn or the
-	                         print stream from the calling thread. A host that
-	                         handles SIGCHLD must leave the workers to waitpid. The
-	                         other sw_engine_evaluate_* calls ignore it. */
+	                         time (CPU time) gives the pupil it held an error in
+	                         sw_result_error; the rest of its batch (64 in roster
+	                         order) is evaluated again one pupil per new worker,
+	                         and the run goes on; other results are byte for byte
+	                         those of a run without it. print() lines reach
+	                         print_fn or the print stream from the calling thread.
+	                         A host that handles SIGCHLD must leave the workers to
+	                         waitpid. sw_engine_evaluate_pupil honours it too (one
+	                         worker for the pupil); sw_engine_evaluate_file's sorted
+	                         reading ignores it. See also sw_engine_set_isolate. */
 } sw_eval_options;
 #define SW_EVAL_OPTIONS_VERSION 2 /* 1 is still accepted: without isolate */
 #define SW_EVAL_OPTIONS_INIT { SW_EVAL_OPTIONS_VERSION, NULL, 0, 0 }
+
+/* Engine-wide isolation, for every evaluation of the engine: sw_engine_evaluate,
+   sw_engine_evaluate_pupil, and the reports, support lists, passports,
+   summaries and explanations built on them. */
+#define SW_ISOLATE_OFF 0  /* only where sw_eval_options.isolate asks (the default) */
+#define SW_ISOLATE_ON 1   /* always, as sw_eval_options.isolate does */
+#define SW_ISOLATE_AUTO 2 /* when the rubric runs as Lua (sw_engine_rubric_is_native 0):
+                             where isolation costs nothing measurable; the
+                             command line's default */
+/* Sets the mode (SW_ISOLATE_*); SW_EINVALID for eng NULL or another mode. */
+SW_API int sw_engine_set_isolate(sw_engine *eng, int mode);
 
 typedef struct sw_eval_stats {
 	uint64_t pupils;             /* pupils evaluated */

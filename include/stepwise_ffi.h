@@ -32,6 +32,9 @@
 #define SW_DATE_ISO 0
 #define SW_DATE_DMY 1
 #define SW_EVAL_OPTIONS_VERSION 2
+#define SW_ISOLATE_OFF 0
+#define SW_ISOLATE_ON 1
+#define SW_ISOLATE_AUTO 2
 #define SW_OUTPUT_CSV 1
 #define SW_OUTPUT_JSONL 2
 #define SW_OUTPUT_TABLE 3
@@ -211,6 +214,7 @@ int sw_engine_load_rubric(sw_engine *eng, const char *name_or_path);
 int sw_engine_set_param(sw_engine *eng, const char *key, const char *value);
 const char *sw_rubric_starter(void);
 const char *sw_engine_rubric_name(const sw_engine *eng);
+int sw_engine_rubric_is_native(const sw_engine *eng);
 const char *sw_engine_rubric_params(const sw_engine *eng);
 typedef void (*sw_example_fn)(const char *line, int passed, void *payload);
 int sw_engine_rubric_examples(sw_engine *eng, sw_example_fn fn, void *payload,
@@ -221,6 +225,7 @@ typedef struct sw_eval_options {
 	unsigned int jobs;
 	int isolate;
 } sw_eval_options;
+int sw_engine_set_isolate(sw_engine *eng, int mode);
 typedef struct sw_eval_stats {
 	uint64_t pupils;
 	uint64_t errors;

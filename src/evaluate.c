@@ -116,14 +116,17 @@ typedef struct run {
  * The probe: the first PROBE_PUPILS pupils in id order (the same whatever
  * --jobs is), each only up to its first limit. When every one of them
  * reaches the instruction or time limit, the loop is taken to never end:
- * r->stopped is set and no pupil is evaluated (a never-ending loop would
+ * *stopped is set and no pupil is evaluated (a never-ending loop would
  * otherwise cost the limit for every pupil and skill). Otherwise the run
- * goes on as usual, and the limit's own message advises raising it.
+ * goes on as usual, and the limit's own message advises raising it. Also
+ * run by an isolated worker (isolate_worker.c), on positions of the roster
+ * order through `records`.
  */
-static int probe(run *r)
+int sw_eval_probe(sw_engine *eng, sw_runner *rn, sw_result *scratch, size_t total,
+                  int32_t days, const char *as_of, sw_iso_records_fn records, char **stopped)
 {
-	sw_runner *rn = r->runners[0];
-	size_t n = r->total < PROBE_PUPILS ? r->total : PROBE_PUPILS;
+	size_t n = total < PROBE_PUPILS ? total : PROBE_PUPILS;
+	*stopped = NULL;
 	if (rn->native.kind || n == 0)
 		return SW_OK;
 	rn->stop_at_limit = true;
@@ -133,25 +136,28 @@ static int probe(run *r)
 	FILE *print = rn->sb.print, *sink = open_memstream(&printed, &printed_len);
 	if (!sink)
 		return SW_ENOMEM;
+	sw_write_fn print_fn = rn->sb.print_fn;
 	rn->sb.print = sink;
+	rn->sb.print_fn = NULL;
 	bool all = true;
 	int rc = SW_OK;
 	for (size_t k = 0; k < n && all && rc == SW_OK; k++) {
-		size_t p = r->eng->roster->order[k], cnt;
-		const sw_record *recs = records_of(r->eng, p, &cnt);
+		size_t p, cnt;
+		const sw_record *recs = records(eng, k, &p, &cnt);
 		unsigned hits = rn->limit_hits;
-		rc = sw_runner_pupil(rn, &r->res[0], p, recs, cnt, r->days, r->as_of);
+		rc = sw_runner_pupil(rn, scratch, p, recs, cnt, days, as_of);
 		all = rn->limit_hits != hits;
 	}
 	rn->stop_at_limit = false;
 	rn->sb.print = print;
+	rn->sb.print_fn = print_fn;
 	fclose(sink);
 	free(printed);
 	if (rc || !all)
 		return rc;
 	sw_buf b;
-	sw_buf_init(&b, &r->eng->mem);
-	const char *disp = r->eng->rubric->display;
+	sw_buf_init(&b, &eng->mem);
+	const char *disp = eng->rubric->display;
 	if (rn->limit_line > 0)
 		sw_buf_printf(&b, "%s:%d: ", disp, rn->limit_line);
 	else
@@ -160,8 +166,14 @@ static int probe(run *r)
 	              "the first %zu pupils, so it was not run for any pupil; a loop here may never "
 	              "end (check that what its condition tests changes each time round)",
 	              (unsigned long long)rn->sb.instruction_limit, n);
-	r->stopped = sw_buf_take(&b);
-	return r->stopped ? SW_OK : SW_ENOMEM;
+	*stopped = sw_buf_take(&b);
+	return *stopped ? SW_OK : SW_ENOMEM;
+}
+
+static int probe(run *r)
+{
+	return sw_eval_probe(r->eng, r->runners[0], &r->res[0], r->total, r->days, r->as_of,
+	                     records_at, &r->stopped);
 }
 
 /* produce: items are pupils already there; one more while any is left. */
@@ -228,7 +240,7 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 	          .as_of = opts && opts->as_of ? opts->as_of : newest_date(eng, newest), .fn = fn,
 	          .payload = payload, .stats = stats };
 	unsigned jobs = opts && opts->jobs > 1 ? opts->jobs : 1;
-	if (opts && opts->version >= 2 && opts->isolate)
+	if (sw_iso_wanted(eng, opts))
 		return sw_iso_evaluate(eng, jobs, days, r.as_of, records_at, fn, payload, stats);
 	if (jobs > SW_ORDERED_MAX_JOBS)
 		jobs = SW_ORDERED_MAX_JOBS;
@@ -317,11 +329,14 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
 	char newest[16];
-	rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days,
-	                     opts && opts->as_of ? opts->as_of : newest_date(eng, newest));
+	const char *date = opts && opts->as_of ? opts->as_of : newest_date(eng, newest);
+	if (sw_iso_wanted(eng, opts)) /* it reports its own errors */
+		rc = sw_iso_evaluate_one(eng, res, p, recs, n, days, date);
+	else if ((rc = sw_runner_pupil(eng->rubric->runner, res, p, recs, n, days, date)))
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	if (rc) {
 		sw_result_free(res);
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+		return rc;
 	}
 	*out = res;
 	return SW_OK;

@@ -262,6 +262,7 @@ struct sw_engine {
 	struct sw_rubric *rubric;     /* rubric.c */
 	int user_status;              /* what a host's callback returned to stop a call */
 	int service_isolate;          /* sw_service_set_isolate */
+	int isolate;                  /* sw_engine_set_isolate: SW_ISOLATE_* */
 };
 
 /*

@@ -23,14 +23,34 @@
 #define ISO_MAX_JOBS 64
 #define NS 1000000000LL
 
+/* A worker's task: pupils [at, end) of a batch; a retry holds one pupil,
+   alone, in a worker started for it and ended after it. */
 typedef struct iso_worker {
 	pid_t pid;          /* 0: none */
 	int fd;
-	bool busy, killed;
+	bool busy, killed, retry, probing;
 	uint64_t batch;     /* the batch it holds, when busy */
-	int64_t deadline;   /* monotonic ns: killed past this while busy */
+	size_t at, end;     /* next pupil of the batch it owes a result, end of its task */
+	clockid_t clock;    /* its CPU-time clock */
+	bool has_clock;
+	int64_t cpu_mark;   /* its CPU time at its last result (or task), ns */
+	int64_t cpu_budget; /* CPU time it may spend past cpu_mark while busy */
+	int64_t deadline;   /* monotonic ns: killed past this while busy (a worker
+	                       that spends no CPU time, such as one blocked) */
 	sw_buf in;          /* bytes read, not yet a whole frame */
 } iso_worker;
+
+/* A batch in flight. Its pupils get their results in order: those before
+   `filled` have one. After a worker dies on a pupil, the pupils after it
+   are retried one at a time (`retry`), so one bad pupil costs only its own
+   result, and the order of retries does not depend on --jobs. */
+typedef struct iso_slot {
+	size_t filled;
+	int rc;             /* the worker's runner status */
+	bool held;          /* a worker holds it */
+	bool retry;
+	unsigned fails;     /* workers that died in a row on its pupils */
+} iso_slot;
 
 typedef struct iso_run {
 	sw_engine *eng;
@@ -38,12 +58,11 @@ typedef struct iso_run {
 	iso_worker w[ISO_MAX_JOBS];
 	unsigned jobs, window;
 	sw_result *res;     /* window * ISO_BATCH */
-	size_t *got;        /* per slot: results received */
-	int *rc;            /* per slot: the worker's runner status */
-	bool *done;         /* per slot */
+	iso_slot *slot;     /* window */
 	size_t total;
 	uint64_t batches, next_hand, next_give;
-	int64_t budget_ns;  /* per pupil */
+	int64_t budget_ns;  /* CPU time per pupil */
+	char *stopped;      /* the probe's verdict (engine allocator), or NULL */
 	unsigned spawn_failures;
 	sw_result_fn fn;
 	void *payload;
@@ -55,6 +74,25 @@ static int64_t now_ns(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * NS + t.tv_nsec;
+}
+
+/* w's CPU time in ns; its last mark when it cannot be read (it ended). */
+static int64_t cpu_ns(const iso_worker *w)
+{
+	struct timespec t;
+	if (!w->has_clock || clock_gettime(w->clock, &t))
+		return w->cpu_mark;
+	return (int64_t)t.tv_sec * NS + t.tv_nsec;
+}
+
+/* Starts w's watch for the next pupil (or pupils): `pupils` budgets of
+   CPU time from now, and ten times that in wall time (plus 10 s) for a
+   worker that does not run at all. */
+static void watch(const iso_run *r, iso_worker *w, int64_t pupils)
+{
+	w->cpu_mark = cpu_ns(w);
+	w->cpu_budget = pupils * r->budget_ns;
+	w->deadline = now_ns() + 10 * w->cpu_budget + 10 * NS;
 }
 
 /* Pupils in batch b. */
@@ -109,7 +147,8 @@ static int spawn(iso_run *r, iso_worker *w)
 	close(sv[1]);
 	w->pid = pid;
 	w->fd = sv[0];
-	w->busy = w->killed = false;
+	w->busy = w->killed = w->probing = false;
+	w->has_clock = clock_getcpuclockid(pid, &w->clock) == 0;
 	w->in.len = 0;
 	return SW_OK;
 }
@@ -126,121 +165,85 @@ static int reap(iso_worker *w)
 	return st;
 }
 
-/* Gives the pupils of w's batch without a result an error saying why the
-   worker ended (wait status st); the batch is then done. */
-static int lost(iso_run *r, iso_worker *w, int st)
+/* The pupil at position pos of the run (the roster order, or the one). */
+static size_t pupil_at(const iso_run *r, size_t pos)
 {
-	size_t slot = w->batch % r->window, n = batch_size(r, w->batch);
-	size_t from = (size_t)w->batch * ISO_BATCH, got = r->got[slot];
-	sw_result *res = r->res + slot * ISO_BATCH;
-	const struct sw_roster *ro = r->eng->roster;
-	const char *first = ro->pupils[ro->order[from + got]].id;
-	const char *last = ro->pupils[ro->order[from + n - 1]].id;
-	char who[300], msg[500];
-	if (got + 1 == n)
-		snprintf(who, sizeof who, "pupil %.100s", first);
-	else
-		snprintf(who, sizeof who, "pupils %.100s..%.100s", first, last);
-	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	if (w->killed || sig == SIGXCPU)
-		snprintf(msg, sizeof msg,
-		         "the rubric was stopped after %lld s without finishing one pupil, for %s: "
-		         "look for a loop that never ends",
-		         (long long)((r->budget_ns + NS - 1) / NS), who);
-	else if (sig == SIGSYS)
-		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d, a forbidden system call) "
-		         "for %s: report it with the rubric", sig, who);
-	else if (sig)
-		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d) for %s: report it with the "
-		         "rubric", sig, who);
-	else
-		snprintf(msg, sizeof msg,
-		         "the evaluator ended early (exit status %d) for %s: report it with the rubric",
-		         WIFEXITED(st) ? WEXITSTATUS(st) : -1, who);
-	for (size_t k = got; k < n; k++) {
-		sw_result_clear(&res[k]);
-		res[k].pupil = ro->order[from + k];
-		/* the form of every pupil-level error: "MESSAGE (pupil P)" */
-		char one[720];
-		snprintf(one, sizeof one, "%s (pupil %.200s)", msg, ro->pupils[res[k].pupil].id);
-		if (sw_result_push(&res[k], &res[k].errors, &res[k].error_count, &res[k].error_cap,
-		                   one))
-			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	}
-	r->got[slot] = n;
-	r->done[slot] = true;
-	w->busy = false;
+	return r->plan.one ? r->plan.one_pupil : r->eng->roster->order[pos];
+}
+
+/* Gives the pupil at k of batch b the error msg, "MSG (pupil P)": the form
+   of every pupil-level error. */
+static int fail_pupil(iso_run *r, uint64_t b, size_t k, const char *msg)
+{
+	sw_result *res = r->res + (b % r->window) * ISO_BATCH + k;
+	sw_result_clear(res);
+	res->pupil = pupil_at(r, (size_t)b * ISO_BATCH + k);
+	char one[720];
+	snprintf(one, sizeof one, "%s (pupil %.200s)", msg, r->eng->roster->pupils[res->pupil].id);
+	if (sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, one))
+		return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	return SW_OK;
 }
 
-/* Reads a 32-bit number at *p, moving it on; false past end. */
-static bool get_u32(const char **p, const char *end, uint32_t *v)
-{
-	if ((size_t)(end - *p) < sizeof *v)
-		return false;
-	memcpy(v, *p, sizeof *v);
-	*p += sizeof *v;
-	return true;
-}
+/* Workers that die in a row on the pupils of one batch before the rest of
+   it is given up (a rubric that crashes on every pupil). */
+#define ISO_FAILS_MAX 3
 
-/* Reads a string (put_str) into a copy of the engine's (NULL stays NULL). */
-static int get_str(const iso_run *r, const char **p, const char *end, char **out)
+/* w died (wait status st) while it held a task: the pupil it owed a result
+   gets an error saying why; the pupils after it in its batch are retried
+   one by one in new workers, or, after ISO_FAILS_MAX deaths in a row, get
+   an error too. */
+static int lost(iso_run *r, iso_worker *w, int st)
 {
-	uint32_t n;
-	*out = NULL;
-	if (!get_u32(p, end, &n))
-		return SW_EINVALID;
-	if (n == UINT32_MAX)
+	if (w->probing) { /* the batches meet what killed it */
+		w->busy = w->probing = false;
 		return SW_OK;
-	if ((size_t)(end - *p) < n)
-		return SW_EINVALID;
-	*out = sw_mem_strndup(&r->eng->mem, *p, n);
-	*p += n;
-	return *out ? SW_OK : SW_ENOMEM;
-}
-
-/* Turns a result frame back into res. */
-static int decode(const iso_run *r, sw_result *res, const char *p, const char *end)
-{
-	for (size_t k = 0; k < res->skill_count; k++) {
-		sw_skill_result *s = &res->skills[k];
-		uint32_t step, ev;
-		if (p == end)
-			return SW_EINVALID;
-		s->has_step = *p++ != 0;
-		if (!get_u32(&p, end, &step) || !get_u32(&p, end, &ev))
-			return SW_EINVALID;
-		s->step = (int)step;
-		s->evidence = ev;
-		int rc = get_str(r, &p, end, &s->note);
-		if (rc)
-			return rc;
 	}
-	char ***lists[3] = { &res->flags, &res->awards, &res->errors };
-	size_t *counts[3] = { &res->flag_count, &res->award_count, &res->error_count };
-	size_t *caps[3] = { &res->flag_cap, &res->award_cap, &res->error_cap };
-	for (int l = 0; l < 3; l++) {
-		uint32_t n;
-		if (!get_u32(&p, end, &n))
-			return SW_EINVALID;
-		for (uint32_t i = 0; i < n; i++) {
-			char *s;
-			int rc = get_str(r, &p, end, &s);
-			if (!rc && !s)
-				rc = SW_EINVALID;
-			if (!rc && sw_mem_grow(&r->eng->mem, (void **)lists[l], caps[l], *counts[l] + 1,
-			                       sizeof(char *)))
-				rc = SW_ENOMEM;
-			if (rc) {
-				sw_mem_free(&r->eng->mem, s);
+	iso_slot *s = &r->slot[w->batch % r->window];
+	size_t n = batch_size(r, w->batch), k = w->at;
+	w->busy = w->retry = false;
+	s->held = false;
+	if (k >= w->end)
+		return SW_OK; /* it died after its last result: nothing is lost */
+	char msg[500];
+	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	if (w->killed || sig == SIGXCPU)
+		snprintf(msg, sizeof msg,
+		         "the rubric was stopped after %lld s without finishing this pupil: look for "
+		         "a loop that never ends", (long long)((w->cpu_budget + NS - 1) / NS));
+	else if (sig == SIGSYS)
+		snprintf(msg, sizeof msg,
+		         "the rubric crashed the evaluator (signal %d, a forbidden system call) on "
+		         "this pupil: report it with the rubric", sig);
+	else if (sig)
+		snprintf(msg, sizeof msg,
+		         "the rubric crashed the evaluator (signal %d) on this pupil: report it with "
+		         "the rubric", sig);
+	else
+		snprintf(msg, sizeof msg,
+		         "the evaluator ended early (exit status %d) on this pupil: report it with "
+		         "the rubric", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	int rc = fail_pupil(r, w->batch, k, msg);
+	if (rc)
+		return rc;
+	s->filled = k + 1;
+	s->fails++;
+	s->retry = s->filled < n;
+	if (s->retry && s->fails >= ISO_FAILS_MAX) {
+		size_t at = (size_t)w->batch * ISO_BATCH + k;
+		const char *first = r->eng->roster->pupils[pupil_at(r, at + 1 - s->fails)].id;
+		const char *last = r->eng->roster->pupils[pupil_at(r, at)].id;
+		snprintf(msg, sizeof msg,
+		         "not evaluated: the rubric crashed or stopped the evaluator on %u pupils in a "
+		         "row (%.100s..%.100s), so the rest of their batch of %d was given up: report "
+		         "it with the rubric", s->fails, first, last, ISO_BATCH);
+		for (size_t j = k + 1; j < n; j++)
+			if ((rc = fail_pupil(r, w->batch, j, msg)))
 				return rc;
-			}
-			(*lists[l])[(*counts[l])++] = s;
-		}
+		s->filled = n;
+		s->retry = false;
 	}
-	return p == end ? SW_OK : SW_EINVALID;
+	return SW_OK;
 }
 
 /* A print() line of a worker, where the rubric's prints go. */
@@ -255,7 +258,7 @@ static void print_line(const sw_engine *eng, const char *p, size_t n)
 /* Handles one frame of w. */
 static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 {
-	size_t slot = w->batch % r->window;
+	iso_slot *s = &r->slot[w->batch % r->window];
 	if (type == 'P') {
 		print_line(r->eng, p, n);
 		return SW_OK;
@@ -268,27 +271,39 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 	if (!w->busy)
 		return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
 		                   "the isolated evaluator sent a result it was not asked for");
-	if (type == 'R' && r->got[slot] < batch_size(r, w->batch)) {
-		size_t k = r->got[slot];
-		sw_result *res = r->res + slot * ISO_BATCH + k;
+	if (type == 'S' && w->probing) {
+		if (n && !(r->stopped = sw_mem_strndup(&r->eng->mem, p, n)))
+			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		r->plan.stopped = r->stopped; /* for the workers started from now on */
+		w->busy = w->probing = false;
+		return SW_OK;
+	}
+	if (type == 'R' && w->at < w->end) {
+		sw_result *res = r->res + (w->batch % r->window) * ISO_BATCH + w->at;
 		sw_result_clear(res);
-		res->pupil = r->eng->roster->order[(size_t)w->batch * ISO_BATCH + k];
-		int rc = decode(r, res, p, p + n);
+		res->pupil = pupil_at(r, (size_t)w->batch * ISO_BATCH + w->at);
+		int rc = sw_iso_decode(r->eng, res, p, p + n);
 		if (rc)
 			return sw_diag_add(&r->eng->diag, rc, NULL, 0, 0, NULL,
 			                   rc == SW_ENOMEM ? "out of memory"
 			                                   : "the isolated evaluator sent a broken result");
-		r->got[slot]++;
-		w->deadline = now_ns() + r->budget_ns;
+		s->filled = ++w->at;
+		s->fails = 0;
+		watch(r, w, 1);
+		return SW_OK;
+	}
+	if (w->probing && (type == 'D' || type == 'E')) { /* the probe failed: go on without */
+		w->busy = w->probing = false;
 		return SW_OK;
 	}
 	if (type == 'D' || (type == 'E' && n == 4)) {
 		if (type == 'E') {
 			uint32_t rc;
 			memcpy(&rc, p, sizeof rc);
-			r->rc[slot] = (int)rc;
+			s->rc = (int)rc;
 		}
-		r->done[slot] = true;
+		s->held = false;
+		s->retry = s->retry && !s->rc && s->filled < batch_size(r, w->batch);
 		w->busy = false;
 		return SW_OK;
 	}
@@ -297,7 +312,8 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 }
 
 /* Reads what w has sent and handles its whole frames; at the end of its
-   socket, reaps it (and reports its batch when it held one). */
+   socket, reaps it (and reports its task when it held one). A worker that
+   did a retry is ended once it is done. */
 static int drain(iso_run *r, iso_worker *w)
 {
 	if (!sw_buf_reserve(&w->in, 65536))
@@ -322,12 +338,37 @@ static int drain(iso_run *r, iso_worker *w)
 	}
 	memmove(w->in.p, w->in.p + at, w->in.len - at);
 	w->in.len -= at;
+	if (rc == SW_OK && w->retry && !w->busy) {
+		reap(w); /* its socket closed, it leaves */
+		w->retry = false;
+	}
 	return rc;
 }
 
-/* Gives batch next_give to w, starting a worker there when none is. */
+/* The batch waiting for a retry, first in order, or UINT64_MAX. */
+static uint64_t retry_wanted(const iso_run *r)
+{
+	for (uint64_t b = r->next_hand; b < r->next_give; b++) {
+		const iso_slot *s = &r->slot[b % r->window];
+		if (s->retry && !s->held)
+			return b;
+	}
+	return UINT64_MAX;
+}
+
+/* Gives w its next task: a retry of one pupil (in a new worker), or batch
+   next_give; starts a worker when none is. */
 static int give(iso_run *r, iso_worker *w)
 {
+	uint64_t b = retry_wanted(r);
+	bool retry = b != UINT64_MAX;
+	if (retry && w->pid)
+		reap(w); /* an idle worker holds earlier pupils' state: a new one */
+	if (!retry) {
+		if (r->next_give >= r->batches || r->next_give >= r->next_hand + r->window)
+			return SW_OK;
+		b = r->next_give;
+	}
 	if (!w->pid) {
 		if (++r->spawn_failures > 8) /* workers that die before they start */
 			return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
@@ -336,22 +377,26 @@ static int give(iso_run *r, iso_worker *w)
 		if (rc)
 			return rc;
 	}
-	uint64_t b = r->next_give;
-	uint64_t cmd[2] = { b * ISO_BATCH, batch_size(r, b) };
+	iso_slot *s = &r->slot[b % r->window];
+	size_t at = retry ? s->filled : 0, end = retry ? at + 1 : batch_size(r, b);
+	uint64_t cmd[2] = { b * ISO_BATCH + at, end - at };
 	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
 		reap(w); /* it retired or died idle: another is started next time */
 		return SW_OK;
 	}
 	r->spawn_failures = 0;
-	size_t slot = b % r->window;
-	r->got[slot] = 0;
-	r->rc[slot] = SW_OK;
-	r->done[slot] = false;
+	if (!retry) {
+		*s = (iso_slot){ 0 };
+		r->next_give++;
+	}
+	s->held = true;
 	w->busy = true;
 	w->killed = false;
+	w->retry = retry;
 	w->batch = b;
-	w->deadline = now_ns() + r->budget_ns;
-	r->next_give++;
+	w->at = at;
+	w->end = end;
+	watch(r, w, 1);
 	return SW_OK;
 }
 
@@ -366,11 +411,16 @@ static int wait_some(iso_run *r)
 		if (!w->pid)
 			continue;
 		if (w->busy && !w->killed) {
-			if (now >= w->deadline) { /* the watchdog */
+			/* the watchdog: the worker's CPU time, as the rubric's own time
+			   limit counts, so that a loaded machine does not set it off */
+			int64_t left = w->cpu_budget - (cpu_ns(w) - w->cpu_mark);
+			if (left <= 0 || now >= w->deadline) {
 				kill(w->pid, SIGKILL);
 				w->killed = true;
-			} else if (w->deadline < next) {
-				next = w->deadline;
+			} else {
+				int64_t at = now + left < w->deadline ? now + left : w->deadline;
+				if (at < next)
+					next = at;
 			}
 		}
 		pf[n] = (struct pollfd){ w->fd, POLLIN, 0 };
@@ -392,13 +442,21 @@ static int wait_some(iso_run *r)
 	return SW_OK;
 }
 
+/* Whether batch b has every result (or its runner failed). */
+static bool batch_done(const iso_run *r, uint64_t b)
+{
+	const iso_slot *s = &r->slot[b % r->window];
+	return b < r->next_give && !s->held && (s->rc || s->filled >= batch_size(r, b));
+}
+
 /* Hands batch next_hand to the caller. */
 static int hand_over(iso_run *r)
 {
-	size_t slot = r->next_hand % r->window, n = batch_size(r, r->next_hand);
-	if (r->rc[slot])
-		return sw_diag_add(&r->eng->diag, r->rc[slot], NULL, 0, 0, NULL, "out of memory");
-	sw_result *res = r->res + slot * ISO_BATCH;
+	iso_slot *s = &r->slot[r->next_hand % r->window];
+	size_t n = batch_size(r, r->next_hand);
+	if (s->rc)
+		return sw_diag_add(&r->eng->diag, s->rc, NULL, 0, 0, NULL, "out of memory");
+	sw_result *res = r->res + (r->next_hand % r->window) * ISO_BATCH;
 	for (size_t k = 0; k < n; k++) {
 		r->stats->pupils++;
 		r->stats->errors += res[k].error_count;
@@ -407,23 +465,44 @@ static int hand_over(iso_run *r)
 		if (rc)
 			return sw_engine_stopped(r->eng, rc);
 	}
-	r->done[slot] = false;
 	r->next_hand++;
 	return SW_OK;
+}
+
+/* The probe (sw_eval_probe) in the first worker, before any batch: every
+   worker started after it learns its verdict, the first one keeps it. */
+static int probe(iso_run *r)
+{
+	if (r->plan.one || !r->total || r->eng->rubric->runner->native.kind)
+		return SW_OK;
+	iso_worker *w = &r->w[0];
+	int rc = spawn(r, w);
+	if (rc)
+		return rc;
+	uint64_t cmd[2] = { SW_ISO_PROBE, 0 };
+	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
+		reap(w); /* it died at once: the batches will meet why */
+		return SW_OK;
+	}
+	w->busy = w->probing = true;
+	w->killed = false;
+	watch(r, w, 3);
+	while (rc == SW_OK && w->pid && w->probing)
+		rc = wait_some(r);
+	return rc;
 }
 
 /* The run's loop: give, wait, hand over, until every batch is handed. */
 static int run_all(iso_run *r)
 {
-	int rc = SW_OK;
+	int rc = probe(r);
 	while (rc == SW_OK && r->next_hand < r->batches) {
-		if (r->done[r->next_hand % r->window]) {
+		if (batch_done(r, r->next_hand)) {
 			rc = hand_over(r);
 			continue;
 		}
 		for (unsigned i = 0; rc == SW_OK && i < r->jobs; i++)
-			if (!r->w[i].busy && r->next_give < r->batches &&
-			    r->next_give < r->next_hand + r->window)
+			if (!r->w[i].busy)
 				rc = give(r, &r->w[i]);
 		if (rc == SW_OK)
 			rc = wait_some(r);
@@ -435,7 +514,7 @@ static int run_all(iso_run *r)
 static void read_hook(sw_iso_plan *pl)
 {
 #ifdef SW_TEST_HOOKS
-	const char *h = getenv("STEPWISE_TEST_ISOLATE"); /* crash:ID or hang:ID */
+	const char *h = getenv("STEPWISE_TEST_ISOLATE"); /* crash:ID or hang:ID; ID may end in * */
 	if (h && (strncmp(h, "crash:", 6) == 0 || strncmp(h, "hang:", 5) == 0)) {
 		pl->hook = h[0] == 'c' ? 'c' : 'h';
 		pl->hook_pupil = strchr(h, ':') + 1;
@@ -445,6 +524,57 @@ static void read_hook(sw_iso_plan *pl)
 #endif
 }
 
+/* Sets up r (engine, plan, fn and the rest given), runs it, cleans up. */
+static int iso_go(iso_run *r, unsigned jobs)
+{
+	sw_engine *eng = r->eng;
+	r->plan.parent = getpid();
+	read_hook(&r->plan);
+	r->jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
+	r->batches = (r->total + ISO_BATCH - 1) / ISO_BATCH;
+	if (r->jobs > r->batches)
+		r->jobs = r->batches ? (unsigned)r->batches : 1;
+	r->window = 2 * r->jobs;
+	/* a pupil: a call per skill and one to pupil(), each within the time
+	   backstop, and a second for the rest */
+	const sw_runner *run = eng->rubric->runner;
+	int64_t call = run->sb.time_limit_ns > 0 ? run->sb.time_limit_ns : NS;
+	int64_t calls = (int64_t)eng->fw->skill_count + 2;
+	r->budget_ns = call > (INT64_MAX / 4 - NS) / calls ? INT64_MAX / 4 : calls * call + NS;
+	uint64_t budget_s = (uint64_t)((r->budget_ns + NS - 1) / NS);
+	r->plan.cpu_seconds = budget_s > 86400 ? 2 * 86400 * ISO_BATCH : 2 * budget_s * ISO_BATCH;
+	r->plan.address_space = address_space(eng);
+	/* a run of fewer pupils than a batch needs only that many results */
+	size_t nres = r->total < ISO_BATCH ? (r->total ? r->total : 1)
+	                                   : (size_t)r->window * ISO_BATCH, made = 0;
+	r->res = sw_mem_calloc(&eng->mem, nres, sizeof *r->res);
+	r->slot = sw_mem_calloc(&eng->mem, r->window, sizeof *r->slot);
+	int rc = SW_OK;
+	if (!r->res || !r->slot)
+		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	for (; rc == SW_OK && made < nres; made++)
+		if ((rc = sw_result_init(&r->res[made], eng)))
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	for (unsigned i = 0; i < r->jobs; i++)
+		sw_buf_init(&r->w[i].in, &eng->mem);
+	if (rc == SW_OK)
+		rc = run_all(r);
+	for (unsigned i = 0; i < r->jobs; i++) {
+		if (r->w[i].pid) {
+			if (rc != SW_OK || r->w[i].busy)
+				kill(r->w[i].pid, SIGKILL);
+			reap(&r->w[i]); /* an idle one sees its socket end and leaves */
+		}
+		sw_buf_free(&r->w[i].in);
+	}
+	for (size_t i = 0; i < made; i++)
+		sw_result_release(&r->res[i]);
+	sw_mem_free(&eng->mem, r->res);
+	sw_mem_free(&eng->mem, r->slot);
+	sw_mem_free(&eng->mem, r->stopped);
+	return rc;
+}
+
 int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_of,
                     sw_iso_records_fn records, sw_result_fn fn, void *payload,
                     sw_eval_stats *stats)
@@ -452,49 +582,42 @@ int sw_iso_evaluate(sw_engine *eng, unsigned jobs, int32_t days, const char *as_
 	iso_run r = { .eng = eng, .total = eng->roster->count, .fn = fn, .payload = payload,
 	              .stats = stats };
 	r.plan = (sw_iso_plan){ .eng = eng, .records = records, .days = days, .as_of = as_of };
-	read_hook(&r.plan);
-	r.jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
-	r.batches = (r.total + ISO_BATCH - 1) / ISO_BATCH;
-	if (r.jobs > r.batches)
-		r.jobs = r.batches ? (unsigned)r.batches : 1;
-	r.window = 2 * r.jobs;
-	/* a pupil: a call per skill and one to pupil(), each within the time
-	   backstop, and a second for the rest */
-	const sw_runner *run = eng->rubric->runner;
-	int64_t call = run->sb.time_limit_ns > 0 ? run->sb.time_limit_ns : NS;
-	int64_t calls = (int64_t)eng->fw->skill_count + 2;
-	r.budget_ns = call > (INT64_MAX / 4 - NS) / calls ? INT64_MAX / 4 : calls * call + NS;
-	uint64_t budget_s = (uint64_t)((r.budget_ns + NS - 1) / NS);
-	r.plan.cpu_seconds = budget_s > 86400 ? 2 * 86400 * ISO_BATCH : 2 * budget_s * ISO_BATCH;
-	r.plan.address_space = address_space(eng);
-	size_t nres = (size_t)r.window * ISO_BATCH, made = 0;
-	r.res = sw_mem_calloc(&eng->mem, nres, sizeof *r.res);
-	r.got = sw_mem_calloc(&eng->mem, r.window, sizeof *r.got);
-	r.rc = sw_mem_calloc(&eng->mem, r.window, sizeof *r.rc);
-	r.done = sw_mem_calloc(&eng->mem, r.window, sizeof *r.done);
-	int rc = SW_OK;
-	if (!r.res || !r.got || !r.rc || !r.done)
-		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	for (; rc == SW_OK && made < nres; made++)
-		if ((rc = sw_result_init(&r.res[made], eng)))
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	for (unsigned i = 0; i < r.jobs; i++)
-		sw_buf_init(&r.w[i].in, &eng->mem);
-	if (rc == SW_OK)
-		rc = run_all(&r);
-	for (unsigned i = 0; i < r.jobs; i++) {
-		if (r.w[i].pid) {
-			if (rc != SW_OK || r.w[i].busy)
-				kill(r.w[i].pid, SIGKILL);
-			reap(&r.w[i]); /* an idle one sees its socket end and leaves */
-		}
-		sw_buf_free(&r.w[i].in);
-	}
-	for (size_t i = 0; i < made; i++)
-		sw_result_release(&r.res[i]);
-	sw_mem_free(&eng->mem, r.res);
-	sw_mem_free(&eng->mem, r.got);
-	sw_mem_free(&eng->mem, r.rc);
-	sw_mem_free(&eng->mem, r.done);
-	return rc;
+	return iso_go(&r, jobs);
+}
+
+/* Moves the one result into the caller's (an sw_result_fn for
+   sw_iso_evaluate_one): both were made for the same engine, so their
+   contents can trade places, and each is released where it lives. */
+static int take_one(const sw_result *res, void *payload)
+{
+	sw_result *mine = (sw_result *)res, *out = payload, t = *out;
+	*out = *mine;
+	*mine = t;
+	return SW_OK;
+}
+
+int sw_iso_evaluate_one(sw_engine *eng, sw_result *res, size_t pupil, const sw_record *recs,
+                        size_t n, int32_t days, const char *as_of)
+{
+	sw_eval_stats stats;
+	iso_run r = { .eng = eng, .total = 1, .fn = take_one, .payload = res, .stats = &stats };
+	r.plan = (sw_iso_plan){ .eng = eng, .days = days, .as_of = as_of, .one = true,
+	                        .one_pupil = pupil, .one_recs = recs, .one_n = n };
+	return iso_go(&r, 1);
+}
+
+bool sw_iso_wanted(const sw_engine *eng, const sw_eval_options *opts)
+{
+	if (opts && opts->version >= 2 && opts->isolate)
+		return true;
+	return eng->isolate == SW_ISOLATE_ON ||
+	       (eng->isolate == SW_ISOLATE_AUTO && !sw_engine_rubric_is_native(eng));
+}
+
+int sw_engine_set_isolate(sw_engine *eng, int mode)
+{
+	if (!eng || (mode != SW_ISOLATE_OFF && mode != SW_ISOLATE_ON && mode != SW_ISOLATE_AUTO))
+		return SW_EINVALID;
+	eng->isolate = mode;
+	return SW_OK;
 }

@@ -7,6 +7,7 @@
  * A frame: one type byte, a 32-bit length, then that many bytes.
  *   'R' a pupil's result (sw_iso_encode), 'P' a print() line,
  *   'D' the batch is done, 'E' the runner failed (32-bit status),
+ *   'S' the probe's verdict (SW_ISO_PROBE; empty: the rubric ends),
  *   'F' the worker could not confine itself (a text).
  * The parent (isolate.c) is on the same machine: numbers go in host order.
  */
@@ -20,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -76,27 +78,12 @@ static bool get_all(int fd, void *p, size_t n)
 	return true;
 }
 
-static void put_u32(sw_buf *b, uint32_t v)
-{
-	sw_buf_add(b, (const char *)&v, sizeof v);
-}
-
-/* A string: its length (UINT32_MAX for NULL), then its bytes. */
-static void put_str(sw_buf *b, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n >= UINT32_MAX)
-		n = UINT32_MAX - 1;
-	put_u32(b, s ? (uint32_t)n : UINT32_MAX);
-	sw_buf_add(b, s ? s : "", n);
-}
-
-/* Starts a frame of `type` in b (emptied); sw_iso_send fills in its length. */
+/* Starts a frame of `type` in b (emptied); frame_send fills in its length. */
 static void frame_start(sw_buf *b, char type)
 {
 	b->len = 0;
 	sw_buf_putc(b, type);
-	put_u32(b, 0);
+	sw_buf_add(b, "\0\0\0\0", 4); /* the length, filled in by frame_send */
 }
 
 /* Sends the frame in b; false when it cannot (the parent is gone). */
@@ -107,24 +94,6 @@ static bool frame_send(sw_buf *b, int fd)
 	uint32_t n = (uint32_t)(b->len - 5);
 	memcpy(b->p + 1, &n, sizeof n);
 	return put_all(fd, b->p, b->len);
-}
-
-void sw_iso_encode(sw_buf *b, const sw_result *res)
-{
-	for (size_t k = 0; k < res->skill_count; k++) {
-		const sw_skill_result *s = &res->skills[k];
-		sw_buf_putc(b, (char)(s->has_step != 0));
-		put_u32(b, (uint32_t)s->step);
-		put_u32(b, s->evidence);
-		put_str(b, s->note);
-	}
-	char **lists[3] = { res->flags, res->awards, res->errors };
-	size_t counts[3] = { res->flag_count, res->award_count, res->error_count };
-	for (int l = 0; l < 3; l++) {
-		put_u32(b, (uint32_t)counts[l]);
-		for (size_t i = 0; i < counts[l]; i++)
-			put_str(b, lists[l][i]);
-	}
 }
 
 /* The worker's output: its socket and a frame buffer. */
@@ -236,7 +205,9 @@ static uint64_t cpu_used(void)
 /* Test builds only: crashes or spins on the pupil the test names. */
 static void test_hook(const sw_iso_plan *pl, size_t p)
 {
-	if (!pl->hook || strcmp(pl->eng->roster->pupils[p].id, pl->hook_pupil) != 0)
+	const char *id = pl->eng->roster->pupils[p].id, *h = pl->hook_pupil;
+	size_t n = pl->hook ? strlen(h) : 0; /* "P02*": every id that starts with P02 */
+	if (!pl->hook || (n && h[n - 1] == '*' ? strncmp(id, h, n - 1) : strcmp(id, h)) != 0)
 		return;
 	if (pl->hook == 'c') {
 		/* a real segmentation fault: an address no process has (not NULL,
@@ -254,6 +225,18 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	sw_engine *eng = pl->eng;
 	iso_out o = { fd, { 0 } };
 	sw_buf_init(&o.b, &eng->mem);
+	/* a worker never outlives the process that started it (Ctrl-C, a kill
+	   of the main process while a rubric runs on); and a host's handlers
+	   of SIGINT and SIGTERM (such as the command line's, which removes its
+	   temporary files) are not the worker's */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != pl->parent)
+		_exit(0);
+	struct sigaction dflt;
+	memset(&dflt, 0, sizeof dflt);
+	dflt.sa_handler = SIG_DFL;
+	sigemptyset(&dflt.sa_mask);
+	sigaction(SIGINT, &dflt, NULL);
+	sigaction(SIGTERM, &dflt, NULL);
 #ifdef SW_TEST_HOOKS
 	if (pl->hook == 'c') {
 		/* the default action, past the sanitizer's own handler (which
@@ -276,14 +259,30 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	sw_result res;
 	int rc = sw_result_init(&res, eng);
 	uint64_t cmd[2];
+	const char *stopped = pl->stopped;
 	while (rc == SW_OK && get_all(fd, cmd, sizeof cmd)) {
+		if (cmd[0] == SW_ISO_PROBE) { /* the probe: an 'S' frame with its verdict */
+			char *verdict = NULL;
+			rc = sw_eval_probe(eng, run, &res, eng->roster->count, pl->days, pl->as_of,
+			                   pl->records, &verdict);
+			frame_start(&o.b, 'S');
+			sw_buf_puts(&o.b, verdict ? verdict : "");
+			if (rc == SW_OK && !frame_send(&o.b, fd))
+				_exit(0);
+			stopped = verdict; /* kept for the worker's life */
+			continue;
+		}
 		for (uint64_t pos = cmd[0]; rc == SW_OK && pos < cmd[0] + cmd[1]; pos++) {
-			size_t p, n;
-			const sw_record *recs = pl->records(eng, (size_t)pos, &p, &n);
+			size_t p = pl->one_pupil, n = pl->one_n;
+			const sw_record *recs = pl->one ? pl->one_recs
+			                                : pl->records(eng, (size_t)pos, &p, &n);
 #ifdef SW_TEST_HOOKS
 			test_hook(pl, p);
 #endif
-			rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
+			if (stopped)
+				sw_runner_stopped(run, &res, p, recs, n, pl->days, stopped);
+			else
+				rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
 			if (rc == SW_OK) {
 				frame_start(&o.b, 'R');
 				sw_iso_encode(&o.b, &res);
@@ -301,7 +300,8 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	}
 	if (rc != SW_OK) {
 		frame_start(&o.b, 'E');
-		put_u32(&o.b, (uint32_t)rc);
+		uint32_t st = (uint32_t)rc;
+		sw_buf_add(&o.b, (const char *)&st, sizeof st);
 		frame_send(&o.b, fd);
 	}
 	_exit(0); /* nothing of the parent's is flushed or freed here */

@@ -271,6 +271,15 @@ const char *sw_engine_rubric_name(const sw_engine *eng)
 	return eng && eng->rubric ? eng->rubric->name : NULL;
 }
 
+int sw_engine_rubric_is_native(const sw_engine *eng)
+{
+	if (!eng || !eng->rubric)
+		return 1; /* evaluation loads "highest", computed in C */
+	if (eng->rubric->runner) /* a built-in whose parameters need Lua runs as Lua */
+		return eng->rubric->runner->native.kind != SW_NATIVE_NONE;
+	return eng->rubric->native_kind != SW_NATIVE_NONE;
+}
+
 const char *sw_engine_rubric_params(const sw_engine *eng)
 {
 	if (!eng || !eng->rubric)

@@ -82,7 +82,7 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	bool sorted = cli_get(opts, "--sorted") != NULL;
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 	eo.as_of = cli_get(opts, "--as-of");
-	eo.isolate = cli_get(opts, "--isolate") && !cli_get(opts, "--no-isolate");
+	/* --isolate and --no-isolate: the engine's mode (cli_engine) */
 	sw_engine *eng;
 	int rc = cli_jobs(&eo.jobs, opts);
 	if (rc || (rc = cli_engine(&eng, opts)))
@@ -194,8 +194,10 @@ const cli_cmd cli_evaluate = {
 	"  --quiet           no progress line on a terminal\n"
 	"  --isolate         run the rubric in worker processes with no files, memory and\n"
 	"                    CPU limits and a system-call filter: a rubric that crashes or\n"
-	"                    never ends costs only its pupils' results (not with --sorted)\n"
-	"  --no-isolate      evaluate in this process (the default)\n"
+	"                    never ends costs only its pupils' results (the default when the\n"
+	"                    rubric runs as Lua; not with --sorted)\n"
+	"  --no-isolate      evaluate in this process (the default for a built-in rubric\n"
+	"                    computed in C, such as highest)\n"
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",

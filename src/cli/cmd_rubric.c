@@ -347,6 +347,8 @@ static cli_opt rubric_opts[] = {
 	{ "--max-instructions", "N", 0, 0, 0 },
 	{ "--max-memory", "MiB", 0, 0, 0 },
 	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+	{ "--isolate", NULL, 0, 0, 0 },
+	{ "--no-isolate", NULL, 0, 0, 0 },
 	{ "--rubric", NULL, 0, 0, 0 }, /* set by check itself */
 	{ "--rejects", NULL, 0, 0, 0 },
 	{ 0 }
@@ -370,6 +372,9 @@ const cli_cmd cli_rubric_cmd = {
 	"  test FILE... run each rubric's worked examples (`examples = {...}`): one line\n"
 	"               per example, then 'N passed, N failed'; exit 0 only when all pass\n"
 	"  explain FILE for one pupil, each skill's records as the rubric saw them, the\n"
-	"               step and note it returned, then flags, awards and errors",
+	"               step and note it returned, then flags, awards and errors\n"
+	"  --isolate, --no-isolate  check and explain: evaluate in worker processes, or\n"
+	"               not (default: isolated when the rubric runs as Lua; see\n"
+	"               'stepwise evaluate --help'); test runs the examples in this process",
 	run_rubric, rubric_opts, 1, -1
 };

@@ -216,7 +216,8 @@ static cli_opt summary_opts[] = {
 	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 }, { "--check", "FILE", 0, 0, 0 }, { "-o", "FILE|FOLDER/", 0, 0, 0 },
 	{ "--rejects", "FILE", 0, 0, 0 }, { "--quiet", NULL, 0, 0, 0 },
 	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { 0 }
+	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--isolate", NULL, 0, 0, 0 },
+	{ "--no-isolate", NULL, 0, 0, 0 }, { 0 }
 };
 
 const cli_cmd cli_summary = {
@@ -235,6 +236,8 @@ const cli_cmd cli_summary = {
 	"                    that none can be worked out from the rest\n"
 	"  --check FILE      check a summary: only the format's fields, small counts hidden;\n"
 	"                    exit 2 naming each problem\n"
-	"  --framework, --rubric, --param, --pupils, --evidence, --rejects: as for evaluate\n",
+	"  --framework, --rubric, --param, --pupils, --evidence, --rejects: as for evaluate\n"
+	"  --isolate, --no-isolate: as for evaluate (default: isolated when the rubric runs\n"
+	"                    as Lua)\n",
 	run_summary, summary_opts, 0, 0
 };

@@ -73,6 +73,13 @@ int cli_engine(sw_engine **eng, cli_opt *opts)
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
+	/* commands that run a rubric take --isolate and --no-isolate; without
+	   either, a rubric that runs as Lua is isolated (README, "Isolated
+	   evaluation") */
+	if (cli_find(opts, "--isolate"))
+		sw_engine_set_isolate(*eng, cli_get(opts, "--no-isolate") ? SW_ISOLATE_OFF
+		                            : cli_get(opts, "--isolate") ? SW_ISOLATE_ON
+		                                                          : SW_ISOLATE_AUTO);
 	return EXIT_OK;
 }
 

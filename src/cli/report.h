@@ -24,7 +24,8 @@ int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder);
 	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },             \
 	{ "-o", "FILE", 0, 0, 0 }, { "--rejects", "FILE", 0, 0, 0 },                         \
 	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },          \
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--date-format", "iso|dmy", 0, 0, 0 }
+	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--date-format", "iso|dmy", 0, 0, 0 },      \
+	{ "--isolate", NULL, 0, 0, 0 }, { "--no-isolate", NULL, 0, 0, 0 }
 
 #define COMMON_HELP                                                                         \
 	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n" \
@@ -35,6 +36,8 @@ int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder);
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"             \
 	"  --rejects FILE    keep rejected rows with their reasons\n"                          \
 	"  --date-format dmy evidence dates may be day first, 13/02/2026 or 3/2/2026\n"      \
-	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"
+	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"   \
+	"  --isolate, --no-isolate: run the rubric in worker processes, or not (default:\n" \
+	"                    isolated when the rubric runs as Lua; see evaluate --help)\n"
 
 #endif

@@ -8,12 +8,15 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
     Python peer) give the same pupil,skill,step columns for the rubrics
     highest and secured-n (times=2), and that stepwise gives byte-identical
     output whatever --jobs is, and the same output when the built-in
-    highest (computed in C) is given as its Lua source file; any
+    highest (computed in C) is given as its Lua source file (isolated,
+    the default for Lua); any
     difference stops the benchmark;
  3. times the floor program (floor_jsonl or floor_csv: only reading the
     input), stepwise (--jobs 1 and --jobs 2 when `stepwise evaluate --help`
     lists --jobs, else its default), the Lua source of highest with the
-    most threads (how a teacher's own rubric would run) and the peer, each
+    most threads (how a teacher's own rubric would run), in the process
+    (--no-isolate) and in worker processes (--isolate, the default for a
+    Lua rubric) as rows of their own, and the peer, each
     run in a fresh child process started by the small C program measure:
     wall time and peak resident memory (getrusage of that child, via
     wait4), median of 9 runs up to 100k (the growth to 1M divides by a 100k
@@ -189,6 +192,7 @@ def main():
     help_text = subprocess.run([STEPWISE, "evaluate", "--help"], capture_output=True,
                                text=True)
     has_jobs = "--jobs" in help_text.stdout + help_text.stderr
+    has_isolate = "--no-isolate" in help_text.stdout + help_text.stderr
     if has_jobs:
         variants = [("stepwise --jobs 1", ["--jobs", "1"]), ("stepwise --jobs 2", ["--jobs", "2"])]
     else:
@@ -247,8 +251,12 @@ def main():
             programs = [("floor", [FLOOR[fmt], evidence])]
             programs += [(label, base + ["--rubric", "highest"] + extra)
                          for label, extra in variants]
-            programs.append(("%s, Lua" % variants[-1][0],
-                             base + ["--rubric", LUA_HIGHEST] + variants[-1][1]))
+            lua = base + ["--rubric", LUA_HIGHEST] + variants[-1][1]
+            if has_isolate:  # a Lua rubric is isolated by default: both, apart
+                programs.append(("%s, Lua" % variants[-1][0], lua + ["--no-isolate"]))
+                programs.append(("%s, Lua, isolated" % variants[-1][0], lua + ["--isolate"]))
+            else:
+                programs.append(("%s, Lua" % variants[-1][0], lua))
             programs.append(("python peer", [sys.executable, REFERENCE, "--pupils", pupils,
                                              "--evidence", evidence, "--rubric", "highest"]))
             runs = int(os.environ.get("BENCH_RUNS", "9" if rows <= 100000 else "3"))

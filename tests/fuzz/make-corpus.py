@@ -163,6 +163,24 @@ for d in sorted(glob.glob(os.path.join(ROOT, 'tests', 'fixtures', 'oneroster', '
         parts.append(open(path, 'rb').read() if os.path.exists(path) else b'')
     add('fuzz_oneroster', b'\x1e'.join(parts))
 
+# rubrics with data for the isolated mode: each built-in and example rubric
+# and each Lua bug of the rubric regressions, alone (the fixed class) and
+# with evidence after a 0x1E byte; one with 150 pupils (three batches)
+ISO_EV = ('pupil,skill,step,date,outcome,source\n'
+          'A1,alpha,2,2026-01-05,secured,teacher\nA1,alpha,3,2026-02-01,developing,self\n'
+          'B2,beta,1,2026-01-10,secured,teacher\nC3,first-skill,1,2026-03-01,secured,teacher\n'
+          'D4,alpha,9,2026-03-01,,\n').encode()
+ISO_BIG = ('pupil,skill,step,date\n' + ''.join(
+    'P%03d,%s,%d,2026-%02d-%02d\n' % (i % 150, 'alpha' if i % 3 else 'beta', i % 4,
+                                      1 + i % 12, 1 + i % 28) for i in range(600))).encode()
+for pattern in ('scripts/rubrics/*.lua', 'examples/rubrics/*.lua',
+                'tests/fuzz/regress/fuzz_rubric/*.lua'):
+    for name, data in files(pattern):
+        add('fuzz_isolate', data)
+        add('fuzz_isolate', data + b'\x1e' + ISO_EV)
+for name, data in files('scripts/rubrics/latest.lua'):
+    add('fuzz_isolate', data + b'\x1e' + ISO_BIG)
+
 for harness in sorted(corpora):
     d = os.path.join(OUT, harness)
     os.makedirs(d, exist_ok=True)
