@@ -147,6 +147,10 @@ int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
 int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name);
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
+/* True when the pupil is in roster group `gid`. */
+bool sw_cohort_in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid);
+/* The name of the pupil's roster group j (j < p->group_count). */
+const char *sw_cohort_group_of(const sw_cohort *c, const sw_pupil *p, uint32_t j);
 /* The name of a `by` value ("all", "school", ...). */
 const char *sw_cohort_by_name(int by);
 

@@ -165,8 +165,7 @@ static int lost(iso_run *r, iso_worker *w, int st)
 		/* the form of every pupil-level error: "MESSAGE (pupil P)" */
 		char one[720];
 		snprintf(one, sizeof one, "%s (pupil %.200s)", msg, ro->pupils[res[k].pupil].id);
-		if (sw_result_push(&res[k], &res[k].errors, &res[k].error_count, &res[k].error_cap,
-		                   one))
+		if (sw_result_add_error(&res[k], one, SW_RESULT_NO_SKILL))
 			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	}
 	r->got[slot] = n;
@@ -239,6 +238,19 @@ static int decode(const iso_run *r, sw_result *res, const char *p, const char *e
 			}
 			(*lists[l])[(*counts[l])++] = s;
 		}
+	}
+	/* each error's skill (sw_iso_encode), marking the skills that failed */
+	if (res->error_count && sw_mem_grow(&r->eng->mem, (void **)&res->error_skill,
+	                                    &res->error_skill_cap, res->error_count,
+	                                    sizeof *res->error_skill))
+		return SW_ENOMEM;
+	for (size_t i = 0; i < res->error_count; i++) {
+		uint32_t k;
+		if (!get_u32(&p, end, &k) || (k != SW_RESULT_NO_SKILL && k >= res->skill_count))
+			return SW_EINVALID;
+		res->error_skill[i] = k;
+		if (k != SW_RESULT_NO_SKILL)
+			res->skills[k].error = true;
 	}
 	return p == end ? SW_OK : SW_EINVALID;
 }

@@ -125,6 +125,8 @@ void sw_iso_encode(sw_buf *b, const sw_result *res)
 		for (size_t i = 0; i < counts[l]; i++)
 			put_str(b, lists[l][i]);
 	}
+	for (size_t i = 0; i < res->error_count; i++) /* each error's skill (errors as data) */
+		put_u32(b, res->error_skill[i]);
 }
 
 /* The worker's output: its socket and a frame buffer. */

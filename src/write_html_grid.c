@@ -95,17 +95,10 @@ static void cohort_at(const sw_cohort *c, int pass, size_t k, int side, uint32_t
                       uint32_t *at)
 {
 	*with = *at = 0;
-	const struct sw_roster *ro = c->eng->roster;
 	for (size_t r = 0; r < c->rows; r++) {
-		if (side >= 0) {
-			const sw_pupil *p = sw_cohort_pupil(c, r);
-			int in = 1;
-			for (uint32_t j = 0; j < p->group_count; j++)
-				if (ro->group_refs[p->group_first + j] == c->gap_gid)
-					in = 0;
-			if (in != side)
-				continue;
-		}
+		/* side 0: the gap group's pupils, 1: the others */
+		if (side >= 0 && sw_cohort_in_group(c, sw_cohort_pupil(c, r), c->gap_gid) == (side != 0))
+			continue;
 		int32_t step = c->steps[pass][r * c->skills + k];
 		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected_pass(c, r, k, pass);
 		if (e == SW_NO_STEP)

@@ -70,7 +70,8 @@ int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
 	return sw_wstream_close(&ws, NULL, rc);
 }
 
-int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what, int format)
+int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, sw_report what,
+                       sw_report_format format)
 {
 	sw_wstream ws;
 	if (!fn || !c)

@@ -131,8 +131,8 @@ typedef struct cli_errs {
 	size_t count, cap;
 	uint64_t total, dropped;
 } cli_errs;
-/* Adds one error message (from sw_result_error). */
-void cli_errs_add(cli_errs *g, const char *msg);
+/* Adds error i of a result (its message, and whether it is of one skill). */
+void cli_errs_add(cli_errs *g, const sw_result *r, size_t i);
 /* Prints each group once: alone when it hit once, else with "(the same
    error for N of M pupil-skills; first: P S)"; M is pupils x skills. */
 void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills);
