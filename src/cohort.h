@@ -135,6 +135,11 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 void sw_term_name(sw_buf *b, int32_t days);
 /* cohort_support.c: the support list by pupil, with the options' filters. */
 int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
+/* True when a support entry lists skill k: an expected step, and a shortfall
+   of at least `below` (or, not assessed, no step); *expected and *step get
+   the two (step SW_NO_STEP when none). */
+bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
+                             int32_t *expected, int32_t *step);
 /* The expected step of row r in skill k (as of the main date), or SW_NO_STEP. */
 int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 /* The same as of a pass's date. */

@@ -83,3 +83,17 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 	c->psupport_na = na;
 	return SW_OK;
 }
+
+bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
+                             int32_t *expected, int32_t *step)
+{
+	int32_t x = sw_cohort_expected(c, e->row, k);
+	int32_t st = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
+	*expected = x;
+	*step = st;
+	if (x == SW_NO_STEP)
+		return false;
+	if (e->not_assessed)
+		return st == SW_NO_STEP;
+	return st != SW_NO_STEP && (int64_t)x - st >= c->below;
+}

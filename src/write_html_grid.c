@@ -24,14 +24,24 @@ void sw_html_date_words(sw_buf *b, int32_t days)
 	sw_buf_printf(b, "%d %s %d", d, MONTHS[(m - 1) % 12], y);
 }
 
-/* Appends a "YYYY-MM-DD" date in words (as given when it cannot be read). */
-static void put_date(sw_buf *b, const char *date)
+void sw_html_date(sw_buf *b, const char *date)
 {
 	int32_t days;
 	if (date && sw_date_parse(&days, date, strlen(date)))
 		sw_html_date_words(b, days);
 	else
 		sw_html_put(b, date);
+}
+
+int sw_html_page_write(sw_buf *b, FILE *out)
+{
+	int rc = SW_OK;
+	if (b->failed)
+		rc = SW_ENOMEM;
+	else if (fwrite(b->p, 1, b->len, out) != b->len || fflush(out) != 0)
+		rc = SW_EIO;
+	sw_buf_free(b);
+	return rc;
 }
 
 /* The distinct schools of the covered pupils, in natural order (at most `max`). */
@@ -79,7 +89,7 @@ void sw_html_title(sw_buf *b, const sw_cohort *c)
 	}
 	sw_buf_puts(b, " \xC2\xB7 as of ");
 	if (c->as_of)
-		put_date(b, c->as_of);
+		sw_html_date(b, c->as_of);
 	else if (c->newest != INT32_MIN) {
 		sw_html_date_words(b, c->newest);
 		sw_buf_puts(b, " (the newest evidence)");
@@ -167,7 +177,7 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 					sw_buf_puts(b, num >= 0 ? ", up " : ", down ");
 					sw_fmt_ratio(b, num < 0 ? -num : num, (int64_t)with * w0, 0);
 					sw_buf_puts(b, " points since ");
-					put_date(b, c->from);
+					sw_html_date(b, c->from);
 				}
 			}
 			if (c->has_gap) {
