@@ -614,6 +614,10 @@ typedef enum sw_output_format {
 	SW_OUTPUT_TABLE = 3  /* aligned text, a row per pupil and a column per skill */
 } sw_output_format;
 
+/* The format a name gives ("csv", "jsonl", "table", as `stepwise evaluate
+   --format` takes them): SW_OK, or SW_ENOTFOUND (*format 0) for another. */
+SW_API int sw_output_format_find(sw_output_format *format, const char *name);
+
 typedef struct sw_writer sw_writer;
 
 /* A writer of results to `out` (not closed by the writer). */

@@ -249,6 +249,7 @@ typedef enum sw_output_format {
 	SW_OUTPUT_JSONL = 2,
 	SW_OUTPUT_TABLE = 3
 } sw_output_format;
+int sw_output_format_find(sw_output_format *format, const char *name);
 typedef struct sw_writer sw_writer;
 int sw_writer_new(sw_writer **w, const sw_engine *eng, sw_output_format format,
                          FILE *out);

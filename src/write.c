@@ -22,6 +22,19 @@ static const sw_write_format *find_format(sw_output_format id)
 	return NULL;
 }
 
+int sw_output_format_find(sw_output_format *format, const char *name)
+{
+	if (format)
+		*format = 0;
+	for (size_t i = 0; name && i < sizeof FORMATS / sizeof FORMATS[0]; i++)
+		if (strcmp(FORMATS[i]->name, name) == 0) {
+			if (format)
+				*format = FORMATS[i]->id;
+			return SW_OK;
+		}
+	return SW_ENOTFOUND;
+}
+
 /* CSV values that spreadsheets would run as formulas are neutralised unless
    a host asks for raw values (sw_csv_set_raw). */
 static atomic_bool csv_raw;

@@ -26,6 +26,7 @@ struct sw_writer {
 /* One output format of results. */
 struct sw_write_format {
 	sw_output_format id;
+	const char *name; /* as --format names it */
 	/* Starts the output (a header row); SW_ENOMEM when it cannot. */
 	int (*begin)(sw_writer *w);
 	/* Writes one result into b (or keeps it in the writer). */

@@ -47,4 +47,4 @@ static int csv_add(sw_writer *w, const sw_result *r, sw_buf *b)
 	return SW_OK;
 }
 
-const sw_write_format sw_write_csv = { SW_OUTPUT_CSV, csv_begin, csv_add, NULL };
+const sw_write_format sw_write_csv = { SW_OUTPUT_CSV, "csv", csv_begin, csv_add, NULL };

@@ -76,4 +76,4 @@ static int jsonl_add(sw_writer *w, const sw_result *r, sw_buf *b)
 	return SW_OK;
 }
 
-const sw_write_format sw_write_jsonl = { SW_OUTPUT_JSONL, NULL, jsonl_add, NULL };
+const sw_write_format sw_write_jsonl = { SW_OUTPUT_JSONL, "jsonl", NULL, jsonl_add, NULL };

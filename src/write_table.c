@@ -64,4 +64,4 @@ static int table_finish(sw_writer *w)
 	return SW_OK;
 }
 
-const sw_write_format sw_write_table = { SW_OUTPUT_TABLE, table_begin, table_add, table_finish };
+const sw_write_format sw_write_table = { SW_OUTPUT_TABLE, "table", table_begin, table_add, table_finish };

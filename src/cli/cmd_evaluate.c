@@ -46,15 +46,9 @@ static int on_result(const sw_result *r, void *payload)
 /* The output format from --format, the output's name, or the terminal; 0 when unknown. */
 static sw_output_format pick_format(const char *fmt, const char *out)
 {
-	if (fmt) {
-		if (strcmp(fmt, "csv") == 0)
-			return SW_OUTPUT_CSV;
-		if (strcmp(fmt, "jsonl") == 0)
-			return SW_OUTPUT_JSONL;
-		if (strcmp(fmt, "table") == 0)
-			return SW_OUTPUT_TABLE;
-		return 0;
-	}
+	sw_output_format named;
+	if (fmt)
+		return sw_output_format_find(&named, fmt) == SW_OK ? named : 0;
 	if (out && strcmp(out, "-") != 0) {
 		const char *dot = strrchr(out, '.');
 		if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))

@@ -73,6 +73,22 @@ static char *table_text(sw_engine *eng)
 	return text;
 }
 
+/* Output formats by name, from the writers' table. */
+void test_write_format_names(void)
+{
+	sw_output_format f = SW_OUTPUT_TABLE;
+	CHECK_EQ(sw_output_format_find(&f, "csv"), SW_OK);
+	CHECK_EQ(f, SW_OUTPUT_CSV);
+	CHECK_EQ(sw_output_format_find(&f, "jsonl"), SW_OK);
+	CHECK_EQ(f, SW_OUTPUT_JSONL);
+	CHECK_EQ(sw_output_format_find(&f, "table"), SW_OK);
+	CHECK_EQ(f, SW_OUTPUT_TABLE);
+	CHECK_EQ(sw_output_format_find(&f, "html"), SW_ENOTFOUND);
+	CHECK_EQ(f, 0);
+	CHECK_EQ(sw_output_format_find(NULL, "CSV"), SW_ENOTFOUND);
+	CHECK_EQ(sw_output_format_find(&f, NULL), SW_ENOTFOUND);
+}
+
 /* Counts, over the results it is given, the skills marked as failed and
    the errors that name a skill. */
 typedef struct failed_count {
