@@ -1,5 +1,6 @@
-/* cohort_html.h - the parts of the HTML report in write_html_grid.c,
-   used by write_html.c. */
+/* cohort_html.h - the parts of the HTML report in write_html_grid.c and
+   write_html_support.c, used by write_html.c; the date in words and the
+   page's final write are the passport's too (passport.c). */
 #ifndef SW_COHORT_HTML_H
 #define SW_COHORT_HTML_H
 #include "cohort.h"

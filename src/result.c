@@ -1,6 +1,7 @@
 /*
- * result.c - one pupil's evaluation result: per-skill step, note and
- * evidence count, flags, awards and errors; with the public accessors.
+ * result.c - one pupil's evaluation result: per-skill step, note,
+ * evidence count and whether the rubric failed, flags, awards, and errors
+ * with the skill each is of; with the public accessors.
  */
 #include "internal.h"
 #include "rubric.h"

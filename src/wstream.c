@@ -2,7 +2,7 @@
  * wstream.c - output through a host's callback (sw_write_fn) instead of a
  * FILE *: a stdio stream made with fopencookie hands each buffered chunk to
  * the callback, so every writer of the library serves both. The _to
- * variants of the public writers are here.
+ * variants of the public writers are here, but for sw_writer_new_to (write.c).
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "internal.h"
