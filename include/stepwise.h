@@ -617,23 +617,36 @@ SW_API const char *sw_result_award(const sw_result *r, size_t i);
 /* Errors as "RUBRIC:LINE: MESSAGE (pupil P, skill S)". */
 SW_API size_t sw_result_error_count(const sw_result *r);
 SW_API const char *sw_result_error(const sw_result *r, size_t i);
+/* Errors as data: 1 when the rubric failed for this skill (index in framework
+   order; its step is then empty), else 0; and 1 with *skill (may be NULL) when
+   error i is of one skill, 0 when it is of the pupil as a whole. */
+SW_API int sw_result_has_error(const sw_result *r, size_t skill);
+SW_API int sw_result_error_skill(size_t *skill, const sw_result *r, size_t i);
 
 /* ---- Writers ----------------------------------------------------------- */
 
-#define SW_OUTPUT_CSV 1   /* pupil,skill,step,note,evidence: a row per pupil and skill */
-#define SW_OUTPUT_JSONL 2 /* an object per pupil */
-#define SW_OUTPUT_TABLE 3 /* aligned text, a row per pupil and a column per skill */
+/* The formats of results (sw_writer_new). */
+typedef enum sw_output_format {
+	SW_OUTPUT_CSV = 1,  /* pupil,skill,step,note,evidence: a row per pupil and skill */
+	SW_OUTPUT_JSONL = 2, /* an object per pupil */
+	SW_OUTPUT_TABLE = 3  /* aligned text, a row per pupil and a column per skill */
+} sw_output_format;
+
+/* The format a name gives ("csv", "jsonl", "table", as `stepwise evaluate
+   --format` takes them): SW_OK, or SW_ENOTFOUND (*format 0) for another. */
+SW_API int sw_output_format_find(sw_output_format *format, const char *name);
 
 typedef struct sw_writer sw_writer;
 
 /* A writer of results to `out` (not closed by the writer). */
-SW_API int sw_writer_new(sw_writer **w, const sw_engine *eng, int format, FILE *out);
+SW_API int sw_writer_new(sw_writer **w, const sw_engine *eng, sw_output_format format,
+                         FILE *out);
 /* A writer through a callback (sw_write_fn): sw_writer_add and
    sw_writer_finish return SW_EUSER when the callback stopped them (the
    value in sw_engine_user_status of eng). Output reaches the callback in
    chunks as it is buffered, all of it by sw_writer_finish. */
-SW_API int sw_writer_new_to(sw_writer **w, const sw_engine *eng, int format, sw_write_fn fn,
-                            void *payload);
+SW_API int sw_writer_new_to(sw_writer **w, const sw_engine *eng, sw_output_format format,
+                            sw_write_fn fn, void *payload);
 /* Writes (or, for a table, keeps) one result. SW_EIO when writing failed. */
 SW_API int sw_writer_add(sw_writer *w, const sw_result *r);
 /* Writes what is kept and flushes; SW_EIO when writing failed. */
@@ -761,20 +774,29 @@ typedef struct sw_cohort_support {
 SW_API size_t sw_cohort_support_count(const sw_cohort *c);
 SW_API int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, size_t i);
 
-/* What sw_cohort_write writes. */
-#define SW_REPORT_GROUPS 1   /* by,group,skill,pupils,assessed,mean,median,at_expected */
-#define SW_REPORT_GAP 2      /* skill,group_assessed,group_mean,others_assessed,others_mean,gap */
-#define SW_REPORT_PROGRESS 3 /* by,group,skill,pupils_both,mean_from,mean_to,mean_progress */
-#define SW_REPORT_SUPPORT 4  /* list,pupil,name,school,year,class,groups,skills,total_shortfall */
-#define SW_REPORT_TREND 5    /* by,group,date,term,skill,assessed,with_expected,at_expected,
-                                suppressed: needs sw_cohort_options.terms or .at */
-/* Formats. */
-#define SW_REPORT_TABLE 1 /* aligned by display width for a terminal */
-#define SW_REPORT_CSV 2
-#define SW_REPORT_JSON 3  /* one document: {"report": ..., "rows": [...]} */
+/* What a report holds (sw_cohort_write). The content and the format of a
+   report are two types, so that one given for the other is a compiler
+   warning (-Wenum-conversion); names and values are those of 0.1.0. */
+typedef enum sw_report {
+	SW_REPORT_GROUPS = 1,   /* by,group,skill,pupils,assessed,mean,median,at_expected */
+	SW_REPORT_GAP = 2,      /* skill,group_assessed,group_mean,others_assessed,others_mean,gap */
+	SW_REPORT_PROGRESS = 3, /* by,group,skill,pupils_both,mean_from,mean_to,mean_progress */
+	SW_REPORT_SUPPORT = 4,  /* list,pupil,name,school,year,class,groups,skills,total_shortfall */
+	SW_REPORT_TREND = 5     /* by,group,date,term,skill,assessed,with_expected,at_expected,
+	                           suppressed: needs sw_cohort_options.terms or .at */
+} sw_report;
+/* How a report is written (sw_cohort_write, sw_compare_options.format). */
+typedef enum sw_report_format {
+	SW_REPORT_TABLE = 1, /* aligned by display width for a terminal */
+	SW_REPORT_CSV = 2,
+	SW_REPORT_JSON = 3,  /* one document: {"report": ..., "rows": [...]} */
+	SW_REPORT_HTML = 4,  /* sw_summary_compare only (sw_cohort_write_html for a cohort) */
+	SW_COMPARE_HTML = 4  /* SW_REPORT_HTML's older name */
+} sw_report_format;
 
 /* Writes one table. SW_ESTATE when the cohort lacks it, SW_EIO on a write error. */
-SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
+SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what,
+                           sw_report_format format);
 /*
  * Writes the self-contained HTML report (inline CSS and SVG, no scripts):
  * the title and key messages, grids of % at expected and of the mean step,
@@ -784,8 +806,8 @@ SW_API int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
  */
 SW_API int sw_cohort_write_html(FILE *out, const sw_cohort *c);
 /* The two through a callback (sw_write_fn; SW_EUSER when it stops them). */
-SW_API int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what,
-                              int format);
+SW_API int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c,
+                              sw_report what, sw_report_format format);
 SW_API int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c);
 
 typedef struct sw_passport_options {
@@ -883,7 +905,8 @@ SW_API int sw_summary_combine(sw_summary **out, const sw_summary *const *list, s
 
 typedef struct sw_compare_options {
 	unsigned int version; /* SW_COMPARE_OPTIONS_VERSION */
-	int format;           /* SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON, SW_COMPARE_HTML */
+	sw_report_format format; /* SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON or
+	                            SW_REPORT_HTML */
 	size_t family;        /* similar schools per family (K); 0: 5 */
 	const char *gap;      /* the roster group of the gap; NULL: "pupil-premium" */
 	int by;               /* rows school by school (0) or SW_COMPARE_BY_SKILL */
@@ -891,7 +914,6 @@ typedef struct sw_compare_options {
 #define SW_COMPARE_OPTIONS_VERSION 1
 #define SW_COMPARE_OPTIONS_INIT { SW_COMPARE_OPTIONS_VERSION, SW_REPORT_TABLE, 0, NULL, 0 }
 #define SW_COMPARE_BY_SKILL 1
-#define SW_COMPARE_HTML 4
 /* Writes the comparison of the summaries (which must combine, see
    sw_summary_combine): per school and skill the % at expected, its family's
    median, the gap and the change; the cluster's row; who to learn from. */

@@ -35,9 +35,6 @@
 #define SW_ISOLATE_OFF 0
 #define SW_ISOLATE_ON 1
 #define SW_ISOLATE_AUTO 2
-#define SW_OUTPUT_CSV 1
-#define SW_OUTPUT_JSONL 2
-#define SW_OUTPUT_TABLE 3
 #define SW_BY_ALL 0
 #define SW_BY_SCHOOL 1
 #define SW_BY_CLASS 2
@@ -46,19 +43,10 @@
 #define SW_BY_SCHOOL_CLASS 5
 #define SW_BY_SCHOOL_YEAR 6
 #define SW_COHORT_OPTIONS_VERSION 2
-#define SW_REPORT_GROUPS 1
-#define SW_REPORT_GAP 2
-#define SW_REPORT_PROGRESS 3
-#define SW_REPORT_SUPPORT 4
-#define SW_REPORT_TREND 5
-#define SW_REPORT_TABLE 1
-#define SW_REPORT_CSV 2
-#define SW_REPORT_JSON 3
 #define SW_PASSPORT_OPTIONS_VERSION 1
 #define SW_SUMMARY_OPTIONS_VERSION 2
 #define SW_COMPARE_OPTIONS_VERSION 1
 #define SW_COMPARE_BY_SKILL 1
-#define SW_COMPARE_HTML 4
 #define SW_SERVICE_MAX_REQUEST 1048576
 #define SW_SERVICE_OPTIONS_VERSION 1
 #define SW_CASE_LEVELS_SKILL_STEP 0
@@ -259,10 +247,19 @@ size_t sw_result_award_count(const sw_result *r);
 const char *sw_result_award(const sw_result *r, size_t i);
 size_t sw_result_error_count(const sw_result *r);
 const char *sw_result_error(const sw_result *r, size_t i);
+int sw_result_has_error(const sw_result *r, size_t skill);
+int sw_result_error_skill(size_t *skill, const sw_result *r, size_t i);
+typedef enum sw_output_format {
+	SW_OUTPUT_CSV = 1,
+	SW_OUTPUT_JSONL = 2,
+	SW_OUTPUT_TABLE = 3
+} sw_output_format;
+int sw_output_format_find(sw_output_format *format, const char *name);
 typedef struct sw_writer sw_writer;
-int sw_writer_new(sw_writer **w, const sw_engine *eng, int format, FILE *out);
-int sw_writer_new_to(sw_writer **w, const sw_engine *eng, int format, sw_write_fn fn,
-                            void *payload);
+int sw_writer_new(sw_writer **w, const sw_engine *eng, sw_output_format format,
+                         FILE *out);
+int sw_writer_new_to(sw_writer **w, const sw_engine *eng, sw_output_format format,
+                            sw_write_fn fn, void *payload);
 int sw_writer_add(sw_writer *w, const sw_result *r);
 int sw_writer_finish(sw_writer *w);
 void sw_writer_free(sw_writer *w);
@@ -326,10 +323,25 @@ typedef struct sw_cohort_support {
 } sw_cohort_support;
 size_t sw_cohort_support_count(const sw_cohort *c);
 int sw_cohort_support_get(sw_cohort_support *out, const sw_cohort *c, size_t i);
-int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format);
+typedef enum sw_report {
+	SW_REPORT_GROUPS = 1,
+	SW_REPORT_GAP = 2,
+	SW_REPORT_PROGRESS = 3,
+	SW_REPORT_SUPPORT = 4,
+	SW_REPORT_TREND = 5
+} sw_report;
+typedef enum sw_report_format {
+	SW_REPORT_TABLE = 1,
+	SW_REPORT_CSV = 2,
+	SW_REPORT_JSON = 3,
+	SW_REPORT_HTML = 4,
+	SW_COMPARE_HTML = 4
+} sw_report_format;
+int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what,
+                           sw_report_format format);
 int sw_cohort_write_html(FILE *out, const sw_cohort *c);
-int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what,
-                              int format);
+int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c,
+                              sw_report what, sw_report_format format);
 int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c);
 typedef struct sw_passport_options {
 	unsigned int version;
@@ -370,7 +382,7 @@ int sw_summary_combine(sw_summary **out, const sw_summary *const *list, size_t c
                               char **why);
 typedef struct sw_compare_options {
 	unsigned int version;
-	int format;
+	sw_report_format format;
 	size_t family;
 	const char *gap;
 	int by;

@@ -150,13 +150,8 @@ static int compute_gap(sw_cohort *c, uint32_t gid)
 	c->gap_s = sw_mem_calloc(c->m, c->skills * 2 + 1, sizeof *c->gap_s);
 	if (!c->gap_n || !c->gap_s)
 		return SW_ENOMEM;
-	const struct sw_roster *ro = c->eng->roster;
 	for (size_t r = 0; r < c->rows; r++) {
-		const sw_pupil *p = sw_cohort_pupil(c, r);
-		int side = 1;
-		for (uint32_t g = 0; g < p->group_count; g++)
-			if (ro->group_refs[p->group_first + g] == gid)
-				side = 0;
+		int side = !sw_cohort_in_group(c, sw_cohort_pupil(c, r), gid);
 		for (size_t k = 0; k < c->skills; k++) {
 			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
 			if (step != SW_NO_STEP) {
@@ -417,6 +412,21 @@ int sw_cohort_add_source(sw_cohort *c, const char *file, const sw_load_stats *st
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row)
 {
 	return &c->eng->roster->pupils[c->pupil[row]];
+}
+
+bool sw_cohort_in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid)
+{
+	const struct sw_roster *ro = c->eng->roster;
+	for (uint32_t j = 0; j < p->group_count; j++)
+		if (ro->group_refs[p->group_first + j] == gid)
+			return true;
+	return false;
+}
+
+const char *sw_cohort_group_of(const sw_cohort *c, const sw_pupil *p, uint32_t j)
+{
+	const struct sw_roster *ro = c->eng->roster;
+	return sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]);
 }
 
 const char *sw_cohort_by_name(int by)

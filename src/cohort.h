@@ -135,6 +135,11 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 void sw_term_name(sw_buf *b, int32_t days);
 /* cohort_support.c: the support list by pupil, with the options' filters. */
 int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_options *o);
+/* True when a support entry lists skill k: an expected step, and a shortfall
+   of at least `below` (or, not assessed, no step); *expected and *step get
+   the two (step SW_NO_STEP when none). */
+bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
+                             int32_t *expected, int32_t *step);
 /* The expected step of row r in skill k (as of the main date), or SW_NO_STEP. */
 int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
 /* The same as of a pass's date. */
@@ -147,6 +152,10 @@ int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
 int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name);
 /* The roster record of row r. */
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
+/* True when the pupil is in roster group `gid`. */
+bool sw_cohort_in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid);
+/* The name of the pupil's roster group j (j < p->group_count). */
+const char *sw_cohort_group_of(const sw_cohort *c, const sw_pupil *p, uint32_t j);
 /* The name of a `by` value ("all", "school", ...). */
 const char *sw_cohort_by_name(int by);
 

@@ -20,16 +20,12 @@ int sw_cohort_compute_gapx(sw_cohort *c, uint32_t gid)
 	c->gapx = sw_mem_calloc(c->m, n + 1, sizeof *c->gapx);
 	if (!c->gapx)
 		return SW_ENOMEM;
-	const struct sw_roster *ro = c->eng->roster;
 	for (size_t g = 0; g < c->group_count; g++) {
 		const sw_cgroup *grp = &c->groups[g];
 		for (uint32_t i = 0; i < grp->count; i++) {
 			size_t r = c->members[grp->first + i];
 			const sw_pupil *p = sw_cohort_pupil(c, r);
-			int side = 1;
-			for (uint32_t j = 0; j < p->group_count; j++)
-				if (ro->group_refs[p->group_first + j] == gid)
-					side = 0;
+			int side = !sw_cohort_in_group(c, p, gid);
 			size_t y = p->year >= 0 && p->year < SW_GAP_YEARS - 1 ? (size_t)p->year
 			                                                      : SW_GAP_YEARS - 1;
 			for (size_t k = 0; k < c->skills; k++) {

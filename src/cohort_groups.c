@@ -5,6 +5,7 @@
  * natural order (Reception first, then 1A, 2A, ..., 10A, 11A).
  */
 #include "cohort.h"
+#include "interchange.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,40 +33,12 @@ static bool reception(const char *s)
 	return false;
 }
 
-static bool digit(char ch) { return ch >= '0' && ch <= '9'; }
-
 int sw_nat_cmp(const char *a, const char *b)
 {
 	int ra = reception(a), rb = reception(b);
 	if (ra != rb)
 		return ra ? -1 : 1;
-	const char *x = a, *y = b;
-	while (*x && *y) {
-		if (digit(*x) && digit(*y)) {
-			while (*x == '0' && digit(x[1]))
-				x++;
-			while (*y == '0' && digit(y[1]))
-				y++;
-			size_t nx = 0, ny = 0;
-			while (digit(x[nx]))
-				nx++;
-			while (digit(y[ny]))
-				ny++;
-			if (nx != ny)
-				return nx < ny ? -1 : 1;
-			int d = memcmp(x, y, nx);
-			if (d)
-				return d < 0 ? -1 : 1;
-			x += nx, y += ny;
-			continue;
-		}
-		if (*x != *y)
-			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-		x++, y++;
-	}
-	if (*x || *y)
-		return *x ? 1 : -1;
-	int d = strcmp(a, b); /* "05A" and "5A": still a fixed order */
+	int d = sw_natcmp(a, b); /* numbers by value; "05A" and "5A" still in a fixed order */
 	return d < 0 ? -1 : d > 0;
 }
 

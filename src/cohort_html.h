@@ -1,11 +1,17 @@
-/* cohort_html.h - the parts of the HTML report in write_html_grid.c,
-   used by write_html.c. */
+/* cohort_html.h - the parts of the HTML report in write_html_grid.c and
+   write_html_support.c, used by write_html.c; the date in words and the
+   page's final write are the passport's too (passport.c). */
 #ifndef SW_COHORT_HTML_H
 #define SW_COHORT_HTML_H
 #include "cohort.h"
 
 /* Appends a date (days since 1970-01-01) in words: "31 July 2026". */
 void sw_html_date_words(sw_buf *b, int32_t days);
+/* Appends a "YYYY-MM-DD" date in words (as given, escaped, when it cannot be read). */
+void sw_html_date(sw_buf *b, const char *date);
+/* Writes a finished page to out and frees b: SW_ENOMEM when b failed, SW_EIO
+   when writing or flushing failed. */
+int sw_html_page_write(sw_buf *b, FILE *out);
 /* The title: framework, schools covered, as-of date, grouping. */
 void sw_html_title(sw_buf *b, const sw_cohort *c);
 /* The key messages in words and figures. */

@@ -22,16 +22,6 @@ static int psupport_cmp(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* True when the pupil is in roster group `gid`. */
-static bool in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid)
-{
-	const struct sw_roster *ro = c->eng->roster;
-	for (uint32_t j = 0; j < p->group_count; j++)
-		if (ro->group_refs[p->group_first + j] == gid)
-			return true;
-	return false;
-}
-
 /* Adds an entry to the list. */
 static int add(sw_cohort *c, size_t *cap, sw_cpsupport e)
 {
@@ -55,7 +45,7 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 		if (o->support_class && (!p->class_name || strcmp(p->class_name, o->support_class)))
 			continue;
 		class_seen = true;
-		if (gid && !in_group(c, p, gid))
+		if (gid && !sw_cohort_in_group(c, p, gid))
 			continue;
 		sw_cpsupport below = { (uint32_t)r, 0, 0, false }, none = { (uint32_t)r, 0, 0, true };
 		for (size_t k = 0; k < c->skills; k++) {
@@ -92,4 +82,18 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 	}
 	c->psupport_na = na;
 	return SW_OK;
+}
+
+bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
+                             int32_t *expected, int32_t *step)
+{
+	int32_t x = sw_cohort_expected(c, e->row, k);
+	int32_t st = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
+	*expected = x;
+	*step = st;
+	if (x == SW_NO_STEP)
+		return false;
+	if (e->not_assessed)
+		return st == SW_NO_STEP;
+	return st != SW_NO_STEP && (int64_t)x - st >= c->below;
 }

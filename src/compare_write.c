@@ -438,7 +438,7 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 			write_csv(out, &c);
 		else if (o->format == SW_REPORT_JSON)
 			write_json(out, &c);
-		else if (o->format == SW_COMPARE_HTML)
+		else if (o->format == SW_REPORT_HTML)
 			sw_cmp_write_html(out, &c);
 		else
 			write_table(out, &c);

@@ -180,7 +180,7 @@ static int fail_pupil(iso_run *r, uint64_t b, size_t k, const char *msg)
 	res->pupil = pupil_at(r, (size_t)b * ISO_BATCH + k);
 	char one[720];
 	snprintf(one, sizeof one, "%s (pupil %.200s)", msg, r->eng->roster->pupils[res->pupil].id);
-	if (sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, one))
+	if (sw_result_add_error(res, one, SW_RESULT_NO_SKILL))
 		return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	return SW_OK;
 }

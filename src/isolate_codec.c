@@ -45,6 +45,8 @@ void sw_iso_encode(sw_buf *b, const sw_result *res)
 		for (size_t i = 0; i < counts[l]; i++)
 			put_str(b, lists[l][i]);
 	}
+	for (size_t i = 0; i < res->error_count; i++) /* each error's skill (errors as data) */
+		put_u32(b, res->error_skill[i]);
 }
 
 /* Reads a 32-bit number at *p, moving it on; false past end. */
@@ -110,6 +112,19 @@ int sw_iso_decode(sw_engine *eng, sw_result *res, const char *p, const char *end
 			}
 			(*lists[l])[(*counts[l])++] = s;
 		}
+	}
+	/* each error's skill (sw_iso_encode), marking the skills that failed */
+	if (res->error_count && sw_mem_grow(&eng->mem, (void **)&res->error_skill,
+	                                    &res->error_skill_cap, res->error_count,
+	                                    sizeof *res->error_skill))
+		return SW_ENOMEM;
+	for (size_t i = 0; i < res->error_count; i++) {
+		uint32_t k;
+		if (!get_u32(&p, end, &k) || (k != SW_RESULT_NO_SKILL && k >= res->skill_count))
+			return SW_EINVALID;
+		res->error_skill[i] = k;
+		if (k != SW_RESULT_NO_SKILL)
+			res->skills[k].error = true;
 	}
 	return p == end ? SW_OK : SW_EINVALID;
 }

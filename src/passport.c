@@ -55,16 +55,6 @@ static void put_step(sw_buf *b, const sw_skill *sk, int step)
 	}
 }
 
-/* A "YYYY-MM-DD" date in words ("31 July 2026"); as given when it cannot be read. */
-static void put_date(sw_buf *b, const char *date)
-{
-	int32_t days;
-	if (date && sw_date_parse(&days, date, strlen(date)))
-		sw_html_date_words(b, days);
-	else
-		sw_html_put(b, date);
-}
-
 /* The framework's "how to help at home" line for the band holding `step`, or NULL. */
 static const char *home_line(const sw_skill *sk, int step)
 {
@@ -99,7 +89,7 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 	sw_buf_puts(b, "</dd>");
 	if (from) {
 		sw_buf_puts(b, "<dt>Since ");
-		put_date(b, from);
+		sw_html_date(b, from);
 		sw_buf_puts(b, "</dt><dd>");
 		if (had && step > before)
 			sw_buf_printf(b, "Up %d step%s (from step %d)", step - before,
@@ -187,7 +177,7 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	sw_buf_puts(&b, " \xC2\xB7 ");
 	if (o->as_of) {
 		sw_buf_puts(&b, "as of ");
-		put_date(&b, o->as_of);
+		sw_html_date(&b, o->as_of);
 	} else {
 		sw_buf_puts(&b, "all evidence so far");
 	}
@@ -202,7 +192,7 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 		                "the steps secured; the outlined square is the next step to work towards");
 		if (o->from) {
 			sw_buf_puts(&b, "; the triangle marks where things stood on ");
-			put_date(&b, o->from);
+			sw_html_date(&b, o->from);
 		}
 		sw_buf_puts(&b, ".</p></header>\n");
 		put_awards(&b, now);
@@ -224,13 +214,7 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	size_t n = b.len;
 	sw_buf_printf(&b, "%sMade with Stepwise %s.</p></footer></main></body></html>\n",
 	              n && b.p && b.p[n - 1] == '.' ? " " : ". ", sw_version());
-	int rc = SW_OK;
-	if (b.failed)
-		rc = SW_ENOMEM;
-	else if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
-		rc = SW_EIO;
-	sw_buf_free(&b);
-	return rc;
+	return sw_html_page_write(&b, out);
 }
 
 int sw_passport_write_result(FILE *out, const sw_engine *eng, const sw_result *now,

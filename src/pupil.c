@@ -50,8 +50,7 @@ static void add_error(sw_runner *r, sw_result *res, const char *msg, const char 
 	else
 		sw_buf_printf(&b, " (pupil %s)", pid);
 	if (!sw_buf_cstr(&b) ||
-	    sw_result_push(res, &res->errors, &res->error_count, &res->error_cap,
-	                   sw_sb_safe_text(b.p)) != SW_OK)
+	    sw_result_add_error(res, sw_sb_safe_text(b.p), sw_result_skill_index(res, skill)) != SW_OK)
 		r->lost = true; /* the run fails with out of memory: never a silent loss */
 	sw_buf_free(&b);
 }

@@ -1,6 +1,7 @@
 /*
- * result.c - one pupil's evaluation result: per-skill step, note and
- * evidence count, flags, awards and errors; with the public accessors.
+ * result.c - one pupil's evaluation result: per-skill step, note,
+ * evidence count and whether the rubric failed, flags, awards, and errors
+ * with the skill each is of; with the public accessors.
  */
 #include "internal.h"
 #include "rubric.h"
@@ -47,8 +48,10 @@ void sw_result_release(sw_result *res)
 	sw_mem_free(res->m, res->flags);
 	sw_mem_free(res->m, res->awards);
 	sw_mem_free(res->m, res->errors);
+	sw_mem_free(res->m, res->error_skill);
 	res->skills = NULL;
 	res->flags = res->awards = res->errors = NULL;
+	res->error_skill = NULL;
 }
 
 int sw_result_push(sw_result *res, char ***list, size_t *count, size_t *cap, const char *text)
@@ -60,6 +63,35 @@ int sw_result_push(sw_result *res, char ***list, size_t *count, size_t *cap, con
 		return SW_ENOMEM;
 	(*list)[(*count)++] = c;
 	return SW_OK;
+}
+
+int sw_result_add_error(sw_result *res, const char *text, uint32_t skill)
+{
+	if (sw_mem_grow(res->m, (void **)&res->error_skill, &res->error_skill_cap,
+	                res->error_count + 1, sizeof *res->error_skill))
+		return SW_ENOMEM;
+	int rc = sw_result_push(res, &res->errors, &res->error_count, &res->error_cap, text);
+	if (rc)
+		return rc;
+	bool one = skill < res->skill_count;
+	res->error_skill[res->error_count - 1] = one ? skill : SW_RESULT_NO_SKILL;
+	if (one)
+		res->skills[skill].error = true;
+	return SW_OK;
+}
+
+uint32_t sw_result_skill_index(const sw_result *res, const char *id)
+{
+	if (!id)
+		return SW_RESULT_NO_SKILL;
+	const sw_framework *fw = res->eng->fw;
+	for (size_t k = 0; k < res->skill_count; k++)
+		if (fw->skills[k].id == id)
+			return (uint32_t)k;
+	for (size_t k = 0; k < res->skill_count; k++)
+		if (strcmp(fw->skills[k].id, id) == 0)
+			return (uint32_t)k;
+	return SW_RESULT_NO_SKILL;
 }
 
 void sw_result_free(sw_result *res)
@@ -120,4 +152,18 @@ const char *sw_result_award(const sw_result *r, size_t i)
 const char *sw_result_error(const sw_result *r, size_t i)
 {
 	return r && i < r->error_count ? r->errors[i] : NULL;
+}
+
+int sw_result_has_error(const sw_result *r, size_t skill)
+{
+	return r && skill < r->skill_count && r->skills[skill].error;
+}
+
+int sw_result_error_skill(size_t *skill, const sw_result *r, size_t i)
+{
+	if (!r || i >= r->error_count || r->error_skill[i] == SW_RESULT_NO_SKILL)
+		return 0;
+	if (skill)
+		*skill = r->error_skill[i];
+	return 1;
 }

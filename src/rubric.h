@@ -65,7 +65,11 @@ typedef struct sw_skill_result {
 	int has_step, step;
 	char *note;
 	uint32_t evidence;
+	bool error; /* the rubric failed for this skill (an error names it) */
 } sw_skill_result;
+
+/* The skill of a pupil-level error (sw_result.error_skill). */
+#define SW_RESULT_NO_SKILL UINT32_MAX
 
 struct sw_result {
 	const sw_engine *eng;
@@ -74,8 +78,9 @@ struct sw_result {
 	sw_skill_result *skills;
 	size_t skill_count;
 	char **flags, **awards, **errors;
+	uint32_t *error_skill; /* per error: its skill's index, or SW_RESULT_NO_SKILL */
 	size_t flag_count, award_count, error_count;
-	size_t flag_cap, award_cap, error_cap;
+	size_t flag_cap, award_cap, error_cap, error_skill_cap;
 };
 
 /* In a pupil's records sorted by skill, date and input order, those of
@@ -132,4 +137,10 @@ void sw_result_clear(sw_result *res);
 void sw_result_release(sw_result *res);
 /* Adds a copy of text to a list of the result (flags, awards, errors). */
 int sw_result_push(sw_result *res, char ***list, size_t *count, size_t *cap, const char *text);
+/* Adds a copy of an error's text, of skill `skill` (an index; SW_RESULT_NO_SKILL
+   for the pupil as a whole), marking that skill as failed. */
+int sw_result_add_error(sw_result *res, const char *text, uint32_t skill);
+/* The index of the framework's skill whose id is the string `id` (the
+   framework's own pointer, or equal text); SW_RESULT_NO_SKILL for NULL. */
+uint32_t sw_result_skill_index(const sw_result *res, const char *id);
 #endif

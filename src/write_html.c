@@ -537,11 +537,5 @@ int sw_cohort_write_html(FILE *out, const sw_cohort *c)
 	put_basis(&b, c);
 	sw_buf_printf(&b, "\n<footer><p class=\"note\">Made with Stepwise %s.</p></footer>"
 	                  "</main></body></html>\n", sw_version());
-	int rc = SW_OK;
-	if (b.failed)
-		rc = SW_ENOMEM;
-	else if (fwrite(b.p, 1, b.len, out) != b.len || fflush(out) != 0)
-		rc = SW_EIO;
-	sw_buf_free(&b);
-	return rc;
+	return sw_html_page_write(&b, out);
 }

@@ -24,14 +24,24 @@ void sw_html_date_words(sw_buf *b, int32_t days)
 	sw_buf_printf(b, "%d %s %d", d, MONTHS[(m - 1) % 12], y);
 }
 
-/* Appends a "YYYY-MM-DD" date in words (as given when it cannot be read). */
-static void put_date(sw_buf *b, const char *date)
+void sw_html_date(sw_buf *b, const char *date)
 {
 	int32_t days;
 	if (date && sw_date_parse(&days, date, strlen(date)))
 		sw_html_date_words(b, days);
 	else
 		sw_html_put(b, date);
+}
+
+int sw_html_page_write(sw_buf *b, FILE *out)
+{
+	int rc = SW_OK;
+	if (b->failed)
+		rc = SW_ENOMEM;
+	else if (fwrite(b->p, 1, b->len, out) != b->len || fflush(out) != 0)
+		rc = SW_EIO;
+	sw_buf_free(b);
+	return rc;
 }
 
 /* The distinct schools of the covered pupils, in natural order (at most `max`). */
@@ -79,7 +89,7 @@ void sw_html_title(sw_buf *b, const sw_cohort *c)
 	}
 	sw_buf_puts(b, " \xC2\xB7 as of ");
 	if (c->as_of)
-		put_date(b, c->as_of);
+		sw_html_date(b, c->as_of);
 	else if (c->newest != INT32_MIN) {
 		sw_html_date_words(b, c->newest);
 		sw_buf_puts(b, " (the newest evidence)");
@@ -95,17 +105,10 @@ static void cohort_at(const sw_cohort *c, int pass, size_t k, int side, uint32_t
                       uint32_t *at)
 {
 	*with = *at = 0;
-	const struct sw_roster *ro = c->eng->roster;
 	for (size_t r = 0; r < c->rows; r++) {
-		if (side >= 0) {
-			const sw_pupil *p = sw_cohort_pupil(c, r);
-			int in = 1;
-			for (uint32_t j = 0; j < p->group_count; j++)
-				if (ro->group_refs[p->group_first + j] == c->gap_gid)
-					in = 0;
-			if (in != side)
-				continue;
-		}
+		/* side 0: the gap group's pupils, 1: the others */
+		if (side >= 0 && sw_cohort_in_group(c, sw_cohort_pupil(c, r), c->gap_gid) == (side != 0))
+			continue;
 		int32_t step = c->steps[pass][r * c->skills + k];
 		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected_pass(c, r, k, pass);
 		if (e == SW_NO_STEP)
@@ -174,7 +177,7 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 					sw_buf_puts(b, num >= 0 ? ", up " : ", down ");
 					sw_fmt_ratio(b, num < 0 ? -num : num, (int64_t)with * w0, 0);
 					sw_buf_puts(b, " points since ");
-					put_date(b, c->from);
+					sw_html_date(b, c->from);
 				}
 			}
 			if (c->has_gap) {

@@ -12,11 +12,8 @@ static void put_support_skills(sw_buf *b, const sw_cohort *c, const sw_cpsupport
 {
 	bool first = true;
 	for (size_t k = 0; k < c->skills; k++) {
-		int32_t x = sw_cohort_expected(c, e->row, k);
-		int32_t step = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
-		if (x == SW_NO_STEP || (e->not_assessed ? step != SW_NO_STEP
-		                                        : step == SW_NO_STEP ||
-		                                                  (int64_t)x - step < c->below))
+		int32_t x, step;
+		if (!sw_cohort_support_lists(c, e, k, &x, &step))
 			continue;
 		sw_buf_puts(b, first ? "" : ", ");
 		sw_html_put(b, c->fw->skills[k].name);

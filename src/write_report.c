@@ -297,11 +297,10 @@ static void fill_progress(sheet *s, const sw_cohort *c)
 /* Appends the roster groups of a pupil, separated by ';'. */
 static void put_groups(sw_buf *b, const sw_cohort *c, const sw_pupil *p)
 {
-	const struct sw_roster *ro = c->eng->roster;
 	for (uint32_t j = 0; j < p->group_count; j++) {
 		if (j)
 			sw_buf_putc(b, ';');
-		sw_buf_puts(b, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]));
+		sw_buf_puts(b, sw_cohort_group_of(c, p, j));
 	}
 }
 
@@ -324,11 +323,8 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell_tmp(s);
 		bool first = true;
 		for (size_t k = 0; k < c->skills; k++) {
-			int32_t x = sw_cohort_expected(c, e->row, k);
-			int32_t step = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
-			if (x == SW_NO_STEP || (e->not_assessed ? step != SW_NO_STEP
-			                                        : step == SW_NO_STEP ||
-			                                                  (int64_t)x - step < c->below))
+			int32_t x, step;
+			if (!sw_cohort_support_lists(c, e, k, &x, &step))
 				continue;
 			sw_buf_puts(&s->tmp, first ? "" : ";");
 			sw_buf_puts(&s->tmp, c->fw->skills[k].id);
@@ -346,7 +342,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
 
 /* Appends what the figures rest on, in one line of words (no newline):
    the CSV's first line (after "# ") and the table's last. */
-static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
+static void put_basis_line(sw_buf *b, const sw_cohort *c, sw_report what)
 {
 	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	if (what == SW_REPORT_SUPPORT)
@@ -391,7 +387,7 @@ static void put_basis_line(sw_buf *b, const sw_cohort *c, int what)
 }
 
 /* Writes the sheet as CSV, after a first line "# " saying what it rests on. */
-static void put_csv(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
+static void put_csv(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report what)
 {
 	sw_buf_puts(b, "# ");
 	size_t from = b->len;
@@ -418,7 +414,7 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 }
 
 /* Writes the sheet as one JSON document with the cohort's facts. */
-static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
+static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report what)
 {
 	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
@@ -482,7 +478,7 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, int what)
 #define TABLE_TEXT_MAX 24
 
 /* Writes the sheet as an aligned table with a line on what it rests on. */
-static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
+static int put_table(FILE *out, const sheet *s, const sw_cohort *c, sw_report what)
 {
 	sw_table t;
 	sw_table_init(&t, s->m, s->ncols);
@@ -523,7 +519,7 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, int what)
 	return ferror(out) ? SW_EIO : SW_OK;
 }
 
-int sw_cohort_write(FILE *out, const sw_cohort *c, int what, int format)
+int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_format format)
 {
 	if (!out || !c || what < SW_REPORT_GROUPS || what > SW_REPORT_TREND ||
 	    format < SW_REPORT_TABLE || format > SW_REPORT_JSON)

@@ -2,7 +2,7 @@
  * wstream.c - output through a host's callback (sw_write_fn) instead of a
  * FILE *: a stdio stream made with fopencookie hands each buffered chunk to
  * the callback, so every writer of the library serves both. The _to
- * variants of the public writers are here.
+ * variants of the public writers are here, but for sw_writer_new_to (write.c).
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "internal.h"
@@ -58,73 +58,61 @@ int sw_wstream_close(sw_wstream *ws, sw_engine *eng, int rc)
 	return sw_wstream_status(ws, eng, rc);
 }
 
+/* The body of an _to variant: `call`, writing to the FILE * `f`, through fn;
+   the stream's status then (the callback's stop kept in eng, when given). */
+#define WRITE_TO(fn, payload, eng, call)                         \
+	do {                                                     \
+		sw_wstream ws;                                   \
+		if (!sw_wstream_open(&ws, fn, payload))          \
+			return SW_ENOMEM;                        \
+		FILE *f = ws.f;                                  \
+		return sw_wstream_close(&ws, eng, (call));       \
+	} while (0)
+
 int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
                           const char *skill)
 {
-	sw_wstream ws;
 	if (!fn || !fw)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_framework_print(ws.f, fw, skill);
-	return sw_wstream_close(&ws, NULL, rc);
+	WRITE_TO(fn, payload, NULL, sw_framework_print(f, fw, skill));
 }
 
-int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, int what, int format)
+int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, sw_report what,
+                       sw_report_format format)
 {
-	sw_wstream ws;
 	if (!fn || !c)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_cohort_write(ws.f, c, what, format);
-	return sw_wstream_close(&ws, NULL, rc);
+	WRITE_TO(fn, payload, NULL, sw_cohort_write(f, c, what, format));
 }
 
 int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c)
 {
-	sw_wstream ws;
 	if (!fn || !c)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_cohort_write_html(ws.f, c);
-	return sw_wstream_close(&ws, NULL, rc);
+	WRITE_TO(fn, payload, NULL, sw_cohort_write_html(f, c));
 }
 
 int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng, const char *pupil,
                          const sw_passport_options *opts, uint64_t *errors)
 {
-	sw_wstream ws;
 	if (!fn || !eng)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_passport_write(ws.f, eng, pupil, opts, errors);
-	return sw_wstream_close(&ws, eng, rc);
+	WRITE_TO(fn, payload, eng, sw_passport_write(f, eng, pupil, opts, errors));
 }
 
 int sw_passport_write_result_to(sw_write_fn fn, void *payload, const sw_engine *eng,
                                 const sw_result *now, const sw_result *prev,
                                 const sw_passport_options *opts)
 {
-	sw_wstream ws;
 	if (!fn || !eng || !now)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_passport_write_result(ws.f, eng, now, prev, opts);
-	return sw_wstream_close(&ws, NULL, rc);
+	WRITE_TO(fn, payload, NULL, sw_passport_write_result(f, eng, now, prev, opts));
 }
 
 int sw_summary_compare_to(sw_write_fn fn, void *payload, const sw_summary *const *list,
                           size_t count, const sw_compare_options *opts)
 {
-	sw_wstream ws;
 	if (!fn)
 		return SW_EINVALID;
-	if (!sw_wstream_open(&ws, fn, payload))
-		return SW_ENOMEM;
-	int rc = sw_summary_compare(ws.f, list, count, opts);
-	return sw_wstream_close(&ws, NULL, rc);
+	WRITE_TO(fn, payload, NULL, sw_summary_compare(f, list, count, opts));
 }

@@ -14,67 +14,26 @@ callback, and prints the same CSV as `stepwise evaluate --format csv`.
 """
 import argparse
 import csv
-import ctypes
-import ctypes.util
 import os
 import sys
-from ctypes import (CFUNCTYPE, POINTER, Structure, byref, c_char_p, c_int, c_size_t,
-                    c_uint, c_uint32, c_uint64, c_void_p)
+from ctypes import POINTER, byref, c_char_p, c_int, c_size_t, c_void_p
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CLASS = os.path.join(ROOT, "examples", "class-5b")
 
-SW_OK, SW_EREJECTED, SW_NO_YEAR = 0, -8, -1
+# the structures of include/stepwise.h and the functions' types are the
+# Python package's (src/python/stepwise/_native.py), from the source tree
+# or as installed
+sys.path.insert(1, os.path.join(ROOT, "src", "python"))
+from stepwise import _native  # noqa: E402
+from stepwise._native import (RESULT_FN, SW_EREJECTED, SW_NO_YEAR, SW_OK,  # noqa: E402
+                              EvalOptions, EvidenceData, PupilData)
 
-
-class PupilData(Structure):
-    """struct sw_pupil_data (SW_PUPIL_DATA_VERSION 1)."""
-    _fields_ = [("version", c_uint), ("id", c_char_p), ("name", c_char_p), ("year", c_int),
-                ("class_name", c_char_p), ("school", c_char_p),
-                ("groups", POINTER(c_char_p)), ("group_count", c_size_t),
-                ("attribute_names", POINTER(c_char_p)),
-                ("attribute_values", POINTER(c_char_p)), ("attribute_count", c_size_t)]
-
-
-class EvidenceData(Structure):
-    """struct sw_evidence_data (SW_EVIDENCE_DATA_VERSION 1)."""
-    _fields_ = [("version", c_uint), ("pupil", c_char_p), ("skill", c_char_p), ("step", c_int),
-                ("date", c_char_p), ("outcome", c_char_p), ("source", c_char_p),
-                ("assessor", c_char_p), ("context", c_char_p), ("note", c_char_p)]
-
-
-class EvalOptions(Structure):
-    """struct sw_eval_options (SW_EVAL_OPTIONS_VERSION 1)."""
-    _fields_ = [("version", c_uint), ("as_of", c_char_p), ("jobs", c_uint)]
-
-
-class Error(Structure):
-    """struct sw_error."""
-    _fields_ = [("code", c_int), ("message", c_char_p), ("file", c_char_p),
-                ("line", c_uint64), ("column", c_uint32), ("path", c_char_p)]
-
-
-RESULT_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)
-
-# name: (result type, argument types) for every function used here
-SIGNATURES = {
-    "sw_version": (c_char_p, []),
-    "sw_engine_new": (c_int, [POINTER(c_void_p), c_void_p]),
-    "sw_engine_free": (None, [c_void_p]),
-    "sw_engine_error_count": (c_size_t, [c_void_p]),
-    "sw_engine_error": (POINTER(Error), [c_void_p, c_size_t]),
-    "sw_engine_load_framework_builtin": (c_int, [c_void_p, c_char_p]),
-    "sw_engine_load_framework_file": (c_int, [c_void_p, c_char_p]),
-    "sw_engine_framework": (c_void_p, [c_void_p]),
+# the functions used here beyond the package's own
+MORE_SIGNATURES = {
     "sw_framework_skill": (c_void_p, [c_void_p, c_size_t]),
     "sw_skill_id": (c_char_p, [c_void_p]),
-    "sw_engine_load_rubric": (c_int, [c_void_p, c_char_p]),
-    "sw_engine_set_param": (c_int, [c_void_p, c_char_p, c_char_p]),
-    "sw_engine_add_pupil": (c_int, [c_void_p, POINTER(PupilData)]),
-    "sw_engine_add_evidence": (c_int, [c_void_p, POINTER(EvidenceData)]),
-    "sw_engine_evaluate": (c_int, [c_void_p, POINTER(EvalOptions), RESULT_FN, c_void_p,
-                                   c_void_p]),
     "sw_result_pupil": (c_char_p, [c_void_p]),
     "sw_result_skill_count": (c_size_t, [c_void_p]),
     "sw_result_has_step": (c_int, [POINTER(c_int), c_void_p, c_size_t]),
@@ -87,13 +46,10 @@ SIGNATURES = {
 
 def load_library():
     """The shared library: $STEPWISE_LIB, the source tree's build, or an installed one."""
-    path = os.environ.get("STEPWISE_LIB")
-    if not path:
-        local = os.path.join(ROOT, "build", "libstepwise.so.0")
-        path = local if os.path.exists(local) else (ctypes.util.find_library("stepwise")
-                                                    or "libstepwise.so.0")
-    lib = ctypes.CDLL(path)
-    for name, (restype, argtypes) in SIGNATURES.items():
+    local = os.path.join(ROOT, "build", "libstepwise.so.0")
+    explicit = None if os.environ.get("STEPWISE_LIB") or not os.path.exists(local) else local
+    lib = _native.load(explicit)
+    for name, (restype, argtypes) in MORE_SIGNATURES.items():
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
     return lib

@@ -42,6 +42,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
    pupils' rejects file) that is the same file as an input or another
    output, before anything is read (paths.c). */
 int cli_out_distinct(cli_opt *opts, int npos, char **pos);
+/* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go
+   beside --rejects FILE (malloc'd; NULL when out of memory). */
+char *cli_pupils_rejects_path(const char *path);
 /* Creates an engine with the limits given on the command line (if any). */
 int cli_engine(sw_engine **eng, cli_opt *opts);
 
@@ -131,8 +134,8 @@ typedef struct cli_errs {
 	size_t count, cap;
 	uint64_t total, dropped;
 } cli_errs;
-/* Adds one error message (from sw_result_error). */
-void cli_errs_add(cli_errs *g, const char *msg);
+/* Adds error i of a result (its message, and whether it is of one skill). */
+void cli_errs_add(cli_errs *g, const sw_result *r, size_t i);
 /* Prints each group once: alone when it hit once, else with "(the same
    error for N of M pupil-skills; first: P S)"; M is pupils x skills. */
 void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills);

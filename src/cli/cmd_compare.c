@@ -67,7 +67,8 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		      : dot && !strcmp(dot, ".csv") ? "csv" : "table";
 	}
 	static const char *const names[] = { "table", "csv", "json", "html" };
-	static const int formats[] = { SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON, SW_COMPARE_HTML };
+	static const sw_report_format formats[] = { SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON,
+	                                            SW_REPORT_HTML };
 	int i;
 	for (i = 0; i < 4 && !(fmt ? !strcmp(fmt, names[i]) : i == 0); i++)
 		;

@@ -26,7 +26,7 @@ static int on_result(const sw_result *r, void *payload)
 	eval_state *st = payload;
 	/* grouped, and printed once the run is over (errgroup.c) */
 	for (size_t i = 0; i < sw_result_error_count(r); i++) {
-		cli_errs_add(&st->groups, sw_result_error(r, i));
+		cli_errs_add(&st->groups, r, i);
 		st->errors++;
 	}
 	st->skills = sw_result_skill_count(r);
@@ -43,18 +43,12 @@ static int on_result(const sw_result *r, void *payload)
 	return rc;
 }
 
-/* The output format from --format, the output's name, or the terminal. */
-static int pick_format(const char *fmt, const char *out)
+/* The output format from --format, the output's name, or the terminal; 0 when unknown. */
+static sw_output_format pick_format(const char *fmt, const char *out)
 {
-	if (fmt) {
-		if (strcmp(fmt, "csv") == 0)
-			return SW_OUTPUT_CSV;
-		if (strcmp(fmt, "jsonl") == 0)
-			return SW_OUTPUT_JSONL;
-		if (strcmp(fmt, "table") == 0)
-			return SW_OUTPUT_TABLE;
-		return -1;
-	}
+	sw_output_format named;
+	if (fmt)
+		return sw_output_format_find(&named, fmt) == SW_OK ? named : 0;
 	if (out && strcmp(out, "-") != 0) {
 		const char *dot = strrchr(out, '.');
 		if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
@@ -72,8 +66,8 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	(void)npos;
 	(void)pos;
 	const char *outpath = cli_get(opts, "-o");
-	int format = pick_format(cli_get(opts, "--format"), outpath);
-	if (format < 0) {
+	sw_output_format format = pick_format(cli_get(opts, "--format"), outpath);
+	if (!format) {
 		cli_error("evaluate: --format must be csv, jsonl or table");
 		return EXIT_FATAL;
 	}

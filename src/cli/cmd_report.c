@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FORMAT_HTML 99
-
 /* Counts rubric errors and prints the first ones (an sw_result_fn). */
 
 int report_on_result(const sw_result *r, void *payload)
@@ -28,24 +26,24 @@ int report_on_result(const sw_result *r, void *payload)
 	return 0;
 }
 
-/* The format from --format, the output's extension, or the terminal; -1 when unknown. */
-static int pick_format(const char *fmt, const char *out, bool html)
+/* The format from --format, the output's extension, or the terminal; 0 when unknown. */
+static sw_report_format pick_format(const char *fmt, const char *out, bool html)
 {
 	static const struct {
 		const char *name;
-		int format;
+		sw_report_format format;
 	} names[] = { { "table", SW_REPORT_TABLE }, { "csv", SW_REPORT_CSV },
-		      { "json", SW_REPORT_JSON }, { "html", FORMAT_HTML } };
+		      { "json", SW_REPORT_JSON }, { "html", SW_REPORT_HTML } };
 	if (fmt) {
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (strcmp(fmt, names[i].name) == 0 && (html || names[i].format != FORMAT_HTML))
+			if (strcmp(fmt, names[i].name) == 0 && (html || names[i].format != SW_REPORT_HTML))
 				return names[i].format;
-		return -1;
+		return 0;
 	}
 	if (out && strcmp(out, "-") != 0) {
 		const char *dot = strrchr(out, '.');
 		if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
-			return html ? FORMAT_HTML : -1; /* support: no HTML of its own */
+			return html ? SW_REPORT_HTML : 0; /* support: no HTML of its own */
 		if (dot && strcmp(dot, ".json") == 0)
 			return SW_REPORT_JSON;
 		if (dot && strcmp(dot, ".txt") == 0)
@@ -191,7 +189,8 @@ int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
 }
 
 /* Builds the cohort, writes the chosen table or the HTML report, reconciles. */
-static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format)
+static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
+                      sw_report_format format)
 {
 	sw_engine *eng;
 	cli_data data;
@@ -219,7 +218,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
-	int st = format == FORMAT_HTML ? sw_cohort_write_html(out.f, c)
+	int st = format == SW_REPORT_HTML ? sw_cohort_write_html(out.f, c)
 	                               : sw_cohort_write(out.f, c, what, format);
 	if (st == SW_EIO)
 		cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
@@ -244,8 +243,8 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, int what, int format
 static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 {
 	(void)cmd, (void)npos, (void)pos;
-	int format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
-	if (format < 0) {
+	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
+	if (!format) {
 		cli_error("report: --format must be table, csv, json or html");
 		return EXIT_FATAL;
 	}
@@ -263,7 +262,7 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		cli_error("report: give --terms or --at D1,D2,..., not both");
 		return EXIT_FATAL;
 	}
-	if ((co.terms || co.at) && (co.gap || co.from) && format != FORMAT_HTML) {
+	if ((co.terms || co.at) && (co.gap || co.from) && format != SW_REPORT_HTML) {
 		cli_error("report: --terms/--at make a table of their own; give them without --gap "
 		          "and --from (the HTML report can show all of them)");
 		return EXIT_FATAL;
@@ -277,7 +276,7 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		cli_error("report: --from and --to go together");
 		return EXIT_FATAL;
 	}
-	if (co.gap && co.from && format != FORMAT_HTML) {
+	if (co.gap && co.from && format != SW_REPORT_HTML) {
 		cli_error("report: --gap and --from/--to make different tables; give one of them "
 		          "(the HTML report can show both)");
 		return EXIT_FATAL;
@@ -286,16 +285,16 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		cli_error("report: --gap needs a roster group name, such as pupil-premium");
 		return EXIT_FATAL;
 	}
-	int what = co.terms || co.at ? SW_REPORT_TREND : co.gap ? SW_REPORT_GAP
-	           : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
+	sw_report what = co.terms || co.at ? SW_REPORT_TREND : co.gap ? SW_REPORT_GAP
+	                 : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
 	return run_cohort(opts, &co, what, format);
 }
 
 static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 {
 	(void)cmd, (void)npos, (void)pos;
-	int format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
-	if (format < 0) {
+	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
+	if (!format) {
 		cli_error("support: --format must be table, csv or json");
 		return EXIT_FATAL;
 	}

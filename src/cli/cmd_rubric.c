@@ -92,7 +92,7 @@ static int check_result(const sw_result *r, void *payload)
 {
 	check_state *cs = payload;
 	for (size_t i = 0; i < sw_result_error_count(r); i++)
-		cli_errs_add(&cs->groups, sw_result_error(r, i));
+		cli_errs_add(&cs->groups, r, i);
 	cs->skills = sw_result_skill_count(r);
 	bool any = false;
 	for (size_t k = 0; k < cs->skills; k++) {

@@ -80,21 +80,6 @@ static void on_reject(const sw_reject *r, void *payload)
 		sw_rejects_add(r, fr->out);
 }
 
-/* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go. */
-static char *pupils_rejects_path(const char *path)
-{
-	size_t n = strlen(path);
-	char *out = malloc(n + 16);
-	if (!out)
-		return NULL;
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	if (!dot || (slash && dot < slash))
-		dot = path + n;
-	snprintf(out, n + 16, "%.*s.pupils%s", (int)(dot - path), path, dot);
-	return out;
-}
-
 /* Opens the rejects file, its temporary file remembered for SIGINT and SIGTERM
    (cli_out_plan names the same temporary file as sw_rejects_open). */
 static int open_rejects(file_rejects *fr, const char *path)
@@ -221,7 +206,7 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 	if (cli_out_check(rejects))
 		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {
-		char *rp = rejects ? pupils_rejects_path(rejects) : NULL;
+		char *rp = rejects ? cli_pupils_rejects_path(rejects) : NULL;
 		rc = load_one(eng, pupils, rp, true, data, NULL);
 		free(rp);
 		if (rc)

@@ -2,9 +2,10 @@
  * errgroup.c - rubric errors grouped for the terminal: the same message for
  * many pupils and skills is printed once, with how many it hit and the
  * first pupil and skill ("... (the same error for 240 of 240 pupil-skills;
- * first: P001 listening)"). Messages end in "(pupil P, skill S)" or
- * "(pupil P)" (src/pupil.c); the text before is what is compared. The JSON
- * Lines output keeps every error of every pupil.
+ * first: P001 listening)"). Whether an error is of one skill is read from
+ * the result (sw_result_error_skill); messages end in "(pupil P, skill S)"
+ * or "(pupil P)" (src/pupil.c), and the text before is what is compared.
+ * The JSON Lines output keeps every error of every pupil.
  */
 #include "cli.h"
 
@@ -14,13 +15,12 @@
 #define GROUPS_MAX 200 /* distinct messages kept; later new ones are counted only */
 #define SHOW_MAX 50    /* groups printed */
 
-/* Splits "TEXT (pupil P, skill S)" into TEXT's length and "P skill"/"P". */
-static size_t split(const char *msg, const char **who, size_t *who_len, bool *skill)
+/* Splits "TEXT (pupil P, skill S)" into TEXT's length and "P, skill S"/"P". */
+static size_t split(const char *msg, const char **who, size_t *who_len)
 {
 	size_t n = strlen(msg);
 	*who = NULL;
 	*who_len = 0;
-	*skill = false;
 	if (n < 2 || msg[n - 1] != ')')
 		return n;
 	const char *open = NULL;
@@ -33,17 +33,15 @@ static size_t split(const char *msg, const char **who, size_t *who_len, bool *sk
 		return n;
 	*who = open + 7;
 	*who_len = (size_t)(msg + n - 1 - *who);
-	const char *sk = strstr(*who, ", skill ");
-	*skill = sk && sk < *who + *who_len;
 	return (size_t)(open - 1 - msg);
 }
 
-void cli_errs_add(cli_errs *g, const char *msg)
+void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
 {
-	const char *who;
+	const char *msg = sw_result_error(r, error), *who;
 	size_t wl;
-	bool skill;
-	size_t n = split(msg, &who, &wl, &skill);
+	bool skill = sw_result_error_skill(NULL, r, error);
+	size_t n = split(msg, &who, &wl);
 	g->total++;
 	for (size_t i = 0; i < g->count; i++) {
 		cli_err_group *e = &g->items[i];

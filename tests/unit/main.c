@@ -62,6 +62,8 @@ static const unit_test TESTS[] = {
 	T(test_api_call_order),
 	T(test_api_versions),
 	T(test_api_evaluate_errors),
+	T(test_write_errors_as_data),
+	T(test_write_format_names),
 	T(test_api_reset_and_params),
 	T(test_api_framework_json),
 	T(test_api_service),

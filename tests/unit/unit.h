@@ -131,6 +131,8 @@ void test_api_null_arguments(void);
 void test_api_call_order(void);
 void test_api_versions(void);
 void test_api_evaluate_errors(void);
+void test_write_errors_as_data(void);
+void test_write_format_names(void);
 void test_api_reset_and_params(void);
 void test_api_framework_json(void);
 void test_api_service(void);

@@ -340,7 +340,8 @@ class Engine:
     def results(self, as_of=None, jobs=0):
         """Evaluates every pupil: one dict per pupil in id order, as a line of
         `stepwise evaluate --format jsonl` (pupil, name, year, class, school,
-        skills {skill: {step, note, evidence}}, flags, awards, errors)."""
+        skills {skill: {step, note, evidence}}, flags, awards, errors), each
+        skill with "error" too: True when the rubric failed for it."""
         out, failure = [], []
 
         def on_result(result, _payload):
@@ -349,9 +350,12 @@ class Engine:
                 if self._lib.sw_result_json(byref(text), result) != SW_OK:
                     return -3
                 try:
-                    out.append(json.loads(string_at(text).decode("utf-8")))
+                    row = json.loads(string_at(text).decode("utf-8"))
                 finally:
                     self._lib.sw_string_free(self._ptr, text)
+                for k, skill in enumerate(row["skills"].values()):  # framework order
+                    skill["error"] = bool(self._lib.sw_result_has_error(result, k))
+                out.append(row)
                 return 0
             except BaseException as e:  # raised again below, never across C
                 failure.append(e)

@@ -66,6 +66,7 @@ SIGNATURES = {
     "sw_engine_evaluate": (c_int, [c_void_p, POINTER(EvalOptions), RESULT_FN, c_void_p,
                                    c_void_p]),
     "sw_result_json": (c_int, [POINTER(c_void_p), c_void_p]),
+    "sw_result_has_error": (c_int, [c_void_p, c_size_t]),
     "sw_string_free": (None, [c_void_p, c_void_p]),
 }
 

@@ -110,6 +110,14 @@ def test_rubric_errors_carry_the_library_messages():
         eng.add_pupils([{"id": "P1"}])
         assert eng.rubric == "mine"
         assert "boom" in eng.results()[0]["errors"][0]
+    # which skill failed is data, not read from the message
+    src = ("return {name = 'one', skill = function(e, ctx)\n"
+           "  if ctx.skill.id == 'kindness' then error('x') end end}")
+    with stepwise.Engine(framework="example-school", rubric_source=src) as eng:
+        eng.add_pupils([{"id": "P1"}])
+        skills = eng.results()[0]["skills"]
+        assert [s for s, v in skills.items() if v["error"]] == ["kindness"]
+        assert len(skills) == 4
 
 
 def test_refused_rows():
