@@ -131,6 +131,14 @@ int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t
 int sw_roster_sort(struct sw_roster *r, const sw_mem *m);
 void sw_roster_free(struct sw_roster *r, const sw_mem *m);
 
+/* engine_data.c: adds the diagnostic for a status of the data calls (the
+   reason in `why` when there is one) and returns the status. */
+int sw_data_status(sw_engine *eng, int rc, sw_buf *why);
+/* Begins a data call (sw_engine_begin): SW_EINVALID, with a diagnostic when
+   there is an engine, unless `ok` (the data given, of a known version);
+   `what` is "pupil" or "evidence". */
+int sw_data_begin(sw_engine *eng, bool ok, const char *what);
+
 /* evindex.c */
 /* Notes record i (just appended) in the per-pupil index, when there is one. */
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i);
@@ -164,13 +172,13 @@ struct sw_evidence *sw_evidence_store(sw_engine *eng);
 int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order);
 void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
 
-/* evaluate.c: evaluating while reading (sw_engine_evaluate_file) */
-struct sw_stream;
-/* Called after each accepted evidence row; flushes finished pupils. */
-int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line);
-/* load.c: reads an evidence file, calling sw_stream_row as rows come. */
-int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
-                   sw_load_stats *stats, struct sw_stream *stream);
+/* load.c: reads an evidence file one row at a time (no threads), calling
+   on_row(payload, path, line) after each accepted row, the record being the
+   store's last; a status other than SW_OK stops the reading. The caller
+   (sw_engine_evaluate_file) has begun the call. */
+typedef int (*sw_row_fn)(void *payload, const char *path, uint64_t line);
+int sw_load_rows(sw_engine *eng, const char *path, const sw_load_options *opts,
+                 sw_load_stats *stats, sw_row_fn on_row, void *payload);
 /* evidence.c: sorts one pupil's records by skill, date, input order;
    scratch grows to n records when needed (SW_ENOMEM when it cannot). */
 int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch);

@@ -12,10 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const sw_outcome_names[2] = { "secured", "developing" };
-const char *const sw_source_names[SW_SOURCE_COUNT] = { "teacher", "self", "peer", "parent",
-	                                               "employer", "other" };
-
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
 static int32_t days_from_civil(int y, int m, int d)
 {

@@ -42,6 +42,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
    pupils' rejects file) that is the same file as an input or another
    output, before anything is read (paths.c). */
 int cli_out_distinct(cli_opt *opts, int npos, char **pos);
+/* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go
+   (data.c); malloc'd, NULL when out of memory. */
+char *cli_pupils_rejects_path(const char *path);
 /* Creates an engine with the limits given on the command line (if any). */
 int cli_engine(sw_engine **eng, cli_opt *opts);
 

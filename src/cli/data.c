@@ -81,7 +81,7 @@ static void on_reject(const sw_reject *r, void *payload)
 }
 
 /* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go. */
-static char *pupils_rejects_path(const char *path)
+char *cli_pupils_rejects_path(const char *path)
 {
 	size_t n = strlen(path);
 	char *out = malloc(n + 16);
@@ -221,7 +221,7 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 	if (cli_out_check(rejects))
 		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {
-		char *rp = rejects ? pupils_rejects_path(rejects) : NULL;
+		char *rp = rejects ? cli_pupils_rejects_path(rejects) : NULL;
 		rc = load_one(eng, pupils, rp, true, data, NULL);
 		free(rp);
 		if (rc)

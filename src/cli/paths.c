@@ -83,21 +83,6 @@ static bool same(const named *a, const named *b)
 	return a->where && b->where && strcmp(a->where, b->where) == 0;
 }
 
-/* The rejects file for the pupils beside --rejects FILE (as data.c names it). */
-static char *pupils_rejects(const char *path)
-{
-	size_t n = strlen(path);
-	char *out = malloc(n + 16);
-	if (!out)
-		return NULL;
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	if (!dot || (slash && dot < slash))
-		dot = path + n;
-	snprintf(out, n + 16, "%.*s.pupils%s", (int)(dot - path), path, dot);
-	return out;
-}
-
 int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 {
 	static const char *const inputs[] = { "--framework", "--pupils", "--evidence", "--rubric",
@@ -118,7 +103,7 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 		add(list, &n, pos[i], "an input", false);
 	int first_output = n;
 	const char *rejects = cli_get(opts, "--rejects");
-	char *pupils = rejects && cli_get(opts, "--pupils") ? pupils_rejects(rejects) : NULL;
+	char *pupils = rejects && cli_get(opts, "--pupils") ? cli_pupils_rejects_path(rejects) : NULL;
 	add(list, &n, cli_get(opts, "-o"), "the output (-o)", true);
 	add(list, &n, rejects, "the rejects file (--rejects)", true);
 	add(list, &n, pupils, "the rejects file of the pupils", true);
