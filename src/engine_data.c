@@ -26,21 +26,32 @@ int sw_data_begin(sw_engine *eng, bool ok, const char *what)
 	return SW_OK;
 }
 
-int sw_engine_add_pupil(sw_engine *eng, const sw_pupil_data *pupil)
+/* Adds a pupil, or (replace) gives a known pupil new details. */
+static int put_pupil(sw_engine *eng, const sw_pupil_data *pupil, bool replace)
 {
 	int rc = sw_data_begin(eng, pupil && pupil->version == SW_PUPIL_DATA_VERSION, "pupil");
 	if (rc)
 		return rc;
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
-	rc = sw_roster_add(eng, pupil, 0, &why);
+	rc = replace ? sw_roster_replace(eng, pupil, &why) : sw_roster_add(eng, pupil, 0, &why);
 	if (rc == SW_ESTATE)
 		sw_buf_puts(&why, "pupils cannot be added after evidence added without a roster");
 	rc = sw_data_status(eng, rc, &why);
-	if (eng->evidence)
+	if (!replace && eng->evidence)
 		eng->evidence->sorted = false;
 	sw_buf_free(&why);
 	return rc;
+}
+
+int sw_engine_add_pupil(sw_engine *eng, const sw_pupil_data *pupil)
+{
+	return put_pupil(eng, pupil, false);
+}
+
+int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil)
+{
+	return put_pupil(eng, pupil, true);
 }
 
 int sw_engine_add_evidence(sw_engine *eng, const sw_evidence_data *ev)
@@ -54,18 +65,6 @@ int sw_engine_add_evidence(sw_engine *eng, const sw_evidence_data *ev)
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
 	rc = sw_data_status(eng, sw_evidence_add(eng, ev, &why), &why);
-	sw_buf_free(&why);
-	return rc;
-}
-
-int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil)
-{
-	int rc = sw_data_begin(eng, pupil && pupil->version == SW_PUPIL_DATA_VERSION, "pupil");
-	if (rc)
-		return rc;
-	sw_buf why;
-	sw_buf_init(&why, &eng->mem);
-	rc = sw_data_status(eng, sw_roster_replace(eng, pupil, &why), &why);
 	sw_buf_free(&why);
 	return rc;
 }

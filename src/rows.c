@@ -1,16 +1,13 @@
 /*
  * rows.c - one row of a data file turned into a pupil or an evidence record:
- * CSV fields by column, JSON objects by key (the fast flat reader first,
- * cJSON for everything else), with the reason when a row is rejected.
+ * CSV fields by column, JSON lines by key (the fast flat reader first, cJSON
+ * for everything else), both through the field list and the object readers
+ * of fields.c, with the reason when a row is rejected.
  */
 #include "internal.h"
 #include "reader.h"
 
 #include <cJSON.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <limits.h>
 #include <string.h>
 
 /* Splits a ';'-separated groups field in place into items. */
