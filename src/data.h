@@ -93,12 +93,20 @@ void sw_checked_put(sw_buf *text, const char *s, size_t n);
 /* Reads the text at *t (put there by sw_checked_put) and moves *t past it. */
 const char *sw_checked_get(const char **t, sw_text_head *h);
 
+/* Checking records added one at a time (sw_engine_add_evidence, the service,
+   a file read on one thread, sw_engine_remove_evidence_record): the last
+   pupil and skill seen, and room for a record's texts. Kept by the engine
+   beside the store (not in it) and dropped with it: its pupil and skill
+   indexes hold for that store's roster and framework. */
+struct sw_adder {
+	sw_check_cache check;
+	sw_buf text;
+};
+
 struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;
 	sw_intern text;
-	sw_check_cache check;       /* for rows checked one at a time */
-	sw_buf text_scratch;
 	sw_last_text last_text[3];
 	bool grouped;    /* each pupil's records together (first, len), in any order */
 	bool sorted;     /* and ordered by skill, date, seq */
@@ -170,7 +178,10 @@ struct sw_evidence *sw_evidence_store(sw_engine *eng);
 /* Groups the store so each pupil's records are together (for evaluation)
    and, when `order`, sorts each pupil's records, with up to `jobs` threads. */
 int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order);
-void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
+/* Frees the store and the adder's caches (eng->evidence, eng->adder). */
+void sw_evidence_drop(sw_engine *eng);
+/* The adder, created on first use; NULL when out of memory. */
+struct sw_adder *sw_evidence_adder(sw_engine *eng);
 
 /* load.c: reads an evidence file one row at a time (no threads), calling
    on_row(payload, path, line) after each accepted row, the record being the

@@ -108,7 +108,6 @@ size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill, size_t
 void sw_engine_clear_data(sw_engine *eng)
 {
 	sw_roster_free(eng->roster, &eng->mem);
-	sw_evidence_free(eng->evidence, &eng->mem);
+	sw_evidence_drop(eng);
 	eng->roster = NULL;
-	eng->evidence = NULL;
 }

@@ -441,8 +441,7 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
 		return rc;
 	s.as_of = opts ? opts->as_of : NULL;
 	/* no stored evidence is used: start from an empty store */
-	sw_evidence_free(eng->evidence, &eng->mem);
-	eng->evidence = NULL;
+	sw_evidence_drop(eng);
 	if ((rc = ready(eng, 1, false)))
 		return rc;
 	s.runner = eng->rubric->runner;

@@ -204,18 +204,20 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	uint32_t p;
 	if ((rc = find_pupil(&p, eng, e->pupil)))
 		return rc;
+	struct sw_adder *a = sw_evidence_adder(eng);
+	if (!a)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
 	sw_checked c;
-	ev->text_scratch.len = 0;
-	rc = sw_data_status(eng, sw_evidence_check(eng, &ev->check, e, &c, &ev->text_scratch, &why),
-	                    &why);
+	a->text.len = 0;
+	rc = sw_data_status(eng, sw_evidence_check(eng, &a->check, e, &c, &a->text, &why), &why);
 	sw_buf_free(&why);
 	if (rc)
 		return rc;
 	/* the record's texts as the store interned them; one never stored matches nothing */
 	sw_record like = c.rec;
-	const char *t = ev->text_scratch.p ? ev->text_scratch.p + c.text : "";
+	const char *t = a->text.p ? a->text.p + c.text : "";
 	sw_text_head h;
 	if (!(c.flags & SW_CHECKED_KNOWN))
 		sw_checked_get(&t, &h);

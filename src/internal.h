@@ -259,6 +259,7 @@ struct sw_engine {
 	sw_framework *fw;
 	struct sw_roster *roster;     /* pupils: roster.c */
 	struct sw_evidence *evidence; /* evidence store: evidence.c */
+	struct sw_adder *adder;       /* checking records added one at a time: evidence.c */
 	struct sw_rubric *rubric;     /* rubric.c */
 	int user_status;              /* what a host's callback returned to stop a call */
 	int service_isolate;          /* sw_service_set_isolate */
