@@ -93,12 +93,20 @@ void sw_checked_put(sw_buf *text, const char *s, size_t n);
 /* Reads the text at *t (put there by sw_checked_put) and moves *t past it. */
 const char *sw_checked_get(const char **t, sw_text_head *h);
 
+/* Checking records added one at a time (sw_engine_add_evidence, the service,
+   a file read on one thread, sw_engine_remove_evidence_record): the last
+   pupil and skill seen, and room for a record's texts. Kept by the engine
+   beside the store (not in it) and dropped with it: its pupil and skill
+   indexes hold for that store's roster and framework. */
+struct sw_adder {
+	sw_check_cache check;
+	sw_buf text;
+};
+
 struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;
 	sw_intern text;
-	sw_check_cache check;       /* for rows checked one at a time */
-	sw_buf text_scratch;
 	sw_last_text last_text[3];
 	bool grouped;    /* each pupil's records together (first, len), in any order */
 	bool sorted;     /* and ordered by skill, date, seq */
@@ -131,6 +139,14 @@ int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t
 int sw_roster_sort(struct sw_roster *r, const sw_mem *m);
 void sw_roster_free(struct sw_roster *r, const sw_mem *m);
 
+/* engine_data.c: adds the diagnostic for a status of the data calls (the
+   reason in `why` when there is one) and returns the status. */
+int sw_data_status(sw_engine *eng, int rc, sw_buf *why);
+/* Begins a data call (sw_engine_begin): SW_EINVALID, with a diagnostic when
+   there is an engine, unless `ok` (the data given, of a known version);
+   `what` is "pupil" or "evidence". */
+int sw_data_begin(sw_engine *eng, bool ok, const char *what);
+
 /* evindex.c */
 /* Notes record i (just appended) in the per-pupil index, when there is one. */
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i);
@@ -162,15 +178,18 @@ struct sw_evidence *sw_evidence_store(sw_engine *eng);
 /* Groups the store so each pupil's records are together (for evaluation)
    and, when `order`, sorts each pupil's records, with up to `jobs` threads. */
 int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order);
-void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m);
+/* Frees the store and the adder's caches (eng->evidence, eng->adder). */
+void sw_evidence_drop(sw_engine *eng);
+/* The adder, created on first use; NULL when out of memory. */
+struct sw_adder *sw_evidence_adder(sw_engine *eng);
 
-/* evaluate.c: evaluating while reading (sw_engine_evaluate_file) */
-struct sw_stream;
-/* Called after each accepted evidence row; flushes finished pupils. */
-int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line);
-/* load.c: reads an evidence file, calling sw_stream_row as rows come. */
-int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
-                   sw_load_stats *stats, struct sw_stream *stream);
+/* load.c: reads an evidence file one row at a time (no threads), calling
+   on_row(payload, path, line) after each accepted row, the record being the
+   store's last; a status other than SW_OK stops the reading. The caller
+   (sw_engine_evaluate_file) has begun the call. */
+typedef int (*sw_row_fn)(void *payload, const char *path, uint64_t line);
+int sw_load_rows(sw_engine *eng, const char *path, const sw_load_options *opts,
+                 sw_load_stats *stats, sw_row_fn on_row, void *payload);
 /* evidence.c: sorts one pupil's records by skill, date, input order;
    scratch grows to n records when needed (SW_ENOMEM when it cannot). */
 int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch);

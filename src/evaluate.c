@@ -202,6 +202,16 @@ static void evaluate_batch(void *ctx, uint64_t i, unsigned thread)
 	r->rc[slot] = rc;
 }
 
+int sw_result_hand(sw_engine *eng, sw_eval_stats *stats, sw_result_fn fn, void *payload,
+                   const sw_result *res)
+{
+	stats->pupils++;
+	stats->errors += res->error_count;
+	stats->pupils_with_errors += res->error_count > 0;
+	int rc = fn ? fn(res, payload) : SW_OK;
+	return rc ? sw_engine_stopped(eng, rc) : SW_OK;
+}
+
 /* finish: hands item i's results to the caller. */
 static int hand_over(void *ctx, uint64_t i)
 {
@@ -211,12 +221,9 @@ static int hand_over(void *ctx, uint64_t i)
 		return sw_diag_add(&r->eng->diag, r->rc[slot], NULL, 0, 0, NULL, "out of memory");
 	sw_result *res = r->res + slot * BATCH;
 	for (size_t k = 0; k < BATCH && from + k < r->total; k++) {
-		r->stats->pupils++;
-		r->stats->errors += res[k].error_count;
-		r->stats->pupils_with_errors += res[k].error_count > 0;
-		int rc = r->fn ? r->fn(&res[k], r->payload) : SW_OK;
+		int rc = sw_result_hand(r->eng, r->stats, r->fn, r->payload, &res[k]);
 		if (rc)
-			return sw_engine_stopped(r->eng, rc);
+			return rc;
 	}
 	return SW_OK;
 }
@@ -369,11 +376,7 @@ static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 	rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
 	if (rc)
 		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	s->stats->pupils++;
-	s->stats->errors += s->res.error_count;
-	s->stats->pupils_with_errors += s->res.error_count > 0;
-	rc = s->fn ? s->fn(&s->res, s->payload) : SW_OK;
-	return rc ? sw_engine_stopped(s->eng, rc) : SW_OK;
+	return sw_result_hand(s->eng, s->stats, s->fn, s->payload, &s->res);
 }
 
 /* Emits the roster's pupils without evidence whose id comes before `id`
@@ -408,8 +411,11 @@ static int stream_flush(struct sw_stream *s, size_t n)
 	return rc;
 }
 
-int sw_stream_row(struct sw_stream *s, const char *path, uint64_t line)
+/* The row callback of sw_load_rows: after each accepted row, evaluates the
+   pupil before when the row starts a new one. */
+static int stream_row(void *payload, const char *path, uint64_t line)
 {
+	struct sw_stream *s = payload;
 	struct sw_evidence *ev = s->eng->evidence;
 	sw_record *last = &ev->recs[ev->count - 1];
 	if (s->has_current && last->pupil == s->current)
@@ -450,14 +456,13 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
 		return rc;
 	s.as_of = opts ? opts->as_of : NULL;
 	/* no stored evidence is used: start from an empty store */
-	sw_evidence_free(eng->evidence, &eng->mem);
-	eng->evidence = NULL;
+	sw_evidence_drop(eng);
 	if ((rc = ready(eng, 1, false)))
 		return rc;
 	s.runner = eng->rubric->runner;
 	if (sw_result_init(&s.res, eng))
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	rc = sw_load_stream(eng, evidence, load, load_stats, &s);
+	rc = sw_load_rows(eng, evidence, load, load_stats, stream_row, &s);
 	if (rc == SW_OK && s.has_current)
 		rc = stream_flush(&s, eng->evidence->count);
 	if (rc == SW_OK)

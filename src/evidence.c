@@ -12,10 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const sw_outcome_names[2] = { "secured", "developing" };
-const char *const sw_source_names[SW_SOURCE_COUNT] = { "teacher", "self", "peer", "parent",
-	                                               "employer", "other" };
-
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
 static int32_t days_from_civil(int y, int m, int d)
 {
@@ -182,8 +178,6 @@ static struct sw_evidence *store(sw_engine *eng)
 		struct sw_evidence *ev = sw_mem_calloc(&eng->mem, 1, sizeof *ev);
 		if (ev) {
 			sw_intern_init(&ev->text, &eng->mem);
-			sw_check_cache_init(&ev->check, &eng->mem);
-			sw_buf_init(&ev->text_scratch, &eng->mem);
 			for (int i = 0; i < 3; i++)
 				sw_buf_init(&ev->last_text[i].raw, &eng->mem);
 		}
@@ -397,15 +391,15 @@ struct sw_evidence *sw_evidence_store(sw_engine *eng)
 
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 {
-	struct sw_evidence *ev = store(eng);
-	if (!ev || !sw_roster_get(eng))
+	struct sw_adder *a = sw_evidence_adder(eng);
+	if (!a || !store(eng) || !sw_roster_get(eng))
 		return SW_ENOMEM;
 	sw_checked c;
-	ev->text_scratch.len = 0;
-	int rc = sw_evidence_check(eng, &ev->check, e, &c, &ev->text_scratch, why);
+	a->text.len = 0;
+	int rc = sw_evidence_check(eng, &a->check, e, &c, &a->text, why);
 	if (rc)
 		return rc;
-	return sw_evidence_commit(eng, &c, ev->text_scratch.p ? ev->text_scratch.p : "");
+	return sw_evidence_commit(eng, &c, a->text.p ? a->text.p : "");
 }
 
 /* Orders records by skill, date, then input order (within one pupil). */
@@ -623,8 +617,26 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	return SW_OK;
 }
 
-void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
+struct sw_adder *sw_evidence_adder(sw_engine *eng)
 {
+	if (!eng->adder && (eng->adder = sw_mem_alloc(&eng->mem, sizeof *eng->adder))) {
+		sw_check_cache_init(&eng->adder->check, &eng->mem);
+		sw_buf_init(&eng->adder->text, &eng->mem);
+	}
+	return eng->adder;
+}
+
+void sw_evidence_drop(sw_engine *eng)
+{
+	const sw_mem *m = &eng->mem;
+	struct sw_evidence *ev = eng->evidence;
+	if (eng->adder) {
+		sw_check_cache_free(&eng->adder->check);
+		sw_buf_free(&eng->adder->text);
+		sw_mem_free(m, eng->adder);
+		eng->adder = NULL;
+	}
+	eng->evidence = NULL;
 	if (!ev)
 		return;
 	sw_mem_free(m, ev->recs);
@@ -634,8 +646,6 @@ void sw_evidence_free(struct sw_evidence *ev, const sw_mem *m)
 	sw_mem_free(m, ev->pend_prev);
 	sw_mem_free(m, ev->gather);
 	sw_intern_free(&ev->text);
-	sw_check_cache_free(&ev->check);
-	sw_buf_free(&ev->text_scratch);
 	for (int i = 0; i < 3; i++)
 		sw_buf_free(&ev->last_text[i].raw);
 	sw_mem_free(m, ev);

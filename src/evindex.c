@@ -5,8 +5,8 @@
  * of that pupil's records: each record added after grouping is chained to
  * the pupil's previous one, and sw_engine_evaluate_pupil gathers the
  * pupil's grouped run and its chain. Evaluating every pupil groups the whole
- * store again (sw_evidence_sort). Also the removal of records and the
- * public calls that edit data in place.
+ * store again (sw_evidence_sort). Also the removal of records, which must
+ * keep that index whole (the public sw_engine_remove_evidence calls).
  */
 #include "internal.h"
 #include "data.h"
@@ -195,34 +195,29 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 {
 	if (removed)
 		*removed = 0;
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
-	if (!e || e->version != SW_EVIDENCE_DATA_VERSION)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "no evidence, or sw_evidence_data of an unknown version");
+	int rc = sw_data_begin(eng, e && e->version == SW_EVIDENCE_DATA_VERSION, "evidence");
+	if (rc)
+		return rc;
 	struct sw_evidence *ev = eng->evidence;
 	if (!eng->fw || !ev || !eng->roster)
 		return SW_OK; /* nothing held: nothing to remove */
 	uint32_t p;
-	int rc = find_pupil(&p, eng, e->pupil);
-	if (rc)
+	if ((rc = find_pupil(&p, eng, e->pupil)))
 		return rc;
+	struct sw_adder *a = sw_evidence_adder(eng);
+	if (!a)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
 	sw_checked c;
-	ev->text_scratch.len = 0;
-	rc = sw_evidence_check(eng, &ev->check, e, &c, &ev->text_scratch, &why);
-	if (rc) {
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
-		            rc == SW_EREJECTED && sw_buf_cstr(&why) ? why.p : sw_status_string(rc));
-		sw_buf_free(&why);
-		return rc;
-	}
+	a->text.len = 0;
+	rc = sw_data_status(eng, sw_evidence_check(eng, &a->check, e, &c, &a->text, &why), &why);
 	sw_buf_free(&why);
+	if (rc)
+		return rc;
 	/* the record's texts as the store interned them; one never stored matches nothing */
 	sw_record like = c.rec;
-	const char *t = ev->text_scratch.p ? ev->text_scratch.p + c.text : "";
+	const char *t = a->text.p ? a->text.p + c.text : "";
 	sw_text_head h;
 	if (!(c.flags & SW_CHECKED_KNOWN))
 		sw_checked_get(&t, &h);
@@ -239,22 +234,4 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	if (removed)
 		*removed = n;
 	return SW_OK;
-}
-
-int sw_engine_replace_pupil(sw_engine *eng, const sw_pupil_data *pupil)
-{
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
-	if (!pupil || pupil->version != SW_PUPIL_DATA_VERSION)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "no pupil, or sw_pupil_data of an unknown version");
-	sw_buf why;
-	sw_buf_init(&why, &eng->mem);
-	int rc = sw_roster_replace(eng, pupil, &why);
-	if (rc)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
-		            rc != SW_ENOMEM && sw_buf_cstr(&why) ? why.p : sw_status_string(rc));
-	sw_buf_free(&why);
-	return rc;
 }

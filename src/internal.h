@@ -259,6 +259,7 @@ struct sw_engine {
 	sw_framework *fw;
 	struct sw_roster *roster;     /* pupils: roster.c */
 	struct sw_evidence *evidence; /* evidence store: evidence.c */
+	struct sw_adder *adder;       /* checking records added one at a time: evidence.c */
 	struct sw_rubric *rubric;     /* rubric.c */
 	int user_status;              /* what a host's callback returned to stop a call */
 	int service_isolate;          /* sw_service_set_isolate */
@@ -301,7 +302,11 @@ void sw_engine_begin(sw_engine *eng);
 /* A host's callback returned `value` (non-zero): keeps it for
    sw_engine_user_status, records why, and returns SW_EUSER. */
 int sw_engine_stopped(sw_engine *eng, int value);
-/* Frees the pupils and evidence (roster.c). */
+/* Counts one evaluated pupil's result in stats and hands it to fn (when
+   there is one); SW_EUSER (sw_engine_stopped) when fn stops (evaluate.c). */
+int sw_result_hand(sw_engine *eng, sw_eval_stats *stats, sw_result_fn fn, void *payload,
+                   const sw_result *res);
+/* Frees the pupils and evidence (engine_data.c). */
 void sw_engine_clear_data(sw_engine *eng);
 /* Frees the engine's rubric and its runner (rubric.c). */
 void sw_rubric_free_engine(sw_engine *eng);

@@ -458,12 +458,9 @@ static int hand_over(iso_run *r)
 		return sw_diag_add(&r->eng->diag, s->rc, NULL, 0, 0, NULL, "out of memory");
 	sw_result *res = r->res + (r->next_hand % r->window) * ISO_BATCH;
 	for (size_t k = 0; k < n; k++) {
-		r->stats->pupils++;
-		r->stats->errors += res[k].error_count;
-		r->stats->pupils_with_errors += res[k].error_count > 0;
-		int rc = r->fn ? r->fn(&res[k], r->payload) : SW_OK;
+		int rc = sw_result_hand(r->eng, r->stats, r->fn, r->payload, &res[k]);
 		if (rc)
-			return sw_engine_stopped(r->eng, rc);
+			return rc;
 	}
 	r->next_hand++;
 	return SW_OK;

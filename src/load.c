@@ -19,8 +19,8 @@ static int after_row(reader *R, int status, uint64_t line)
 {
 	if (R->opts && R->opts->on_progress && (R->stats->rows & 0xFFFF) == 0)
 		R->opts->on_progress(R->stats->rows, R->in->offset, R->in->size, R->opts->payload);
-	if (R->stream && status == SW_OK)
-		return sw_stream_row(R->stream, R->path, line);
+	if (R->on_row && status == SW_OK)
+		return R->on_row(R->row_payload, R->path, line);
 	return SW_OK;
 }
 
@@ -57,10 +57,10 @@ int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 
 enum { COL_NONE = -1 };
 
-/* Maps each header column to one of `names` (index) or COL_NONE; reports a
-   missing required column or a repeated one as a fatal error. */
-static int read_header(reader *R, sw_input *in, sw_csv_row *row, const char *const *names,
-                       int nnames, int nrequired, int *map, size_t *ncols)
+/* Maps each header column to one of the fields (index) or COL_NONE; reports
+   a missing required column or a repeated one as a fatal error. */
+static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field *fields,
+                       size_t nfields, int *map, size_t *ncols)
 {
 	sw_diag *d = &R->eng->diag;
 	int rc = sw_csv_next(in, row, &R->eng->mem);
@@ -68,7 +68,7 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const char *con
 		return sw_diag_add(d, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
 	if (rc == 0)
 		return sw_diag_add(d, SW_EINVALID, R->path, 0, 0, NULL,
-		                   "the file is empty: a header row is needed (%s, ...)", names[0]);
+		                   "the file is empty: a header row is needed (%s, ...)", fields[0].name);
 	if (row->error)
 		return sw_diag_add(d, SW_EINVALID, R->path, row->line, 0, NULL,
 		                   "cannot read the header row: %s", row->error);
@@ -76,17 +76,14 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const char *con
 		return sw_diag_add(d, SW_ELIMIT, R->path, row->line, 0, NULL,
 		                   "the header has %zu columns, more than %d", row->count, MAX_COLUMNS);
 	sw_buf_add(&R->header_raw, row->raw.p ? row->raw.p : "", row->raw.len);
-	bool seen[16] = { false };
+	bool seen[SW_EVIDENCE_FIELDS > SW_PUPIL_FIELDS ? SW_EVIDENCE_FIELDS : SW_PUPIL_FIELDS] = { false };
 	for (size_t i = 0; i < row->count; i++) {
 		size_t n;
 		const char *f = sw_csv_field(row, i, &n);
 		if (!sw_text_valid(f, n))
 			return sw_diag_add(d, SW_EINVALID, R->path, row->line, 0, NULL,
 			                   "column %zu of the header is not valid UTF-8", i + 1);
-		map[i] = COL_NONE;
-		for (int k = 0; k < nnames; k++)
-			if (strcasecmp(f, names[k]) == 0)
-				map[i] = k;
+		map[i] = sw_field_find(fields, nfields, f);
 		for (size_t j = 0; j < i; j++) {
 			size_t m;
 			const char *g = sw_csv_field(row, j, &m);
@@ -97,10 +94,10 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const char *con
 		if (map[i] != COL_NONE)
 			seen[map[i]] = true;
 	}
-	for (int k = 0; k < nrequired; k++)
-		if (!seen[k])
+	for (size_t k = 0; k < nfields; k++)
+		if (fields[k].required && !seen[k])
 			return sw_diag_add(d, SW_EINVALID, R->path, row->line, 0, NULL,
-			                   "missing required column '%s'", names[k]);
+			                   "missing required column '%s'", fields[k].name);
 	*ncols = row->count;
 	return SW_OK;
 }
@@ -131,10 +128,6 @@ bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_r
 	return true;
 }
 
-static const char *const PUPIL_COLS[] = { "id", "name", "year", "class", "school", "groups" };
-static const char *const EVIDENCE_COLS[] = { "pupil", "skill", "step", "date", "outcome",
-	                                     "source", "assessor", "context", "note" };
-
 /* Reads a CSV file of pupils (is_pupils) or evidence. */
 static int read_csv(reader *R, sw_input *in, bool is_pupils)
 {
@@ -144,8 +137,9 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	sw_csv_row_init(&row, m);
 	int map[MAX_COLUMNS];
 	size_t ncols = 0;
-	int rc = is_pupils ? read_header(R, in, &head, PUPIL_COLS, 6, 1, map, &ncols)
-	                   : read_header(R, in, &head, EVIDENCE_COLS, 9, 4, map, &ncols);
+	int rc = is_pupils ? read_header(R, in, &head, sw_pupil_fields, SW_PUPIL_FIELDS, map, &ncols)
+	                   : read_header(R, in, &head, sw_evidence_fields, SW_EVIDENCE_FIELDS, map,
+	                                 &ncols);
 	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in)) {
 		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
 		sw_csv_row_free(&head, m);
@@ -250,7 +244,7 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 
 /* Opens path and reads it with the right reader. */
 static int load_file(sw_engine *eng, const char *path, const sw_load_options *opts,
-                     sw_load_stats *stats, bool is_pupils, struct sw_stream *stream)
+                     sw_load_stats *stats, bool is_pupils, sw_row_fn on_row, void *payload)
 {
 	sw_load_stats dummy;
 	if (!stats)
@@ -258,7 +252,7 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	memset(stats, 0, sizeof *stats);
 	if (!eng)
 		return SW_EINVALID;
-	if (!stream) /* a stream's caller has begun the call already */
+	if (!on_row) /* sw_load_rows' caller has begun the call already */
 		sw_engine_begin(eng);
 	if (!path)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
@@ -280,8 +274,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	int rc = sw_input_open(&in, &eng->mem, path, &eng->diag);
 	if (rc)
 		return rc;
-	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, stream,
-	             NULL, NULL, NULL, 0, false, false };
+	reader R = { eng, opts, stats, path, pick_format(opts, path), { 0 }, { 0 }, &in, on_row,
+	             payload, NULL, NULL, NULL, false };
 	R.dmy = date_format == SW_DATE_DMY;
 	sw_buf_init(&R.why, &eng->mem);
 	sw_buf_init(&R.header_raw, &eng->mem);
@@ -304,17 +298,17 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 int sw_engine_load_pupils(sw_engine *eng, const char *path, const sw_load_options *opts,
                           sw_load_stats *stats)
 {
-	return load_file(eng, path, opts, stats, true, NULL);
+	return load_file(eng, path, opts, stats, true, NULL, NULL);
 }
 
 int sw_engine_load_evidence(sw_engine *eng, const char *path, const sw_load_options *opts,
                             sw_load_stats *stats)
 {
-	return load_file(eng, path, opts, stats, false, NULL);
+	return load_file(eng, path, opts, stats, false, NULL, NULL);
 }
 
-int sw_load_stream(sw_engine *eng, const char *path, const sw_load_options *opts,
-                   sw_load_stats *stats, struct sw_stream *stream)
+int sw_load_rows(sw_engine *eng, const char *path, const sw_load_options *opts,
+                 sw_load_stats *stats, sw_row_fn on_row, void *payload)
 {
-	return load_file(eng, path, opts, stats, false, stream);
+	return load_file(eng, path, opts, stats, false, on_row, payload);
 }

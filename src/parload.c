@@ -512,7 +512,7 @@ static int store_part(void *ctx, uint64_t i)
 
 bool sw_rd_threaded(const reader *R, const sw_input *in)
 {
-	if (R->stream || !R->opts || R->opts->jobs < 2 || in->borrowed || !in->buf)
+	if (R->on_row || !R->opts || R->opts->jobs < 2 || in->borrowed || !in->buf)
 		return false;
 	/* a size is known for a regular file only: the rest of it (offset: bytes used) */
 	return in->size == 0 || in->size <= in->offset || in->size - in->offset >= MIN_BYTES;

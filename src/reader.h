@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "data.h"
 #include "input.h"
+#include "fields.h"
 #include "flatjson.h"
 
 struct cJSON;
@@ -21,24 +22,19 @@ typedef struct reader {
 	sw_buf why;         /* the reason for the current row */
 	sw_buf header_raw;  /* CSV header as read */
 	sw_input *in;
-	struct sw_stream *stream; /* evaluating as rows come (sw_engine_evaluate_file) */
+	sw_row_fn on_row;   /* called after each accepted row, or NULL (sw_load_rows) */
+	void *row_payload;
 	/* check-only mode (a thread of a parallel read): rows are checked into
 	   `checked` and `checked_text` and not stored */
 	sw_check_cache *cache;
 	sw_checked *checked;
 	sw_buf *checked_text;
-	double big;  /* a whole number too large for an int (json_int), for its message */
-	bool is_big; /* big holds such a number for the current row */
 	bool dmy;    /* evidence dates may be day first (SW_DATE_DMY) */
 } reader;
 
 /* rows.c: turning one row into a pupil or an evidence record */
-bool sw_rd_parse_int(const char *s, int *out);
 int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map, uint64_t line);
 int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map);
-int sw_rd_json_pupil(reader *R, const struct cJSON *obj, uint64_t line);
-int sw_rd_json_evidence(reader *R, const struct cJSON *obj);
-int sw_rd_flat_evidence(reader *R, const sw_flat *f, int *st);
 /* s[0..n) is the line without surrounding white space; `lead` bytes of
    white space came before it (for column numbers). */
 int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,

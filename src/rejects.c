@@ -1,6 +1,6 @@
 /*
- * rejects.c - the public calls that add pupils and evidence one at a time,
- * data counts, and the rejects file a user can correct and load again.
+ * rejects.c - the rejects file: rejected rows with their reasons, written
+ * so that a user can correct them and load the file again.
  */
 #include "internal.h"
 #include "data.h"
@@ -13,96 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int sw_engine_add_pupil(sw_engine *eng, const sw_pupil_data *pupil)
-{
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
-	if (!pupil || pupil->version != SW_PUPIL_DATA_VERSION)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "no pupil, or sw_pupil_data of an unknown version");
-	sw_buf why;
-	sw_buf_init(&why, &eng->mem);
-	int rc = sw_roster_add(eng, pupil, 0, &why);
-	if (rc == SW_EREJECTED)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_buf_cstr(&why) ? why.p : "?");
-	else if (rc == SW_ESTATE)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL,
-		            "pupils cannot be added after evidence added without a roster");
-	else if (rc)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_status_string(rc));
-	if (eng->evidence)
-		eng->evidence->sorted = false;
-	sw_buf_free(&why);
-	return rc;
-}
-
-int sw_engine_add_evidence(sw_engine *eng, const sw_evidence_data *ev)
-{
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
-	if (!ev || ev->version != SW_EVIDENCE_DATA_VERSION)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "no evidence, or sw_evidence_data of an unknown version");
-	if (!eng->fw)
-		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
-		                   "load a framework before evidence");
-	sw_buf why;
-	sw_buf_init(&why, &eng->mem);
-	int rc = sw_evidence_add(eng, ev, &why);
-	if (rc == SW_EREJECTED)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_buf_cstr(&why) ? why.p : "?");
-	else if (rc)
-		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s", sw_status_string(rc));
-	sw_buf_free(&why);
-	return rc;
-}
-
-size_t sw_engine_pupil_count(const sw_engine *eng)
-{
-	return eng && eng->roster ? eng->roster->count : 0;
-}
-
-size_t sw_engine_evidence_count(const sw_engine *eng)
-{
-	return eng && eng->evidence ? eng->evidence->count : 0;
-}
-
-size_t sw_engine_skill_evidence_count(const sw_engine *eng, size_t skill, size_t *pupils)
-{
-	size_t n = 0, np = 0;
-	if (eng && eng->evidence && eng->roster) {
-		const struct sw_evidence *ev = eng->evidence;
-		/* pupils counted by marking the last pupil seen per skill is not enough
-		   in input order, so use a bitmap of pupil indexes */
-		size_t words = eng->roster->count / 64 + 1;
-		uint64_t *seen = sw_mem_calloc(&eng->mem, words, sizeof *seen);
-		for (size_t i = 0; i < ev->count; i++) {
-			const sw_record *r = &ev->recs[i];
-			if (r->skill != skill)
-				continue;
-			n++;
-			if (seen && !(seen[r->pupil / 64] & (1ull << (r->pupil % 64)))) {
-				seen[r->pupil / 64] |= 1ull << (r->pupil % 64);
-				np++;
-			}
-		}
-		sw_mem_free(&eng->mem, seen);
-	}
-	if (pupils)
-		*pupils = np;
-	return n;
-}
-
-void sw_engine_clear_data(sw_engine *eng)
-{
-	sw_roster_free(eng->roster, &eng->mem);
-	sw_evidence_free(eng->evidence, &eng->mem);
-	eng->roster = NULL;
-	eng->evidence = NULL;
-}
 
 /* ---- the rejects file ---- */
 

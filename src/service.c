@@ -107,7 +107,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 	if (aj && !cJSON_IsNull(aj) && !cJSON_IsString(aj))
 		return fail(R, "field 'as_of' must be a string (YYYY-MM-DD)");
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
-	pupil_space sp = { 0 };
+	sw_pupil_room *room = NULL;
 	sw_buf why, rej;
 	sw_buf_init(&why, &eng->mem);
 	sw_buf_init(&rej, &eng->mem);
@@ -115,7 +115,8 @@ static bool op_evaluate(request *R, const cJSON *req)
 	if (cJSON_IsString(pj))
 		p.id = pj->valuestring;
 	else
-		rc = sw_svc_pupil(&p, &sp, &eng->mem, pj, &why);
+		rc = (room = sw_mem_alloc(&eng->mem, sizeof *room))
+		             ? sw_field_json_pupil(&p, room, pj, &why) : SW_ENOMEM;
 	sw_engine_reset_data(eng);
 	if (rc == SW_EREJECTED) {
 		fail(R, "pupil: %s", why.p ? why.p : "");
@@ -151,7 +152,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 		R->body.failed = 1;
 	sw_string_free(eng, json);
 	sw_engine_reset_data(eng);
-	sw_svc_space_free(&eng->mem, &sp);
+	sw_mem_free(&eng->mem, room);
 	sw_buf_free(&why);
 	sw_buf_free(&rej);
 	return rc == SW_OK;
@@ -304,7 +305,7 @@ static bool op_set_params(request *R, const cJSON *req)
 		return fail(R, "field 'params' must be an object such as {\"times\": 3}");
 	char num[32];
 	for (const cJSON *c = params->child; c; c = c->next)
-		if (!sw_svc_scalar(c, num))
+		if (!sw_field_scalar(c, num))
 			return fail(R, "parameter '%.*s' must be a string, a number or true/false",
 			            quote_len(c->string), c->string);
 	sw_buf saved;
@@ -312,7 +313,7 @@ static bool op_set_params(request *R, const cJSON *req)
 	save_params(R->eng, &saved);
 	int rc = saved.failed ? SW_ENOMEM : SW_OK;
 	for (const cJSON *c = params->child; c && rc == SW_OK; c = c->next)
-		rc = sw_engine_set_param(R->eng, c->string, sw_svc_scalar(c, num));
+		rc = sw_engine_set_param(R->eng, c->string, sw_field_scalar(c, num));
 	if (rc) {
 		fail_engine(R, rc, "");
 		if (!saved.failed)

@@ -3,6 +3,7 @@
 #ifndef SW_SERVICE_H
 #define SW_SERVICE_H
 #include "internal.h"
+#include "fields.h"
 #include "flatjson.h"
 
 struct cJSON;
@@ -12,30 +13,6 @@ void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
 /* Appends the id of the request `root` (parsed from line[0..len)) as it was
    written there, without white space between tokens; null when it has none. */
 void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const char *line, size_t len);
-
-/* A string or null member into *out (NULL when absent or null); false, with
-   the reason in why, for another type. */
-bool sw_svc_text(sw_buf *why, const struct cJSON *obj, const char *key, const char **out);
-/* An integer member (absent or null: *present false); false with a reason. */
-bool sw_svc_int(sw_buf *why, const struct cJSON *obj, const char *key, int *out,
-                bool *present);
-/* Text for a string, number, true or false (num: 32 bytes of room); NULL otherwise. */
-const char *sw_svc_scalar(const struct cJSON *v, char *num);
-
-/* Room for a pupil's groups and attributes (engine allocator). */
-typedef struct pupil_space {
-	const char **groups, **names, **values;
-	char (*numbers)[32];
-} pupil_space;
-void sw_svc_space_free(const sw_mem *m, pupil_space *s);
-/* Fills p from a JSON pupil object as the JSON Lines roster reader does;
-   SW_EREJECTED (reason in why) or SW_ENOMEM. Strings point into obj and sp. */
-int sw_svc_pupil(sw_pupil_data *p, pupil_space *sp, const sw_mem *m, const struct cJSON *obj,
-                 sw_buf *why);
-/* Fills e from a JSON evidence object as the JSON Lines evidence reader does;
-   a missing or null "pupil" is `pupil`. False with the reason in why. */
-bool sw_svc_evidence(sw_evidence_data *e, const struct cJSON *obj, const char *pupil,
-                     sw_buf *why);
 
 /* The request's evidence array, split off its text so that its records
    are read one by one with the flat reader (a class can be large). */
@@ -48,9 +25,6 @@ typedef struct sw_svc_evlist {
 /* Finds the top-level member `key` of the request; false when it is not
    there exactly once as an array. The text must have passed sw_json_check. */
 bool sw_svc_split(sw_svc_evlist *ev, const sw_mem *m, const char *s, size_t n, const char *key);
-/* Fills e from a flat record of the usual shape; false when the record
-   needs the tree and sw_svc_evidence for its reason. */
-bool sw_svc_flat_evidence(sw_evidence_data *e, const sw_flat *f, const char *pupil);
 
 /* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
 

@@ -25,8 +25,9 @@ static int split_record(sw_svc_req *R, sw_engine *eng, size_t i, const char *pup
 {
 	const char *s = R->ev.text + R->ev.spans[2 * i];
 	size_t n = R->ev.spans[2 * i + 1] - R->ev.spans[2 * i];
-	if (sw_flat_parse(&R->flat, s, n) && sw_svc_flat_evidence(e, &R->flat, pupil))
+	if (sw_flat_parse(&R->flat, s, n) && sw_field_flat_evidence(e, &R->flat, pupil, true, why) > 0)
 		return SW_OK;
+	why->len = 0;
 	if (R->flat.text.failed) {
 		R->err.failed = 1;
 		return SW_ENOMEM;
@@ -44,7 +45,7 @@ static int split_record(sw_svc_req *R, sw_engine *eng, size_t i, const char *pup
 		            er && er->path ? er->path + 1 : "", er ? er->message : "invalid JSON");
 		rc = SW_EINVALID;
 	} else {
-		rc = sw_svc_evidence(e, *tree, pupil, why) ? SW_OK : SW_EREJECTED;
+		rc = sw_field_json_evidence(e, *tree, pupil, "missing field 'pupil'", eng->fw, why);
 	}
 	sw_diag_clear(&d);
 	return rc;
@@ -63,7 +64,8 @@ int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const cJSON *ej, const ch
 		cJSON *tree = NULL;
 		why.len = 0;
 		int st = R->split ? split_record(R, eng, i, pupil, &e, &tree, &why)
-		                  : sw_svc_evidence(&e, c, pupil, &why) ? SW_OK : SW_EREJECTED;
+		                  : sw_field_json_evidence(&e, c, pupil, "missing field 'pupil'", eng->fw,
+		                                           &why);
 		if (!R->split)
 			c = c->next;
 		if (st == SW_OK) {
@@ -130,16 +132,17 @@ static bool add_class(sw_svc_req *R, sw_engine *eng, const cJSON *pupils, const 
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
 	bool ok = true;
+	sw_pupil_room *room = NULL; /* large: taken once, for the first pupil object */
 	size_t i = 0;
 	for (const cJSON *c = pupils->child; c && ok; c = c->next, i++) {
 		sw_pupil_data p = SW_PUPIL_DATA_INIT;
-		pupil_space sp = { 0 };
 		int rc = SW_OK;
 		why.len = 0;
 		if (cJSON_IsString(c))
 			p.id = c->valuestring;
 		else if (cJSON_IsObject(c))
-			rc = sw_svc_pupil(&p, &sp, &eng->mem, c, &why);
+			rc = room || (room = sw_mem_alloc(&eng->mem, sizeof *room))
+			             ? sw_field_json_pupil(&p, room, c, &why) : SW_ENOMEM;
 		else
 			ok = sw_svc_fail(R, "pupils[%zu] must be an object or a string (the pupil's id)", i);
 		if (ok && rc == SW_EREJECTED) {
@@ -151,8 +154,8 @@ static bool add_class(sw_svc_req *R, sw_engine *eng, const cJSON *pupils, const 
 		}
 		if (rc == SW_ENOMEM)
 			R->err.failed = 1, ok = false;
-		sw_svc_space_free(&eng->mem, &sp);
 	}
+	sw_mem_free(&eng->mem, room);
 	if (ok && sw_svc_add_evidence(R, eng, cJSON_IsArray(evidence) ? evidence : NULL, NULL, rej))
 		ok = false;
 	if (why.failed || rej->failed)
@@ -273,11 +276,11 @@ bool sw_svc_op_summary(sw_svc_req *R, const cJSON *req)
 	sw_buf why, rej;
 	sw_buf_init(&why, &eng->mem);
 	sw_buf_init(&rej, &eng->mem);
-	bool ok = sw_svc_text(&why, req, "as_of", &so.as_of) &&
-	          sw_svc_text(&why, req, "from", &so.from) &&
-	          sw_svc_text(&why, req, "school", &so.school) &&
-	          sw_svc_text(&why, req, "roster_date", &so.roster_date) &&
-	          sw_svc_int(&why, req, "min_count", &so.min_count, &has_min);
+	bool ok = sw_field_json_text(&why, req, "as_of", &so.as_of) &&
+	          sw_field_json_text(&why, req, "from", &so.from) &&
+	          sw_field_json_text(&why, req, "school", &so.school) &&
+	          sw_field_json_text(&why, req, "roster_date", &so.roster_date) &&
+	          sw_field_json_int(&why, req, "min_count", &so.min_count, &has_min, NULL);
 	if (!ok)
 		sw_svc_fail(R, "%s", why.p ? why.p : "invalid request");
 	else if (has_min && (so.min_count < 1 || so.min_count > 1000))
@@ -530,7 +533,7 @@ static bool set_check_params(sw_svc_req *R, sw_engine *s, const cJSON *params, s
 		return sw_svc_fail(R, "field 'params' must be an object such as {\"times\": 3}");
 	char num[32];
 	for (const cJSON *c = params ? params->child : NULL; c; c = c->next) {
-		const char *v = sw_svc_scalar(c, num);
+		const char *v = sw_field_scalar(c, num);
 		int rc = v ? sw_engine_set_param(s, c->string, v) : SW_EINVALID;
 		if (rc == SW_ENOMEM) {
 			R->err.failed = 1;

@@ -70,6 +70,7 @@ static const unit_test TESTS[] = {
 	T(test_api_service_oom),
 	T(test_service_options),
 	T(test_service_split_matches_tree),
+	T(test_fields_one_reader),
 	T(test_native_matches_lua),
 	T(test_native_bad_params),
 	T(test_text_nfc_quick_check),

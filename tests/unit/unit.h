@@ -93,6 +93,7 @@ void test_host_edit_in_place(void);
 void test_engine_new(void);
 void test_service_options(void);
 void test_service_split_matches_tree(void);
+void test_fields_one_reader(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
 void test_bundled_from_file(void);

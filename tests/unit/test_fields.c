@@ -1,0 +1,102 @@
+/*
+ * test_fields.c - one reader of pupil and evidence objects: a record sent to
+ * the service is refused for the same reason as the same record on a line
+ * of a JSON Lines file, and a pupil object likewise.
+ */
+#define _XOPEN_SOURCE 700 /* mkstemp */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The reasons of a file's rejected rows, one a line. */
+static void keep_reason(const sw_reject *rj, void *payload)
+{
+	char *reasons = payload;
+	strncat(reasons, rj->reason, 4000 - strlen(reasons) - 2);
+	strcat(reasons, "\n");
+}
+
+/* Loads text as a JSON Lines file (evidence, or pupils) and returns the
+   first rejected row's reason in out. */
+static int file_reason(sw_engine *eng, const char *line, bool pupils, char *out)
+{
+	char path[] = "/tmp/sw-fields-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "%s\n", line);
+	fclose(f);
+	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
+	lo.format = SW_FORMAT_JSONL;
+	lo.on_reject = keep_reason;
+	lo.payload = out;
+	out[0] = '\0';
+	int rc = pupils ? sw_engine_load_pupils(eng, path, &lo, NULL)
+	                : sw_engine_load_evidence(eng, path, &lo, NULL);
+	unlink(path);
+	char *nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	return rc;
+}
+
+void test_fields_one_reader(void)
+{
+	static const char *const records[] = {
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"step\": 99999999999, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"step\": -1e12, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"step\": 2.5, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"step\": true, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": 7, \"step\": 2, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"\", \"skill\": \"curiosity\", \"step\": 2, \"date\": \"2026-01-06\"}",
+		"{\"pupil\": \"P1\", \"skill\": \"curiosity\", \"step\": 2, \"date\": \"2026-01-06\", \"note\": {}}",
+	};
+	sw_engine *eng;
+	REQUIRE(sw_engine_new(&eng, NULL) == SW_OK);
+	REQUIRE(sw_engine_load_framework_builtin(eng, "example-school") == SW_OK);
+	static char reason[4096];
+	for (size_t i = 0; i < sizeof records / sizeof *records; i++) {
+		sw_engine_reset_data(eng);
+		REQUIRE(file_reason(eng, records[i], false, reason) == SW_OK);
+		CHECK(reason[0] != '\0');
+		char req[1024], want[4200];
+		snprintf(req, sizeof req, "{\"op\": \"evaluate\", \"pupil\": \"P1\", \"evidence\": [%s]}",
+		         records[i]);
+		char *got = NULL;
+		REQUIRE(sw_service_handle(&got, eng, req, strlen(req)) == SW_OK && got);
+		snprintf(want, sizeof want, "\"rejected\": [{\"index\": 0, \"reason\": \"%s\"}]", reason);
+		if (!strstr(got, want))
+			unit_fail(__FILE__, __LINE__, "record %zu: the file says '%s', the service %s", i,
+			          reason, got);
+		unit_checks++;
+		sw_string_free(eng, got);
+	}
+	static const char *const pupils[] = {
+		"{\"id\": \"P2\", \"year\": 10000000000}",
+		"{\"id\": \"P2\", \"year\": 2.5}",
+		"{\"id\": \"P2\", \"year\": 40}",
+		"{\"id\": \"P2\", \"groups\": \"art\"}",
+		"{\"id\": \"P2\", \"house\": [1]}",
+	};
+	for (size_t i = 0; i < sizeof pupils / sizeof *pupils; i++) {
+		sw_engine_reset_data(eng);
+		REQUIRE(file_reason(eng, pupils[i], true, reason) == SW_OK);
+		CHECK(reason[0] != '\0');
+		char req[1024], want[4200];
+		snprintf(req, sizeof req, "{\"op\": \"evaluate\", \"pupil\": %s}", pupils[i]);
+		char *got = NULL;
+		REQUIRE(sw_service_handle(&got, eng, req, strlen(req)) == SW_OK && got);
+		snprintf(want, sizeof want, "\"error\": \"pupil: %s\"", reason);
+		if (!strstr(got, want))
+			unit_fail(__FILE__, __LINE__, "pupil %zu: the file says '%s', the service %s", i,
+			          reason, got);
+		unit_checks++;
+		sw_string_free(eng, got);
+	}
+	sw_engine_free(eng);
+}
