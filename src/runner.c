@@ -12,6 +12,7 @@
 #include "hints.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,10 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 }
 
 #define SW_COUNT(a) (sizeof(a) / sizeof *(a))
+_Static_assert(SW_NAME_NOTE == 7 && SW_NAME_COUNT == 15, "names_ref: 7 fields, 2 outcomes, 6 sources");
 
-/* The fields a rubric may read; reading any other is an error (strict.c). */
+/* The fields a rubric may read; reading any other is an error (strict.c).
+   A record's are in the order of SW_NAME_STEP... (rubric.h). */
 static const char *const record_fields[] = { "step", "outcome", "date", "source", "assessor",
 	                                     "context", "note" };
 static const char *const ctx_fields[] = { "pupil", "skill", "framework", "params", "as_of",
@@ -65,6 +68,17 @@ static const char *const framework_fields[] = { "id", "name", "version", "skills
 /* The fields of the rubric table. */
 static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
 	                                     "examples" };
+
+/* __newindex of evidence records: a key a record did not have is set, and
+   the sandbox notes that this pupil's records were written to (they are
+   then not used again for another pupil: runner_evidence.c). */
+static int record_written(lua_State *L)
+{
+	sw_sb_of(L)->records_written = true;
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 0;
+}
 
 /* Builds the read-only framework tables: skills[] and the framework, and
    the strict metatables of records, ctx and ctx.pupil. */
@@ -112,14 +126,34 @@ static void build_framework(sw_runner *r)
 	                  SW_COUNT(framework_fields));
 	lua_setmetatable(L, -2);
 	sw_sb_readonly(L);
+	lua_pushvalue(L, -1); /* for stepwise.per_skill while the file runs */
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &sw_sb_framework_key);
 	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
 	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields));
+	lua_pushcfunction(L, record_written);
+	lua_setfield(L, -2, "__newindex");
 	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_strict_push_mt(L, "ctx", "field", ctx_fields, SW_COUNT(ctx_fields));
 	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields));
 	r->pupil_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* the strings of SW_NAME_*: a record's fields, outcomes, sources */
+	lua_createtable(L, SW_NAME_COUNT, 0);
+	for (size_t i = 0; i < SW_COUNT(record_fields); i++) {
+		lua_pushstring(L, record_fields[i]);
+		lua_rawseti(L, -2, SW_NAME_STEP + (lua_Integer)i);
+	}
+	for (int i = 0; i < 2; i++) {
+		lua_pushstring(L, sw_outcome_names[i]);
+		lua_rawseti(L, -2, SW_NAME_OUTCOMES + i);
+	}
+	for (int i = 0; i < SW_SOURCE_COUNT; i++) {
+		lua_pushstring(L, sw_source_names[i]);
+		lua_rawseti(L, -2, SW_NAME_SOURCES + i);
+	}
+	r->names_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sw_runner_evidence_setup(r);
 }
 
 /* Instantiates the rubric in a fresh environment: pushes its table. */
@@ -467,6 +501,11 @@ static int setup_protected(lua_State *L)
 		return 0;
 	}
 	r->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* a rubric file sees the framework while it runs (stepwise.per_skill
+	   checks its skill names then); a built-in by name never calls Lua */
+	bool framework = rb->native_kind == SW_NATIVE_NONE;
+	if (framework)
+		build_framework(r);
 	st = instantiate(r);
 	if (st != LUA_OK) {
 		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
@@ -479,6 +518,19 @@ static int setup_protected(lua_State *L)
 		} else {
 			sw_buf b;
 			sw_buf_init(&b, &r->eng->mem);
+			/* a helper's error ("stepwise.NAME: ...") at the line that calls it */
+			int line = sw_runner_helper_line(r, msg, 1);
+			const char *skill = strstr(msg, "stepwise.per_skill: no skill '");
+			if (skill) { /* at the line of the skill's entry when it has one */
+				char key[64];
+				skill += strlen("stepwise.per_skill: no skill '");
+				size_t n = strcspn(skill, "'");
+				snprintf(key, sizeof key, "%.*s", (int)(n < 63 ? n : 63), skill);
+				unsigned long at = key_line(rb->source, rb->len, key);
+				line = at > 0 && at < INT_MAX ? (int)at : line;
+			}
+			if (line > 0)
+				sw_buf_printf(&b, "%s:%d: ", rb->display, line);
 			sw_buf_puts(&b, msg);
 			if (strstr(msg, "must return a table"))
 				sw_hint_not_a_table(&b, rb->source, rb->len);
@@ -490,7 +542,7 @@ static int setup_protected(lua_State *L)
 	if ((sc->rc = check_table(r, d, sc)))
 		return 0;
 	lua_settop(L, 0);
-	if (!r->native.kind) /* a rubric computed in C never calls Lua */
+	if (!framework && !r->native.kind) /* a built-in whose parameters C does not take */
 		build_framework(r);
 	return 0;
 }
@@ -500,6 +552,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 {
 	sw_engine *eng = r->eng;
 	struct sw_rubric *rb = eng->rubric;
+	r->inst_ref = LUA_NOREF; /* until sw_runner_instance_keep */
 	int rc = sw_sb_open(&r->sb, eng, d);
 	if (rc)
 		return rc;
@@ -531,6 +584,8 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 		else
 			rc = sc.rc;
 		lua_settop(L, 0);
+		if (rc == SW_OK && !r->native.kind)
+			sw_runner_instance_keep(r);
 	}
 	sw_buf_free(&sc.chunk);
 	sw_buf_free(&sc.names);
@@ -604,5 +659,6 @@ void sw_runner_free(sw_runner *r)
 	sw_mem_free(&r->eng->mem, r->params_text);
 	sw_mem_free(&r->eng->mem, r->params_json);
 	sw_mem_free(&r->eng->mem, r->description);
+	sw_mem_free(&r->eng->mem, r->ranges);
 	sw_mem_free(&r->eng->mem, r);
 }
