@@ -143,6 +143,12 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                        size_t n, int32_t as_of, const char *msg);
 
+/* runner_framework.c */
+/* Builds the read-only framework tables, the strict metatables and what the
+   evidence arrays need in the runner's state (setting framework_ref and the
+   other refs); sw_sb_framework_key is the framework from then on. */
+void sw_runner_build_framework(sw_runner *r);
+
 /* runner_error.c */
 /* Adds "RUBRIC:LINE: MESSAGE (pupil P, skill S)" to res's errors (skill NULL:
    the pupil's); msg is cut and made safe for terminals. */
