@@ -62,7 +62,8 @@ $(1)/obj/build/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC  $$<"; $$(CC) $$(BASE_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
 $(1)/libstepwise.a: $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC)) $(1)/obj/build/gen/embedded.o
-	rm -f $$@ && $$(AR) rcs $$@ $$^
+	rm -f $$@ # a fresh archive: no member left from a source file renamed or removed
+	$$(AR) rcs $$@ $$^
 $(1)/stepwise: $(patsubst %.c,$(1)/obj/%.o,$(CLI_SRC)) $(1)/libstepwise.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) $$(HTTP_LIBS)
 $(1)/unit: $(patsubst %.c,$(1)/obj/%.o,$(UNIT_SRC)) $(1)/libstepwise.a

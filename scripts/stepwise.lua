@@ -5,6 +5,10 @@
 
 local S = {}
 
+-- What the host gives the helpers alone: host.framework() is ctx.framework
+-- while the rubric file runs (nil when there is none).
+local host = ...
+
 -- The six sources a record can have.
 local SOURCES = { "teacher", "self", "peer", "parent", "employer", "other" }
 local IS_SOURCE = {}
@@ -37,7 +41,7 @@ end
 
 -- (Records are not checked one by one, which would slow every rubric: a record
 -- made by the rubric without a step fails inside the helper, and Stepwise
--- names the helper and the rubric's line; src/pupil.c, helper_error.)
+-- names the helper and the rubric's line; src/runner_error.c, helper_error.)
 
 -- Edit distance of two short words, for "did you mean".
 local function distance(a, b)
@@ -79,10 +83,16 @@ function S.filter(evidence, keep)
   return out
 end
 
+-- Room for 8 records made at once (a skill has a few): a list that grows
+-- one by one is moved at 1, 2, 4 and 8. Unused entries stay nil.
+local function list8()
+  return { nil, nil, nil, nil, nil, nil, nil, nil }
+end
+
 -- Only the records whose outcome is "secured".
 function S.secured(evidence)
   check_ev("secured", evidence)
-  local out, n = {}, 0
+  local out, n = list8(), 0
   for i = 1, #evidence do
     local r = evidence[i]
     if r.outcome == "secured" then n = n + 1; out[n] = r end
@@ -132,7 +142,7 @@ function S.from_sources(evidence, sources)
     end
   end
   if not set then return evidence end
-  local out, n = {}, 0
+  local out, n = list8(), 0
   for i = 1, #evidence do
     local r = evidence[i]
     if set[r.source] then n = n + 1; out[n] = r end
@@ -336,24 +346,34 @@ function S.per_skill(spec)
     if key == "default" then default = method_of(key, v) else plan[key] = method_of(key, v) end
   end
   default = default or method_of("default", "highest")
-  local checked = false
+  -- every skill named must be one of the framework's: checked when the rubric
+  -- loads when the framework is known then, else at the first skill()
+  local function check_skills(fw)
+    local ids = {}
+    for _, sk in ipairs(fw.skills) do ids[#ids + 1] = sk.id end
+    local keys = {}
+    for key in pairs(plan) do keys[#keys + 1] = key end
+    table.sort(keys) -- the same error whatever the order of the table
+    for _, key in ipairs(keys) do
+      local found = false
+      for _, sk in ipairs(fw.skills) do
+        if sk.id == key or string.lower(sk.name) == string.lower(key) then found = true end
+      end
+      if not found then
+        fail("per_skill", "no skill '" .. key .. "' in the framework" .. nearest(key, ids)
+          .. " (skills: " .. table.concat(ids, ", ") .. ")")
+      end
+    end
+  end
+  local fw = host and host.framework and host.framework()
+  if fw then check_skills(fw) end
+  local checked = fw ~= nil
   return {
     name = "per skill",
     description = "A built-in method for each skill (stepwise.per_skill).",
     skill = function(evidence, ctx)
       if not checked then
-        local ids = {}
-        for _, sk in ipairs(ctx.framework.skills) do ids[#ids + 1] = sk.id end
-        for key in pairs(plan) do
-          local found = false
-          for _, sk in ipairs(ctx.framework.skills) do
-            if sk.id == key or string.lower(sk.name) == string.lower(key) then found = true end
-          end
-          if not found then
-            fail("per_skill", "no skill '" .. key .. "' in the framework" .. nearest(key, ids)
-              .. " (skills: " .. table.concat(ids, ", ") .. ")")
-          end
-        end
+        check_skills(ctx.framework)
         checked = true
       end
       local m = plan[ctx.skill.id] or plan[ctx.skill.name] or default

@@ -39,12 +39,47 @@ struct sw_rubric {
 	int native_kind;  /* a built-in loaded by name: SW_NATIVE_*, else NONE */
 };
 
+/* The strings a runner keeps as Lua values (names_ref, 1-based): an
+   evidence record's field names, then the outcome words, then the sources. */
+enum {
+	SW_NAME_STEP = 1, SW_NAME_OUTCOME, SW_NAME_DATE, SW_NAME_SOURCE, SW_NAME_ASSESSOR,
+	SW_NAME_CONTEXT, SW_NAME_NOTE,
+	SW_NAME_OUTCOMES, /* + sw_outcome index */
+	SW_NAME_SOURCES = SW_NAME_OUTCOMES + 2, /* + sw_source index */
+	SW_NAME_COUNT = SW_NAME_SOURCES + SW_SOURCE_COUNT - 1
+};
+
+/* The most evidence record tables a runner keeps for the next pupil. */
+#define SW_RUNNER_POOL_MAX 4096
+
 /* One Lua state ready to evaluate pupils with the engine's rubric. */
 typedef struct sw_runner {
 	sw_sandbox sb;
 	sw_engine *eng;
 	int chunk_ref, skills_ref, framework_ref, params_ref;
 	int record_mt_ref, ctx_mt_ref, pupil_mt_ref; /* strict metatables (strict.c) */
+	int names_ref; /* the Lua strings of SW_NAME_* (runner.c), pushed without hashing */
+	/* the rubric's instance kept for every pupil (runner_instance.c), LUA_NOREF
+	   when the file runs again for each pupil; its environment, the globals
+	   the file set, and its upvalues as (function, index, value) triples */
+	int inst_ref, inst_env_ref, inst_globals_ref, inst_upvalues_ref;
+	/* evidence record tables made for earlier pupils and filled again for
+	   the next (runner_evidence.c): pool_count of them in the Lua
+	   array pool_ref, the first pool_next in use by the current pupil */
+	int pool_ref;
+	size_t pool_count, pool_next;
+	uint8_t pool_texts[SW_RUNNER_POOL_MAX]; /* bit f: optional text f set in that record */
+	/* evidence arrays made when first looked at (runner_evidence.c): their
+	   metatable, the dates kept as Lua strings, the number of the pupil
+	   under evaluation, its records and each skill's part of them */
+	int lazy_mt_ref, dates_ref;
+	size_t dates_count;
+	uint64_t pupil_number;
+	const sw_record *pupil_recs;
+	struct sw_runner_range {
+		size_t start, count;
+	} *ranges;
+	size_t ranges_cap;
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	int skill_last;             /* the last line of skill() */
@@ -112,6 +147,44 @@ int sw_runner_pupil(sw_runner *r, sw_result *res, size_t pupil, const sw_record 
 /* A pupil the rubric is not run for: the evidence counts and one error, msg. */
 void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_record *recs,
                        size_t n, int32_t as_of, const char *msg);
+
+/* runner_framework.c */
+/* Builds the read-only framework tables, the strict metatables and what the
+   evidence arrays need in the runner's state (setting framework_ref and the
+   other refs); sw_sb_framework_key is the framework from then on. */
+void sw_runner_build_framework(sw_runner *r);
+
+/* runner_error.c */
+/* Adds "RUBRIC:LINE: MESSAGE (pupil P, skill S)" to res's errors (skill NULL:
+   the pupil's); msg is cut and made safe for terminals. */
+void sw_runner_add_error(sw_runner *r, sw_result *res, const char *msg, const char *skill);
+/* sw_runner_add_error with a message made by printf. */
+void sw_runner_add_errorf(sw_runner *r, sw_result *res, const char *skill, const char *fmt, ...)
+	SW_PRINTF(4, 5);
+/* Turns the error on top of the stack (or a limit) into a message; pops it. */
+void sw_runner_call_error(sw_runner *r, sw_result *res, const char *skill);
+/* The line of the rubric, from line `from` on, that calls the helper a
+   message "stepwise.NAME: ..." names; 0 when msg is not one or none does. */
+int sw_runner_helper_line(const sw_runner *r, const char *msg, int from);
+/* The line of skill()'s `return` a non-number step is told at; def when unsure. */
+int sw_runner_return_line(const sw_runner *r, int def);
+
+/* runner_evidence.c */
+/* Makes what the evidence arrays need in a new state (after the names). */
+void sw_runner_evidence_setup(sw_runner *r);
+/* Pushes the evidence array of skill k of the pupil under evaluation
+   (r->ranges[k] of r->pupil_recs), made when the rubric first looks. */
+void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k);
+/* Makes the evidence array at idx now, if it is one not yet made. */
+void sw_runner_evidence_unveil(sw_runner *r, lua_State *L, int idx);
+
+/* runner_instance.c */
+/* Keeps an instance of the rubric for every pupil when no pupil could tell
+   it from a fresh one (sets r->inst_ref; LUA_NOREF when not). */
+void sw_runner_instance_keep(sw_runner *r);
+/* After a pupil: the kept instance's globals and upvalues as the file left
+   them, and the pool of records emptied when the pupil added keys to one. */
+void sw_runner_instance_restore(sw_runner *r);
 
 /* native.c */
 /* SW_NATIVE_* for a built-in rubric's name, SW_NATIVE_NONE for any other. */

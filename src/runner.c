@@ -1,9 +1,10 @@
 /*
- * runner.c - one Lua state evaluating pupils with the engine's rubric:
- * compiling it, checking the table it returns, merging parameters,
- * building the read-only framework tables once, then for each pupil a
- * fresh environment, the rubric's skill() for every skill and its pupil()
- * once, with every result converted back with raw access only.
+ * runner.c - setting up one Lua state to evaluate pupils with the engine's
+ * rubric (sw_runner_open, _reset, _free): compiling it, with the framework
+ * tables built first (runner_framework.c) so that the file sees them while
+ * it runs, checking the table it returns, merging parameters, and keeping
+ * an instance for every pupil when it can (runner_instance.c). Evaluating
+ * a pupil is runner_pupil.c.
  */
 #include "internal.h"
 #include "rubric.h"
@@ -12,6 +13,7 @@
 #include "hints.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,91 +38,11 @@ static int raw_field(lua_State *L, int idx, const char *key)
 	return lua_rawget(L, idx < 0 ? idx - 1 : idx);
 }
 
-/* Sets field k of the table on top to string v (nothing when v is NULL). */
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-	if (!v)
-		return;
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
-}
-
 #define SW_COUNT(a) (sizeof(a) / sizeof *(a))
 
-/* The fields a rubric may read; reading any other is an error (strict.c). */
-static const char *const record_fields[] = { "step", "outcome", "date", "source", "assessor",
-	                                     "context", "note" };
-static const char *const ctx_fields[] = { "pupil", "skill", "framework", "params", "as_of",
-	                                  "expected" };
-static const char *const pupil_fields[] = { "id", "name", "year", "class", "school", "groups",
-	                                    "attributes" };
-static const char *const skill_fields[] = { "id", "name", "group", "min", "max", "steps" };
-static const char *const framework_fields[] = { "id", "name", "version", "skills" };
 /* The fields of the rubric table. */
 static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
 	                                     "examples" };
-
-/* Builds the read-only framework tables: skills[] and the framework, and
-   the strict metatables of records, ctx and ctx.pupil. */
-static void build_framework(sw_runner *r)
-{
-	lua_State *L = r->sb.L;
-	const sw_framework *fw = r->eng->fw;
-	lua_createtable(L, (int)fw->skill_count, 0); /* skills */
-	for (size_t i = 0; i < fw->skill_count; i++) {
-		const sw_skill *sk = &fw->skills[i];
-		lua_createtable(L, 0, 6);
-		set_str(L, "id", sk->id);
-		set_str(L, "name", sk->name);
-		set_str(L, "group", sw_skill_group(sk));
-		set_int(L, "min", sk->min);
-		set_int(L, "max", sk->max);
-		lua_createtable(L, 0, (int)((int64_t)sk->max - sk->min + 1));
-		/* counted by index: a last step of INT_MAX would overflow s++ */
-		size_t steps = (size_t)((int64_t)sk->max - sk->min + 1);
-		for (size_t j = 0; j < steps; j++) {
-			int s = (int)((int64_t)sk->min + (int64_t)j);
-			lua_createtable(L, 0, 3);
-			set_str(L, "label", sk->steps[j].label);
-			set_str(L, "text", sk->steps[j].text);
-			set_str(L, "stage", sw_skill_step_stage(sk, s));
-			sw_sb_readonly(L);
-			lua_rawseti(L, -2, s);
-		}
-		sw_sb_readonly(L);
-		lua_setfield(L, -2, "steps");
-		sw_strict_push_mt(L, "ctx.skill", "field", skill_fields, SW_COUNT(skill_fields));
-		lua_setmetatable(L, -2);
-		sw_sb_readonly(L);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_pushvalue(L, -1);
-	sw_sb_readonly(L);
-	lua_createtable(L, 0, 4); /* framework */
-	set_str(L, "id", fw->id);
-	set_str(L, "name", fw->name);
-	set_str(L, "version", fw->version);
-	lua_insert(L, -2);
-	lua_setfield(L, -2, "skills");
-	sw_strict_push_mt(L, "ctx.framework", "field", framework_fields,
-	                  SW_COUNT(framework_fields));
-	lua_setmetatable(L, -2);
-	sw_sb_readonly(L);
-	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
-	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields));
-	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	sw_strict_push_mt(L, "ctx", "field", ctx_fields, SW_COUNT(ctx_fields));
-	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields));
-	r->pupil_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-}
 
 /* Instantiates the rubric in a fresh environment: pushes its table. */
 static int instantiate(sw_runner *r)
@@ -467,6 +389,11 @@ static int setup_protected(lua_State *L)
 		return 0;
 	}
 	r->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* a rubric file sees the framework while it runs (stepwise.per_skill
+	   checks its skill names then); a built-in by name never calls Lua */
+	bool framework = rb->native_kind == SW_NATIVE_NONE;
+	if (framework)
+		sw_runner_build_framework(r);
 	st = instantiate(r);
 	if (st != LUA_OK) {
 		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
@@ -479,6 +406,19 @@ static int setup_protected(lua_State *L)
 		} else {
 			sw_buf b;
 			sw_buf_init(&b, &r->eng->mem);
+			/* a helper's error ("stepwise.NAME: ...") at the line that calls it */
+			int line = sw_runner_helper_line(r, msg, 1);
+			const char *skill = strstr(msg, "stepwise.per_skill: no skill '");
+			if (skill) { /* at the line of the skill's entry when it has one */
+				char key[64];
+				skill += strlen("stepwise.per_skill: no skill '");
+				size_t n = strcspn(skill, "'");
+				snprintf(key, sizeof key, "%.*s", (int)(n < 63 ? n : 63), skill);
+				unsigned long at = key_line(rb->source, rb->len, key);
+				line = at > 0 && at < INT_MAX ? (int)at : line;
+			}
+			if (line > 0)
+				sw_buf_printf(&b, "%s:%d: ", rb->display, line);
 			sw_buf_puts(&b, msg);
 			if (strstr(msg, "must return a table"))
 				sw_hint_not_a_table(&b, rb->source, rb->len);
@@ -490,8 +430,8 @@ static int setup_protected(lua_State *L)
 	if ((sc->rc = check_table(r, d, sc)))
 		return 0;
 	lua_settop(L, 0);
-	if (!r->native.kind) /* a rubric computed in C never calls Lua */
-		build_framework(r);
+	if (!framework && !r->native.kind) /* a built-in whose parameters C does not take */
+		sw_runner_build_framework(r);
 	return 0;
 }
 
@@ -500,6 +440,7 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 {
 	sw_engine *eng = r->eng;
 	struct sw_rubric *rb = eng->rubric;
+	r->inst_ref = LUA_NOREF; /* until sw_runner_instance_keep */
 	int rc = sw_sb_open(&r->sb, eng, d);
 	if (rc)
 		return rc;
@@ -531,6 +472,8 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 		else
 			rc = sc.rc;
 		lua_settop(L, 0);
+		if (rc == SW_OK && !r->native.kind)
+			sw_runner_instance_keep(r);
 	}
 	sw_buf_free(&sc.chunk);
 	sw_buf_free(&sc.names);
@@ -604,5 +547,6 @@ void sw_runner_free(sw_runner *r)
 	sw_mem_free(&r->eng->mem, r->params_text);
 	sw_mem_free(&r->eng->mem, r->params_json);
 	sw_mem_free(&r->eng->mem, r->description);
+	sw_mem_free(&r->eng->mem, r->ranges);
 	sw_mem_free(&r->eng->mem, r);
 }

@@ -239,7 +239,9 @@ static void co_stop(lua_State *L)
 
 void sw_sb_reset_call(sw_sandbox *sb)
 {
-	if (sb->L && sb->abort)
+	/* the count starts again with every call: where a limit is hit (the line
+	   told) never depends on the calls made before on this state */
+	if (sb->L)
 		lua_sethook(sb->L, sw_sb_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	sb->budget = (int64_t)sb->instruction_limit;
 	sb->abort = SB_ABORT_NONE;
@@ -489,6 +491,17 @@ void sw_sb_begin_pupil(sw_sandbox *sb)
 		lua_gc(sb->L, LUA_GCCOLLECT, 0);
 }
 
+const char sw_sb_framework_key = 0;
+
+/* The framework (the read-only table ctx.framework) while the state has
+   one (sw_sb_framework_key in the registry), else nil: how the helpers
+   check skill names when the rubric file runs (stepwise.per_skill). */
+static int host_framework(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &sw_sb_framework_key);
+	return 1;
+}
+
 /* Loads scripts/stepwise.lua (compiled into the library) as `stepwise`. */
 static int load_helpers(lua_State *L, sw_diag *d)
 {
@@ -504,7 +517,10 @@ static int load_helpers(lua_State *L, sw_diag *d)
 	}
 	lua_pushvalue(L, -2); /* the globals as the helpers' _ENV */
 	lua_setupvalue(L, -2, 1);
-	st = lua_pcall(L, 0, 1, 0);
+	lua_createtable(L, 0, 1); /* what only the helpers see: `...` of stepwise.lua */
+	lua_pushcfunction(L, host_framework);
+	lua_setfield(L, -2, "framework");
+	st = lua_pcall(L, 1, 1, 0);
 	if (st != LUA_OK || !lua_istable(L, -1)) {
 		int code = st == LUA_ERRMEM ? SW_ENOMEM : SW_ERROR;
 		sw_diag_add(d, code, NULL, 0, 0, NULL, "stepwise helpers: %s",

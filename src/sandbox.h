@@ -40,6 +40,8 @@ typedef struct sw_sandbox {
 	int64_t wall_check_ns;  /* no need to look at the CPU clock before this */
 	bool clock_started;
 	size_t printed;         /* bytes print() wrote in the current call */
+	unsigned print_calls;   /* print() calls since sw_sb_open */
+	bool records_written;   /* a key was added to an evidence record (runner.c) */
 	int close_depth;        /* coroutine closes under way, one inside another */
 	size_t peak;            /* the most bytes used or asked for since it was reset */
 	bool fresh;             /* no pupil evaluated since sw_sb_open */
@@ -109,6 +111,17 @@ void sw_sb_bound_string(lua_State *L);
 void sw_sb_bound_base(lua_State *L);
 /* Calls the original C function (upvalue 1) in this very call. */
 int sw_sb_call_original(lua_State *L);
+/* A table whose metatable has a function at key &sw_sb_unveil_key is
+   made on demand: the raw functions (next, rawget, rawlen, getmetatable,
+   setmetatable) call that function with the table first, so that what they
+   see is the table as made (runner_evidence.c). */
+extern const char sw_sb_unveil_key;
+/* The registry key (light userdata) of the framework table the helpers
+   may read (stepwise.per_skill checks skill names when the rubric loads);
+   set by the runner. */
+extern const char sw_sb_framework_key;
+/* Makes the table at idx if it is one made on demand; else nothing. */
+void sw_sb_unveil(lua_State *L, int idx);
 /* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
 int sw_sb_pcall(lua_State *L);
 int sw_sb_xpcall(lua_State *L);

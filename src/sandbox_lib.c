@@ -160,6 +160,8 @@ static void seal(lua_State *L, int x)
 /* setmetatable(t, mt): refuses __gc and __mode, and seals mt. */
 static int sw_sb_setmetatable(lua_State *L)
 {
+	sw_sb_unveil(L, 1);
+	sw_sb_unveil(L, 2);
 	luaL_checktype(L, 1, LUA_TTABLE);
 	int mt = lua_type(L, 2);
 	luaL_argexpected(L, mt == LUA_TNIL || mt == LUA_TTABLE, 2, "nil or table");
@@ -201,6 +203,7 @@ static int sw_sb_setmetatable(lua_State *L)
 static int sw_sb_getmetatable(lua_State *L)
 {
 	luaL_checkany(L, 1);
+	sw_sb_unveil(L, 1);
 	if (!lua_getmetatable(L, 1)) {
 		lua_pushnil(L);
 		return 1;
@@ -304,6 +307,7 @@ static int sw_sb_print(lua_State *L)
 {
 	sw_sb_check_limits(L);
 	sw_sandbox *sb = sw_sb_of(L);
+	sb->print_calls++;
 	if (sb->printed >= SB_PRINT_MAX)
 		return 0;
 	int n = lua_gettop(L);
@@ -506,6 +510,30 @@ static void wrap_field(lua_State *L, const char *name, lua_CFunction f)
 	lua_setfield(L, -2, name);
 }
 
+/* The key of the metafield that fills a table made on demand (light userdata). */
+const char sw_sb_unveil_key = 0;
+
+void sw_sb_unveil(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+		return;
+	idx = lua_absindex(L, idx);
+	if (lua_rawgetp(L, -1, &sw_sb_unveil_key) == LUA_TFUNCTION) {
+		lua_pushvalue(L, idx);
+		lua_call(L, 1, 0);
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 2);
+	}
+}
+
+/* next, rawget, rawlen: Lua's own, on the table filled first (sw_sb_unveil). */
+static int sw_sb_unveiled(lua_State *L)
+{
+	sw_sb_unveil(L, 1);
+	return sw_sb_call_original(L);
+}
+
 /* Wraps each named function of the table on top with sw_sb_heavy. */
 static void wrap_heavy(lua_State *L, const char *const *names)
 {
@@ -526,6 +554,9 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 		lua_setfield(L, G, *k);
 	}
 	lua_pop(L, 1);
+	wrap_field(L, "next", sw_sb_unveiled);
+	wrap_field(L, "rawget", sw_sb_unveiled);
+	wrap_field(L, "rawlen", sw_sb_unveiled);
 	sw_sb_bound_base(L);
 	/* setmetatable and getmetatable share SEALED and GUARD (above) */
 	lua_newtable(L); /* SEALED */

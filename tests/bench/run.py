@@ -13,10 +13,12 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
     difference stops the benchmark;
  3. times the floor program (floor_jsonl or floor_csv: only reading the
     input), stepwise (--jobs 1 and --jobs 2 when `stepwise evaluate --help`
-    lists --jobs, else its default), the Lua source of highest with the
-    most threads (how a teacher's own rubric would run), in the process
-    (--no-isolate) and in worker processes (--isolate, the default for a
-    Lua rubric) as rows of their own, and the peer, each
+    lists --jobs, else its default), three Lua rubrics with each --jobs
+    (the Lua source of highest, which uses the helpers; loop.lua, the same
+    rule as a plain loop; nil.lua, which returns nil at once: the fixed
+    cost per pupil and skill), in the process (--no-isolate), the Lua
+    source of highest with the most threads in worker processes (--isolate,
+    the default for a Lua rubric) as a row of its own, and the peer, each
     run in a fresh child process started by the small C program measure:
     wall time and peak resident memory (getrusage of that child, via
     wait4), median of 9 runs up to 100k (the growth to 1M divides by a 100k
@@ -55,6 +57,10 @@ SIZES = os.environ.get("BENCH_SIZES", "10k 100k 1M").split()
 REFERENCE = os.path.join(HERE, "reference.py")
 # the Lua source of the built-in rubric, run as a file (not in C)
 LUA_HIGHEST = os.path.join(HERE, "..", "..", "scripts", "rubrics", "highest.lua")
+# the same rule as a plain-Lua loop with no helpers, and a rubric that returns
+# nil at once (the fixed cost of a Lua rubric per pupil and skill)
+LUA_LOOP = os.path.join(HERE, "loop.lua")
+LUA_NIL = os.path.join(HERE, "nil.lua")
 FLOOR = {"jsonl": os.path.join(BENCH_DIR, "floor_jsonl"),
          "csv": os.path.join(BENCH_DIR, "floor_csv")}
 EMBED = os.path.join(BENCH_DIR, "embed_bench")
@@ -235,14 +241,19 @@ def main():
                                 die("%s %s: the output of %s differs from that of %s "
                                     "(%s, %s)" % (tag, rubric, label, variants[0][0],
                                                   first, sw_out))
-            # the built-in rubric runs in C; its Lua source, given as a file, must agree
-            lua_out = os.path.join(out_dir, "%s-highest-lua.csv" % tag)
-            run_checked(base + ["--rubric", LUA_HIGHEST] + variants[-1][1], lua_out,
-                        "stepwise highest.lua")
-            with open(first_highest(out_dir, tag, variants), "rb") as f1, \
-                    open(lua_out, "rb") as f2:
-                if f1.read() != f2.read():
-                    die("%s: highest.lua (Lua) and highest (C) differ (%s)" % (tag, lua_out))
+            # the built-in rubric runs in C; its Lua source and the plain loop, given
+            # as files, must agree with it, with every --jobs
+            for lua in (LUA_HIGHEST, LUA_LOOP):
+                for label, extra in variants:
+                    lua_out = os.path.join(out_dir, "%s-%s%s.csv" % (
+                        tag, os.path.basename(lua), label.replace(" ", "").replace("--", "-")))
+                    run_checked(base + ["--rubric", lua] + extra, lua_out,
+                                "stepwise " + os.path.basename(lua))
+                    with open(first_highest(out_dir, tag, variants), "rb") as f1, \
+                            open(lua_out, "rb") as f2:
+                        if f1.read() != f2.read():
+                            die("%s: %s (Lua) and highest (C) differ (%s)"
+                                % (tag, os.path.basename(lua), lua_out))
             print("check %s: stepwise == reference.py on pupil,skill,step (%d rows; highest, "
                   "secured-n times=2)%s" % (tag, n, "; --jobs 1 == --jobs 2" if has_jobs
                                             else ""), flush=True)
@@ -251,12 +262,16 @@ def main():
             programs = [("floor", [FLOOR[fmt], evidence])]
             programs += [(label, base + ["--rubric", "highest"] + extra)
                          for label, extra in variants]
-            lua = base + ["--rubric", LUA_HIGHEST] + variants[-1][1]
-            if has_isolate:  # a Lua rubric is isolated by default: both, apart
-                programs.append(("%s, Lua" % variants[-1][0], lua + ["--no-isolate"]))
-                programs.append(("%s, Lua, isolated" % variants[-1][0], lua + ["--isolate"]))
-            else:
-                programs.append(("%s, Lua" % variants[-1][0], lua))
+            no_iso = ["--no-isolate"] if has_isolate else []
+            for lua in (LUA_HIGHEST, LUA_LOOP, LUA_NIL):
+                for label, extra in variants:
+                    programs.append(("%s, %s" % (label, os.path.basename(lua)),
+                                     base + ["--rubric", lua] + extra + no_iso))
+            if has_isolate:  # a Lua rubric is isolated by default: that too, apart
+                programs.append(("%s, %s, isolated" % (variants[-1][0],
+                                                      os.path.basename(LUA_HIGHEST)),
+                                 base + ["--rubric", LUA_HIGHEST] + variants[-1][1] +
+                                 ["--isolate"]))
             programs.append(("python peer", [sys.executable, REFERENCE, "--pupils", pupils,
                                              "--evidence", evidence, "--rubric", "highest"]))
             runs = int(os.environ.get("BENCH_RUNS", "9" if rows <= 100000 else "3"))
@@ -283,19 +298,22 @@ def main():
     # 3. the table
     med = {(r[0], r[1], r[2]): r[3] for r in results}
     head = ["size", "format", "program", "wall s", "min..max s", "rows/s", "peak MiB",
-            "bytes/row", "x floor", "x jsonl floor", "x peer"]
+            "bytes/row", "x floor", "x jsonl floor", "x peer", "x C"]
     table = []
     for size, fmt, label, secs, rss, rows, fastest, slowest in results:
         floor = med.get((size, fmt, "floor"))
         jfloor = med.get((size, "jsonl", "floor"))
         peer = med.get((size, fmt, "python peer"))
+        # a Lua rubric against the built-in highest (computed in C), same --jobs
+        builtin = med.get((size, fmt, label.split(", ")[0])) if ", " in label else None
         table.append([size, fmt, label, "%.3f" % secs, "%.3f..%.3f" % (fastest, slowest),
                       "%.3g M" % (rows / secs / 1e6)
                       if rows / secs >= 1e6 else "%.0f k" % (rows / secs / 1e3),
                       "%.1f" % (rss / 1048576), "%.0f" % (rss / rows),
                       fmt_ratio(secs / floor if floor else None),
                       fmt_ratio(secs / jfloor if jfloor else None),
-                      fmt_ratio(secs / peer if peer else None)])
+                      fmt_ratio(secs / peer if peer else None),
+                      fmt_ratio(secs / builtin if builtin else None)])
     widths = [max(len(str(r[i])) for r in table + [head]) for i in range(len(head))]
     print()
     print("  ".join(h.ljust(w) if i < 3 else h.rjust(w) for i, (h, w) in
@@ -306,7 +324,8 @@ def main():
     print("(wall s: the median of the runs; min..max: the fastest and the slowest run; "
           "peak MiB: the largest maximum resident set of the runs; x floor / x jsonl floor / "
           "x peer: wall time over that of the floor of the same format / the JSONL floor / "
-          "the Python peer, same size)")
+          "the Python peer, same size; x C: a Lua rubric's wall time over that of the "
+          "built-in highest, computed in C, with the same --jobs)")
 
     # 4. start-up: framework load, rubric compile, an empty evidence file
     empty = os.path.join(BENCH_DIR, "empty.csv")

@@ -1,181 +1,18 @@
 /*
- * pupil.c - evaluating one pupil in a runner's Lua state: the rubric in a
- * fresh environment, ctx and evidence tables, skill() per skill, pupil()
- * once, results read back with raw access, and every error turned into a
- * message naming the rubric, line, pupil and skill.
+ * runner_pupil.c - evaluating one pupil with a runner (sw_runner_pupil): the
+ * rubric's instance (kept or run again, runner_instance.c), the pupil's ctx,
+ * skill() per skill with its evidence (runner_evidence.c), pupil() once, the
+ * results read back with raw access only, every error through
+ * runner_error.c; a built-in rubric computed in C is handed to native.c.
  */
 #include "internal.h"
 #include "rubric.h"
 #include "strict.h"
-#include "embedded.h"
 
 #include <lauxlib.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Writes YYYY-MM-DD for a day number without printf. */
-static void fast_date(char out[11], int32_t days)
-{
-	char tmp[16];
-	sw_date_format(tmp, days);
-	memcpy(out, tmp, 10);
-	out[10] = '\0';
-}
-
-/* Adds "RUBRIC:LINE: MESSAGE (pupil P, skill S)" to the result's errors. */
-static void add_error(sw_runner *r, sw_result *res, const char *msg, const char *skill)
-{
-	sw_buf b;
-	sw_buf_init(&b, &r->eng->mem);
-	const char *disp = r->eng->rubric->display;
-	size_t dn = strlen(disp);
-	if (strncmp(msg, disp, dn) != 0 || msg[dn] != ':')
-		sw_buf_printf(&b, "%s: ", disp);
-	const char *pid = r->eng->roster->pupils[res->pupil].id;
-	/* what a rubric raised is cut at SB_ERROR_MAX bytes, control characters
-	   shown as '?' (it reaches terminals) */
-	size_t mn = strlen(msg), at = 0; /* the text after "RUBRIC:LINE: " */
-	if (strncmp(msg, disp, dn) == 0 && msg[dn] == ':') {
-		at = dn + 1 + strspn(msg + dn + 1, "0123456789");
-		at += strncmp(msg + at, ": ", 2) == 0 ? 2 : 0;
-	}
-	size_t cut = at + sw_sb_safe_length(msg + at, mn - at, SB_ERROR_MAX);
-	sw_buf_add(&b, msg, cut);
-	if (cut < mn)
-		sw_buf_printf(&b, " [message cut at %u bytes]", SB_ERROR_MAX);
-	if (skill)
-		sw_buf_printf(&b, " (pupil %s, skill %s)", pid, skill);
-	else
-		sw_buf_printf(&b, " (pupil %s)", pid);
-	if (!sw_buf_cstr(&b) ||
-	    sw_result_add_error(res, sw_sb_safe_text(b.p), sw_result_skill_index(res, skill)) != SW_OK)
-		r->lost = true; /* the run fails with out of memory: never a silent loss */
-	sw_buf_free(&b);
-}
-
-/* add_error with a message made by printf: "RUBRIC:LINE: ..." can be as long
-   as the rubric's path, so no fixed buffer. */
-static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const char *fmt, ...)
-	SW_PRINTF(4, 5);
-static void add_errorf(sw_runner *r, sw_result *res, const char *skill, const char *fmt, ...)
-{
-	sw_buf b;
-	sw_buf_init(&b, &r->eng->mem);
-	va_list ap;
-	va_start(ap, fmt);
-	sw_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	add_error(r, res, sw_buf_cstr(&b) ? b.p : "out of memory", skill);
-	sw_buf_free(&b);
-}
-
-/*
- * The line of the rubric that called helper NAME, for a helper's error
- * ("stepwise.NAME: ...") that Lua could not place: a tail call (`return
- * stepwise.NAME(...)`) leaves no frame of the rubric. The first line from
- * `from` on that mentions stepwise.NAME; 0 when none does.
- */
-static int helper_line(const sw_runner *r, const char *msg, int from)
-{
-	const char *colon = strchr(msg, ':');
-	if (strncmp(msg, "stepwise.", 9) != 0 || !colon || colon - msg > 64)
-		return 0;
-	size_t n = (size_t)(colon - msg);
-	const char *src = r->eng->rubric->source;
-	size_t len = r->eng->rubric->len;
-	int line = 1;
-	for (size_t i = 0; i + n <= len; i++) {
-		if (line >= from && memcmp(src + i, msg, n) == 0 &&
-		    (i + n == len || !(src[i + n] == '_' ||
-		                       ((src[i + n] | 32) >= 'a' && (src[i + n] | 32) <= 'z'))))
-			return line;
-		line += src[i] == '\n';
-	}
-	return 0;
-}
-
-/*
- * An error Lua raised inside the helper library ("stepwise.lua:80: attempt
- * to compare nil with number", after the rubric's "FILE:LINE: " when Lua
- * knew it) told in the rubric's terms: "stepwise.highest: attempt to ...
- * (a record without a step?)". The helper is the function of
- * scripts/stepwise.lua that holds the line. False when msg is not one.
- */
-static bool helper_error(sw_buf *out, const char *msg)
-{
-	const char *at = strstr(msg, "stepwise.lua:");
-	if (!at)
-		return false;
-	char *end;
-	unsigned long line = strtoul(at + 13, &end, 10);
-	const sw_embedded_file *f = sw_embedded_find("scripts/stepwise.lua");
-	if (!f || end == at + 13 || strncmp(end, ": ", 2) != 0)
-		return false;
-	/* the last "function S.NAME(" at or before the line */
-	const char *name = NULL;
-	size_t name_len = 0;
-	unsigned long n = 1;
-	for (size_t i = 0; i < f->size && n <= line; i++) {
-		if ((i == 0 || f->data[i - 1] == '\n') && strncmp(f->data + i, "function S.", 11) == 0) {
-			name = f->data + i + 11;
-			name_len = strcspn(name, "(");
-		}
-		n += f->data[i] == '\n';
-	}
-	if (!name)
-		return false;
-	const char *rest = end + 2;
-	sw_buf_add(out, msg, (size_t)(at - msg));
-	sw_buf_printf(out, "stepwise.%.*s: %s", (int)name_len, name, rest);
-	if (strstr(rest, "nil") && (strstr(rest, "compare") || strstr(rest, "arithmetic")))
-		sw_buf_puts(out, " (a record without a step, or a value that is nil?)");
-	return true;
-}
-
-/* Turns the error on top of the stack (or a limit) into a message. */
-static void call_error(sw_runner *r, sw_result *res, const char *skill)
-{
-	lua_State *L = r->sb.L;
-	char buf[256];
-	if (r->sb.abort) {
-		/* keep the location Lua gave ("NAME:LINE:"), replace the text */
-		const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-		const char *disp = r->eng->rubric->display;
-		size_t dn = strlen(disp);
-		sw_buf b;
-		sw_buf_init(&b, &r->eng->mem);
-		if (r->sb.abort_line > 0) {
-			sw_buf_printf(&b, "%s:%d: ", disp, r->sb.abort_line);
-		} else if (strncmp(m, disp, dn) == 0 && m[dn] == ':') {
-			const char *end = strchr(m + dn + 1, ':');
-			if (end)
-				sw_buf_add(&b, m, (size_t)(end - m) + 2);
-		}
-		sw_buf_puts(&b, sw_sb_abort_message(&r->sb, buf, sizeof buf));
-		add_error(r, res, sw_buf_cstr(&b) ? b.p : "limit reached", skill);
-		sw_buf_free(&b);
-	} else {
-		const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-		if (!m) {
-			snprintf(buf, sizeof buf, "error object is a %s, not a message",
-			         luaL_typename(L, -1));
-			m = buf;
-		}
-		sw_buf hb;
-		sw_buf_init(&hb, &r->eng->mem);
-		if (helper_error(&hb, m) && sw_buf_cstr(&hb))
-			m = hb.p;
-		int hl = helper_line(r, m, skill ? r->skill_line : r->pupil_line ? r->pupil_line : 1);
-		if (hl > 0)
-			add_errorf(r, res, skill, "%s:%d: %s", r->eng->rubric->display, hl, m);
-		else
-			add_error(r, res, m, skill);
-		sw_buf_free(&hb);
-	}
-	lua_pop(L, 1);
-}
 
 /* Pushes ctx.pupil for pupil p. */
 static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil *p)
@@ -238,11 +75,15 @@ static int begin_protected(lua_State *L)
 	/* the same memory and random numbers for this pupil on every run, in any order */
 	sw_sb_begin_pupil(&r->sb);
 	sw_sb_seed_random(&r->sb, r->eng->roster->pupils[a->res->pupil].id);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
-	sw_sb_new_env(&r->sb);
-	if (!lua_setupvalue(L, -2, 1))
-		lua_pop(L, 1);
-	lua_call(L, 0, 1);
+	if (r->inst_ref != LUA_NOREF) { /* kept: as a fresh run would leave it */
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->inst_ref);
+	} else {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
+		sw_sb_new_env(&r->sb);
+		if (!lua_setupvalue(L, -2, 1))
+			lua_pop(L, 1);
+		lua_call(L, 0, 1);
+	}
 	if (!lua_istable(L, 1))
 		return luaL_error(L, "the rubric did not return a table");
 	lua_createtable(L, 0, 8); /* ctx at 2 */
@@ -273,7 +114,7 @@ static bool begin_pupil(sw_runner *r, sw_result *res, const char *as_of_text)
 	lua_pushcfunction(L, begin_protected);
 	lua_pushlightuserdata(L, &a);
 	if (sw_sb_call(&r->sb, 1, 2) != LUA_OK) {
-		call_error(r, res, NULL);
+		sw_runner_call_error(r, res, NULL);
 		lua_settop(L, 0);
 		return false;
 	}
@@ -344,35 +185,6 @@ static const char *read_note(sw_runner *r, lua_State *L, int idx, char **note)
 	return NULL;
 }
 
-/* The line of skill()'s `return` (a step that is not a number is told at
-   it): the only line of the function with a `return`, or of those the one
-   that divides; `def` when there is none. */
-static int return_line(const sw_runner *r, int def)
-{
-	const char *src = r->eng->rubric->source, *end = src + r->eng->rubric->len;
-	int line = 1, found = 0, dividing = 0, count = 0;
-	for (const char *p = src; p < end; line++) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		if (!e)
-			e = end;
-		if (line >= r->skill_line && line <= r->skill_last) {
-			for (const char *q = p; q + 6 <= e; q++)
-				if (memcmp(q, "return", 6) == 0 && (q == p || q[-1] == ' ' || q[-1] == '\t')) {
-					count++;
-					if (!found)
-						found = line;
-					if (!dividing && memchr(q, '/', (size_t)(e - q)))
-						dividing = line;
-					break;
-				}
-		}
-		p = e + 1;
-	}
-	if (count == 1)
-		return found;
-	return dividing ? dividing : def;
-}
-
 /* Converts what skill() returned (on top) into the result for skill k. */
 static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 {
@@ -413,53 +225,11 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 		out->note = NULL;
 		int line = r->skill_line;
 		if (bad == buf && (strstr(buf, "(NaN)") || strstr(buf, "infinite")))
-			line = return_line(r, line);
-		add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
+			line = sw_runner_return_line(r, line);
+		sw_runner_add_errorf(r, res, sk->id, "%s:%d: skill() returned %s", r->eng->rubric->display,
 		           line, bad);
 	}
 	sw_buf_free(&kb);
-}
-
-/* Pushes the evidence array for records recs[0..n). */
-static void push_evidence(lua_State *L, const struct sw_evidence *ev, const sw_record *recs,
-                          size_t n, int mt_ref)
-{
-	lua_rawgeti(L, LUA_REGISTRYINDEX, mt_ref); /* strict records */
-	lua_createtable(L, (int)n, 0);
-	char date[11];
-	int32_t last = INT32_MIN;
-	for (size_t i = 0; i < n; i++) {
-		const sw_record *rec = &recs[i];
-		lua_createtable(L, 0, 7);
-		lua_pushinteger(L, rec->step);
-		lua_setfield(L, -2, "step");
-		lua_pushstring(L, sw_outcome_names[rec->outcome]);
-		lua_setfield(L, -2, "outcome");
-		if (rec->date != last) {
-			fast_date(date, rec->date);
-			last = rec->date;
-		}
-		lua_pushlstring(L, date, 10);
-		lua_setfield(L, -2, "date");
-		lua_pushstring(L, sw_source_names[rec->source]);
-		lua_setfield(L, -2, "source");
-		if (rec->assessor) {
-			lua_pushstring(L, sw_intern_str(&ev->text, rec->assessor));
-			lua_setfield(L, -2, "assessor");
-		}
-		if (rec->context) {
-			lua_pushstring(L, sw_intern_str(&ev->text, rec->context));
-			lua_setfield(L, -2, "context");
-		}
-		if (rec->note) {
-			lua_pushstring(L, sw_intern_str(&ev->text, rec->note));
-			lua_setfield(L, -2, "note");
-		}
-		lua_pushvalue(L, -3);
-		lua_setmetatable(L, -2);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_remove(L, -2);
 }
 
 /* Reads a list of strings (flags or awards) from field key of the table on top. */
@@ -470,6 +240,7 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 	lua_pushstring(L, key);
 	int t = lua_rawget(L, -2);
 	if (t == LUA_TTABLE) {
+		sw_runner_evidence_unveil(r, L, -1); /* an evidence array returned as the list */
 		for (lua_Integer i = 1;; i++) {
 			int vt = lua_rawgeti(L, -1, i);
 			if (vt == LUA_TNIL) {
@@ -479,7 +250,7 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			size_t n;
 			const char *s = vt == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
 			if (!s || n > 200 || !sw_text_valid(s, n) || i > SW_LABELS_MAX) {
-				add_errorf(r, res, NULL, "%s:%d: pupil() returned a bad %s list: each must "
+				sw_runner_add_errorf(r, res, NULL, "%s:%d: pupil() returned a bad %s list: each must "
 				           "be a string of at most 200 bytes, at most %d of them",
 				           r->eng->rubric->display, r->pupil_line, key, SW_LABELS_MAX);
 				lua_pop(L, 1);
@@ -496,7 +267,7 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 			lua_pop(L, 1);
 		}
 	} else if (t != LUA_TNIL) {
-		add_errorf(r, res, NULL, "%s:%d: pupil() returned %s as a %s; expected an array of "
+		sw_runner_add_errorf(r, res, NULL, "%s:%d: pupil() returned %s as a %s; expected an array of "
 		           "strings", r->eng->rubric->display, r->pupil_line, key, lua_typename(L, t));
 	}
 	lua_pop(L, 1);
@@ -512,7 +283,7 @@ static int skill_protected(lua_State *L)
 	lua_settop(L, 2);
 	lua_pushliteral(L, "skill");
 	lua_rawget(L, 1);
-	push_evidence(L, r->eng->evidence, a->recs, a->count, r->record_mt_ref);
+	sw_runner_evidence_push(r, L, a->sk->index);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
 	lua_rawgeti(L, -1, (lua_Integer)a->sk->index + 1);
 	lua_setfield(L, 2, "skill");
@@ -560,13 +331,13 @@ static int pupil_protected(lua_State *L)
 		sw_buf_printf(&b, "%s:%d: pupil() returned a table with an unknown key '%s'",
 		              r->eng->rubric->display, r->pupil_line, unknown);
 		sw_strict_describe(&b, "key", unknown, label_keys, 2);
-		add_error(r, res, sw_buf_cstr(&b) ? b.p : "pupil() returned an unknown key", NULL);
+		sw_runner_add_error(r, res, sw_buf_cstr(&b) ? b.p : "pupil() returned an unknown key", NULL);
 		sw_buf_free(&b);
 	} else if (lua_istable(L, -1)) {
 		take_labels(r, res, "flags", &res->flags, &res->flag_count, &res->flag_cap);
 		take_labels(r, res, "awards", &res->awards, &res->award_count, &res->award_cap);
 	} else if (!lua_isnil(L, -1)) {
-		add_errorf(r, res, NULL, "%s:%d: pupil() returned a %s; expected nil or "
+		sw_runner_add_errorf(r, res, NULL, "%s:%d: pupil() returned a %s; expected nil or "
 		           "{flags = {...}, awards = {...}}", r->eng->rubric->display,
 		           r->pupil_line, luaL_typename(L, -1));
 	}
@@ -597,7 +368,7 @@ static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *s
 		r->limit_hits++;
 		r->limit_line = r->sb.abort_line;
 	}
-	call_error(r, a->res, skill);
+	sw_runner_call_error(r, a->res, skill);
 	if (memory && !rebuild(r))
 		return -1;
 	return st;
@@ -618,12 +389,21 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 	}
 	if (!r->sb.L && !rebuild(r)) /* an earlier rebuild ran out of memory */
 		return SW_ENOMEM;
+	if (sw_mem_grow(&r->eng->mem, (void **)&r->ranges, &r->ranges_cap, fw->skill_count,
+	                sizeof *r->ranges))
+		return SW_ENOMEM;
+	r->pool_next = 0; /* every record of the pool is free for this pupil */
+	r->sb.records_written = false;
+	r->pupil_number++; /* evidence arrays of earlier pupils can no longer be made */
+	r->pupil_recs = recs;
 	bool ready = false, broken = false;
 	size_t at = 0;
 	for (size_t k = 0; k < fw->skill_count; k++) {
 		const sw_skill *sk = &fw->skills[k];
 		size_t start = at, count = sw_skill_records(recs, n, &at, k, as_of);
 		res->skills[k].evidence = (uint32_t)count;
+		r->ranges[k].start = count ? start : 0;
+		r->ranges[k].count = count;
 		if (broken)
 			continue;
 		if (!ready && !(ready = begin_pupil(r, res, as_of_text))) {
@@ -649,6 +429,8 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 	}
 	if (r->sb.L)
 		lua_settop(r->sb.L, 0);
+	if (ready)
+		sw_runner_instance_restore(r);
 	return r->lost ? SW_ENOMEM : SW_OK;
 }
 
@@ -699,5 +481,5 @@ void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_reco
 	size_t at = 0;
 	for (size_t k = 0; k < fw->skill_count; k++)
 		res->skills[k].evidence = (uint32_t)sw_skill_records(recs, n, &at, k, as_of);
-	add_error(r, res, msg, NULL);
+	sw_runner_add_error(r, res, msg, NULL);
 }
