@@ -4,7 +4,7 @@
  * first pupil and skill ("... (the same error for 240 of 240 pupil-skills;
  * first: P001 listening)"). Whether an error is of one skill is read from
  * the result (sw_result_error_skill); messages end in "(pupil P, skill S)"
- * or "(pupil P)" (src/pupil.c), and the text before is what is compared.
+ * or "(pupil P)" (src/runner_error.c), and the text before is what is compared.
  * The JSON Lines output keeps every error of every pupil.
  */
 #include "cli.h"
