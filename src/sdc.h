@@ -14,8 +14,8 @@
 #define SW_SDC_TOTAL 2  /* a sum of steps (behind a mean): no bound, never small */
 
 #define SW_SDC_ROUNDS 200          /* passes of the bounds over the relations */
-#define SW_SDC_INT_STATES (1 << 18) /* partial sums the integer reasoning goes through */
-#define SW_SDC_INT_WORK (1 << 24)   /* and the steps it takes, at most */
+#define SW_SDC_INT_STATES (1 << 16) /* partial sums the integer reasoning goes through */
+#define SW_SDC_INT_WORK (1 << 22)   /* and the steps it takes, at most */
 
 typedef struct sw_sdc_term {
 	uint32_t var;
@@ -56,9 +56,11 @@ int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got);
 /*
  * sdc_int.c: narrows lo/hi (whole numbers; -/+INFINITY where unbounded) of the
  * unknowns of each weighted relation to the values some whole-number solution
- * of it gives them. Returns how many it narrowed, -1 on lack of memory.
+ * of it gives them. seen[r] (zeroed before the first call) remembers the
+ * bounds relation r was last gone through with, to skip it when they are the
+ * same. Returns how many it narrowed, -1 on lack of memory.
  */
-long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi);
+long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, uint64_t *seen);
 
 /*
  * Suppresses (known = 0) every count from 1 to n-1, then further counts

@@ -193,7 +193,20 @@ done:
 	return narrowed;
 }
 
-long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi)
+/* A fingerprint of the bounds of relation r's terms. */
+static uint64_t bounds_print(const sw_sdc *s, size_t r, const double *lo, const double *hi)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++) {
+		double b[2] = { lo[s->terms[t].var], hi[s->terms[t].var] };
+		const unsigned char *p = (const unsigned char *)b;
+		for (size_t i = 0; i < sizeof b; i++)
+			h = (h ^ p[i]) * 1099511628211ull;
+	}
+	return h | 1; /* never 0: 0 is "not yet" */
+}
+
+long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, uint64_t *seen)
 {
 	uint8_t *mark = sw_mem_calloc(s->m, s->n + 1, 1);
 	size_t most = 0;
@@ -206,9 +219,11 @@ long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi)
 		bool weighted = false;
 		for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++)
 			weighted |= s->terms[t].coef > 1 || s->terms[t].coef < -1;
-		if (!weighted)
+		uint64_t print = weighted ? bounds_print(s, r, lo, hi) : 0;
+		if (!weighted || seen[r] == print)
 			continue;
 		long k = one_relation(s, r, lo, hi, mark, u);
+		seen[r] = bounds_print(s, r, lo, hi);
 		narrowed = k < 0 ? -1 : narrowed + k;
 	}
 	sw_mem_free(s->m, mark);

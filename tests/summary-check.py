@@ -90,8 +90,8 @@ def relations(doc, figs):
 
 ROUNDS = 200            # passes of the bounds (as SW_SDC_ROUNDS in src/sdc.h)
 ATTACK_ROUNDS = 32      # rounds of linear algebra, bounds and whole numbers (src/sdc.c)
-INT_STATES = 1 << 18    # partial sums the whole-number step goes through (src/sdc.h)
-INT_WORK = 1 << 24
+INT_STATES = 1 << 16    # partial sums the whole-number step goes through (src/sdc.h)
+INT_WORK = 1 << 22
 
 
 def solve_linear(rels, known):
@@ -157,7 +157,7 @@ def narrow(rels, lo, hi):
                     hi[n], changed = nh, True
 
 
-def whole_numbers(rels, lo, hi):
+def whole_numbers(rels, lo, hi, seen):
     """For each relation with a weight other than 1 (the sum of steps behind a
     mean): every whole-number solution of its unknowns within their bounds that
     keeps the relation sharing most of them within reach; each unknown's bounds
@@ -168,6 +168,10 @@ def whole_numbers(rels, lo, hi):
             continue
         if any(lo[n] is None or hi[n] is None for n, _ in r):
             continue
+        print_ = tuple((lo[n], hi[n]) for n, _ in r)
+        if seen.get(ri) == print_:   # gone through with these bounds already
+            continue
+        seen[ri] = print_
         t1, unk = 0, {}
         for n, c in r:
             t1 -= c * int(lo[n])
@@ -265,6 +269,7 @@ def attack(var, rels):
     lo = {n: b for n, (_, b) in var.items()}
     hi = {n: None for n in var}
     whole = lambda x: int(x) if x.denominator == 1 else x
+    seen = {}
     for _ in range(ATTACK_ROUNDS):
         new = 0
         for n, x in solve_linear(rels, {**known, **found}).items():
@@ -274,7 +279,7 @@ def attack(var, rels):
         for n, x in {**known, **found}.items():
             lo[n] = hi[n] = whole(Fraction(x))
         narrow(rels, lo, hi)
-        narrowed = whole_numbers(rels, lo, hi)
+        narrowed = whole_numbers(rels, lo, hi, seen)
         for n in var:
             if n not in known and n not in found and lo[n] is not None and lo[n] == hi[n]:
                 found[n] = lo[n]
