@@ -350,6 +350,16 @@ def main():
         if attack(var, rels).get((0, ("h", 5), 0)) != 3:
             print("control: the attacker did not recover 3 pupils at step 5")
             failures += 1
+        # Whole numbers: 4 pupils at steps 1 to 3 with the sum of steps 5 (a mean
+        # of 1.25) can only be 3, 1 and 0, which the bounds alone do not give
+        # (as test_summary_sdc_integer for src/sdc_int.c).
+        var = {"a": (4, 0), "t": (5, None), "h1": (None, 0), "h2": (None, 0), "h3": (None, 0)}
+        rels = [[("a", 1), ("h1", -1), ("h2", -1), ("h3", -1)],
+                [("t", 1), ("h1", -1), ("h2", -2), ("h3", -3)]]
+        got = attack(var, rels)
+        if (got.get("h1"), got.get("h2"), got.get("h3")) != (3, 1, 0):
+            print(f"control: whole numbers should give 3, 1, 0 at steps 1 to 3, got {got}")
+            failures += 1
         if len(files) != 4:
             print(f"expected 4 summaries, got {files}")
             failures += 1
