@@ -271,14 +271,14 @@ int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got)
 	memset(det, 0, s->n);
 	double *lo = sw_mem_calloc(s->m, s->n + 1, sizeof *lo);
 	double *hi = sw_mem_calloc(s->m, s->n + 1, sizeof *hi);
-	uint64_t *seen = sw_mem_calloc(s->m, s->rel_count + 1, sizeof *seen);
-	int rc = lo && hi && seen ? SW_OK : SW_ENOMEM;
+	sw_sdc_work w = { 0 };
+	int rc = lo && hi ? SW_OK : SW_ENOMEM;
 	for (size_t v = 0; !rc && v < s->n; v++)
 		hi[v] = INFINITY; /* counts: from 0 up */
 	for (int round = 0; !rc && round < SW_SDC_ATTACK_ROUNDS; round++) {
 		long a = solve_linear(s, det, got);
 		long b = a < 0 ? 0 : solve_bounds(s, det, got, lo, hi);
-		long c = a < 0 ? 0 : sw_sdc_solve_integer(s, lo, hi, seen);
+		long c = a < 0 ? 0 : sw_sdc_solve_integer(s, lo, hi, &w);
 		long d = c <= 0 ? 0 : bounds_take(s, det, got, lo, hi);
 		if (a < 0 || c < 0)
 			rc = SW_ENOMEM;
@@ -287,7 +287,7 @@ int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got)
 	}
 	sw_mem_free(s->m, lo);
 	sw_mem_free(s->m, hi);
-	sw_mem_free(s->m, seen);
+	sw_sdc_work_free(s, &w);
 	return rc;
 }
 

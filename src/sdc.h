@@ -56,11 +56,21 @@ int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got);
 /*
  * sdc_int.c: narrows lo/hi (whole numbers; -/+INFINITY where unbounded) of the
  * unknowns of each weighted relation to the values some whole-number solution
- * of it gives them. seen[r] (zeroed before the first call) remembers the
- * bounds relation r was last gone through with, to skip it when they are the
+ * of it gives them. w (zeroed before the first call, freed with
+ * sw_sdc_work_free) keeps its room between calls and remembers the bounds
+ * each relation was last gone through with, to skip it when they are the
  * same. Returns how many it narrowed, -1 on lack of memory.
  */
-long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, uint64_t *seen);
+typedef struct sw_sdc_work {
+	uint64_t *seen; /* [rel_count] */
+	uint8_t *mark;  /* [n] */
+	void *unk;      /* one relation's unknowns */
+	uint8_t *buf;   /* the tables of partial sums */
+	size_t cap;
+} sw_sdc_work;
+long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, sw_sdc_work *w);
+/* Frees what sw_sdc_solve_integer kept in w (zeroed before the first call). */
+void sw_sdc_work_free(const sw_sdc *s, sw_sdc_work *w);
 
 /*
  * Suppresses (known = 0) every count from 1 to n-1, then further counts

@@ -106,7 +106,8 @@ static bool dp_span(const dp *d, const unk *u, size_t j, int64_t *ymin, int64_t 
 
 /* Integer reasoning on weighted relation r; returns the bounds it narrowed, -1 on
    lack of memory. */
-static long one_relation(const sw_sdc *s, size_t r, double *lo, double *hi, uint8_t *mark, unk *u)
+static long one_relation(const sw_sdc *s, size_t r, double *lo, double *hi, uint8_t *mark, unk *u,
+                         sw_sdc_work *w)
 {
 	size_t b = s->rel_start[r], e = s->rel_start[r + 1], m = 0;
 	int64_t t1 = 0; /* sum of c1 * y over the unknowns must be t1 */
@@ -167,12 +168,13 @@ static long one_relation(const sw_sdc *s, size_t r, double *lo, double *hi, uint
 	if (d.w1 * d.w2 > SW_SDC_INT_STATES || d.w1 * d.w2 * work > SW_SDC_INT_WORK)
 		goto done; /* too many to go through: left to the bounds */
 	size_t cells = (m + 1) * (size_t)d.w1 * (size_t)d.w2;
-	d.f = sw_mem_calloc(s->m, cells, 1);
-	d.g = sw_mem_calloc(s->m, cells, 1);
-	if (!d.f || !d.g) {
+	if (sw_mem_grow(s->m, (void **)&w->buf, &w->cap, 2 * cells, 1)) {
 		narrowed = -1;
 		goto done;
 	}
+	memset(w->buf, 0, 2 * cells);
+	d.f = w->buf;
+	d.g = w->buf + cells;
 	dp_run(&d, u, t1, a2, b2);
 	for (size_t j = 0; j < m; j++) {
 		int64_t ymin, ymax;
@@ -188,8 +190,6 @@ static long one_relation(const sw_sdc *s, size_t r, double *lo, double *hi, uint
 done:
 	for (size_t j = 0; j < m; j++)
 		mark[u[j].var] = 0;
-	sw_mem_free(s->m, d.f);
-	sw_mem_free(s->m, d.g);
 	return narrowed;
 }
 
@@ -206,27 +206,39 @@ static uint64_t bounds_print(const sw_sdc *s, size_t r, const double *lo, const 
 	return h | 1; /* never 0: 0 is "not yet" */
 }
 
-long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, uint64_t *seen)
+long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, sw_sdc_work *w)
 {
-	uint8_t *mark = sw_mem_calloc(s->m, s->n + 1, 1);
 	size_t most = 0;
 	for (size_t r = 0; r < s->rel_count; r++)
 		if (s->rel_start[r + 1] - s->rel_start[r] > most)
 			most = s->rel_start[r + 1] - s->rel_start[r];
-	unk *u = sw_mem_calloc(s->m, most + 1, sizeof *u);
-	long narrowed = mark && u ? 0 : -1;
+	if (!w->seen) { /* the first call: room kept for the next ones */
+		w->seen = sw_mem_calloc(s->m, s->rel_count + 1, sizeof *w->seen);
+		w->mark = sw_mem_calloc(s->m, s->n + 1, 1);
+		w->unk = sw_mem_calloc(s->m, most + 1, sizeof(unk));
+		if (!w->seen || !w->mark || !w->unk)
+			return -1;
+	}
+	long narrowed = 0;
 	for (size_t r = 0; r < s->rel_count && narrowed >= 0; r++) {
 		bool weighted = false;
 		for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++)
 			weighted |= s->terms[t].coef > 1 || s->terms[t].coef < -1;
 		uint64_t print = weighted ? bounds_print(s, r, lo, hi) : 0;
-		if (!weighted || seen[r] == print)
+		if (!weighted || w->seen[r] == print)
 			continue;
-		long k = one_relation(s, r, lo, hi, mark, u);
-		seen[r] = bounds_print(s, r, lo, hi);
+		long k = one_relation(s, r, lo, hi, w->mark, w->unk, w);
+		w->seen[r] = bounds_print(s, r, lo, hi);
 		narrowed = k < 0 ? -1 : narrowed + k;
 	}
-	sw_mem_free(s->m, mark);
-	sw_mem_free(s->m, u);
 	return narrowed;
+}
+
+void sw_sdc_work_free(const sw_sdc *s, sw_sdc_work *w)
+{
+	sw_mem_free(s->m, w->seen);
+	sw_mem_free(s->m, w->mark);
+	sw_mem_free(s->m, w->unk);
+	sw_mem_free(s->m, w->buf);
+	memset(w, 0, sizeof *w);
 }
