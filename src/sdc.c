@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #define EPS 1e-7
+#define SW_SDC_ATTACK_ROUNDS 32 /* rounds of linear algebra, bounds and whole numbers */
 
 void sw_sdc_init(sw_sdc *s, const sw_mem *m)
 {
@@ -190,28 +191,44 @@ static long solve_linear(const sw_sdc *s, uint8_t *det, int64_t *got)
 	return found;
 }
 
-/* Bounds: counts are >= 0 (suppressed published ones >= 1); each relation
-   narrows each of its unknowns from the others' bounds. Returns how many
-   unknowns end with one possible value, -1 on lack of memory. */
-static long solve_bounds(const sw_sdc *s, uint8_t *det, int64_t *got)
+/* Starts the bounds: a shown or worked-out variable is its value, a hidden
+   count is from 0 up (a hidden count may be a zero hidden as a partner), a
+   sum of steps is unbounded. */
+static void bounds_init(const sw_sdc *s, const uint8_t *det, const int64_t *got, double *lo,
+                        double *hi)
 {
-	double *lo = sw_mem_calloc(s->m, s->n + 1, sizeof *lo);
-	double *hi = sw_mem_calloc(s->m, s->n + 1, sizeof *hi);
-	if (!lo || !hi) {
-		sw_mem_free(s->m, lo);
-		sw_mem_free(s->m, hi);
-		return -1;
-	}
 	for (size_t v = 0; v < s->n; v++) {
 		if (is_known(s, det, v)) {
 			lo[v] = hi[v] = (double)value_of(s, det, got, v);
-		} else {
-			lo[v] = s->kind[v] == SW_SDC_COUNT ? 1 : s->kind[v] == SW_SDC_HIDDEN ? 0 : -INFINITY;
+		} else if (s->kind[v] == SW_SDC_TOTAL) {
+			lo[v] = -INFINITY;
 			hi[v] = INFINITY;
 		}
 	}
+}
+
+/* Marks each unknown whose bounds meet as worked out; returns how many. */
+static long bounds_take(const sw_sdc *s, uint8_t *det, int64_t *got, const double *lo,
+                        const double *hi)
+{
+	long found = 0;
+	for (size_t v = 0; v < s->n; v++)
+		if (!is_known(s, det, v) && isfinite(lo[v]) && lo[v] == hi[v]) {
+			det[v] = 1;
+			got[v] = (int64_t)lo[v];
+			found++;
+		}
+	return found;
+}
+
+/* Bounds: each relation narrows each of its unknowns from the others' bounds,
+   in whole numbers, for up to SW_SDC_ROUNDS passes. Returns how many unknowns
+   end with one possible value. */
+static long solve_bounds(const sw_sdc *s, uint8_t *det, int64_t *got, double *lo, double *hi)
+{
+	bounds_init(s, det, got, lo, hi);
 	bool changed = true;
-	for (int round = 0; changed && round < 200; round++) {
+	for (int round = 0; changed && round < SW_SDC_ROUNDS; round++) {
 		changed = false;
 		for (size_t r = 0; r < s->rel_count; r++) {
 			size_t b = s->rel_start[r], e = s->rel_start[r + 1];
@@ -246,35 +263,44 @@ static long solve_bounds(const sw_sdc *s, uint8_t *det, int64_t *got)
 			}
 		}
 	}
-	long found = 0;
-	for (size_t v = 0; v < s->n; v++)
-		if (!is_known(s, det, v) && isfinite(lo[v]) && lo[v] == hi[v]) {
-			det[v] = 1;
-			got[v] = (int64_t)lo[v];
-			found++;
-		}
-	sw_mem_free(s->m, lo);
-	sw_mem_free(s->m, hi);
-	return found;
+	return bounds_take(s, det, got, lo, hi);
 }
 
 int sw_sdc_attack(const sw_sdc *s, uint8_t *det, int64_t *got)
 {
 	memset(det, 0, s->n);
-	for (int round = 0; round < 8; round++) {
+	double *lo = sw_mem_calloc(s->m, s->n + 1, sizeof *lo);
+	double *hi = sw_mem_calloc(s->m, s->n + 1, sizeof *hi);
+	sw_sdc_work w = { 0 };
+	int rc = lo && hi ? SW_OK : SW_ENOMEM;
+	for (size_t v = 0; !rc && v < s->n; v++)
+		hi[v] = INFINITY; /* counts: from 0 up */
+	for (int round = 0; !rc && round < SW_SDC_ATTACK_ROUNDS; round++) {
 		long a = solve_linear(s, det, got);
-		long b = a < 0 ? -1 : solve_bounds(s, det, got);
-		if (a < 0 || b < 0)
-			return SW_ENOMEM;
-		if (b == 0)
+		long b = a < 0 ? 0 : solve_bounds(s, det, got, lo, hi);
+		long c = a < 0 ? 0 : sw_sdc_solve_integer(s, lo, hi, &w);
+		long d = c <= 0 ? 0 : bounds_take(s, det, got, lo, hi);
+		if (a < 0 || c < 0)
+			rc = SW_ENOMEM;
+		else if (!a && !b && !c && !d)
 			break;
 	}
-	return SW_OK;
+	sw_mem_free(s->m, lo);
+	sw_mem_free(s->m, hi);
+	sw_sdc_work_free(s, &w);
+	return rc;
 }
 
-/* The best partner to suppress in the relations of v: a published, unlocked
-   count with the smallest positive value (a sum of steps only when there is
-   no count); SIZE_MAX when none. */
+/* How much hiding u costs: a count by its value, a zero after every other
+   count (next to a mean a hidden zero often gives itself away), a sum of
+   steps (the mean) last. */
+static double cost(const sw_sdc *s, size_t u)
+{
+	return (double)s->val[u] + (s->kind[u] == SW_SDC_TOTAL ? 1e15 : s->val[u] == 0 ? 1e12 : 0);
+}
+
+/* The best partner to suppress in the relations of v: the shown, unlocked
+   count or sum of steps that costs least; SIZE_MAX when none. */
 static size_t partner_of(const sw_sdc *s, size_t v)
 {
 	size_t best = SIZE_MAX;
@@ -287,9 +313,9 @@ static size_t partner_of(const sw_sdc *s, size_t v)
 			continue;
 		for (size_t j = b; j < e; j++) {
 			size_t u = s->terms[j].var;
-			if (!s->known[u] || s->locked[u] || s->val[u] <= 0)
+			if (!s->known[u] || s->locked[u] || s->val[u] < 0)
 				continue;
-			double sc = (double)s->val[u] + (s->kind[u] == SW_SDC_TOTAL ? 1e15 : 0);
+			double sc = cost(s, u);
 			if (sc < score) {
 				score = sc;
 				best = u;
@@ -313,7 +339,7 @@ static size_t partner(const sw_sdc *s, size_t v, size_t *queue, uint8_t *seen)
 		for (; head < level_end; head++) {
 			size_t u = queue[head], p = partner_of(s, u);
 			if (p != SIZE_MAX) {
-				double sc = (double)s->val[p] + (s->kind[p] == SW_SDC_TOTAL ? 1e15 : 0);
+				double sc = cost(s, p);
 				if (sc < score) {
 					score = sc;
 					best = p;
@@ -338,6 +364,22 @@ static size_t partner(const sw_sdc *s, size_t v, size_t *queue, uint8_t *seen)
 	return best;
 }
 
+/* The last resort when a small count has no partner left near it: hides
+   every shown count and sum of steps that is not locked. Then only the locked
+   pupil counts are shown, and moving one pupil to another step, or between
+   assessed and not, changes every small count without changing them, so no
+   small count can be worked out. Returns how many it hid. */
+static size_t hide_all(sw_sdc *s)
+{
+	size_t hid = 0;
+	for (size_t v = 0; v < s->n; v++)
+		if (s->known[v] && !s->locked[v]) {
+			s->known[v] = 0;
+			hid++;
+		}
+	return hid;
+}
+
 int sw_sdc_suppress(sw_sdc *s, int64_t n)
 {
 	if (s->failed)
@@ -354,7 +396,7 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 	while (!rc) {
 		if ((rc = sw_sdc_attack(s, det, got)))
 			break;
-		size_t more = 0;
+		size_t more = 0, stuck = 0;
 		for (size_t v = 0; v < s->n; v++) {
 			if (!det[v] || s->kind[v] == SW_SDC_TOTAL || s->val[v] < 1 || s->val[v] >= n)
 				continue;
@@ -362,8 +404,12 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 			if (p != SIZE_MAX) {
 				s->known[p] = 0;
 				more++;
+			} else {
+				stuck++;
 			}
 		}
+		if (!more && stuck)
+			more = hide_all(s);
 		if (!more) {
 			/* what the attacker works out anyway is shown: it tells nothing more */
 			for (size_t v = 0; v < s->n; v++)
@@ -372,7 +418,7 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 					s->known[v] = 1;
 			for (size_t v = 0; v < s->n && !rc; v++)
 				if (det[v] && s->kind[v] != SW_SDC_TOTAL && s->val[v] >= 1 && s->val[v] < n)
-					rc = SW_ERROR; /* nothing left to suppress: cannot happen */
+					rc = SW_ERROR; /* only the locked counts give it away */
 			break;
 		}
 	}

@@ -48,6 +48,7 @@ static const unit_test TESTS[] = {
 	T(test_summary_refuse),
 	T(test_summary_oom),
 	T(test_summary_sdc),
+	T(test_summary_sdc_integer),
 	T(test_data_add_pupil),
 	T(test_data_add_evidence),
 	T(test_data_call_order),

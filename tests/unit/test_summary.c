@@ -193,11 +193,15 @@ void test_summary_sdc(void)
 	s.known[h2] = 0;
 	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
 	CHECK(det[h1] && got[h1] == 2 && det[h2] && got[h2] == 6);
-	/* bounds: two hidden counts summing to 2 are both 1 */
+	/* bounds: two hidden counts summing to 2 stay open (0 to 2 each: a hidden
+	   count may be a zero hidden as a partner), but summing to 0 both are 0 */
 	s.known[t] = 0;
 	s.val[a] = 2, s.val[h1] = 1, s.val[h2] = 1;
 	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
-	CHECK(det[h1] && got[h1] == 1);
+	CHECK(!det[h1] && !det[h2]);
+	s.val[a] = 0;
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(det[h1] && got[h1] == 0 && det[h2] && got[h2] == 0);
 	/* suppression of the first case leaves nothing small to work out */
 	s.val[a] = 8, s.val[h1] = 2, s.val[h2] = 6, s.val[t] = 14;
 	for (int i = 0; i < 4; i++)
@@ -207,5 +211,51 @@ void test_summary_sdc(void)
 	CHECK(!s.known[t] || !s.known[a]);
 	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
 	CHECK(!det[h1]);
+	sw_sdc_free(&s);
+}
+
+/* Whole numbers: 4 pupils at steps 1 to 3 with the sum of steps 5 (a mean of
+   1.25). Linear algebra leaves a line of solutions and the bounds leave step 1
+   anywhere from 1 to 4, but the only whole-number solution is 3, 1 and 0. A
+   row whose hidden cells keep two solutions stays hidden. */
+void test_summary_sdc_integer(void)
+{
+	sw_mem m;
+	sw_mem_init(&m, NULL);
+	sw_sdc s;
+	sw_sdc_init(&s, &m);
+	uint32_t a = sw_sdc_var(&s, SW_SDC_COUNT, 4, true);
+	uint32_t h[3];
+	int64_t val[3] = { 3, 1, 0 };
+	for (int i = 0; i < 3; i++)
+		h[i] = sw_sdc_var(&s, SW_SDC_COUNT, val[i], false);
+	uint32_t t = sw_sdc_var(&s, SW_SDC_TOTAL, 5, true);
+	sw_sdc_rel(&s);
+	sw_sdc_term_add(&s, a, 1);
+	for (int i = 0; i < 3; i++)
+		sw_sdc_term_add(&s, h[i], -1);
+	sw_sdc_rel(&s);
+	sw_sdc_term_add(&s, t, 1);
+	for (int i = 0; i < 3; i++)
+		sw_sdc_term_add(&s, h[i], -(i + 1));
+	REQUIRE(!s.failed);
+	uint8_t det[5];
+	int64_t got[5];
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(det[h[0]] && got[h[0]] == 3);
+	CHECK(det[h[1]] && got[h[1]] == 1);
+	CHECK(det[h[2]] && got[h[2]] == 0);
+	/* 4 pupils with the sum 8: (1,2,1), (2,0,2) or (0,4,0): none known */
+	s.val[t] = 8;
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(!det[h[0]] && !det[h[1]] && !det[h[2]]);
+	/* suppression hides the mean or a partner, never gives up */
+	s.val[t] = 5;
+	for (int i = 0; i < 3; i++)
+		s.known[h[i]] = 1;
+	REQUIRE(sw_sdc_suppress(&s, 5) == SW_OK);
+	CHECK(!s.known[h[0]] && !s.known[h[1]]);
+	REQUIRE(sw_sdc_attack(&s, det, got) == SW_OK);
+	CHECK(!det[h[0]] && !det[h[1]]);
 	sw_sdc_free(&s);
 }

@@ -118,6 +118,7 @@ void test_summary_figures(void);
 void test_summary_refuse(void);
 void test_summary_oom(void);
 void test_summary_sdc(void);
+void test_summary_sdc_integer(void);
 void test_data_add_pupil(void);
 void test_data_add_evidence(void);
 void test_data_call_order(void);
