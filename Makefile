@@ -199,6 +199,7 @@ build/fuzz/obj/build/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $< (fuzz)"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 build/fuzz/libstepwise.a: $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/build/gen/embedded.o
+	rm -f $@ # a fresh archive: no member left from a source file renamed or removed
 	$(AR) rcs $@ $^
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libstepwise.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)

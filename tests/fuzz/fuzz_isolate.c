@@ -66,7 +66,8 @@ static bool each_once(const seen *s, const sw_engine *eng)
 	char **sorted = malloc((s->count + 1) * sizeof *sorted);
 	if (!sorted)
 		abort();
-	memcpy(sorted, s->ids, s->count * sizeof *sorted);
+	if (s->count) /* s->ids is NULL while no pupil was seen */
+		memcpy(sorted, s->ids, s->count * sizeof *sorted);
 	qsort(sorted, s->count, sizeof *sorted, by_id);
 	bool ok = true;
 	for (size_t i = 1; i < s->count; i++)
