@@ -140,7 +140,9 @@ unit: build/asan/unit
 cases: build/asan/stepwise
 	./tests/run-cases.sh ./build/asan/stepwise
 
-# The same suite under valgrind memcheck, on the optimised build.
+# The same suite under valgrind memcheck, on the optimised build. Each unit test
+# runs in a child whose output valgrind keeps quiet; a test with an error fails
+# with valgrind's exit status 99: `UNIT_JOBS=1 valgrind ... build/unit NAME` shows it.
 valgrind: build/stepwise build/unit
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
 	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q" \
