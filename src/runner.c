@@ -354,7 +354,6 @@ static int syntax_diag(sw_diag *d, const struct sw_rubric *rb, const char *msg)
 	return rc;
 }
 
-/* Compiles the rubric and prepares everything a pupil's evaluation needs. */
 /* Protected: compiles the rubric, checks its table, builds the framework
    tables. Errors go to sc->d and sc->rc; a Lua error (out of memory) ends
    it early and the caller reports it. */
