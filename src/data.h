@@ -107,6 +107,8 @@ struct sw_evidence {
 	sw_record *recs;
 	size_t count, cap;
 	sw_intern text;
+	uint64_t serial; /* this store's own number in the process (never reused),
+	                    for caches of its text numbers (runner_evidence.c) */
 	sw_last_text last_text[3];
 	bool grouped;    /* each pupil's records together (first, len), in any order */
 	bool sorted;     /* and ordered by skill, date, seq */

@@ -8,6 +8,7 @@
 #include "data.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -175,8 +176,10 @@ static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, co
 static struct sw_evidence *store(sw_engine *eng)
 {
 	if (!eng->evidence) {
+		static _Atomic uint64_t serials;
 		struct sw_evidence *ev = sw_mem_calloc(&eng->mem, 1, sizeof *ev);
 		if (ev) {
+			ev->serial = atomic_fetch_add(&serials, 1) + 1;
 			sw_intern_init(&ev->text, &eng->mem);
 			for (int i = 0; i < 3; i++)
 				sw_buf_init(&ev->last_text[i].raw, &eng->mem);

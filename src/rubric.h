@@ -64,22 +64,43 @@ typedef struct sw_runner {
 	   the file set, and its upvalues as (function, index, value) triples */
 	int inst_ref, inst_env_ref, inst_globals_ref, inst_upvalues_ref;
 	/* evidence record tables made for earlier pupils and filled again for
-	   the next (runner_evidence.c): pool_count of them in the Lua
-	   array pool_ref, the first pool_next in use by the current pupil */
+	   the next (runner_evidence.c), by shape (which optional texts they
+	   have): pool_count[s] of them in the Lua array pool_ref[s + 1], the
+	   first pool_next[s] in use by the current pupil; pool_total in all;
+	   pool_reset: the pool is made anew before the next record */
 	int pool_ref;
-	size_t pool_count, pool_next;
-	uint8_t pool_texts[SW_RUNNER_POOL_MAX]; /* bit f: optional text f set in that record */
+	size_t pool_count[8], pool_next[8], pool_total;
+	bool pool_reset;
 	/* evidence arrays made when first looked at (runner_evidence.c): their
-	   metatable, the dates kept as Lua strings, the number of the pupil
-	   under evaluation, its records and each skill's part of them */
-	int lazy_mt_ref, dates_ref;
-	size_t dates_count;
+	   metatable, the dates and texts kept as Lua strings (texts by their
+	   number in the evidence store whose serial is texts_serial), the
+	   number of the pupil under evaluation, its records and each skill's
+	   part of them */
+	int lazy_mt_ref, dates_ref, texts_ref, arrays_ref;
+	size_t arrays_count, arrays_next; /* arrays kept for the next pupil, and used by this one */
+	size_t dates_count, texts_count, texts_bytes;
+	uint64_t texts_serial;
 	uint64_t pupil_number;
 	const sw_record *pupil_recs;
+	size_t pupil_rec_count;
+	/* the views an evidence array shows: the first view_count of ranges, a
+	   skill's records (ranges[k] for skill k) and then the subsets the
+	   helpers made (runner_view.c), whose records' indices are at
+	   view_idx[start..start + count) */
 	struct sw_runner_range {
 		size_t start, count;
+		bool indexed;
 	} *ranges;
-	size_t ranges_cap;
+	size_t ranges_cap, view_count;
+	uint32_t *view_idx;
+	size_t view_idx_len, view_idx_cap;
+	/* once a helper made a view for this pupil (made_active): every record
+	   table made is kept (in the Lua table made_ref by record index + 1,
+	   marked in made_bits), so that a record is one table in every array */
+	bool made_active, made_table; /* made_table: made_ref is this pupil's */
+	int made_ref;
+	uint8_t *made_bits;
+	size_t made_cap;
 	bool has_pupil_fn;
 	int skill_line, pupil_line; /* where skill() and pupil() are defined */
 	int skill_last;             /* the last line of skill() */
@@ -177,6 +198,18 @@ void sw_runner_evidence_setup(sw_runner *r);
 void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k);
 /* Makes the evidence array at idx now, if it is one not yet made. */
 void sw_runner_evidence_unveil(sw_runner *r, lua_State *L, int idx);
+/* Empties the pool of record tables (a new pool_ref); may raise an error. */
+void sw_runner_pool_empty(sw_runner *r, lua_State *L);
+/* The key (light userdata) under which an evidence array not yet made
+   keeps its pupil's number (bits 17 and up) and view (low 17 bits). */
+extern const char sw_runner_lazy_key;
+#define SW_RUNNER_VIEW_BITS 17
+
+/* runner_view.c */
+/* Adds the helpers' fast paths to the table the helpers see. */
+void sw_runner_view_setup(sw_runner *r);
+/* For the next pupil, of n records: no views but the skills', none kept. */
+void sw_runner_view_begin(sw_runner *r, size_t n);
 
 /* runner_instance.c */
 /* Keeps an instance of the rubric for every pupil when no pupil could tell

@@ -547,5 +547,7 @@ void sw_runner_free(sw_runner *r)
 	sw_mem_free(&r->eng->mem, r->params_json);
 	sw_mem_free(&r->eng->mem, r->description);
 	sw_mem_free(&r->eng->mem, r->ranges);
+	sw_mem_free(&r->eng->mem, r->view_idx);
+	sw_mem_free(&r->eng->mem, r->made_bits);
 	sw_mem_free(&r->eng->mem, r);
 }

@@ -124,4 +124,5 @@ void sw_runner_build_framework(sw_runner *r)
 	}
 	r->names_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_runner_evidence_setup(r);
+	sw_runner_view_setup(r);
 }

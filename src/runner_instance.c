@@ -208,9 +208,7 @@ static int restore_protected(lua_State *L)
 	sw_runner *r = lua_touserdata(L, 1);
 	lua_settop(L, 0);
 	if (r->sb.records_written) {
-		r->pool_count = r->pool_next = 0;
-		lua_newtable(L);
-		lua_rawseti(L, LUA_REGISTRYINDEX, r->pool_ref);
+		r->pool_reset = true;
 		r->sb.records_written = false;
 	}
 	if (r->inst_ref == LUA_NOREF)
@@ -259,7 +257,7 @@ void sw_runner_instance_restore(sw_runner *r)
 	lua_pushlightuserdata(L, r);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) { /* out of memory: a fresh run per pupil from now */
 		r->inst_ref = LUA_NOREF;
-		r->pool_count = r->pool_next = 0; /* what is left in the pool is never used */
+		r->pool_reset = true; /* what is left in the pool is never used */
 	}
 	lua_settop(L, top);
 }

@@ -392,10 +392,11 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 	if (sw_mem_grow(&r->eng->mem, (void **)&r->ranges, &r->ranges_cap, fw->skill_count,
 	                sizeof *r->ranges))
 		return SW_ENOMEM;
-	r->pool_next = 0; /* every record of the pool is free for this pupil */
+	memset(r->pool_next, 0, sizeof r->pool_next); /* the whole pool is free for this pupil */
 	r->sb.records_written = false;
 	r->pupil_number++; /* evidence arrays of earlier pupils can no longer be made */
 	r->pupil_recs = recs;
+	sw_runner_view_begin(r, n);
 	bool ready = false, broken = false;
 	size_t at = 0;
 	for (size_t k = 0; k < fw->skill_count; k++) {
@@ -404,6 +405,7 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 		res->skills[k].evidence = (uint32_t)count;
 		r->ranges[k].start = count ? start : 0;
 		r->ranges[k].count = count;
+		r->ranges[k].indexed = false;
 		if (broken)
 			continue;
 		if (!ready && !(ready = begin_pupil(r, res, as_of_text))) {

@@ -492,6 +492,7 @@ void sw_sb_begin_pupil(sw_sandbox *sb)
 }
 
 const char sw_sb_framework_key = 0;
+const char sw_sb_host_key = 0;
 
 /* The framework (the read-only table ctx.framework) while the state has
    one (sw_sb_framework_key in the registry), else nil: how the helpers
@@ -520,6 +521,8 @@ static int load_helpers(lua_State *L, sw_diag *d)
 	lua_createtable(L, 0, 1); /* what only the helpers see: `...` of stepwise.lua */
 	lua_pushcfunction(L, host_framework);
 	lua_setfield(L, -2, "framework");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &sw_sb_host_key);
 	st = lua_pcall(L, 1, 1, 0);
 	if (st != LUA_OK || !lua_istable(L, -1)) {
 		int code = st == LUA_ERRMEM ? SW_ENOMEM : SW_ERROR;

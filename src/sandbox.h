@@ -120,6 +120,9 @@ extern const char sw_sb_unveil_key;
    may read (stepwise.per_skill checks skill names when the rubric loads);
    set by the runner. */
 extern const char sw_sb_framework_key;
+/* The registry key of the table only the helpers see (their `...`), to
+   which the runner adds its fast paths (runner_view.c). */
+extern const char sw_sb_host_key;
 /* Makes the table at idx if it is one made on demand; else nothing. */
 void sw_sb_unveil(lua_State *L, int idx);
 /* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
