@@ -127,109 +127,73 @@ static int view_from_sources(lua_State *L)
 	return push_subset(r, L, g, -1, mask);
 }
 
-/* host.highest(ev): true and the highest step (nil when there are no
-   records), or false when the helper must run in Lua. */
-static int view_highest(lua_State *L)
-{
-	sw_runner *r = lua_touserdata(L, lua_upvalueindex(1));
-	const struct sw_runner_range *g = untouched(r, L, 1);
-	lua_pushboolean(L, g != NULL);
-	if (!g)
-		return 1;
-	if (!g->count) {
-		lua_pushnil(L);
-		return 2;
-	}
-	int best = record(r, g, 0)->step;
-	for (size_t i = 1; i < g->count; i++)
-		if (record(r, g, i)->step > best)
-			best = record(r, g, i)->step;
-	lua_pushinteger(L, best);
-	return 2;
-}
-
-/* host.latest(ev): true and the last record's step (nil when none), or false. */
-static int view_latest(lua_State *L)
-{
-	sw_runner *r = lua_touserdata(L, lua_upvalueindex(1));
-	const struct sw_runner_range *g = untouched(r, L, 1);
-	lua_pushboolean(L, g != NULL);
-	if (!g)
-		return 1;
-	if (g->count)
-		lua_pushinteger(L, record(r, g, g->count - 1)->step);
-	else
-		lua_pushnil(L);
-	return 2;
-}
-
-/* host.mean(ev): true and the mean step as Lua's sum / #ev gives it (nil
-   when none), or false. */
-static int view_mean(lua_State *L)
-{
-	sw_runner *r = lua_touserdata(L, lua_upvalueindex(1));
-	const struct sw_runner_range *g = untouched(r, L, 1);
-	lua_pushboolean(L, g != NULL);
-	if (!g)
-		return 1;
-	if (!g->count) {
-		lua_pushnil(L);
-		return 2;
-	}
-	lua_Integer sum = 0;
-	for (size_t i = 0; i < g->count; i++)
-		sum += record(r, g, i)->step;
-	lua_pushnumber(L, (lua_Number)sum / (lua_Number)g->count);
-	return 2;
-}
-
 static int by_step_down(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x < y) - (x > y);
 }
 
-/* host.secured_n(ev, times) with times a whole number of 1 or more: true
-   and the times-th highest step (nil when fewer records), or false. */
-static int view_secured_n(lua_State *L)
+/* What a helper reads of the records (upvalue 2 of view_read). */
+enum { READ_HIGHEST, READ_LATEST, READ_MEAN, READ_SECURED_N };
+
+/* host.highest(ev), latest(ev), mean(ev) and secured_n(ev, times) (times
+   a whole number of 1 or more): true and the helper's answer (nil when
+   there are no records, or fewer than times), or false when the helper
+   must run in Lua. The mean is Lua's sum / #ev. */
+static int view_read(lua_State *L)
 {
 	sw_runner *r = lua_touserdata(L, lua_upvalueindex(1));
+	int what = (int)lua_tointeger(L, lua_upvalueindex(2));
 	const struct sw_runner_range *g = untouched(r, L, 1);
+	lua_Number times = what == READ_SECURED_N ? lua_tonumber(L, 2) : 1;
 	int steps[256];
-	lua_Number times = lua_tonumber(L, 2);
-	if (!g || g->count > sizeof steps / sizeof *steps || !(times >= 1)) {
+	if (!g || (what == READ_SECURED_N && g->count > sizeof steps / sizeof *steps)) {
 		lua_pushboolean(L, 0);
 		return 1;
 	}
 	lua_pushboolean(L, 1);
-	if ((lua_Number)g->count < times) {
+	if (!g->count || !(times >= 1) || (lua_Number)g->count < times) {
 		lua_pushnil(L);
 		return 2;
 	}
-	for (size_t i = 0; i < g->count; i++)
-		steps[i] = record(r, g, i)->step;
-	qsort(steps, g->count, sizeof *steps, by_step_down);
-	lua_pushinteger(L, steps[(size_t)times - 1]);
+	lua_Integer best = record(r, g, 0)->step, sum = 0;
+	for (size_t i = 0; i < g->count; i++) {
+		int step = record(r, g, i)->step;
+		best = what == READ_LATEST ? step : step > best ? step : best;
+		sum += step;
+		steps[i % (sizeof steps / sizeof *steps)] = step;
+	}
+	if (what == READ_MEAN) {
+		lua_pushnumber(L, (lua_Number)sum / (lua_Number)g->count);
+		return 2;
+	}
+	if (what == READ_SECURED_N) {
+		qsort(steps, g->count, sizeof *steps, by_step_down);
+		best = steps[(size_t)times - 1];
+	}
+	lua_pushinteger(L, best);
 	return 2;
 }
 
 void sw_runner_view_setup(sw_runner *r)
 {
 	lua_State *L = r->sb.L;
-	static const struct {
-		const char *name;
-		lua_CFunction f;
-	} fns[] = { { "secured", view_secured }, { "from_sources", view_from_sources },
-		    { "highest", view_highest }, { "latest", view_latest },
-		    { "mean", view_mean }, { "secured_n", view_secured_n } };
+	static const char *const reads[] = { "highest", "latest", "mean", "secured_n" };
 	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &sw_sb_host_key) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		return;
 	}
-	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, view_secured, 1);
+	lua_setfield(L, -2, "secured");
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, view_from_sources, 1);
+	lua_setfield(L, -2, "from_sources");
+	for (int i = 0; i < 4; i++) {
 		lua_pushlightuserdata(L, r);
-		lua_pushcclosure(L, fns[i].f, 1);
-		lua_setfield(L, -2, fns[i].name);
+		lua_pushinteger(L, i);
+		lua_pushcclosure(L, view_read, 2);
+		lua_setfield(L, -2, reads[i]);
 	}
 	lua_pop(L, 1);
 }
