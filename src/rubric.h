@@ -170,6 +170,9 @@ void sw_runner_stopped(sw_runner *r, sw_result *res, size_t pupil, const sw_reco
                        size_t n, int32_t as_of, const char *msg);
 
 /* runner_framework.c */
+/* The fields of an evidence record a rubric reads, as its messages list
+   them: the evidence fields of fields.c but pupil and skill. */
+extern const char *const sw_runner_record_fields[];
 /* Builds the read-only framework tables, the strict metatables and what the
    evidence arrays need in the runner's state (setting framework_ref and the
    other refs); sw_sb_framework_key is the framework from then on. */

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "rubric.h"
+#include "fields.h"
 #include "strict.h"
 
 #include <lauxlib.h>
@@ -29,13 +30,16 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 _Static_assert(SW_NAME_NOTE == 7 && SW_NAME_COUNT == 15, "names_ref: 7 fields, 2 outcomes, 6 sources");
 
 /* The fields a rubric may read; reading any other is an error (strict.c).
-   A record's are in the order of SW_NAME_STEP... (rubric.h). */
-static const char *const record_fields[] = { "step", "outcome", "date", "source", "assessor",
-	                                     "context", "note" };
+   A record's are the evidence fields but pupil and skill (fields.c), in
+   the order of SW_NAME_STEP... (rubric.h) and of the messages that list
+   them (test_fields_lua_view checks that they are the same fields);
+   ctx.pupil's are the pupil fields (fields.c) and its attributes. */
+const char *const sw_runner_record_fields[SW_EVIDENCE_FIELDS - 2] = {
+	"step", "outcome", "date", "source", "assessor", "context", "note"
+};
+#define record_fields sw_runner_record_fields
 static const char *const ctx_fields[] = { "pupil", "skill", "framework", "params", "as_of",
 	                                  "expected" };
-static const char *const pupil_fields[] = { "id", "name", "year", "class", "school", "groups",
-	                                    "attributes" };
 static const char *const skill_fields[] = { "id", "name", "group", "min", "max", "steps" };
 static const char *const framework_fields[] = { "id", "name", "version", "skills" };
 
@@ -106,6 +110,10 @@ void sw_runner_build_framework(sw_runner *r)
 	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_strict_push_mt(L, "ctx", "field", ctx_fields, SW_COUNT(ctx_fields));
 	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	const char *pupil_fields[SW_PUPIL_FIELDS + 1];
+	for (size_t i = 0; i < SW_PUPIL_FIELDS; i++)
+		pupil_fields[i] = sw_pupil_fields[i].name;
+	pupil_fields[SW_PUPIL_FIELDS] = "attributes";
 	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields));
 	r->pupil_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* the strings of SW_NAME_*: a record's fields, outcomes, sources */

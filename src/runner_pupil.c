@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "rubric.h"
+#include "fields.h"
 #include "strict.h"
 
 #include <lauxlib.h>
@@ -14,27 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Pushes ctx.pupil for pupil p. */
+/* Pushes ctx.pupil for pupil p: its fields (fields.c) that it has, its
+   groups as a set and its other fields as `attributes`. */
 static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil *p)
 {
-	lua_createtable(L, 0, 7);
-	lua_pushstring(L, p->id);
-	lua_setfield(L, -2, "id");
-	if (p->name) {
-		lua_pushstring(L, p->name);
-		lua_setfield(L, -2, "name");
-	}
-	if (p->year != SW_NO_YEAR) {
-		lua_pushinteger(L, p->year);
-		lua_setfield(L, -2, "year");
-	}
-	if (p->class_name) {
-		lua_pushstring(L, p->class_name);
-		lua_setfield(L, -2, "class");
-	}
-	if (p->school) {
-		lua_pushstring(L, p->school);
-		lua_setfield(L, -2, "school");
+	lua_createtable(L, 0, SW_PUPIL_FIELDS + 1);
+	for (size_t f = 0; f < SW_PUPIL_FIELDS; f++) {
+		const sw_field *fd = &sw_pupil_fields[f];
+		if (fd->kept == SW_FIELD_ELSEWHERE) /* the groups */
+			continue;
+		const char *at = (const char *)p + fd->kept;
+		if (fd->type == SW_FIELD_INT && *(const int *)(const void *)at != SW_NO_YEAR)
+			lua_pushinteger(L, *(const int *)(const void *)at);
+		else if (fd->type == SW_FIELD_TEXT && *(const char *const *)(const void *)at)
+			lua_pushstring(L, *(const char *const *)(const void *)at);
+		else
+			continue;
+		lua_setfield(L, -2, fd->name);
 	}
 	lua_createtable(L, 0, (int)p->group_count);
 	for (uint32_t g = 0; g < p->group_count; g++) {

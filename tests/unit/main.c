@@ -76,6 +76,7 @@ static const unit_test TESTS[] = {
 	T(test_native_bad_params),
 	T(test_bench_lua_matches_builtin),
 	T(test_views_match_helpers),
+	T(test_fields_lua_view),
 	T(test_text_nfc_quick_check),
 	T(test_strict_nearest),
 	T(test_parallel_oom_load),

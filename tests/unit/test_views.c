@@ -10,6 +10,8 @@
  * be the same both times.
  */
 #include "unit.h"
+#include "fields.h"
+#include "rubric.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +127,48 @@ void test_views_match_helpers(void)
 	release(&lua);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_EQ(system(cmd), 0);
+}
+
+/* What a rubric reads of a record is the evidence field list but pupil and
+   skill (fields.c), and ctx.pupil shows every pupil field: a field added to
+   the list and not to the Lua view fails here. */
+void test_fields_lua_view(void)
+{
+	for (size_t i = 0; i < SW_EVIDENCE_FIELDS; i++) {
+		const char *name = sw_evidence_fields[i].name;
+		bool in_lua = false;
+		for (size_t k = 0; k < SW_EVIDENCE_FIELDS - 2; k++)
+			in_lua |= strcmp(sw_runner_record_fields[k], name) == 0;
+		bool keyed = strcmp(name, "pupil") == 0 || strcmp(name, "skill") == 0;
+		if (in_lua == keyed)
+			unit_fail(__FILE__, __LINE__, "evidence field %s: %s the Lua record", name,
+			          in_lua ? "in" : "not in");
+	}
+	sw_engine *eng;
+	REQUIRE(sw_engine_new(&eng, NULL) == SW_OK);
+	static const char src[] =
+		"return { name = 'p', skill = function(ev, ctx)\n"
+		"  local names = {}\n"
+		"  for k in pairs(ctx.pupil) do names[#names + 1] = k end\n"
+		"  table.sort(names)\n"
+		"  return { note = table.concat(names, ',') }\n"
+		"end }\n";
+	REQUIRE(sw_engine_load_framework_builtin(eng, "skills-builder-v2") == SW_OK);
+	REQUIRE(sw_engine_load_rubric_buffer(eng, src, strlen(src), "p.lua") == SW_OK);
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	const char *groups[] = { "g" };
+	p.id = "A1", p.name = "Ann", p.year = 7, p.class_name = "7A", p.school = "S";
+	p.groups = groups, p.group_count = 1;
+	REQUIRE(sw_engine_add_pupil(eng, &p) == SW_OK);
+	sw_result *res = NULL;
+	REQUIRE(sw_engine_evaluate_pupil(&res, eng, "A1", NULL) == SW_OK);
+	const char *note = sw_result_note(res, 0);
+	REQUIRE(note);
+	for (size_t i = 0; i < SW_PUPIL_FIELDS; i++)
+		if (!strstr(note, sw_pupil_fields[i].name))
+			unit_fail(__FILE__, __LINE__, "ctx.pupil has no %s: %s", sw_pupil_fields[i].name,
+			          note);
+	CHECK_STR(note, "attributes,class,groups,id,name,school,year");
+	sw_result_free(res);
+	sw_engine_free(eng);
 }
