@@ -152,6 +152,25 @@ const char *unit_path(const char *relative)
 	return buf;
 }
 
+bool unit_bench_data(char *dir, char *data)
+{
+	snprintf(dir, 64, "/tmp/sw-bench-XXXXXX");
+	if (!mkdtemp(dir))
+		return false;
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "python3 '%s' --out '%s' 3000 2>/dev/null",
+	         unit_path("tests/bench/gen.py"), dir);
+	snprintf(data, 80, "%s/3k", dir);
+	return system(cmd) == 0;
+}
+
+bool unit_bench_data_free(const char *dir)
+{
+	char cmd[100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0;
+}
+
 char *unit_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

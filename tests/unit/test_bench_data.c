@@ -104,14 +104,8 @@ static void same(const steps *a, const steps *b, const char *what)
 
 void test_bench_lua_matches_builtin(void)
 {
-	char dir[] = "/tmp/sw-bench-XXXXXX";
-	REQUIRE(mkdtemp(dir));
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "python3 '%s' --out '%s' 3000 2>/dev/null",
-	         unit_path("tests/bench/gen.py"), dir);
-	REQUIRE(system(cmd) == 0);
-	char data[300];
-	snprintf(data, sizeof data, "%s/3k", dir);
+	char dir[64], data[80];
+	REQUIRE(unit_bench_data(dir, data));
 	static steps c, lua; /* large: not on the stack */
 	for (int jobs = 1; jobs <= 2; jobs++) {
 		if (!run(&c, data, "highest", NULL, jobs))
@@ -131,6 +125,5 @@ void test_bench_lua_matches_builtin(void)
 		    run(&lua, data, "scripts/rubrics/secured-n.lua", "times=2", jobs))
 			same(&c, &lua, "secured-n.lua");
 	}
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	CHECK_EQ(system(cmd), 0);
+	CHECK(unit_bench_data_free(dir));
 }

@@ -99,14 +99,8 @@ static void release(notes *n)
 
 void test_views_match_helpers(void)
 {
-	char dir[] = "/tmp/sw-views-XXXXXX";
-	REQUIRE(mkdtemp(dir));
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "python3 '%s' --out '%s' 3000 2>/dev/null",
-	         unit_path("tests/bench/gen.py"), dir);
-	REQUIRE(system(cmd) == 0);
-	char data[300];
-	snprintf(data, sizeof data, "%s/3k", dir);
+	char dir[64], data[80];
+	REQUIRE(unit_bench_data(dir, data));
 	static notes fast, lua; /* large: not on the stack */
 	if (run(&fast, data, "") && run(&lua, data, "local _ = #evidence")) {
 		CHECK(fast.count > 300);
@@ -125,8 +119,7 @@ void test_views_match_helpers(void)
 	}
 	release(&fast);
 	release(&lua);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	CHECK_EQ(system(cmd), 0);
+	CHECK(unit_bench_data_free(dir));
 }
 
 /* What a rubric reads of a record is the evidence field list but pupil and

@@ -27,6 +27,12 @@ extern unsigned long unit_checks;
 const char *unit_path(const char *relative);
 /* Reads a whole file into a new NUL-terminated buffer (free()); NULL on failure. */
 char *unit_read_file(const char *path, size_t *len);
+/* Makes the benchmark's data at 3,000 rows (tests/bench/gen.py) in a new
+   folder under /tmp: its path into dir (room for 64), the data's folder
+   (dir + "/3k") into data (room for 80); false when that failed. */
+bool unit_bench_data(char *dir, char *data);
+/* Removes the folder unit_bench_data made; true when that worked. */
+bool unit_bench_data_free(const char *dir);
 
 #define CHECK(cond)                                                              \
 	do {                                                                     \
