@@ -157,7 +157,7 @@ bool unit_bench_data(char *dir, char *data)
 	snprintf(dir, 64, "/tmp/sw-bench-XXXXXX");
 	if (!mkdtemp(dir))
 		return false;
-	char cmd[600];
+	char cmd[4300]; /* unit_path's 4096 bytes and the rest */
 	snprintf(cmd, sizeof cmd, "python3 '%s' --out '%s' 3000 2>/dev/null",
 	         unit_path("tests/bench/gen.py"), dir);
 	snprintf(data, 80, "%s/3k", dir);
