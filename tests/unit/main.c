@@ -72,6 +72,7 @@ static const unit_test TESTS[] = {
 	T(test_service_options),
 	T(test_service_split_matches_tree),
 	T(test_fields_one_reader),
+	T(test_fields_record_text),
 	T(test_native_matches_lua),
 	T(test_native_bad_params),
 	T(test_bench_lua_matches_builtin),

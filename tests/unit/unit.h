@@ -94,6 +94,7 @@ void test_engine_new(void);
 void test_service_options(void);
 void test_service_split_matches_tree(void);
 void test_fields_one_reader(void);
+void test_fields_record_text(void);
 void test_version_and_status(void);
 void test_bundled_from_buffer(void);
 void test_bundled_from_file(void);
