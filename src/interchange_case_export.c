@@ -248,20 +248,6 @@ static void uri(sw_jw *w, const char *u, const char *id)
 	sw_buf_free(&b);
 }
 
-/* Writes a member whose value is a framework subtree as it was. */
-static void subtree(sw_jw *w, const char *key, const cJSON *v)
-{
-	if (!v)
-		return;
-	char *s = cJSON_PrintUnformatted(v);
-	if (!s) {
-		w->b->failed = 1;
-		return;
-	}
-	sw_jw_raw(w, key, s);
-	cJSON_free(s);
-}
-
 static void write_document(exporter *E, sw_jw *w)
 {
 	const sw_framework *fw = E->fw;
@@ -280,8 +266,8 @@ static void write_document(exporter *E, sw_jw *w)
 		sw_jw_open(w, "extensions", '{', false);
 		sw_jw_open(w, "stepwise", '{', false);
 		sw_jw_str(w, "id", fw->id);
-		subtree(w, "stages", cJSON_GetObjectItemCaseSensitive(E->root, "stages"));
-		subtree(w, "expectations", cJSON_GetObjectItemCaseSensitive(E->root, "expectations"));
+		sw_jw_tree(w, "stages", cJSON_GetObjectItemCaseSensitive(E->root, "stages"));
+		sw_jw_tree(w, "expectations", cJSON_GetObjectItemCaseSensitive(E->root, "expectations"));
 		sw_jw_close(w);
 		sw_jw_close(w);
 	}
@@ -310,7 +296,7 @@ static void write_items(exporter *E, sw_jw *w)
 		if (E->version == SW_CASE_1_1 && it->aliases) {
 			sw_jw_open(w, "extensions", '{', true);
 			sw_jw_open(w, "stepwise", '{', true);
-			subtree(w, "aliases", it->aliases);
+			sw_jw_tree(w, "aliases", it->aliases);
 			sw_jw_close(w);
 			sw_jw_close(w);
 		}
@@ -476,18 +462,10 @@ int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framewo
 {
 	sw_case_export_stats dummy;
 	sw_case_export_options defaults = SW_CASE_EXPORT_OPTIONS_INIT;
-	if (json)
-		*json = NULL;
-	if (len)
-		*len = 0;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
-	if (!opts)
-		opts = &defaults;
-	if (!eng)
+	stats = stats ? stats : &dummy;
+	opts = opts ? opts : &defaults;
+	if (sw_ic_begin(json, len, eng, stats, sizeof *stats))
 		return SW_EINVALID;
-	sw_engine_begin(eng);
 	sw_diag *d = &eng->diag;
 	if (!framework_path)
 		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
@@ -524,16 +502,5 @@ int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framewo
 	cJSON_Delete(root);
 	sw_fw_free(fw);
 	sw_mem_free(&eng->mem, data);
-	if (rc) {
-		if (rc == SW_ENOMEM && d->count == 0)
-			sw_diag_add(d, SW_ENOMEM, framework_path, 0, 0, NULL, "out of memory");
-		sw_buf_free(&out);
-		return rc;
-	}
-	if (len)
-		*len = out.len;
-	if (json)
-		*json = sw_buf_take(&out);
-	sw_buf_free(&out);
-	return SW_OK;
+	return sw_ic_end(json, len, eng, &out, rc, framework_path);
 }

@@ -245,13 +245,7 @@ static void raw_array(sw_case_importer *I, sw_jw *w, const char *key, const cJSO
 		sw_notify_send(&I->nt, I->file, 0, path, "%s is not an array: ignored", key);
 		return;
 	}
-	char *s = cJSON_PrintUnformatted(v);
-	if (!s) {
-		w->b->failed = 1;
-		return;
-	}
-	sw_jw_raw(w, key, s);
-	cJSON_free(s);
+	sw_jw_tree(w, key, v);
 }
 
 /* The document's licence: the text of its CFLicense, else the link's title. */
