@@ -10,21 +10,11 @@ struct cJSON;
 
 /* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
-/* Appends the id of the request `root` (parsed from line[0..len)) as it was
-   written there, without white space between tokens; null when it has none. */
-void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const char *line, size_t len);
-
-/* The request's evidence array, split off its text so that its records
-   are read one by one with the flat reader (a class can be large). */
-typedef struct sw_svc_evlist {
-	const char *text;  /* the request line */
-	size_t start, end; /* the array's span in it */
-	size_t *spans;     /* start and end of each record; engine allocator */
-	size_t count, cap;
-} sw_svc_evlist;
-/* Finds the top-level member `key` of the request; false when it is not
-   there exactly once as an array. The text must have passed sw_json_check. */
-bool sw_svc_split(sw_svc_evlist *ev, const sw_mem *m, const char *s, size_t n, const char *key);
+/* Appends the id of the request `root` as it was written in `line` (its
+   place noted by sw_json_check_at), without white space between tokens;
+   null when it has none. */
+void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const sw_json_member *id,
+                   const char *line);
 
 /* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
 
@@ -34,8 +24,9 @@ typedef struct sw_svc_req {
 	const sw_service_options *opts;
 	sw_buf body; /* what follows "ok": true, starting with ", " */
 	sw_buf err;  /* the error message when the request fails */
-	bool split;  /* "evidence" was read apart: its records are in ev */
-	sw_svc_evlist ev;
+	const char *line; /* the request's text */
+	bool split;  /* "evidence" was read apart: its records' places are in noted[0] */
+	sw_json_member noted[2]; /* "evidence" and "id" in line (sw_json_check_at) */
 	sw_flat flat; /* scratch of the flat reader */
 } sw_svc_req;
 
@@ -59,6 +50,6 @@ int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const struct cJSON *ej, c
 bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
-bool sw_svc_op_rubrics(sw_svc_req *R);
+bool sw_svc_op_rubrics(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_summary(sw_svc_req *R, const struct cJSON *req);
 #endif

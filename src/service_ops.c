@@ -23,8 +23,8 @@
 static int split_record(sw_svc_req *R, sw_engine *eng, size_t i, const char *pupil,
                         sw_evidence_data *e, cJSON **tree, sw_buf *why)
 {
-	const char *s = R->ev.text + R->ev.spans[2 * i];
-	size_t n = R->ev.spans[2 * i + 1] - R->ev.spans[2 * i];
+	const char *s = R->line + R->noted[0].spans[2 * i];
+	size_t n = R->noted[0].spans[2 * i + 1] - R->noted[0].spans[2 * i];
 	if (sw_flat_parse(&R->flat, s, n) && sw_field_flat_evidence(e, &R->flat, pupil, true, why) > 0)
 		return SW_OK;
 	why->len = 0;
@@ -58,7 +58,7 @@ int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const cJSON *ej, const ch
 	sw_buf_init(&why, &eng->mem);
 	int rc = SW_OK;
 	const cJSON *c = ej ? ej->child : NULL;
-	size_t count = R->split ? R->ev.count : (size_t)-1;
+	size_t count = R->split ? R->noted[0].count : (size_t)-1;
 	for (size_t i = 0; i < count && (R->split || c); i++) {
 		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
 		cJSON *tree = NULL;
@@ -406,8 +406,9 @@ static bool put_rubric_info(sw_svc_req *R, sw_buf *b, sw_engine *eng)
 
 /* {"op": "rubrics"}: the built-in rubrics with their descriptions and
    parameter defaults, each loaded in a scratch engine. */
-bool sw_svc_op_rubrics(sw_svc_req *R)
+bool sw_svc_op_rubrics(sw_svc_req *R, const cJSON *req)
 {
+	(void)req;
 	if (!R->eng->fw)
 		return sw_svc_fail(R, "no framework is loaded");
 	sw_buf_puts(&R->body, ", \"rubrics\": [");
@@ -436,28 +437,33 @@ bool sw_svc_op_rubrics(sw_svc_req *R)
 	return ok;
 }
 
+/* Appends one entry to the "errors" array b (NULL texts and line 0 are null). */
+static void put_error(sw_buf *b, const char *pupil, const char *file, uint64_t line,
+                      const char *message)
+{
+	sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": " : "{\"pupil\": ");
+	sw_svc_put_str(b, pupil);
+	sw_buf_puts(b, ", \"file\": ");
+	sw_svc_put_str(b, file);
+	if (line)
+		sw_buf_printf(b, ", \"line\": %llu", (unsigned long long)line);
+	else
+		sw_buf_puts(b, ", \"line\": null");
+	sw_buf_puts(b, ", \"message\": ");
+	sw_svc_put_str(b, message);
+	sw_buf_putc(b, '}');
+}
+
 /* Appends the engine's errors (load errors) to the "errors" array b. */
 static void put_load_errors(sw_buf *b, const sw_engine *eng, int rc)
 {
 	size_t n = sw_engine_error_count(eng);
 	for (size_t i = 0; i < n; i++) {
 		const sw_error *e = sw_engine_error(eng, i);
-		sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": null, \"file\": " : "{\"pupil\": null, \"file\": ");
-		sw_svc_put_str(b, e->file);
-		if (e->line)
-			sw_buf_printf(b, ", \"line\": %llu", (unsigned long long)e->line);
-		else
-			sw_buf_puts(b, ", \"line\": null");
-		sw_buf_puts(b, ", \"message\": ");
-		sw_svc_put_str(b, e->message);
-		sw_buf_putc(b, '}');
+		put_error(b, NULL, e->file, e->line, e->message);
 	}
-	if (!n) {
-		sw_buf_puts(b, b->len > 1 ? ", " : "");
-		sw_buf_puts(b, "{\"pupil\": null, \"file\": null, \"line\": null, \"message\": ");
-		sw_svc_put_str(b, sw_status_string(rc));
-		sw_buf_putc(b, '}');
-	}
+	if (!n)
+		put_error(b, NULL, NULL, 0, sw_status_string(rc));
 }
 
 /* Appends each rubric error of the sample results (a JSON array of result
@@ -472,13 +478,8 @@ static void put_result_errors(sw_buf *b, const char *results)
 	for (const cJSON *r = arr->child; r; r = r->next) {
 		const cJSON *pupil = cJSON_GetObjectItemCaseSensitive(r, "pupil");
 		const cJSON *errs = cJSON_GetObjectItemCaseSensitive(r, "errors");
-		for (const cJSON *e = errs ? errs->child : NULL; e; e = e->next) {
-			sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": " : "{\"pupil\": ");
-			sw_svc_put_str(b, cJSON_GetStringValue(pupil));
-			sw_buf_puts(b, ", \"file\": null, \"line\": null, \"message\": ");
-			sw_svc_put_str(b, cJSON_GetStringValue(e));
-			sw_buf_putc(b, '}');
-		}
+		for (const cJSON *e = errs ? errs->child : NULL; e; e = e->next)
+			put_error(b, cJSON_GetStringValue(pupil), NULL, 0, cJSON_GetStringValue(e));
 	}
 	cJSON_Delete(arr);
 }
@@ -497,17 +498,14 @@ static void example_failed(const char *line, int passed, void *payload)
 	if (passed)
 		return;
 	log->failed++;
-	sw_buf_puts(b, b->len > 1 ? ", " : "");
-	sw_buf_puts(b, "{\"pupil\": null, \"file\": null, \"line\": null, \"message\": ");
 	sw_buf c;
 	sw_buf_init(&c, b->m);
 	sw_buf_puts(&c, "example ");
 	sw_buf_puts(&c, line);
-	sw_svc_put_str(b, sw_buf_cstr(&c) ? c.p : "example: out of memory");
+	put_error(b, NULL, NULL, 0, sw_buf_cstr(&c) ? c.p : "example: out of memory");
 	if (c.failed)
 		b->failed = 1;
 	sw_buf_free(&c);
-	sw_buf_putc(b, '}');
 }
 
 /*

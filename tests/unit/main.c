@@ -78,6 +78,7 @@ static const unit_test TESTS[] = {
 	T(test_bench_lua_matches_builtin),
 	T(test_text_nfc_quick_check),
 	T(test_csv_rows),
+	T(test_json_noted_members),
 	T(test_strict_nearest),
 	T(test_parallel_oom_load),
 	T(test_parallel_oom_evaluate),

@@ -145,6 +145,7 @@ void test_native_bad_params(void);
 void test_bench_lua_matches_builtin(void);
 void test_text_nfc_quick_check(void);
 void test_csv_rows(void);
+void test_json_noted_members(void);
 void test_strict_nearest(void);
 void test_parallel_oom_load(void);
 void test_parallel_oom_evaluate(void);
