@@ -33,6 +33,9 @@ typedef struct sw_field {
 
 #define SW_PUPIL_FIELDS 6
 #define SW_EVIDENCE_FIELDS 9
+/* Where the evidence fields with words stand in sw_evidence_fields. */
+#define SW_FIELD_OUTCOME 4
+#define SW_FIELD_SOURCE 5
 /* In the order of the messages that name them: the required ones first. */
 extern const sw_field sw_pupil_fields[SW_PUPIL_FIELDS];
 extern const sw_field sw_evidence_fields[SW_EVIDENCE_FIELDS];

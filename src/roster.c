@@ -131,9 +131,8 @@ static int add_attrs(sw_engine *eng, sw_buf *tmp, const sw_pupil_data *in, sw_bu
 	return SW_OK;
 }
 
-/* Adds a pupil, or with `replace` gives a known pupil new details. */
-static int roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
-                      bool replace)
+int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
+                  bool replace)
 {
 	struct sw_roster *r = sw_roster_get(eng);
 	if (!r)
@@ -208,16 +207,6 @@ fail:
 	sw_buf_free(&id);
 	sw_buf_free(&tmp);
 	return rc;
-}
-
-int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why)
-{
-	return roster_put(eng, in, line, why, false);
-}
-
-int sw_roster_replace(sw_engine *eng, const sw_pupil_data *in, sw_buf *why)
-{
-	return roster_put(eng, in, 0, why, true);
 }
 
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n)
