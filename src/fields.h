@@ -1,7 +1,7 @@
 /* fields.h - the pupil and evidence fields described once (fields.c), and
    the one reader of a JSON object or flat JSON record into sw_pupil_data or
    sw_evidence_data, shared by the data files (rows.c) and the service
-   (service.c, service_ops.c). Prefix sw_field_. */
+   (service.c, service_ops.c, service_check.c). Prefix sw_field_. */
 #ifndef SW_FIELDS_H
 #define SW_FIELDS_H
 #include "internal.h"

@@ -61,45 +61,55 @@ static void label(sw_buf *b, const case_node *nd)
 	sw_label(b, statement(nd), nd->abbr ? 100000 : LABEL_CHARS);
 }
 
+/* The first of base, then base with a number k = 2, 3, ... after it ("-2"
+   for an id, cut to 64 bytes; " (2)" for a name), that node i may take: an
+   id or a skill's name not taken yet; NULL when memory runs out. */
+static char *unique(sw_case_importer *I, size_t i, const sw_buf *base, bool id)
+{
+	bool skill = I->nodes[i].role == R_SKILL;
+	sw_buf b;
+	sw_buf_init(&b, I->m);
+	char *out = NULL;
+	for (unsigned k = 1; !base->failed && !b.failed; k++) {
+		b.len = 0;
+		char suffix[16] = "";
+		if (k > 1)
+			snprintf(suffix, sizeof suffix, id ? "-%u" : " (%u)", k);
+		size_t keep = base->len;
+		if (id && keep + strlen(suffix) > 64)
+			keep = 64 - strlen(suffix);
+		while (id && keep > 1 && strchr("-_.", base->p[keep - 1]))
+			keep--;
+		sw_buf_add(&b, base->p ? base->p : "", keep);
+		sw_buf_puts(&b, suffix);
+		if (!sw_buf_cstr(&b))
+			break;
+		int f = skill ? key_free(I, b.p, i, true) : id ? group_id_free(I, b.p, i) : 1;
+		if (f < 0)
+			break;
+		if (f) {
+			out = sw_buf_take(&b);
+			break;
+		}
+	}
+	sw_buf_free(&b);
+	return out;
+}
+
 /* Makes a unique id for a group or skill from its code, else its statement. */
 static char *make_id(sw_case_importer *I, size_t i, const char *fallback)
 {
 	const case_node *nd = &I->nodes[i];
-	bool skill = nd->role == R_SKILL;
-	sw_buf base, b;
+	sw_buf base;
 	sw_buf_init(&base, I->m);
-	sw_buf_init(&b, I->m);
 	if (nd->hcs)
 		sw_slug(&base, nd->hcs);
 	if (base.len == 0)
 		sw_slug(&base, i == 0 ? nd->full : statement(nd));
 	if (base.len == 0)
 		sw_buf_puts(&base, fallback);
-	char *id = NULL;
-	for (unsigned k = 1; !base.failed && !b.failed; k++) {
-		b.len = 0;
-		char suffix[16] = "";
-		if (k > 1)
-			snprintf(suffix, sizeof suffix, "-%u", k);
-		size_t keep = base.len;
-		if (keep + strlen(suffix) > 64)
-			keep = 64 - strlen(suffix);
-		while (keep > 1 && strchr("-_.", base.p[keep - 1]))
-			keep--;
-		sw_buf_add(&b, base.p, keep);
-		sw_buf_puts(&b, suffix);
-		if (!sw_buf_cstr(&b))
-			break;
-		int f = skill ? key_free(I, b.p, i, true) : group_id_free(I, b.p, i);
-		if (f < 0)
-			break;
-		if (f) {
-			id = sw_buf_take(&b);
-			break;
-		}
-	}
+	char *id = unique(I, i, &base, true);
 	sw_buf_free(&base);
-	sw_buf_free(&b);
 	return id;
 }
 
@@ -107,31 +117,14 @@ static char *make_id(sw_case_importer *I, size_t i, const char *fallback)
    skill's is made unique among the names and ids of the skills. */
 static char *make_name(sw_case_importer *I, size_t i, const char *text)
 {
-	sw_buf base, b;
+	sw_buf base;
 	sw_buf_init(&base, I->m);
-	sw_buf_init(&b, I->m);
 	if (text)
 		sw_label(&base, text, LABEL_CHARS);
 	else
 		label(&base, &I->nodes[i]);
-	char *name = NULL;
-	for (unsigned k = 1; sw_buf_cstr(&base) && !b.failed; k++) {
-		b.len = 0;
-		sw_buf_add(&b, base.p, base.len);
-		if (k > 1)
-			sw_buf_printf(&b, " (%u)", k);
-		if (!sw_buf_cstr(&b))
-			break;
-		int f = I->nodes[i].role == R_SKILL ? key_free(I, b.p, i, true) : 1;
-		if (f < 0)
-			break;
-		if (f) {
-			name = sw_buf_take(&b);
-			break;
-		}
-	}
+	char *name = sw_buf_cstr(&base) ? unique(I, i, &base, false) : NULL;
 	sw_buf_free(&base);
-	sw_buf_free(&b);
 	return name;
 }
 

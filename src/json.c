@@ -1,19 +1,18 @@
 /*
  * json.c - cJSON made strict: size and depth limits checked before
  * parsing, syntax errors with line and column, strict number syntax, keys
- * given twice, JSON paths for rule errors, whole-file reading.
+ * given twice, JSON paths for rule errors; and the places of a document's
+ * top-level members noted while it is checked (for the service).
  */
 #include "internal.h"
 #include "flatjson.h"
 
 #include <cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void sw_jpath_init(sw_jpath *p)
 {
@@ -111,22 +110,6 @@ void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t of
 	*col = c;
 }
 
-/* Records a syntax error at byte offset `off`. */
-static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
-                        const char *fmt, ...) SW_PRINTF(5, 6);
-static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
-                        const char *fmt, ...)
-{
-	uint64_t line;
-	uint32_t col;
-	sw_json_position(&line, &col, data, off);
-	va_list ap;
-	va_start(ap, fmt);
-	sw_diag_vadd(d, SW_EINVALID, name, line, col, NULL, fmt, ap);
-	va_end(ap);
-	return SW_EINVALID;
-}
-
 size_t sw_json_number_len(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -201,6 +184,7 @@ static sw_json_member *member(const scan *s, size_t from, size_t to)
 	return NULL;
 }
 
+/* Records a syntax error at byte offset `off`. */
 static int scan_error(scan *s, size_t off, const char *fmt, ...) SW_PRINTF(3, 4);
 static int scan_error(scan *s, size_t off, const char *fmt, ...)
 {
@@ -551,6 +535,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 		                   "file is %zu bytes, over the limit of %zu bytes", len, max_bytes);
 	if (sw_json_check(d, name, data, len, max_depth))
 		return SW_EINVALID;
+	scan s = { d, name, data, len, 0, 0, max_depth, NULL, 0, NULL, NULL };
 	const char *end = NULL;
 	cJSON *root = sw_cjson_parse(data, len, &end);
 	if (!root) {
@@ -559,14 +544,14 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 			off = len;
 		char what[64];
 		describe(what, sizeof what, data, len, off);
-		return syntax_error(d, name, data, off, "invalid JSON: %s", what);
+		return scan_error(&s, off, "invalid JSON: %s", what);
 	}
 	size_t off = (size_t)(end - data);
 	while (off < len && strchr(" \t\r\n", data[off]))
 		off++;
 	if (off < len) {
 		cJSON_Delete(root);
-		return syntax_error(d, name, data, off, "invalid JSON: text after the document");
+		return scan_error(&s, off, "invalid JSON: text after the document");
 	}
 	/* Keys given twice are recorded but the tree is still returned, so the
 	   caller can go on to report the document's other errors too. */
@@ -590,44 +575,4 @@ bool sw_json_int(const cJSON *item, int *out)
 		return false;
 	*out = (int)v;
 	return true;
-}
-
-int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const char *path,
-                 size_t max_bytes)
-{
-	*out = NULL;
-	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
-	}
-	sw_buf b;
-	sw_buf_init(&b, m);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > max_bytes) {
-			fclose(f);
-			sw_buf_free(&b);
-			return sw_diag_add(d, SW_ELIMIT, path, 0, 0, NULL,
-			                   "file is over the limit of %zu bytes", max_bytes);
-		}
-		sw_buf_add(&b, chunk, n);
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		sw_buf_free(&b);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "read error");
-	}
-	size_t l = b.len;
-	*out = sw_buf_take(&b);
-	if (!*out)
-		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
-	*len = l;
-	return SW_OK;
 }

@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "data.h"
+#include "fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,7 @@ int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 	sw_buf_init(&id, &eng->mem);
 	sw_buf_init(&tmp, &eng->mem);
 	size_t first_group = r->group_ref_count, first_attr = r->attr_count;
-	const char *name = NULL, *cls = NULL, *school = NULL;
+	const char *texts[SW_PUPIL_FIELDS] = { NULL }; /* the optional texts, kept */
 	int rc = SW_EREJECTED;
 	const char *s = in->id ? in->id : "";
 	size_t n = strlen(s);
@@ -179,17 +180,19 @@ int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 		sw_buf_printf(why, "year %d is not from 0 (Reception) to %d", in->year, SW_YEARS - 1);
 		goto fail;
 	}
-	if ((rc = keep_text(eng, &tmp, in->name, "name", &name, why)) ||
-	    (rc = keep_text(eng, &tmp, in->class_name, "class", &cls, why)) ||
-	    (rc = keep_text(eng, &tmp, in->school, "school", &school, why)) ||
-	    (rc = add_groups(eng, &tmp, in, why)) || (rc = add_attrs(eng, &tmp, in, why)))
+	rc = SW_OK;
+	for (size_t k = 1; k < SW_PUPIL_FIELDS && rc == SW_OK; k++) /* after the id */
+		if (sw_pupil_fields[k].type == SW_FIELD_TEXT)
+			rc = keep_text(eng, &tmp, *sw_field_text_at((void *)in, &sw_pupil_fields[k]),
+			               sw_pupil_fields[k].name, &texts[k], why);
+	if (rc || (rc = add_groups(eng, &tmp, in, why)) || (rc = add_attrs(eng, &tmp, in, why)))
 		goto fail;
 	if (!replace && (rc = add_record(&idx, r, &eng->mem, id.p, id.len)))
 		goto fail;
 	sw_pupil *p = &r->pupils[idx]; /* replaced: its old groups and attributes stay unused */
-	p->name = name;
-	p->class_name = cls;
-	p->school = school;
+	for (size_t k = 1; k < SW_PUPIL_FIELDS; k++)
+		if (sw_pupil_fields[k].type == SW_FIELD_TEXT)
+			memcpy((char *)p + sw_pupil_fields[k].kept, &texts[k], sizeof texts[k]);
 	p->year = in->year;
 	p->line = replace ? p->line : line;
 	p->group_first = (uint32_t)first_group;

@@ -2,8 +2,9 @@
  * service.c - the JSON-lines service protocol (README.md, "Service mode"):
  * one request in, one response out, on an engine. Requests are parsed
  * strictly (json.c); every response carries the request's id as it was
- * written; a bad request gets {"ok": false, "error": ...}, never a failure.
- * The JSON helpers (id, text, pupils and evidence) are in service_json.c.
+ * written (its place noted by the strict check); a bad request gets
+ * {"ok": false, "error": ...}, never a failure. Pupil and evidence objects
+ * are read by the readers the data files use (fields.c).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "service.h"
@@ -17,6 +18,57 @@
 #define MAX_DEPTH 64
 
 typedef sw_svc_req request;
+
+/* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
+void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
+{
+	sw_buf_putc(b, '"');
+	size_t i = 0;
+	while (i < n) {
+		size_t good = i + sw_text_invalid_at(s + i, n - i);
+		for (; i < good; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\') {
+				sw_buf_putc(b, '\\');
+				sw_buf_putc(b, (char)c);
+			} else if (c < 0x20) {
+				static const char esc[] = "btn.fr";
+				if (c >= 8 && c <= 13 && c != 11)
+					sw_buf_printf(b, "\\%c", esc[c - 8]);
+				else
+					sw_buf_printf(b, "\\u%04x", c);
+			} else {
+				sw_buf_putc(b, (char)c);
+			}
+		}
+		if (i < n) {
+			sw_buf_puts(b, "\\ufffd");
+			i++;
+		}
+	}
+	sw_buf_putc(b, '"');
+}
+
+void sw_svc_put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
+{
+	if (!cJSON_IsObject(root) || !id->found) {
+		sw_buf_puts(b, "null");
+		return;
+	}
+	bool in_string = false;
+	for (size_t i = id->start; i < id->end; i++) {
+		char c = line[i];
+		if (in_string && c == '\\') {
+			sw_buf_putc(b, c);
+			c = line[++i]; /* the escaped character, a quote too */
+		} else if (c == '"') {
+			in_string = !in_string;
+		} else if (!in_string && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+			continue;
+		}
+		sw_buf_putc(b, c);
+	}
+}
 
 void sw_svc_put_str(sw_buf *b, const char *s)
 {

@@ -1,5 +1,6 @@
-/* service.h - the service protocol's JSON helpers (service_json.c), shared
-   with the protocol itself (service.c); not installed. Prefix sw_svc_. */
+/* service.h - what the service's files share: the request (service.c), its
+   JSON helpers, and the ops of protocol 2 (service_ops.c, service_check.c);
+   not installed. Prefix sw_svc_. */
 #ifndef SW_SERVICE_H
 #define SW_SERVICE_H
 #include "internal.h"
@@ -16,7 +17,7 @@ void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
 void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const sw_json_member *id,
                    const char *line);
 
-/* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
+/* ---- requests (service.c) and the protocol 2 ops ---- */
 
 /* One request being answered. */
 typedef struct sw_svc_req {
@@ -46,6 +47,18 @@ bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
    "reason": "..."}. SW_OK or the failing status (error set). */
 int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const struct cJSON *ej, const char *pupil,
                         sw_buf *rej);
+
+/* Adds the request's pupils (ids or objects, in order) and evidence to eng,
+   which must hold no data. A pupil that cannot be used fails the request
+   ("pupils[3]: ..."); an evidence record that cannot be used is listed in
+   rej as {"index": N, "reason": "..."}. False with the error set. */
+bool sw_svc_add_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *pupils,
+                      const struct cJSON *evidence, sw_buf *rej);
+/* Evaluates the pupils of eng and appends their results to out as a JSON
+   array in the order they were added; *errors counts the rubric errors in
+   them. False with the error set. */
+bool sw_svc_evaluate_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *as_of,
+                           sw_buf *out, size_t *errors);
 
 bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
