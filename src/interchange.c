@@ -283,6 +283,12 @@ void sw_jw_raw(sw_jw *w, const char *key, const char *json)
 	sw_buf_puts(w->b, json);
 }
 
+const char *sw_ic_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
 void sw_jw_tree(sw_jw *w, const char *key, const cJSON *v)
 {
 	if (!v)

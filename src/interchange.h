@@ -64,6 +64,8 @@ void sw_jw_str(sw_jw *w, const char *key, const char *s);
 void sw_jw_int(sw_jw *w, const char *key, long long v);
 /* A member whose value is JSON text already. */
 void sw_jw_raw(sw_jw *w, const char *key, const char *json);
+/* A member of obj that is a non-empty string, or NULL. */
+const char *sw_ic_str(const struct cJSON *obj, const char *key);
 /* A member whose value is the JSON of a cJSON tree, on one line (nothing for NULL). */
 void sw_jw_tree(sw_jw *w, const char *key, const struct cJSON *v);
 

@@ -164,13 +164,6 @@ static int first_step(const sw_case_importer *I, size_t s)
 	return (int)first;
 }
 
-/* A string member, or NULL. */
-static const char *str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
-
 /* The "stepwise" object of a CASE 1.1 "extensions" member, or NULL. */
 static const cJSON *extension(const cJSON *obj)
 {
@@ -182,7 +175,7 @@ static const cJSON *extension(const cJSON *obj)
 bool sw_case_name(sw_case_importer *I, const sw_case_import_options *opts)
 {
 	const cJSON *ext = extension(I->doc);
-	const char *kept = ext ? str(ext, "id") : NULL;
+	const char *kept = ext ? sw_ic_str(ext, "id") : NULL;
 	sw_buf b;
 	sw_buf_init(&b, I->m);
 	if (opts->id)
@@ -245,14 +238,15 @@ static void raw_array(sw_case_importer *I, sw_jw *w, const char *key, const cJSO
 static const char *licence(const sw_case_importer *I)
 {
 	const cJSON *link = cJSON_GetObjectItemCaseSensitive(I->doc, "licenseURI");
-	const char *id = str(link, "identifier");
+	const char *id = sw_ic_str(link, "identifier");
 	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(I->root, "CFDefinitions");
 	const cJSON *lics = cJSON_IsObject(defs) ? cJSON_GetObjectItemCaseSensitive(defs, "CFLicenses")
 	                                         : NULL;
 	for (const cJSON *l = cJSON_IsArray(lics) ? lics->child : NULL; l && id; l = l->next)
-		if (str(l, "identifier") && strcmp(str(l, "identifier"), id) == 0 && str(l, "licenseText"))
-			return str(l, "licenseText");
-	return str(link, "title");
+		if (sw_ic_str(l, "identifier") && strcmp(sw_ic_str(l, "identifier"), id) == 0 &&
+		    sw_ic_str(l, "licenseText"))
+			return sw_ic_str(l, "licenseText");
+	return sw_ic_str(link, "title");
 }
 
 /* The one-line "x-case" object of an item or the document. */
@@ -262,7 +256,7 @@ static void xcase(sw_jw *w, const case_node *nd, bool doc)
 	sw_jw_str(w, "identifier", nd->ident);
 	sw_jw_str(w, "uri", nd->uri);
 	if (doc)
-		sw_jw_str(w, "lastChangeDateTime", str(nd->obj, "lastChangeDateTime"));
+		sw_jw_str(w, "lastChangeDateTime", sw_ic_str(nd->obj, "lastChangeDateTime"));
 	sw_jw_close(w);
 }
 
@@ -313,9 +307,9 @@ void sw_case_write(sw_case_importer *I, sw_buf *b)
 	sw_label(&title, doc->full, 1000);
 	sw_jw_str(&w, "name", sw_buf_cstr(&title));
 	sw_buf_free(&title);
-	sw_jw_str(&w, "version", str(I->doc, "version"));
-	sw_jw_str(&w, "description", str(I->doc, "description"));
-	const char *creator = str(I->doc, "creator");
+	sw_jw_str(&w, "version", sw_ic_str(I->doc, "version"));
+	sw_jw_str(&w, "description", sw_ic_str(I->doc, "description"));
+	const char *creator = sw_ic_str(I->doc, "creator");
 	if (creator && strcmp(creator, doc->full) != 0)
 		sw_jw_str(&w, "attribution", creator);
 	sw_jw_str(&w, "license", licence(I));
