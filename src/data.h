@@ -133,6 +133,9 @@ const sw_pupil *sw_roster_find(const struct sw_roster *r, const char *id, size_t
    SW_ENOTFOUND or SW_EREJECTED with the reason in `why`. */
 int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
                   bool replace);
+/* The index of the pupil `id` (trimmed, NFC) in *index; SW_ENOTFOUND ("no
+   pupil '...'") or SW_ENOMEM with the message in the engine's errors. */
+int sw_roster_lookup(size_t *index, sw_engine *eng, const char *id);
 /* Adds a pupil known only by id (from evidence, without a roster). */
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n);
 /* Builds r->order. */

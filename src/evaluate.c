@@ -308,28 +308,8 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, true)))
 		return rc;
 	size_t p;
-	sw_buf id;
-	sw_buf_init(&id, &eng->mem);
-	const char *t = pupil ? pupil : "";
-	size_t tn = strlen(t);
-	sw_text_trim(&t, &tn);
-	bool found = sw_text_norm(&id, t, tn) && !id.failed &&
-	             sw_roster_find(eng->roster, id.p ? id.p : "", id.len, &p);
-	if (id.failed) {
-		sw_buf_free(&id);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	}
-	if (!found) {
-		id.len = 0;
-		sw_buf_puts(&id, "no pupil '");
-		sw_buf_clip(&id, t, 64);
-		sw_buf_putc(&id, '\'');
-		sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL, "%s",
-		            sw_buf_cstr(&id) ? id.p : "no such pupil");
-		sw_buf_free(&id);
-		return SW_ENOTFOUND;
-	}
-	sw_buf_free(&id);
+	if ((rc = sw_roster_lookup(&p, eng, pupil)))
+		return rc;
 	sw_result *res = sw_mem_calloc(&eng->mem, 1, sizeof *res);
 	if (!res || sw_result_init(res, eng)) {
 		sw_mem_free(&eng->mem, res);

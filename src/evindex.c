@@ -111,7 +111,7 @@ static bool same(const sw_record *a, const sw_record *b)
  * stays grouped: runs after p's move down, and the chains of the records
  * added since grouping are made again.
  */
-static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, uint32_t p, int skill,
+static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, size_t p, int skill,
                              const sw_record *like)
 {
 	bool index = ev->first && ev->grouped;
@@ -146,26 +146,6 @@ static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, uint32_t p
 	return removed;
 }
 
-/* The index of the pupil `id` (trimmed, NFC) or SW_ENOTFOUND with a message. */
-static int find_pupil(uint32_t *p, sw_engine *eng, const char *id)
-{
-	sw_buf b;
-	sw_buf_init(&b, &eng->mem);
-	const char *t = id ? id : "";
-	size_t n = strlen(t), idx;
-	sw_text_trim(&t, &n);
-	bool found = sw_text_norm(&b, t, n) && !b.failed && eng->roster &&
-	             sw_roster_find(eng->roster, b.p ? b.p : "", b.len, &idx);
-	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
-	sw_buf_free(&b);
-	if (rc == SW_ENOTFOUND)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "no pupil '%.64s'", t);
-	if (rc)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	*p = (uint32_t)idx;
-	return SW_OK;
-}
-
 int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
                               const char *skill)
 {
@@ -176,8 +156,8 @@ int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil
 	sw_engine_begin(eng);
 	if (!pupil)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no pupil given");
-	uint32_t p;
-	int rc = find_pupil(&p, eng, pupil);
+	size_t p;
+	int rc = sw_roster_lookup(&p, eng, pupil);
 	if (rc)
 		return rc;
 	int k = -1;
@@ -204,8 +184,8 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	struct sw_evidence *ev = eng->evidence;
 	if (!eng->fw || !ev || !eng->roster)
 		return SW_OK; /* nothing held: nothing to remove */
-	uint32_t p;
-	if ((rc = find_pupil(&p, eng, e->pupil)))
+	size_t p;
+	if ((rc = sw_roster_lookup(&p, eng, e->pupil)))
 		return rc;
 	struct sw_adder *a = sw_evidence_adder(eng);
 	if (!a)

@@ -212,6 +212,30 @@ fail:
 	return rc;
 }
 
+int sw_roster_lookup(size_t *index, sw_engine *eng, const char *id)
+{
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	const char *t = id ? id : "";
+	size_t n = strlen(t);
+	sw_text_trim(&t, &n);
+	bool found = sw_text_norm(&b, t, n) && !b.failed && eng->roster &&
+	             sw_roster_find(eng->roster, b.p ? b.p : "", b.len, index);
+	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
+	if (rc == SW_ENOTFOUND) {
+		b.len = 0;
+		sw_buf_puts(&b, "no pupil '");
+		sw_buf_clip(&b, t, 64);
+		sw_buf_putc(&b, '\'');
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+		            sw_buf_cstr(&b) ? b.p : "no such pupil");
+	} else if (rc) {
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	}
+	sw_buf_free(&b);
+	return rc;
+}
+
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n)
 {
 	struct sw_roster *r = sw_roster_get(eng);
