@@ -265,10 +265,10 @@ static int split_quoted(sw_input *in, sw_csv_row *r, const sw_mem *m, int more)
 		i++; /* the comma */
 	}
 	r->data.len = out;
-	const char *nul = memchr(p, '\0', end);
 	if (r->error == TOO_LONG)
-		;
-	else if (nul && (size_t)(nul - p) <= bad_at)
+		return 1; /* that error says it all */
+	const char *nul = memchr(p, '\0', end);
+	if (nul && (size_t)(nul - p) <= bad_at)
 		r->error = "NUL byte in the row";
 	else if (bad_at != SIZE_MAX)
 		r->error = "text after a closing quote";
