@@ -7,11 +7,18 @@
  * longer than SW_CSV_ROW_MAX bytes is returned cut there, with `error`
  * set, and the rest of it up to the next line end is skipped unread (so
  * memory stays bounded, whatever the file: /dev/zero included).
+ *
+ * One reader: each line is copied into the row's raw bytes, then split into
+ * fields. A line without quotes or NULs (the commonest row) is split eight
+ * bytes at a time; any other row goes through the quote-aware split, which
+ * takes in the next line while a quoted field is open.
  */
 #include "internal.h"
 #include "input.h"
 
 #include <string.h>
+
+static const char TOO_LONG[] = "the row is longer than 16 MiB (the rest of it is skipped)";
 
 void sw_csv_row_init(sw_csv_row *r, const sw_mem *m)
 {
@@ -28,33 +35,18 @@ void sw_csv_row_free(sw_csv_row *r, const sw_mem *m)
 	r->start = NULL;
 }
 
-/* Starts a new field at the end of the data buffer. */
-static int begin_field(sw_csv_row *r, const sw_mem *m)
+/* Starts a new field at offset at of the data buffer. */
+static inline int begin_field(sw_csv_row *r, const sw_mem *m, size_t at)
 {
-	if (sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
+	if (r->count == r->cap &&
+	    sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
 		return SW_ENOMEM;
-	r->start[r->count++] = r->data.len;
+	r->start[r->count++] = at;
 	return SW_OK;
 }
 
-/* Ends the current field: trims surrounding white space and adds the NUL. */
-static void end_field(sw_csv_row *r)
-{
-	size_t s = r->start[r->count - 1];
-	const char *p = r->data.p ? r->data.p + s : "";
-	size_t n = r->data.len - s;
-	const char *t = p;
-	size_t tn = n;
-	sw_text_trim(&t, &tn);
-	if (t != p || tn != n) {
-		memmove(r->data.p + s, t, tn);
-		r->data.len = s + tn;
-	}
-	sw_buf_putc(&r->data, '\0');
-}
-
 /* True when s[0..n) holds only spaces, tabs and CRs. */
-static bool blank_line(const unsigned char *s, size_t n)
+static bool blank_line(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
@@ -62,31 +54,44 @@ static bool blank_line(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Gives up on the fast path: the slow one reads the row afresh. */
-static int not_fast(sw_csv_row *r)
+/*
+ * Appends the rest of the current line, without its "\n", to r->raw.
+ * Returns 1 when a "\n" ended it, 0 at the end of the input. A row that
+ * grows past SW_CSV_ROW_MAX bytes keeps one byte more, gets the TOO_LONG
+ * error and its line's rest is skipped; white space alone is dropped
+ * instead (a blank line of any length is still blank).
+ */
+static int read_line(sw_input *in, sw_csv_row *r)
 {
-	r->raw.len = 0;
-	r->data.len = 0;
-	r->count = 0;
-	return 0;
-}
-
-/* Whether c is white space a field may have around a quoted value. */
-static bool space_or_tab(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Ends a row read from one line of n bytes (and its "\n") with `used`
-   bytes of fields and their NULs in r->data; returns 1. */
-static int take_line(sw_input *in, sw_csv_row *r, size_t used, size_t n)
-{
-	r->data.len = used; /* each field and its NUL, as the slow path leaves them */
-	r->data.p[used] = '\0';
-	r->line = in->line++;
-	in->pos += n + 1;
-	in->offset += n + 1;
-	return 1;
+	for (;;) {
+		if (in->pos == in->len && !sw_input_fill(in))
+			return 0;
+		const unsigned char *s = in->buf + in->pos;
+		size_t avail = in->len - in->pos;
+		const unsigned char *nl = memchr(s, '\n', avail);
+		size_t n = nl ? (size_t)(nl - s) : avail;
+		size_t room = SW_CSV_ROW_MAX + 1 - r->raw.len;
+		size_t take = n < room ? n : room;
+		if (r->error != TOO_LONG)
+			sw_buf_add(&r->raw, (const char *)s, take);
+		else
+			take = n; /* skipping the rest */
+		in->pos += take;
+		in->offset += take;
+		if (r->raw.len > SW_CSV_ROW_MAX && r->error != TOO_LONG) {
+			if (blank_line(r->raw.p, r->raw.len))
+				r->raw.len = 0;
+			else
+				r->error = TOO_LONG;
+			continue;
+		}
+		if (take == n && nl) {
+			in->pos++;
+			in->offset++;
+			in->line++;
+			return 1;
+		}
+	}
 }
 
 /* Bytes of w equal to c (a byte repeated eight times) get their top bit set. */
@@ -97,15 +102,15 @@ static inline uint64_t bytes_equal(uint64_t w, uint64_t c)
 }
 
 /*
- * A line without quotes (the commonest row): copied into r->data in one
- * go, then each comma, found eight bytes at a time, becomes the NUL ending
- * a field. Fields with white space to trim are moved into place after.
+ * The split of a one-line row without quotes or NULs, len bytes of r->raw:
+ * copied into r->data in one go, then each comma, found eight bytes at a
+ * time, becomes the NUL ending a field. Fields with white space to trim
+ * are moved into place after.
  */
-static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigned char *start,
-                     size_t n, size_t len)
+static int split_plain(sw_csv_row *r, const sw_mem *m, size_t len)
 {
 	char *d = r->data.p;
-	memcpy(d, start, len);
+	memcpy(d, r->raw.p, len);
 	d[len] = '\0';
 	const uint64_t comma = 0x2C2C2C2C2C2C2C2Cull;
 	size_t i = 0, field = 0;
@@ -131,10 +136,8 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 			for (size_t k = i; k < at; k++)
 				high |= (unsigned char)d[k];
 		}
-		if (r->count == r->cap &&
-		    sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
+		if (begin_field(r, m, field))
 			return SW_ENOMEM;
-		r->start[r->count++] = field;
 		size_t fl = at - field;
 		if (fl && ((unsigned char)d[field] <= ' ' || (unsigned char)d[field] == 0xC2 ||
 		           (unsigned char)d[at - 1] <= ' ' || (unsigned char)d[at - 1] == 0xA0))
@@ -146,10 +149,10 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 	}
 	/* every byte went into `high` (NULs were ruled out before) */
 	r->ascii = (high & 0x8080808080808080ull) == 0;
-	size_t out = len + 1;
+	r->data.len = len + 1;
 	if (trim) {
 		/* move each field to its trimmed place */
-		out = 0;
+		size_t out = 0;
 		for (size_t k = 0; k < r->count; k++) {
 			const char *f = d + r->start[k];
 			size_t fl = strlen(f);
@@ -159,234 +162,150 @@ static int plain_row(sw_input *in, sw_csv_row *r, const sw_mem *m, const unsigne
 			out += fl;
 			d[out++] = '\0';
 		}
+		r->data.len = out;
 	}
-	return take_line(in, r, out, n);
+	return 1;
+}
+
+/* Where the row's bytes to split end: SW_CSV_ROW_MAX in a row cut there. */
+static size_t row_end(const sw_csv_row *r)
+{
+	return r->error == TOO_LONG ? SW_CSV_ROW_MAX : r->raw.len;
+}
+
+/* Where the unquoted part of the line raw[from..end) ends: before a CR
+   that ends the line. */
+static size_t unquoted_end(const sw_csv_row *r, size_t from, size_t end)
+{
+	return end > from && r->raw.p[end - 1] == '\r' ? end - 1 : end;
+}
+
+/* Ends a field begun at data offset at with out bytes written: trims it in
+   place and adds its NUL; returns the offset after it. */
+static size_t close_field(char *d, size_t at, size_t out)
+{
+	const char *t = d + at;
+	size_t tl = out - at;
+	sw_text_trim(&t, &tl);
+	if (t != d + at)
+		memmove(d + at, t, tl);
+	d[at + tl] = '\0';
+	return at + tl + 1;
 }
 
 /*
- * The common case, read straight from the input buffer: a whole line is
- * there, it has no NUL, and every quoted field closes on that line with
- * only white space after its closing quote. Fields are copied once into
- * r->data, each ending in a NUL; quoted ones lose their quotes and their
- * doubled quotes become one. Returns 1 with the row, 0 when the slow path
- * must read it (a field spanning lines, bad quoting: it reports those).
+ * The quote-aware split of the row in r->raw (its first line read, `more`
+ * when a line end followed it). A field whose first byte after white space
+ * is a quote is quoted: up to the closing quote, a doubled quote standing
+ * for one, the next line taken in while it is open. Text after a closing
+ * quote is dropped, with an error. The first error in the row is kept.
+ * The fields never take more room than the raw bytes and one NUL.
  */
-static int fast_row(sw_input *in, sw_csv_row *r, const sw_mem *m)
+static int split_quoted(sw_input *in, sw_csv_row *r, const sw_mem *m, int more)
 {
+	size_t line = 0, end = row_end(r), uend = unquoted_end(r, 0, end), out = 0;
+	size_t i = 0, bad_at = SIZE_MAX; /* where text after a closing quote came */
+	bool open = false;
+	const char *p = r->raw.p;
+	char *d = r->data.p;
 	for (;;) {
-		if (in->pos == in->len && !sw_input_fill(in))
-			return 0;
-		const unsigned char *start = in->buf + in->pos;
-		size_t avail = in->len - in->pos;
-		const unsigned char *nl = memchr(start, '\n', avail);
-		if (!nl)
-			return 0;
-		size_t n = (size_t)(nl - start);
-		if (n > SW_CSV_ROW_MAX)
-			return 0; /* the slow path cuts it */
-		if (blank_line(start, n)) {
-			in->pos += n + 1;
-			in->offset += n + 1;
-			in->line++;
-			continue;
-		}
-		if (memchr(start, '\0', n))
-			return 0;
-		size_t len = n && start[n - 1] == '\r' ? n - 1 : n;
-		sw_buf_add(&r->raw, (const char *)start, len);
-		if (!sw_buf_reserve(&r->data, len + 1) || r->raw.failed)
+		if (begin_field(r, m, out))
 			return SW_ENOMEM;
-		if (!memchr(start, '"', len))
-			return plain_row(in, r, m, start, n, len);
-		const char *p = (const char *)start, *end = p + len;
-		char *d = r->data.p;
-		size_t out = 0;
-		for (;;) {
-			if (r->count == r->cap &&
-			    sw_mem_grow(m, (void **)&r->start, &r->cap, r->count + 1, sizeof(size_t)))
-				return SW_ENOMEM;
-			const char *q = p, *next;
-			while (q < end && space_or_tab(*q))
-				q++;
-			size_t at = out;
-			if (q < end && *q == '"') {
-				for (q++;;) {
-					const char *c = memchr(q, '"', (size_t)(end - q));
-					if (!c)
-						return not_fast(r); /* runs onto the next line, or never closes */
-					memcpy(d + out, q, (size_t)(c - q));
-					out += (size_t)(c - q);
-					q = c + 1;
-					if (q < end && *q == '"') {
-						d[out++] = '"';
-						q++;
-						continue;
-					}
+		size_t at = out;
+		while (i < uend && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i < uend && p[i] == '"') {
+			open = true;
+			for (i++; open;) {
+				const char *q = memchr(p + i, '"', end - i);
+				size_t to = q ? (size_t)(q - p) : end;
+				memcpy(d + out, p + i, to - i);
+				out += to - i;
+				i = to + 1;
+				if (q && i < end && p[i] == '"') {
+					d[out++] = '"';
+					i++;
+				} else if (q) {
+					open = false;
+				} else if (more && r->error != TOO_LONG) {
+					/* the quoted field goes on on the next line */
+					sw_buf_putc(&r->raw, '\n');
+					line = i = r->raw.len;
+					more = read_line(in, r);
+					end = row_end(r);
+					uend = unquoted_end(r, line, end);
+					if (!sw_buf_reserve(&r->data, end + 1) || r->raw.failed)
+						return SW_ENOMEM;
+					p = r->raw.p;
+					d = r->data.p;
+					d[out++] = '\n';
+				} else {
+					i = end;
 					break;
 				}
-				while (q < end && space_or_tab(*q))
-					q++;
-				if (q < end && *q != ',')
-					return not_fast(r); /* text after the closing quote */
-				next = q < end ? q : NULL;
-			} else {
-				next = memchr(p, ',', (size_t)(end - p));
-				const char *fe = next ? next : end;
-				memcpy(d + out, p, (size_t)(fe - p));
-				out += (size_t)(fe - p);
 			}
-			const char *t = d + at;
-			size_t tl = out - at;
-			sw_text_trim(&t, &tl);
-			if (t != d + at)
-				memmove(d + at, t, tl);
-			out = at + tl;
-			d[out++] = '\0';
-			r->start[r->count++] = at;
-			if (!next)
-				break;
-			p = next + 1;
+			while (i < uend && (p[i] == ' ' || p[i] == '\t'))
+				i++;
+			if (i < uend && p[i] != ',') {
+				if (bad_at == SIZE_MAX)
+					bad_at = i;
+				const char *c = memchr(p + i, ',', uend - i);
+				i = c ? (size_t)(c - p) : uend;
+			}
+		} else {
+			const char *c = i < uend ? memchr(p + i, ',', uend - i) : NULL;
+			size_t to = c ? (size_t)(c - p) : uend;
+			memcpy(d + out, p + i, to - i);
+			out += to - i;
+			i = to;
 		}
-		return take_line(in, r, out, n);
+		out = close_field(d, at, out);
+		if (open || i >= uend)
+			break;
+		i++; /* the comma */
 	}
-}
-
-/* A row over SW_CSV_ROW_MAX bytes: an error, and its rest skipped. */
-static void too_long(sw_input *in, sw_csv_row *r)
-{
-	r->error = "the row is longer than 16 MiB (the rest of it is skipped)";
-	int c;
-	while ((c = sw_input_getc(in)) != -1 && c != '\n')
-		;
-	if (c == '\n')
-		in->line++;
+	r->data.len = out;
+	if (r->error == TOO_LONG)
+		return 1; /* that error says it all */
+	const char *nul = memchr(p, '\0', end);
+	if (nul && (size_t)(nul - p) <= bad_at)
+		r->error = "NUL byte in the row";
+	else if (bad_at != SIZE_MAX)
+		r->error = "text after a closing quote";
+	else if (open)
+		r->error = "a quoted field is not closed before the end of the file";
+	return 1;
 }
 
 int sw_csv_next(sw_input *in, sw_csv_row *r, const sw_mem *m)
 {
-	r->raw.len = 0;
 	r->data.len = 0;
 	r->count = 0;
 	r->error = NULL;
 	r->ascii = false;
-	int fast = fast_row(in, r, m);
-	if (fast)
-		return fast;
-	int c;
+	int more;
 	/* skip blank lines (empty or only white space) */
-	for (;;) {
-		uint64_t line = in->line;
-		bool blank = true;
+	do {
 		r->raw.len = 0;
-		while ((c = sw_input_getc(in)) != -1 && c != '\n') {
-			bool space = c == ' ' || c == '\t' || c == '\r';
-			if (!space || r->raw.len < SW_CSV_ROW_MAX) /* white space past it is not kept */
-				sw_buf_putc(&r->raw, (char)c);
-			if (!space) {
-				blank = false;
-				break;
-			}
-		}
-		if (c == -1 && r->raw.len == 0)
-			return r->raw.failed ? SW_ENOMEM : 0;
-		if (c == '\n') {
-			in->line++;
-			if (blank)
-				continue;
-		}
-		r->line = line;
-		if (!blank)
-			break;
-		if (c == -1)
-			return 0;
-	}
-	/* the bytes read so far are white space then one significant byte (c) */
-	if (begin_field(r, m))
+		r->line = in->line;
+		more = read_line(in, r);
+		if (r->raw.failed)
+			return SW_ENOMEM;
+	} while (blank_line(r->raw.p, r->raw.len) && (more || r->raw.len));
+	if (!more && !r->raw.len)
+		return 0;
+	size_t len = r->raw.len && r->raw.p[r->raw.len - 1] == '\r' ? r->raw.len - 1 : r->raw.len;
+	if (!sw_buf_reserve(&r->data, row_end(r) + 1))
 		return SW_ENOMEM;
-	bool quoted = false, after_quote = false;
-	size_t i = 0;
-	for (;;) {
-		if (i < r->raw.len) {
-			c = (unsigned char)r->raw.p[i++];
-		} else {
-			c = sw_input_getc(in);
-			if (c == -1)
-				break;
-			if (c == '\n' && !quoted) {
-				in->line++;
-				break;
-			}
-			sw_buf_putc(&r->raw, (char)c);
-			i = r->raw.len;
-			if (r->raw.len > SW_CSV_ROW_MAX) {
-				too_long(in, r);
-				quoted = false;
-				break;
-			}
-		}
-		if (c == '\n')
-			in->line++;
-		if (c == 0 && !r->error)
-			r->error = "NUL byte in the row";
-		if (quoted) {
-			if (c == '"') {
-				int next = in->pos < in->len || sw_input_fill(in) ? in->buf[in->pos] : -1;
-				if (next == '"') {
-					sw_input_getc(in);
-					sw_buf_putc(&r->raw, '"');
-					i = r->raw.len;
-					sw_buf_putc(&r->data, '"');
-				} else {
-					quoted = false;
-					after_quote = true;
-				}
-			} else {
-				sw_buf_putc(&r->data, (char)c);
-			}
-			continue;
-		}
-		if (c == ',') {
-			end_field(r);
-			if (begin_field(r, m))
-				return SW_ENOMEM;
-			after_quote = false;
-			continue;
-		}
-		if (c == '\r') {
-			/* a CR right before the line end is part of the line end */
-			int next = in->pos < in->len || sw_input_fill(in) ? in->buf[in->pos] : -1;
-			if (next == '\n' || next == -1)
-				continue;
-		}
-		if (after_quote) {
-			if (c != ' ' && c != '\t' && !r->error)
-				r->error = "text after a closing quote";
-			continue;
-		}
-		if (c == '"') {
-			/* a quote opens a quoted field when only white space came before */
-			size_t s = r->start[r->count - 1];
-			bool only_space = true;
-			for (size_t k = s; k < r->data.len; k++)
-				if (r->data.p[k] != ' ' && r->data.p[k] != '\t')
-					only_space = false;
-			if (only_space) {
-				r->data.len = s;
-				quoted = true;
-				continue;
-			}
-		}
-		sw_buf_putc(&r->data, (char)c);
-	}
-	if (quoted && !r->error)
-		r->error = "a quoted field is not closed before the end of the file";
-	end_field(r);
+	int got = r->error == TOO_LONG || memchr(r->raw.p, '"', len) || memchr(r->raw.p, 0, len)
+	                  ? split_quoted(in, r, m, more)
+	                  : split_plain(r, m, len);
 	/* drop a CR kept at the end of the raw row */
 	if (r->raw.len && r->raw.p[r->raw.len - 1] == '\r')
 		r->raw.len--;
 	if (r->raw.p)
 		r->raw.p[r->raw.len] = '\0';
-	if (r->raw.failed || r->data.failed)
+	if (got < 0 || r->raw.failed || r->data.failed)
 		return SW_ENOMEM;
 	return 1;
 }

@@ -130,11 +130,14 @@ struct sw_evidence {
 struct sw_roster *sw_roster_get(sw_engine *eng); /* creates it on first use */
 const sw_pupil *sw_roster_find(const struct sw_roster *r, const char *id, size_t n,
                                size_t *index);
-/* Adds a pupil (validated and normalized); SW_EREJECTED with reason in `why`. */
-int sw_roster_add(sw_engine *eng, const sw_pupil_data *p, uint64_t line, sw_buf *why);
-/* Gives the pupil of in->id new details (kept: its index and evidence);
+/* Adds a pupil (validated and normalized) read on `line`, or with `replace`
+   gives the pupil of in->id new details (kept: its index and evidence);
    SW_ENOTFOUND or SW_EREJECTED with the reason in `why`. */
-int sw_roster_replace(sw_engine *eng, const sw_pupil_data *in, sw_buf *why);
+int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
+                  bool replace);
+/* The index of the pupil `id` (trimmed, NFC) in *index; SW_ENOTFOUND ("no
+   pupil '...'") or SW_ENOMEM with the message in the engine's errors. */
+int sw_roster_lookup(size_t *index, sw_engine *eng, const char *id);
 /* Adds a pupil known only by id (from evidence, without a roster). */
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n);
 /* Builds r->order. */
@@ -175,7 +178,7 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
 bool sw_evidence_reserve(sw_engine *eng, size_t more);
 /* Both at once. */
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why);
-/* Creates the store when there is none yet. */
+/* The store, created when there is none yet; NULL when out of memory. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng);
 /* Groups the store so each pupil's records are together (for evaluation)
    and, when `order`, sorts each pupil's records, with up to `jobs` threads. */

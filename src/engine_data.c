@@ -34,7 +34,7 @@ static int put_pupil(sw_engine *eng, const sw_pupil_data *pupil, bool replace)
 		return rc;
 	sw_buf why;
 	sw_buf_init(&why, &eng->mem);
-	rc = replace ? sw_roster_replace(eng, pupil, &why) : sw_roster_add(eng, pupil, 0, &why);
+	rc = sw_roster_put(eng, pupil, 0, &why, replace);
 	if (rc == SW_ESTATE)
 		sw_buf_puts(&why, "pupils cannot be added after evidence added without a roster");
 	rc = sw_data_status(eng, rc, &why);

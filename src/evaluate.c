@@ -55,6 +55,19 @@ static int as_of(sw_engine *eng, const sw_eval_options *opts, int32_t *days)
 	return SW_OK;
 }
 
+/* The start of an evaluation with stats: errors cleared, *stats zeroed (or,
+   when NULL, pointed at dummy), the as-of date read into *days. */
+static int begin(sw_engine *eng, const sw_eval_options *opts, sw_eval_stats **stats,
+                 sw_eval_stats *dummy, int32_t *days)
+{
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	*stats = *stats ? *stats : dummy;
+	memset(*stats, 0, sizeof **stats);
+	return as_of(eng, opts, days);
+}
+
 /* ctx.as_of when no as-of date is given: the newest evidence date, never
    the clock (results stay reproducible). NULL when there is no evidence. */
 static const char *newest_date(const sw_engine *eng, char out[16])
@@ -231,15 +244,9 @@ static int hand_over(void *ctx, uint64_t i)
 int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn fn,
                        void *payload, sw_eval_stats *stats)
 {
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
 	sw_eval_stats dummy;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
 	int32_t days;
-	int rc = as_of(eng, opts, &days);
+	int rc = begin(eng, opts, &stats, &dummy, &days);
 	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, false)))
 		return rc;
 	char newest[16];
@@ -301,28 +308,8 @@ int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
 	if (rc || (rc = ready(eng, opts ? opts->jobs : 1, true)))
 		return rc;
 	size_t p;
-	sw_buf id;
-	sw_buf_init(&id, &eng->mem);
-	const char *t = pupil ? pupil : "";
-	size_t tn = strlen(t);
-	sw_text_trim(&t, &tn);
-	bool found = sw_text_norm(&id, t, tn) && !id.failed &&
-	             sw_roster_find(eng->roster, id.p ? id.p : "", id.len, &p);
-	if (id.failed) {
-		sw_buf_free(&id);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	}
-	if (!found) {
-		id.len = 0;
-		sw_buf_puts(&id, "no pupil '");
-		sw_buf_clip(&id, t, 64);
-		sw_buf_putc(&id, '\'');
-		sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL, "%s",
-		            sw_buf_cstr(&id) ? id.p : "no such pupil");
-		sw_buf_free(&id);
-		return SW_ENOTFOUND;
-	}
-	sw_buf_free(&id);
+	if ((rc = sw_roster_lookup(&p, eng, pupil)))
+		return rc;
 	sw_result *res = sw_mem_calloc(&eng->mem, 1, sizeof *res);
 	if (!res || sw_result_init(res, eng)) {
 		sw_mem_free(&eng->mem, res);
@@ -443,17 +430,12 @@ int sw_engine_evaluate_file(sw_engine *eng, const char *evidence, const sw_load_
                             sw_load_stats *load_stats, const sw_eval_options *opts,
                             sw_result_fn fn, void *payload, sw_eval_stats *stats)
 {
-	if (!eng)
-		return SW_EINVALID;
-	sw_engine_begin(eng);
 	sw_eval_stats dummy;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
-	struct sw_stream s = { .eng = eng, .fn = fn, .payload = payload, .stats = stats };
-	int rc = as_of(eng, opts, &s.days);
+	struct sw_stream s = { .eng = eng, .fn = fn, .payload = payload };
+	int rc = begin(eng, opts, &stats, &dummy, &s.days);
 	if (rc)
 		return rc;
+	s.stats = stats;
 	s.as_of = opts ? opts->as_of : NULL;
 	/* no stored evidence is used: start from an empty store */
 	sw_evidence_drop(eng);

@@ -1,13 +1,13 @@
 /*
  * evidence.c - the evidence store: validation of one record against the
- * framework and roster, compact storage (32 bytes a record, strings
- * interned), and the ordering used by evaluation: by pupil, skill, date,
- * then input order.
+ * framework and roster, and compact storage (32 bytes a record, strings
+ * interned). Its ordering for evaluation (by pupil, skill, date, then
+ * input order) is in evindex.c.
  */
 #include "internal.h"
 #include "data.h"
+#include "fields.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,21 +75,33 @@ void sw_date_format(char out[16], int32_t days)
 	out[10] = '\0';
 }
 
-/* Index of s (ASCII, case-insensitive, trimmed) in names, or -1; empty -> dflt. */
-static int match_word(const char *s, const char *const *names, int count, int dflt)
+/* The index of field f's word given as s (trimmed, ASCII case ignored;
+   none or empty: its first word); -1 with the reason in why when s is none
+   of its words. */
+static int field_word(const sw_field *f, const char *s, sw_buf *why)
 {
 	if (!s)
-		return dflt;
+		return 0;
+	const char *t = s;
 	size_t n = strlen(s);
-	sw_text_trim(&s, &n);
+	sw_text_trim(&t, &n);
 	if (!n)
-		return dflt;
-	for (int i = 0; i < count; i++) /* as written in lower case: the usual */
-		if (names[i][0] == s[0] && strncmp(names[i], s, n) == 0 && names[i][n] == '\0')
-			return i;
-	for (int i = 0; i < count; i++)
-		if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0)
-			return i;
+		return 0;
+	for (size_t i = 0; i < f->nwords; i++) /* as written in lower case: the usual */
+		if (f->words[i][0] == t[0] && strncmp(f->words[i], t, n) == 0 && f->words[i][n] == '\0')
+			return (int)i;
+	for (size_t i = 0; i < f->nwords; i++)
+		if (strlen(f->words[i]) == n && strncasecmp(f->words[i], t, n) == 0)
+			return (int)i;
+	if (!sw_text_valid(s, strlen(s))) {
+		sw_buf_printf(why, "field '%s' is not valid UTF-8", f->name);
+		return -1;
+	}
+	sw_buf_printf(why, "%s '", f->name);
+	sw_buf_clip(why, s, 40);
+	sw_buf_puts(why, f->nwords == 2 ? "' is not " : "' is not one of ");
+	for (size_t k = 0; k < f->nwords; k++)
+		sw_buf_printf(why, "%s%s", k == 0 ? "" : f->nwords == 2 ? " or " : ", ", f->words[k]);
 	return -1;
 }
 
@@ -297,26 +309,10 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			sw_buf_puts(why, "field 'date' is not valid UTF-8");
 		return SW_EREJECTED;
 	}
-	int o = match_word(e->outcome, sw_outcome_names, 2, SW_OUTCOME_SECURED);
-	if (o < 0) {
-		if (sw_text_valid(e->outcome, strlen(e->outcome))) {
-			sw_buf_puts(why, "outcome '");
-			sw_buf_clip(why, e->outcome, 40);
-			sw_buf_puts(why, "' is not secured or developing");
-		} else
-			sw_buf_puts(why, "field 'outcome' is not valid UTF-8");
+	int o = field_word(&sw_evidence_fields[SW_FIELD_OUTCOME], e->outcome, why);
+	int src = o < 0 ? -1 : field_word(&sw_evidence_fields[SW_FIELD_SOURCE], e->source, why);
+	if (src < 0)
 		return SW_EREJECTED;
-	}
-	int src = match_word(e->source, sw_source_names, SW_SOURCE_COUNT, 0);
-	if (src < 0) {
-		if (sw_text_valid(e->source, strlen(e->source))) {
-			sw_buf_puts(why, "source '");
-			sw_buf_clip(why, e->source, 40);
-			sw_buf_puts(why, "' is not one of teacher, self, peer, parent, employer, other");
-		} else
-			sw_buf_puts(why, "field 'source' is not valid UTF-8");
-		return SW_EREJECTED;
-	}
 	rec->outcome = (uint8_t)o;
 	rec->source = (uint8_t)src;
 	rec->skill = (uint16_t)sk->index;
@@ -403,221 +399,6 @@ int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 	if (rc)
 		return rc;
 	return sw_evidence_commit(eng, &c, a->text.p ? a->text.p : "");
-}
-
-/* Orders records by skill, date, then input order (within one pupil). */
-/* True when record x comes before y: by skill, date, then input order. */
-static inline bool rec_before(const sw_record *x, const sw_record *y)
-{
-	if (x->skill != y->skill)
-		return x->skill < y->skill;
-	if (x->date != y->date)
-		return x->date < y->date;
-	return x->seq < y->seq;
-}
-
-/* Sorts recs[0..n) by insertion (for short runs). */
-static void insertion_sort(sw_record *recs, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		if (!rec_before(&recs[i], &recs[i - 1]))
-			continue;
-		sw_record v = recs[i];
-		size_t j = i;
-		do {
-			recs[j] = recs[j - 1];
-			j--;
-		} while (j > 0 && rec_before(&v, &recs[j - 1]));
-		recs[j] = v;
-	}
-}
-
-/* A bottom-up merge sort: runs of 8 sorted by insertion, then merged
-   pass by pass between recs and tmp (n records). Input order is part of
-   the key, so the order is fully determined. */
-static void merge_sort(sw_record *recs, size_t n, sw_record *tmp)
-{
-	const size_t run = 8;
-	for (size_t i = 0; i < n; i += run)
-		insertion_sort(recs + i, n - i < run ? n - i : run);
-	sw_record *from = recs, *to = tmp;
-	for (size_t w = run; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t a = lo, b = mid, o = lo;
-			while (a < mid && b < hi)
-				to[o++] = rec_before(&from[b], &from[a]) ? from[b++] : from[a++];
-			while (a < mid)
-				to[o++] = from[a++];
-			while (b < hi)
-				to[o++] = from[b++];
-		}
-		sw_record *t = from;
-		from = to;
-		to = t;
-	}
-	if (from != recs)
-		memcpy(recs, from, n * sizeof *recs);
-}
-
-int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch)
-{
-	size_t i = 1;
-	while (i < n && rec_before(&recs[i - 1], &recs[i]))
-		i++;
-	if (i >= n)
-		return SW_OK; /* already in order, as sorted exports are */
-	if (n <= 16) {
-		insertion_sort(recs, n);
-		return SW_OK;
-	}
-	scratch->len = 0;
-	if (!sw_buf_reserve(scratch, n * sizeof *recs))
-		return SW_ENOMEM;
-	merge_sort(recs, n, (sw_record *)(void *)scratch->p);
-	return SW_OK;
-}
-
-/* One thread's share of the sorting: pupils [from, to). */
-typedef struct sort_share {
-	struct sw_evidence *ev;
-	const sw_mem *m;
-	size_t from, to;
-	int rc;
-} sort_share;
-
-static void *sort_pupils(void *arg)
-{
-	sort_share *sh = arg;
-	struct sw_evidence *ev = sh->ev;
-	sw_buf scratch;
-	sw_buf_init(&scratch, sh->m);
-	sh->rc = SW_OK;
-	for (size_t p = sh->from; p < sh->to && !sh->rc; p++)
-		if (ev->len[p] > 1)
-			sh->rc = sw_records_sort(ev->recs + ev->first[p], ev->len[p], &scratch);
-	sw_buf_free(&scratch);
-	return NULL;
-}
-
-#define SORT_MAX_JOBS 64
-
-/* Sorts every pupil's records, with up to `jobs` threads, each taking a
-   run of pupils holding about the same number of records. */
-static int sort_all(struct sw_evidence *ev, const sw_mem *m, size_t np, unsigned jobs)
-{
-	if (jobs > SORT_MAX_JOBS)
-		jobs = SORT_MAX_JOBS;
-	if (jobs < 1 || ev->count < 65536)
-		jobs = 1;
-	sort_share sh[SORT_MAX_JOBS];
-	pthread_t th[SORT_MAX_JOBS];
-	size_t p = 0, done = 0;
-	for (unsigned j = 0; j < jobs; j++) {
-		size_t goal = j + 1 == jobs ? ev->count : ev->count / jobs * (j + 1);
-		sh[j] = (sort_share){ ev, m, p, p, SW_OK };
-		while (p < np && (done < goal || j + 1 == jobs))
-			done += ev->len[p++];
-		sh[j].to = p;
-	}
-	unsigned started = 0;
-	for (unsigned j = 1; j < jobs; j++) {
-		if (pthread_create(&th[j], NULL, sort_pupils, &sh[j]) != 0)
-			break;
-		started = j;
-	}
-	sort_pupils(&sh[0]);
-	for (unsigned j = started + 1; j < jobs; j++)
-		sort_pupils(&sh[j]); /* a thread that could not start */
-	int rc = sh[0].rc;
-	for (unsigned j = 1; j < jobs; j++) {
-		if (j <= started)
-			pthread_join(th[j], NULL);
-		if (sh[j].rc)
-			rc = sh[j].rc;
-	}
-	return rc;
-}
-
-/*
- * Groups each pupil's records together, ordered by skill, date and input
- * order. Exports usually come grouped by pupil already: then each group is
- * sorted where it lies and no second copy of the store is needed.
- * ev->first[p] .. ev->first[p] + ev->len[p] are pupil p's records.
- */
-int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
-{
-	struct sw_evidence *ev = store(eng);
-	struct sw_roster *r = sw_roster_get(eng);
-	if (!ev || !r)
-		return SW_ENOMEM;
-	bool settled = ev->settled == ev->count && ev->indexed == r->count;
-	if (ev->first && settled && (ev->sorted || (ev->grouped && !order)))
-		return SW_OK;
-	size_t np = r->count;
-	if (ev->first && ev->grouped && settled) {
-		/* grouped already, for a rubric that needed no order */
-		if (sort_all(ev, &eng->mem, np, jobs))
-			return SW_ENOMEM;
-		ev->sorted = true;
-		return SW_OK;
-	}
-	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
-	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
-	if (!first || !len) {
-		sw_mem_free(&eng->mem, first);
-		sw_mem_free(&eng->mem, len);
-		return SW_ENOMEM;
-	}
-	/* already grouped? each pupil's records in one run */
-	bool grouped = true;
-	for (size_t i = 0; i < ev->count && grouped; i++) {
-		uint32_t p = ev->recs[i].pupil;
-		if (i == 0 || p != ev->recs[i - 1].pupil) {
-			if (len[p])
-				grouped = false;
-			first[p] = i;
-		}
-		len[p]++;
-	}
-	if (!grouped) {
-		/* counting sort by pupil into a new array */
-		sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
-		if (!out) {
-			sw_mem_free(&eng->mem, first);
-			sw_mem_free(&eng->mem, len);
-			return SW_ENOMEM;
-		}
-		memset(len, 0, (np + 1) * sizeof *len);
-		for (size_t i = 0; i < ev->count; i++)
-			len[ev->recs[i].pupil]++;
-		size_t at = 0;
-		for (size_t p = 0; p < np; p++) {
-			first[p] = at;
-			at += len[p];
-		}
-		memset(len, 0, (np + 1) * sizeof *len);
-		for (size_t i = 0; i < ev->count; i++) {
-			const sw_record *rec = &ev->recs[i];
-			out[first[rec->pupil] + len[rec->pupil]++] = *rec;
-		}
-		sw_mem_free(&eng->mem, ev->recs);
-		ev->recs = out;
-		ev->cap = ev->count ? ev->count : 1;
-	}
-	sw_mem_free(&eng->mem, ev->first);
-	sw_mem_free(&eng->mem, ev->len);
-	ev->first = first;
-	ev->len = len;
-	ev->grouped = true;
-	ev->sorted = false;
-	sw_evindex_settle(ev, np);
-	if (!order)
-		return SW_OK;
-	if (sort_all(ev, &eng->mem, np, jobs))
-		return SW_ENOMEM; /* grouped but not sorted: the next call sorts */
-	ev->sorted = true;
-	return SW_OK;
 }
 
 struct sw_adder *sw_evidence_adder(sw_engine *eng)

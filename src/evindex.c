@@ -1,8 +1,10 @@
 /*
- * evindex.c - the per-pupil index of the evidence store, kept up to date
- * while records are added or removed after the store was grouped by pupil,
- * so that a host can add a record and evaluate that pupil again at the cost
- * of that pupil's records: each record added after grouping is chained to
+ * evindex.c - the evidence store grouped by pupil, each pupil's records
+ * sorted by skill, date, then input order (sw_evidence_sort, with threads
+ * for a large store), and the per-pupil index kept up to date while records
+ * are added or removed after the store was grouped by pupil, so that a host
+ * can add a record and evaluate that pupil again at the cost of that
+ * pupil's records: each record added after grouping is chained to
  * the pupil's previous one, and sw_engine_evaluate_pupil gathers the
  * pupil's grouped run and its chain. Evaluating every pupil groups the whole
  * store again (sw_evidence_sort). Also the removal of records, which must
@@ -11,6 +13,7 @@
 #include "internal.h"
 #include "data.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Pending records past which sw_engine_evaluate_pupil groups the store
@@ -108,7 +111,7 @@ static bool same(const sw_record *a, const sw_record *b)
  * stays grouped: runs after p's move down, and the chains of the records
  * added since grouping are made again.
  */
-static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, uint32_t p, int skill,
+static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, size_t p, int skill,
                              const sw_record *like)
 {
 	bool index = ev->first && ev->grouped;
@@ -143,26 +146,6 @@ static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, uint32_t p
 	return removed;
 }
 
-/* The index of the pupil `id` (trimmed, NFC) or SW_ENOTFOUND with a message. */
-static int find_pupil(uint32_t *p, sw_engine *eng, const char *id)
-{
-	sw_buf b;
-	sw_buf_init(&b, &eng->mem);
-	const char *t = id ? id : "";
-	size_t n = strlen(t), idx;
-	sw_text_trim(&t, &n);
-	bool found = sw_text_norm(&b, t, n) && !b.failed && eng->roster &&
-	             sw_roster_find(eng->roster, b.p ? b.p : "", b.len, &idx);
-	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
-	sw_buf_free(&b);
-	if (rc == SW_ENOTFOUND)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "no pupil '%.64s'", t);
-	if (rc)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	*p = (uint32_t)idx;
-	return SW_OK;
-}
-
 int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil,
                               const char *skill)
 {
@@ -173,8 +156,8 @@ int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil
 	sw_engine_begin(eng);
 	if (!pupil)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no pupil given");
-	uint32_t p;
-	int rc = find_pupil(&p, eng, pupil);
+	size_t p;
+	int rc = sw_roster_lookup(&p, eng, pupil);
 	if (rc)
 		return rc;
 	int k = -1;
@@ -201,8 +184,8 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	struct sw_evidence *ev = eng->evidence;
 	if (!eng->fw || !ev || !eng->roster)
 		return SW_OK; /* nothing held: nothing to remove */
-	uint32_t p;
-	if ((rc = find_pupil(&p, eng, e->pupil)))
+	size_t p;
+	if ((rc = sw_roster_lookup(&p, eng, e->pupil)))
 		return rc;
 	struct sw_adder *a = sw_evidence_adder(eng);
 	if (!a)
@@ -233,5 +216,221 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	size_t n = remove_records(ev, &eng->mem, p, like.skill, &like);
 	if (removed)
 		*removed = n;
+	return SW_OK;
+}
+
+/* ---- grouping and sorting the store ---- */
+
+/* True when record x comes before y: by skill, date, then input order. */
+static inline bool rec_before(const sw_record *x, const sw_record *y)
+{
+	if (x->skill != y->skill)
+		return x->skill < y->skill;
+	if (x->date != y->date)
+		return x->date < y->date;
+	return x->seq < y->seq;
+}
+
+/* Sorts recs[0..n) by insertion (for short runs). */
+static void insertion_sort(sw_record *recs, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (!rec_before(&recs[i], &recs[i - 1]))
+			continue;
+		sw_record v = recs[i];
+		size_t j = i;
+		do {
+			recs[j] = recs[j - 1];
+			j--;
+		} while (j > 0 && rec_before(&v, &recs[j - 1]));
+		recs[j] = v;
+	}
+}
+
+/* A bottom-up merge sort: runs of 8 sorted by insertion, then merged
+   pass by pass between recs and tmp (n records). Input order is part of
+   the key, so the order is fully determined. */
+static void merge_sort(sw_record *recs, size_t n, sw_record *tmp)
+{
+	const size_t run = 8;
+	for (size_t i = 0; i < n; i += run)
+		insertion_sort(recs + i, n - i < run ? n - i : run);
+	sw_record *from = recs, *to = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, o = lo;
+			while (a < mid && b < hi)
+				to[o++] = rec_before(&from[b], &from[a]) ? from[b++] : from[a++];
+			while (a < mid)
+				to[o++] = from[a++];
+			while (b < hi)
+				to[o++] = from[b++];
+		}
+		sw_record *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != recs)
+		memcpy(recs, from, n * sizeof *recs);
+}
+
+int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch)
+{
+	size_t i = 1;
+	while (i < n && rec_before(&recs[i - 1], &recs[i]))
+		i++;
+	if (i >= n)
+		return SW_OK; /* already in order, as sorted exports are */
+	if (n <= 16) {
+		insertion_sort(recs, n);
+		return SW_OK;
+	}
+	scratch->len = 0;
+	if (!sw_buf_reserve(scratch, n * sizeof *recs))
+		return SW_ENOMEM;
+	merge_sort(recs, n, (sw_record *)(void *)scratch->p);
+	return SW_OK;
+}
+
+/* One thread's share of the sorting: pupils [from, to). */
+typedef struct sort_share {
+	struct sw_evidence *ev;
+	const sw_mem *m;
+	size_t from, to;
+	int rc;
+} sort_share;
+
+static void *sort_pupils(void *arg)
+{
+	sort_share *sh = arg;
+	struct sw_evidence *ev = sh->ev;
+	sw_buf scratch;
+	sw_buf_init(&scratch, sh->m);
+	sh->rc = SW_OK;
+	for (size_t p = sh->from; p < sh->to && !sh->rc; p++)
+		if (ev->len[p] > 1)
+			sh->rc = sw_records_sort(ev->recs + ev->first[p], ev->len[p], &scratch);
+	sw_buf_free(&scratch);
+	return NULL;
+}
+
+#define SORT_MAX_JOBS 64
+
+/* Sorts every pupil's records, with up to `jobs` threads, each taking a
+   run of pupils holding about the same number of records. */
+static int sort_all(struct sw_evidence *ev, const sw_mem *m, size_t np, unsigned jobs)
+{
+	if (jobs > SORT_MAX_JOBS)
+		jobs = SORT_MAX_JOBS;
+	if (jobs < 1 || ev->count < 65536)
+		jobs = 1;
+	sort_share sh[SORT_MAX_JOBS];
+	pthread_t th[SORT_MAX_JOBS];
+	size_t p = 0, done = 0;
+	for (unsigned j = 0; j < jobs; j++) {
+		size_t goal = j + 1 == jobs ? ev->count : ev->count / jobs * (j + 1);
+		sh[j] = (sort_share){ ev, m, p, p, SW_OK };
+		while (p < np && (done < goal || j + 1 == jobs))
+			done += ev->len[p++];
+		sh[j].to = p;
+	}
+	unsigned started = 0;
+	for (unsigned j = 1; j < jobs; j++) {
+		if (pthread_create(&th[j], NULL, sort_pupils, &sh[j]) != 0)
+			break;
+		started = j;
+	}
+	sort_pupils(&sh[0]);
+	for (unsigned j = started + 1; j < jobs; j++)
+		sort_pupils(&sh[j]); /* a thread that could not start */
+	int rc = sh[0].rc;
+	for (unsigned j = 1; j < jobs; j++) {
+		if (j <= started)
+			pthread_join(th[j], NULL);
+		if (sh[j].rc)
+			rc = sh[j].rc;
+	}
+	return rc;
+}
+
+/*
+ * Groups each pupil's records together, ordered by skill, date and input
+ * order. Exports usually come grouped by pupil already: then each group is
+ * sorted where it lies and no second copy of the store is needed.
+ * ev->first[p] .. ev->first[p] + ev->len[p] are pupil p's records.
+ */
+int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
+{
+	struct sw_evidence *ev = sw_evidence_store(eng);
+	struct sw_roster *r = sw_roster_get(eng);
+	if (!ev || !r)
+		return SW_ENOMEM;
+	bool settled = ev->settled == ev->count && ev->indexed == r->count;
+	if (ev->first && settled && (ev->sorted || (ev->grouped && !order)))
+		return SW_OK;
+	size_t np = r->count;
+	if (ev->first && ev->grouped && settled) {
+		/* grouped already, for a rubric that needed no order */
+		if (sort_all(ev, &eng->mem, np, jobs))
+			return SW_ENOMEM;
+		ev->sorted = true;
+		return SW_OK;
+	}
+	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
+	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
+	if (!first || !len) {
+		sw_mem_free(&eng->mem, first);
+		sw_mem_free(&eng->mem, len);
+		return SW_ENOMEM;
+	}
+	/* already grouped? each pupil's records in one run */
+	bool grouped = true;
+	for (size_t i = 0; i < ev->count && grouped; i++) {
+		uint32_t p = ev->recs[i].pupil;
+		if (i == 0 || p != ev->recs[i - 1].pupil) {
+			if (len[p])
+				grouped = false;
+			first[p] = i;
+		}
+		len[p]++;
+	}
+	if (!grouped) {
+		/* counting sort by pupil into a new array */
+		sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
+		if (!out) {
+			sw_mem_free(&eng->mem, first);
+			sw_mem_free(&eng->mem, len);
+			return SW_ENOMEM;
+		}
+		memset(len, 0, (np + 1) * sizeof *len);
+		for (size_t i = 0; i < ev->count; i++)
+			len[ev->recs[i].pupil]++;
+		size_t at = 0;
+		for (size_t p = 0; p < np; p++) {
+			first[p] = at;
+			at += len[p];
+		}
+		memset(len, 0, (np + 1) * sizeof *len);
+		for (size_t i = 0; i < ev->count; i++) {
+			const sw_record *rec = &ev->recs[i];
+			out[first[rec->pupil] + len[rec->pupil]++] = *rec;
+		}
+		sw_mem_free(&eng->mem, ev->recs);
+		ev->recs = out;
+		ev->cap = ev->count ? ev->count : 1;
+	}
+	sw_mem_free(&eng->mem, ev->first);
+	sw_mem_free(&eng->mem, ev->len);
+	ev->first = first;
+	ev->len = len;
+	ev->grouped = true;
+	ev->sorted = false;
+	sw_evindex_settle(ev, np);
+	if (!order)
+		return SW_OK;
+	if (sort_all(ev, &eng->mem, np, jobs))
+		return SW_ENOMEM; /* grouped but not sorted: the next call sorts */
+	ev->sorted = true;
 	return SW_OK;
 }

@@ -2,9 +2,12 @@
  * explain.c - "why is she on step 4?": one pupil's evaluation shown with
  * each skill's records as the rubric saw them (dated up to the as-of
  * date, in the order it got them), the step and note it returned, then
- * the pupil's flags, awards and errors. Prefix sw_engine_explain.
+ * the pupil's flags, awards and errors. A record shows its date, then the
+ * evidence fields that have a `show` format in fields.c. Prefix
+ * sw_engine_explain.
  */
 #include "internal.h"
+#include "fields.h"
 #include "rubric.h"
 
 #include <string.h>
@@ -71,12 +74,14 @@ int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil, const 
 			const sw_record *r = &recs[i];
 			char date[16];
 			sw_date_format(date, r->date);
-			fprintf(out, "  %s  step %-3d %-10s %-8s", date, r->step, sw_outcome_names[r->outcome],
-			        sw_source_names[r->source]);
-			if (r->assessor)
-				fprintf(out, "  %s", sw_intern_str(&ev->text, r->assessor));
-			if (r->context)
-				fprintf(out, "  (%s)", sw_intern_str(&ev->text, r->context));
+			fprintf(out, "  %s", date);
+			for (size_t f = 0; f < SW_EVIDENCE_FIELDS; f++) {
+				const sw_field *fd = &sw_evidence_fields[f];
+				char num[16];
+				const char *v = fd->show ? sw_field_record_text(fd, r, &ev->text, num) : NULL;
+				if (v)
+					fprintf(out, fd->show, v);
+			}
 			fputs("\n", out);
 		}
 		const char *note = sw_result_note(res, k);

@@ -21,7 +21,7 @@ const char *const sw_source_names[SW_SOURCE_COUNT] = { "teacher", "self", "peer"
 	                                               "employer", "other" };
 
 #define PUPIL(name, type, req, field, kept) \
-	{ name, sizeof name - 1, type, req, offsetof(sw_pupil_data, field), NULL, 0, kept }
+	{ name, sizeof name - 1, type, req, offsetof(sw_pupil_data, field), NULL, 0, kept, NULL }
 const sw_field sw_pupil_fields[SW_PUPIL_FIELDS] = {
 	PUPIL("id", SW_FIELD_TEXT, true, id, offsetof(sw_pupil, id)),
 	PUPIL("name", SW_FIELD_TEXT, false, name, offsetof(sw_pupil, name)),
@@ -32,19 +32,19 @@ const sw_field sw_pupil_fields[SW_PUPIL_FIELDS] = {
 };
 #undef PUPIL
 
-#define EVIDENCE(name, type, req, field, words, nwords) \
+#define EVIDENCE(name, type, req, field, words, nwords, show) \
 	{ name, sizeof name - 1, type, req, offsetof(sw_evidence_data, field), words, nwords, \
-	  offsetof(sw_record, field) }
+	  offsetof(sw_record, field), show }
 const sw_field sw_evidence_fields[SW_EVIDENCE_FIELDS] = {
-	EVIDENCE("pupil", SW_FIELD_TEXT, true, pupil, NULL, 0),
-	EVIDENCE("skill", SW_FIELD_TEXT, true, skill, NULL, 0),
-	EVIDENCE("step", SW_FIELD_INT, true, step, NULL, 0),
-	EVIDENCE("date", SW_FIELD_TEXT, true, date, NULL, 0),
-	EVIDENCE("outcome", SW_FIELD_TEXT, false, outcome, sw_outcome_names, 2),
-	EVIDENCE("source", SW_FIELD_TEXT, false, source, sw_source_names, SW_SOURCE_COUNT),
-	EVIDENCE("assessor", SW_FIELD_TEXT, false, assessor, NULL, 0),
-	EVIDENCE("context", SW_FIELD_TEXT, false, context, NULL, 0),
-	EVIDENCE("note", SW_FIELD_TEXT, false, note, NULL, 0),
+	EVIDENCE("pupil", SW_FIELD_TEXT, true, pupil, NULL, 0, NULL),
+	EVIDENCE("skill", SW_FIELD_TEXT, true, skill, NULL, 0, NULL),
+	EVIDENCE("step", SW_FIELD_INT, true, step, NULL, 0, "  step %-3s"),
+	EVIDENCE("date", SW_FIELD_TEXT, true, date, NULL, 0, NULL),
+	EVIDENCE("outcome", SW_FIELD_TEXT, false, outcome, sw_outcome_names, 2, " %-10s"),
+	EVIDENCE("source", SW_FIELD_TEXT, false, source, sw_source_names, SW_SOURCE_COUNT, " %-8s"),
+	EVIDENCE("assessor", SW_FIELD_TEXT, false, assessor, NULL, 0, "  %s"),
+	EVIDENCE("context", SW_FIELD_TEXT, false, context, NULL, 0, "  (%s)"),
+	EVIDENCE("note", SW_FIELD_TEXT, false, note, NULL, 0, NULL),
 };
 #undef EVIDENCE
 
@@ -69,6 +69,23 @@ bool sw_field_parse_int(const char *s, int *out)
 		return false;
 	*out = (int)v;
 	return true;
+}
+
+const char *sw_field_record_text(const sw_field *f, const sw_record *r, const sw_intern *text,
+                                 char *num)
+{
+	const char *at = (const char *)r + f->kept;
+	if (f->type == SW_FIELD_INT) {
+		int32_t v;
+		memcpy(&v, at, sizeof v);
+		snprintf(num, 16, "%d", (int)v);
+		return num;
+	}
+	if (f->words)
+		return f->words[*(const uint8_t *)at];
+	uint32_t id;
+	memcpy(&id, at, sizeof id);
+	return id ? sw_intern_str(text, id) : NULL;
 }
 
 int sw_field_find(const sw_field *list, size_t n, const char *name)

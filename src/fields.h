@@ -1,13 +1,15 @@
 /* fields.h - the pupil and evidence fields described once (fields.c), and
    the one reader of a JSON object or flat JSON record into sw_pupil_data or
    sw_evidence_data, shared by the data files (rows.c) and the service
-   (service.c, service_ops.c). Prefix sw_field_. */
+   (service.c, service_ops.c, service_check.c). Prefix sw_field_. */
 #ifndef SW_FIELDS_H
 #define SW_FIELDS_H
 #include "internal.h"
 #include "flatjson.h"
 
 struct cJSON;
+struct sw_record;
+struct sw_intern;
 
 /* How a field is written: text (JSON string or null), a whole number, or a
    list of texts (a JSON array of strings; in CSV separated by ';'). */
@@ -24,17 +26,26 @@ typedef struct sw_field {
 	size_t nwords;
 	size_t kept;               /* offsetof where it is kept: in sw_record (evidence)
 	                              or sw_pupil; SW_FIELD_ELSEWHERE for groups */
+	const char *show;          /* how `explain` shows it after a record's date (a
+	                              printf format for its text), or NULL */
 } sw_field;
 #define SW_FIELD_ELSEWHERE ((size_t)-1)
 
 #define SW_PUPIL_FIELDS 6
 #define SW_EVIDENCE_FIELDS 9
+/* Where the evidence fields with words stand in sw_evidence_fields. */
+#define SW_FIELD_OUTCOME 4
+#define SW_FIELD_SOURCE 5
 /* In the order of the messages that name them: the required ones first. */
 extern const sw_field sw_pupil_fields[SW_PUPIL_FIELDS];
 extern const sw_field sw_evidence_fields[SW_EVIDENCE_FIELDS];
 
 /* A whole decimal number (optional sign) from trimmed text, within an int. */
 bool sw_field_parse_int(const char *s, int *out);
+/* Evidence field f of a stored record as text (num: 16 bytes of room for a
+   number; texts from the store's `text`); NULL when the record has none. */
+const char *sw_field_record_text(const sw_field *f, const struct sw_record *r,
+                                 const struct sw_intern *text, char *num);
 /* The index of the field called name (ASCII case ignored) in list[0..n), or -1. */
 int sw_field_find(const sw_field *list, size_t n, const char *name);
 /* Where field f of the caller's sw_pupil_data or sw_evidence_data is kept. */

@@ -9,6 +9,7 @@
 #include "flatjson.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 /* Skips JSON white space. */
 static const char *ws(const char *p, const char *end)
@@ -16,60 +17,6 @@ static const char *ws(const char *p, const char *end)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
 	return p;
-}
-
-/* Value of one hex digit, or -1. */
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Reads 4 hex digits at p. */
-static long hex4(const char *p, const char *end)
-{
-	if (end - p < 4)
-		return -1;
-	long v = 0;
-	for (int i = 0; i < 4; i++) {
-		int h = hex(p[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-/* Appends code point cp as UTF-8. */
-static void put_utf8(sw_buf *b, long cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	sw_buf_add(b, u, n);
 }
 
 /* Reads a string starting after its opening quote into b (NUL-terminated);
@@ -100,7 +47,7 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, 
 		case 'r': sw_buf_putc(b, '\r'); break;
 		case 't': sw_buf_putc(b, '\t'); break;
 		case 'u': {
-			long cp = hex4(p, end);
+			long cp = end - p >= 4 ? sw_json_hex4(p) : -1;
 			if (cp < 0)
 				return NULL;
 			p += 4;
@@ -111,7 +58,7 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, 
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
 					return NULL;
-				long lo = hex4(p + 2, end);
+				long lo = sw_json_hex4(p + 2);
 				if (lo < 0xDC00 || lo > 0xDFFF)
 					return NULL;
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -119,7 +66,9 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, 
 			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 				return NULL;
 			}
-			put_utf8(b, cp);
+			utf8proc_uint8_t u[4];
+			utf8proc_ssize_t un = utf8proc_encode_char((utf8proc_int32_t)cp, u);
+			sw_buf_add(b, (const char *)u, (size_t)un);
 			high |= cp >= 0x80 ? 0x80 : 0;
 			break;
 		}
@@ -130,39 +79,6 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, 
 	sw_buf_putc(b, '\0');
 	*ascii = high < 0x80;
 	return p + 1;
-}
-
-/* Reads a number with the strict JSON grammar; returns its end or NULL. */
-static const char *number(const char *p, const char *end)
-{
-	const char *s = p;
-	if (p < end && *p == '-')
-		p++;
-	if (p < end && *p == '0')
-		p++;
-	else if (p < end && *p >= '1' && *p <= '9')
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	else
-		return NULL;
-	if (p < end && *p == '.') {
-		const char *d = ++p;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-		if (p == d)
-			return NULL;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		const char *d = p;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-		if (p == d)
-			return NULL;
-	}
-	return p > s ? p : NULL;
 }
 
 /* True when [p, p+n) is the literal word. */
@@ -206,9 +122,10 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 				return false;
 			it->vlen = f->text.len - it->value - 1;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-			const char *e = number(p, end);
-			if (!e)
+			size_t len = sw_json_number_len(p, (size_t)(end - p));
+			if (!len)
 				return false;
+			const char *e = p + len;
 			it->type = SW_FLAT_NUMBER;
 			it->value = f->text.len;
 			sw_buf_add(&f->text, p, (size_t)(e - p));

@@ -1,4 +1,6 @@
-/* flatjson.h - fast reader of flat JSON objects (flatjson.c). */
+/* flatjson.h - fast reader of flat JSON objects (flatjson.c), the pieces
+   of the JSON grammar it shares with the strict checker (json.c), and the
+   places of members that checker notes for the service. */
 #ifndef SW_FLATJSON_H
 #define SW_FLATJSON_H
 #include "internal.h"
@@ -19,6 +21,27 @@ typedef struct sw_flat {
 	size_t count;
 	int nul_item; /* index of the first item whose key or value holds \u0000, or -1 */
 } sw_flat;
+
+/* The JSON grammar's pieces both readers use (json.c): the length of a
+   strict number at s[0..n) (0 when there is none), and the value of the
+   four hex digits at p (four bytes readable), or -1. */
+size_t sw_json_number_len(const char *s, size_t n);
+int sw_json_hex4(const char *p);
+
+/* A member of the top-level object whose place sw_json_check_at notes: the
+   span of its (first) value and, when that is an array, of each element. */
+typedef struct sw_json_member {
+	const char *key;   /* its name, written without escapes */
+	size_t found;      /* how many times the object has it */
+	size_t start, end; /* its first value */
+	bool array;        /* that value is an array and its elements are noted */
+	size_t *spans;     /* start and end of each element (free with the allocator) */
+	size_t count, cap;
+} sw_json_member;
+/* sw_json_check, noting the members mem[0..n) (spans allocated with m;
+   when they cannot be, `array` stays false). */
+int sw_json_check_at(sw_diag *d, const char *name, const char *data, size_t len, int max_depth,
+                     sw_json_member *mem, size_t n, const sw_mem *m);
 
 /* Parses a flat object; false when the line needs the full parser. */
 bool sw_flat_parse(sw_flat *f, const char *s, size_t n);

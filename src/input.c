@@ -1,11 +1,13 @@
 /*
  * input.c - buffered reading of data files in large chunks, with line
- * numbers and 64-bit byte offsets, for the CSV and JSON Lines readers.
+ * numbers and 64-bit byte offsets, for the CSV and JSON Lines readers; and
+ * whole files read at once (sw_file_read: frameworks, rubrics, packages).
  */
 #include "internal.h"
 #include "input.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -139,4 +141,46 @@ int sw_input_line(sw_input *in, sw_buf *b)
 	if (b->p)
 		b->p[b->len] = '\0';
 	return 1;
+}
+
+/* ---- whole files ---- */
+
+int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const char *path,
+                 size_t max_bytes)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
+	}
+	sw_buf b;
+	sw_buf_init(&b, m);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > max_bytes) {
+			fclose(f);
+			sw_buf_free(&b);
+			return sw_diag_add(d, SW_ELIMIT, path, 0, 0, NULL,
+			                   "file is over the limit of %zu bytes", max_bytes);
+		}
+		sw_buf_add(&b, chunk, n);
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		sw_buf_free(&b);
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "read error");
+	}
+	size_t l = b.len;
+	*out = sw_buf_take(&b);
+	if (!*out)
+		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
+	*len = l;
+	return SW_OK;
 }

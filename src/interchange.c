@@ -1,12 +1,39 @@
 /*
- * interchange.c - helpers shared by the CASE and OneRoster modules: notices,
- * ids and labels made from foreign text, natural ordering of codes, and a
- * small pretty JSON writer with a fixed layout (so output repeats exactly).
+ * interchange.c - helpers shared by the CASE and OneRoster modules: the
+ * start and end of every call, notices, ids and labels made from foreign
+ * text, natural ordering of codes, and a small pretty JSON writer with a
+ * fixed layout (so output repeats exactly).
  */
 #include "interchange.h"
 
+#include <cJSON.h>
 #include <string.h>
 #include <utf8proc.h>
+
+int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size)
+{
+	if (out)
+		*out = NULL;
+	if (len)
+		*len = 0;
+	memset(stats, 0, size);
+	if (!eng)
+		return SW_EINVALID;
+	sw_engine_begin(eng);
+	return SW_OK;
+}
+
+int sw_ic_end(char **out, size_t *len, sw_engine *eng, sw_buf *b, int rc, const char *what)
+{
+	if (rc == SW_ENOMEM && eng->diag.count == 0)
+		sw_diag_add(&eng->diag, SW_ENOMEM, what, 0, 0, NULL, "out of memory");
+	if (rc == SW_OK && len)
+		*len = b->len;
+	if (rc == SW_OK && out)
+		*out = sw_buf_take(b);
+	sw_buf_free(b);
+	return rc;
+}
 
 void sw_notify_send(sw_notify *n, const char *file, uint64_t line, const char *path,
                     const char *fmt, ...)
@@ -254,4 +281,23 @@ void sw_jw_raw(sw_jw *w, const char *key, const char *json)
 {
 	jw_before(w, key);
 	sw_buf_puts(w->b, json);
+}
+
+const char *sw_ic_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+void sw_jw_tree(sw_jw *w, const char *key, const cJSON *v)
+{
+	if (!v)
+		return;
+	char *s = cJSON_PrintUnformatted(v);
+	if (!s) {
+		w->b->failed = 1;
+		return;
+	}
+	sw_jw_raw(w, key, s);
+	cJSON_free(s);
 }

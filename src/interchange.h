@@ -8,6 +8,8 @@
 
 #include "internal.h"
 
+struct cJSON;
+
 /* Where notices go during one import or export. */
 typedef struct sw_notify {
 	sw_notice_fn fn;
@@ -16,6 +18,15 @@ typedef struct sw_notify {
 	uint64_t count;
 	int oom; /* a message could not be formatted */
 } sw_notify;
+
+/* The start of an import or export call: *out, *len (each may be NULL) and
+   the caller's stats (size bytes) cleared, the engine's errors too.
+   SW_EINVALID without an engine. */
+int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size);
+/* The end of one: with rc SW_OK hands b's text to *out and its length to
+   *len; frees b; "out of memory" for `what` when nothing else was said.
+   Returns rc. */
+int sw_ic_end(char **out, size_t *len, sw_engine *eng, sw_buf *b, int rc, const char *what);
 
 /* Formats a message and hands it to the callback (if any); counts it. */
 void sw_notify_send(sw_notify *n, const char *file, uint64_t line, const char *path,
@@ -53,5 +64,9 @@ void sw_jw_str(sw_jw *w, const char *key, const char *s);
 void sw_jw_int(sw_jw *w, const char *key, long long v);
 /* A member whose value is JSON text already. */
 void sw_jw_raw(sw_jw *w, const char *key, const char *json);
+/* A member of obj that is a non-empty string, or NULL. */
+const char *sw_ic_str(const struct cJSON *obj, const char *key);
+/* A member whose value is the JSON of a cJSON tree, on one line (nothing for NULL). */
+void sw_jw_tree(sw_jw *w, const char *key, const struct cJSON *v);
 
 #endif

@@ -543,18 +543,10 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 {
 	sw_case_import_stats dummy;
 	sw_case_import_options defaults = SW_CASE_IMPORT_OPTIONS_INIT;
-	if (json)
-		*json = NULL;
-	if (len)
-		*len = 0;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
-	if (!opts)
-		opts = &defaults;
-	if (!eng)
+	stats = stats ? stats : &dummy;
+	opts = opts ? opts : &defaults;
+	if (sw_ic_begin(json, len, eng, stats, sizeof *stats))
 		return SW_EINVALID;
-	sw_engine_begin(eng);
 	sw_diag *d = &eng->diag;
 	if (!package_path)
 		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
@@ -591,27 +583,14 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	cJSON_Delete(root);
 	sw_mem_free(&eng->mem, data);
 	importer_free(&I);
-	if (rc == SW_ENOMEM && d->count == 0)
-		sw_diag_add(d, SW_ENOMEM, package_path, 0, 0, NULL, "out of memory");
-	if (rc) {
-		sw_buf_free(&out);
-		return rc;
-	}
-	/* the framework must load like any other; its errors then explain why not */
-	char name[600];
-	snprintf(name, sizeof name, "%.500s (as a framework)", package_path);
-	rc = sw_engine_load_framework_buffer(eng, out.p, out.len, name);
-	if (rc) {
-		if (rc != SW_ENOMEM)
+	if (rc == SW_OK) {
+		/* the framework must load like any other; its errors then explain why not */
+		char name[600];
+		snprintf(name, sizeof name, "%.500s (as a framework)", package_path);
+		rc = sw_engine_load_framework_buffer(eng, out.p, out.len, name);
+		if (rc && rc != SW_ENOMEM)
 			sw_diag_add(d, rc, package_path, 0, 0, NULL, "the framework made from this "
 			            "package is not valid: nothing was written");
-		sw_buf_free(&out);
-		return rc;
 	}
-	if (len)
-		*len = out.len;
-	if (json)
-		*json = sw_buf_take(&out);
-	sw_buf_free(&out);
-	return SW_OK;
+	return sw_ic_end(json, len, eng, &out, rc, package_path);
 }

@@ -8,8 +8,6 @@
 
 #include "interchange.h"
 
-struct cJSON;
-
 #define CASE_MAX_BYTES (64u * 1024u * 1024u)
 #define CASE_MAX_DEPTH 64
 #define LABEL_CHARS 60

@@ -129,13 +129,6 @@ static xitem *add(exporter *E, int type, size_t parent, const cJSON *obj, const 
 	return it;
 }
 
-/* A string member, or NULL. */
-static const char *str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
-
 /* Adds skill k and its steps under `parent`. */
 static bool add_skill(exporter *E, size_t k, size_t parent)
 {
@@ -204,7 +197,7 @@ static bool add_all(exporter *E)
 				break;
 			}
 			it->abbr = gr->name;
-			it->full = str(obj, "description") ? str(obj, "description") : gr->name;
+			it->full = sw_ic_str(obj, "description") ? sw_ic_str(obj, "description") : gr->name;
 			size_t self = E->n - 1;
 			for (size_t j = 0; j < fw->skill_count && ok; j++)
 				if (fw->skills[j].group == g)
@@ -213,22 +206,6 @@ static bool add_all(exporter *E)
 	}
 	sw_mem_free(E->m, done);
 	return ok;
-}
-
-/* Writes a LinkURI / LinkGenURI object as member `key`. */
-static void link(sw_jw *w, const char *key, const char *title, const char *id, const char *uri)
-{
-	sw_jw_open(w, key, '{', true);
-	sw_jw_str(w, "title", title);
-	sw_jw_str(w, "identifier", id);
-	if (uri) {
-		sw_jw_str(w, "uri", uri);
-	} else {
-		sw_buf_puts(w->b, ", \"uri\": \"urn:uuid:");
-		sw_buf_puts(w->b, id);
-		sw_buf_putc(w->b, '"');
-	}
-	sw_jw_close(w);
 }
 
 /* Writes member `key` with the uri, or urn:uuid:ID when there is none. */
@@ -248,18 +225,14 @@ static void uri(sw_jw *w, const char *u, const char *id)
 	sw_buf_free(&b);
 }
 
-/* Writes a member whose value is a framework subtree as it was. */
-static void subtree(sw_jw *w, const char *key, const cJSON *v)
+/* Writes a LinkURI / LinkGenURI object as member `key`. */
+static void link(sw_jw *w, const char *key, const char *title, const char *id, const char *u)
 {
-	if (!v)
-		return;
-	char *s = cJSON_PrintUnformatted(v);
-	if (!s) {
-		w->b->failed = 1;
-		return;
-	}
-	sw_jw_raw(w, key, s);
-	cJSON_free(s);
+	sw_jw_open(w, key, '{', true);
+	sw_jw_str(w, "title", title);
+	sw_jw_str(w, "identifier", id);
+	uri(w, u, id);
+	sw_jw_close(w);
 }
 
 static void write_document(exporter *E, sw_jw *w)
@@ -271,7 +244,7 @@ static void write_document(exporter *E, sw_jw *w)
 	sw_jw_str(w, "creator", fw->attribution ? fw->attribution : fw->name);
 	sw_jw_str(w, "title", fw->name);
 	sw_jw_str(w, "lastChangeDateTime", E->stamp);
-	sw_jw_str(w, "description", str(E->root, "description"));
+	sw_jw_str(w, "description", sw_ic_str(E->root, "description"));
 	sw_jw_str(w, "version", fw->version);
 	if (fw->license)
 		link(w, "licenseURI", "Licence", E->licence_id, NULL);
@@ -280,8 +253,8 @@ static void write_document(exporter *E, sw_jw *w)
 		sw_jw_open(w, "extensions", '{', false);
 		sw_jw_open(w, "stepwise", '{', false);
 		sw_jw_str(w, "id", fw->id);
-		subtree(w, "stages", cJSON_GetObjectItemCaseSensitive(E->root, "stages"));
-		subtree(w, "expectations", cJSON_GetObjectItemCaseSensitive(E->root, "expectations"));
+		sw_jw_tree(w, "stages", cJSON_GetObjectItemCaseSensitive(E->root, "stages"));
+		sw_jw_tree(w, "expectations", cJSON_GetObjectItemCaseSensitive(E->root, "expectations"));
 		sw_jw_close(w);
 		sw_jw_close(w);
 	}
@@ -310,7 +283,7 @@ static void write_items(exporter *E, sw_jw *w)
 		if (E->version == SW_CASE_1_1 && it->aliases) {
 			sw_jw_open(w, "extensions", '{', true);
 			sw_jw_open(w, "stepwise", '{', true);
-			subtree(w, "aliases", it->aliases);
+			sw_jw_tree(w, "aliases", it->aliases);
 			sw_jw_close(w);
 			sw_jw_close(w);
 		}
@@ -452,7 +425,7 @@ static int export_package(exporter *E, sw_buf *out, sw_case_export_stats *st)
 	ident(E, E->doc_id, &E->doc_uri, E->root, "$", name);
 	if (!E->stamp) {
 		const cJSON *x = cJSON_GetObjectItemCaseSensitive(E->root, "x-case");
-		E->stamp = str(x, "lastChangeDateTime") ? str(x, "lastChangeDateTime")
+		E->stamp = sw_ic_str(x, "lastChangeDateTime") ? sw_ic_str(x, "lastChangeDateTime")
 		                                         : SW_CASE_DEFAULT_TIMESTAMP;
 	}
 	if (!add_all(E))
@@ -476,18 +449,10 @@ int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framewo
 {
 	sw_case_export_stats dummy;
 	sw_case_export_options defaults = SW_CASE_EXPORT_OPTIONS_INIT;
-	if (json)
-		*json = NULL;
-	if (len)
-		*len = 0;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
-	if (!opts)
-		opts = &defaults;
-	if (!eng)
+	stats = stats ? stats : &dummy;
+	opts = opts ? opts : &defaults;
+	if (sw_ic_begin(json, len, eng, stats, sizeof *stats))
 		return SW_EINVALID;
-	sw_engine_begin(eng);
 	sw_diag *d = &eng->diag;
 	if (!framework_path)
 		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
@@ -524,16 +489,5 @@ int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framewo
 	cJSON_Delete(root);
 	sw_fw_free(fw);
 	sw_mem_free(&eng->mem, data);
-	if (rc) {
-		if (rc == SW_ENOMEM && d->count == 0)
-			sw_diag_add(d, SW_ENOMEM, framework_path, 0, 0, NULL, "out of memory");
-		sw_buf_free(&out);
-		return rc;
-	}
-	if (len)
-		*len = out.len;
-	if (json)
-		*json = sw_buf_take(&out);
-	sw_buf_free(&out);
-	return SW_OK;
+	return sw_ic_end(json, len, eng, &out, rc, framework_path);
 }

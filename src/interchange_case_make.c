@@ -61,45 +61,55 @@ static void label(sw_buf *b, const case_node *nd)
 	sw_label(b, statement(nd), nd->abbr ? 100000 : LABEL_CHARS);
 }
 
+/* The first of base, then base with a number k = 2, 3, ... after it ("-2"
+   for an id, cut to 64 bytes; " (2)" for a name), that node i may take: an
+   id or a skill's name not taken yet; NULL when memory runs out. */
+static char *unique(sw_case_importer *I, size_t i, const sw_buf *base, bool id)
+{
+	bool skill = I->nodes[i].role == R_SKILL;
+	sw_buf b;
+	sw_buf_init(&b, I->m);
+	char *out = NULL;
+	for (unsigned k = 1; !base->failed && !b.failed; k++) {
+		b.len = 0;
+		char suffix[16] = "";
+		if (k > 1)
+			snprintf(suffix, sizeof suffix, id ? "-%u" : " (%u)", k);
+		size_t keep = base->len;
+		if (id && keep + strlen(suffix) > 64)
+			keep = 64 - strlen(suffix);
+		while (id && keep > 1 && strchr("-_.", base->p[keep - 1]))
+			keep--;
+		sw_buf_add(&b, base->p ? base->p : "", keep);
+		sw_buf_puts(&b, suffix);
+		if (!sw_buf_cstr(&b))
+			break;
+		int f = skill ? key_free(I, b.p, i, true) : id ? group_id_free(I, b.p, i) : 1;
+		if (f < 0)
+			break;
+		if (f) {
+			out = sw_buf_take(&b);
+			break;
+		}
+	}
+	sw_buf_free(&b);
+	return out;
+}
+
 /* Makes a unique id for a group or skill from its code, else its statement. */
 static char *make_id(sw_case_importer *I, size_t i, const char *fallback)
 {
 	const case_node *nd = &I->nodes[i];
-	bool skill = nd->role == R_SKILL;
-	sw_buf base, b;
+	sw_buf base;
 	sw_buf_init(&base, I->m);
-	sw_buf_init(&b, I->m);
 	if (nd->hcs)
 		sw_slug(&base, nd->hcs);
 	if (base.len == 0)
 		sw_slug(&base, i == 0 ? nd->full : statement(nd));
 	if (base.len == 0)
 		sw_buf_puts(&base, fallback);
-	char *id = NULL;
-	for (unsigned k = 1; !base.failed && !b.failed; k++) {
-		b.len = 0;
-		char suffix[16] = "";
-		if (k > 1)
-			snprintf(suffix, sizeof suffix, "-%u", k);
-		size_t keep = base.len;
-		if (keep + strlen(suffix) > 64)
-			keep = 64 - strlen(suffix);
-		while (keep > 1 && strchr("-_.", base.p[keep - 1]))
-			keep--;
-		sw_buf_add(&b, base.p, keep);
-		sw_buf_puts(&b, suffix);
-		if (!sw_buf_cstr(&b))
-			break;
-		int f = skill ? key_free(I, b.p, i, true) : group_id_free(I, b.p, i);
-		if (f < 0)
-			break;
-		if (f) {
-			id = sw_buf_take(&b);
-			break;
-		}
-	}
+	char *id = unique(I, i, &base, true);
 	sw_buf_free(&base);
-	sw_buf_free(&b);
 	return id;
 }
 
@@ -107,31 +117,14 @@ static char *make_id(sw_case_importer *I, size_t i, const char *fallback)
    skill's is made unique among the names and ids of the skills. */
 static char *make_name(sw_case_importer *I, size_t i, const char *text)
 {
-	sw_buf base, b;
+	sw_buf base;
 	sw_buf_init(&base, I->m);
-	sw_buf_init(&b, I->m);
 	if (text)
 		sw_label(&base, text, LABEL_CHARS);
 	else
 		label(&base, &I->nodes[i]);
-	char *name = NULL;
-	for (unsigned k = 1; sw_buf_cstr(&base) && !b.failed; k++) {
-		b.len = 0;
-		sw_buf_add(&b, base.p, base.len);
-		if (k > 1)
-			sw_buf_printf(&b, " (%u)", k);
-		if (!sw_buf_cstr(&b))
-			break;
-		int f = I->nodes[i].role == R_SKILL ? key_free(I, b.p, i, true) : 1;
-		if (f < 0)
-			break;
-		if (f) {
-			name = sw_buf_take(&b);
-			break;
-		}
-	}
+	char *name = sw_buf_cstr(&base) ? unique(I, i, &base, false) : NULL;
 	sw_buf_free(&base);
-	sw_buf_free(&b);
 	return name;
 }
 
@@ -171,13 +164,6 @@ static int first_step(const sw_case_importer *I, size_t s)
 	return (int)first;
 }
 
-/* A string member, or NULL. */
-static const char *str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
-
 /* The "stepwise" object of a CASE 1.1 "extensions" member, or NULL. */
 static const cJSON *extension(const cJSON *obj)
 {
@@ -189,7 +175,7 @@ static const cJSON *extension(const cJSON *obj)
 bool sw_case_name(sw_case_importer *I, const sw_case_import_options *opts)
 {
 	const cJSON *ext = extension(I->doc);
-	const char *kept = ext ? str(ext, "id") : NULL;
+	const char *kept = ext ? sw_ic_str(ext, "id") : NULL;
 	sw_buf b;
 	sw_buf_init(&b, I->m);
 	if (opts->id)
@@ -245,27 +231,22 @@ static void raw_array(sw_case_importer *I, sw_jw *w, const char *key, const cJSO
 		sw_notify_send(&I->nt, I->file, 0, path, "%s is not an array: ignored", key);
 		return;
 	}
-	char *s = cJSON_PrintUnformatted(v);
-	if (!s) {
-		w->b->failed = 1;
-		return;
-	}
-	sw_jw_raw(w, key, s);
-	cJSON_free(s);
+	sw_jw_tree(w, key, v);
 }
 
 /* The document's licence: the text of its CFLicense, else the link's title. */
 static const char *licence(const sw_case_importer *I)
 {
 	const cJSON *link = cJSON_GetObjectItemCaseSensitive(I->doc, "licenseURI");
-	const char *id = str(link, "identifier");
+	const char *id = sw_ic_str(link, "identifier");
 	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(I->root, "CFDefinitions");
 	const cJSON *lics = cJSON_IsObject(defs) ? cJSON_GetObjectItemCaseSensitive(defs, "CFLicenses")
 	                                         : NULL;
 	for (const cJSON *l = cJSON_IsArray(lics) ? lics->child : NULL; l && id; l = l->next)
-		if (str(l, "identifier") && strcmp(str(l, "identifier"), id) == 0 && str(l, "licenseText"))
-			return str(l, "licenseText");
-	return str(link, "title");
+		if (sw_ic_str(l, "identifier") && strcmp(sw_ic_str(l, "identifier"), id) == 0 &&
+		    sw_ic_str(l, "licenseText"))
+			return sw_ic_str(l, "licenseText");
+	return sw_ic_str(link, "title");
 }
 
 /* The one-line "x-case" object of an item or the document. */
@@ -275,7 +256,7 @@ static void xcase(sw_jw *w, const case_node *nd, bool doc)
 	sw_jw_str(w, "identifier", nd->ident);
 	sw_jw_str(w, "uri", nd->uri);
 	if (doc)
-		sw_jw_str(w, "lastChangeDateTime", str(nd->obj, "lastChangeDateTime"));
+		sw_jw_str(w, "lastChangeDateTime", sw_ic_str(nd->obj, "lastChangeDateTime"));
 	sw_jw_close(w);
 }
 
@@ -326,9 +307,9 @@ void sw_case_write(sw_case_importer *I, sw_buf *b)
 	sw_label(&title, doc->full, 1000);
 	sw_jw_str(&w, "name", sw_buf_cstr(&title));
 	sw_buf_free(&title);
-	sw_jw_str(&w, "version", str(I->doc, "version"));
-	sw_jw_str(&w, "description", str(I->doc, "description"));
-	const char *creator = str(I->doc, "creator");
+	sw_jw_str(&w, "version", sw_ic_str(I->doc, "version"));
+	sw_jw_str(&w, "description", sw_ic_str(I->doc, "description"));
+	const char *creator = sw_ic_str(I->doc, "creator");
 	if (creator && strcmp(creator, doc->full) != 0)
 		sw_jw_str(&w, "attribution", creator);
 	sw_jw_str(&w, "license", licence(I));

@@ -558,18 +558,10 @@ int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir
 {
 	sw_oneroster_stats dummy;
 	sw_oneroster_options defaults = SW_ONEROSTER_OPTIONS_INIT;
-	if (csv)
-		*csv = NULL;
-	if (len)
-		*len = 0;
-	if (!stats)
-		stats = &dummy;
-	memset(stats, 0, sizeof *stats);
-	if (!opts)
-		opts = &defaults;
-	if (!eng)
+	stats = stats ? stats : &dummy;
+	opts = opts ? opts : &defaults;
+	if (sw_ic_begin(csv, len, eng, stats, sizeof *stats))
 		return SW_EINVALID;
-	sw_engine_begin(eng);
 	if (!dir)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no folder given");
 	if (opts->version != SW_ONEROSTER_OPTIONS_VERSION)
@@ -597,16 +589,5 @@ int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir
 	table_free(&eng->mem, &R.classes);
 	table_free(&eng->mem, &R.users);
 	sw_buf_free(&R.why);
-	if (rc) {
-		if (rc == SW_ENOMEM && eng->diag.count == 0)
-			sw_diag_add(&eng->diag, SW_ENOMEM, dir, 0, 0, NULL, "out of memory");
-		sw_buf_free(&out);
-		return rc;
-	}
-	if (len)
-		*len = out.len;
-	if (csv)
-		*csv = sw_buf_take(&out);
-	sw_buf_free(&out);
-	return SW_OK;
+	return sw_ic_end(csv, len, eng, &out, rc, dir);
 }

@@ -1,18 +1,18 @@
 /*
  * json.c - cJSON made strict: size and depth limits checked before
  * parsing, syntax errors with line and column, strict number syntax, keys
- * given twice, JSON paths for rule errors, whole-file reading.
+ * given twice, JSON paths for rule errors; and the places of a document's
+ * top-level members noted while it is checked (for the service).
  */
 #include "internal.h"
+#include "flatjson.h"
 
 #include <cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void sw_jpath_init(sw_jpath *p)
 {
@@ -110,24 +110,7 @@ void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t of
 	*col = c;
 }
 
-/* Records a syntax error at byte offset `off`. */
-static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
-                        const char *fmt, ...) SW_PRINTF(5, 6);
-static int syntax_error(sw_diag *d, const char *name, const char *data, size_t off,
-                        const char *fmt, ...)
-{
-	uint64_t line;
-	uint32_t col;
-	sw_json_position(&line, &col, data, off);
-	va_list ap;
-	va_start(ap, fmt);
-	sw_diag_vadd(d, SW_EINVALID, name, line, col, NULL, fmt, ap);
-	va_end(ap);
-	return SW_EINVALID;
-}
-
-/* Length of a strict JSON number at s (0 when it is not one). */
-static size_t number_len(const char *s, size_t n)
+size_t sw_json_number_len(const char *s, size_t n)
 {
 	size_t i = 0;
 	if (i < n && s[i] == '-')
@@ -186,8 +169,22 @@ typedef struct scan {
 	const char *name, *data;
 	size_t len, i;
 	int depth, max_depth;
+	sw_json_member *mem;     /* top-level members whose place is noted */
+	size_t nmem;
+	const sw_mem *m;
+	sw_json_member *collect; /* the member whose value is about to be scanned */
 } scan;
 
+/* The noted member named data[from..to), or NULL. */
+static sw_json_member *member(const scan *s, size_t from, size_t to)
+{
+	for (size_t k = 0; k < s->nmem; k++)
+		if (strlen(s->mem[k].key) == to - from && !memcmp(s->mem[k].key, s->data + from, to - from))
+			return &s->mem[k];
+	return NULL;
+}
+
+/* Records a syntax error at byte offset `off`. */
 static int scan_error(scan *s, size_t off, const char *fmt, ...) SW_PRINTF(3, 4);
 static int scan_error(scan *s, size_t off, const char *fmt, ...)
 {
@@ -219,7 +216,7 @@ static void skip_ws(scan *s)
 		s->i++;
 }
 
-static int hex4(const char *p)
+int sw_json_hex4(const char *p)
 {
 	int v = 0;
 	for (int k = 0; k < 4; k++) {
@@ -237,7 +234,7 @@ static int hex4(const char *p)
 static int scan_unicode(scan *s)
 {
 	size_t at = s->i;
-	int u = s->len - at >= 6 ? hex4(s->data + at + 2) : -1;
+	int u = s->len - at >= 6 ? sw_json_hex4(s->data + at + 2) : -1;
 	if (u < 0)
 		return scan_error(s, at, "\\u must be followed by four hex digits");
 	if (u == 0)
@@ -247,7 +244,7 @@ static int scan_unicode(scan *s)
 		return scan_error(s, at, "unpaired UTF-16 surrogate \\u%04X", (unsigned)u);
 	if (u >= 0xD800 && u <= 0xDBFF) {
 		int lo = s->len - s->i >= 6 && s->data[s->i] == '\\' && s->data[s->i + 1] == 'u'
-		       ? hex4(s->data + s->i + 2) : -1;
+		       ? sw_json_hex4(s->data + s->i + 2) : -1;
 		if (lo < 0xDC00 || lo > 0xDFFF)
 			return scan_error(s, at, "unpaired UTF-16 surrogate \\u%04X", (unsigned)u);
 		s->i += 6;
@@ -307,6 +304,10 @@ static int scan_value(scan *s);
 static int scan_container(scan *s)
 {
 	bool obj = s->data[s->i] == '{';
+	sw_json_member *col = obj ? NULL : s->collect; /* its elements' places are noted */
+	s->collect = NULL;
+	if (col)
+		col->array = true;
 	if (++s->depth > s->max_depth)
 		return scan_error(s, s->i, "nesting deeper than %d levels", s->max_depth);
 	s->i++;
@@ -319,11 +320,15 @@ static int scan_container(scan *s)
 	}
 	for (bool first = true;; first = false) {
 		skip_ws(s);
+		sw_json_member *hit = NULL;
 		if (obj) {
 			if (s->i >= s->len || s->data[s->i] != '"')
 				return expected(s, first ? "a string key or '}'" : "a string key after ','");
+			size_t key = s->i;
 			if (scan_string(s))
 				return SW_EINVALID;
+			if (s->depth == 1 && (hit = member(s, key + 1, s->i - 1)) && hit->found++)
+				hit = NULL; /* given twice: only the first is noted */
 			skip_ws(s);
 			if (s->i >= s->len || s->data[s->i] != ':')
 				return expected(s, "':' after object key");
@@ -333,8 +338,25 @@ static int scan_container(scan *s)
 			if (s->i < s->len && s->data[s->i] == ']')
 				return expected(s, "a value after ','");
 		}
+		skip_ws(s);
+		size_t start = s->i;
+		s->collect = hit;
 		if (scan_value(s))
 			return SW_EINVALID;
+		s->collect = NULL;
+		if (hit) {
+			hit->start = start;
+			hit->end = s->i;
+		}
+		if (col && col->array) { /* an element's place, or none when out of memory */
+			if (sw_mem_grow(s->m, (void **)&col->spans, &col->cap, 2 * col->count + 2,
+			                sizeof *col->spans))
+				col->array = false;
+			else {
+				col->spans[2 * col->count] = start;
+				col->spans[2 * col->count++ + 1] = s->i;
+			}
+		}
 		skip_ws(s);
 		if (s->i < s->len && s->data[s->i] == ',') {
 			s->i++;
@@ -365,7 +387,7 @@ static int scan_value(scan *s)
 		size_t end = 0;
 		while (end < rest && p[end] && strchr("+-.eE0123456789", p[end]))
 			end++;
-		size_t n = number_len(p, rest);
+		size_t n = sw_json_number_len(p, rest);
 		if (n == 0 || n != end)
 			return scan_error(s, s->i, "invalid number '%.*s'", (int)(end > 40 ? 40 : end), p);
 		s->i += n;
@@ -387,10 +409,15 @@ static int scan_value(scan *s)
 	return expected(s, "a value");
 }
 
-/* Checks the whole text: one value, nothing after it but white space. */
-static int check_syntax(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
+int sw_json_check(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
 {
-	scan s = { d, name, data, len, 0, 0, max_depth };
+	return sw_json_check_at(d, name, data, len, max_depth, NULL, 0, NULL);
+}
+
+int sw_json_check_at(sw_diag *d, const char *name, const char *data, size_t len, int max_depth,
+                     sw_json_member *mem, size_t n, const sw_mem *m)
+{
+	scan s = { d, name, data, len, 0, 0, max_depth, mem, n, m, NULL };
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
 		s.i = 3; /* a UTF-8 byte order mark, which cJSON skips too */
 	skip_ws(&s);
@@ -506,8 +533,9 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	if (len > max_bytes)
 		return sw_diag_add(d, SW_ELIMIT, name, 0, 0, NULL,
 		                   "file is %zu bytes, over the limit of %zu bytes", len, max_bytes);
-	if (check_syntax(d, name, data, len, max_depth))
+	if (sw_json_check(d, name, data, len, max_depth))
 		return SW_EINVALID;
+	scan s = { d, name, data, len, 0, 0, max_depth, NULL, 0, NULL, NULL };
 	const char *end = NULL;
 	cJSON *root = sw_cjson_parse(data, len, &end);
 	if (!root) {
@@ -516,14 +544,14 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 			off = len;
 		char what[64];
 		describe(what, sizeof what, data, len, off);
-		return syntax_error(d, name, data, off, "invalid JSON: %s", what);
+		return scan_error(&s, off, "invalid JSON: %s", what);
 	}
 	size_t off = (size_t)(end - data);
 	while (off < len && strchr(" \t\r\n", data[off]))
 		off++;
 	if (off < len) {
 		cJSON_Delete(root);
-		return syntax_error(d, name, data, off, "invalid JSON: text after the document");
+		return scan_error(&s, off, "invalid JSON: text after the document");
 	}
 	/* Keys given twice are recorded but the tree is still returned, so the
 	   caller can go on to report the document's other errors too. */
@@ -538,11 +566,6 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	return SW_OK;
 }
 
-int sw_json_check(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
-{
-	return check_syntax(d, name, data, len, max_depth);
-}
-
 bool sw_json_int(const cJSON *item, int *out)
 {
 	if (!cJSON_IsNumber(item))
@@ -552,44 +575,4 @@ bool sw_json_int(const cJSON *item, int *out)
 		return false;
 	*out = (int)v;
 	return true;
-}
-
-int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const char *path,
-                 size_t max_bytes)
-{
-	*out = NULL;
-	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
-	}
-	sw_buf b;
-	sw_buf_init(&b, m);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > max_bytes) {
-			fclose(f);
-			sw_buf_free(&b);
-			return sw_diag_add(d, SW_ELIMIT, path, 0, 0, NULL,
-			                   "file is over the limit of %zu bytes", max_bytes);
-		}
-		sw_buf_add(&b, chunk, n);
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		sw_buf_free(&b);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "read error");
-	}
-	size_t l = b.len;
-	*out = sw_buf_take(&b);
-	if (!*out)
-		return sw_diag_add(d, SW_ENOMEM, path, 0, 0, NULL, "out of memory");
-	*len = l;
-	return SW_OK;
 }

@@ -13,15 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-/* After each row: progress, and in streaming mode the pupil bookkeeping.
-   Returns an error status to stop reading. */
-static int after_row(reader *R, int status, uint64_t line)
+/* "Out of memory" while reading the file, at line (0: none). */
+static int nomem(reader *R, uint64_t line)
 {
-	if (R->opts && R->opts->on_progress && (R->stats->rows & 0xFFFF) == 0)
-		R->opts->on_progress(R->stats->rows, R->in->offset, R->in->size, R->opts->payload);
-	if (R->on_row && status == SW_OK)
-		return R->on_row(R->row_payload, R->path, line);
-	return SW_OK;
+	return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, line, 0, NULL, "out of memory");
 }
 
 /* Chooses a format from the options or the file name. */
@@ -40,7 +35,7 @@ static int pick_format(const sw_load_options *opts, const char *path)
 int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 {
 	if (!sw_buf_cstr(&R->why)) /* the reason itself could not be written */
-		return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, line, 0, NULL, "out of memory");
+		return nomem(R, line);
 	R->stats->rejected++;
 	if (!R->opts || !R->opts->on_reject)
 		return SW_OK;
@@ -50,6 +45,33 @@ int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 		rj.header_len = R->header_raw.len;
 	}
 	R->opts->on_reject(&rj, R->opts->payload);
+	return SW_OK;
+}
+
+/* After a row counted in stats->rows, read on `line` from raw[0..n), with
+   status st: counts it accepted, hands it on rejected or stops on a fatal
+   error (the row uncounted); then progress, and in streaming mode the
+   pupil bookkeeping. Returns an error status to stop reading. */
+static int row_done(reader *R, int st, uint64_t line, const char *raw, size_t n)
+{
+	int rc = SW_OK;
+	if (st == SW_OK)
+		R->stats->accepted++;
+	else if (st == SW_EREJECTED)
+		rc = sw_rd_reject(R, line, raw, n);
+	else
+		rc = sw_diag_add(&R->eng->diag, st, R->path, line, 0, NULL, "%s",
+		                 st == SW_ESTATE ? "pupils cannot be added after evidence "
+		                                   "loaded without a roster"
+		                                 : sw_status_string(st));
+	if (rc) {
+		R->stats->rows--;
+		return rc;
+	}
+	if (R->opts && R->opts->on_progress && (R->stats->rows & 0xFFFF) == 0)
+		R->opts->on_progress(R->stats->rows, R->in->offset, R->in->size, R->opts->payload);
+	if (R->on_row && st == SW_OK)
+		return R->on_row(R->row_payload, R->path, line);
 	return SW_OK;
 }
 
@@ -65,7 +87,7 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field 
 	sw_diag *d = &R->eng->diag;
 	int rc = sw_csv_next(in, row, &R->eng->mem);
 	if (rc < 0)
-		return sw_diag_add(d, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+		return nomem(R, 0);
 	if (rc == 0)
 		return sw_diag_add(d, SW_EINVALID, R->path, 0, 0, NULL,
 		                   "the file is empty: a header row is needed (%s, ...)", fields[0].name);
@@ -149,8 +171,7 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	while (rc == SW_OK) {
 		int got = sw_csv_next(in, &row, m);
 		if (got <= 0) {
-			if (got < 0)
-				rc = sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+			rc = got < 0 ? nomem(R, 0) : SW_OK;
 			break;
 		}
 		R->stats->rows++;
@@ -159,20 +180,7 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 		if (sw_rd_row_ok(R, &row, ncols, &head))
 			st = is_pupils ? sw_rd_csv_pupil(R, &row, &head, map, row.line)
 			               : sw_rd_csv_evidence(R, &row, map);
-		if (st == SW_OK) {
-			R->stats->accepted++;
-		} else if (st == SW_EREJECTED) {
-			if ((rc = sw_rd_reject(R, row.line, row.raw.p, row.raw.len)))
-				R->stats->rows--;
-		} else {
-			R->stats->rows--;
-			rc = sw_diag_add(&R->eng->diag, st, R->path, row.line, 0, NULL, "%s",
-			                 st == SW_ESTATE ? "pupils cannot be added after evidence "
-			                                   "loaded without a roster"
-			                                 : sw_status_string(st));
-		}
-		if (rc == SW_OK)
-			rc = after_row(R, st, row.line);
+		rc = row_done(R, st, row.line, row.raw.p, row.raw.len);
 	}
 	if (rc == SW_OK && in->err)
 		rc = sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");
@@ -192,7 +200,7 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 	sw_buf_init(&line, &R->eng->mem);
 	sw_flat *flat = sw_mem_calloc(&R->eng->mem, 1, sizeof *flat);
 	if (!flat)
-		return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL, "out of memory");
+		return nomem(R, 0);
 	sw_buf_init(&flat->text, &R->eng->mem);
 	int rc = SW_OK;
 	for (;;) {
@@ -200,7 +208,7 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 		if (!sw_input_line(in, &line))
 			break;
 		if (line.failed) {
-			rc = sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, at, 0, NULL, "out of memory");
+			rc = nomem(R, at);
 			break;
 		}
 		const char *s = line.p ? line.p : "";
@@ -213,26 +221,11 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 		bool has_nul = memchr(line.p, 0, line.len) != NULL;
 		int st = sw_rd_json_line(R, flat, s, n, has_nul, is_pupils, at, (size_t)(s - line.p));
 		if (flat->text.failed) {
-			rc = sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, at, 0, NULL, "out of memory");
+			rc = nomem(R, at);
 			break;
 		}
-		if (st == SW_OK || st == SW_EREJECTED) {
-			if (st == SW_OK) {
-				R->stats->accepted++;
-			} else if ((rc = sw_rd_reject(R, at, line.p, line.len))) {
-				R->stats->rows--;
-				break;
-			}
-			if ((rc = after_row(R, st, at)))
-				break;
-		} else {
-			R->stats->rows--;
-			rc = sw_diag_add(&R->eng->diag, st, R->path, at, 0, NULL, "%s",
-			                 st == SW_ESTATE ? "pupils cannot be added after evidence "
-			                                   "loaded without a roster"
-			                                 : sw_status_string(st));
+		if ((rc = row_done(R, st, at, line.p, line.len)))
 			break;
-		}
 	}
 	if (rc == SW_OK && in->err)
 		rc = sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");

@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "data.h"
+#include "fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,9 +132,8 @@ static int add_attrs(sw_engine *eng, sw_buf *tmp, const sw_pupil_data *in, sw_bu
 	return SW_OK;
 }
 
-/* Adds a pupil, or with `replace` gives a known pupil new details. */
-static int roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
-                      bool replace)
+int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why,
+                  bool replace)
 {
 	struct sw_roster *r = sw_roster_get(eng);
 	if (!r)
@@ -144,7 +144,7 @@ static int roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw
 	sw_buf_init(&id, &eng->mem);
 	sw_buf_init(&tmp, &eng->mem);
 	size_t first_group = r->group_ref_count, first_attr = r->attr_count;
-	const char *name = NULL, *cls = NULL, *school = NULL;
+	const char *texts[SW_PUPIL_FIELDS] = { NULL }; /* the optional texts, kept */
 	int rc = SW_EREJECTED;
 	const char *s = in->id ? in->id : "";
 	size_t n = strlen(s);
@@ -180,17 +180,19 @@ static int roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw
 		sw_buf_printf(why, "year %d is not from 0 (Reception) to %d", in->year, SW_YEARS - 1);
 		goto fail;
 	}
-	if ((rc = keep_text(eng, &tmp, in->name, "name", &name, why)) ||
-	    (rc = keep_text(eng, &tmp, in->class_name, "class", &cls, why)) ||
-	    (rc = keep_text(eng, &tmp, in->school, "school", &school, why)) ||
-	    (rc = add_groups(eng, &tmp, in, why)) || (rc = add_attrs(eng, &tmp, in, why)))
+	rc = SW_OK;
+	for (size_t k = 1; k < SW_PUPIL_FIELDS && rc == SW_OK; k++) /* after the id */
+		if (sw_pupil_fields[k].type == SW_FIELD_TEXT)
+			rc = keep_text(eng, &tmp, *sw_field_text_at((void *)in, &sw_pupil_fields[k]),
+			               sw_pupil_fields[k].name, &texts[k], why);
+	if (rc || (rc = add_groups(eng, &tmp, in, why)) || (rc = add_attrs(eng, &tmp, in, why)))
 		goto fail;
 	if (!replace && (rc = add_record(&idx, r, &eng->mem, id.p, id.len)))
 		goto fail;
 	sw_pupil *p = &r->pupils[idx]; /* replaced: its old groups and attributes stay unused */
-	p->name = name;
-	p->class_name = cls;
-	p->school = school;
+	for (size_t k = 1; k < SW_PUPIL_FIELDS; k++)
+		if (sw_pupil_fields[k].type == SW_FIELD_TEXT)
+			memcpy((char *)p + sw_pupil_fields[k].kept, &texts[k], sizeof texts[k]);
 	p->year = in->year;
 	p->line = replace ? p->line : line;
 	p->group_first = (uint32_t)first_group;
@@ -210,14 +212,28 @@ fail:
 	return rc;
 }
 
-int sw_roster_add(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf *why)
+int sw_roster_lookup(size_t *index, sw_engine *eng, const char *id)
 {
-	return roster_put(eng, in, line, why, false);
-}
-
-int sw_roster_replace(sw_engine *eng, const sw_pupil_data *in, sw_buf *why)
-{
-	return roster_put(eng, in, 0, why, true);
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	const char *t = id ? id : "";
+	size_t n = strlen(t);
+	sw_text_trim(&t, &n);
+	bool found = sw_text_norm(&b, t, n) && !b.failed && eng->roster &&
+	             sw_roster_find(eng->roster, b.p ? b.p : "", b.len, index);
+	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
+	if (rc == SW_ENOTFOUND) {
+		b.len = 0;
+		sw_buf_puts(&b, "no pupil '");
+		sw_buf_clip(&b, t, 64);
+		sw_buf_putc(&b, '\'');
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+		            sw_buf_cstr(&b) ? b.p : "no such pupil");
+	} else if (rc) {
+		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+	}
+	sw_buf_free(&b);
+	return rc;
 }
 
 int sw_roster_add_implicit(size_t *index, sw_engine *eng, const char *id, size_t n)

@@ -67,7 +67,7 @@ int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map
 	}
 	p.attribute_names = names;
 	p.attribute_values = values;
-	return sw_roster_add(R->eng, &p, line, &R->why);
+	return sw_roster_put(R->eng, &p, line, &R->why, false);
 }
 
 /* Turns one CSV evidence row into a record (map as for sw_rd_csv_pupil). */
@@ -134,7 +134,7 @@ static int json_pupil(reader *R, const cJSON *obj, uint64_t line)
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	sw_pupil_room room;
 	int st = sw_field_json_pupil(&p, &room, obj, &R->why);
-	return st ? st : sw_roster_add(R->eng, &p, line, &R->why);
+	return st ? st : sw_roster_put(R->eng, &p, line, &R->why, false);
 }
 
 /* Turns one JSON object into an evidence record. */

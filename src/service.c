@@ -2,8 +2,9 @@
  * service.c - the JSON-lines service protocol (README.md, "Service mode"):
  * one request in, one response out, on an engine. Requests are parsed
  * strictly (json.c); every response carries the request's id as it was
- * written; a bad request gets {"ok": false, "error": ...}, never a failure.
- * The JSON helpers (id, text, pupils and evidence) are in service_json.c.
+ * written (its place noted by the strict check); a bad request gets
+ * {"ok": false, "error": ...}, never a failure. Pupil and evidence objects
+ * are read by the readers the data files use (fields.c).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "service.h"
@@ -17,6 +18,57 @@
 #define MAX_DEPTH 64
 
 typedef sw_svc_req request;
+
+/* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
+void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
+{
+	sw_buf_putc(b, '"');
+	size_t i = 0;
+	while (i < n) {
+		size_t good = i + sw_text_invalid_at(s + i, n - i);
+		for (; i < good; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"' || c == '\\') {
+				sw_buf_putc(b, '\\');
+				sw_buf_putc(b, (char)c);
+			} else if (c < 0x20) {
+				static const char esc[] = "btn.fr";
+				if (c >= 8 && c <= 13 && c != 11)
+					sw_buf_printf(b, "\\%c", esc[c - 8]);
+				else
+					sw_buf_printf(b, "\\u%04x", c);
+			} else {
+				sw_buf_putc(b, (char)c);
+			}
+		}
+		if (i < n) {
+			sw_buf_puts(b, "\\ufffd");
+			i++;
+		}
+	}
+	sw_buf_putc(b, '"');
+}
+
+void sw_svc_put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
+{
+	if (!cJSON_IsObject(root) || !id->found) {
+		sw_buf_puts(b, "null");
+		return;
+	}
+	bool in_string = false;
+	for (size_t i = id->start; i < id->end; i++) {
+		char c = line[i];
+		if (in_string && c == '\\') {
+			sw_buf_putc(b, c);
+			c = line[++i]; /* the escaped character, a quote too */
+		} else if (c == '"') {
+			in_string = !in_string;
+		} else if (!in_string && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+			continue;
+		}
+		sw_buf_putc(b, c);
+	}
+}
 
 void sw_svc_put_str(sw_buf *b, const char *s)
 {
@@ -92,6 +144,8 @@ static int keep_json(const sw_result *r, void *payload)
 /* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
 static bool op_evaluate(request *R, const cJSON *req)
 {
+	if (cJSON_GetObjectItemCaseSensitive(req, "pupils"))
+		return sw_svc_op_evaluate_class(R, req);
 	sw_engine *eng = R->eng;
 	const cJSON *pj = cJSON_GetObjectItemCaseSensitive(req, "pupil");
 	const cJSON *ej = cJSON_GetObjectItemCaseSensitive(req, "evidence");
@@ -186,9 +240,10 @@ static bool put_rubric(request *R)
 }
 
 /* Copies the parameters the host set (key and value, each NUL-terminated)
-   into `saved`, to put back when a change fails. */
+   into `saved` (initialized here), to put back when a change fails. */
 static void save_params(sw_engine *eng, sw_buf *saved)
 {
+	sw_buf_init(saved, &eng->mem);
 	size_t n = eng->rubric ? eng->rubric->param_count : 0;
 	for (size_t i = 0; i < n; i++) {
 		sw_buf_add(saved, eng->rubric->param_keys[i], strlen(eng->rubric->param_keys[i]) + 1);
@@ -210,6 +265,22 @@ static void restore_params(request *R, const sw_buf *saved)
 		if (sw_engine_set_param(R->eng, k, v) == SW_ENOMEM)
 			R->err.failed = 1;
 	}
+}
+
+/* Ends a change of the rubric or its parameters: when it failed (rc), its
+   error kept and the saved parameters put back; else the rubric and its
+   parameters in the reply. Frees saved. */
+static bool change_done(request *R, int rc, sw_buf *saved)
+{
+	if (rc) {
+		fail_engine(R, rc, "");
+		if (!saved->failed)
+			restore_params(R, saved); /* also after SW_ENOMEM: best effort */
+		if (saved->failed || rc == SW_ENOMEM)
+			R->err.failed = 1;
+	}
+	sw_buf_free(saved);
+	return rc ? false : put_rubric(R);
 }
 
 /*
@@ -275,7 +346,6 @@ static bool op_load_rubric(request *R, const cJSON *req)
 	   back if it fails to load */
 	sw_engine *eng = R->eng;
 	sw_buf saved;
-	sw_buf_init(&saved, &eng->mem);
 	save_params(eng, &saved);
 	int rc = saved.failed ? SW_ENOMEM : sw_engine_clear_params(eng);
 	if (rc == SW_OK)
@@ -283,18 +353,8 @@ static bool op_load_rubric(request *R, const cJSON *req)
 		     : path ? sw_engine_load_rubric_builtin(eng, path->valuestring)
 		          : sw_engine_load_rubric_buffer(eng, src->valuestring, strlen(src->valuestring),
 		                                         name ? name->valuestring : "request.lua");
-	if (rc) {
-		fail_engine(R, rc, "");
-		if (!saved.failed)
-			restore_params(R, &saved); /* also after SW_ENOMEM: best effort */
-		if (saved.failed || rc == SW_ENOMEM)
-			R->err.failed = 1;
-	}
-	sw_buf_free(&saved);
 	free(file);
-	if (rc)
-		return false;
-	return put_rubric(R);
+	return change_done(R, rc, &saved);
 }
 
 /* {"op": "set_params", "params": {"times": 3, "sources": "teacher"}}: all or none */
@@ -309,27 +369,17 @@ static bool op_set_params(request *R, const cJSON *req)
 			return fail(R, "parameter '%.*s' must be a string, a number or true/false",
 			            quote_len(c->string), c->string);
 	sw_buf saved;
-	sw_buf_init(&saved, &R->eng->mem);
 	save_params(R->eng, &saved);
 	int rc = saved.failed ? SW_ENOMEM : SW_OK;
 	for (const cJSON *c = params->child; c && rc == SW_OK; c = c->next)
 		rc = sw_engine_set_param(R->eng, c->string, sw_field_scalar(c, num));
-	if (rc) {
-		fail_engine(R, rc, "");
-		if (!saved.failed)
-			restore_params(R, &saved); /* also after SW_ENOMEM: best effort */
-		if (saved.failed || rc == SW_ENOMEM)
-			R->err.failed = 1;
-	}
-	sw_buf_free(&saved);
-	if (rc)
-		return false;
-	return put_rubric(R);
+	return change_done(R, rc, &saved);
 }
 
 /* {"op": "framework"} */
-static bool op_framework(request *R)
+static bool op_framework(request *R, const cJSON *req)
 {
+	(void)req;
 	const sw_framework *fw = sw_engine_framework(R->eng);
 	if (!fw)
 		return fail(R, "no framework is loaded");
@@ -345,8 +395,9 @@ static bool op_framework(request *R)
 }
 
 /* {"op": "ping"} */
-static bool op_ping(request *R)
+static bool op_ping(request *R, const cJSON *req)
 {
+	(void)req;
 	sw_buf_puts(&R->body, ", \"protocol\": 2, \"version\": ");
 	put_str(&R->body, sw_version());
 	sw_buf_puts(&R->body, ", \"framework\": ");
@@ -358,22 +409,24 @@ static bool op_ping(request *R)
 
 /*
  * Parses the request strictly into *root. A valid request's "evidence"
- * array is split off first (sw_svc_split): the tree holds "evidence": []
- * and the records are read one at a time by the flat reader, which keeps
- * a class of thousands of records from becoming a tree of nodes.
+ * array is split off first (its records' places noted by the check): the
+ * tree holds "evidence": [] and the records are read one at a time by the
+ * flat reader, which keeps a class of thousands of records from becoming a
+ * tree of nodes.
  */
 static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line, size_t len)
 {
 	const sw_mem *m = &R->eng->mem;
-	int rc = sw_json_check(d, "request", line, len, MAX_DEPTH);
-	if (rc || d->count || !sw_svc_split(&R->ev, m, line, len, "evidence"))
+	const sw_json_member *ev = &R->noted[0];
+	int rc = sw_json_check_at(d, "request", line, len, MAX_DEPTH, R->noted, 2, m);
+	if (rc || d->count || ev->found != 1 || !ev->array)
 		return sw_json_parse(root, d, "request", line, len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
 	sw_diag_clear(d);
 	sw_buf rest;
 	sw_buf_init(&rest, m);
-	sw_buf_add(&rest, line, R->ev.start);
+	sw_buf_add(&rest, line, ev->start);
 	sw_buf_puts(&rest, "[]");
-	sw_buf_add(&rest, line + R->ev.end, len - R->ev.end);
+	sw_buf_add(&rest, line + ev->end, len - ev->end);
 	if (rest.failed) {
 		sw_buf_free(&rest);
 		return SW_ENOMEM;
@@ -418,30 +471,22 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 		fail(R, "field 'op' must be a string");
 		return;
 	}
+	static const struct {
+		const char *name;
+		bool (*run)(request *R, const cJSON *req);
+	} ops[] = { { "evaluate", op_evaluate }, { "load_framework", sw_svc_op_load_framework },
+		    { "check_rubric", sw_svc_op_check_rubric }, { "rubrics", sw_svc_op_rubrics },
+		    { "summary", sw_svc_op_summary }, { "load_rubric", op_load_rubric },
+		    { "set_params", op_set_params }, { "framework", op_framework },
+		    { "ping", op_ping } };
 	const char *o = op->valuestring;
-	if (strcmp(o, "evaluate") == 0 && cJSON_GetObjectItemCaseSensitive(req, "pupils"))
-		sw_svc_op_evaluate_class(R, req);
-	else if (strcmp(o, "evaluate") == 0)
-		op_evaluate(R, req);
-	else if (strcmp(o, "load_framework") == 0)
-		sw_svc_op_load_framework(R, req);
-	else if (strcmp(o, "check_rubric") == 0)
-		sw_svc_op_check_rubric(R, req);
-	else if (strcmp(o, "rubrics") == 0)
-		sw_svc_op_rubrics(R);
-	else if (strcmp(o, "summary") == 0)
-		sw_svc_op_summary(R, req);
-	else if (strcmp(o, "load_rubric") == 0)
-		op_load_rubric(R, req);
-	else if (strcmp(o, "set_params") == 0)
-		op_set_params(R, req);
-	else if (strcmp(o, "framework") == 0)
-		op_framework(R);
-	else if (strcmp(o, "ping") == 0)
-		op_ping(R);
-	else
-		fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
-		     "load_rubric, set_params, check_rubric, rubrics, summary)", quote_len(o), o);
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strcmp(o, ops[i].name) == 0) {
+			ops[i].run(R, req);
+			return;
+		}
+	fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
+	     "load_rubric, set_params, check_rubric, rubrics, summary)", quote_len(o), o);
 }
 
 int sw_service_options_init(sw_service_options *opts, unsigned int version)
@@ -472,6 +517,9 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	memset(&R, 0, sizeof R);
 	R.eng = eng;
 	R.opts = opts ? opts : &defaults;
+	R.line = line;
+	R.noted[0].key = "evidence";
+	R.noted[1].key = "id";
 	sw_buf_init(&R.flat.text, &eng->mem);
 	sw_buf_init(&R.body, &eng->mem);
 	sw_buf_init(&R.err, &eng->mem);
@@ -484,7 +532,7 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	sw_buf out;
 	sw_buf_init(&out, &eng->mem);
 	sw_buf_puts(&out, "{\"id\": ");
-	sw_svc_put_id(&out, root, line, len);
+	sw_svc_put_id(&out, root, &R.noted[1], line);
 	if (R.err.len) {
 		sw_buf_puts(&out, ", \"ok\": false, \"error\": ");
 		sw_svc_put_text(&out, R.err.p, R.err.len);
@@ -495,7 +543,8 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	sw_buf_putc(&out, '}');
 	int rc = R.body.failed || R.err.failed ? SW_ENOMEM : SW_OK;
 	cJSON_Delete(root);
-	sw_mem_free(&eng->mem, R.ev.spans);
+	sw_mem_free(&eng->mem, R.noted[0].spans);
+	sw_mem_free(&eng->mem, R.noted[1].spans);
 	sw_buf_free(&R.flat.text);
 	sw_buf_free(&R.body);
 	sw_buf_free(&R.err);

@@ -1,5 +1,6 @@
-/* service.h - the service protocol's JSON helpers (service_json.c), shared
-   with the protocol itself (service.c); not installed. Prefix sw_svc_. */
+/* service.h - what the service's files share: the request (service.c), its
+   JSON helpers, and the ops of protocol 2 (service_ops.c, service_check.c);
+   not installed. Prefix sw_svc_. */
 #ifndef SW_SERVICE_H
 #define SW_SERVICE_H
 #include "internal.h"
@@ -10,23 +11,13 @@ struct cJSON;
 
 /* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
-/* Appends the id of the request `root` (parsed from line[0..len)) as it was
-   written there, without white space between tokens; null when it has none. */
-void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const char *line, size_t len);
+/* Appends the id of the request `root` as it was written in `line` (its
+   place noted by sw_json_check_at), without white space between tokens;
+   null when it has none. */
+void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const sw_json_member *id,
+                   const char *line);
 
-/* The request's evidence array, split off its text so that its records
-   are read one by one with the flat reader (a class can be large). */
-typedef struct sw_svc_evlist {
-	const char *text;  /* the request line */
-	size_t start, end; /* the array's span in it */
-	size_t *spans;     /* start and end of each record; engine allocator */
-	size_t count, cap;
-} sw_svc_evlist;
-/* Finds the top-level member `key` of the request; false when it is not
-   there exactly once as an array. The text must have passed sw_json_check. */
-bool sw_svc_split(sw_svc_evlist *ev, const sw_mem *m, const char *s, size_t n, const char *key);
-
-/* ---- requests (service.c) and the protocol 2 ops (service_ops.c) ---- */
+/* ---- requests (service.c) and the protocol 2 ops ---- */
 
 /* One request being answered. */
 typedef struct sw_svc_req {
@@ -34,8 +25,9 @@ typedef struct sw_svc_req {
 	const sw_service_options *opts;
 	sw_buf body; /* what follows "ok": true, starting with ", " */
 	sw_buf err;  /* the error message when the request fails */
-	bool split;  /* "evidence" was read apart: its records are in ev */
-	sw_svc_evlist ev;
+	const char *line; /* the request's text */
+	bool split;  /* "evidence" was read apart: its records' places are in noted[0] */
+	sw_json_member noted[2]; /* "evidence" and "id" in line (sw_json_check_at) */
 	sw_flat flat; /* scratch of the flat reader */
 } sw_svc_req;
 
@@ -56,9 +48,21 @@ bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
 int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const struct cJSON *ej, const char *pupil,
                         sw_buf *rej);
 
+/* Adds the request's pupils (ids or objects, in order) and evidence to eng,
+   which must hold no data. A pupil that cannot be used fails the request
+   ("pupils[3]: ..."); an evidence record that cannot be used is listed in
+   rej as {"index": N, "reason": "..."}. False with the error set. */
+bool sw_svc_add_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *pupils,
+                      const struct cJSON *evidence, sw_buf *rej);
+/* Evaluates the pupils of eng and appends their results to out as a JSON
+   array in the order they were added; *errors counts the rubric errors in
+   them. False with the error set. */
+bool sw_svc_evaluate_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *as_of,
+                           sw_buf *out, size_t *errors);
+
 bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
-bool sw_svc_op_rubrics(sw_svc_req *R);
+bool sw_svc_op_rubrics(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_summary(sw_svc_req *R, const struct cJSON *req);
 #endif

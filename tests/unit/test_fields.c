@@ -1,10 +1,13 @@
 /*
  * test_fields.c - one reader of pupil and evidence objects: a record sent to
  * the service is refused for the same reason as the same record on a line
- * of a JSON Lines file, and a pupil object likewise.
+ * of a JSON Lines file, and a pupil object likewise; and a stored record
+ * read back through the field list.
  */
 #define _XOPEN_SOURCE 700 /* mkstemp */
 #include "unit.h"
+#include "data.h"
+#include "fields.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +102,33 @@ void test_fields_one_reader(void)
 		sw_string_free(eng, got);
 	}
 	sw_engine_free(eng);
+}
+
+/* A stored record's fields as text, read through the field list: words by
+   their index, numbers, interned texts, and NULL for a text not given. */
+void test_fields_record_text(void)
+{
+	sw_mem m;
+	sw_mem_init(&m, NULL);
+	sw_intern text;
+	sw_intern_init(&text, &m);
+	uint32_t ctx = 0;
+	REQUIRE(sw_intern_add(&ctx, &text, "PE", 2) == SW_OK);
+	sw_record r = { .step = -3, .outcome = 1, .source = 2, .context = ctx };
+	char num[16];
+	const char *want[SW_EVIDENCE_FIELDS] = { 0 };
+	want[2] = "-3";
+	want[4] = "developing";
+	want[5] = "peer";
+	want[7] = "PE";
+	for (size_t f = 0; f < SW_EVIDENCE_FIELDS; f++) {
+		const sw_field *fd = &sw_evidence_fields[f];
+		if (fd->show) {
+			const char *v = sw_field_record_text(fd, &r, &text, num);
+			CHECK(want[f] ? v && strcmp(v, want[f]) == 0 : v == NULL);
+		} else {
+			CHECK(want[f] == NULL);
+		}
+	}
+	sw_intern_free(&text);
 }
