@@ -33,9 +33,16 @@ typedef struct cli_cmd {
 cli_opt *cli_find(cli_opt *opts, const char *name);
 /* Its value, or NULL when not given. */
 const char *cli_get(cli_opt *opts, const char *name);
+/* Reads option `name`, when given, as a whole number from min to max into *n;
+   else refuses it with "NAME needs WHAT, not 'VALUE'" (EXIT_FATAL). */
+int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned long long max,
+              const char *what, unsigned long long *n);
 
 /* Prints each of the engine's errors on stderr in the standard form. */
 void cli_print_errors(const sw_engine *eng);
+/* Prints an importer's or exporter's notice on stderr (an sw_notice_fn):
+   "FILE:LINE: MESSAGE", "FILE: PATH: MESSAGE" or "FILE: MESSAGE". */
+void cli_print_notice(const sw_notice *n, void *payload);
 /* Prints "stepwise: MESSAGE" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Refuses (EXIT_FATAL, with a message) an output path (-o, --rejects, the
@@ -74,12 +81,18 @@ typedef struct cli_stream {
 int cli_framework_load(sw_engine *eng, const char *arg);
 /* Loads --framework (default: the bundled Skills Builder 2.0). */
 int cli_framework(sw_engine *eng, cli_opt *opts);
-/* Loads --pupils and --evidence, writing --rejects; EXIT_OK or EXIT_FATAL
-   (errors printed). */
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
-             const cli_stream *stream);
+/* Loads --pupils and --evidence (required), writing --rejects; EXIT_OK or
+   EXIT_FATAL (errors printed). */
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *stream);
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);
+/* Creates the engine (cli_engine) and loads --framework; with `rubric`,
+   --rubric and --param; with `data`, the roster and evidence (cli_load).
+   An exit code; on failure *eng is freed and NULL (errors printed). */
+int cli_setup(sw_engine **eng, cli_opt *opts, bool rubric, cli_data *data);
+/* Ends a data command: prints the reconciliation, frees the engine and
+   returns rc, made EXIT_REJECTED when rows were rejected or errors counted. */
+int cli_finish(sw_engine *eng, const cli_data *data, int rc, uint64_t errors);
 
 /* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-");
    a FIFO, device or socket is written directly; a symbolic link's target is replaced. */
@@ -97,13 +110,18 @@ int cli_out_close(cli_out *o, bool keep);
 int cli_out_plan(const char *path, char **target, char **tmp);
 /* cli_out_plan's checks alone, made before any work (NULL and "-" pass). */
 int cli_out_check(const char *path);
+/* Writes data to path (standard output for NULL or "-") through path.tmp,
+   renamed into place once complete; an exit code, errors printed. */
+int cli_write_file(const char *path, const char *data, size_t len);
+/* With st SW_OK, writes the text an importer or exporter made (cli_write_file)
+   and frees it; else prints the engine's errors. An exit code. */
+int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path);
+/* Reads a whole file (malloc'd); NULL, the reason printed, when it cannot. */
+char *cli_read_file(const char *path, size_t *len);
 /* Temporary files removed if SIGINT or SIGTERM ends the run: remembered until
    forgotten (the name must stay valid until then). */
 void cli_tmp_remember(const char *tmp);
 void cli_tmp_forget(const char *tmp);
-
-/* Prints a result's rubric errors on stderr (an sw_result_fn). */
-int cli_print_result_errors(const sw_result *r, void *payload);
 
 /* --jobs N, default the number of cores. */
 int cli_jobs(unsigned *jobs, cli_opt *opts);

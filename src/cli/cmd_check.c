@@ -12,36 +12,27 @@ static int run_check(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	(void)npos;
 	(void)pos;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
 	cli_data data;
-	int rc = cli_framework(eng, opts);
-	if (rc == EXIT_OK)
-		rc = cli_load(eng, opts, &data, true, NULL);
-	if (rc == EXIT_OK) {
-		const sw_framework *fw = sw_engine_framework(eng);
-		size_t n = sw_framework_skill_count(fw), w = 5;
-		for (size_t i = 0; i < n; i++) {
-			size_t sw = sw_text_width(sw_skill_id(sw_framework_skill(fw, i)));
-			if (sw > w)
-				w = sw;
-		}
-		printf("%s%*s  %8s  %7s\n", "skill", (int)(w - 5), "", "evidence", "pupils");
-		for (size_t i = 0; i < n; i++) {
-			size_t pupils;
-			size_t recs = sw_engine_skill_evidence_count(eng, i, &pupils);
-			const char *id = sw_skill_id(sw_framework_skill(fw, i));
-			printf("%s%*s  %8zu  %7zu\n", id, (int)(w - sw_text_width(id)), "", recs, pupils);
-		}
-		printf("%zu pupils, %zu evidence records\n", sw_engine_pupil_count(eng),
-		       sw_engine_evidence_count(eng));
-		cli_reconcile(&data);
-		rc = data.rejected ? EXIT_REJECTED : EXIT_OK;
+	int rc = cli_setup(&eng, opts, false, &data);
+	if (rc)
+		return rc;
+	const sw_framework *fw = sw_engine_framework(eng);
+	size_t n = sw_framework_skill_count(fw), w = 5;
+	for (size_t i = 0; i < n; i++) {
+		size_t sw = sw_text_width(sw_skill_id(sw_framework_skill(fw, i)));
+		if (sw > w)
+			w = sw;
 	}
-	sw_engine_free(eng);
-	return rc;
+	printf("%s%*s  %8s  %7s\n", "skill", (int)(w - 5), "", "evidence", "pupils");
+	for (size_t i = 0; i < n; i++) {
+		size_t pupils;
+		size_t recs = sw_engine_skill_evidence_count(eng, i, &pupils);
+		const char *id = sw_skill_id(sw_framework_skill(fw, i));
+		printf("%s%*s  %8zu  %7zu\n", id, (int)(w - sw_text_width(id)), "", recs, pupils);
+	}
+	printf("%zu pupils, %zu evidence records\n", sw_engine_pupil_count(eng),
+	       sw_engine_evidence_count(eng));
+	return cli_finish(eng, &data, EXIT_OK, 0);
 }
 
 static cli_opt check_opts[] = {

@@ -9,38 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a whole file; NULL (message printed) when it cannot. */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 65536 > cap) {
-			char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap ? cap * 2 : 65536);
-			if (!nb) {
-				cli_error("cannot read %s: too large", path);
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 65536;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Days since 1970 of "YYYY-MM-DD", or -1. */
 static long days(const char *d)
 {
@@ -77,16 +45,10 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		return EXIT_FATAL;
 	}
 	co.format = formats[i];
-	const char *fam = cli_get(opts, "--family");
-	if (fam) {
-		char *end;
-		long k = strtol(fam, &end, 10);
-		if (!*fam || *end || k < 1 || k > 1000) {
-			cli_error("--family needs a number of similar schools from 1 to 1000, not '%s'", fam);
-			return EXIT_FATAL;
-		}
-		co.family = (size_t)k;
-	}
+	unsigned long long family = co.family;
+	if (cli_whole(opts, "--family", 1, 1000, "a number of similar schools from 1 to 1000", &family))
+		return EXIT_FATAL;
+	co.family = (size_t)family;
 	co.gap = cli_get(opts, "--gap");
 	const char *by = cli_get(opts, "--by");
 	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0) {
@@ -104,7 +66,7 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	int rc = EXIT_OK, n = 0;
 	for (; n < npos && !rc; n++) {
 		size_t len;
-		char *data = read_all(pos[n], &len), *why = NULL;
+		char *data = cli_read_file(pos[n], &len), *why = NULL;
 		if (!data) {
 			rc = EXIT_FATAL;
 			break;

@@ -78,21 +78,17 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	eo.as_of = cli_get(opts, "--as-of");
 	/* --isolate and --no-isolate: the engine's mode (cli_engine) */
 	sw_engine *eng;
-	int rc = cli_jobs(&eo.jobs, opts);
-	if (rc || (rc = cli_engine(&eng, opts)))
-		return rc;
 	cli_data data;
+	/* framework and rubric first: a mistake there is found before any data is read */
+	int rc = cli_jobs(&eo.jobs, opts);
+	if (rc || (rc = cli_setup(&eng, opts, true, sorted ? NULL : &data)))
+		return rc;
 	cli_out out = { 0 };
 	eval_state st = { 0 };
 	sw_eval_stats es;
 	cli_stream stream = { &eo, on_result, &st, &es };
 	st.progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO);
 	st.start = time(NULL);
-	/* framework and rubric first: a mistake there is found before any data is read */
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)))
-		goto done;
-	if (!sorted && (rc = cli_load(eng, opts, &data, true, NULL)))
-		goto done;
 	if ((rc = cli_out_open(&out, outpath)))
 		goto done;
 	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
@@ -102,7 +98,7 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	}
 	int er;
 	if (sorted) {
-		er = cli_load(eng, opts, &data, true, &stream);
+		er = cli_load(eng, opts, &data, &stream);
 		if (er == EXIT_FATAL) /* the output failed, or an error already reported */
 			er = st.write_errno ? SW_EIO : SW_ERROR;
 	} else {
@@ -125,7 +121,6 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		          strerror(st.write_errno ? st.write_errno : EIO));
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
 	cli_errs_print(&st.groups, stderr, st.done, st.skills);
-	cli_errs_free(&st.groups);
 	cli_reconcile(&data);
 	if (rc == EXIT_OK && (data.rejected || st.errors))
 		rc = EXIT_REJECTED;

@@ -3,7 +3,6 @@
  * CFPackage (JSON), CASE 1.0 by default.
  */
 #include "cli.h"
-#include "cli_interchange.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,25 +30,17 @@ static int run_export(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	eo.timestamp = cli_get(opts, "--timestamp");
 	eo.on_notice = cli_print_notice;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	char *json;
 	size_t len;
 	sw_case_export_stats st;
-	int rc = EXIT_OK;
-	if (sw_case_export(&json, &len, eng, pos[1], &eo, &st) != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
-	} else {
-		rc = cli_write_file(cli_get(opts, "-o"), json, len);
-		sw_string_free(eng, json);
-		if (rc == EXIT_OK)
-			fprintf(stderr, "%s: CASE %s package: 1 document, %zu items, %zu associations\n",
-			        pos[1], eo.case_version == SW_CASE_1_1 ? "1.1" : "1.0", st.items,
-			        st.associations);
-	}
+	rc = sw_case_export(&json, &len, eng, pos[1], &eo, &st);
+	if (!(rc = cli_write_made(eng, rc, &json, &len, cli_get(opts, "-o"))))
+		fprintf(stderr, "%s: CASE %s package: 1 document, %zu items, %zu associations\n",
+		        pos[1], eo.case_version == SW_CASE_1_1 ? "1.1" : "1.0", st.items,
+		        st.associations);
 	sw_engine_free(eng);
 	return rc;
 }

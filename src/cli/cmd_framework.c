@@ -19,13 +19,10 @@ static size_t step_total(const sw_framework *fw)
 static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 {
 	(void)c;
-	(void)opts;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	int rc = EXIT_OK;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	for (int i = 0; i < npos; i++) {
 		if (cli_framework_load(eng, pos[i]) != SW_OK) {
 			cli_print_errors(eng);
@@ -52,11 +49,9 @@ static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	(void)c;
 	(void)npos;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	int rc = EXIT_OK;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	if (cli_framework_load(eng, pos[0]) != SW_OK) {
 		cli_print_errors(eng);
 		rc = EXIT_FATAL;

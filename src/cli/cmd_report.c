@@ -53,23 +53,6 @@ static sw_report_format pick_format(const char *fmt, const char *out, bool html)
 	return isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV;
 }
 
-/* Reads --below: a whole number from 1 to 1000000 (default 1). */
-static int parse_below(cli_opt *opts, int *below)
-{
-	const char *v = cli_get(opts, "--below");
-	*below = 1;
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000) {
-		cli_error("--below needs a whole number of steps from 1, not '%s'", v);
-		return EXIT_FATAL;
-	}
-	*below = (int)n;
-	return EXIT_OK;
-}
-
 /* Reads --by. */
 static int parse_by(const char *v, int *by)
 {
@@ -85,40 +68,25 @@ static int parse_by(const char *v, int *by)
 	return EXIT_FATAL;
 }
 
-/* Reads --min-group: a whole number from 1 to 1000000 (default 5). */
-static int parse_min_group(cli_opt *opts, int *min)
-{
-	const char *v = cli_get(opts, "--min-group");
-	*min = 5;
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000) {
-		cli_error("--min-group needs a whole number of pupils from 1 (1 shows every figure), "
-		          "not '%s'", v);
-		return EXIT_FATAL;
-	}
-	*min = (int)n;
-	return EXIT_OK;
-}
-
 /* Reads the support list's filters: --top N, --class C, --group G. */
 static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
 {
-	const char *v = cli_get(opts, "--top");
+	unsigned long long top = (unsigned long long)co->top;
 	co->support_class = cli_get(opts, "--class");
 	co->support_group = cli_get(opts, "--group");
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000000) {
-		cli_error("--top needs a whole number of pupils from 1, not '%s'", v);
+	if (cli_whole(opts, "--top", 1, 1000000000, "a whole number of pupils from 1", &top))
 		return EXIT_FATAL;
-	}
-	co->top = (int)n;
+	co->top = (int)top;
 	return EXIT_OK;
+}
+
+/* Reads --below: a whole number of steps (default 1). */
+static int parse_below(cli_opt *opts, int *below)
+{
+	unsigned long long n = 1;
+	int rc = cli_whole(opts, "--below", 1, 1000000, "a whole number of steps from 1", &n);
+	*below = (int)n;
+	return rc;
 }
 
 /* Turns --sources LIST into the rubric parameter sources=LIST (after any --param). */
@@ -128,28 +96,23 @@ static int add_sources_param(cli_opt *opts)
 	const char *v = cli_get(opts, "--sources");
 	if (!v)
 		return EXIT_OK;
-	for (cli_opt *o = opts; o->name; o++) {
-		if (strcmp(o->name, "--param") != 0)
-			continue;
-		if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
-			cli_error("--sources: too many parameters or too long a list");
-			return EXIT_FATAL;
-		}
-		snprintf(param, sizeof param, "sources=%s", v);
-		o->many[o->count++] = param;
-		o->value = param;
+	cli_opt *o = cli_find(opts, "--param");
+	if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
+		cli_error("--sources: too many parameters or too long a list");
+		return EXIT_FATAL;
 	}
+	snprintf(param, sizeof param, "sources=%s", v);
+	o->many[o->count++] = param;
+	o->value = param;
 	return EXIT_OK;
 }
 
 /* Reads the repeatable --school into the options. */
 static void parse_schools(cli_opt *opts, sw_cohort_options *co)
 {
-	for (cli_opt *o = opts; o->name; o++)
-		if (strcmp(o->name, "--school") == 0 && o->count) {
-			co->schools = o->many;
-			co->school_count = (size_t)o->count;
-		}
+	cli_opt *o = cli_find(opts, "--school");
+	co->schools = o->count ? o->many : NULL;
+	co->school_count = (size_t)o->count;
 }
 
 /* Says on standard error what --school left out. */
@@ -162,13 +125,6 @@ static void report_left_out(const sw_cohort *c)
 		                "evidence records\n", pupils, records);
 }
 
-/* Creates the engine and loads the framework, rubric, roster and evidence. */
-static int setup(sw_engine **eng, cli_opt *opts, cli_data *data)
-{
-	return report_setup(eng, opts, data, false);
-}
-
-/* The same; `folder`: -o names a folder of passports, not a file. */
 int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
 {
 	if (!cli_get(opts, "--pupils")) {
@@ -177,15 +133,7 @@ int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
 	}
 	if (!folder && cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
-	int rc = cli_engine(eng, opts);
-	if (rc)
-		return rc;
-	if ((rc = cli_framework(*eng, opts)) || (rc = cli_rubric(*eng, opts)) ||
-	    (rc = cli_load(*eng, opts, data, true, NULL))) {
-		sw_engine_free(*eng);
-		*eng = NULL;
-	}
-	return rc;
+	return cli_setup(eng, opts, true, data);
 }
 
 /* Builds the cohort, writes the chosen table or the HTML report, reconciles. */
@@ -194,7 +142,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 {
 	sw_engine *eng;
 	cli_data data;
-	int rc = setup(&eng, opts, &data);
+	int rc = report_setup(&eng, opts, &data, false);
 	if (rc)
 		return rc;
 	err_state errs = { 0, 0 };
@@ -203,9 +151,7 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	sw_cohort *c = NULL;
 	if (sw_cohort_new(&c, eng, co) != SW_OK) {
 		cli_print_errors(eng);
-		cli_reconcile(&data);
-		sw_engine_free(eng);
-		return EXIT_FATAL;
+		return cli_finish(eng, &data, EXIT_FATAL, 0);
 	}
 	for (int i = 0; i < data.nlines; i++)
 		if (sw_cohort_add_source(c, data.lines[i].path, &data.lines[i].stats) != SW_OK)
@@ -232,12 +178,8 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	if (errs.total > errs.shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(errs.total - errs.shown));
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || errs.total))
-		rc = EXIT_REJECTED;
 	sw_cohort_free(c);
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, errs.total);
 }
 
 static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
@@ -267,11 +209,13 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		          "and --from (the HTML report can show all of them)");
 		return EXIT_FATAL;
 	}
-	if (parse_support_filters(opts, &co) || add_sources_param(opts))
+	unsigned long long min_group = 5;
+	if (parse_support_filters(opts, &co) || add_sources_param(opts) ||
+	    parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
+	    cli_whole(opts, "--min-group", 1, 1000000,
+	              "a whole number of pupils from 1 (1 shows every figure)", &min_group))
 		return EXIT_FATAL;
-	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
-	    parse_min_group(opts, &co.min_group))
-		return EXIT_FATAL;
+	co.min_group = (int)min_group;
 	if (!co.from != !co.to) {
 		cli_error("report: --from and --to go together");
 		return EXIT_FATAL;

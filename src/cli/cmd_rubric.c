@@ -71,6 +71,32 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	return false;
 }
 
+/* Sets up the engine for `rubric check` and `rubric explain` (`cmd`): the
+   rubric `file`, and the data, by default the example class (its names put
+   in pupils and evidence, of PATH_MAX + 128 bytes). An exit code. */
+static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, char *pupils,
+                        char *evidence, cli_data *data, const char *cmd)
+{
+	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
+	bool check = strcmp(cmd, "check") == 0;
+	if (!eo->value) {
+		if (po->value) {
+			cli_error(check ? "rubric check: --pupils needs --evidence too"
+			                : "rubric explain: give --pupils and --evidence");
+			return EXIT_FATAL;
+		}
+		if (!example_class(pupils, evidence, PATH_MAX + 128)) {
+			cli_error("rubric %s: %sgive --pupils and --evidence", cmd,
+			          check ? "the example class was not found; " : "");
+			return EXIT_FATAL;
+		}
+		po->value = pupils;
+		eo->value = evidence;
+	}
+	cli_find(opts, "--rubric")->value = file;
+	return cli_setup(eng, opts, true, data);
+}
+
 #define NOTES_SHOWN 20 /* notes listed under the table */
 
 /* What `rubric check` gathers while the pupils are evaluated. */
@@ -167,31 +193,11 @@ static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
 static int rubric_check(cli_opt *opts, const char *file)
 {
 	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
-	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
-	if (!eo->value) {
-		if (po->value) {
-			cli_error("rubric check: --pupils needs --evidence too");
-			return EXIT_FATAL;
-		}
-		if (!example_class(pupils, evidence, sizeof pupils)) {
-			cli_error("rubric check: the example class was not found; give --pupils and --evidence");
-			return EXIT_FATAL;
-		}
-		po->value = pupils;
-		eo->value = evidence;
-	}
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	cli_data data;
+	int rc = rubric_setup(&eng, opts, file, pupils, evidence, &data, "check");
 	if (rc)
 		return rc;
-	cli_opt *ro = cli_find(opts, "--rubric");
-	ro->value = file;
-	cli_data data;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	printf("rubric '%s' loaded from %s", sw_engine_rubric_name(eng), file);
 	const char *params = sw_engine_rubric_params(eng);
 	if (params && *params)
@@ -261,12 +267,10 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 		if (cli_engine(&eng, opts))
 			return EXIT_FATAL;
 		cli_find(opts, "--rubric")->value = files[i];
-		if (cli_framework(eng, opts) || cli_rubric(eng, opts)) {
-			sw_engine_free(eng);
+		if (cli_framework(eng, opts) || cli_rubric(eng, opts))
 			rc = EXIT_FATAL;
-			continue;
-		}
-		run_examples(eng, files[i], &t);
+		else
+			run_examples(eng, files[i], &t);
 		sw_engine_free(eng);
 	}
 	printf("%u passed, %u failed\n", t.passed, t.failed);
@@ -284,26 +288,11 @@ static int rubric_explain(cli_opt *opts, const char *file)
 		return EXIT_FATAL;
 	}
 	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
-	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
-	if (!eo->value) {
-		if (po->value || !example_class(pupils, evidence, sizeof pupils)) {
-			cli_error("rubric explain: give --pupils and --evidence");
-			return EXIT_FATAL;
-		}
-		po->value = pupils;
-		eo->value = evidence;
-	}
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	cli_data data;
+	int rc = rubric_setup(&eng, opts, file, pupils, evidence, &data, "explain");
 	if (rc)
 		return rc;
-	cli_find(opts, "--rubric")->value = file;
-	cli_data data;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
 	evo.as_of = cli_get(opts, "--as-of");
 	fflush(stdout);

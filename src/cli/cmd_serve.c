@@ -87,13 +87,9 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	if (http)
 		return cli_serve_http(opts, http, &so);
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	int rc = cli_setup(&eng, opts, true, NULL);
 	if (rc)
 		return rc;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	sw_service_set_isolate(eng, !cli_get(opts, "--no-isolate"));
 	line_buf line = { 0 };
 	int got;

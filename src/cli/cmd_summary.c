@@ -10,45 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Reads a whole file; NULL (message printed) when it cannot. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	bool err = ferror(f);
-	fclose(f);
-	if (!buf || err) {
-		cli_error("cannot read %s: %s", path, buf ? "read error" : "too large");
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int run_check(const char *path)
 {
 	size_t len;
-	char *data = slurp(path, &len);
+	char *data = cli_read_file(path, &len);
 	if (!data)
 		return EXIT_FATAL;
 	char *problems = NULL;
@@ -76,16 +41,7 @@ static int write_one(const sw_summary *s, const char *path)
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
-	cli_out out;
-	int rc = cli_out_open(&out, path);
-	if (!rc && fwrite(json, 1, len, out.f) != len) {
-		cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
-		rc = EXIT_FATAL;
-	}
-	if (!rc && cli_out_close(&out, true) != EXIT_OK)
-		rc = EXIT_FATAL;
-	else if (rc && out.f)
-		cli_out_close(&out, false);
+	int rc = cli_write_file(path, json, len);
 	free(json);
 	return rc;
 }
@@ -131,16 +87,10 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	so.as_of = cli_get(opts, "--as-of");
 	so.from = cli_get(opts, "--from");
 	so.roster_date = cli_get(opts, "--roster-date");
-	const char *mc = cli_get(opts, "--min-count");
-	if (mc) {
-		char *end;
-		long n = strtol(mc, &end, 10);
-		if (!*mc || *end || n < 1 || n > 1000) {
-			cli_error("--min-count needs a whole number from 1 to 1000, not '%s'", mc);
-			return EXIT_FATAL;
-		}
-		so.min_count = (int)n;
-	}
+	unsigned long long mc = (unsigned long long)so.min_count;
+	if (cli_whole(opts, "--min-count", 1, 1000, "a whole number from 1 to 1000", &mc))
+		return EXIT_FATAL;
+	so.min_count = (int)mc;
 	if (each && so.school) {
 		cli_error("summary: give --school NAME or --per-school, not both");
 		return EXIT_FATAL;
@@ -157,14 +107,9 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		return EXIT_FATAL;
 	sw_engine *eng;
 	cli_data data;
-	int rc = cli_engine(&eng, opts);
+	int rc = cli_setup(&eng, opts, true, &data);
 	if (rc)
 		return rc;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	uint64_t errors = 0;
 	if (each) {
 		sw_summary **list = NULL;
@@ -198,11 +143,7 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		fprintf(stderr, "stepwise: the rubric failed %llu times: those steps are missing from "
 		        "the summary ('stepwise evaluate' with the same options shows where)\n",
 		        (unsigned long long)errors);
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || errors))
-		rc = EXIT_REJECTED;
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, errors);
 }
 
 static const char *summary_params[CLI_MAX_MANY];

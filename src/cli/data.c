@@ -1,7 +1,8 @@
 /*
- * data.c - what the data commands share: loading the framework (bundled
- * by default), the roster and the evidence; printing rejected rows and the
- * reconciliation; writing the rejects files.
+ * data.c - what the data commands share: setting up the engine with the
+ * framework (bundled by default), the rubric, the roster and the evidence;
+ * printing rejected rows and the reconciliation; writing the rejects files;
+ * the exit code at the end.
  */
 #include "cli.h"
 
@@ -180,8 +181,7 @@ int cli_framework(sw_engine *eng, cli_opt *opts)
 	return EXIT_OK;
 }
 
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
-             const cli_stream *stream)
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *stream)
 {
 	memset(data, 0, sizeof *data);
 	data->quiet = cli_get(opts, "--quiet") != NULL;
@@ -199,7 +199,7 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
 	const char *rejects = cli_get(opts, "--rejects");
-	if (need_evidence && !evidence) {
+	if (!evidence) {
 		cli_error("--evidence FILE is required");
 		return EXIT_FATAL;
 	}
@@ -212,7 +212,7 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 		if (rc)
 			return rc;
 	}
-	if (evidence && (rc = load_one(eng, evidence, rejects, false, data, stream)))
+	if ((rc = load_one(eng, evidence, rejects, false, data, stream)))
 		return rc;
 	return EXIT_OK;
 }
@@ -225,4 +225,24 @@ void cli_reconcile(const cli_data *data)
 		        (unsigned long long)st->rows, (unsigned long long)st->accepted,
 		        (unsigned long long)st->rejected);
 	}
+}
+
+int cli_setup(sw_engine **eng, cli_opt *opts, bool rubric, cli_data *data)
+{
+	int rc = cli_engine(eng, opts);
+	if (rc)
+		return rc;
+	if ((rc = cli_framework(*eng, opts)) || (rubric && (rc = cli_rubric(*eng, opts))) ||
+	    (data && (rc = cli_load(*eng, opts, data, NULL)))) {
+		sw_engine_free(*eng);
+		*eng = NULL;
+	}
+	return rc;
+}
+
+int cli_finish(sw_engine *eng, const cli_data *data, int rc, uint64_t errors)
+{
+	cli_reconcile(data);
+	sw_engine_free(eng);
+	return rc == EXIT_OK && (data->rejected || errors) ? EXIT_REJECTED : rc;
 }

@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,37 +40,30 @@ void cli_print_errors(const sw_engine *eng)
 		fprintf(stderr, "... and %zu more errors\n", total - n);
 }
 
+void cli_print_notice(const sw_notice *n, void *payload)
+{
+	(void)payload;
+	if (n->line)
+		fprintf(stderr, "%s:%llu: %s\n", n->file, (unsigned long long)n->line, n->message);
+	else if (n->path)
+		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
+	else
+		fprintf(stderr, "%s: %s\n", n->file, n->message);
+}
+
 int cli_engine(sw_engine **eng, cli_opt *opts)
 {
 	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
-	const char *v;
-	char *end;
+	unsigned long long ins = eo.instruction_limit, mem = 0, pat = eo.pattern_limit;
 	/* the command line opts in to the environment's rubric folders */
 	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
-	if ((v = cli_get(opts, "--max-instructions"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n) {
-			cli_error("--max-instructions needs a positive whole number, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.instruction_limit = n;
-	}
-	if ((v = cli_get(opts, "--max-memory"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n || n > 1024 * 1024) {
-			cli_error("--max-memory needs a number of MiB from 1 to 1048576, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.memory_limit = (size_t)n * 1024 * 1024;
-	}
-	if ((v = cli_get(opts, "--pattern-limit"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n) {
-			cli_error("--pattern-limit needs a positive number of bytes, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.pattern_limit = (size_t)n;
-	}
+	if (cli_whole(opts, "--max-instructions", 1, ULLONG_MAX, "a positive whole number", &ins) ||
+	    cli_whole(opts, "--max-memory", 1, 1024 * 1024, "a number of MiB from 1 to 1048576", &mem) ||
+	    cli_whole(opts, "--pattern-limit", 1, ULLONG_MAX, "a positive number of bytes", &pat))
+		return EXIT_FATAL;
+	eo.instruction_limit = ins;
+	eo.memory_limit = (size_t)mem * 1024 * 1024;
+	eo.pattern_limit = (size_t)pat;
 	if (sw_engine_new(eng, &eo) != SW_OK) {
 		cli_error("out of memory");
 		return EXIT_FATAL;
@@ -85,19 +80,11 @@ int cli_engine(sw_engine **eng, cli_opt *opts)
 
 int cli_jobs(unsigned *jobs, cli_opt *opts)
 {
-	const char *v = cli_get(opts, "--jobs");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	*jobs = cores > 0 ? (unsigned)cores : 1;
-	if (v) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 10);
-		if (*end || n < 1 || n > 64) {
-			cli_error("--jobs needs a number of threads from 1 to 64, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		*jobs = (unsigned)n;
-	}
-	return EXIT_OK;
+	unsigned long long n = cores > 0 ? (unsigned long long)cores : 1;
+	int rc = cli_whole(opts, "--jobs", 1, 64, "a number of threads from 1 to 64", &n);
+	*jobs = (unsigned)n;
+	return rc;
 }
 
 int cli_rubric(sw_engine *eng, cli_opt *opts)
@@ -125,14 +112,6 @@ int cli_rubric(sw_engine *eng, cli_opt *opts)
 	return EXIT_OK;
 }
 
-int cli_print_result_errors(const sw_result *r, void *payload)
-{
-	(void)payload;
-	for (size_t i = 0; i < sw_result_error_count(r); i++)
-		fprintf(stderr, "%s\n", sw_result_error(r, i));
-	return 0;
-}
-
 cli_opt *cli_find(cli_opt *opts, const char *name)
 {
 	for (cli_opt *o = opts; o && o->name; o++)
@@ -145,6 +124,23 @@ const char *cli_get(cli_opt *opts, const char *name)
 {
 	cli_opt *o = cli_find(opts, name);
 	return o ? o->value : NULL;
+}
+
+int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned long long max,
+              const char *what, unsigned long long *n)
+{
+	const char *v = cli_get(opts, name);
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (!*v || *end || errno || strchr(v, '-') || x < min || x > max) {
+		cli_error("%s needs %s, not '%s'", name, what, v);
+		return EXIT_FATAL;
+	}
+	*n = x;
+	return EXIT_OK;
 }
 
 /* Prints the command's help on stdout. */

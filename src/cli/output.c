@@ -2,7 +2,8 @@
  * output.c - output files written safely: to a temporary file beside the
  * target, renamed into place only when everything was written, and removed
  * if SIGINT or SIGTERM ends the run. A FIFO, device or socket is written
- * directly; a symbolic link keeps pointing at the file it names.
+ * directly; a symbolic link keeps pointing at the file it names. Also a
+ * whole text written that way at once, and a whole file read.
  */
 #include "cli.h"
 
@@ -164,4 +165,59 @@ int cli_out_close(cli_out *o, bool keep)
 		unlink(o->tmp);
 	out_free(o);
 	return rc;
+}
+
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	cli_out o;
+	if (cli_out_open(&o, path) != EXIT_OK)
+		return EXIT_FATAL;
+	bool ok = fwrite(data, 1, len, o.f) == len;
+	if (!ok)
+		cli_error("cannot write %s: %s", o.path ? o.path : "the output", strerror(errno));
+	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
+}
+
+int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path)
+{
+	if (st != SW_OK) {
+		cli_print_errors(eng);
+		return EXIT_FATAL;
+	}
+	int rc = cli_write_file(path, *text, *len);
+	sw_string_free(eng, *text);
+	return rc;
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		cli_error("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (!buf || err) {
+		cli_error("cannot read %s: %s", path, buf ? "read error" : "too large");
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
 }

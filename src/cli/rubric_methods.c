@@ -187,13 +187,9 @@ static bool build(text *t, cli_opt *opts, const sw_framework *fw, const char *na
 int cli_rubric_new_methods(cli_opt *opts, const char *name, const char *path)
 {
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	int rc = cli_setup(&eng, opts, false, NULL);
 	if (rc)
 		return rc;
-	if ((rc = cli_framework(eng, opts))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	text t = { 0 };
 	rc = EXIT_FATAL;
 	if (!build(&t, opts, sw_engine_framework(eng), name)) {

@@ -393,8 +393,7 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 		rc = EXIT_FATAL;
 	}
 	for (unsigned i = 0; !rc && i < p.count; i++)
-		if ((rc = cli_engine(&p.engines[i], opts)) || (rc = cli_framework(p.engines[i], opts)) ||
-		    (rc = cli_rubric(p.engines[i], opts)))
+		if ((rc = cli_setup(&p.engines[i], opts, true, NULL)))
 			break;
 		else /* each request evaluated in a worker process, as over --stdio */
 			sw_service_set_isolate(p.engines[i], !cli_get(opts, "--no-isolate"));
