@@ -126,9 +126,10 @@ void cli_tmp_forget(const char *tmp);
 /* --jobs N, default the number of cores. */
 int cli_jobs(unsigned *jobs, cli_opt *opts);
 
-/* rubric new NAME --method ...: writes path, a rubric with a built-in method
-   per skill (rubric_methods.c); an exit code, errors printed. */
-int cli_rubric_new_methods(cli_opt *opts, const char *name, const char *path);
+/* rubric new NAME --method ...: the text (malloc'd, *len bytes) of a rubric
+   with a built-in method per skill, checked by loading it as path
+   (rubric_methods.c); NULL, errors printed, when refused. */
+char *cli_rubric_methods(cli_opt *opts, const char *name, const char *path, size_t *len);
 /* The rubric options shared by evaluate and rubric check: --rubric, --param. */
 int cli_rubric(sw_engine *eng, cli_opt *opts);
 /* `serve --http [ADDR:]PORT` (serve_http.c): runs until SIGINT or SIGTERM. */

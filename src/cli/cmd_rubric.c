@@ -26,20 +26,28 @@ static int rubric_new(cli_opt *opts, const char *name)
 		cli_error("rubric new: %s already exists; choose another name", path);
 		return EXIT_FATAL;
 	}
-	if (cli_get(opts, "--method") || cli_get(opts, "--default"))
-		return cli_rubric_new_methods(opts, name, path);
+	bool methods = cli_get(opts, "--method") || cli_get(opts, "--default");
+	size_t len = 0;
+	char *made = methods ? cli_rubric_methods(opts, name, path, &len) : NULL;
+	const char *text = methods ? made : sw_rubric_starter();
+	if (!text)
+		return EXIT_FATAL;
+	len = methods ? len : strlen(text);
 	FILE *f = fopen(path, "wx");
 	if (!f) {
 		cli_error("rubric new: cannot write %s: %s", path, strerror(errno));
+		free(made);
 		return EXIT_FATAL;
 	}
-	fputs(sw_rubric_starter(), f);
-	if (fclose(f) != 0) {
+	bool ok = fwrite(text, 1, len, f) == len;
+	free(made);
+	if (fclose(f) != 0 || !ok) {
 		cli_error("rubric new: cannot write %s", path);
 		unlink(path);
 		return EXIT_FATAL;
 	}
-	printf("wrote %s: edit it, then run 'stepwise rubric check %s'\n", path, path);
+	printf("wrote %s: %s 'stepwise rubric check %s'\n", path,
+	       methods ? "check it with" : "edit it, then run", path);
 	return EXIT_OK;
 }
 
