@@ -14,19 +14,38 @@
 typedef struct cli_opt {
 	const char *name;   /* "--framework" */
 	const char *arg;    /* NULL for a flag; else the argument's name for help */
-	const char *value;  /* set by cli_parse (a flag is set to "") */
-	const char **many;  /* for repeatable options: up to CLI_MAX_MANY values */
+	bool repeat;        /* may be given up to CLI_MAX_MANY times */
+	unsigned group;     /* in the table of common options: its CLI_* group */
+	const char *value;  /* set by the parser (a flag is set to "") */
+	const char **many;  /* set by the parser for a repeatable option: its values */
 	int count;
 } cli_opt;
 
 #define CLI_MAX_MANY 64
+/* An entry of a command's table of options: one given once, a repeatable one. */
+#define CLI_OPT(name, arg) { name, arg, false, 0, NULL, NULL, 0 }
+#define CLI_MANY(name, arg) { name, arg, true, 0, NULL, NULL, 0 }
 
-/* A command: name, one-line summary, usage text, options, and the runner. */
+/* Groups of options that several commands take, described once (main.c). */
+enum {
+	CLI_RUBRIC = 1,  /* --framework FILE, --rubric NAME|FILE.lua, --param NAME=VALUE... */
+	CLI_DATA = 2,    /* --pupils FILE, --evidence FILE, --rejects FILE */
+	CLI_LIMITS = 4,  /* --max-instructions, --max-memory, --pattern-limit, --[no-]isolate */
+	CLI_OUT = 8,     /* -o FILE */
+	CLI_AS_OF = 16,  /* --as-of YYYY-MM-DD */
+	CLI_DATES = 32,  /* --date-format iso|dmy */
+	CLI_ALL = 63
+};
+
+/* A command: name, one-line summary, usage text, options, and the runner.
+   It takes its own options and those of its common groups; an option of its
+   own replaces a common one of the same name. */
 typedef struct cli_cmd {
 	const char *name, *summary, *usage;
-	int (*run)(const struct cli_cmd *cmd, cli_opt *opts, int npos, char **pos);
-	cli_opt *opts;
+	int (*run)(cli_opt *opts, int npos, char **pos);
+	const cli_opt *opts;
 	int min_pos, max_pos; /* positional arguments; max -1 for any */
+	unsigned common;      /* CLI_* groups */
 } cli_cmd;
 
 /* Finds the option named `name` in the command's list. */

@@ -6,9 +6,8 @@
 
 #include <stdio.h>
 
-static int run_check(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_check(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	(void)pos;
 	sw_engine *eng;
@@ -35,14 +34,7 @@ static int run_check(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return cli_finish(eng, &data, EXIT_OK, 0);
 }
 
-static cli_opt check_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 },
-	{ "--rejects", "FILE", 0, 0, 0 },
-	{ "--date-format", "iso|dmy", 0, 0, 0 },
-	{ 0 }
-};
+static const cli_opt check_opts[] = { CLI_OPT("--framework", "FILE"), { 0 } };
 
 const cli_cmd cli_check = {
 	"check", "Load a roster and evidence, report every rejected row, and count evidence per skill.",
@@ -55,5 +47,5 @@ const cli_cmd cli_check = {
 	"                 R with '.pupils' before the extension, each with its reason\n"
 	"  --date-format dmy  evidence dates may be day first, 13/02/2026 or 3/2/2026\n"
 	"                 (YYYY-MM-DD is always read)",
-	run_check, check_opts, 0, 0
+	run_check, check_opts, 0, 0, CLI_DATA | CLI_DATES
 };

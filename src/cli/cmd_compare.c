@@ -24,9 +24,8 @@ static long days(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
-static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_compare(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd;
 	sw_compare_options co = SW_COMPARE_OPTIONS_INIT;
 	const char *fmt = cli_get(opts, "--format"), *outp = cli_get(opts, "-o");
 	if (!fmt && outp) {
@@ -113,12 +112,11 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt compare_opts[] = { { "--family", "K", 0, 0, 0 },
-	                          { "--by", "school|skill", 0, 0, 0 },
-	                          { "--gap", "GROUP", 0, 0, 0 },
-	                          { "--format", "table|csv|json|html", 0, 0, 0 },
-	                          { "-o", "FILE", 0, 0, 0 },
-	                          { 0 } };
+static const cli_opt compare_opts[] = { CLI_OPT("--family", "K"),
+	                                CLI_OPT("--by", "school|skill"),
+	                                CLI_OPT("--gap", "GROUP"),
+	                                CLI_OPT("--format", "table|csv|json|html"),
+	                                { 0 } };
 
 const cli_cmd cli_compare = {
 	"compare", "Compares school summaries: the cluster, families of similar schools.",
@@ -130,5 +128,5 @@ const cli_cmd cli_compare = {
 	"  --format F        table (default), csv, json, or html (the default for -o *.html)\n"
 	"  --by school|skill rows school by school (default) or skill by skill\n"
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n",
-	run_compare, compare_opts, 1, -1
+	run_compare, compare_opts, 1, -1, CLI_OUT
 };

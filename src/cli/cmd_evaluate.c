@@ -60,9 +60,8 @@ static sw_output_format pick_format(const char *fmt, const char *out)
 	return isatty(STDOUT_FILENO) ? SW_OUTPUT_TABLE : SW_OUTPUT_CSV;
 }
 
-static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_evaluate(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	(void)pos;
 	const char *outpath = cli_get(opts, "-o");
@@ -133,27 +132,11 @@ done:
 	return rc;
 }
 
-static const char *params[CLI_MAX_MANY];
-
-static cli_opt evaluate_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 },
-	{ "--as-of", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--format", "csv|jsonl|table", 0, 0, 0 },
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--rejects", "FILE", 0, 0, 0 },
-	{ "--date-format", "iso|dmy", 0, 0, 0 },
-	{ "--jobs", "N", 0, 0, 0 },
-	{ "--sorted", NULL, 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
-	{ "--quiet", NULL, 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+static const cli_opt evaluate_opts[] = {
+	CLI_OPT("--format", "csv|jsonl|table"),
+	CLI_OPT("--jobs", "N"),
+	CLI_OPT("--sorted", NULL),
+	CLI_OPT("--quiet", NULL),
 	{ 0 }
 };
 
@@ -190,5 +173,5 @@ const cli_cmd cli_evaluate = {
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",
-	run_evaluate, evaluate_opts, 0, 0
+	run_evaluate, evaluate_opts, 0, 0, CLI_ALL
 };

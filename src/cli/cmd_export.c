@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int run_export(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_export(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	if (strcmp(pos[0], "case") != 0) {
 		cli_error("export: unknown format '%s' (case)", pos[0]);
@@ -45,10 +44,9 @@ static int run_export(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt export_opts[] = {
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--case-version", "VERSION", 0, 0, 0 },
-	{ "--timestamp", "DATETIME", 0, 0, 0 },
+static const cli_opt export_opts[] = {
+	CLI_OPT("--case-version", "VERSION"),
+	CLI_OPT("--timestamp", "DATETIME"),
 	{ 0 }
 };
 
@@ -68,5 +66,5 @@ const cli_cmd cli_export = {
 	"Identifiers are the framework's x-case ones where it has them (a framework\n"
 	"imported from CASE), else name-based UUIDs from the framework id and the\n"
 	"item's place, the same on every export.",
-	run_export, export_opts, 2, 2
+	run_export, export_opts, 2, 2, CLI_OUT
 };

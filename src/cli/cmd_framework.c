@@ -16,9 +16,8 @@ static size_t step_total(const sw_framework *fw)
 	return n;
 }
 
-static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_validate(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	sw_engine *eng;
 	int rc = cli_engine(&eng, opts);
 	if (rc)
@@ -37,16 +36,15 @@ static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt validate_opts[] = { { 0 } };
+static const cli_opt validate_opts[] = { { 0 } };
 
 const cli_cmd cli_validate = {
 	"validate", "Check framework files against every rule of the format; print ok or the errors.",
-	"stepwise validate FILE...", run_validate, validate_opts, 1, -1
+	"stepwise validate FILE...", run_validate, validate_opts, 1, -1, 0
 };
 
-static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_show(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	sw_engine *eng;
 	int rc = cli_engine(&eng, opts);
@@ -70,9 +68,9 @@ static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt show_opts[] = { { "--skill", "ID", 0, 0, 0 }, { 0 } };
+static const cli_opt show_opts[] = { CLI_OPT("--skill", "ID"), { 0 } };
 
 const cli_cmd cli_show = {
 	"show", "Show a framework as an aligned table: skills, stages, expectations; or one skill's steps.",
-	"stepwise show FILE [--skill ID]", run_show, show_opts, 1, 1
+	"stepwise show FILE [--skill ID]", run_show, show_opts, 1, 1, 0
 };

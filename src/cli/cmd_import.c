@@ -76,9 +76,8 @@ static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 	return rejected ? EXIT_REJECTED : EXIT_OK;
 }
 
-static int run_import(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_import(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	if (cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
@@ -98,10 +97,9 @@ static int run_import(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt import_opts[] = {
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--levels", "LEVELS", 0, 0, 0 },
-	{ "--id", "ID", 0, 0, 0 },
+static const cli_opt import_opts[] = {
+	CLI_OPT("--levels", "LEVELS"),
+	CLI_OPT("--id", "ID"),
 	{ 0 }
 };
 
@@ -124,5 +122,5 @@ const cli_cmd cli_import = {
 	"             file and line (exit 2 when any was rejected)\n"
 	"  -o FILE    where to write (default: standard output); written to FILE.tmp\n"
 	"             and renamed into place when complete",
-	run_import, import_opts, 2, 2
+	run_import, import_opts, 2, 2, CLI_OUT
 };

@@ -195,9 +195,9 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 	return run->rc;
 }
 
-static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_passport(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	passport_run run;
 	memset(&run, 0, sizeof run);
 	cli_opt *pupil_opt = NULL, *school_opt = NULL;
@@ -262,16 +262,12 @@ static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static const char *passport_params[CLI_MAX_MANY], *passport_pupils[CLI_MAX_MANY],
-	*passport_schools[CLI_MAX_MANY];
-
-static cli_opt passport_opts[] = {
-	COMMON_OPTS(passport_params),
-	{ "--pupil", "ID", 0, passport_pupils, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--school", "NAME", 0, passport_schools, 0 },
-	{ "--all", NULL, 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
+static const cli_opt passport_opts[] = {
+	CLI_MANY("--pupil", "ID"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--all", NULL),
+	CLI_OPT("--from", "YYYY-MM-DD"),
 	{ 0 }
 };
 
@@ -286,5 +282,5 @@ const cli_cmd cli_passport = {
 	"                    -o DIR/: a page per pupil, DIR/ID.html\n"
 	"  --as-of DATE      the current assessment point (default: all evidence)\n"
 	"  --from DATE       the previous assessment point, to show progress since then",
-	run_passport, passport_opts, 0, 0
+	run_passport, passport_opts, 0, 0, CLI_ALL
 };

@@ -182,9 +182,9 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	return cli_finish(eng, &data, rc, errs.total);
 }
 
-static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_report(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
 	if (!format) {
 		cli_error("report: --format must be table, csv, json or html");
@@ -234,9 +234,9 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return run_cohort(opts, &co, what, format);
 }
 
-static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_support(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
 	if (!format) {
 		cli_error("support: --format must be table, csv or json");
@@ -251,39 +251,34 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
 
-static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],
-	*report_schools[CLI_MAX_MANY], *support_schools[CLI_MAX_MANY];
-
-static cli_opt report_opts[] = {
-	COMMON_OPTS(report_params),
-	{ "--by", "all|school|class|year|group|school,class|school,year", 0, 0, 0 },
-	{ "--school", "NAME", 0, report_schools, 0 },
-	{ "--min-group", "N", 0, 0, 0 },
-	{ "--with-support", NULL, 0, 0, 0 },
-	{ "--sources", "LIST", 0, 0, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--terms", NULL, 0, 0, 0 },
-	{ "--at", "D1,D2,...", 0, 0, 0 },
-	{ "--top", "N", 0, 0, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--group", "GROUP", 0, 0, 0 },
-	{ "--gap", "GROUP", 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--below", "N", 0, 0, 0 },
-	{ "--format", "table|csv|json|html", 0, 0, 0 },
+static const cli_opt report_opts[] = {
+	CLI_OPT("--by", "all|school|class|year|group|school,class|school,year"),
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--min-group", "N"),
+	CLI_OPT("--with-support", NULL),
+	CLI_OPT("--sources", "LIST"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"),
+	CLI_OPT("--terms", NULL),
+	CLI_OPT("--at", "D1,D2,..."),
+	CLI_OPT("--top", "N"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_OPT("--group", "GROUP"),
+	CLI_OPT("--gap", "GROUP"),
+	CLI_OPT("--from", "YYYY-MM-DD"),
+	CLI_OPT("--to", "YYYY-MM-DD"),
+	CLI_OPT("--below", "N"),
+	CLI_OPT("--format", "table|csv|json|html"),
 	{ 0 }
 };
 
-static cli_opt support_opts[] = {
-	COMMON_OPTS(support_params),
-	{ "--school", "NAME", 0, support_schools, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--top", "N", 0, 0, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--group", "GROUP", 0, 0, 0 },
-	{ "--below", "N", 0, 0, 0 },
-	{ "--format", "table|csv|json", 0, 0, 0 },
+static const cli_opt support_opts[] = {
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"),
+	CLI_OPT("--top", "N"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_OPT("--group", "GROUP"),
+	CLI_OPT("--below", "N"),
+	CLI_OPT("--format", "table|csv|json"),
 	{ 0 }
 };
 
@@ -317,7 +312,7 @@ const cli_cmd cli_report = {
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
 	"See README.md, \"Reports\", for the definitions of every figure.",
-	run_report, report_opts, 0, 0
+	run_report, report_opts, 0, 0, CLI_ALL
 };
 
 const cli_cmd cli_support = {
@@ -336,6 +331,6 @@ const cli_cmd cli_support = {
 	"                    listed apart, as not yet assessed\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"
 	"The list names pupils: share it only with staff who need it.",
-	run_support, support_opts, 0, 0
+	run_support, support_opts, 0, 0, CLI_ALL
 };
 

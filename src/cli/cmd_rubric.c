@@ -313,11 +313,10 @@ static int rubric_explain(cli_opt *opts, const char *file)
 	return EXIT_OK;
 }
 
-static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_rubric(cli_opt *opts, int npos, char **pos)
 {
 	if (strcmp(pos[0], "explain") == 0 && npos == 2)
 		return rubric_explain(opts, pos[1]);
-	(void)c;
 	if (strcmp(pos[0], "test") == 0 && npos >= 2)
 		return rubric_test(opts, npos - 1, pos + 1);
 	if (strcmp(pos[0], "new") == 0 && npos == 2)
@@ -329,25 +328,14 @@ static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return EXIT_FATAL;
 }
 
-static const char *params[CLI_MAX_MANY], *methods[CLI_MAX_MANY];
-
-static cli_opt rubric_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--method", "SKILL=METHOD[:K=V,...]", 0, methods, 0 },
-	{ "--default", "METHOD[:K=V,...]", 0, 0, 0 },
-	{ "--as-of", "DATE", 0, 0, 0 },
-	{ "--pupil", "ID", 0, 0, 0 },
-	{ "--skill", "SKILL", 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
-	{ "--rubric", NULL, 0, 0, 0 }, /* set by check itself */
-	{ "--rejects", NULL, 0, 0, 0 },
+static const cli_opt rubric_opts[] = {
+	CLI_MANY("--method", "SKILL=METHOD[:K=V,...]"),
+	CLI_OPT("--default", "METHOD[:K=V,...]"),
+	CLI_OPT("--as-of", "DATE"),
+	CLI_OPT("--pupil", "ID"),
+	CLI_OPT("--skill", "SKILL"),
+	CLI_OPT("--rubric", NULL), /* set by check itself */
+	CLI_OPT("--rejects", NULL),
 	{ 0 }
 };
 
@@ -373,5 +361,5 @@ const cli_cmd cli_rubric_cmd = {
 	"  --isolate, --no-isolate  check and explain: evaluate in worker processes, or\n"
 	"               not (default: isolated when the rubric runs as Lua; see\n"
 	"               'stepwise evaluate --help'); test runs the examples in this process",
-	run_rubric, rubric_opts, 1, -1
+	run_rubric, rubric_opts, 1, -1, CLI_RUBRIC | CLI_DATA | CLI_LIMITS
 };

@@ -62,9 +62,8 @@ static bool respond(const char *text)
 	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
-static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_serve(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	(void)pos;
 	const char *http = cli_get(opts, "--http");
@@ -121,22 +120,12 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static const char *params[CLI_MAX_MANY];
-
-static cli_opt serve_opts[] = {
-	{ "--stdio", NULL, 0, 0, 0 },
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
-	{ "--rubric-dir", "DIR", 0, 0, 0 },
-	{ "--http", "[ADDR:]PORT", 0, 0, 0 },
-	{ "--token-file", "FILE", 0, 0, 0 },
-	{ "--jobs", "N", 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
+static const cli_opt serve_opts[] = {
+	CLI_OPT("--stdio", NULL),
+	CLI_OPT("--rubric-dir", "DIR"),
+	CLI_OPT("--http", "[ADDR:]PORT"),
+	CLI_OPT("--token-file", "FILE"),
+	CLI_OPT("--jobs", "N"),
 	{ 0 }
 };
 
@@ -172,5 +161,5 @@ const cli_cmd cli_serve = {
 	"  {\"op\": \"load_framework\", \"name\": ID} or {... \"framework\": {...}},\n"
 	"  {\"op\": \"check_rubric\", \"source\": LUA, \"pupils\": [...], \"evidence\": [...]},\n"
 	"  {\"op\": \"rubrics\"}",
-	run_serve, serve_opts, 0, 0
+	run_serve, serve_opts, 0, 0, CLI_RUBRIC | CLI_LIMITS
 };

@@ -70,9 +70,9 @@ static void file_name(char *buf, size_t n, const char *dir, const char *school, 
 	         k ? slug : "school", i + 1);
 }
 
-static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_summary(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	const char *check = cli_get(opts, "--check");
 	if (check)
 		return run_check(check);
@@ -146,19 +146,11 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return cli_finish(eng, &data, rc, errors);
 }
 
-static const char *summary_params[CLI_MAX_MANY];
-
-static cli_opt summary_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 }, { "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, summary_params, 0 }, { "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 }, { "--school", "NAME", 0, 0, 0 },
-	{ "--per-school", NULL, 0, 0, 0 }, { "--min-count", "N", 0, 0, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 }, { "--check", "FILE", 0, 0, 0 }, { "-o", "FILE|FOLDER/", 0, 0, 0 },
-	{ "--rejects", "FILE", 0, 0, 0 }, { "--quiet", NULL, 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 }, { 0 }
+static const cli_opt summary_opts[] = {
+	CLI_OPT("--from", "YYYY-MM-DD"), CLI_OPT("--school", "NAME"),
+	CLI_OPT("--per-school", NULL), CLI_OPT("--min-count", "N"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"), CLI_OPT("--check", "FILE"),
+	CLI_OPT("-o", "FILE|FOLDER/"), CLI_OPT("--quiet", NULL), { 0 }
 };
 
 const cli_cmd cli_summary = {
@@ -180,5 +172,5 @@ const cli_cmd cli_summary = {
 	"  --framework, --rubric, --param, --pupils, --evidence, --rejects: as for evaluate\n"
 	"  --isolate, --no-isolate: as for evaluate (default: isolated when the rubric runs\n"
 	"                    as Lua)\n",
-	run_summary, summary_opts, 0, 0
+	run_summary, summary_opts, 0, 0, CLI_RUBRIC | CLI_DATA | CLI_LIMITS | CLI_AS_OF
 };

@@ -159,12 +159,63 @@ static void main_help(void)
 	       "exit codes: 0 ok, 1 usage or fatal error, 2 completed but some input was rejected\n");
 }
 
+/* The options several commands take, each group described once. */
+static const cli_opt COMMON[] = {
+	{ "--framework", "FILE", false, CLI_RUBRIC, 0, 0, 0 },
+	{ "--rubric", "NAME|FILE.lua", false, CLI_RUBRIC, 0, 0, 0 },
+	{ "--param", "NAME=VALUE", true, CLI_RUBRIC, 0, 0, 0 },
+	{ "--pupils", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--evidence", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--rejects", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--max-instructions", "N", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--max-memory", "MiB", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--pattern-limit", "BYTES", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--isolate", NULL, false, CLI_LIMITS, 0, 0, 0 },
+	{ "--no-isolate", NULL, false, CLI_LIMITS, 0, 0, 0 },
+	{ "-o", "FILE", false, CLI_OUT, 0, 0, 0 },
+	{ "--as-of", "YYYY-MM-DD", false, CLI_AS_OF, 0, 0, 0 },
+	{ "--date-format", "iso|dmy", false, CLI_DATES, 0, 0, 0 },
+	{ 0 }
+};
+
+/* Frees the options opts_of made. */
+static void opts_free(cli_opt *all)
+{
+	for (cli_opt *o = all; o && o->name; o++)
+		free(o->many);
+	free(all);
+}
+
+/* The options of command c, to be filled in by the parser: its own, then
+   the common ones of its groups; NULL when out of memory. */
+static cli_opt *opts_of(const cli_cmd *c)
+{
+	size_t n = 0;
+	while (c->opts[n].name)
+		n++;
+	cli_opt *all = calloc(n + sizeof COMMON / sizeof COMMON[0], sizeof *all);
+	if (!all)
+		return NULL;
+	memcpy(all, c->opts, n * sizeof *all);
+	for (const cli_opt *o = COMMON; o->name; o++)
+		if ((o->group & c->common) && !cli_find(all, o->name))
+			all[n++] = *o;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].repeat && !(all[i].many = calloc(CLI_MAX_MANY, sizeof *all[i].many))) {
+			opts_free(all);
+			return NULL;
+		}
+	return all;
+}
+
 /* Parses argv for command c and runs it. */
 static int run_command(const cli_cmd *c, int argc, char **argv)
 {
 	char **pos = calloc((size_t)argc + 1, sizeof *pos);
-	if (!pos) {
+	cli_opt *opts = pos ? opts_of(c) : NULL;
+	if (!opts) {
 		cli_error("out of memory");
+		free(pos);
 		return EXIT_FATAL;
 	}
 	int npos = 0, rc = EXIT_FATAL;
@@ -187,7 +238,7 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 		char *eq = strchr(a, '=');
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
 		cli_opt *o = NULL;
-		for (cli_opt *p = c->opts; p && p->name; p++)
+		for (cli_opt *p = opts; p->name; p++)
 			if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
 				o = p;
 		if (!o) {
@@ -209,7 +260,7 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 			cli_error("%s: option '%s' takes no value", c->name, o->name);
 			goto done;
 		}
-		if (o->many) {
+		if (o->repeat) {
 			if (o->count >= CLI_MAX_MANY) {
 				cli_error("%s: option '%s' given more than %d times", c->name, o->name,
 				          CLI_MAX_MANY);
@@ -229,10 +280,11 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 	}
 	if (getenv("STEPWISE_CSV_RAW") && strcmp(getenv("STEPWISE_CSV_RAW"), "1") == 0)
 		sw_csv_set_raw(1); /* CSV values as they are, formulas included */
-	if (cli_out_distinct(c->opts, npos, pos))
+	if (cli_out_distinct(opts, npos, pos))
 		goto done; /* an output would replace an input */
-	rc = c->run(c, c->opts, npos, pos);
+	rc = c->run(opts, npos, pos);
 done:
+	opts_free(opts);
 	free(pos);
 	return rc;
 }

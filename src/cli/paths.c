@@ -107,7 +107,7 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 		cli_opt *o = cli_find(opts, *name);
 		if (!o || !o->value)
 			continue;
-		if (o->many)
+		if (o->repeat)
 			for (int i = 0; i < o->count && i < CLI_MAX_MANY; i++)
 				add(list, &n, o->many[i], "an input", false);
 		else
