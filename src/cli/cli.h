@@ -137,6 +137,15 @@ int cli_write_file(const char *path, const char *data, size_t len);
 int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path);
 /* Reads a whole file (malloc'd); NULL, the reason printed, when it cannot. */
 char *cli_read_file(const char *path, size_t *len);
+/* An output format: its name for --format and the endings of -o that choose it. */
+typedef struct cli_format {
+	const char *name, *ends[2];
+	int format;
+} cli_format;
+/* The format of list named fmt (0 when none is); without fmt, the one the
+   ending of out chooses, else `other`, or `none` when out is NULL or "-". */
+int cli_format_pick(const cli_format *list, const char *fmt, const char *out, int other,
+                    int none);
 /* Temporary files removed if SIGINT or SIGTERM ends the run: remembered until
    forgotten (the name must stay valid until then). */
 void cli_tmp_remember(const char *tmp);

@@ -28,22 +28,15 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 {
 	sw_compare_options co = SW_COMPARE_OPTIONS_INIT;
 	const char *fmt = cli_get(opts, "--format"), *outp = cli_get(opts, "-o");
-	if (!fmt && outp) {
-		const char *dot = strrchr(outp, '.');
-		fmt = dot && !strcmp(dot, ".html") ? "html" : dot && !strcmp(dot, ".json") ? "json"
-		      : dot && !strcmp(dot, ".csv") ? "csv" : "table";
-	}
-	static const char *const names[] = { "table", "csv", "json", "html" };
-	static const sw_report_format formats[] = { SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON,
-	                                            SW_REPORT_HTML };
-	int i;
-	for (i = 0; i < 4 && !(fmt ? !strcmp(fmt, names[i]) : i == 0); i++)
-		;
-	if (i == 4) {
+	static const cli_format formats[] = { { "table", { 0 }, SW_REPORT_TABLE },
+		                              { "csv", { ".csv" }, SW_REPORT_CSV },
+		                              { "json", { ".json" }, SW_REPORT_JSON },
+		                              { "html", { ".html" }, SW_REPORT_HTML }, { 0 } };
+	co.format = cli_format_pick(formats, fmt, outp, SW_REPORT_TABLE, SW_REPORT_TABLE);
+	if (!co.format) {
 		cli_error("compare: --format must be table, csv, json or html, not '%s'", fmt);
 		return EXIT_FATAL;
 	}
-	co.format = formats[i];
 	unsigned long long family = co.family;
 	if (cli_whole(opts, "--family", 1, 1000, "a number of similar schools from 1 to 1000", &family))
 		return EXIT_FATAL;

@@ -43,21 +43,17 @@ static int on_result(const sw_result *r, void *payload)
 	return rc;
 }
 
-/* The output format from --format, the output's name, or the terminal; 0 when unknown. */
+/* The output format from --format (any the library writes), the output's
+   name, or the terminal; 0 when unknown. */
 static sw_output_format pick_format(const char *fmt, const char *out)
 {
+	static const cli_format ends[] = { { "jsonl", { ".jsonl", ".ndjson" }, SW_OUTPUT_JSONL },
+		                           { "table", { ".txt" }, SW_OUTPUT_TABLE }, { 0 } };
 	sw_output_format named;
 	if (fmt)
 		return sw_output_format_find(&named, fmt) == SW_OK ? named : 0;
-	if (out && strcmp(out, "-") != 0) {
-		const char *dot = strrchr(out, '.');
-		if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
-			return SW_OUTPUT_JSONL;
-		if (dot && strcmp(dot, ".txt") == 0)
-			return SW_OUTPUT_TABLE;
-		return SW_OUTPUT_CSV;
-	}
-	return isatty(STDOUT_FILENO) ? SW_OUTPUT_TABLE : SW_OUTPUT_CSV;
+	return cli_format_pick(ends, NULL, out, SW_OUTPUT_CSV,
+	                       isatty(STDOUT_FILENO) ? SW_OUTPUT_TABLE : SW_OUTPUT_CSV);
 }
 
 static int run_evaluate(cli_opt *opts, int npos, char **pos)

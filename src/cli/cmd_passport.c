@@ -14,7 +14,6 @@
 /* What a passport run needs in its callbacks. */
 typedef struct passport_run {
 	err_state errs;
-	cli_opt *opts;
 	const char *dir;          /* the output folder, with a trailing '/' */
 	const char *class_name;   /* selection: --class */
 	const char **schools;     /* --school names */
@@ -200,18 +199,12 @@ static int run_passport(cli_opt *opts, int npos, char **pos)
 	(void)npos, (void)pos;
 	passport_run run;
 	memset(&run, 0, sizeof run);
-	cli_opt *pupil_opt = NULL, *school_opt = NULL;
-	for (cli_opt *o = opts; o->name; o++) {
-		if (strcmp(o->name, "--pupil") == 0)
-			pupil_opt = o;
-		if (strcmp(o->name, "--school") == 0)
-			school_opt = o;
-	}
-	int npupils = pupil_opt ? pupil_opt->count : 0;
+	cli_opt *pupil_opt = cli_find(opts, "--pupil"), *school_opt = cli_find(opts, "--school");
+	int npupils = pupil_opt->count;
 	run.class_name = cli_get(opts, "--class");
 	run.all = cli_get(opts, "--all") != NULL;
-	run.schools = school_opt ? school_opt->many : NULL;
-	run.nschools = school_opt ? school_opt->count : 0;
+	run.schools = school_opt->many;
+	run.nschools = school_opt->count;
 	const char *out = cli_get(opts, "-o");
 	int kinds = (npupils > 0) + (run.class_name || run.nschools) + run.all;
 	if (kinds != 1) {
@@ -230,7 +223,6 @@ static int run_passport(cli_opt *opts, int npos, char **pos)
 	if (rc)
 		return rc;
 	run.eng = eng;
-	run.opts = opts;
 	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
 	po.as_of = cli_get(opts, "--as-of");
 	po.from = cli_get(opts, "--from");
@@ -255,11 +247,7 @@ static int run_passport(cli_opt *opts, int npos, char **pos)
 		if (cli_out_close(&o, rc == EXIT_OK) != EXIT_OK)
 			rc = EXIT_FATAL;
 	}
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || run.errs.total))
-		rc = EXIT_REJECTED;
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, run.errs.total);
 }
 
 static const cli_opt passport_opts[] = {

@@ -26,31 +26,17 @@ int report_on_result(const sw_result *r, void *payload)
 	return 0;
 }
 
-/* The format from --format, the output's extension, or the terminal; 0 when unknown. */
+/* The format from --format, the output's extension, or the terminal; 0 when
+   unknown (support has no HTML of its own: html and -o *.html are refused). */
 static sw_report_format pick_format(const char *fmt, const char *out, bool html)
 {
-	static const struct {
-		const char *name;
-		sw_report_format format;
-	} names[] = { { "table", SW_REPORT_TABLE }, { "csv", SW_REPORT_CSV },
-		      { "json", SW_REPORT_JSON }, { "html", SW_REPORT_HTML } };
-	if (fmt) {
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (strcmp(fmt, names[i].name) == 0 && (html || names[i].format != SW_REPORT_HTML))
-				return names[i].format;
-		return 0;
-	}
-	if (out && strcmp(out, "-") != 0) {
-		const char *dot = strrchr(out, '.');
-		if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
-			return html ? SW_REPORT_HTML : 0; /* support: no HTML of its own */
-		if (dot && strcmp(dot, ".json") == 0)
-			return SW_REPORT_JSON;
-		if (dot && strcmp(dot, ".txt") == 0)
-			return SW_REPORT_TABLE;
-		return SW_REPORT_CSV;
-	}
-	return isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV;
+	const cli_format formats[] = { { "table", { ".txt" }, SW_REPORT_TABLE },
+		                       { "csv", { 0 }, SW_REPORT_CSV },
+		                       { "json", { ".json" }, SW_REPORT_JSON },
+		                       { html ? "html" : "", { ".html", ".htm" }, html ? SW_REPORT_HTML : 0 },
+		                       { 0 } };
+	return cli_format_pick(formats, fmt, out, SW_REPORT_CSV,
+	                       isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV);
 }
 
 /* Reads --by. */

@@ -167,6 +167,21 @@ int cli_out_close(cli_out *o, bool keep)
 	return rc;
 }
 
+int cli_format_pick(const cli_format *list, const char *fmt, const char *out, int other,
+                    int none)
+{
+	bool named = out && strcmp(out, "-") != 0;
+	const char *dot = named ? strrchr(out, '.') : NULL;
+	for (const cli_format *f = list; f->name; f++) {
+		if (fmt && strcmp(fmt, f->name) == 0)
+			return f->format;
+		for (int i = 0; !fmt && dot && i < 2 && f->ends[i]; i++)
+			if (strcmp(dot, f->ends[i]) == 0)
+				return f->format;
+	}
+	return fmt ? 0 : named ? other : none;
+}
+
 int cli_write_file(const char *path, const char *data, size_t len)
 {
 	cli_out o;
