@@ -62,8 +62,9 @@ void cli_print_errors(const sw_engine *eng);
 /* Prints an importer's or exporter's notice on stderr (an sw_notice_fn):
    "FILE:LINE: MESSAGE", "FILE: PATH: MESSAGE" or "FILE: MESSAGE". */
 void cli_print_notice(const sw_notice *n, void *payload);
-/* Prints "stepwise: MESSAGE" on stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "stepwise: MESSAGE" on stderr; returns EXIT_FATAL, so that
+   `return cli_error(...)` ends a command. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Refuses (EXIT_FATAL, with a message) an output path (-o, --rejects, the
    pupils' rejects file) that is the same file as an input or another
    output, before anything is read (paths.c). */

@@ -33,28 +33,23 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 		                              { "json", { ".json" }, SW_REPORT_JSON },
 		                              { "html", { ".html" }, SW_REPORT_HTML }, { 0 } };
 	co.format = cli_format_pick(formats, fmt, outp, SW_REPORT_TABLE, SW_REPORT_TABLE);
-	if (!co.format) {
-		cli_error("compare: --format must be table, csv, json or html, not '%s'", fmt);
-		return EXIT_FATAL;
-	}
+	if (!co.format)
+		return cli_error("compare: --format must be table, csv, json or html, not "
+		                 "'%s'", fmt);
 	unsigned long long family = co.family;
 	if (cli_whole(opts, "--family", 1, 1000, "a number of similar schools from 1 to 1000", &family))
 		return EXIT_FATAL;
 	co.family = (size_t)family;
 	co.gap = cli_get(opts, "--gap");
 	const char *by = cli_get(opts, "--by");
-	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0) {
-		cli_error("compare: --by must be school or skill, not '%s'", by);
-		return EXIT_FATAL;
-	}
+	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0)
+		return cli_error("compare: --by must be school or skill, not '%s'", by);
 	co.by = by && !strcmp(by, "skill") ? SW_COMPARE_BY_SKILL : 0;
 	if (cli_out_check(outp))
 		return EXIT_FATAL;
 	sw_summary **list = calloc((size_t)npos + 1, sizeof *list);
-	if (!list) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (!list)
+		return cli_error("out of memory");
 	int rc = EXIT_OK, n = 0;
 	for (; n < npos && !rc; n++) {
 		size_t len;

@@ -62,10 +62,8 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 	(void)pos;
 	const char *outpath = cli_get(opts, "-o");
 	sw_output_format format = pick_format(cli_get(opts, "--format"), outpath);
-	if (!format) {
-		cli_error("evaluate: --format must be csv, jsonl or table");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("evaluate: --format must be csv, jsonl or table");
 	if (cli_out_check(outpath))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	bool sorted = cli_get(opts, "--sorted") != NULL;

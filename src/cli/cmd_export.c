@@ -10,10 +10,8 @@
 static int run_export(cli_opt *opts, int npos, char **pos)
 {
 	(void)npos;
-	if (strcmp(pos[0], "case") != 0) {
-		cli_error("export: unknown format '%s' (case)", pos[0]);
-		return EXIT_FATAL;
-	}
+	if (strcmp(pos[0], "case") != 0)
+		return cli_error("export: unknown format '%s' (case)", pos[0]);
 	sw_case_export_options eo = SW_CASE_EXPORT_OPTIONS_INIT;
 	const char *v = cli_get(opts, "--case-version");
 	if (!v || strcmp(v, "1.0") == 0) {

@@ -52,10 +52,8 @@ static void reconcile(const char *dir, const char *name, const sw_oneroster_file
 /* `import oneroster DIR`. */
 static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 {
-	if (cli_get(opts, "--levels") || cli_get(opts, "--id")) {
-		cli_error("import: --levels and --id are for 'import case'");
-		return EXIT_FATAL;
-	}
+	if (cli_get(opts, "--levels") || cli_get(opts, "--id"))
+		return cli_error("import: --levels and --id are for 'import case'");
 	sw_oneroster_options oo = SW_ONEROSTER_OPTIONS_INIT;
 	oo.on_notice = cli_print_notice;
 	char *csv;

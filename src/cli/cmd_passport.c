@@ -159,10 +159,8 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 {
 	size_t n = strlen(out);
 	char *dir = malloc(n + 2);
-	if (!dir) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (!dir)
+		return cli_error("out of memory");
 	memcpy(dir, out, n + 1);
 	if (dir[n - 1] != '/')
 		memcpy(dir + n, "/", 2);
@@ -207,16 +205,12 @@ static int run_passport(cli_opt *opts, int npos, char **pos)
 	run.nschools = school_opt->count;
 	const char *out = cli_get(opts, "-o");
 	int kinds = (npupils > 0) + (run.class_name || run.nschools) + run.all;
-	if (kinds != 1) {
-		cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
-		          "(and/or --school S) or --all");
-		return EXIT_FATAL;
-	}
+	if (kinds != 1)
+		return cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
+		                 "(and/or --school S) or --all");
 	bool folder = is_folder(out);
-	if (!folder && (npupils != 1 || !pupil_opt->many[0][0])) {
-		cli_error("passport: pages for several pupils go in a folder: -o DIR/");
-		return EXIT_FATAL;
-	}
+	if (!folder && (npupils != 1 || !pupil_opt->many[0][0]))
+		return cli_error("passport: pages for several pupils go in a folder: -o DIR/");
 	sw_engine *eng;
 	cli_data data;
 	int rc = report_setup(&eng, opts, &data, folder);

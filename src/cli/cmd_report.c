@@ -83,10 +83,8 @@ static int add_sources_param(cli_opt *opts)
 	if (!v)
 		return EXIT_OK;
 	cli_opt *o = cli_find(opts, "--param");
-	if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
-		cli_error("--sources: too many parameters or too long a list");
-		return EXIT_FATAL;
-	}
+	if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param)
+		return cli_error("--sources: too many parameters or too long a list");
 	snprintf(param, sizeof param, "sources=%s", v);
 	o->many[o->count++] = param;
 	o->value = param;
@@ -113,10 +111,9 @@ static void report_left_out(const sw_cohort *c)
 
 int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
 {
-	if (!cli_get(opts, "--pupils")) {
-		cli_error("--pupils FILE is required: groups and expected steps come from the roster");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--pupils"))
+		return cli_error("--pupils FILE is required: groups and expected steps come from "
+		                 "the roster");
 	if (!folder && cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	return cli_setup(eng, opts, true, data);
@@ -172,10 +169,8 @@ static int run_report(cli_opt *opts, int npos, char **pos)
 {
 	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
-	if (!format) {
-		cli_error("report: --format must be table, csv, json or html");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("report: --format must be table, csv, json or html");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
 	co.gap = cli_get(opts, "--gap");
@@ -186,15 +181,11 @@ static int run_report(cli_opt *opts, int npos, char **pos)
 	co.roster_date = cli_get(opts, "--roster-date");
 	co.terms = cli_get(opts, "--terms") != NULL;
 	co.at = cli_get(opts, "--at");
-	if (co.terms && co.at) {
-		cli_error("report: give --terms or --at D1,D2,..., not both");
-		return EXIT_FATAL;
-	}
-	if ((co.terms || co.at) && (co.gap || co.from) && format != SW_REPORT_HTML) {
-		cli_error("report: --terms/--at make a table of their own; give them without --gap "
-		          "and --from (the HTML report can show all of them)");
-		return EXIT_FATAL;
-	}
+	if (co.terms && co.at)
+		return cli_error("report: give --terms or --at D1,D2,..., not both");
+	if ((co.terms || co.at) && (co.gap || co.from) && format != SW_REPORT_HTML)
+		return cli_error("report: --terms/--at make a table of their own; give them "
+		                 "without --gap and --from (the HTML report can show all of them)");
 	unsigned long long min_group = 5;
 	if (parse_support_filters(opts, &co) || add_sources_param(opts) ||
 	    parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
@@ -202,19 +193,13 @@ static int run_report(cli_opt *opts, int npos, char **pos)
 	              "a whole number of pupils from 1 (1 shows every figure)", &min_group))
 		return EXIT_FATAL;
 	co.min_group = (int)min_group;
-	if (!co.from != !co.to) {
-		cli_error("report: --from and --to go together");
-		return EXIT_FATAL;
-	}
-	if (co.gap && co.from && format != SW_REPORT_HTML) {
-		cli_error("report: --gap and --from/--to make different tables; give one of them "
-		          "(the HTML report can show both)");
-		return EXIT_FATAL;
-	}
-	if (co.gap && !*co.gap) {
-		cli_error("report: --gap needs a roster group name, such as pupil-premium");
-		return EXIT_FATAL;
-	}
+	if (!co.from != !co.to)
+		return cli_error("report: --from and --to go together");
+	if (co.gap && co.from && format != SW_REPORT_HTML)
+		return cli_error("report: --gap and --from/--to make different tables; give one of "
+		                 "them (the HTML report can show both)");
+	if (co.gap && !*co.gap)
+		return cli_error("report: --gap needs a roster group name, such as pupil-premium");
 	sw_report what = co.terms || co.at ? SW_REPORT_TREND : co.gap ? SW_REPORT_GAP
 	                 : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
 	return run_cohort(opts, &co, what, format);
@@ -224,10 +209,8 @@ static int run_support(cli_opt *opts, int npos, char **pos)
 {
 	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
-	if (!format) {
-		cli_error("support: --format must be table, csv or json");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("support: --format must be table, csv or json");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
 	co.roster_date = cli_get(opts, "--roster-date");

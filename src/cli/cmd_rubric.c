@@ -22,10 +22,8 @@ static int rubric_new(cli_opt *opts, const char *name)
 	size_t n = strlen(name);
 	snprintf(path, sizeof path, "%s%s", name, n > 4 && !strcmp(name + n - 4, ".lua") ? "" : ".lua");
 	struct stat st;
-	if (stat(path, &st) == 0) {
-		cli_error("rubric new: %s already exists; choose another name", path);
-		return EXIT_FATAL;
-	}
+	if (stat(path, &st) == 0)
+		return cli_error("rubric new: %s already exists; choose another name", path);
 	bool methods = cli_get(opts, "--method") || cli_get(opts, "--default");
 	size_t len = 0;
 	char *made = methods ? cli_rubric_methods(opts, name, path, &len) : NULL;
@@ -88,16 +86,12 @@ static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, char *
 	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
 	bool check = strcmp(cmd, "check") == 0;
 	if (!eo->value) {
-		if (po->value) {
-			cli_error(check ? "rubric check: --pupils needs --evidence too"
-			                : "rubric explain: give --pupils and --evidence");
-			return EXIT_FATAL;
-		}
-		if (!example_class(pupils, evidence, PATH_MAX + 128)) {
-			cli_error("rubric %s: %sgive --pupils and --evidence", cmd,
-			          check ? "the example class was not found; " : "");
-			return EXIT_FATAL;
-		}
+		if (po->value)
+			return cli_error(check ? "rubric check: --pupils needs --evidence too"
+			                       : "rubric explain: give --pupils and --evidence");
+		if (!example_class(pupils, evidence, PATH_MAX + 128))
+			return cli_error("rubric %s: %sgive --pupils and --evidence", cmd,
+			                 check ? "the example class was not found; " : "");
 		po->value = pupils;
 		eo->value = evidence;
 	}
@@ -291,10 +285,8 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 static int rubric_explain(cli_opt *opts, const char *file)
 {
 	const char *pupil = cli_get(opts, "--pupil");
-	if (!pupil) {
-		cli_error("rubric explain: give the pupil: --pupil ID");
-		return EXIT_FATAL;
-	}
+	if (!pupil)
+		return cli_error("rubric explain: give the pupil: --pupil ID");
 	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
 	sw_engine *eng;
 	cli_data data;

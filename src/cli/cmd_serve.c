@@ -67,22 +67,17 @@ static int run_serve(cli_opt *opts, int npos, char **pos)
 	(void)npos;
 	(void)pos;
 	const char *http = cli_get(opts, "--http");
-	if (!cli_get(opts, "--stdio") == !http) {
-		cli_error("serve: give --stdio (requests on standard input, responses on standard "
-		          "output) or --http [ADDR:]PORT");
-		return EXIT_FATAL;
-	}
-	if (!http && (cli_get(opts, "--token-file") || cli_get(opts, "--jobs"))) {
-		cli_error("serve: --token-file and --jobs go with --http");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--stdio") == !http)
+		return cli_error("serve: give --stdio (requests on standard input, responses on "
+		                 "standard output) or --http [ADDR:]PORT");
+	if (!http && (cli_get(opts, "--token-file") || cli_get(opts, "--jobs")))
+		return cli_error("serve: --token-file and --jobs go with --http");
 	sw_service_options so = SW_SERVICE_OPTIONS_INIT;
 	so.rubric_dir = cli_get(opts, "--rubric-dir");
 	struct stat dst;
-	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode))) {
-		cli_error("serve: --rubric-dir %s is not a folder that can be read", so.rubric_dir);
-		return EXIT_FATAL;
-	}
+	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode)))
+		return cli_error("serve: --rubric-dir %s is not a folder that can be read",
+		                 so.rubric_dir);
 	if (http)
 		return cli_serve_http(opts, http, &so);
 	sw_engine *eng;

@@ -23,10 +23,8 @@ static int run_check(const char *path)
 		printf("%s: holds no pupil's data and its small counts stay hidden\n", path);
 		return EXIT_OK;
 	}
-	if (st != SW_EINVALID) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (st != SW_EINVALID)
+		return cli_error("out of memory");
 	fprintf(stderr, "%s: not safe to share as it is:\n%s", path, problems ? problems : "");
 	free(problems);
 	return EXIT_REJECTED;
@@ -37,10 +35,8 @@ static int write_one(const sw_summary *s, const char *path)
 {
 	char *json;
 	size_t len;
-	if (sw_summary_json(&json, &len, s) != SW_OK) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (sw_summary_json(&json, &len, s) != SW_OK)
+		return cli_error("out of memory");
 	int rc = cli_write_file(path, json, len);
 	free(json);
 	return rc;
@@ -76,10 +72,9 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 	const char *check = cli_get(opts, "--check");
 	if (check)
 		return run_check(check);
-	if (!cli_get(opts, "--pupils") || !cli_get(opts, "--evidence")) {
-		cli_error("summary: --pupils FILE and --evidence FILE are required (or --check FILE)");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--pupils") || !cli_get(opts, "--evidence"))
+		return cli_error("summary: --pupils FILE and --evidence FILE are required (or "
+		                 "--check FILE)");
 	bool each = cli_get(opts, "--per-school") != NULL;
 	const char *outp = cli_get(opts, "-o");
 	sw_summary_options so = SW_SUMMARY_OPTIONS_INIT;
@@ -91,18 +86,12 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 	if (cli_whole(opts, "--min-count", 1, 1000, "a whole number from 1 to 1000", &mc))
 		return EXIT_FATAL;
 	so.min_count = (int)mc;
-	if (each && so.school) {
-		cli_error("summary: give --school NAME or --per-school, not both");
-		return EXIT_FATAL;
-	}
-	if (each && (!outp || !*outp || strcmp(outp, "-") == 0)) {
-		cli_error("summary: --per-school writes a file per school: give -o FOLDER/");
-		return EXIT_FATAL;
-	}
-	if (each && mkdir(outp, 0777) != 0 && errno != EEXIST) {
-		cli_error("cannot make folder %s: %s", outp, strerror(errno));
-		return EXIT_FATAL;
-	}
+	if (each && so.school)
+		return cli_error("summary: give --school NAME or --per-school, not both");
+	if (each && (!outp || !*outp || strcmp(outp, "-") == 0))
+		return cli_error("summary: --per-school writes a file per school: give -o FOLDER/");
+	if (each && mkdir(outp, 0777) != 0 && errno != EEXIST)
+		return cli_error("cannot make folder %s: %s", outp, strerror(errno));
 	if (!each && cli_out_check(outp))
 		return EXIT_FATAL;
 	sw_engine *eng;

@@ -190,19 +190,15 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *st
 	const char *df = cli_get(opts, "--date-format");
 	if (df && strcmp(df, "dmy") == 0)
 		data->date_format = SW_DATE_DMY;
-	else if (df && strcmp(df, "iso") != 0) {
-		cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy (13/02/2026), "
-		          "not '%s'", df);
-		return EXIT_FATAL;
-	}
+	else if (df && strcmp(df, "iso") != 0)
+		return cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy "
+		                 "(13/02/2026), not '%s'", df);
 	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
 	const char *rejects = cli_get(opts, "--rejects");
-	if (!evidence) {
-		cli_error("--evidence FILE is required");
-		return EXIT_FATAL;
-	}
+	if (!evidence)
+		return cli_error("--evidence FILE is required");
 	if (cli_out_check(rejects))
 		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {

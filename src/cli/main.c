@@ -17,7 +17,7 @@ static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check,
 	                                       &cli_passport, &cli_serve, &cli_import, &cli_export,
 	                                       &cli_summary, &cli_compare, NULL };
 
-void cli_error(const char *fmt, ...)
+int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -25,6 +25,7 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	return EXIT_FATAL;
 }
 
 void cli_print_errors(const sw_engine *eng)
@@ -64,10 +65,8 @@ int cli_engine(sw_engine **eng, cli_opt *opts)
 	eo.instruction_limit = ins;
 	eo.memory_limit = (size_t)mem * 1024 * 1024;
 	eo.pattern_limit = (size_t)pat;
-	if (sw_engine_new(eng, &eo) != SW_OK) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (sw_engine_new(eng, &eo) != SW_OK)
+		return cli_error("out of memory");
 	/* commands that run a rubric take --isolate and --no-isolate; without
 	   either, a rubric that runs as Lua is isolated (README, "Isolated
 	   evaluation") */
@@ -98,10 +97,8 @@ int cli_rubric(sw_engine *eng, cli_opt *opts)
 	for (int i = 0; p && i < p->count; i++) {
 		const char *kv = p->many[i];
 		const char *eq = strchr(kv, '=');
-		if (!eq || eq == kv) {
-			cli_error("--param needs NAME=VALUE, not '%s'", kv);
-			return EXIT_FATAL;
-		}
+		if (!eq || eq == kv)
+			return cli_error("--param needs NAME=VALUE, not '%s'", kv);
 		char key[128];
 		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
 		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK) {
@@ -135,10 +132,8 @@ int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned 
 	char *end;
 	errno = 0;
 	unsigned long long x = strtoull(v, &end, 10);
-	if (!*v || *end || errno || strchr(v, '-') || x < min || x > max) {
-		cli_error("%s needs %s, not '%s'", name, what, v);
-		return EXIT_FATAL;
-	}
+	if (!*v || *end || errno || strchr(v, '-') || x < min || x > max)
+		return cli_error("%s needs %s, not '%s'", name, what, v);
 	*n = x;
 	return EXIT_OK;
 }

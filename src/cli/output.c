@@ -79,14 +79,11 @@ void cli_tmp_forget(const char *tmp)
 int cli_out_plan(const char *path, char **target, char **tmp)
 {
 	int rc = sw_output_plan(target, tmp, path);
-	if (rc == SW_EIO && errno == EISDIR) {
-		cli_error("cannot write %s: it is a directory", path);
-		return EXIT_FATAL;
-	}
-	if (rc) {
-		cli_error("cannot write %s: %s", path, rc == SW_ENOMEM ? "out of memory" : strerror(errno));
-		return EXIT_FATAL;
-	}
+	if (rc == SW_EIO && errno == EISDIR)
+		return cli_error("cannot write %s: it is a directory", path);
+	if (rc)
+		return cli_error("cannot write %s: %s", path,
+		                 rc == SW_ENOMEM ? "out of memory" : strerror(errno));
 	return EXIT_OK;
 }
 
