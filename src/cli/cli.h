@@ -57,8 +57,9 @@ const char *cli_get(cli_opt *opts, const char *name);
 int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned long long max,
               const char *what, unsigned long long *n);
 
-/* Prints each of the engine's errors on stderr in the standard form. */
-void cli_print_errors(const sw_engine *eng);
+/* Prints each of the engine's errors on stderr in the standard form;
+   returns EXIT_FATAL. */
+int cli_print_errors(const sw_engine *eng);
 /* Prints an importer's or exporter's notice on stderr (an sw_notice_fn):
    "FILE:LINE: MESSAGE", "FILE: PATH: MESSAGE" or "FILE: MESSAGE". */
 void cli_print_notice(const sw_notice *n, void *payload);

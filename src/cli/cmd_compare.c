@@ -58,19 +58,16 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 			rc = EXIT_FATAL;
 			break;
 		}
-		if (sw_summary_read(&list[n], data, len, &why) != SW_OK) {
-			cli_error("%s: not a summary Stepwise can read: %s", pos[n], why ? why : "out of memory");
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_read(&list[n], data, len, &why) != SW_OK)
+			rc = cli_error("%s: not a summary Stepwise can read: %s", pos[n],
+			               why ? why : "out of memory");
 		free(why);
 		free(data);
 	}
 	sw_summary *cl = NULL;
 	char *why = NULL;
-	if (!rc && sw_summary_combine(&cl, (const sw_summary *const *)list, (size_t)n, &why) != SW_OK) {
-		cli_error("compare: %s", why ? why : "out of memory");
-		rc = EXIT_FATAL;
-	}
+	if (!rc && sw_summary_combine(&cl, (const sw_summary *const *)list, (size_t)n, &why) != SW_OK)
+		rc = cli_error("compare: %s", why ? why : "out of memory");
 	free(why);
 	sw_summary_free(cl);
 	long lo = -1, hi = -1;
@@ -87,10 +84,9 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 	cli_out out;
 	if (!rc && !(rc = cli_out_open(&out, outp))) {
 		int st = sw_summary_compare(out.f, (const sw_summary *const *)list, (size_t)n, &co);
-		if (st != SW_OK) {
-			cli_error(st == SW_EIO ? "cannot write the comparison" : "out of memory");
-			rc = EXIT_FATAL;
-		}
+		if (st != SW_OK)
+			rc = cli_error(st == SW_EIO ? "cannot write the comparison"
+			                              : "out of memory");
 		if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 			rc = EXIT_FATAL;
 	}

@@ -85,8 +85,7 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 	if ((rc = cli_out_open(&out, outpath)))
 		goto done;
 	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
-		cli_error("out of memory");
-		rc = EXIT_FATAL;
+		rc = cli_error("out of memory");
 		goto done;
 	}
 	int er;

@@ -24,8 +24,7 @@ static int run_validate(cli_opt *opts, int npos, char **pos)
 		return rc;
 	for (int i = 0; i < npos; i++) {
 		if (cli_framework_load(eng, pos[i]) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
+			rc = cli_print_errors(eng);
 			continue;
 		}
 		const sw_framework *fw = sw_engine_framework(eng);
@@ -51,17 +50,14 @@ static int run_show(cli_opt *opts, int npos, char **pos)
 	if (rc)
 		return rc;
 	if (cli_framework_load(eng, pos[0]) != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
+		rc = cli_print_errors(eng);
 	} else {
 		const char *skill = cli_get(opts, "--skill");
 		int st = sw_framework_print(stdout, sw_engine_framework(eng), skill);
 		if (st == SW_ENOTFOUND) {
-			cli_error("show: no skill '%s' in %s", skill, pos[0]);
-			rc = EXIT_FATAL;
+			rc = cli_error("show: no skill '%s' in %s", skill, pos[0]);
 		} else if (st != SW_OK || fflush(stdout) != 0) {
-			cli_error("show: cannot write the output");
-			rc = EXIT_FATAL;
+			rc = cli_error("show: cannot write the output");
 		}
 	}
 	sw_engine_free(eng);

@@ -88,8 +88,7 @@ static int run_import(cli_opt *opts, int npos, char **pos)
 	} else if (strcmp(pos[0], "oneroster") == 0) {
 		rc = import_oneroster(eng, pos[1], opts);
 	} else {
-		cli_error("import: unknown format '%s' (case or oneroster)", pos[0]);
-		rc = EXIT_FATAL;
+		rc = cli_error("import: unknown format '%s' (case or oneroster)", pos[0]);
 	}
 	sw_engine_free(eng);
 	return rc;

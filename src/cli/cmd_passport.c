@@ -80,8 +80,7 @@ static void passport_one(passport_run *run, const char *id, const sw_result *now
 	char *path = passport_path(run->dir, id);
 	cli_out out;
 	if (!path) {
-		cli_error("out of memory");
-		run->rc = EXIT_FATAL;
+		run->rc = cli_error("out of memory");
 		return;
 	}
 	if (cli_out_open(&out, path)) {
@@ -176,10 +175,8 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 	} else {
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 		eo.as_of = run->po.as_of;
-		if (sw_engine_evaluate(run->eng, &eo, passport_each, run, NULL) != SW_OK) {
-			cli_print_errors(run->eng);
-			run->rc = EXIT_FATAL;
-		}
+		if (sw_engine_evaluate(run->eng, &eo, passport_each, run, NULL) != SW_OK)
+			run->rc = cli_print_errors(run->eng);
 		for (size_t i = 0; i < run->nids; i++) {
 			if (run->rc == EXIT_OK)
 				passport_one(run, run->ids[i], NULL);
@@ -232,8 +229,7 @@ static int run_passport(cli_opt *opts, int npos, char **pos)
 			return rc;
 		}
 		if (sw_passport_write(o.f, eng, pupil_opt->many[0], &po, NULL) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
+			rc = cli_print_errors(eng);
 		} else if (run.empty) {
 			fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n",
 			        pupil_opt->many[0]);

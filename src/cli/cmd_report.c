@@ -132,10 +132,8 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	co->on_result = report_on_result;
 	co->payload = &errs;
 	sw_cohort *c = NULL;
-	if (sw_cohort_new(&c, eng, co) != SW_OK) {
-		cli_print_errors(eng);
-		return cli_finish(eng, &data, EXIT_FATAL, 0);
-	}
+	if (sw_cohort_new(&c, eng, co) != SW_OK) /* the errors, then the reconciliation */
+		return cli_finish(eng, &data, cli_print_errors(eng), 0);
 	for (int i = 0; i < data.nlines; i++)
 		if (sw_cohort_add_source(c, data.lines[i].path, &data.lines[i].stats) != SW_OK)
 			rc = EXIT_FATAL;

@@ -98,17 +98,14 @@ static int run_serve(cli_opt *opts, int npos, char **pos)
 		                              : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}");
 		sw_string_free(eng, response);
 		if (!ok) {
-			cli_error("serve: cannot write the response");
-			rc = EXIT_FATAL;
+			rc = cli_error("serve: cannot write the response");
 			break;
 		}
 	}
 	if (got < 0) {
-		cli_error("serve: out of memory");
-		rc = EXIT_FATAL;
+		rc = cli_error("serve: out of memory");
 	} else if (rc == EXIT_OK && ferror(stdin)) {
-		cli_error("serve: cannot read the requests");
-		rc = EXIT_FATAL;
+		rc = cli_error("serve: cannot read the requests");
 	}
 	free(line.p);
 	sw_engine_free(eng);

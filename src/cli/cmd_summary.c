@@ -103,10 +103,8 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 	if (each) {
 		sw_summary **list = NULL;
 		size_t n = 0;
-		if (sw_summary_make_each(&list, &n, eng, &so) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_make_each(&list, &n, eng, &so) != SW_OK)
+			rc = cli_print_errors(eng);
 		if (n) /* one evaluation for every school: the same count in each */
 			errors = sw_summary_eval_errors(list[0]);
 		for (size_t i = 0; !rc && i < n; i++) {
@@ -119,10 +117,8 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 		sw_summary_list_free(list, n);
 	} else {
 		sw_summary *s = NULL;
-		if (sw_summary_make(&s, eng, &so) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_make(&s, eng, &so) != SW_OK)
+			rc = cli_print_errors(eng);
 		if (!rc)
 			rc = write_one(s, outp);
 		errors = sw_summary_eval_errors(s);

@@ -148,8 +148,7 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 		close_rejects(&fr, rejects_path, false);
 		if (stream && rc == SW_EUSER) /* the result callback stopped it: its own status */
 			return sw_engine_user_status(eng) > 0 ? sw_engine_user_status(eng) : EXIT_FATAL;
-		cli_print_errors(eng);
-		return EXIT_FATAL;
+		return cli_print_errors(eng);
 	}
 	if (fr.total > fr.shown)
 		fprintf(stderr, "%s: %llu more rejected rows not shown%s\n", path,
@@ -174,10 +173,8 @@ int cli_framework(sw_engine *eng, cli_opt *opts)
 	const char *fw = cli_get(opts, "--framework");
 	int rc = fw ? cli_framework_load(eng, fw)
 	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
-	if (rc != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
+	if (rc != SW_OK)
+		return cli_print_errors(eng);
 	return EXIT_OK;
 }
 

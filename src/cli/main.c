@@ -28,7 +28,7 @@ int cli_error(const char *fmt, ...)
 	return EXIT_FATAL;
 }
 
-void cli_print_errors(const sw_engine *eng)
+int cli_print_errors(const sw_engine *eng)
 {
 	char buf[2048];
 	size_t n = sw_engine_error_count(eng);
@@ -39,6 +39,7 @@ void cli_print_errors(const sw_engine *eng)
 	size_t total = sw_engine_error_total(eng);
 	if (total > n)
 		fprintf(stderr, "... and %zu more errors\n", total - n);
+	return EXIT_FATAL;
 }
 
 void cli_print_notice(const sw_notice *n, void *payload)
@@ -89,10 +90,8 @@ int cli_jobs(unsigned *jobs, cli_opt *opts)
 int cli_rubric(sw_engine *eng, cli_opt *opts)
 {
 	const char *r = cli_get(opts, "--rubric");
-	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
+	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK)
+		return cli_print_errors(eng);
 	cli_opt *p = cli_find(opts, "--param");
 	for (int i = 0; p && i < p->count; i++) {
 		const char *kv = p->many[i];
@@ -101,10 +100,8 @@ int cli_rubric(sw_engine *eng, cli_opt *opts)
 			return cli_error("--param needs NAME=VALUE, not '%s'", kv);
 		char key[128];
 		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
-		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK) {
-			cli_print_errors(eng);
-			return EXIT_FATAL;
-		}
+		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK)
+			return cli_print_errors(eng);
 	}
 	return EXIT_OK;
 }

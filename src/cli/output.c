@@ -139,10 +139,8 @@ int cli_out_close(cli_out *o, bool keep)
 	if (!o->f)
 		return rc;
 	if (o->f == stdout) {
-		if (fflush(stdout) != 0) {
-			cli_error("cannot write the output: %s", strerror(errno));
-			rc = EXIT_FATAL;
-		}
+		if (fflush(stdout) != 0)
+			rc = cli_error("cannot write the output: %s", strerror(errno));
 		o->f = NULL;
 		return rc;
 	}
@@ -150,13 +148,10 @@ int cli_out_close(cli_out *o, bool keep)
 	if (fclose(o->f) != 0 && !err)
 		err = errno;
 	o->f = NULL;
-	if (keep && err) {
-		cli_error("cannot write %s: %s", o->path, strerror(err));
-		rc = EXIT_FATAL;
-	}
+	if (keep && err)
+		rc = cli_error("cannot write %s: %s", o->path, strerror(err));
 	if (o->tmp && keep && !err && rename(o->tmp, o->target) != 0) {
-		cli_error("cannot rename %s to %s: %s", o->tmp, o->target, strerror(errno));
-		rc = EXIT_FATAL;
+		rc = cli_error("cannot rename %s to %s: %s", o->tmp, o->target, strerror(errno));
 	}
 	if (o->tmp && (!keep || rc))
 		unlink(o->tmp);
@@ -192,10 +187,8 @@ int cli_write_file(const char *path, const char *data, size_t len)
 
 int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path)
 {
-	if (st != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
+	if (st != SW_OK)
+		return cli_print_errors(eng);
 	int rc = cli_write_file(path, *text, *len);
 	sw_string_free(eng, *text);
 	return rc;

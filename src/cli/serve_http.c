@@ -378,10 +378,8 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 	int rc = token_file ? read_token(&p, token_file) : EXIT_OK;
 	p.engines = calloc(p.count, sizeof *p.engines);
 	p.busy = calloc(p.count, sizeof *p.busy);
-	if (!rc && (!p.engines || !p.busy)) {
-		cli_error("serve: out of memory");
-		rc = EXIT_FATAL;
-	}
+	if (!rc && (!p.engines || !p.busy))
+		rc = cli_error("serve: out of memory");
 	for (unsigned i = 0; !rc && i < p.count; i++)
 		if ((rc = cli_setup(&p.engines[i], opts, true, NULL)))
 			break;
@@ -407,9 +405,8 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 		                     MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
 		                     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 		if (!d) {
-			cli_error("serve: cannot listen on %s: %s", listen,
-			          errno ? strerror(errno) : "the address is not available");
-			rc = EXIT_FATAL;
+			rc = cli_error("serve: cannot listen on %s: %s", listen,
+			               errno ? strerror(errno) : "the address is not available");
 		}
 	}
 	if (d) {
