@@ -73,8 +73,6 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos);
 /* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go
    beside --rejects FILE (malloc'd; NULL when out of memory). */
 char *cli_pupils_rejects_path(const char *path);
-/* Creates an engine with the limits given on the command line (if any). */
-int cli_engine(sw_engine **eng, cli_opt *opts);
 
 /* What loading the data files gave: one reconciliation line per file. */
 typedef struct cli_data {
@@ -97,6 +95,13 @@ typedef struct cli_stream {
 	sw_eval_stats *stats;
 } cli_stream;
 
+/* ---- setting up the engine (setup.c) ---- */
+/* Creates an engine with the limits given on the command line (if any). */
+int cli_engine(sw_engine **eng, cli_opt *opts);
+/* --jobs N, default the number of cores. */
+int cli_jobs(unsigned *jobs, cli_opt *opts);
+/* Loads --rubric (default: highest) and sets each --param. */
+int cli_rubric(sw_engine *eng, cli_opt *opts);
 /* Loads a framework named on the command line: an existing file, else a
    bundled framework by name (skills-builder-v2, ...); an sw status. */
 int cli_framework_load(sw_engine *eng, const char *arg);
@@ -115,6 +120,7 @@ int cli_setup(sw_engine **eng, cli_opt *opts, bool rubric, cli_data *data);
    returns rc, made EXIT_REJECTED when rows were rejected or errors counted. */
 int cli_finish(sw_engine *eng, const cli_data *data, int rc, uint64_t errors);
 
+/* ---- output files (output.c) ---- */
 /* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-");
    a FIFO, device or socket is written directly; a symbolic link's target is replaced. */
 typedef struct cli_out {
@@ -153,15 +159,10 @@ int cli_format_pick(const cli_format *list, const char *fmt, const char *out, in
 void cli_tmp_remember(const char *tmp);
 void cli_tmp_forget(const char *tmp);
 
-/* --jobs N, default the number of cores. */
-int cli_jobs(unsigned *jobs, cli_opt *opts);
-
 /* rubric new NAME --method ...: the text (malloc'd, *len bytes) of a rubric
    with a built-in method per skill, checked by loading it as path
    (rubric_methods.c); NULL, errors printed, when refused. */
 char *cli_rubric_methods(cli_opt *opts, const char *name, const char *path, size_t *len);
-/* The rubric options shared by evaluate and rubric check: --rubric, --param. */
-int cli_rubric(sw_engine *eng, cli_opt *opts);
 /* `serve --http [ADDR:]PORT` (serve_http.c): runs until SIGINT or SIGTERM. */
 int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *so);
 

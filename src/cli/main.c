@@ -1,16 +1,15 @@
 /*
- * main.c - the `stepwise` command: finds the command, parses its options,
- * and runs it. Each command lives in its own cmd_*.c file.
+ * main.c - the `stepwise` command: finds the command, parses its options
+ * (its own and the common ones of its groups) and runs it; the messages
+ * every command prints. The commands are in the cmd_*.c files.
  */
 #include "cli.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, &cli_evaluate,
 	                                       &cli_rubric_cmd, &cli_report, &cli_support,
@@ -51,59 +50,6 @@ void cli_print_notice(const sw_notice *n, void *payload)
 		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
 	else
 		fprintf(stderr, "%s: %s\n", n->file, n->message);
-}
-
-int cli_engine(sw_engine **eng, cli_opt *opts)
-{
-	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
-	unsigned long long ins = eo.instruction_limit, mem = 0, pat = eo.pattern_limit;
-	/* the command line opts in to the environment's rubric folders */
-	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
-	if (cli_whole(opts, "--max-instructions", 1, ULLONG_MAX, "a positive whole number", &ins) ||
-	    cli_whole(opts, "--max-memory", 1, 1024 * 1024, "a number of MiB from 1 to 1048576", &mem) ||
-	    cli_whole(opts, "--pattern-limit", 1, ULLONG_MAX, "a positive number of bytes", &pat))
-		return EXIT_FATAL;
-	eo.instruction_limit = ins;
-	eo.memory_limit = (size_t)mem * 1024 * 1024;
-	eo.pattern_limit = (size_t)pat;
-	if (sw_engine_new(eng, &eo) != SW_OK)
-		return cli_error("out of memory");
-	/* commands that run a rubric take --isolate and --no-isolate; without
-	   either, a rubric that runs as Lua is isolated (README, "Isolated
-	   evaluation") */
-	if (cli_find(opts, "--isolate"))
-		sw_engine_set_isolate(*eng, cli_get(opts, "--no-isolate") ? SW_ISOLATE_OFF
-		                            : cli_get(opts, "--isolate") ? SW_ISOLATE_ON
-		                                                          : SW_ISOLATE_AUTO);
-	return EXIT_OK;
-}
-
-int cli_jobs(unsigned *jobs, cli_opt *opts)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned long long n = cores > 0 ? (unsigned long long)cores : 1;
-	int rc = cli_whole(opts, "--jobs", 1, 64, "a number of threads from 1 to 64", &n);
-	*jobs = (unsigned)n;
-	return rc;
-}
-
-int cli_rubric(sw_engine *eng, cli_opt *opts)
-{
-	const char *r = cli_get(opts, "--rubric");
-	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK)
-		return cli_print_errors(eng);
-	cli_opt *p = cli_find(opts, "--param");
-	for (int i = 0; p && i < p->count; i++) {
-		const char *kv = p->many[i];
-		const char *eq = strchr(kv, '=');
-		if (!eq || eq == kv)
-			return cli_error("--param needs NAME=VALUE, not '%s'", kv);
-		char key[128];
-		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
-		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK)
-			return cli_print_errors(eng);
-	}
-	return EXIT_OK;
 }
 
 cli_opt *cli_find(cli_opt *opts, const char *name)

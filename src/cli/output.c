@@ -2,8 +2,9 @@
  * output.c - output files written safely: to a temporary file beside the
  * target, renamed into place only when everything was written, and removed
  * if SIGINT or SIGTERM ends the run. A FIFO, device or socket is written
- * directly; a symbolic link keeps pointing at the file it names. Also a
- * whole text written that way at once, and a whole file read.
+ * directly; a symbolic link keeps pointing at the file it names. Also the
+ * output format chosen by --format or the name, a whole text written at
+ * once, and a whole file read (a summary).
  */
 #include "cli.h"
 

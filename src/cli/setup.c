@@ -1,12 +1,13 @@
 /*
- * data.c - what the data commands share: setting up the engine with the
- * framework (bundled by default), the rubric, the roster and the evidence;
- * printing rejected rows and the reconciliation; writing the rejects files;
- * the exit code at the end.
+ * setup.c - the engine a command runs on: its limits and threads, the
+ * framework (bundled by default), the rubric and its parameters, the roster
+ * and the evidence, with rejected rows printed and kept in the rejects
+ * files; then the reconciliation and the exit code at the end.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,59 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	data->lines[data->nlines++].stats = st;
 	data->rejected += st.rejected;
 	return close_rejects(&fr, rejects_path, true);
+}
+
+int cli_engine(sw_engine **eng, cli_opt *opts)
+{
+	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
+	unsigned long long ins = eo.instruction_limit, mem = 0, pat = eo.pattern_limit;
+	/* the command line opts in to the environment's rubric folders */
+	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
+	if (cli_whole(opts, "--max-instructions", 1, ULLONG_MAX, "a positive whole number", &ins) ||
+	    cli_whole(opts, "--max-memory", 1, 1024 * 1024, "a number of MiB from 1 to 1048576", &mem) ||
+	    cli_whole(opts, "--pattern-limit", 1, ULLONG_MAX, "a positive number of bytes", &pat))
+		return EXIT_FATAL;
+	eo.instruction_limit = ins;
+	eo.memory_limit = (size_t)mem * 1024 * 1024;
+	eo.pattern_limit = (size_t)pat;
+	if (sw_engine_new(eng, &eo) != SW_OK)
+		return cli_error("out of memory");
+	/* commands that run a rubric take --isolate and --no-isolate; without
+	   either, a rubric that runs as Lua is isolated (README, "Isolated
+	   evaluation") */
+	if (cli_find(opts, "--isolate"))
+		sw_engine_set_isolate(*eng, cli_get(opts, "--no-isolate") ? SW_ISOLATE_OFF
+		                            : cli_get(opts, "--isolate") ? SW_ISOLATE_ON
+		                                                          : SW_ISOLATE_AUTO);
+	return EXIT_OK;
+}
+
+int cli_jobs(unsigned *jobs, cli_opt *opts)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long n = cores > 0 ? (unsigned long long)cores : 1;
+	int rc = cli_whole(opts, "--jobs", 1, 64, "a number of threads from 1 to 64", &n);
+	*jobs = (unsigned)n;
+	return rc;
+}
+
+int cli_rubric(sw_engine *eng, cli_opt *opts)
+{
+	const char *r = cli_get(opts, "--rubric");
+	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK)
+		return cli_print_errors(eng);
+	cli_opt *p = cli_find(opts, "--param");
+	for (int i = 0; p && i < p->count; i++) {
+		const char *kv = p->many[i];
+		const char *eq = strchr(kv, '=');
+		if (!eq || eq == kv)
+			return cli_error("--param needs NAME=VALUE, not '%s'", kv);
+		char key[128];
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
+		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK)
+			return cli_print_errors(eng);
+	}
+	return EXIT_OK;
 }
 
 int cli_framework_load(sw_engine *eng, const char *arg)
