@@ -14,14 +14,9 @@ static int run_export(cli_opt *opts, int npos, char **pos)
 		return cli_error("export: unknown format '%s' (case)", pos[0]);
 	sw_case_export_options eo = SW_CASE_EXPORT_OPTIONS_INIT;
 	const char *v = cli_get(opts, "--case-version");
-	if (!v || strcmp(v, "1.0") == 0) {
-		eo.case_version = SW_CASE_1_0;
-	} else if (strcmp(v, "1.1") == 0) {
-		eo.case_version = SW_CASE_1_1;
-	} else {
-		cli_error("export: --case-version must be 1.0 or 1.1, not '%s'", v);
-		return EXIT_FATAL;
-	}
+	if (v && strcmp(v, "1.0") != 0 && strcmp(v, "1.1") != 0)
+		return cli_error("export: --case-version must be 1.0 or 1.1, not '%s'", v);
+	eo.case_version = v && strcmp(v, "1.1") == 0 ? SW_CASE_1_1 : SW_CASE_1_0;
 	if (cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	eo.timestamp = cli_get(opts, "--timestamp");

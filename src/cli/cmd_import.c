@@ -21,9 +21,8 @@ static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
 	} else if (strcmp(levels, "group,skill,step") == 0) {
 		io.levels = SW_CASE_LEVELS_GROUP_SKILL_STEP;
 	} else {
-		cli_error("import: --levels must be step, skill,step or group,skill,step, not '%s'",
-		          levels);
-		return EXIT_FATAL;
+		return cli_error("import: --levels must be step, skill,step or group,skill,step, "
+		                 "not '%s'", levels);
 	}
 	io.id = cli_get(opts, "--id");
 	io.on_notice = cli_print_notice;

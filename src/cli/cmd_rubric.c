@@ -78,18 +78,18 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 }
 
 /* Sets up the engine for `rubric check` and `rubric explain` (`cmd`): the
-   rubric `file`, and the data, by default the example class (its names put
-   in pupils and evidence, of PATH_MAX + 128 bytes). An exit code. */
-static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, char *pupils,
-                        char *evidence, cli_data *data, const char *cmd)
+   rubric `file`, and the data, by default the example class. An exit code. */
+static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, cli_data *data,
+                        const char *cmd)
 {
+	static char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128]; /* one command a run */
 	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
 	bool check = strcmp(cmd, "check") == 0;
 	if (!eo->value) {
 		if (po->value)
 			return cli_error(check ? "rubric check: --pupils needs --evidence too"
 			                       : "rubric explain: give --pupils and --evidence");
-		if (!example_class(pupils, evidence, PATH_MAX + 128))
+		if (!example_class(pupils, evidence, sizeof pupils))
 			return cli_error("rubric %s: %sgive --pupils and --evidence", cmd,
 			                 check ? "the example class was not found; " : "");
 		po->value = pupils;
@@ -194,10 +194,9 @@ static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
 
 static int rubric_check(cli_opt *opts, const char *file)
 {
-	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
 	sw_engine *eng;
 	cli_data data;
-	int rc = rubric_setup(&eng, opts, file, pupils, evidence, &data, "check");
+	int rc = rubric_setup(&eng, opts, file, &data, "check");
 	if (rc)
 		return rc;
 	printf("rubric '%s' loaded from %s", sw_engine_rubric_name(eng), file);
@@ -287,10 +286,9 @@ static int rubric_explain(cli_opt *opts, const char *file)
 	const char *pupil = cli_get(opts, "--pupil");
 	if (!pupil)
 		return cli_error("rubric explain: give the pupil: --pupil ID");
-	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
 	sw_engine *eng;
 	cli_data data;
-	int rc = rubric_setup(&eng, opts, file, pupils, evidence, &data, "explain");
+	int rc = rubric_setup(&eng, opts, file, &data, "explain");
 	if (rc)
 		return rc;
 	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
