@@ -14,30 +14,58 @@
 typedef struct cli_opt {
 	const char *name;   /* "--framework" */
 	const char *arg;    /* NULL for a flag; else the argument's name for help */
-	const char *value;  /* set by cli_parse (a flag is set to "") */
-	const char **many;  /* for repeatable options: up to CLI_MAX_MANY values */
+	bool repeat;        /* may be given up to CLI_MAX_MANY times */
+	unsigned group;     /* in the table of common options: its CLI_* group */
+	const char *value;  /* set by the parser (a flag is set to "") */
+	const char **many;  /* set by the parser for a repeatable option: its values */
 	int count;
 } cli_opt;
 
 #define CLI_MAX_MANY 64
+/* An entry of a command's table of options: one given once, a repeatable one. */
+#define CLI_OPT(name, arg) { name, arg, false, 0, NULL, NULL, 0 }
+#define CLI_MANY(name, arg) { name, arg, true, 0, NULL, NULL, 0 }
 
-/* A command: name, one-line summary, usage text, options, and the runner. */
+/* Groups of options that several commands take, described once (main.c). */
+enum {
+	CLI_RUBRIC = 1,  /* --framework FILE, --rubric NAME|FILE.lua, --param NAME=VALUE... */
+	CLI_DATA = 2,    /* --pupils FILE, --evidence FILE, --rejects FILE */
+	CLI_LIMITS = 4,  /* --max-instructions, --max-memory, --pattern-limit, --[no-]isolate */
+	CLI_OUT = 8,     /* -o FILE */
+	CLI_AS_OF = 16,  /* --as-of YYYY-MM-DD */
+	CLI_DATES = 32,  /* --date-format iso|dmy */
+	CLI_ALL = 63
+};
+
+/* A command: name, one-line summary, usage text, options, and the runner.
+   It takes its own options and those of its common groups; an option of its
+   own replaces a common one of the same name. */
 typedef struct cli_cmd {
 	const char *name, *summary, *usage;
-	int (*run)(const struct cli_cmd *cmd, cli_opt *opts, int npos, char **pos);
-	cli_opt *opts;
+	int (*run)(cli_opt *opts, int npos, char **pos);
+	const cli_opt *opts;
 	int min_pos, max_pos; /* positional arguments; max -1 for any */
+	unsigned common;      /* CLI_* groups */
 } cli_cmd;
 
 /* Finds the option named `name` in the command's list. */
 cli_opt *cli_find(cli_opt *opts, const char *name);
 /* Its value, or NULL when not given. */
 const char *cli_get(cli_opt *opts, const char *name);
+/* Reads option `name`, when given, as a whole number from min to max into *n;
+   else refuses it with "NAME needs WHAT, not 'VALUE'" (EXIT_FATAL). */
+int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned long long max,
+              const char *what, unsigned long long *n);
 
-/* Prints each of the engine's errors on stderr in the standard form. */
-void cli_print_errors(const sw_engine *eng);
-/* Prints "stepwise: MESSAGE" on stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints each of the engine's errors on stderr in the standard form;
+   returns EXIT_FATAL. */
+int cli_print_errors(const sw_engine *eng);
+/* Prints an importer's or exporter's notice on stderr (an sw_notice_fn):
+   "FILE:LINE: MESSAGE", "FILE: PATH: MESSAGE" or "FILE: MESSAGE". */
+void cli_print_notice(const sw_notice *n, void *payload);
+/* Prints "stepwise: MESSAGE" on stderr; returns EXIT_FATAL, so that
+   `return cli_error(...)` ends a command. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Refuses (EXIT_FATAL, with a message) an output path (-o, --rejects, the
    pupils' rejects file) that is the same file as an input or another
    output, before anything is read (paths.c). */
@@ -45,8 +73,6 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos);
 /* "rejects.csv" -> "rejects.pupils.csv": where a roster's rejected rows go
    beside --rejects FILE (malloc'd; NULL when out of memory). */
 char *cli_pupils_rejects_path(const char *path);
-/* Creates an engine with the limits given on the command line (if any). */
-int cli_engine(sw_engine **eng, cli_opt *opts);
 
 /* What loading the data files gave: one reconciliation line per file. */
 typedef struct cli_data {
@@ -69,18 +95,32 @@ typedef struct cli_stream {
 	sw_eval_stats *stats;
 } cli_stream;
 
+/* ---- setting up the engine (setup.c) ---- */
+/* Creates an engine with the limits given on the command line (if any). */
+int cli_engine(sw_engine **eng, cli_opt *opts);
+/* --jobs N, default the number of cores. */
+int cli_jobs(unsigned *jobs, cli_opt *opts);
+/* Loads --rubric (default: highest) and sets each --param. */
+int cli_rubric(sw_engine *eng, cli_opt *opts);
 /* Loads a framework named on the command line: an existing file, else a
    bundled framework by name (skills-builder-v2, ...); an sw status. */
 int cli_framework_load(sw_engine *eng, const char *arg);
 /* Loads --framework (default: the bundled Skills Builder 2.0). */
 int cli_framework(sw_engine *eng, cli_opt *opts);
-/* Loads --pupils and --evidence, writing --rejects; EXIT_OK or EXIT_FATAL
-   (errors printed). */
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
-             const cli_stream *stream);
+/* Loads --pupils and --evidence (required), writing --rejects; EXIT_OK or
+   EXIT_FATAL (errors printed). */
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *stream);
 /* Prints "FILE: N rows, N accepted, N rejected" for each file read. */
 void cli_reconcile(const cli_data *data);
+/* Creates the engine (cli_engine) and loads --framework; with `rubric`,
+   --rubric and --param; with `data`, the roster and evidence (cli_load).
+   An exit code; on failure *eng is freed and NULL (errors printed). */
+int cli_setup(sw_engine **eng, cli_opt *opts, bool rubric, cli_data *data);
+/* Ends a data command: prints the reconciliation, frees the engine and
+   returns rc, made EXIT_REJECTED when rows were rejected or errors counted. */
+int cli_finish(sw_engine *eng, const cli_data *data, int rc, uint64_t errors);
 
+/* ---- output files (output.c) ---- */
 /* An output file written to FILE.tmp and renamed into place (stdout for NULL or "-");
    a FIFO, device or socket is written directly; a symbolic link's target is replaced. */
 typedef struct cli_out {
@@ -97,22 +137,32 @@ int cli_out_close(cli_out *o, bool keep);
 int cli_out_plan(const char *path, char **target, char **tmp);
 /* cli_out_plan's checks alone, made before any work (NULL and "-" pass). */
 int cli_out_check(const char *path);
+/* Writes data to path (standard output for NULL or "-") through path.tmp,
+   renamed into place once complete; an exit code, errors printed. */
+int cli_write_file(const char *path, const char *data, size_t len);
+/* With st SW_OK, writes the text an importer or exporter made (cli_write_file)
+   and frees it; else prints the engine's errors. An exit code. */
+int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path);
+/* Reads a whole file (malloc'd); NULL, the reason printed, when it cannot. */
+char *cli_read_file(const char *path, size_t *len);
+/* An output format: its name for --format and the endings of -o that choose it. */
+typedef struct cli_format {
+	const char *name, *ends[2];
+	int format;
+} cli_format;
+/* The format of list named fmt (0 when none is); without fmt, the one the
+   ending of out chooses, else `other`, or `none` when out is NULL or "-". */
+int cli_format_pick(const cli_format *list, const char *fmt, const char *out, int other,
+                    int none);
 /* Temporary files removed if SIGINT or SIGTERM ends the run: remembered until
    forgotten (the name must stay valid until then). */
 void cli_tmp_remember(const char *tmp);
 void cli_tmp_forget(const char *tmp);
 
-/* Prints a result's rubric errors on stderr (an sw_result_fn). */
-int cli_print_result_errors(const sw_result *r, void *payload);
-
-/* --jobs N, default the number of cores. */
-int cli_jobs(unsigned *jobs, cli_opt *opts);
-
-/* rubric new NAME --method ...: writes path, a rubric with a built-in method
-   per skill (rubric_methods.c); an exit code, errors printed. */
-int cli_rubric_new_methods(cli_opt *opts, const char *name, const char *path);
-/* The rubric options shared by evaluate and rubric check: --rubric, --param. */
-int cli_rubric(sw_engine *eng, cli_opt *opts);
+/* rubric new NAME --method ...: the text (malloc'd, *len bytes) of a rubric
+   with a built-in method per skill, checked by loading it as path
+   (rubric_methods.c); NULL, errors printed, when refused. */
+char *cli_rubric_methods(cli_opt *opts, const char *name, const char *path, size_t *len);
 /* `serve --http [ADDR:]PORT` (serve_http.c): runs until SIGINT or SIGTERM. */
 int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *so);
 

@@ -9,38 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a whole file; NULL (message printed) when it cannot. */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 65536 > cap) {
-			char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap ? cap * 2 : 65536);
-			if (!nb) {
-				cli_error("cannot read %s: too large", path);
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 65536;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Days since 1970 of "YYYY-MM-DD", or -1. */
 static long days(const char *d)
 {
@@ -56,72 +24,50 @@ static long days(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
-static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_compare(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd;
 	sw_compare_options co = SW_COMPARE_OPTIONS_INIT;
 	const char *fmt = cli_get(opts, "--format"), *outp = cli_get(opts, "-o");
-	if (!fmt && outp) {
-		const char *dot = strrchr(outp, '.');
-		fmt = dot && !strcmp(dot, ".html") ? "html" : dot && !strcmp(dot, ".json") ? "json"
-		      : dot && !strcmp(dot, ".csv") ? "csv" : "table";
-	}
-	static const char *const names[] = { "table", "csv", "json", "html" };
-	static const sw_report_format formats[] = { SW_REPORT_TABLE, SW_REPORT_CSV, SW_REPORT_JSON,
-	                                            SW_REPORT_HTML };
-	int i;
-	for (i = 0; i < 4 && !(fmt ? !strcmp(fmt, names[i]) : i == 0); i++)
-		;
-	if (i == 4) {
-		cli_error("compare: --format must be table, csv, json or html, not '%s'", fmt);
+	static const cli_format formats[] = { { "table", { 0 }, SW_REPORT_TABLE },
+		                              { "csv", { ".csv" }, SW_REPORT_CSV },
+		                              { "json", { ".json" }, SW_REPORT_JSON },
+		                              { "html", { ".html" }, SW_REPORT_HTML }, { 0 } };
+	co.format = cli_format_pick(formats, fmt, outp, SW_REPORT_TABLE, SW_REPORT_TABLE);
+	if (!co.format)
+		return cli_error("compare: --format must be table, csv, json or html, not "
+		                 "'%s'", fmt);
+	unsigned long long family = co.family;
+	if (cli_whole(opts, "--family", 1, 1000, "a number of similar schools from 1 to 1000", &family))
 		return EXIT_FATAL;
-	}
-	co.format = formats[i];
-	const char *fam = cli_get(opts, "--family");
-	if (fam) {
-		char *end;
-		long k = strtol(fam, &end, 10);
-		if (!*fam || *end || k < 1 || k > 1000) {
-			cli_error("--family needs a number of similar schools from 1 to 1000, not '%s'", fam);
-			return EXIT_FATAL;
-		}
-		co.family = (size_t)k;
-	}
+	co.family = (size_t)family;
 	co.gap = cli_get(opts, "--gap");
 	const char *by = cli_get(opts, "--by");
-	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0) {
-		cli_error("compare: --by must be school or skill, not '%s'", by);
-		return EXIT_FATAL;
-	}
+	if (by && strcmp(by, "school") != 0 && strcmp(by, "skill") != 0)
+		return cli_error("compare: --by must be school or skill, not '%s'", by);
 	co.by = by && !strcmp(by, "skill") ? SW_COMPARE_BY_SKILL : 0;
 	if (cli_out_check(outp))
 		return EXIT_FATAL;
 	sw_summary **list = calloc((size_t)npos + 1, sizeof *list);
-	if (!list) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (!list)
+		return cli_error("out of memory");
 	int rc = EXIT_OK, n = 0;
 	for (; n < npos && !rc; n++) {
 		size_t len;
-		char *data = read_all(pos[n], &len), *why = NULL;
+		char *data = cli_read_file(pos[n], &len), *why = NULL;
 		if (!data) {
 			rc = EXIT_FATAL;
 			break;
 		}
-		if (sw_summary_read(&list[n], data, len, &why) != SW_OK) {
-			cli_error("%s: not a summary Stepwise can read: %s", pos[n], why ? why : "out of memory");
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_read(&list[n], data, len, &why) != SW_OK)
+			rc = cli_error("%s: not a summary Stepwise can read: %s", pos[n],
+			               why ? why : "out of memory");
 		free(why);
 		free(data);
 	}
 	sw_summary *cl = NULL;
 	char *why = NULL;
-	if (!rc && sw_summary_combine(&cl, (const sw_summary *const *)list, (size_t)n, &why) != SW_OK) {
-		cli_error("compare: %s", why ? why : "out of memory");
-		rc = EXIT_FATAL;
-	}
+	if (!rc && sw_summary_combine(&cl, (const sw_summary *const *)list, (size_t)n, &why) != SW_OK)
+		rc = cli_error("compare: %s", why ? why : "out of memory");
 	free(why);
 	sw_summary_free(cl);
 	long lo = -1, hi = -1;
@@ -138,10 +84,9 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	cli_out out;
 	if (!rc && !(rc = cli_out_open(&out, outp))) {
 		int st = sw_summary_compare(out.f, (const sw_summary *const *)list, (size_t)n, &co);
-		if (st != SW_OK) {
-			cli_error(st == SW_EIO ? "cannot write the comparison" : "out of memory");
-			rc = EXIT_FATAL;
-		}
+		if (st != SW_OK)
+			rc = cli_error(st == SW_EIO ? "cannot write the comparison"
+			                              : "out of memory");
 		if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 			rc = EXIT_FATAL;
 	}
@@ -151,12 +96,11 @@ static int run_compare(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt compare_opts[] = { { "--family", "K", 0, 0, 0 },
-	                          { "--by", "school|skill", 0, 0, 0 },
-	                          { "--gap", "GROUP", 0, 0, 0 },
-	                          { "--format", "table|csv|json|html", 0, 0, 0 },
-	                          { "-o", "FILE", 0, 0, 0 },
-	                          { 0 } };
+static const cli_opt compare_opts[] = { CLI_OPT("--family", "K"),
+	                                CLI_OPT("--by", "school|skill"),
+	                                CLI_OPT("--gap", "GROUP"),
+	                                CLI_OPT("--format", "table|csv|json|html"),
+	                                { 0 } };
 
 const cli_cmd cli_compare = {
 	"compare", "Compares school summaries: the cluster, families of similar schools.",
@@ -168,5 +112,5 @@ const cli_cmd cli_compare = {
 	"  --format F        table (default), csv, json, or html (the default for -o *.html)\n"
 	"  --by school|skill rows school by school (default) or skill by skill\n"
 	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n",
-	run_compare, compare_opts, 1, -1
+	run_compare, compare_opts, 1, -1, CLI_OUT
 };

@@ -43,34 +43,27 @@ static int on_result(const sw_result *r, void *payload)
 	return rc;
 }
 
-/* The output format from --format, the output's name, or the terminal; 0 when unknown. */
+/* The output format from --format (any the library writes), the output's
+   name, or the terminal; 0 when unknown. */
 static sw_output_format pick_format(const char *fmt, const char *out)
 {
+	static const cli_format ends[] = { { "jsonl", { ".jsonl", ".ndjson" }, SW_OUTPUT_JSONL },
+		                           { "table", { ".txt" }, SW_OUTPUT_TABLE }, { 0 } };
 	sw_output_format named;
 	if (fmt)
 		return sw_output_format_find(&named, fmt) == SW_OK ? named : 0;
-	if (out && strcmp(out, "-") != 0) {
-		const char *dot = strrchr(out, '.');
-		if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
-			return SW_OUTPUT_JSONL;
-		if (dot && strcmp(dot, ".txt") == 0)
-			return SW_OUTPUT_TABLE;
-		return SW_OUTPUT_CSV;
-	}
-	return isatty(STDOUT_FILENO) ? SW_OUTPUT_TABLE : SW_OUTPUT_CSV;
+	return cli_format_pick(ends, NULL, out, SW_OUTPUT_CSV,
+	                       isatty(STDOUT_FILENO) ? SW_OUTPUT_TABLE : SW_OUTPUT_CSV);
 }
 
-static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_evaluate(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	(void)pos;
 	const char *outpath = cli_get(opts, "-o");
 	sw_output_format format = pick_format(cli_get(opts, "--format"), outpath);
-	if (!format) {
-		cli_error("evaluate: --format must be csv, jsonl or table");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("evaluate: --format must be csv, jsonl or table");
 	if (cli_out_check(outpath))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	bool sorted = cli_get(opts, "--sorted") != NULL;
@@ -78,31 +71,26 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	eo.as_of = cli_get(opts, "--as-of");
 	/* --isolate and --no-isolate: the engine's mode (cli_engine) */
 	sw_engine *eng;
-	int rc = cli_jobs(&eo.jobs, opts);
-	if (rc || (rc = cli_engine(&eng, opts)))
-		return rc;
 	cli_data data;
+	/* framework and rubric first: a mistake there is found before any data is read */
+	int rc = cli_jobs(&eo.jobs, opts);
+	if (rc || (rc = cli_setup(&eng, opts, true, sorted ? NULL : &data)))
+		return rc;
 	cli_out out = { 0 };
 	eval_state st = { 0 };
 	sw_eval_stats es;
 	cli_stream stream = { &eo, on_result, &st, &es };
 	st.progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO);
 	st.start = time(NULL);
-	/* framework and rubric first: a mistake there is found before any data is read */
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)))
-		goto done;
-	if (!sorted && (rc = cli_load(eng, opts, &data, true, NULL)))
-		goto done;
 	if ((rc = cli_out_open(&out, outpath)))
 		goto done;
 	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
-		cli_error("out of memory");
-		rc = EXIT_FATAL;
+		rc = cli_error("out of memory");
 		goto done;
 	}
 	int er;
 	if (sorted) {
-		er = cli_load(eng, opts, &data, true, &stream);
+		er = cli_load(eng, opts, &data, &stream);
 		if (er == EXIT_FATAL) /* the output failed, or an error already reported */
 			er = st.write_errno ? SW_EIO : SW_ERROR;
 	} else {
@@ -125,7 +113,6 @@ static int run_evaluate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		          strerror(st.write_errno ? st.write_errno : EIO));
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
 	cli_errs_print(&st.groups, stderr, st.done, st.skills);
-	cli_errs_free(&st.groups);
 	cli_reconcile(&data);
 	if (rc == EXIT_OK && (data.rejected || st.errors))
 		rc = EXIT_REJECTED;
@@ -138,27 +125,11 @@ done:
 	return rc;
 }
 
-static const char *params[CLI_MAX_MANY];
-
-static cli_opt evaluate_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 },
-	{ "--as-of", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--format", "csv|jsonl|table", 0, 0, 0 },
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--rejects", "FILE", 0, 0, 0 },
-	{ "--date-format", "iso|dmy", 0, 0, 0 },
-	{ "--jobs", "N", 0, 0, 0 },
-	{ "--sorted", NULL, 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
-	{ "--quiet", NULL, 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
+static const cli_opt evaluate_opts[] = {
+	CLI_OPT("--format", "csv|jsonl|table"),
+	CLI_OPT("--jobs", "N"),
+	CLI_OPT("--sorted", NULL),
+	CLI_OPT("--quiet", NULL),
 	{ 0 }
 };
 
@@ -195,5 +166,5 @@ const cli_cmd cli_evaluate = {
 	"  --max-instructions N  Lua instructions per rubric call (default 10000000)\n"
 	"  --max-memory MiB  memory of the rubric's Lua state (default 64)\n"
 	"  --pattern-limit BYTES  longest text string patterns may search (default 10000)",
-	run_evaluate, evaluate_opts, 0, 0
+	run_evaluate, evaluate_opts, 0, 0, CLI_ALL
 };

@@ -3,61 +3,43 @@
  * CFPackage (JSON), CASE 1.0 by default.
  */
 #include "cli.h"
-#include "cli_interchange.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int run_export(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_export(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
-	if (strcmp(pos[0], "case") != 0) {
-		cli_error("export: unknown format '%s' (case)", pos[0]);
-		return EXIT_FATAL;
-	}
+	if (strcmp(pos[0], "case") != 0)
+		return cli_error("export: unknown format '%s' (case)", pos[0]);
 	sw_case_export_options eo = SW_CASE_EXPORT_OPTIONS_INIT;
 	const char *v = cli_get(opts, "--case-version");
-	if (!v || strcmp(v, "1.0") == 0) {
-		eo.case_version = SW_CASE_1_0;
-	} else if (strcmp(v, "1.1") == 0) {
-		eo.case_version = SW_CASE_1_1;
-	} else {
-		cli_error("export: --case-version must be 1.0 or 1.1, not '%s'", v);
-		return EXIT_FATAL;
-	}
+	if (v && strcmp(v, "1.0") != 0 && strcmp(v, "1.1") != 0)
+		return cli_error("export: --case-version must be 1.0 or 1.1, not '%s'", v);
+	eo.case_version = v && strcmp(v, "1.1") == 0 ? SW_CASE_1_1 : SW_CASE_1_0;
 	if (cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	eo.timestamp = cli_get(opts, "--timestamp");
 	eo.on_notice = cli_print_notice;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	char *json;
 	size_t len;
 	sw_case_export_stats st;
-	int rc = EXIT_OK;
-	if (sw_case_export(&json, &len, eng, pos[1], &eo, &st) != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
-	} else {
-		rc = cli_write_file(cli_get(opts, "-o"), json, len);
-		sw_string_free(eng, json);
-		if (rc == EXIT_OK)
-			fprintf(stderr, "%s: CASE %s package: 1 document, %zu items, %zu associations\n",
-			        pos[1], eo.case_version == SW_CASE_1_1 ? "1.1" : "1.0", st.items,
-			        st.associations);
-	}
+	rc = sw_case_export(&json, &len, eng, pos[1], &eo, &st);
+	if (!(rc = cli_write_made(eng, rc, &json, &len, cli_get(opts, "-o"))))
+		fprintf(stderr, "%s: CASE %s package: 1 document, %zu items, %zu associations\n",
+		        pos[1], eo.case_version == SW_CASE_1_1 ? "1.1" : "1.0", st.items,
+		        st.associations);
 	sw_engine_free(eng);
 	return rc;
 }
 
-static cli_opt export_opts[] = {
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--case-version", "VERSION", 0, 0, 0 },
-	{ "--timestamp", "DATETIME", 0, 0, 0 },
+static const cli_opt export_opts[] = {
+	CLI_OPT("--case-version", "VERSION"),
+	CLI_OPT("--timestamp", "DATETIME"),
 	{ 0 }
 };
 
@@ -77,5 +59,5 @@ const cli_cmd cli_export = {
 	"Identifiers are the framework's x-case ones where it has them (a framework\n"
 	"imported from CASE), else name-based UUIDs from the framework id and the\n"
 	"item's place, the same on every export.",
-	run_export, export_opts, 2, 2
+	run_export, export_opts, 2, 2, CLI_OUT
 };

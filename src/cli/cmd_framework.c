@@ -16,20 +16,15 @@ static size_t step_total(const sw_framework *fw)
 	return n;
 }
 
-static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_validate(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
-	(void)opts;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	int rc = EXIT_OK;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	for (int i = 0; i < npos; i++) {
 		if (cli_framework_load(eng, pos[i]) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
+			rc = cli_print_errors(eng);
 			continue;
 		}
 		const sw_framework *fw = sw_engine_framework(eng);
@@ -40,44 +35,38 @@ static int run_validate(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return rc;
 }
 
-static cli_opt validate_opts[] = { { 0 } };
+static const cli_opt validate_opts[] = { { 0 } };
 
 const cli_cmd cli_validate = {
 	"validate", "Check framework files against every rule of the format; print ok or the errors.",
-	"stepwise validate FILE...", run_validate, validate_opts, 1, -1
+	"stepwise validate FILE...", run_validate, validate_opts, 1, -1, 0
 };
 
-static int run_show(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_show(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	int rc = EXIT_OK;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	if (cli_framework_load(eng, pos[0]) != SW_OK) {
-		cli_print_errors(eng);
-		rc = EXIT_FATAL;
+		rc = cli_print_errors(eng);
 	} else {
 		const char *skill = cli_get(opts, "--skill");
 		int st = sw_framework_print(stdout, sw_engine_framework(eng), skill);
 		if (st == SW_ENOTFOUND) {
-			cli_error("show: no skill '%s' in %s", skill, pos[0]);
-			rc = EXIT_FATAL;
+			rc = cli_error("show: no skill '%s' in %s", skill, pos[0]);
 		} else if (st != SW_OK || fflush(stdout) != 0) {
-			cli_error("show: cannot write the output");
-			rc = EXIT_FATAL;
+			rc = cli_error("show: cannot write the output");
 		}
 	}
 	sw_engine_free(eng);
 	return rc;
 }
 
-static cli_opt show_opts[] = { { "--skill", "ID", 0, 0, 0 }, { 0 } };
+static const cli_opt show_opts[] = { CLI_OPT("--skill", "ID"), { 0 } };
 
 const cli_cmd cli_show = {
 	"show", "Show a framework as an aligned table: skills, stages, expectations; or one skill's steps.",
-	"stepwise show FILE [--skill ID]", run_show, show_opts, 1, 1
+	"stepwise show FILE [--skill ID]", run_show, show_opts, 1, 1, 0
 };

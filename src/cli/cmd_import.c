@@ -3,35 +3,9 @@
  * and `stepwise import oneroster` (a OneRoster 1.1 CSV export to a roster).
  */
 #include "cli.h"
-#include "cli_interchange.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Prints one notice of an importer or exporter on stderr (an sw_notice_fn). */
-void cli_print_notice(const sw_notice *n, void *payload)
-{
-	(void)payload;
-	if (n->line)
-		fprintf(stderr, "%s:%llu: %s\n", n->file, (unsigned long long)n->line, n->message);
-	else if (n->path)
-		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
-	else
-		fprintf(stderr, "%s: %s\n", n->file, n->message);
-}
-
-/* Writes data to path (standard output for NULL or "-") through a temporary file. */
-int cli_write_file(const char *path, const char *data, size_t len)
-{
-	cli_out o;
-	if (cli_out_open(&o, path) != EXIT_OK)
-		return EXIT_FATAL;
-	bool ok = fwrite(data, 1, len, o.f) == len;
-	if (!ok)
-		cli_error("cannot write %s: %s", o.path ? o.path : "the output", strerror(errno));
-	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
-}
 
 /* `import case PACKAGE.json`. */
 static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
@@ -47,22 +21,16 @@ static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
 	} else if (strcmp(levels, "group,skill,step") == 0) {
 		io.levels = SW_CASE_LEVELS_GROUP_SKILL_STEP;
 	} else {
-		cli_error("import: --levels must be step, skill,step or group,skill,step, not '%s'",
-		          levels);
-		return EXIT_FATAL;
+		return cli_error("import: --levels must be step, skill,step or group,skill,step, "
+		                 "not '%s'", levels);
 	}
 	io.id = cli_get(opts, "--id");
 	io.on_notice = cli_print_notice;
 	char *json;
 	size_t len;
 	sw_case_import_stats st;
-	if (sw_case_import(&json, &len, eng, package, &io, &st) != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
-	int rc = cli_write_file(cli_get(opts, "-o"), json, len);
-	sw_string_free(eng, json);
-	if (rc != EXIT_OK)
+	int rc = sw_case_import(&json, &len, eng, package, &io, &st);
+	if ((rc = cli_write_made(eng, rc, &json, &len, cli_get(opts, "-o"))))
 		return rc;
 	fprintf(stderr, "%s: %zu items, %zu imported (%zu groups, %zu skills, %zu steps), "
 	        "%zu not imported\n", package, st.items, st.imported, st.groups, st.skills,
@@ -83,23 +51,16 @@ static void reconcile(const char *dir, const char *name, const sw_oneroster_file
 /* `import oneroster DIR`. */
 static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 {
-	if (cli_get(opts, "--levels") || cli_get(opts, "--id")) {
-		cli_error("import: --levels and --id are for 'import case'");
-		return EXIT_FATAL;
-	}
+	if (cli_get(opts, "--levels") || cli_get(opts, "--id"))
+		return cli_error("import: --levels and --id are for 'import case'");
 	sw_oneroster_options oo = SW_ONEROSTER_OPTIONS_INIT;
 	oo.on_notice = cli_print_notice;
 	char *csv;
 	size_t len;
 	sw_oneroster_stats st;
-	if (sw_oneroster_import(&csv, &len, eng, dir, &oo, &st) != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
 	const char *out = cli_get(opts, "-o");
-	int rc = cli_write_file(out, csv, len);
-	sw_string_free(eng, csv);
-	if (rc != EXIT_OK)
+	int rc = sw_oneroster_import(&csv, &len, eng, dir, &oo, &st);
+	if ((rc = cli_write_made(eng, rc, &csv, &len, out)))
 		return rc;
 	reconcile(dir, "users.csv", &st.users);
 	reconcile(dir, "enrollments.csv", &st.enrollments);
@@ -112,34 +73,29 @@ static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 	return rejected ? EXIT_REJECTED : EXIT_OK;
 }
 
-static int run_import(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_import(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	if (cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
 	sw_engine *eng;
-	if (sw_engine_new(&eng, NULL)) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	int rc;
+	int rc = cli_engine(&eng, opts);
+	if (rc)
+		return rc;
 	if (strcmp(pos[0], "case") == 0) {
 		rc = import_case(eng, pos[1], opts);
 	} else if (strcmp(pos[0], "oneroster") == 0) {
 		rc = import_oneroster(eng, pos[1], opts);
 	} else {
-		cli_error("import: unknown format '%s' (case or oneroster)", pos[0]);
-		rc = EXIT_FATAL;
+		rc = cli_error("import: unknown format '%s' (case or oneroster)", pos[0]);
 	}
 	sw_engine_free(eng);
 	return rc;
 }
 
-static cli_opt import_opts[] = {
-	{ "-o", "FILE", 0, 0, 0 },
-	{ "--levels", "LEVELS", 0, 0, 0 },
-	{ "--id", "ID", 0, 0, 0 },
+static const cli_opt import_opts[] = {
+	CLI_OPT("--levels", "LEVELS"),
+	CLI_OPT("--id", "ID"),
 	{ 0 }
 };
 
@@ -162,5 +118,5 @@ const cli_cmd cli_import = {
 	"             file and line (exit 2 when any was rejected)\n"
 	"  -o FILE    where to write (default: standard output); written to FILE.tmp\n"
 	"             and renamed into place when complete",
-	run_import, import_opts, 2, 2
+	run_import, import_opts, 2, 2, CLI_OUT
 };

@@ -14,7 +14,6 @@
 /* What a passport run needs in its callbacks. */
 typedef struct passport_run {
 	err_state errs;
-	cli_opt *opts;
 	const char *dir;          /* the output folder, with a trailing '/' */
 	const char *class_name;   /* selection: --class */
 	const char **schools;     /* --school names */
@@ -81,8 +80,7 @@ static void passport_one(passport_run *run, const char *id, const sw_result *now
 	char *path = passport_path(run->dir, id);
 	cli_out out;
 	if (!path) {
-		cli_error("out of memory");
-		run->rc = EXIT_FATAL;
+		run->rc = cli_error("out of memory");
 		return;
 	}
 	if (cli_out_open(&out, path)) {
@@ -160,10 +158,8 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 {
 	size_t n = strlen(out);
 	char *dir = malloc(n + 2);
-	if (!dir) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (!dir)
+		return cli_error("out of memory");
 	memcpy(dir, out, n + 1);
 	if (dir[n - 1] != '/')
 		memcpy(dir + n, "/", 2);
@@ -179,10 +175,8 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 	} else {
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
 		eo.as_of = run->po.as_of;
-		if (sw_engine_evaluate(run->eng, &eo, passport_each, run, NULL) != SW_OK) {
-			cli_print_errors(run->eng);
-			run->rc = EXIT_FATAL;
-		}
+		if (sw_engine_evaluate(run->eng, &eo, passport_each, run, NULL) != SW_OK)
+			run->rc = cli_print_errors(run->eng);
 		for (size_t i = 0; i < run->nids; i++) {
 			if (run->rc == EXIT_OK)
 				passport_one(run, run->ids[i], NULL);
@@ -195,42 +189,31 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 	return run->rc;
 }
 
-static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_passport(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	passport_run run;
 	memset(&run, 0, sizeof run);
-	cli_opt *pupil_opt = NULL, *school_opt = NULL;
-	for (cli_opt *o = opts; o->name; o++) {
-		if (strcmp(o->name, "--pupil") == 0)
-			pupil_opt = o;
-		if (strcmp(o->name, "--school") == 0)
-			school_opt = o;
-	}
-	int npupils = pupil_opt ? pupil_opt->count : 0;
+	cli_opt *pupil_opt = cli_find(opts, "--pupil"), *school_opt = cli_find(opts, "--school");
+	int npupils = pupil_opt->count;
 	run.class_name = cli_get(opts, "--class");
 	run.all = cli_get(opts, "--all") != NULL;
-	run.schools = school_opt ? school_opt->many : NULL;
-	run.nschools = school_opt ? school_opt->count : 0;
+	run.schools = school_opt->many;
+	run.nschools = school_opt->count;
 	const char *out = cli_get(opts, "-o");
 	int kinds = (npupils > 0) + (run.class_name || run.nschools) + run.all;
-	if (kinds != 1) {
-		cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
-		          "(and/or --school S) or --all");
-		return EXIT_FATAL;
-	}
+	if (kinds != 1)
+		return cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
+		                 "(and/or --school S) or --all");
 	bool folder = is_folder(out);
-	if (!folder && (npupils != 1 || !pupil_opt->many[0][0])) {
-		cli_error("passport: pages for several pupils go in a folder: -o DIR/");
-		return EXIT_FATAL;
-	}
+	if (!folder && (npupils != 1 || !pupil_opt->many[0][0]))
+		return cli_error("passport: pages for several pupils go in a folder: -o DIR/");
 	sw_engine *eng;
 	cli_data data;
 	int rc = report_setup(&eng, opts, &data, folder);
 	if (rc)
 		return rc;
 	run.eng = eng;
-	run.opts = opts;
 	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
 	po.as_of = cli_get(opts, "--as-of");
 	po.from = cli_get(opts, "--from");
@@ -246,8 +229,7 @@ static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 			return rc;
 		}
 		if (sw_passport_write(o.f, eng, pupil_opt->many[0], &po, NULL) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
+			rc = cli_print_errors(eng);
 		} else if (run.empty) {
 			fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n",
 			        pupil_opt->many[0]);
@@ -255,23 +237,15 @@ static int run_passport(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		if (cli_out_close(&o, rc == EXIT_OK) != EXIT_OK)
 			rc = EXIT_FATAL;
 	}
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || run.errs.total))
-		rc = EXIT_REJECTED;
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, run.errs.total);
 }
 
-static const char *passport_params[CLI_MAX_MANY], *passport_pupils[CLI_MAX_MANY],
-	*passport_schools[CLI_MAX_MANY];
-
-static cli_opt passport_opts[] = {
-	COMMON_OPTS(passport_params),
-	{ "--pupil", "ID", 0, passport_pupils, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--school", "NAME", 0, passport_schools, 0 },
-	{ "--all", NULL, 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
+static const cli_opt passport_opts[] = {
+	CLI_MANY("--pupil", "ID"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--all", NULL),
+	CLI_OPT("--from", "YYYY-MM-DD"),
 	{ 0 }
 };
 
@@ -286,5 +260,5 @@ const cli_cmd cli_passport = {
 	"                    -o DIR/: a page per pupil, DIR/ID.html\n"
 	"  --as-of DATE      the current assessment point (default: all evidence)\n"
 	"  --from DATE       the previous assessment point, to show progress since then",
-	run_passport, passport_opts, 0, 0
+	run_passport, passport_opts, 0, 0, CLI_ALL
 };

@@ -26,48 +26,17 @@ int report_on_result(const sw_result *r, void *payload)
 	return 0;
 }
 
-/* The format from --format, the output's extension, or the terminal; 0 when unknown. */
+/* The format from --format, the output's extension, or the terminal; 0 when
+   unknown (support has no HTML of its own: html and -o *.html are refused). */
 static sw_report_format pick_format(const char *fmt, const char *out, bool html)
 {
-	static const struct {
-		const char *name;
-		sw_report_format format;
-	} names[] = { { "table", SW_REPORT_TABLE }, { "csv", SW_REPORT_CSV },
-		      { "json", SW_REPORT_JSON }, { "html", SW_REPORT_HTML } };
-	if (fmt) {
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (strcmp(fmt, names[i].name) == 0 && (html || names[i].format != SW_REPORT_HTML))
-				return names[i].format;
-		return 0;
-	}
-	if (out && strcmp(out, "-") != 0) {
-		const char *dot = strrchr(out, '.');
-		if (dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0))
-			return html ? SW_REPORT_HTML : 0; /* support: no HTML of its own */
-		if (dot && strcmp(dot, ".json") == 0)
-			return SW_REPORT_JSON;
-		if (dot && strcmp(dot, ".txt") == 0)
-			return SW_REPORT_TABLE;
-		return SW_REPORT_CSV;
-	}
-	return isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV;
-}
-
-/* Reads --below: a whole number from 1 to 1000000 (default 1). */
-static int parse_below(cli_opt *opts, int *below)
-{
-	const char *v = cli_get(opts, "--below");
-	*below = 1;
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000) {
-		cli_error("--below needs a whole number of steps from 1, not '%s'", v);
-		return EXIT_FATAL;
-	}
-	*below = (int)n;
-	return EXIT_OK;
+	const cli_format formats[] = { { "table", { ".txt" }, SW_REPORT_TABLE },
+		                       { "csv", { 0 }, SW_REPORT_CSV },
+		                       { "json", { ".json" }, SW_REPORT_JSON },
+		                       { html ? "html" : "", { ".html", ".htm" }, html ? SW_REPORT_HTML : 0 },
+		                       { 0 } };
+	return cli_format_pick(formats, fmt, out, SW_REPORT_CSV,
+	                       isatty(STDOUT_FILENO) ? SW_REPORT_TABLE : SW_REPORT_CSV);
 }
 
 /* Reads --by. */
@@ -85,40 +54,25 @@ static int parse_by(const char *v, int *by)
 	return EXIT_FATAL;
 }
 
-/* Reads --min-group: a whole number from 1 to 1000000 (default 5). */
-static int parse_min_group(cli_opt *opts, int *min)
-{
-	const char *v = cli_get(opts, "--min-group");
-	*min = 5;
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000) {
-		cli_error("--min-group needs a whole number of pupils from 1 (1 shows every figure), "
-		          "not '%s'", v);
-		return EXIT_FATAL;
-	}
-	*min = (int)n;
-	return EXIT_OK;
-}
-
 /* Reads the support list's filters: --top N, --class C, --group G. */
 static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
 {
-	const char *v = cli_get(opts, "--top");
+	unsigned long long top = (unsigned long long)co->top;
 	co->support_class = cli_get(opts, "--class");
 	co->support_group = cli_get(opts, "--group");
-	if (!v)
-		return EXIT_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 1000000000) {
-		cli_error("--top needs a whole number of pupils from 1, not '%s'", v);
+	if (cli_whole(opts, "--top", 1, 1000000000, "a whole number of pupils from 1", &top))
 		return EXIT_FATAL;
-	}
-	co->top = (int)n;
+	co->top = (int)top;
 	return EXIT_OK;
+}
+
+/* Reads --below: a whole number of steps (default 1). */
+static int parse_below(cli_opt *opts, int *below)
+{
+	unsigned long long n = 1;
+	int rc = cli_whole(opts, "--below", 1, 1000000, "a whole number of steps from 1", &n);
+	*below = (int)n;
+	return rc;
 }
 
 /* Turns --sources LIST into the rubric parameter sources=LIST (after any --param). */
@@ -128,28 +82,21 @@ static int add_sources_param(cli_opt *opts)
 	const char *v = cli_get(opts, "--sources");
 	if (!v)
 		return EXIT_OK;
-	for (cli_opt *o = opts; o->name; o++) {
-		if (strcmp(o->name, "--param") != 0)
-			continue;
-		if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param) {
-			cli_error("--sources: too many parameters or too long a list");
-			return EXIT_FATAL;
-		}
-		snprintf(param, sizeof param, "sources=%s", v);
-		o->many[o->count++] = param;
-		o->value = param;
-	}
+	cli_opt *o = cli_find(opts, "--param");
+	if (o->count >= CLI_MAX_MANY || strlen(v) + 9 > sizeof param)
+		return cli_error("--sources: too many parameters or too long a list");
+	snprintf(param, sizeof param, "sources=%s", v);
+	o->many[o->count++] = param;
+	o->value = param;
 	return EXIT_OK;
 }
 
 /* Reads the repeatable --school into the options. */
 static void parse_schools(cli_opt *opts, sw_cohort_options *co)
 {
-	for (cli_opt *o = opts; o->name; o++)
-		if (strcmp(o->name, "--school") == 0 && o->count) {
-			co->schools = o->many;
-			co->school_count = (size_t)o->count;
-		}
+	cli_opt *o = cli_find(opts, "--school");
+	co->schools = o->count ? o->many : NULL;
+	co->school_count = (size_t)o->count;
 }
 
 /* Says on standard error what --school left out. */
@@ -162,30 +109,14 @@ static void report_left_out(const sw_cohort *c)
 		                "evidence records\n", pupils, records);
 }
 
-/* Creates the engine and loads the framework, rubric, roster and evidence. */
-static int setup(sw_engine **eng, cli_opt *opts, cli_data *data)
-{
-	return report_setup(eng, opts, data, false);
-}
-
-/* The same; `folder`: -o names a folder of passports, not a file. */
 int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
 {
-	if (!cli_get(opts, "--pupils")) {
-		cli_error("--pupils FILE is required: groups and expected steps come from the roster");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--pupils"))
+		return cli_error("--pupils FILE is required: groups and expected steps come from "
+		                 "the roster");
 	if (!folder && cli_out_check(cli_get(opts, "-o")))
 		return EXIT_FATAL; /* a folder, refused before any work */
-	int rc = cli_engine(eng, opts);
-	if (rc)
-		return rc;
-	if ((rc = cli_framework(*eng, opts)) || (rc = cli_rubric(*eng, opts)) ||
-	    (rc = cli_load(*eng, opts, data, true, NULL))) {
-		sw_engine_free(*eng);
-		*eng = NULL;
-	}
-	return rc;
+	return cli_setup(eng, opts, true, data);
 }
 
 /* Builds the cohort, writes the chosen table or the HTML report, reconciles. */
@@ -194,19 +125,15 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 {
 	sw_engine *eng;
 	cli_data data;
-	int rc = setup(&eng, opts, &data);
+	int rc = report_setup(&eng, opts, &data, false);
 	if (rc)
 		return rc;
 	err_state errs = { 0, 0 };
 	co->on_result = report_on_result;
 	co->payload = &errs;
 	sw_cohort *c = NULL;
-	if (sw_cohort_new(&c, eng, co) != SW_OK) {
-		cli_print_errors(eng);
-		cli_reconcile(&data);
-		sw_engine_free(eng);
-		return EXIT_FATAL;
-	}
+	if (sw_cohort_new(&c, eng, co) != SW_OK) /* the errors, then the reconciliation */
+		return cli_finish(eng, &data, cli_print_errors(eng), 0);
 	for (int i = 0; i < data.nlines; i++)
 		if (sw_cohort_add_source(c, data.lines[i].path, &data.lines[i].stats) != SW_OK)
 			rc = EXIT_FATAL;
@@ -232,22 +159,16 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	if (errs.total > errs.shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(errs.total - errs.shown));
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || errs.total))
-		rc = EXIT_REJECTED;
 	sw_cohort_free(c);
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, errs.total);
 }
 
-static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_report(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), true);
-	if (!format) {
-		cli_error("report: --format must be table, csv, json or html");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("report: --format must be table, csv, json or html");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
 	co.gap = cli_get(opts, "--gap");
@@ -258,46 +179,36 @@ static int run_report(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	co.roster_date = cli_get(opts, "--roster-date");
 	co.terms = cli_get(opts, "--terms") != NULL;
 	co.at = cli_get(opts, "--at");
-	if (co.terms && co.at) {
-		cli_error("report: give --terms or --at D1,D2,..., not both");
+	if (co.terms && co.at)
+		return cli_error("report: give --terms or --at D1,D2,..., not both");
+	if ((co.terms || co.at) && (co.gap || co.from) && format != SW_REPORT_HTML)
+		return cli_error("report: --terms/--at make a table of their own; give them "
+		                 "without --gap and --from (the HTML report can show all of them)");
+	unsigned long long min_group = 5;
+	if (parse_support_filters(opts, &co) || add_sources_param(opts) ||
+	    parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
+	    cli_whole(opts, "--min-group", 1, 1000000,
+	              "a whole number of pupils from 1 (1 shows every figure)", &min_group))
 		return EXIT_FATAL;
-	}
-	if ((co.terms || co.at) && (co.gap || co.from) && format != SW_REPORT_HTML) {
-		cli_error("report: --terms/--at make a table of their own; give them without --gap "
-		          "and --from (the HTML report can show all of them)");
-		return EXIT_FATAL;
-	}
-	if (parse_support_filters(opts, &co) || add_sources_param(opts))
-		return EXIT_FATAL;
-	if (parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
-	    parse_min_group(opts, &co.min_group))
-		return EXIT_FATAL;
-	if (!co.from != !co.to) {
-		cli_error("report: --from and --to go together");
-		return EXIT_FATAL;
-	}
-	if (co.gap && co.from && format != SW_REPORT_HTML) {
-		cli_error("report: --gap and --from/--to make different tables; give one of them "
-		          "(the HTML report can show both)");
-		return EXIT_FATAL;
-	}
-	if (co.gap && !*co.gap) {
-		cli_error("report: --gap needs a roster group name, such as pupil-premium");
-		return EXIT_FATAL;
-	}
+	co.min_group = (int)min_group;
+	if (!co.from != !co.to)
+		return cli_error("report: --from and --to go together");
+	if (co.gap && co.from && format != SW_REPORT_HTML)
+		return cli_error("report: --gap and --from/--to make different tables; give one of "
+		                 "them (the HTML report can show both)");
+	if (co.gap && !*co.gap)
+		return cli_error("report: --gap needs a roster group name, such as pupil-premium");
 	sw_report what = co.terms || co.at ? SW_REPORT_TREND : co.gap ? SW_REPORT_GAP
 	                 : co.from ? SW_REPORT_PROGRESS : SW_REPORT_GROUPS;
 	return run_cohort(opts, &co, what, format);
 }
 
-static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_support(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	sw_report_format format = pick_format(cli_get(opts, "--format"), cli_get(opts, "-o"), false);
-	if (!format) {
-		cli_error("support: --format must be table, csv or json");
-		return EXIT_FATAL;
-	}
+	if (!format)
+		return cli_error("support: --format must be table, csv or json");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
 	co.as_of = cli_get(opts, "--as-of");
 	co.roster_date = cli_get(opts, "--roster-date");
@@ -307,39 +218,34 @@ static int run_support(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
 
-static const char *report_params[CLI_MAX_MANY], *support_params[CLI_MAX_MANY],
-	*report_schools[CLI_MAX_MANY], *support_schools[CLI_MAX_MANY];
-
-static cli_opt report_opts[] = {
-	COMMON_OPTS(report_params),
-	{ "--by", "all|school|class|year|group|school,class|school,year", 0, 0, 0 },
-	{ "--school", "NAME", 0, report_schools, 0 },
-	{ "--min-group", "N", 0, 0, 0 },
-	{ "--with-support", NULL, 0, 0, 0 },
-	{ "--sources", "LIST", 0, 0, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--terms", NULL, 0, 0, 0 },
-	{ "--at", "D1,D2,...", 0, 0, 0 },
-	{ "--top", "N", 0, 0, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--group", "GROUP", 0, 0, 0 },
-	{ "--gap", "GROUP", 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--to", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--below", "N", 0, 0, 0 },
-	{ "--format", "table|csv|json|html", 0, 0, 0 },
+static const cli_opt report_opts[] = {
+	CLI_OPT("--by", "all|school|class|year|group|school,class|school,year"),
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--min-group", "N"),
+	CLI_OPT("--with-support", NULL),
+	CLI_OPT("--sources", "LIST"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"),
+	CLI_OPT("--terms", NULL),
+	CLI_OPT("--at", "D1,D2,..."),
+	CLI_OPT("--top", "N"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_OPT("--group", "GROUP"),
+	CLI_OPT("--gap", "GROUP"),
+	CLI_OPT("--from", "YYYY-MM-DD"),
+	CLI_OPT("--to", "YYYY-MM-DD"),
+	CLI_OPT("--below", "N"),
+	CLI_OPT("--format", "table|csv|json|html"),
 	{ 0 }
 };
 
-static cli_opt support_opts[] = {
-	COMMON_OPTS(support_params),
-	{ "--school", "NAME", 0, support_schools, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--top", "N", 0, 0, 0 },
-	{ "--class", "CLASS", 0, 0, 0 },
-	{ "--group", "GROUP", 0, 0, 0 },
-	{ "--below", "N", 0, 0, 0 },
-	{ "--format", "table|csv|json", 0, 0, 0 },
+static const cli_opt support_opts[] = {
+	CLI_MANY("--school", "NAME"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"),
+	CLI_OPT("--top", "N"),
+	CLI_OPT("--class", "CLASS"),
+	CLI_OPT("--group", "GROUP"),
+	CLI_OPT("--below", "N"),
+	CLI_OPT("--format", "table|csv|json"),
 	{ 0 }
 };
 
@@ -373,7 +279,7 @@ const cli_cmd cli_report = {
 	"  --format F        table (default on a terminal), csv (default otherwise), json, or\n"
 	"                    html (default for -o *.html): one self-contained page with charts\n"
 	"See README.md, \"Reports\", for the definitions of every figure.",
-	run_report, report_opts, 0, 0
+	run_report, report_opts, 0, 0, CLI_ALL
 };
 
 const cli_cmd cli_support = {
@@ -392,6 +298,6 @@ const cli_cmd cli_support = {
 	"                    listed apart, as not yet assessed\n"
 	"  --format F        table (default on a terminal), csv (default otherwise), or json\n"
 	"The list names pupils: share it only with staff who need it.",
-	run_support, support_opts, 0, 0
+	run_support, support_opts, 0, 0, CLI_ALL
 };
 

@@ -22,24 +22,30 @@ static int rubric_new(cli_opt *opts, const char *name)
 	size_t n = strlen(name);
 	snprintf(path, sizeof path, "%s%s", name, n > 4 && !strcmp(name + n - 4, ".lua") ? "" : ".lua");
 	struct stat st;
-	if (stat(path, &st) == 0) {
-		cli_error("rubric new: %s already exists; choose another name", path);
+	if (stat(path, &st) == 0)
+		return cli_error("rubric new: %s already exists; choose another name", path);
+	bool methods = cli_get(opts, "--method") || cli_get(opts, "--default");
+	size_t len = 0;
+	char *made = methods ? cli_rubric_methods(opts, name, path, &len) : NULL;
+	const char *text = methods ? made : sw_rubric_starter();
+	if (!text)
 		return EXIT_FATAL;
-	}
-	if (cli_get(opts, "--method") || cli_get(opts, "--default"))
-		return cli_rubric_new_methods(opts, name, path);
+	len = methods ? len : strlen(text);
 	FILE *f = fopen(path, "wx");
 	if (!f) {
 		cli_error("rubric new: cannot write %s: %s", path, strerror(errno));
+		free(made);
 		return EXIT_FATAL;
 	}
-	fputs(sw_rubric_starter(), f);
-	if (fclose(f) != 0) {
+	bool ok = fwrite(text, 1, len, f) == len;
+	free(made);
+	if (fclose(f) != 0 || !ok) {
 		cli_error("rubric new: cannot write %s", path);
 		unlink(path);
 		return EXIT_FATAL;
 	}
-	printf("wrote %s: edit it, then run 'stepwise rubric check %s'\n", path, path);
+	printf("wrote %s: %s 'stepwise rubric check %s'\n", path,
+	       methods ? "check it with" : "edit it, then run", path);
 	return EXIT_OK;
 }
 
@@ -69,6 +75,28 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 			return true;
 	}
 	return false;
+}
+
+/* Sets up the engine for `rubric check` and `rubric explain` (`cmd`): the
+   rubric `file`, and the data, by default the example class. An exit code. */
+static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, cli_data *data,
+                        const char *cmd)
+{
+	static char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128]; /* one command a run */
+	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
+	bool check = strcmp(cmd, "check") == 0;
+	if (!eo->value) {
+		if (po->value)
+			return cli_error(check ? "rubric check: --pupils needs --evidence too"
+			                       : "rubric explain: give --pupils and --evidence");
+		if (!example_class(pupils, evidence, sizeof pupils))
+			return cli_error("rubric %s: %sgive --pupils and --evidence", cmd,
+			                 check ? "the example class was not found; " : "");
+		po->value = pupils;
+		eo->value = evidence;
+	}
+	cli_find(opts, "--rubric")->value = file;
+	return cli_setup(eng, opts, true, data);
 }
 
 #define NOTES_SHOWN 20 /* notes listed under the table */
@@ -166,32 +194,11 @@ static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
 
 static int rubric_check(cli_opt *opts, const char *file)
 {
-	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
-	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
-	if (!eo->value) {
-		if (po->value) {
-			cli_error("rubric check: --pupils needs --evidence too");
-			return EXIT_FATAL;
-		}
-		if (!example_class(pupils, evidence, sizeof pupils)) {
-			cli_error("rubric check: the example class was not found; give --pupils and --evidence");
-			return EXIT_FATAL;
-		}
-		po->value = pupils;
-		eo->value = evidence;
-	}
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	cli_data data;
+	int rc = rubric_setup(&eng, opts, file, &data, "check");
 	if (rc)
 		return rc;
-	cli_opt *ro = cli_find(opts, "--rubric");
-	ro->value = file;
-	cli_data data;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	printf("rubric '%s' loaded from %s", sw_engine_rubric_name(eng), file);
 	const char *params = sw_engine_rubric_params(eng);
 	if (params && *params)
@@ -261,12 +268,10 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 		if (cli_engine(&eng, opts))
 			return EXIT_FATAL;
 		cli_find(opts, "--rubric")->value = files[i];
-		if (cli_framework(eng, opts) || cli_rubric(eng, opts)) {
-			sw_engine_free(eng);
+		if (cli_framework(eng, opts) || cli_rubric(eng, opts))
 			rc = EXIT_FATAL;
-			continue;
-		}
-		run_examples(eng, files[i], &t);
+		else
+			run_examples(eng, files[i], &t);
 		sw_engine_free(eng);
 	}
 	printf("%u passed, %u failed\n", t.passed, t.failed);
@@ -279,31 +284,13 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 static int rubric_explain(cli_opt *opts, const char *file)
 {
 	const char *pupil = cli_get(opts, "--pupil");
-	if (!pupil) {
-		cli_error("rubric explain: give the pupil: --pupil ID");
-		return EXIT_FATAL;
-	}
-	char pupils[PATH_MAX + 128], evidence[PATH_MAX + 128];
-	cli_opt *po = cli_find(opts, "--pupils"), *eo = cli_find(opts, "--evidence");
-	if (!eo->value) {
-		if (po->value || !example_class(pupils, evidence, sizeof pupils)) {
-			cli_error("rubric explain: give --pupils and --evidence");
-			return EXIT_FATAL;
-		}
-		po->value = pupils;
-		eo->value = evidence;
-	}
+	if (!pupil)
+		return cli_error("rubric explain: give the pupil: --pupil ID");
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	cli_data data;
+	int rc = rubric_setup(&eng, opts, file, &data, "explain");
 	if (rc)
 		return rc;
-	cli_find(opts, "--rubric")->value = file;
-	cli_data data;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
 	evo.as_of = cli_get(opts, "--as-of");
 	fflush(stdout);
@@ -316,11 +303,10 @@ static int rubric_explain(cli_opt *opts, const char *file)
 	return EXIT_OK;
 }
 
-static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_rubric(cli_opt *opts, int npos, char **pos)
 {
 	if (strcmp(pos[0], "explain") == 0 && npos == 2)
 		return rubric_explain(opts, pos[1]);
-	(void)c;
 	if (strcmp(pos[0], "test") == 0 && npos >= 2)
 		return rubric_test(opts, npos - 1, pos + 1);
 	if (strcmp(pos[0], "new") == 0 && npos == 2)
@@ -332,25 +318,14 @@ static int run_rubric(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 	return EXIT_FATAL;
 }
 
-static const char *params[CLI_MAX_MANY], *methods[CLI_MAX_MANY];
-
-static cli_opt rubric_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--method", "SKILL=METHOD[:K=V,...]", 0, methods, 0 },
-	{ "--default", "METHOD[:K=V,...]", 0, 0, 0 },
-	{ "--as-of", "DATE", 0, 0, 0 },
-	{ "--pupil", "ID", 0, 0, 0 },
-	{ "--skill", "SKILL", 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
-	{ "--rubric", NULL, 0, 0, 0 }, /* set by check itself */
-	{ "--rejects", NULL, 0, 0, 0 },
+static const cli_opt rubric_opts[] = {
+	CLI_MANY("--method", "SKILL=METHOD[:K=V,...]"),
+	CLI_OPT("--default", "METHOD[:K=V,...]"),
+	CLI_OPT("--as-of", "DATE"),
+	CLI_OPT("--pupil", "ID"),
+	CLI_OPT("--skill", "SKILL"),
+	CLI_OPT("--rubric", NULL), /* set by check itself */
+	CLI_OPT("--rejects", NULL),
 	{ 0 }
 };
 
@@ -376,5 +351,5 @@ const cli_cmd cli_rubric_cmd = {
 	"  --isolate, --no-isolate  check and explain: evaluate in worker processes, or\n"
 	"               not (default: isolated when the rubric runs as Lua; see\n"
 	"               'stepwise evaluate --help'); test runs the examples in this process",
-	run_rubric, rubric_opts, 1, -1
+	run_rubric, rubric_opts, 1, -1, CLI_RUBRIC | CLI_DATA | CLI_LIMITS
 };

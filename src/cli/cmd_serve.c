@@ -62,38 +62,28 @@ static bool respond(const char *text)
 	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
-static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
+static int run_serve(cli_opt *opts, int npos, char **pos)
 {
-	(void)c;
 	(void)npos;
 	(void)pos;
 	const char *http = cli_get(opts, "--http");
-	if (!cli_get(opts, "--stdio") == !http) {
-		cli_error("serve: give --stdio (requests on standard input, responses on standard "
-		          "output) or --http [ADDR:]PORT");
-		return EXIT_FATAL;
-	}
-	if (!http && (cli_get(opts, "--token-file") || cli_get(opts, "--jobs"))) {
-		cli_error("serve: --token-file and --jobs go with --http");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--stdio") == !http)
+		return cli_error("serve: give --stdio (requests on standard input, responses on "
+		                 "standard output) or --http [ADDR:]PORT");
+	if (!http && (cli_get(opts, "--token-file") || cli_get(opts, "--jobs")))
+		return cli_error("serve: --token-file and --jobs go with --http");
 	sw_service_options so = SW_SERVICE_OPTIONS_INIT;
 	so.rubric_dir = cli_get(opts, "--rubric-dir");
 	struct stat dst;
-	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode))) {
-		cli_error("serve: --rubric-dir %s is not a folder that can be read", so.rubric_dir);
-		return EXIT_FATAL;
-	}
+	if (so.rubric_dir && (stat(so.rubric_dir, &dst) != 0 || !S_ISDIR(dst.st_mode)))
+		return cli_error("serve: --rubric-dir %s is not a folder that can be read",
+		                 so.rubric_dir);
 	if (http)
 		return cli_serve_http(opts, http, &so);
 	sw_engine *eng;
-	int rc = cli_engine(&eng, opts);
+	int rc = cli_setup(&eng, opts, true, NULL);
 	if (rc)
 		return rc;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	sw_service_set_isolate(eng, !cli_get(opts, "--no-isolate"));
 	line_buf line = { 0 };
 	int got;
@@ -108,39 +98,26 @@ static int run_serve(const cli_cmd *c, cli_opt *opts, int npos, char **pos)
 		                              : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}");
 		sw_string_free(eng, response);
 		if (!ok) {
-			cli_error("serve: cannot write the response");
-			rc = EXIT_FATAL;
+			rc = cli_error("serve: cannot write the response");
 			break;
 		}
 	}
 	if (got < 0) {
-		cli_error("serve: out of memory");
-		rc = EXIT_FATAL;
+		rc = cli_error("serve: out of memory");
 	} else if (rc == EXIT_OK && ferror(stdin)) {
-		cli_error("serve: cannot read the requests");
-		rc = EXIT_FATAL;
+		rc = cli_error("serve: cannot read the requests");
 	}
 	free(line.p);
 	sw_engine_free(eng);
 	return rc;
 }
 
-static const char *params[CLI_MAX_MANY];
-
-static cli_opt serve_opts[] = {
-	{ "--stdio", NULL, 0, 0, 0 },
-	{ "--framework", "FILE", 0, 0, 0 },
-	{ "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, params, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 },
-	{ "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 },
-	{ "--rubric-dir", "DIR", 0, 0, 0 },
-	{ "--http", "[ADDR:]PORT", 0, 0, 0 },
-	{ "--token-file", "FILE", 0, 0, 0 },
-	{ "--jobs", "N", 0, 0, 0 },
-	{ "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 },
+static const cli_opt serve_opts[] = {
+	CLI_OPT("--stdio", NULL),
+	CLI_OPT("--rubric-dir", "DIR"),
+	CLI_OPT("--http", "[ADDR:]PORT"),
+	CLI_OPT("--token-file", "FILE"),
+	CLI_OPT("--jobs", "N"),
 	{ 0 }
 };
 
@@ -176,5 +153,5 @@ const cli_cmd cli_serve = {
 	"  {\"op\": \"load_framework\", \"name\": ID} or {... \"framework\": {...}},\n"
 	"  {\"op\": \"check_rubric\", \"source\": LUA, \"pupils\": [...], \"evidence\": [...]},\n"
 	"  {\"op\": \"rubrics\"}",
-	run_serve, serve_opts, 0, 0
+	run_serve, serve_opts, 0, 0, CLI_RUBRIC | CLI_LIMITS
 };

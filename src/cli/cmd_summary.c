@@ -10,45 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Reads a whole file; NULL (message printed) when it cannot. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	bool err = ferror(f);
-	fclose(f);
-	if (!buf || err) {
-		cli_error("cannot read %s: %s", path, buf ? "read error" : "too large");
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int run_check(const char *path)
 {
 	size_t len;
-	char *data = slurp(path, &len);
+	char *data = cli_read_file(path, &len);
 	if (!data)
 		return EXIT_FATAL;
 	char *problems = NULL;
@@ -58,10 +23,8 @@ static int run_check(const char *path)
 		printf("%s: holds no pupil's data and its small counts stay hidden\n", path);
 		return EXIT_OK;
 	}
-	if (st != SW_EINVALID) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
+	if (st != SW_EINVALID)
+		return cli_error("out of memory");
 	fprintf(stderr, "%s: not safe to share as it is:\n%s", path, problems ? problems : "");
 	free(problems);
 	return EXIT_REJECTED;
@@ -72,20 +35,9 @@ static int write_one(const sw_summary *s, const char *path)
 {
 	char *json;
 	size_t len;
-	if (sw_summary_json(&json, &len, s) != SW_OK) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	cli_out out;
-	int rc = cli_out_open(&out, path);
-	if (!rc && fwrite(json, 1, len, out.f) != len) {
-		cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
-		rc = EXIT_FATAL;
-	}
-	if (!rc && cli_out_close(&out, true) != EXIT_OK)
-		rc = EXIT_FATAL;
-	else if (rc && out.f)
-		cli_out_close(&out, false);
+	if (sw_summary_json(&json, &len, s) != SW_OK)
+		return cli_error("out of memory");
+	int rc = cli_write_file(path, json, len);
 	free(json);
 	return rc;
 }
@@ -114,16 +66,15 @@ static void file_name(char *buf, size_t n, const char *dir, const char *school, 
 	         k ? slug : "school", i + 1);
 }
 
-static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
+static int run_summary(cli_opt *opts, int npos, char **pos)
 {
-	(void)cmd, (void)npos, (void)pos;
+	(void)npos, (void)pos;
 	const char *check = cli_get(opts, "--check");
 	if (check)
 		return run_check(check);
-	if (!cli_get(opts, "--pupils") || !cli_get(opts, "--evidence")) {
-		cli_error("summary: --pupils FILE and --evidence FILE are required (or --check FILE)");
-		return EXIT_FATAL;
-	}
+	if (!cli_get(opts, "--pupils") || !cli_get(opts, "--evidence"))
+		return cli_error("summary: --pupils FILE and --evidence FILE are required (or "
+		                 "--check FILE)");
 	bool each = cli_get(opts, "--per-school") != NULL;
 	const char *outp = cli_get(opts, "-o");
 	sw_summary_options so = SW_SUMMARY_OPTIONS_INIT;
@@ -131,48 +82,29 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 	so.as_of = cli_get(opts, "--as-of");
 	so.from = cli_get(opts, "--from");
 	so.roster_date = cli_get(opts, "--roster-date");
-	const char *mc = cli_get(opts, "--min-count");
-	if (mc) {
-		char *end;
-		long n = strtol(mc, &end, 10);
-		if (!*mc || *end || n < 1 || n > 1000) {
-			cli_error("--min-count needs a whole number from 1 to 1000, not '%s'", mc);
-			return EXIT_FATAL;
-		}
-		so.min_count = (int)n;
-	}
-	if (each && so.school) {
-		cli_error("summary: give --school NAME or --per-school, not both");
+	unsigned long long mc = (unsigned long long)so.min_count;
+	if (cli_whole(opts, "--min-count", 1, 1000, "a whole number from 1 to 1000", &mc))
 		return EXIT_FATAL;
-	}
-	if (each && (!outp || !*outp || strcmp(outp, "-") == 0)) {
-		cli_error("summary: --per-school writes a file per school: give -o FOLDER/");
-		return EXIT_FATAL;
-	}
-	if (each && mkdir(outp, 0777) != 0 && errno != EEXIST) {
-		cli_error("cannot make folder %s: %s", outp, strerror(errno));
-		return EXIT_FATAL;
-	}
+	so.min_count = (int)mc;
+	if (each && so.school)
+		return cli_error("summary: give --school NAME or --per-school, not both");
+	if (each && (!outp || !*outp || strcmp(outp, "-") == 0))
+		return cli_error("summary: --per-school writes a file per school: give -o FOLDER/");
+	if (each && mkdir(outp, 0777) != 0 && errno != EEXIST)
+		return cli_error("cannot make folder %s: %s", outp, strerror(errno));
 	if (!each && cli_out_check(outp))
 		return EXIT_FATAL;
 	sw_engine *eng;
 	cli_data data;
-	int rc = cli_engine(&eng, opts);
+	int rc = cli_setup(&eng, opts, true, &data);
 	if (rc)
 		return rc;
-	if ((rc = cli_framework(eng, opts)) || (rc = cli_rubric(eng, opts)) ||
-	    (rc = cli_load(eng, opts, &data, true, NULL))) {
-		sw_engine_free(eng);
-		return rc;
-	}
 	uint64_t errors = 0;
 	if (each) {
 		sw_summary **list = NULL;
 		size_t n = 0;
-		if (sw_summary_make_each(&list, &n, eng, &so) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_make_each(&list, &n, eng, &so) != SW_OK)
+			rc = cli_print_errors(eng);
 		if (n) /* one evaluation for every school: the same count in each */
 			errors = sw_summary_eval_errors(list[0]);
 		for (size_t i = 0; !rc && i < n; i++) {
@@ -185,10 +117,8 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		sw_summary_list_free(list, n);
 	} else {
 		sw_summary *s = NULL;
-		if (sw_summary_make(&s, eng, &so) != SW_OK) {
-			cli_print_errors(eng);
-			rc = EXIT_FATAL;
-		}
+		if (sw_summary_make(&s, eng, &so) != SW_OK)
+			rc = cli_print_errors(eng);
 		if (!rc)
 			rc = write_one(s, outp);
 		errors = sw_summary_eval_errors(s);
@@ -198,26 +128,14 @@ static int run_summary(const cli_cmd *cmd, cli_opt *opts, int npos, char **pos)
 		fprintf(stderr, "stepwise: the rubric failed %llu times: those steps are missing from "
 		        "the summary ('stepwise evaluate' with the same options shows where)\n",
 		        (unsigned long long)errors);
-	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || errors))
-		rc = EXIT_REJECTED;
-	sw_engine_free(eng);
-	return rc;
+	return cli_finish(eng, &data, rc, errors);
 }
 
-static const char *summary_params[CLI_MAX_MANY];
-
-static cli_opt summary_opts[] = {
-	{ "--framework", "FILE", 0, 0, 0 }, { "--rubric", "NAME|FILE.lua", 0, 0, 0 },
-	{ "--param", "NAME=VALUE", 0, summary_params, 0 }, { "--pupils", "FILE", 0, 0, 0 },
-	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },
-	{ "--from", "YYYY-MM-DD", 0, 0, 0 }, { "--school", "NAME", 0, 0, 0 },
-	{ "--per-school", NULL, 0, 0, 0 }, { "--min-count", "N", 0, 0, 0 },
-	{ "--roster-date", "YYYY-MM-DD", 0, 0, 0 }, { "--check", "FILE", 0, 0, 0 }, { "-o", "FILE|FOLDER/", 0, 0, 0 },
-	{ "--rejects", "FILE", 0, 0, 0 }, { "--quiet", NULL, 0, 0, 0 },
-	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--isolate", NULL, 0, 0, 0 },
-	{ "--no-isolate", NULL, 0, 0, 0 }, { 0 }
+static const cli_opt summary_opts[] = {
+	CLI_OPT("--from", "YYYY-MM-DD"), CLI_OPT("--school", "NAME"),
+	CLI_OPT("--per-school", NULL), CLI_OPT("--min-count", "N"),
+	CLI_OPT("--roster-date", "YYYY-MM-DD"), CLI_OPT("--check", "FILE"),
+	CLI_OPT("-o", "FILE|FOLDER/"), CLI_OPT("--quiet", NULL), { 0 }
 };
 
 const cli_cmd cli_summary = {
@@ -239,5 +157,5 @@ const cli_cmd cli_summary = {
 	"  --framework, --rubric, --param, --pupils, --evidence, --rejects: as for evaluate\n"
 	"  --isolate, --no-isolate: as for evaluate (default: isolated when the rubric runs\n"
 	"                    as Lua)\n",
-	run_summary, summary_opts, 0, 0
+	run_summary, summary_opts, 0, 0, CLI_RUBRIC | CLI_DATA | CLI_LIMITS | CLI_AS_OF
 };

@@ -1,21 +1,22 @@
 /*
- * main.c - the `stepwise` command: finds the command, parses its options,
- * and runs it. Each command lives in its own cmd_*.c file.
+ * main.c - the `stepwise` command: finds the command, parses its options
+ * (its own and the common ones of its groups) and runs it; the messages
+ * every command prints. The commands are in the cmd_*.c files.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const cli_cmd *const COMMANDS[] = { &cli_validate, &cli_show, &cli_check, &cli_evaluate,
 	                                       &cli_rubric_cmd, &cli_report, &cli_support,
 	                                       &cli_passport, &cli_serve, &cli_import, &cli_export,
 	                                       &cli_summary, &cli_compare, NULL };
 
-void cli_error(const char *fmt, ...)
+int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -23,9 +24,10 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	return EXIT_FATAL;
 }
 
-void cli_print_errors(const sw_engine *eng)
+int cli_print_errors(const sw_engine *eng)
 {
 	char buf[2048];
 	size_t n = sw_engine_error_count(eng);
@@ -36,101 +38,18 @@ void cli_print_errors(const sw_engine *eng)
 	size_t total = sw_engine_error_total(eng);
 	if (total > n)
 		fprintf(stderr, "... and %zu more errors\n", total - n);
+	return EXIT_FATAL;
 }
 
-int cli_engine(sw_engine **eng, cli_opt *opts)
-{
-	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
-	const char *v;
-	char *end;
-	/* the command line opts in to the environment's rubric folders */
-	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
-	if ((v = cli_get(opts, "--max-instructions"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n) {
-			cli_error("--max-instructions needs a positive whole number, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.instruction_limit = n;
-	}
-	if ((v = cli_get(opts, "--max-memory"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n || n > 1024 * 1024) {
-			cli_error("--max-memory needs a number of MiB from 1 to 1048576, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.memory_limit = (size_t)n * 1024 * 1024;
-	}
-	if ((v = cli_get(opts, "--pattern-limit"))) {
-		unsigned long long n = strtoull(v, &end, 10);
-		if (*end || !n) {
-			cli_error("--pattern-limit needs a positive number of bytes, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		eo.pattern_limit = (size_t)n;
-	}
-	if (sw_engine_new(eng, &eo) != SW_OK) {
-		cli_error("out of memory");
-		return EXIT_FATAL;
-	}
-	/* commands that run a rubric take --isolate and --no-isolate; without
-	   either, a rubric that runs as Lua is isolated (README, "Isolated
-	   evaluation") */
-	if (cli_find(opts, "--isolate"))
-		sw_engine_set_isolate(*eng, cli_get(opts, "--no-isolate") ? SW_ISOLATE_OFF
-		                            : cli_get(opts, "--isolate") ? SW_ISOLATE_ON
-		                                                          : SW_ISOLATE_AUTO);
-	return EXIT_OK;
-}
-
-int cli_jobs(unsigned *jobs, cli_opt *opts)
-{
-	const char *v = cli_get(opts, "--jobs");
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	*jobs = cores > 0 ? (unsigned)cores : 1;
-	if (v) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 10);
-		if (*end || n < 1 || n > 64) {
-			cli_error("--jobs needs a number of threads from 1 to 64, not '%s'", v);
-			return EXIT_FATAL;
-		}
-		*jobs = (unsigned)n;
-	}
-	return EXIT_OK;
-}
-
-int cli_rubric(sw_engine *eng, cli_opt *opts)
-{
-	const char *r = cli_get(opts, "--rubric");
-	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
-	cli_opt *p = cli_find(opts, "--param");
-	for (int i = 0; p && i < p->count; i++) {
-		const char *kv = p->many[i];
-		const char *eq = strchr(kv, '=');
-		if (!eq || eq == kv) {
-			cli_error("--param needs NAME=VALUE, not '%s'", kv);
-			return EXIT_FATAL;
-		}
-		char key[128];
-		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
-		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK) {
-			cli_print_errors(eng);
-			return EXIT_FATAL;
-		}
-	}
-	return EXIT_OK;
-}
-
-int cli_print_result_errors(const sw_result *r, void *payload)
+void cli_print_notice(const sw_notice *n, void *payload)
 {
 	(void)payload;
-	for (size_t i = 0; i < sw_result_error_count(r); i++)
-		fprintf(stderr, "%s\n", sw_result_error(r, i));
-	return 0;
+	if (n->line)
+		fprintf(stderr, "%s:%llu: %s\n", n->file, (unsigned long long)n->line, n->message);
+	else if (n->path)
+		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
+	else
+		fprintf(stderr, "%s: %s\n", n->file, n->message);
 }
 
 cli_opt *cli_find(cli_opt *opts, const char *name)
@@ -145,6 +64,21 @@ const char *cli_get(cli_opt *opts, const char *name)
 {
 	cli_opt *o = cli_find(opts, name);
 	return o ? o->value : NULL;
+}
+
+int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned long long max,
+              const char *what, unsigned long long *n)
+{
+	const char *v = cli_get(opts, name);
+	if (!v)
+		return EXIT_OK;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (!*v || *end || errno || strchr(v, '-') || x < min || x > max)
+		return cli_error("%s needs %s, not '%s'", name, what, v);
+	*n = x;
+	return EXIT_OK;
 }
 
 /* Prints the command's help on stdout. */
@@ -163,12 +97,63 @@ static void main_help(void)
 	       "exit codes: 0 ok, 1 usage or fatal error, 2 completed but some input was rejected\n");
 }
 
+/* The options several commands take, each group described once. */
+static const cli_opt COMMON[] = {
+	{ "--framework", "FILE", false, CLI_RUBRIC, 0, 0, 0 },
+	{ "--rubric", "NAME|FILE.lua", false, CLI_RUBRIC, 0, 0, 0 },
+	{ "--param", "NAME=VALUE", true, CLI_RUBRIC, 0, 0, 0 },
+	{ "--pupils", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--evidence", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--rejects", "FILE", false, CLI_DATA, 0, 0, 0 },
+	{ "--max-instructions", "N", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--max-memory", "MiB", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--pattern-limit", "BYTES", false, CLI_LIMITS, 0, 0, 0 },
+	{ "--isolate", NULL, false, CLI_LIMITS, 0, 0, 0 },
+	{ "--no-isolate", NULL, false, CLI_LIMITS, 0, 0, 0 },
+	{ "-o", "FILE", false, CLI_OUT, 0, 0, 0 },
+	{ "--as-of", "YYYY-MM-DD", false, CLI_AS_OF, 0, 0, 0 },
+	{ "--date-format", "iso|dmy", false, CLI_DATES, 0, 0, 0 },
+	{ 0 }
+};
+
+/* Frees the options opts_of made. */
+static void opts_free(cli_opt *all)
+{
+	for (cli_opt *o = all; o && o->name; o++)
+		free(o->many);
+	free(all);
+}
+
+/* The options of command c, to be filled in by the parser: its own, then
+   the common ones of its groups; NULL when out of memory. */
+static cli_opt *opts_of(const cli_cmd *c)
+{
+	size_t n = 0;
+	while (c->opts[n].name)
+		n++;
+	cli_opt *all = calloc(n + sizeof COMMON / sizeof COMMON[0], sizeof *all);
+	if (!all)
+		return NULL;
+	memcpy(all, c->opts, n * sizeof *all);
+	for (const cli_opt *o = COMMON; o->name; o++)
+		if ((o->group & c->common) && !cli_find(all, o->name))
+			all[n++] = *o;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].repeat && !(all[i].many = calloc(CLI_MAX_MANY, sizeof *all[i].many))) {
+			opts_free(all);
+			return NULL;
+		}
+	return all;
+}
+
 /* Parses argv for command c and runs it. */
 static int run_command(const cli_cmd *c, int argc, char **argv)
 {
 	char **pos = calloc((size_t)argc + 1, sizeof *pos);
-	if (!pos) {
+	cli_opt *opts = pos ? opts_of(c) : NULL;
+	if (!opts) {
 		cli_error("out of memory");
+		free(pos);
 		return EXIT_FATAL;
 	}
 	int npos = 0, rc = EXIT_FATAL;
@@ -191,7 +176,7 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 		char *eq = strchr(a, '=');
 		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
 		cli_opt *o = NULL;
-		for (cli_opt *p = c->opts; p && p->name; p++)
+		for (cli_opt *p = opts; p->name; p++)
 			if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
 				o = p;
 		if (!o) {
@@ -213,7 +198,7 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 			cli_error("%s: option '%s' takes no value", c->name, o->name);
 			goto done;
 		}
-		if (o->many) {
+		if (o->repeat) {
 			if (o->count >= CLI_MAX_MANY) {
 				cli_error("%s: option '%s' given more than %d times", c->name, o->name,
 				          CLI_MAX_MANY);
@@ -233,10 +218,11 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 	}
 	if (getenv("STEPWISE_CSV_RAW") && strcmp(getenv("STEPWISE_CSV_RAW"), "1") == 0)
 		sw_csv_set_raw(1); /* CSV values as they are, formulas included */
-	if (cli_out_distinct(c->opts, npos, pos))
+	if (cli_out_distinct(opts, npos, pos))
 		goto done; /* an output would replace an input */
-	rc = c->run(c, c->opts, npos, pos);
+	rc = c->run(opts, npos, pos);
 done:
+	opts_free(opts);
 	free(pos);
 	return rc;
 }

@@ -2,7 +2,9 @@
  * output.c - output files written safely: to a temporary file beside the
  * target, renamed into place only when everything was written, and removed
  * if SIGINT or SIGTERM ends the run. A FIFO, device or socket is written
- * directly; a symbolic link keeps pointing at the file it names.
+ * directly; a symbolic link keeps pointing at the file it names. Also the
+ * output format chosen by --format or the name, a whole text written at
+ * once, and a whole file read (a summary).
  */
 #include "cli.h"
 
@@ -78,14 +80,11 @@ void cli_tmp_forget(const char *tmp)
 int cli_out_plan(const char *path, char **target, char **tmp)
 {
 	int rc = sw_output_plan(target, tmp, path);
-	if (rc == SW_EIO && errno == EISDIR) {
-		cli_error("cannot write %s: it is a directory", path);
-		return EXIT_FATAL;
-	}
-	if (rc) {
-		cli_error("cannot write %s: %s", path, rc == SW_ENOMEM ? "out of memory" : strerror(errno));
-		return EXIT_FATAL;
-	}
+	if (rc == SW_EIO && errno == EISDIR)
+		return cli_error("cannot write %s: it is a directory", path);
+	if (rc)
+		return cli_error("cannot write %s: %s", path,
+		                 rc == SW_ENOMEM ? "out of memory" : strerror(errno));
 	return EXIT_OK;
 }
 
@@ -141,10 +140,8 @@ int cli_out_close(cli_out *o, bool keep)
 	if (!o->f)
 		return rc;
 	if (o->f == stdout) {
-		if (fflush(stdout) != 0) {
-			cli_error("cannot write the output: %s", strerror(errno));
-			rc = EXIT_FATAL;
-		}
+		if (fflush(stdout) != 0)
+			rc = cli_error("cannot write the output: %s", strerror(errno));
 		o->f = NULL;
 		return rc;
 	}
@@ -152,16 +149,81 @@ int cli_out_close(cli_out *o, bool keep)
 	if (fclose(o->f) != 0 && !err)
 		err = errno;
 	o->f = NULL;
-	if (keep && err) {
-		cli_error("cannot write %s: %s", o->path, strerror(err));
-		rc = EXIT_FATAL;
-	}
+	if (keep && err)
+		rc = cli_error("cannot write %s: %s", o->path, strerror(err));
 	if (o->tmp && keep && !err && rename(o->tmp, o->target) != 0) {
-		cli_error("cannot rename %s to %s: %s", o->tmp, o->target, strerror(errno));
-		rc = EXIT_FATAL;
+		rc = cli_error("cannot rename %s to %s: %s", o->tmp, o->target, strerror(errno));
 	}
 	if (o->tmp && (!keep || rc))
 		unlink(o->tmp);
 	out_free(o);
 	return rc;
+}
+
+int cli_format_pick(const cli_format *list, const char *fmt, const char *out, int other,
+                    int none)
+{
+	bool named = out && strcmp(out, "-") != 0;
+	const char *dot = named ? strrchr(out, '.') : NULL;
+	for (const cli_format *f = list; f->name; f++) {
+		if (fmt && strcmp(fmt, f->name) == 0)
+			return f->format;
+		for (int i = 0; !fmt && dot && i < 2 && f->ends[i]; i++)
+			if (strcmp(dot, f->ends[i]) == 0)
+				return f->format;
+	}
+	return fmt ? 0 : named ? other : none;
+}
+
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+	cli_out o;
+	if (cli_out_open(&o, path) != EXIT_OK)
+		return EXIT_FATAL;
+	bool ok = fwrite(data, 1, len, o.f) == len;
+	if (!ok)
+		cli_error("cannot write %s: %s", o.path ? o.path : "the output", strerror(errno));
+	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
+}
+
+int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path)
+{
+	if (st != SW_OK)
+		return cli_print_errors(eng);
+	int rc = cli_write_file(path, *text, *len);
+	sw_string_free(eng, *text);
+	return rc;
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		cli_error("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (!buf || err) {
+		cli_error("cannot read %s: %s", path, buf ? "read error" : "too large");
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
 }

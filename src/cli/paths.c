@@ -107,7 +107,7 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 		cli_opt *o = cli_find(opts, *name);
 		if (!o || !o->value)
 			continue;
-		if (o->many)
+		if (o->repeat)
 			for (int i = 0; i < o->count && i < CLI_MAX_MANY; i++)
 				add(list, &n, o->many[i], "an input", false);
 		else
@@ -125,10 +125,9 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 	for (int i = first_output; i < n && rc == EXIT_OK; i++)
 		for (int j = 0; j < i; j++)
 			if (same(&list[i], &list[j])) {
-				cli_error("%s %s is the same file as %s %s: it would be replaced; "
-				          "choose another name", list[i].role, list[i].path, list[j].role,
-				          list[j].path);
-				rc = EXIT_FATAL;
+				rc = cli_error("%s %s is the same file as %s %s: it would be replaced; "
+				               "choose another name", list[i].role, list[i].path,
+				               list[j].role, list[j].path);
 				break;
 			}
 	for (int i = first_output; i < n; i++)

@@ -18,15 +18,6 @@ int report_on_result(const sw_result *r, void *payload);
    `folder`: -o names a folder of passports, not a file. */
 int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder);
 
-#define COMMON_OPTS(params)                                                                  \
-	{ "--framework", "FILE", 0, 0, 0 }, { "--rubric", "NAME|FILE.lua", 0, 0, 0 },        \
-	{ "--param", "NAME=VALUE", 0, params, 0 }, { "--pupils", "FILE", 0, 0, 0 },          \
-	{ "--evidence", "FILE", 0, 0, 0 }, { "--as-of", "YYYY-MM-DD", 0, 0, 0 },             \
-	{ "-o", "FILE", 0, 0, 0 }, { "--rejects", "FILE", 0, 0, 0 },                         \
-	{ "--max-instructions", "N", 0, 0, 0 }, { "--max-memory", "MiB", 0, 0, 0 },          \
-	{ "--pattern-limit", "BYTES", 0, 0, 0 }, { "--date-format", "iso|dmy", 0, 0, 0 },      \
-	{ "--isolate", NULL, 0, 0, 0 }, { "--no-isolate", NULL, 0, 0, 0 }
-
 #define COMMON_HELP                                                                         \
 	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n" \
 	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"       \

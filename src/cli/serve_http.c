@@ -304,19 +304,15 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
 static int read_token(pool *p, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	if (!f) {
-		cli_error("serve: cannot read the token file %s: %s", path, strerror(errno));
-		return EXIT_FATAL;
-	}
+	if (!f)
+		return cli_error("serve: cannot read the token file %s: %s", path, strerror(errno));
 	char buf[MAX_TOKEN + 2];
 	size_t n = fgets(buf, sizeof buf, f) ? strcspn(buf, "\r\n") : 0;
 	fclose(f);
 	buf[n] = 0;
-	if (n < 16 || n > MAX_TOKEN) {
-		cli_error("serve: the token in %s must be one line of 16 to %d characters", path,
-		          MAX_TOKEN);
-		return EXIT_FATAL;
-	}
+	if (n < 16 || n > MAX_TOKEN)
+		return cli_error("serve: the token in %s must be one line of 16 to %d characters",
+		                 path, MAX_TOKEN);
 	p->token = strdup(buf);
 	p->token_len = n;
 	return p->token ? EXIT_OK : EXIT_FATAL;
@@ -366,35 +362,26 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 {
 	struct sockaddr_storage ss;
 	bool loopback = false;
-	if (!parse_listen(listen, &ss, &loopback)) {
-		cli_error("serve: --http takes [ADDR:]PORT, such as 8080 or 0.0.0.0:8080 (not '%s')",
-		          listen);
-		return EXIT_FATAL;
-	}
+	if (!parse_listen(listen, &ss, &loopback))
+		return cli_error("serve: --http takes [ADDR:]PORT, such as 8080 or 0.0.0.0:8080 "
+		                 "(not '%s')", listen);
 	const char *token_file = cli_get(opts, "--token-file");
-	if (!loopback && !token_file) {
-		cli_error("serve: listening beyond this computer needs --token-file FILE (a secret "
-		          "that clients send as Authorization: Bearer TOKEN)");
-		return EXIT_FATAL;
-	}
+	if (!loopback && !token_file)
+		return cli_error("serve: listening beyond this computer needs --token-file FILE (a "
+		                 "secret that clients send as Authorization: Bearer TOKEN)");
 	const char *jobs_s = cli_get(opts, "--jobs");
 	char *end = NULL;
 	long jobs = jobs_s ? strtol(jobs_s, &end, 10) : 2;
-	if (jobs_s && (*end || jobs < 1 || jobs > 64)) {
-		cli_error("serve: --jobs takes a number from 1 to 64");
-		return EXIT_FATAL;
-	}
+	if (jobs_s && (*end || jobs < 1 || jobs > 64))
+		return cli_error("serve: --jobs takes a number from 1 to 64");
 	pool p = { .count = (unsigned)jobs, .so = so };
 	int rc = token_file ? read_token(&p, token_file) : EXIT_OK;
 	p.engines = calloc(p.count, sizeof *p.engines);
 	p.busy = calloc(p.count, sizeof *p.busy);
-	if (!rc && (!p.engines || !p.busy)) {
-		cli_error("serve: out of memory");
-		rc = EXIT_FATAL;
-	}
+	if (!rc && (!p.engines || !p.busy))
+		rc = cli_error("serve: out of memory");
 	for (unsigned i = 0; !rc && i < p.count; i++)
-		if ((rc = cli_engine(&p.engines[i], opts)) || (rc = cli_framework(p.engines[i], opts)) ||
-		    (rc = cli_rubric(p.engines[i], opts)))
+		if ((rc = cli_setup(&p.engines[i], opts, true, NULL)))
 			break;
 		else /* each request evaluated in a worker process, as over --stdio */
 			sw_service_set_isolate(p.engines[i], !cli_get(opts, "--no-isolate"));
@@ -418,9 +405,8 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 		                     MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
 		                     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 		if (!d) {
-			cli_error("serve: cannot listen on %s: %s", listen,
-			          errno ? strerror(errno) : "the address is not available");
-			rc = EXIT_FATAL;
+			rc = cli_error("serve: cannot listen on %s: %s", listen,
+			               errno ? strerror(errno) : "the address is not available");
 		}
 	}
 	if (d) {

@@ -1,11 +1,13 @@
 /*
- * data.c - what the data commands share: loading the framework (bundled
- * by default), the roster and the evidence; printing rejected rows and the
- * reconciliation; writing the rejects files.
+ * setup.c - the engine a command runs on: its limits and threads, the
+ * framework (bundled by default), the rubric and its parameters, the roster
+ * and the evidence, with rejected rows printed and kept in the rejects
+ * files; then the reconciliation and the exit code at the end.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +149,7 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 		close_rejects(&fr, rejects_path, false);
 		if (stream && rc == SW_EUSER) /* the result callback stopped it: its own status */
 			return sw_engine_user_status(eng) > 0 ? sw_engine_user_status(eng) : EXIT_FATAL;
-		cli_print_errors(eng);
-		return EXIT_FATAL;
+		return cli_print_errors(eng);
 	}
 	if (fr.total > fr.shown)
 		fprintf(stderr, "%s: %llu more rejected rows not shown%s\n", path,
@@ -158,6 +159,59 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	data->lines[data->nlines++].stats = st;
 	data->rejected += st.rejected;
 	return close_rejects(&fr, rejects_path, true);
+}
+
+int cli_engine(sw_engine **eng, cli_opt *opts)
+{
+	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
+	unsigned long long ins = eo.instruction_limit, mem = 0, pat = eo.pattern_limit;
+	/* the command line opts in to the environment's rubric folders */
+	eo.rubric_path = getenv("STEPWISE_RUBRIC_PATH");
+	if (cli_whole(opts, "--max-instructions", 1, ULLONG_MAX, "a positive whole number", &ins) ||
+	    cli_whole(opts, "--max-memory", 1, 1024 * 1024, "a number of MiB from 1 to 1048576", &mem) ||
+	    cli_whole(opts, "--pattern-limit", 1, ULLONG_MAX, "a positive number of bytes", &pat))
+		return EXIT_FATAL;
+	eo.instruction_limit = ins;
+	eo.memory_limit = (size_t)mem * 1024 * 1024;
+	eo.pattern_limit = (size_t)pat;
+	if (sw_engine_new(eng, &eo) != SW_OK)
+		return cli_error("out of memory");
+	/* commands that run a rubric take --isolate and --no-isolate; without
+	   either, a rubric that runs as Lua is isolated (README, "Isolated
+	   evaluation") */
+	if (cli_find(opts, "--isolate"))
+		sw_engine_set_isolate(*eng, cli_get(opts, "--no-isolate") ? SW_ISOLATE_OFF
+		                            : cli_get(opts, "--isolate") ? SW_ISOLATE_ON
+		                                                          : SW_ISOLATE_AUTO);
+	return EXIT_OK;
+}
+
+int cli_jobs(unsigned *jobs, cli_opt *opts)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long n = cores > 0 ? (unsigned long long)cores : 1;
+	int rc = cli_whole(opts, "--jobs", 1, 64, "a number of threads from 1 to 64", &n);
+	*jobs = (unsigned)n;
+	return rc;
+}
+
+int cli_rubric(sw_engine *eng, cli_opt *opts)
+{
+	const char *r = cli_get(opts, "--rubric");
+	if (sw_engine_load_rubric(eng, r ? r : "highest") != SW_OK)
+		return cli_print_errors(eng);
+	cli_opt *p = cli_find(opts, "--param");
+	for (int i = 0; p && i < p->count; i++) {
+		const char *kv = p->many[i];
+		const char *eq = strchr(kv, '=');
+		if (!eq || eq == kv)
+			return cli_error("--param needs NAME=VALUE, not '%s'", kv);
+		char key[128];
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv < 127 ? eq - kv : 127), kv);
+		if (sw_engine_set_param(eng, key, eq + 1) != SW_OK)
+			return cli_print_errors(eng);
+	}
+	return EXIT_OK;
 }
 
 int cli_framework_load(sw_engine *eng, const char *arg)
@@ -173,15 +227,12 @@ int cli_framework(sw_engine *eng, cli_opt *opts)
 	const char *fw = cli_get(opts, "--framework");
 	int rc = fw ? cli_framework_load(eng, fw)
 	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
-	if (rc != SW_OK) {
-		cli_print_errors(eng);
-		return EXIT_FATAL;
-	}
+	if (rc != SW_OK)
+		return cli_print_errors(eng);
 	return EXIT_OK;
 }
 
-int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
-             const cli_stream *stream)
+int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *stream)
 {
 	memset(data, 0, sizeof *data);
 	data->quiet = cli_get(opts, "--quiet") != NULL;
@@ -190,19 +241,15 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 	const char *df = cli_get(opts, "--date-format");
 	if (df && strcmp(df, "dmy") == 0)
 		data->date_format = SW_DATE_DMY;
-	else if (df && strcmp(df, "iso") != 0) {
-		cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy (13/02/2026), "
-		          "not '%s'", df);
-		return EXIT_FATAL;
-	}
+	else if (df && strcmp(df, "iso") != 0)
+		return cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy "
+		                 "(13/02/2026), not '%s'", df);
 	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
 	const char *rejects = cli_get(opts, "--rejects");
-	if (need_evidence && !evidence) {
-		cli_error("--evidence FILE is required");
-		return EXIT_FATAL;
-	}
+	if (!evidence)
+		return cli_error("--evidence FILE is required");
 	if (cli_out_check(rejects))
 		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {
@@ -212,7 +259,7 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, bool need_evidence,
 		if (rc)
 			return rc;
 	}
-	if (evidence && (rc = load_one(eng, evidence, rejects, false, data, stream)))
+	if ((rc = load_one(eng, evidence, rejects, false, data, stream)))
 		return rc;
 	return EXIT_OK;
 }
@@ -225,4 +272,24 @@ void cli_reconcile(const cli_data *data)
 		        (unsigned long long)st->rows, (unsigned long long)st->accepted,
 		        (unsigned long long)st->rejected);
 	}
+}
+
+int cli_setup(sw_engine **eng, cli_opt *opts, bool rubric, cli_data *data)
+{
+	int rc = cli_engine(eng, opts);
+	if (rc)
+		return rc;
+	if ((rc = cli_framework(*eng, opts)) || (rubric && (rc = cli_rubric(*eng, opts))) ||
+	    (data && (rc = cli_load(*eng, opts, data, NULL)))) {
+		sw_engine_free(*eng);
+		*eng = NULL;
+	}
+	return rc;
+}
+
+int cli_finish(sw_engine *eng, const cli_data *data, int rc, uint64_t errors)
+{
+	cli_reconcile(data);
+	sw_engine_free(eng);
+	return rc == EXIT_OK && (data->rejected || errors) ? EXIT_REJECTED : rc;
 }
