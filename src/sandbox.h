@@ -1,5 +1,6 @@
 /* sandbox.h - a Lua state for untrusted rubric scripts: the state, its limits
-   and calls (sandbox.c), and the library rubrics see (sandbox_lib.c). */
+   and calls (sandbox.c), pcall and coroutines that pass a limit on
+   (sandbox_co.c), and the library rubrics see (sandbox_lib.c, sandbox_bound.c). */
 #ifndef SW_SANDBOX_H
 #define SW_SANDBOX_H
 #include "internal.h"
@@ -93,7 +94,7 @@ void sw_sb_write_safe(FILE *f, const char *s, size_t n);
 /* Pushes s[0..n) as sw_sb_write_safe writes it (control characters as '?'). */
 void sw_sb_push_safe(lua_State *L, const char *s, size_t n);
 
-/* Shared by sandbox.c and sandbox_lib.c. */
+/* Shared by sandbox.c, sandbox_co.c, sandbox_lib.c and sandbox_bound.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
 sw_sandbox *sw_sb_of(lua_State *L);
 /* Raises when a limit was hit or the call's time is up: called before library
@@ -104,8 +105,9 @@ void sw_sb_check_limits(lua_State *L);
    the instruction limit is spent. */
 void sw_sb_charge(lua_State *L, uint64_t n);
 /* Replaces functions that loop over sizes a script controls with ones that
-   charge that work (sandbox_bound.c): in the table library on top, the
-   string library on top, and the globals table on top. */
+   charge that work, and patterns with bounded ones (sandbox_bound.c): in
+   the table library on top, the string library on top, and the globals
+   table on top. */
 void sw_sb_bound_table(lua_State *L);
 void sw_sb_bound_string(lua_State *L);
 void sw_sb_bound_base(lua_State *L);
@@ -122,7 +124,19 @@ extern const char sw_sb_unveil_key;
 extern const char sw_sb_framework_key;
 /* Makes the table at idx if it is one made on demand; else nothing. */
 void sw_sb_unveil(lua_State *L, int idx);
-/* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
+/* Raises the error of the limit in sb->abort (a coroutine it stops is poisoned). */
+int sw_sb_raise_limit(lua_State *L, sw_sandbox *sb);
+/* True when the error of status st at idx is Lua's memory error; sets sb->abort. */
+bool sw_sb_memory_error(lua_State *L, int st, int idx);
+/* After a protected call inside the script: raises its error again on a limit. */
+void sw_sb_rethrow_abort(lua_State *L, int st);
+/* Before and after a coroutine runs: its own count, and the instructions after it. */
+void sw_sb_co_start(lua_State *co);
+void sw_sb_co_stop(lua_State *L);
+/* True for a coroutine a limit stopped: none of its code may run again. */
+bool sw_sb_poisoned(lua_State *L);
+/* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on
+   (sandbox_co.c). */
 int sw_sb_pcall(lua_State *L);
 int sw_sb_xpcall(lua_State *L);
 int sw_sb_co_resume(lua_State *L);
