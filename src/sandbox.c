@@ -20,8 +20,8 @@
  *    handlers never run after a limit;
  *  - work inside library functions that the instruction count cannot see
  *    (sorting, comparing long strings, ...) is bounded by a CPU-time
- *    backstop that grows with the instruction limit: sandbox_lib.c calls
- *    sw_sb_check_limits before such functions.
+ *    backstop that grows with the instruction limit: sandbox_lib.c and
+ *    sandbox_bound.c call sw_sb_check_limits before such functions.
  */
 #include "internal.h"
 #include "sandbox.h"
