@@ -75,6 +75,11 @@ int sw_sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 
+/* Just past the long bracket ("[[ ... ]]", "[==[ ... ]==]", a string or
+   the rest of a comment) opening at p, counting its lines in *line; `end`
+   when it is not closed, NULL when none opens at p (sandbox_src.c; also
+   read by hints.c). */
+const char *sw_sb_skip_long(const char *p, const char *end, unsigned long *line);
 /* Refuses rubric source that Lua 5.4.4 cannot handle safely: SW_OK, or
    SW_EINVALID with the reason in why and its line (0: none) in *bad_line. */
 int sw_sb_check_source(const char *src, size_t len, unsigned long *bad_line, char *why,
