@@ -211,35 +211,28 @@ static bool dup_opt(const sw_mem *m, char **dst, const char *s)
 /* Checks the options; records the first problem on the engine. */
 static int check_options(sw_engine *eng, const sw_cohort_options *o)
 {
+	const char *why = NULL;
 	if (o->version != SW_COHORT_OPTIONS_VERSION && o->version != 1)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "sw_cohort_options has an unknown version");
-	if (o->by < SW_BY_ALL || o->by > SW_BY_SCHOOL_YEAR)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "grouping must be all, school, class, year, group, school,class "
-		                   "or school,year");
-	if (o->top < 0)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "the number of pupils listed must be at least 1");
-	if (o->min_group < 0)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "the smallest group shown must be at least 1 pupil");
-	if (o->below < 0)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "the support threshold must be at least 1");
-	if (!o->from != !o->to)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "progress needs both a from and a to date");
-	if (o->roster_date && !sw_date_parse(&(int32_t){ 0 }, o->roster_date, strlen(o->roster_date)))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->roster_date);
-	const char *dates[3] = { o->as_of, o->from, o->to };
-	int32_t days[3] = { 0, 0, 0 };
-	for (int i = 0; i < 3; i++)
+		why = "sw_cohort_options has an unknown version";
+	else if (o->by < SW_BY_ALL || o->by > SW_BY_SCHOOL_YEAR)
+		why = "grouping must be all, school, class, year, group, school,class or school,year";
+	else if (o->top < 0)
+		why = "the number of pupils listed must be at least 1";
+	else if (o->min_group < 0)
+		why = "the smallest group shown must be at least 1 pupil";
+	else if (o->below < 0)
+		why = "the support threshold must be at least 1";
+	else if (!o->from != !o->to)
+		why = "progress needs both a from and a to date";
+	if (why)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "%s", why);
+	const char *dates[4] = { o->roster_date, o->as_of, o->from, o->to };
+	int32_t days[4] = { 0, 0, 0, 0 };
+	for (int i = 0; i < 4; i++)
 		if (dates[i] && !sw_date_parse(&days[i], dates[i], strlen(dates[i])))
 			return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 			                   "date '%.20s' is not a real date as YYYY-MM-DD", dates[i]);
-	if (o->from && days[1] > days[2])
+	if (o->from && days[2] > days[3])
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "the from date %s is after the to date %s", o->from, o->to);
 	return SW_OK;
@@ -306,21 +299,16 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	}
 	c->below = o->below ? o->below : 1;
 	c->gap_gid = gid;
-	{
-		const char *pass_dates[3] = { o->as_of ? o->as_of : o->to, o->from, o->to };
-		set_year_shifts(c, o->roster_date, pass_dates);
-	}
+	const char *main_date = o->as_of ? o->as_of : o->to;
+	const char *pass_dates[3] = { main_date, o->from, o->to };
+	set_year_shifts(c, o->roster_date, pass_dates);
 	c->with_support = o->with_support != 0;
-	{
-		const char *d = o->as_of ? o->as_of : o->to;
-		int32_t days = INT32_MAX;
-		if (d)
-			sw_date_parse(&days, d, strlen(d));
-		sw_cohort_scan_evidence(c, days);
-	}
+	int32_t main_day = INT32_MAX; /* all evidence when there is no date */
+	if (main_date)
+		sw_date_parse(&main_day, main_date, strlen(main_date));
+	sw_cohort_scan_evidence(c, main_day);
 	c->has_gap = o->gap != NULL;
 	c->has_progress = o->from != NULL;
-	const char *main_date = o->as_of ? o->as_of : o->to;
 	c->pupil = sw_mem_calloc(c->m, c->rows + 1, sizeof *c->pupil);
 	if (!c->pupil || !dup_opt(c->m, &c->gap_name, o->gap) ||
 	    !dup_opt(c->m, &c->as_of, main_date) || !dup_opt(c->m, &c->from, o->from) ||
@@ -344,12 +332,7 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 		sw_cohort_free(c);
 		return rc;
 	}
-	{
-		int32_t days = INT32_MAX;
-		if (main_date)
-			sw_date_parse(&days, main_date, strlen(main_date));
-		rc = sw_cohort_teacher_steps(c, days);
-	}
+	rc = sw_cohort_teacher_steps(c, main_day);
 	if (rc || (rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
 	    (c->has_gap && (rc = compute_gap(c, gid))) ||
 	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||

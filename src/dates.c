@@ -7,6 +7,7 @@
 #include "data.h"
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Reads 1 to max decimal digits at s[*i]; false when there are none or more. */
@@ -40,38 +41,24 @@ int sw_date_dmy(char iso[11], const char *s, size_t n, sw_buf *why)
 	             digits(s, n, &i, 2, &m) && i < n && s[i++] == '/';
 	size_t ystart = i;
 	shape = shape && digits(s, n, &i, 4, &y) && i == n;
-	if (!shape) {
+	const char *bad = NULL;
+	if (!shape)
+		bad = "' is not a date as DD/MM/YYYY (or YYYY-MM-DD)";
+	else if (i - ystart != 4)
+		bad = "' has a two-digit year, which could be either century: write the year in "
+		      "full, as DD/MM/YYYY";
+	else if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		bad = m > 12 && d >= 1 && d <= 12
+		          ? "' is not a real date as DD/MM/YYYY (is the month written first?)"
+		          : "' is not a real date as DD/MM/YYYY";
+	if (bad) {
 		sw_buf_puts(why, "date '");
 		sw_buf_clip_n(why, s, n, 40);
-		sw_buf_puts(why, "' is not a date as DD/MM/YYYY (or YYYY-MM-DD)");
+		sw_buf_puts(why, bad);
 		return -1;
 	}
-	if (i - ystart != 4) {
-		sw_buf_puts(why, "date '");
-		sw_buf_clip_n(why, s, n, 40);
-		sw_buf_puts(why, "' has a two-digit year, which could be either century: "
-		                 "write the year in full, as DD/MM/YYYY");
-		return -1;
-	}
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > month_days(y, m)) {
-		sw_buf_puts(why, "date '");
-		sw_buf_clip_n(why, s, n, 40);
-		sw_buf_puts(why, "' is not a real date as DD/MM/YYYY");
-		if (m > 12 && d >= 1 && d <= 12)
-			sw_buf_puts(why, " (is the month written first?)");
-		return -1;
-	}
-	iso[0] = (char)('0' + y / 1000);
-	iso[1] = (char)('0' + y / 100 % 10);
-	iso[2] = (char)('0' + y / 10 % 10);
-	iso[3] = (char)('0' + y % 10);
-	iso[4] = '-';
-	iso[5] = (char)('0' + m / 10);
-	iso[6] = (char)('0' + m % 10);
-	iso[7] = '-';
-	iso[8] = (char)('0' + d / 10);
-	iso[9] = (char)('0' + d % 10);
-	iso[10] = '\0';
+	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u); /* y, m and d are in range: no change */
 	return 1;
 }
 

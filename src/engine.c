@@ -129,16 +129,9 @@ int sw_engine_load_framework_file(sw_engine *eng, const char *path)
 	}
 	if (rc)
 		return rc;
-	sw_framework *fw;
-	rc = sw_fw_load(&fw, &eng->diag, &eng->mem, path, data, len);
+	rc = sw_engine_load_framework_buffer(eng, data, len, path);
 	sw_mem_free(&eng->mem, data);
-	if (rc)
-		return rc;
-	sw_engine_clear_data(eng);
-	sw_rubric_forget_runner(eng);
-	sw_fw_free(eng->fw);
-	eng->fw = fw;
-	return SW_OK;
+	return rc;
 }
 
 int sw_engine_load_framework_builtin(sw_engine *eng, const char *name)

@@ -144,6 +144,22 @@ static size_t array_len(const cJSON *a)
 	return n;
 }
 
+/* Array member `key` of obj (sw_fwl_get_array; when `required`, also not
+   empty), its length in *n, and in *out a zeroed array of that many items
+   of `size` bytes: NULL when there are none or memory ran out. */
+static const cJSON *get_list(loader *L, const cJSON *obj, const char *key, bool required,
+                             void **out, size_t size, size_t *n)
+{
+	const cJSON *arr = sw_fwl_get_array(L, obj, key, required);
+	*n = array_len(arr);
+	if (arr && required && !*n)
+		sw_fwl_rule_error(L, key, "must not be empty");
+	*out = *n ? sw_mem_calloc(L->m, *n, size) : NULL;
+	if (*n && !*out)
+		L->nomem = 1;
+	return arr;
+}
+
 /* Index of the group or stage with id in list, or -1. */
 static int find_named(const sw_named *list, size_t n, const char *id)
 {
@@ -160,16 +176,11 @@ static const char *const STAGE_KEYS[] = { "id", "name", "first", "last", "descri
 static void load_named(loader *L, const cJSON *root, const char *key, bool is_stage,
                        sw_named **out, size_t *count)
 {
-	const cJSON *arr = sw_fwl_get_array(L, root, key, false);
-	size_t n = array_len(arr);
+	size_t n;
+	const cJSON *arr = get_list(L, root, key, false, (void **)out, sizeof **out, &n);
 	*count = 0;
-	if (!n)
+	if (!*out)
 		return;
-	*out = sw_mem_calloc(L->m, n, sizeof **out);
-	if (!*out) {
-		L->nomem = 1;
-		return;
-	}
 	size_t old = sw_jpath_key(&L->path, key);
 	size_t i = 0;
 	for (const cJSON *c = arr->child; c; c = c->next, i++) {
@@ -245,15 +256,10 @@ static const char *const HOME_KEYS[] = { "first", "last", "text", NULL };
 /* Loads a skill's optional "home" lines: [{"first", "last", "text"}], ascending. */
 static void load_home(loader *L, const cJSON *obj, sw_skill *sk)
 {
-	const cJSON *arr = sw_fwl_get_array(L, obj, "home", false);
-	size_t n = array_len(arr);
-	if (!n)
+	size_t n;
+	const cJSON *arr = get_list(L, obj, "home", false, (void **)&sk->home, sizeof *sk->home, &n);
+	if (!sk->home)
 		return;
-	sk->home = sw_mem_calloc(L->m, n, sizeof *sk->home);
-	if (!sk->home) {
-		L->nomem = 1;
-		return;
-	}
 	sk->home_count = n;
 	size_t old = sw_jpath_key(&L->path, "home");
 	size_t i = 0;
@@ -283,17 +289,10 @@ static void load_home(loader *L, const cJSON *obj, sw_skill *sk)
 /* Loads the steps of one skill (the path is at the skill). */
 static void load_steps(loader *L, const cJSON *obj, sw_skill *sk)
 {
-	const cJSON *arr = sw_fwl_get_array(L, obj, "steps", true);
-	size_t n = array_len(arr);
-	if (arr && n == 0)
-		sw_fwl_rule_error(L, "steps", "must not be empty");
-	if (!n)
+	size_t n;
+	const cJSON *arr = get_list(L, obj, "steps", true, (void **)&sk->steps, sizeof *sk->steps, &n);
+	if (!sk->steps)
 		return;
-	sk->steps = sw_mem_calloc(L->m, n, sizeof *sk->steps);
-	if (!sk->steps) {
-		L->nomem = 1;
-		return;
-	}
 	sk->step_count = n;
 	size_t old = sw_jpath_key(&L->path, "steps");
 	size_t i = 0;
@@ -362,14 +361,12 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 			sw_fwl_rule_error(L, "group", "\"%s\" is not a declared group", group);
 		sw_mem_free(L->m, group);
 	}
-	const cJSON *aliases = sw_fwl_get_array(L, obj, "aliases", false);
-	size_t na = array_len(aliases);
+	size_t na;
+	const cJSON *aliases = get_list(L, obj, "aliases", false, (void **)&sk->aliases,
+	                                sizeof *sk->aliases, &na);
+	if (na && !sk->aliases)
+		return;
 	if (na) {
-		sk->aliases = sw_mem_calloc(L->m, na, sizeof *sk->aliases);
-		if (!sk->aliases) {
-			L->nomem = 1;
-			return;
-		}
 		sk->alias_count = na; /* an invalid alias leaves its slot NULL */
 		size_t old = sw_jpath_key(&L->path, "aliases");
 		size_t i = 0;
@@ -427,21 +424,17 @@ static void load_root(loader *L, const cJSON *root)
 	sw_mem_free(L->m, desc);
 	load_named(L, root, "groups", false, &fw->groups, &fw->group_count);
 	load_named(L, root, "stages", true, &fw->stages, &fw->stage_count);
-	const cJSON *skills = sw_fwl_get_array(L, root, "skills", true);
-	size_t n = array_len(skills);
-	if (skills && n == 0)
-		sw_fwl_rule_error(L, "skills", "must not be empty");
+	size_t n;
+	const cJSON *skills = get_list(L, root, "skills", true, (void **)&fw->skills,
+	                               sizeof *fw->skills, &n);
 	if (n > SW_FRAMEWORK_MAX_SKILLS) {
 		sw_fwl_rule_error(L, "skills", "has %zu skills; a framework may have at most %u",
 		                  n, (unsigned)SW_FRAMEWORK_MAX_SKILLS);
 		return;
 	}
+	if (n && !fw->skills)
+		return;
 	if (n) {
-		fw->skills = sw_mem_calloc(L->m, n, sizeof *fw->skills);
-		if (!fw->skills) {
-			L->nomem = 1;
-			return;
-		}
 		fw->skill_count = n;
 		size_t old = sw_jpath_key(&L->path, "skills");
 		size_t i = 0;

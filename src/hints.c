@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 #include "hints.h"
+#include "sandbox.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,30 +87,6 @@ static size_t indent_of(const char *p, const char *end)
 	return n;
 }
 
-/* Skips a long bracket [==[ ... ]==] starting at p ('['); NULL when p is not one. */
-static const char *skip_long(const char *p, const char *end, unsigned long *line)
-{
-	const char *q = p + 1;
-	size_t level = 0;
-	while (q < end && *q == '=')
-		level++, q++;
-	if (q >= end || *q != '[')
-		return NULL;
-	for (q++; q < end; q++) {
-		if (*q == '\n')
-			(*line)++;
-		if (*q == ']') {
-			const char *r = q + 1;
-			size_t l = 0;
-			while (r < end && *r == '=')
-				l++, r++;
-			if (l == level && r < end && *r == ']')
-				return r + 1;
-		}
-	}
-	return end;
-}
-
 /*
  * Follows the blocks (function, if, for, while, do, repeat) up to line
  * `stop`: the first block whose `end` does not line up with it (a sign
@@ -130,7 +107,8 @@ static bool open_block(const char *src, size_t len, unsigned long stop, block *o
 			continue;
 		}
 		if (c == '-' && p + 1 < end && p[1] == '-') {
-			const char *q = p + 2 < end && p[2] == '[' ? skip_long(p + 2, end, &line) : NULL;
+			const char *q =
+			    p + 2 < end && p[2] == '[' ? sw_sb_skip_long(p + 2, end, &line) : NULL;
 			if (q) {
 				p = q;
 			} else {
@@ -147,7 +125,7 @@ static bool open_block(const char *src, size_t len, unsigned long stop, block *o
 			continue;
 		}
 		if (c == '[') {
-			const char *q = skip_long(p, end, &line);
+			const char *q = sw_sb_skip_long(p, end, &line);
 			p = q ? q : p + 1;
 			continue;
 		}
@@ -205,7 +183,8 @@ static bool starts_with_return(const char *src, size_t len)
 		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
 			p++;
 		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			const char *q = p + 2 < end && p[2] == '[' ? skip_long(p + 2, end, &line) : NULL;
+			const char *q =
+			    p + 2 < end && p[2] == '[' ? sw_sb_skip_long(p + 2, end, &line) : NULL;
 			if (q)
 				p = q;
 			else

@@ -128,18 +128,17 @@ static uint64_t address_space(const sw_engine *eng)
 /* Starts a worker in w: a socket pair, then fork. */
 static int spawn(iso_run *r, iso_worker *w)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return sw_diag_add(&r->eng->diag, SW_EIO, NULL, 0, 0, NULL,
-		                   "cannot start an isolated evaluator: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
+	int sv[2], e;
+	pid_t pid = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0 && (pid = fork()) < 0) {
+		e = errno;
 		close(sv[0]);
 		close(sv[1]);
-		return sw_diag_add(&r->eng->diag, SW_EIO, NULL, 0, 0, NULL,
-		                   "cannot start an isolated evaluator: %s", strerror(e));
+		errno = e;
 	}
+	if (pid < 0)
+		return sw_diag_add(&r->eng->diag, SW_EIO, NULL, 0, 0, NULL,
+		                   "cannot start an isolated evaluator: %s", strerror(errno));
 	if (pid == 0) {
 		close(sv[0]);
 		sw_iso_worker(&r->plan, sv[1]);
@@ -211,14 +210,10 @@ static int lost(iso_run *r, iso_worker *w, int st)
 		snprintf(msg, sizeof msg,
 		         "the rubric was stopped after %lld s without finishing this pupil: look for "
 		         "a loop that never ends", (long long)((w->cpu_budget + NS - 1) / NS));
-	else if (sig == SIGSYS)
-		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d, a forbidden system call) on "
-		         "this pupil: report it with the rubric", sig);
 	else if (sig)
-		snprintf(msg, sizeof msg,
-		         "the rubric crashed the evaluator (signal %d) on this pupil: report it with "
-		         "the rubric", sig);
+		snprintf(msg, sizeof msg, "the rubric crashed the evaluator (signal %d%s) on this "
+		         "pupil: report it with the rubric", sig,
+		         sig == SIGSYS ? ", a forbidden system call" : "");
 	else
 		snprintf(msg, sizeof msg,
 		         "the evaluator ended early (exit status %d) on this pupil: report it with "
@@ -246,21 +241,15 @@ static int lost(iso_run *r, iso_worker *w, int st)
 	return SW_OK;
 }
 
-/* A print() line of a worker, where the rubric's prints go. */
-static void print_line(const sw_engine *eng, const char *p, size_t n)
-{
-	if (eng->print_fn)
-		(void)eng->print_fn(p, n, eng->print_payload);
-	else
-		fwrite(p, 1, n, eng->print_stream ? eng->print_stream : stderr);
-}
-
 /* Handles one frame of w. */
 static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 {
 	iso_slot *s = &r->slot[w->batch % r->window];
-	if (type == 'P') {
-		print_line(r->eng, p, n);
+	if (type == 'P') { /* a print() line: where the rubric's prints go */
+		if (r->eng->print_fn)
+			(void)r->eng->print_fn(p, n, r->eng->print_payload);
+		else
+			fwrite(p, 1, n, r->eng->print_stream ? r->eng->print_stream : stderr);
 		return SW_OK;
 	}
 	if (type == 'F')
@@ -507,26 +496,11 @@ static int run_all(iso_run *r)
 	return rc;
 }
 
-/* Reads the test hook (test builds only: never a normal program's). */
-static void read_hook(sw_iso_plan *pl)
-{
-#ifdef SW_TEST_HOOKS
-	const char *h = getenv("STEPWISE_TEST_ISOLATE"); /* crash:ID or hang:ID; ID may end in * */
-	if (h && (strncmp(h, "crash:", 6) == 0 || strncmp(h, "hang:", 5) == 0)) {
-		pl->hook = h[0] == 'c' ? 'c' : 'h';
-		pl->hook_pupil = strchr(h, ':') + 1;
-	}
-#else
-	(void)pl;
-#endif
-}
-
 /* Sets up r (engine, plan, fn and the rest given), runs it, cleans up. */
 static int iso_go(iso_run *r, unsigned jobs)
 {
 	sw_engine *eng = r->eng;
 	r->plan.parent = getpid();
-	read_hook(&r->plan);
 	r->jobs = jobs < 1 ? 1 : jobs > ISO_MAX_JOBS ? ISO_MAX_JOBS : jobs;
 	r->batches = (r->total + ISO_BATCH - 1) / ISO_BATCH;
 	if (r->jobs > r->batches)

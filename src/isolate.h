@@ -61,8 +61,6 @@ typedef struct sw_iso_plan {
 	size_t one_pupil;
 	const sw_record *one_recs;
 	size_t one_n;
-	int hook;               /* test builds only: 'c' crash, 'h' hang on hook_pupil */
-	const char *hook_pupil;
 } sw_iso_plan;
 
 /* isolate_worker.c: the worker's life on socket fd; never returns. */

@@ -19,6 +19,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -46,34 +47,19 @@
 #define SW_ISO_VALGRIND 0
 #endif
 
-/* Writes all of p[0..n) to fd. */
-static bool put_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		c += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Reads exactly n bytes from fd; false at the end or on an error. */
-static bool get_all(int fd, void *p, size_t n)
+/* Writes all of p[0..n) to fd, or reads exactly n bytes from fd into p
+   (`out` false); false at the end or on an error. */
+static bool move_all(int fd, void *p, size_t n, bool out)
 {
 	char *c = p;
 	while (n) {
-		ssize_t r = read(fd, c, n);
-		if (r < 0 && errno == EINTR)
+		ssize_t k = out ? write(fd, c, n) : read(fd, c, n);
+		if (k < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (k <= 0)
 			return false;
-		c += r;
-		n -= (size_t)r;
+		c += k;
+		n -= (size_t)k;
 	}
 	return true;
 }
@@ -93,7 +79,7 @@ static bool frame_send(sw_buf *b, int fd)
 		return false;
 	uint32_t n = (uint32_t)(b->len - 5);
 	memcpy(b->p + 1, &n, sizeof n);
-	return put_all(fd, b->p, b->len);
+	return move_all(fd, b->p, b->len, true);
 }
 
 /* The worker's output: its socket and a frame buffer. */
@@ -202,14 +188,25 @@ static uint64_t cpu_used(void)
 }
 
 #ifdef SW_TEST_HOOKS
-/* Test builds only: crashes or spins on the pupil the test names. */
-static void test_hook(const sw_iso_plan *pl, size_t p)
+/* Test builds only: the hook STEPWISE_TEST_ISOLATE, crash:ID or hang:ID (ID
+   may end in *): 'c', 'h' or 0, with the ID in *id. */
+static char test_hook_kind(const char **id)
 {
-	const char *id = pl->eng->roster->pupils[p].id, *h = pl->hook_pupil;
-	size_t n = pl->hook ? strlen(h) : 0; /* "P02*": every id that starts with P02 */
-	if (!pl->hook || (n && h[n - 1] == '*' ? strncmp(id, h, n - 1) : strcmp(id, h)) != 0)
+	const char *h = getenv("STEPWISE_TEST_ISOLATE");
+	if (!h || (strncmp(h, "crash:", 6) != 0 && strncmp(h, "hang:", 5) != 0))
+		return 0;
+	*id = strchr(h, ':') + 1;
+	return h[0] == 'c' ? 'c' : 'h';
+}
+
+/* Test builds only: crashes or spins on the pupil the hook names. */
+static void test_hook(const sw_engine *eng, char hook, const char *h, size_t p)
+{
+	const char *id = eng->roster->pupils[p].id;
+	size_t n = hook ? strlen(h) : 0; /* "P02*": every id that starts with P02 */
+	if (!hook || (n && h[n - 1] == '*' ? strncmp(id, h, n - 1) : strcmp(id, h)) != 0)
 		return;
-	if (pl->hook == 'c') {
+	if (hook == 'c') {
 		/* a real segmentation fault: an address no process has (not NULL,
 		   which the undefined-behaviour checks would catch first) */
 		volatile int *volatile nowhere = (volatile int *)(uintptr_t)0xffff800000000000u;
@@ -238,7 +235,9 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	sigaction(SIGINT, &dflt, NULL);
 	sigaction(SIGTERM, &dflt, NULL);
 #ifdef SW_TEST_HOOKS
-	if (pl->hook == 'c') {
+	const char *hook_pupil = NULL;
+	char hook = test_hook_kind(&hook_pupil);
+	if (hook == 'c') {
 		/* the default action, past the sanitizer's own handler (which
 		   intercepts signal() and sigaction()): the kernel's sigaction */
 		struct { void (*handler)(int); unsigned long flags; void *restorer; uint64_t mask; }
@@ -260,7 +259,7 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	int rc = sw_result_init(&res, eng);
 	uint64_t cmd[2];
 	const char *stopped = pl->stopped;
-	while (rc == SW_OK && get_all(fd, cmd, sizeof cmd)) {
+	while (rc == SW_OK && move_all(fd, cmd, sizeof cmd, false)) {
 		if (cmd[0] == SW_ISO_PROBE) { /* the probe: an 'S' frame with its verdict */
 			char *verdict = NULL;
 			rc = sw_eval_probe(eng, run, &res, eng->roster->count, pl->days, pl->as_of,
@@ -277,7 +276,7 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 			const sw_record *recs = pl->one ? pl->one_recs
 			                                : pl->records(eng, (size_t)pos, &p, &n);
 #ifdef SW_TEST_HOOKS
-			test_hook(pl, p);
+			test_hook(eng, hook, hook_pupil, p);
 #endif
 			if (stopped)
 				sw_runner_stopped(run, &res, p, recs, n, pl->days, stopped);

@@ -1,25 +1,27 @@
 /*
  * sandbox.c - the Lua state a rubric runs in and the limits on it: the
  * counting allocator, the instruction hook and the CPU-time backstop, the
- * messages of the limits, pcall, xpcall and the coroutine functions that
- * cannot catch a limit, and creating a state, a pupil's environment and a
- * protected call. The library a rubric sees (read-only views, sealed
- * metatables, bounded patterns, tostring, print, math.randomseed, the
- * shared globals) is built by sandbox_lib.c. What the two promise rubric
- * writers is in scripts/README.md, "The sandbox".
+ * messages of the limits, and creating a state, a pupil's environment and
+ * a protected call. pcall, xpcall and the coroutine functions that cannot
+ * catch a limit are in sandbox_co.c; the library a rubric sees (read-only
+ * views, sealed metatables, tostring, print, math.randomseed, the shared
+ * globals) is built by sandbox_lib.c, and the functions whose work is
+ * bounded (patterns, table.sort, string.rep, ...) are in sandbox_bound.c.
+ * What they promise rubric writers is in scripts/README.md, "The sandbox".
  *
  * The rules this file keeps:
  *  - once a limit is hit (sb->abort), no rubric code runs to completion:
  *    the count hook raises again every HOOK_EVERY instructions, and every
  *    function that can catch an error (pcall, xpcall, coroutine.resume,
- *    coroutine.wrap, coroutine.close) passes the limit on. A coroutine
+ *    coroutine.wrap, coroutine.close: sandbox_co.c) passes the limit on,
+ *    with the helpers here (sw_sb_raise_limit and the rest). A coroutine
  *    stopped by the hook keeps its hooks off for good (Lua leaves
  *    allowhook at 0 in it), so its pending __close handlers and xpcall
  *    handlers never run after a limit;
  *  - work inside library functions that the instruction count cannot see
  *    (sorting, comparing long strings, ...) is bounded by a CPU-time
- *    backstop that grows with the instruction limit: sandbox_lib.c calls
- *    sw_sb_check_limits before such functions.
+ *    backstop that grows with the instruction limit: sandbox_lib.c and
+ *    sandbox_bound.c call sw_sb_check_limits before such functions.
  */
 #include "internal.h"
 #include "sandbox.h"
@@ -60,7 +62,7 @@ static void *sw_sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	/* refused, but not yet the limit: Lua collects all garbage and asks
-	   again, and only then raises its memory error (see is_memory_error) */
+	   again, and only then raises its memory error (see sw_sb_memory_error) */
 	if (nsize > osize && sb->used + (nsize - osize) > sb->peak)
 		sb->peak = sb->used + (nsize - osize); /* what was asked for, granted or not */
 	if (nsize > osize && sb->used + (nsize - osize) > sb->limit)
@@ -123,7 +125,8 @@ static void poison(lua_State *L)
 	*(unsigned char *)lua_getextraspace(L) = 1;
 }
 
-static bool poisoned(lua_State *L)
+/* True for a coroutine poisoned so. */
+bool sw_sb_poisoned(lua_State *L)
 {
 	return *(unsigned char *)lua_getextraspace(L) != 0;
 }
@@ -158,7 +161,7 @@ static void note_abort(lua_State *L, sw_sandbox *sb)
 static void sw_sb_hook(lua_State *L, lua_Debug *ar);
 
 /* Raises the error of the limit in sb->abort. */
-static int raise_limit(lua_State *L, sw_sandbox *sb)
+int sw_sb_raise_limit(lua_State *L, sw_sandbox *sb)
 {
 	char buf[200];
 	if (L != sb->L)
@@ -188,7 +191,7 @@ static void sw_sb_hook(lua_State *L, lua_Debug *ar)
 		else
 			return;
 	}
-	raise_limit(L, sb);
+	sw_sb_raise_limit(L, sb);
 }
 
 /* Raises when a limit was hit or the time is up: called before library
@@ -199,7 +202,7 @@ void sw_sb_check_limits(lua_State *L)
 	if (!sb->abort && sw_sb_time_up(sb))
 		sb->abort = SB_ABORT_TIME;
 	if (sb->abort)
-		raise_limit(L, sb);
+		sw_sb_raise_limit(L, sb);
 	/* Library buffers are allocated without Lua's collect-and-retry: near the
 	   limit, collect first, so that garbage does not decide what fits. */
 	if (sb->used > sb->limit / 4 * 3)
@@ -219,18 +222,18 @@ void sw_sb_charge(lua_State *L, uint64_t n)
 		else
 			return;
 	}
-	raise_limit(L, sb);
+	sw_sb_raise_limit(L, sb);
 }
 
 /* Before a coroutine runs: its hook counts from the start. */
-static void co_start(lua_State *co)
+void sw_sb_co_start(lua_State *co)
 {
 	if (co && co != sw_sb_of(co)->L) /* resume(main thread) fails: its count stays */
 		lua_sethook(co, sw_sb_hook, LUA_MASKCOUNT, CO_HOOK_EVERY);
 }
 
 /* After a coroutine ran: the instructions since its last hook. */
-static void co_stop(lua_State *L)
+void sw_sb_co_stop(lua_State *L)
 {
 	sw_sandbox *sb = sw_sb_of(L);
 	if ((sb->budget -= CO_HOOK_EVERY) <= 0 && !sb->abort)
@@ -274,7 +277,7 @@ const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size)
  * lua_error, as the auxiliary library does, carries the same message.)
  * Sets sb->abort: from then on it is a limit like the others.
  */
-static bool is_memory_error(lua_State *L, int st, int idx)
+bool sw_sb_memory_error(lua_State *L, int st, int idx)
 {
 	size_t n;
 	const char *m = st != LUA_OK && lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n)
@@ -288,10 +291,10 @@ static bool is_memory_error(lua_State *L, int st, int idx)
 }
 
 /* After a protected call inside the script: a limit is never swallowed. */
-static void rethrow_abort(lua_State *L, int st)
+void sw_sb_rethrow_abort(lua_State *L, int st)
 {
 	sw_sandbox *sb = sw_sb_of(L);
-	is_memory_error(L, st, -1);
+	sw_sb_memory_error(L, st, -1);
 	if (sb->abort) {
 		note_abort(L, sb);
 		lua_error(L);
@@ -303,182 +306,6 @@ static void rethrow_abort(lua_State *L, int st)
 int sw_sb_call_original(lua_State *L)
 {
 	return lua_tocfunction(L, lua_upvalueindex(1))(L);
-}
-
-/* ---- protected calls and coroutines ---- */
-
-/* pcall(f, ...) that cannot catch a limit. */
-int sw_sb_pcall(lua_State *L)
-{
-	luaL_checkany(L, 1);
-	int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-	if (st != LUA_OK) {
-		rethrow_abort(L, st);
-		lua_pushboolean(L, 0);
-		lua_insert(L, -2);
-		return 2;
-	}
-	lua_pushboolean(L, 1);
-	lua_insert(L, 1);
-	return lua_gettop(L);
-}
-
-/* The message handler given to xpcall: the rubric's own (upvalue 1), except
-   after a limit. The hook raises with Lua's hooks switched off, so a
-   handler run then would never be stopped: the limit's error goes as is. */
-static int sw_sb_xpcall_handler(lua_State *L)
-{
-	if (is_memory_error(L, LUA_ERRRUN, 1) || sw_sb_of(L)->abort)
-		return 1;
-	int n = lua_gettop(L);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, n, 1);
-	return 1;
-}
-
-/* xpcall(f, handler, ...) that cannot catch a limit. */
-int sw_sb_xpcall(lua_State *L)
-{
-	int n = lua_gettop(L);
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	lua_pushvalue(L, 2);
-	lua_pushcclosure(L, sw_sb_xpcall_handler, 1);
-	lua_replace(L, 2);
-	lua_pushvalue(L, 1);
-	lua_copy(L, 2, 1);
-	lua_replace(L, 2); /* handler at 1, f at 2 */
-	int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
-	if (st != LUA_OK) {
-		rethrow_abort(L, st);
-		lua_pushboolean(L, 0);
-		lua_insert(L, -2);
-		return 2;
-	}
-	lua_pushboolean(L, 1);
-	lua_replace(L, 1);
-	return lua_gettop(L);
-}
-
-/* coroutine.resume: re-raises a limit the coroutine hit. */
-int sw_sb_co_resume(lua_State *L)
-{
-	sw_sb_check_limits(L);
-	co_start(lua_tothread(L, 1));
-	int n = sw_sb_call_original(L);
-	co_stop(L);
-	sw_sandbox *sb = sw_sb_of(L);
-	if (!lua_toboolean(L, -n))
-		is_memory_error(L, LUA_ERRRUN, -1);
-	if (sb->abort)
-		return raise_limit(L, sb);
-	return n;
-}
-
-/* coroutine.close: never runs the __close handlers of a coroutine that a
-   limit stopped (its hooks are off), nor any code after a limit. */
-int sw_sb_co_close(lua_State *L)
-{
-	sw_sb_check_limits(L);
-	lua_State *co = lua_tothread(L, 1);
-	if (co && poisoned(co)) {
-		lua_pushboolean(L, 0);
-		lua_pushliteral(L, "the coroutine was stopped by a limit");
-		return 2;
-	}
-	sw_sandbox *sb = sw_sb_of(L);
-	if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
-		return luaL_error(L, "more than %d coroutine.close calls inside one another",
-		                  SB_CLOSE_DEPTH_MAX);
-	sb->close_depth++;
-	co_start(co);
-	int n = sw_sb_call_original(L);
-	co_stop(L);
-	sb->close_depth--;
-	if (n == 2 && !lua_toboolean(L, -2))
-		is_memory_error(L, LUA_ERRRUN, -1);
-	if (sb->abort)
-		return raise_limit(L, sb);
-	return n;
-}
-
-/* Closes a dead coroutine's to-be-closed variables (Lua 5.4.4 and later). */
-static int close_thread(lua_State *co, lua_State *from)
-{
-#if defined(LUA_VERSION_RELEASE_NUM) && LUA_VERSION_RELEASE_NUM >= 50406
-	return lua_closethread(co, from);
-#else
-	(void)from;
-	return lua_resetthread(co);
-#endif
-}
-
-/* The function coroutine.wrap returns: Lua's own, except that a coroutine
-   stopped by a limit is not closed (its hooks are off) and the limit is
-   passed on. */
-static int sw_sb_auxwrap(lua_State *L)
-{
-	sw_sandbox *sb = sw_sb_of(L);
-	sw_sb_check_limits(L);
-	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
-	int narg = lua_gettop(L), nres;
-	if (!lua_checkstack(co, narg))
-		return luaL_error(L, "too many arguments to resume");
-	lua_xmove(L, co, narg);
-	co_start(co);
-	int st = lua_resume(co, L, narg, &nres);
-	co_stop(L);
-	if (st == LUA_OK || st == LUA_YIELD) {
-		if (!lua_checkstack(L, nres + 1)) {
-			lua_pop(co, nres);
-			return luaL_error(L, "too many results to resume");
-		}
-		lua_xmove(co, L, nres);
-		if (sb->abort)
-			return raise_limit(L, sb);
-		return nres;
-	}
-	lua_xmove(co, L, 1); /* the error */
-	int cst = lua_status(co);
-	if (is_memory_error(L, st, -1) || sb->abort)
-		return raise_limit(L, sb);
-	if (cst != LUA_OK && cst != LUA_YIELD && !poisoned(co)) {
-		if (sb->close_depth >= SB_CLOSE_DEPTH_MAX)
-			return luaL_error(L, "more than %d coroutine closes inside one another",
-			                  SB_CLOSE_DEPTH_MAX);
-		sb->close_depth++;
-		co_start(co);
-		cst = close_thread(co, L); /* its to-be-closed variables */
-		co_stop(L);
-		sb->close_depth--;
-		lua_xmove(co, L, 1);
-		if (is_memory_error(L, cst, -1) || sb->abort)
-			return raise_limit(L, sb);
-	}
-	if (cst != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
-		/* the caller's line, as Lua's wrap adds it, but once: nested wraps
-		   would repeat it 200 times before "C stack overflow" */
-		luaL_where(L, 1);
-		size_t wl;
-		const char *w = lua_tolstring(L, -1, &wl);
-		if (wl && strncmp(lua_tostring(L, -2), w, wl) != 0) {
-			lua_insert(L, -2);
-			lua_concat(L, 2);
-		} else {
-			lua_pop(L, 1);
-		}
-	}
-	return lua_error(L);
-}
-
-int sw_sb_co_wrap(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	lua_State *co = lua_newthread(L);
-	lua_pushvalue(L, 1);
-	lua_xmove(L, co, 1);
-	lua_pushcclosure(L, sw_sb_auxwrap, 1);
-	return 1;
 }
 
 /* ---- the state, a pupil's environment, a call ---- */
@@ -651,7 +478,7 @@ int sw_sb_call(sw_sandbox *sb, int nargs, int nresults)
 	lua_insert(L, base);
 	int st = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);
-	if (st != LUA_OK && is_memory_error(L, st, -1) && !sb->abort_line)
+	if (st != LUA_OK && sw_sb_memory_error(L, st, -1) && !sb->abort_line)
 		sb->abort_line = sb->near_line;
 	return st;
 }

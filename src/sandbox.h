@@ -1,5 +1,6 @@
 /* sandbox.h - a Lua state for untrusted rubric scripts: the state, its limits
-   and calls (sandbox.c), and the library rubrics see (sandbox_lib.c). */
+   and calls (sandbox.c), pcall and coroutines that pass a limit on
+   (sandbox_co.c), and the library rubrics see (sandbox_lib.c, sandbox_bound.c). */
 #ifndef SW_SANDBOX_H
 #define SW_SANDBOX_H
 #include "internal.h"
@@ -74,6 +75,11 @@ int sw_sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 
+/* Just past the long bracket ("[[ ... ]]", "[==[ ... ]==]", a string or
+   the rest of a comment) opening at p, counting its lines in *line; `end`
+   when it is not closed, NULL when none opens at p (sandbox_src.c; also
+   read by hints.c). */
+const char *sw_sb_skip_long(const char *p, const char *end, unsigned long *line);
 /* Refuses rubric source that Lua 5.4.4 cannot handle safely: SW_OK, or
    SW_EINVALID with the reason in why and its line (0: none) in *bad_line. */
 int sw_sb_check_source(const char *src, size_t len, unsigned long *bad_line, char *why,
@@ -93,7 +99,7 @@ void sw_sb_write_safe(FILE *f, const char *s, size_t n);
 /* Pushes s[0..n) as sw_sb_write_safe writes it (control characters as '?'). */
 void sw_sb_push_safe(lua_State *L, const char *s, size_t n);
 
-/* Shared by sandbox.c and sandbox_lib.c. */
+/* Shared by sandbox.c, sandbox_co.c, sandbox_lib.c and sandbox_bound.c. */
 /* The sandbox a state belongs to (the allocator's user data). */
 sw_sandbox *sw_sb_of(lua_State *L);
 /* Raises when a limit was hit or the call's time is up: called before library
@@ -104,8 +110,9 @@ void sw_sb_check_limits(lua_State *L);
    the instruction limit is spent. */
 void sw_sb_charge(lua_State *L, uint64_t n);
 /* Replaces functions that loop over sizes a script controls with ones that
-   charge that work (sandbox_bound.c): in the table library on top, the
-   string library on top, and the globals table on top. */
+   charge that work, and patterns with bounded ones (sandbox_bound.c): in
+   the table library on top, the string library on top, and the globals
+   table on top. */
 void sw_sb_bound_table(lua_State *L);
 void sw_sb_bound_string(lua_State *L);
 void sw_sb_bound_base(lua_State *L);
@@ -125,7 +132,19 @@ extern const char sw_sb_framework_key;
 extern const char sw_sb_host_key;
 /* Makes the table at idx if it is one made on demand; else nothing. */
 void sw_sb_unveil(lua_State *L, int idx);
-/* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on. */
+/* Raises the error of the limit in sb->abort (a coroutine it stops is poisoned). */
+int sw_sb_raise_limit(lua_State *L, sw_sandbox *sb);
+/* True when the error of status st at idx is Lua's memory error; sets sb->abort. */
+bool sw_sb_memory_error(lua_State *L, int st, int idx);
+/* After a protected call inside the script: raises its error again on a limit. */
+void sw_sb_rethrow_abort(lua_State *L, int st);
+/* Before and after a coroutine runs: its own count, and the instructions after it. */
+void sw_sb_co_start(lua_State *co);
+void sw_sb_co_stop(lua_State *L);
+/* True for a coroutine a limit stopped: none of its code may run again. */
+bool sw_sb_poisoned(lua_State *L);
+/* pcall, xpcall and coroutine.resume, close and wrap that pass a limit on
+   (sandbox_co.c). */
 int sw_sb_pcall(lua_State *L);
 int sw_sb_xpcall(lua_State *L);
 int sw_sb_co_resume(lua_State *L);

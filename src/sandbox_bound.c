@@ -12,6 +12,8 @@
  *    (concat), and per comparison of sort, plus one per 64 bytes of the
  *    strings a comparison reads;
  *  - one per 64 bytes of text that string.rep builds or tonumber reads.
+ * Patterns (string.find, match, gmatch, gsub) are refused when their text
+ * is over the pattern limit or their worst-case cost is too high.
  * Results are those of Lua's own functions; insert and remove are written
  * out here, so that a table's __len is called once, as Lua does.
  */
@@ -166,6 +168,59 @@ static int bound_tonumber(lua_State *L)
 	return sw_sb_call_original(L);
 }
 
+/* string.find/match/gmatch/gsub with a bounded subject and pattern. */
+static int bound_pattern(lua_State *L)
+{
+	sw_sb_check_limits(L);
+	sw_sandbox *sb = sw_sb_of(L);
+	size_t sl, pl;
+	luaL_checklstring(L, 1, &sl);
+	const char *p = luaL_checklstring(L, 2, &pl);
+	if (sl > sb->pattern_limit)
+		return luaL_error(L, "pattern matching on a text of %d bytes is over the limit of "
+		                  "%d (raise it with --pattern-limit N)", (int)sl, (int)sb->pattern_limit);
+	/* each unbounded repetition can multiply the work by the text's length,
+	   each optional item ('?', which backtracks) by two */
+	int reps = 0, opts = 0;
+	for (size_t i = 0; i < pl; i++) {
+		if (p[i] == '%') {
+			i++;
+			continue;
+		}
+		if (p[i] == '[') {
+			/* a set: '-' inside is a range, not a repetition */
+			i++;
+			if (i < pl && p[i] == '^')
+				i++;
+			if (i < pl && p[i] == ']')
+				i++;
+			while (i < pl && p[i] != ']')
+				i += p[i] == '%' ? 2 : 1;
+			continue;
+		}
+		if (p[i] == '*' || p[i] == '-' || p[i] == '+')
+			reps++;
+		else if (p[i] == '?')
+			opts++;
+	}
+	double cost = (double)sl + 1;
+	double work = cost;
+	for (int r = 0; r < reps; r++)
+		work *= cost;
+	if (reps >= 1 && work > 1e9)
+		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
+		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
+	for (int o = 0; o < opts && work <= 1e9; o++)
+		work *= 2;
+	if (opts && work > 1e9)
+		return luaL_error(L, "pattern with %d optional items ('?') is too costly on a text of "
+		                  "%d bytes (simplify the pattern or shorten the text)", opts, (int)sl);
+	if (cost * ((double)pl + 1) > 1e9)
+		return luaL_error(L, "pattern of %d bytes is too long for a text of %d bytes (shorten "
+		                  "the pattern or the text)", (int)pl, (int)sl);
+	return sw_sb_call_original(L);
+}
+
 /* ---- text leaving the state ---- */
 
 size_t sw_sb_safe_length(const char *s, size_t n, size_t max)
@@ -200,32 +255,29 @@ char *sw_sb_safe_text(char *s)
 	return s;
 }
 
+/* What byte i of text p (n bytes) shows as: control characters but tab
+   as '?'; i moves past the second byte of a C1 character. */
+static char safe_char(const unsigned char *p, size_t n, size_t *i)
+{
+	size_t c = 0;
+	if (p[*i] != '\t' && (p[*i] != 0xC2 || *i + 1 < n))
+		c = control_at(p + *i);
+	*i += c == 2;
+	return c ? '?' : (char)p[*i];
+}
+
 void sw_sb_write_safe(FILE *f, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
-		if (p[i] != '\t' && (p[i] != 0xC2 || i + 1 < n))
-			c = control_at(p + i);
-		if (c == 2)
-			i++;
-		putc(c ? '?' : p[i], f);
-	}
+	for (size_t i = 0; i < n; i++)
+		putc(safe_char((const unsigned char *)s, n, &i), f);
 }
 
 void sw_sb_push_safe(lua_State *L, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
-		if (p[i] != '\t' && (p[i] != 0xC2 || i + 1 < n))
-			c = control_at(p + i);
-		if (c == 2)
-			i++;
-		luaL_addchar(&b, c ? '?' : (char)p[i]);
-	}
+	for (size_t i = 0; i < n; i++)
+		luaL_addchar(&b, safe_char((const unsigned char *)s, n, &i));
 	luaL_pushresult(&b);
 }
 
@@ -261,6 +313,10 @@ void sw_sb_bound_table(lua_State *L)
 void sw_sb_bound_string(lua_State *L)
 {
 	bound_field(L, "rep", bound_rep);
+	bound_field(L, "find", bound_pattern);
+	bound_field(L, "match", bound_pattern);
+	bound_field(L, "gmatch", bound_pattern);
+	bound_field(L, "gsub", bound_pattern);
 }
 
 void sw_sb_bound_base(lua_State *L)

@@ -13,8 +13,8 @@
  * The rules this file keeps (scripts/README.md, "The sandbox"):
  *  - library functions whose work the instruction count does not see
  *    (patterns, string.rep, table.sort, print, ...) check the limits
- *    first (sw_sb_check_limits), and patterns are bounded by the length of
- *    their text and their worst-case cost;
+ *    first (sw_sb_check_limits); patterns, string.rep, table.sort and
+ *    others are bounded by sandbox_bound.c;
  *  - no weak tables and no finalizers: a metatable in use cannot gain
  *    __mode or __gc later (see "metatables" below);
  *  - nothing a script sees depends on memory addresses, the clock or the
@@ -58,15 +58,6 @@ static bool has_raw(lua_State *L, int idx, const char *key)
 {
 	idx = lua_absindex(L, idx);
 	lua_pushstring(L, key);
-	bool has = lua_rawget(L, idx) != LUA_TNIL;
-	lua_pop(L, 1);
-	return has;
-}
-
-static bool has_raw_key(lua_State *L, int idx, void *key)
-{
-	idx = lua_absindex(L, idx);
-	lua_pushlightuserdata(L, key);
 	bool has = lua_rawget(L, idx) != LUA_TNIL;
 	lua_pop(L, 1);
 	return has;
@@ -128,9 +119,8 @@ static void push_copy(lua_State *L, int mt)
 		lua_getfield(L, lua_upvalueindex(2), "__newindex");
 		lua_rawset(L, copy);
 	}
-	lua_pushlightuserdata(L, KEY_ORIGINAL);
 	lua_pushvalue(L, mt);
-	lua_rawset(L, copy);
+	lua_rawsetp(L, copy, KEY_ORIGINAL);
 }
 
 /* Seals the table at idx (it is about to be, or now is, a metatable). */
@@ -148,12 +138,12 @@ static void seal(lua_State *L, int x)
 		return;
 	}
 	/* a read-only view: its metatable is unreachable and has a __newindex */
-	if (has_raw_key(L, -1, KEY_HOST)) {
-		lua_pop(L, 1);
-		return;
+	bool view = lua_rawgetp(L, -1, KEY_HOST) != LUA_TNIL;
+	lua_pop(L, 1);
+	if (!view) {
+		push_copy(L, -1);
+		lua_setmetatable(L, x);
 	}
-	push_copy(L, -1);
-	lua_setmetatable(L, x);
 	lua_pop(L, 1);
 }
 
@@ -214,8 +204,7 @@ static int sw_sb_getmetatable(lua_State *L)
 		lua_pushnil(L);
 		return 1;
 	}
-	lua_pushlightuserdata(L, KEY_ORIGINAL);
-	if (lua_rawget(L, -2) != LUA_TNIL)
+	if (lua_rawgetp(L, -1, KEY_ORIGINAL) != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
 	return 1;
@@ -352,59 +341,6 @@ static int sw_sb_print(lua_State *L)
 	return 0;
 }
 
-/* string.find/match/gmatch/gsub with a bounded subject and pattern. */
-static int sw_sb_pattern(lua_State *L)
-{
-	sw_sb_check_limits(L);
-	sw_sandbox *sb = sw_sb_of(L);
-	size_t sl, pl;
-	luaL_checklstring(L, 1, &sl);
-	const char *p = luaL_checklstring(L, 2, &pl);
-	if (sl > sb->pattern_limit)
-		return luaL_error(L, "pattern matching on a text of %d bytes is over the limit of "
-		                  "%d (raise it with --pattern-limit N)", (int)sl, (int)sb->pattern_limit);
-	/* each unbounded repetition can multiply the work by the text's length,
-	   each optional item ('?', which backtracks) by two */
-	int reps = 0, opts = 0;
-	for (size_t i = 0; i < pl; i++) {
-		if (p[i] == '%') {
-			i++;
-			continue;
-		}
-		if (p[i] == '[') {
-			/* a set: '-' inside is a range, not a repetition */
-			i++;
-			if (i < pl && p[i] == '^')
-				i++;
-			if (i < pl && p[i] == ']')
-				i++;
-			while (i < pl && p[i] != ']')
-				i += p[i] == '%' ? 2 : 1;
-			continue;
-		}
-		if (p[i] == '*' || p[i] == '-' || p[i] == '+')
-			reps++;
-		else if (p[i] == '?')
-			opts++;
-	}
-	double cost = (double)sl + 1;
-	double work = cost;
-	for (int r = 0; r < reps; r++)
-		work *= cost;
-	if (reps >= 1 && work > 1e9)
-		return luaL_error(L, "pattern with %d repetitions is too costly on a text of %d bytes "
-		                  "(simplify the pattern or shorten the text)", reps, (int)sl);
-	for (int o = 0; o < opts && work <= 1e9; o++)
-		work *= 2;
-	if (opts && work > 1e9)
-		return luaL_error(L, "pattern with %d optional items ('?') is too costly on a text of "
-		                  "%d bytes (simplify the pattern or shorten the text)", opts, (int)sl);
-	if (cost * ((double)pl + 1) > 1e9)
-		return luaL_error(L, "pattern of %d bytes is too long for a text of %d bytes (shorten "
-		                  "the pattern or the text)", (int)pl, (int)sl);
-	return sw_sb_call_original(L);
-}
-
 /* string.format without %p (it prints memory addresses), and %s of a
    table or function as tostring shows it. */
 static int sw_sb_format(lua_State *L)
@@ -426,8 +362,8 @@ static int sw_sb_format(lua_State *L)
 		int t = lua_type(L, i);
 		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
 			lua_pushcfunction(L, sw_sb_tostring);
-			lua_pushvalue(L, i);
-			lua_call(L, 1, 1);
+		lua_pushvalue(L, i);
+		lua_call(L, 1, 1);
 			lua_replace(L, i);
 		}
 	}
@@ -491,9 +427,8 @@ void sw_sb_readonly(lua_State *L)
 	lua_setfield(L, -2, "__pairs");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");
-	lua_pushlightuserdata(L, KEY_HOST);
 	lua_pushboolean(L, 1);
-	lua_rawset(L, -3);
+	lua_rawsetp(L, -2, KEY_HOST);
 	lua_setmetatable(L, -2);         /* real proxy */
 	lua_remove(L, -2);
 }
@@ -534,11 +469,11 @@ static int sw_sb_unveiled(lua_State *L)
 	return sw_sb_call_original(L);
 }
 
-/* Wraps each named function of the table on top with sw_sb_heavy. */
-static void wrap_heavy(lua_State *L, const char *const *names)
+/* Wraps each named function of the table on top with f. */
+static void wrap_all(lua_State *L, const char *const *names, lua_CFunction f)
 {
 	for (const char *const *n = names; *n; n++)
-		wrap_field(L, *n, sw_sb_heavy);
+		wrap_field(L, *n, f);
 }
 
 /* Builds the shared globals and stores them in the registry. */
@@ -554,9 +489,8 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 		lua_setfield(L, G, *k);
 	}
 	lua_pop(L, 1);
-	wrap_field(L, "next", sw_sb_unveiled);
-	wrap_field(L, "rawget", sw_sb_unveiled);
-	wrap_field(L, "rawlen", sw_sb_unveiled);
+	static const char *const raw[] = { "next", "rawget", "rawlen", NULL };
+	wrap_all(L, raw, sw_sb_unveiled);
 	sw_sb_bound_base(L);
 	/* setmetatable and getmetatable share SEALED and GUARD (above) */
 	lua_newtable(L); /* SEALED */
@@ -575,16 +509,10 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_pushcclosure(L, sw_sb_getmetatable, 1);
 	lua_setfield(L, G, "getmetatable");
 	lua_pop(L, 1);
-	lua_pushcfunction(L, sw_sb_pcall);
-	lua_setfield(L, G, "pcall");
-	lua_pushcfunction(L, sw_sb_xpcall);
-	lua_setfield(L, G, "xpcall");
-	lua_pushcfunction(L, sw_sb_collectgarbage);
-	lua_setfield(L, G, "collectgarbage");
-	lua_pushcfunction(L, sw_sb_tostring);
-	lua_setfield(L, G, "tostring");
-	lua_pushcfunction(L, sw_sb_print);
-	lua_setfield(L, G, "print");
+	static const luaL_Reg own[] = { { "pcall", sw_sb_pcall }, { "xpcall", sw_sb_xpcall },
+		{ "collectgarbage", sw_sb_collectgarbage }, { "tostring", sw_sb_tostring },
+		{ "print", sw_sb_print }, { NULL, NULL } };
+	luaL_setfuncs(L, own, 0); /* into G, on top */
 	lua_createtable(L, 0, 1); /* names rubrics do not get raise a clear error */
 	lua_pushcfunction(L, sw_sb_global_missing);
 	lua_setfield(L, -2, "__index");
@@ -596,12 +524,8 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_getglobal(L, "string");
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
-	wrap_field(L, "find", sw_sb_pattern);
-	wrap_field(L, "match", sw_sb_pattern);
-	wrap_field(L, "gmatch", sw_sb_pattern);
-	wrap_field(L, "gsub", sw_sb_pattern);
 	wrap_field(L, "format", sw_sb_format);
-	wrap_heavy(L, heavy_string);
+	wrap_all(L, heavy_string, sw_sb_heavy);
 	sw_sb_bound_string(L);
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, sw_sb_string_missing);
@@ -621,12 +545,12 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 		"sort", "unpack", NULL };
 	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
 	lua_getglobal(L, "table");
-	wrap_heavy(L, heavy_table);
+	wrap_all(L, heavy_table, sw_sb_heavy);
 	sw_sb_bound_table(L);
 	sw_sb_readonly(L);
 	lua_setfield(L, G, "table");
 	lua_getglobal(L, "utf8");
-	wrap_heavy(L, heavy_utf8);
+	wrap_all(L, heavy_utf8, sw_sb_heavy);
 	sw_sb_readonly(L);
 	lua_setfield(L, G, "utf8");
 	lua_getglobal(L, "math");

@@ -30,34 +30,27 @@
 
 #define MAX_FRAMES 256
 
-/* Length of the long bracket opening at s ("[[", "[==["): its level + 2, or 0. */
-static size_t long_open(const char *s, size_t i, size_t n, size_t *level)
+const char *sw_sb_skip_long(const char *p, const char *end, unsigned long *line)
 {
-	size_t j = i + 1, eq = 0;
-	while (j < n && s[j] == '=')
-		j++, eq++;
-	if (j < n && s[j] == '[') {
-		*level = eq;
-		return j - i + 1;
-	}
-	return 0;
-}
-
-/* Index just past the long bracket closing at level `level`, from i. */
-static size_t long_close(const char *s, size_t i, size_t n, size_t level, unsigned long *line)
-{
-	for (; i < n; i++) {
-		if (s[i] == '\n')
+	const char *q = p + 1;
+	size_t level = 0;
+	while (q < end && *q == '=')
+		level++, q++;
+	if (q >= end || *q != '[')
+		return NULL;
+	for (q++; q < end; q++) {
+		if (*q == '\n')
 			(*line)++;
-		if (s[i] != ']')
-			continue;
-		size_t j = i + 1, eq = 0;
-		while (j < n && s[j] == '=')
-			j++, eq++;
-		if (eq == level && j < n && s[j] == ']')
-			return j + 1;
+		if (*q == ']') {
+			const char *r = q + 1;
+			size_t l = 0;
+			while (r < end && *r == '=')
+				l++, r++;
+			if (l == level && r < end && *r == ']')
+				return r + 1;
+		}
 	}
-	return n;
+	return end;
 }
 
 /* True when the name just read (ending at i) is followed by <const> or
@@ -88,7 +81,6 @@ int sw_sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *w
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		size_t level, open;
 		if (c == '\n') {
 			line++, i++;
 			continue;
@@ -99,15 +91,18 @@ int sw_sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *w
 		}
 		if (c == '-' && i + 1 < n && s[i + 1] == '-') { /* a comment */
 			i += 2;
-			if (i < n && s[i] == '[' && (open = long_open(s, i, n, &level)))
-				i = long_close(s, i + open, n, level, &line);
+			const char *q =
+			    i < n && s[i] == '[' ? sw_sb_skip_long(s + i, s + n, &line) : NULL;
+			if (q)
+				i = (size_t)(q - s);
 			else
 				while (i < n && s[i] != '\n')
 					i++;
 			continue;
 		}
-		if (c == '[' && (open = long_open(s, i, n, &level))) { /* a long string */
-			i = long_close(s, i + open, n, level, &line);
+		const char *q = c == '[' ? sw_sb_skip_long(s + i, s + n, &line) : NULL;
+		if (q) { /* a long string */
+			i = (size_t)(q - s);
 			after_dot = false;
 			continue;
 		}

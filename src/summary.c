@@ -109,9 +109,13 @@ static int64_t fig_value(const sw_summary *s, const sw_sfig *f, size_t part, siz
 	}
 }
 
-int sw_summary_system(sw_sdc *sdc, uint32_t *vars, const sw_summary *s, int date, size_t skill)
+int sw_summary_system(sw_sdc *sdc, uint32_t **varsp, const sw_summary *s, int date, size_t skill)
 {
 	size_t nv = sw_summary_nvars(s, skill), np = s->part_count;
+	sw_sdc_init(sdc, &s->mem);
+	uint32_t *vars = *varsp = sw_mem_calloc(&s->mem, np * 2 * nv + 1, sizeof *vars);
+	if (!vars)
+		return SW_ENOMEM;
 	int min = skill == SIZE_MAX ? 0 : s->skills[skill].min;
 	/* variables: each part, then each group's complement (all hidden) */
 	for (size_t i = 0; i < np; i++) {

@@ -59,8 +59,9 @@ int sw_summary_alloc_figs(sw_summary *s, bool with_from);
 const char *sw_summary_phase(const sw_summary *s);
 
 /* Builds the disclosure system of one date and skill (skill SIZE_MAX: the
-   pupil counts only). vars receives [part_count * 2 * SW_SVARS(skill)]
-   indexes (part i, then its complement for groups). */
+   pupil counts only) in sdc, made here. *vars (allocated; NULL when out of
+   memory) receives [part_count * 2 * sw_summary_nvars(skill)] indexes
+   (part i, then its complement for groups); the caller frees both. */
 #define SW_SV_P 0
 #define SW_SV_A 1
 #define SW_SV_W 2
@@ -73,7 +74,7 @@ const char *sw_summary_phase(const sw_summary *s);
 #define SW_SV_NC 9  /* pupils - coverage */
 #define SW_SV_H 10  /* step counts from here */
 size_t sw_summary_nvars(const sw_summary *s, size_t skill);
-int sw_summary_system(sw_sdc *sdc, uint32_t *vars, const sw_summary *s, int date, size_t skill);
+int sw_summary_system(sw_sdc *sdc, uint32_t **vars, const sw_summary *s, int date, size_t skill);
 
 /* summary_json.c */
 int sw_summary_to_json(sw_buf *b, const sw_summary *s);

@@ -98,12 +98,9 @@ static const char *const WHAT[SW_SV_H] = { "pupils", "assessed", "with an expect
 static int attack(checker *c, const sw_summary *s, int date, size_t skill)
 {
 	size_t nv = sw_summary_nvars(s, skill);
-	uint32_t *vars = sw_mem_calloc(&s->mem, s->part_count * 2 * nv + 1, sizeof *vars);
-	if (!vars)
-		return SW_ENOMEM;
+	uint32_t *vars;
 	sw_sdc sdc;
-	sw_sdc_init(&sdc, &s->mem);
-	int rc = sw_summary_system(&sdc, vars, s, date, skill);
+	int rc = sw_summary_system(&sdc, &vars, s, date, skill);
 	uint8_t *det = rc ? NULL : sw_mem_calloc(&s->mem, sdc.n + 1, 1);
 	int64_t *got = rc ? NULL : sw_mem_calloc(&s->mem, sdc.n + 1, sizeof *got);
 	if (!rc && (!det || !got))

@@ -20,12 +20,26 @@ static void put_ratio(sw_buf *b, int64_t num, int64_t den, int dec)
 	              (long long)(q % scale));
 }
 
+/* Appends text, then s as a JSON string: a key and its value. */
+static void put_str(sw_buf *b, const char *text, const char *s)
+{
+	sw_buf_puts(b, text);
+	sw_json_put(b, s);
+}
+
 static void put_count(sw_buf *b, int64_t v)
 {
 	if (v == SW_SUP)
 		sw_buf_puts(b, "null");
 	else
 		sw_buf_printf(b, "%lld", (long long)v);
+}
+
+/* Appends text, then the count v. */
+static void put_num(sw_buf *b, const char *text, int64_t v)
+{
+	sw_buf_puts(b, text);
+	put_count(b, v);
 }
 
 static void put_pct(sw_buf *b, int64_t num, int64_t den)
@@ -41,16 +55,11 @@ static void put_part(sw_buf *b, const sw_summary *s, size_t i)
 	const sw_spart *p = &s->parts[i];
 	static const char *const cuts[] = { "all", "year", "group" };
 	sw_buf_printf(b, "{\"cut\": \"%s\"", cuts[p->cut]);
-	if (p->cut == SW_CUT_YEAR) {
-		sw_buf_puts(b, ", \"year\": ");
-		put_count(b, p->year == SW_NO_YEAR ? SW_SUP : p->year);
-	}
-	if (p->cut == SW_CUT_GROUP) {
-		sw_buf_puts(b, ", \"group\": ");
-		sw_json_put(b, p->group);
-	}
-	sw_buf_puts(b, ", \"pupils\": ");
-	put_count(b, p->pupils);
+	if (p->cut == SW_CUT_YEAR)
+		put_num(b, ", \"year\": ", p->year == SW_NO_YEAR ? SW_SUP : p->year);
+	if (p->cut == SW_CUT_GROUP)
+		put_str(b, ", \"group\": ", p->group);
+	put_num(b, ", \"pupils\": ", p->pupils);
 	sw_buf_puts(b, ", \"share\": ");
 	put_pct(b, p->pupils, s->parts[0].pupils);
 	sw_buf_puts(b, "}");
@@ -63,16 +72,12 @@ static void put_figs(sw_buf *b, const sw_summary *s, int d)
 		for (size_t i = 0; i < s->part_count; i++) {
 			const sw_sfig *f = &s->figs[d][i * s->skill_count + k];
 			sw_buf_puts(b, k || i ? ",\n    {" : "\n    {");
-			sw_buf_puts(b, "\"skill\": ");
-			sw_json_put(b, s->skills[k].id);
-			sw_buf_printf(b, ", \"part\": %zu, \"pupils\": ", i);
-			put_count(b, s->parts[i].pupils);
-			sw_buf_puts(b, ", \"assessed\": ");
-			put_count(b, f->assessed);
-			sw_buf_puts(b, ", \"with_expected\": ");
-			put_count(b, f->with_exp);
-			sw_buf_puts(b, ", \"at_expected\": ");
-			put_count(b, f->at_exp);
+			put_str(b, "\"skill\": ", s->skills[k].id);
+			sw_buf_printf(b, ", \"part\": %zu", i);
+			put_num(b, ", \"pupils\": ", s->parts[i].pupils);
+			put_num(b, ", \"assessed\": ", f->assessed);
+			put_num(b, ", \"with_expected\": ", f->with_exp);
+			put_num(b, ", \"at_expected\": ", f->at_exp);
 			sw_buf_puts(b, ", \"pct_at_expected\": ");
 			put_pct(b, f->at_exp, f->with_exp);
 			sw_buf_puts(b, ", \"mean\": ");
@@ -80,8 +85,7 @@ static void put_figs(sw_buf *b, const sw_summary *s, int d)
 				sw_buf_puts(b, "null");
 			else
 				put_ratio(b, f->total, f->assessed, 2);
-			sw_buf_puts(b, ", \"coverage\": ");
-			put_count(b, f->coverage);
+			put_num(b, ", \"coverage\": ", f->coverage);
 			sw_buf_puts(b, ", \"pct_coverage\": ");
 			put_pct(b, f->coverage, s->parts[i].pupils);
 			sw_buf_puts(b, ", \"steps\": [");
@@ -99,31 +103,20 @@ int sw_summary_to_json(sw_buf *b, const sw_summary *s)
 {
 	sw_buf_printf(b, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n",
 	              SW_SUMMARY_FORMAT, SW_SUMMARY_VERSION);
-	sw_buf_puts(b, "  \"stepwise_version\": ");
-	sw_json_put(b, s->version);
-	sw_buf_puts(b, ",\n  \"school\": ");
-	sw_json_put(b, s->school);
-	sw_buf_puts(b, ",\n  \"framework\": {\"id\": ");
-	sw_json_put(b, s->fw_id);
-	sw_buf_puts(b, ", \"version\": ");
-	sw_json_put(b, s->fw_version);
-	sw_buf_puts(b, ", \"hash\": ");
-	sw_json_put(b, s->fw_hash);
-	sw_buf_puts(b, "},\n  \"rubric\": {\"name\": ");
-	sw_json_put(b, s->rubric);
-	sw_buf_puts(b, ", \"params\": ");
-	sw_json_put(b, s->params);
-	sw_buf_puts(b, ", \"hash\": ");
-	sw_json_put(b, s->rubric_hash);
-	sw_buf_puts(b, "},\n  \"as_of\": ");
-	sw_json_put(b, s->as_of);
-	sw_buf_puts(b, ",\n  \"from\": ");
-	sw_json_put(b, s->from);
+	put_str(b, "  \"stepwise_version\": ", s->version);
+	put_str(b, ",\n  \"school\": ", s->school);
+	put_str(b, ",\n  \"framework\": {\"id\": ", s->fw_id);
+	put_str(b, ", \"version\": ", s->fw_version);
+	put_str(b, ", \"hash\": ", s->fw_hash);
+	put_str(b, "},\n  \"rubric\": {\"name\": ", s->rubric);
+	put_str(b, ", \"params\": ", s->params);
+	put_str(b, ", \"hash\": ", s->rubric_hash);
+	put_str(b, "},\n  \"as_of\": ", s->as_of);
+	put_str(b, ",\n  \"from\": ", s->from);
 	sw_buf_printf(b, ",\n  \"min_count\": %lld,\n  \"context\": {\"pupils\": ",
 	              (long long)s->min_count);
 	put_count(b, s->part_count ? s->parts[0].pupils : 0);
-	sw_buf_puts(b, ", \"phase\": ");
-	sw_json_put(b, sw_summary_phase(s));
+	put_str(b, ", \"phase\": ", sw_summary_phase(s));
 	sw_buf_puts(b, ", \"years\": [");
 	bool first = true;
 	for (size_t i = 0; i < s->part_count; i++)
@@ -138,8 +131,7 @@ int sw_summary_to_json(sw_buf *b, const sw_summary *s)
 	}
 	sw_buf_puts(b, "\n    ]},\n  \"skills\": [");
 	for (size_t k = 0; k < s->skill_count; k++) {
-		sw_buf_puts(b, k ? ", {\"id\": " : "{\"id\": ");
-		sw_json_put(b, s->skills[k].id);
+		put_str(b, k ? ", {\"id\": " : "{\"id\": ", s->skills[k].id);
 		sw_buf_printf(b, ", \"min\": %d, \"max\": %d}", s->skills[k].min, s->skills[k].max);
 	}
 	sw_buf_puts(b, "],\n  \"figures\": ");
@@ -213,6 +205,12 @@ static int get_count(reader *r, int64_t *dst, const cJSON *it, const char *key, 
 	return SW_OK;
 }
 
+/* The count field `key` of obj, as get_count. */
+static int get_field(reader *r, int64_t *dst, const cJSON *obj, const char *key, bool null_ok)
+{
+	return get_count(r, dst, cJSON_GetObjectItemCaseSensitive(obj, key), key, null_ok);
+}
+
 static int read_figs(reader *r, int d, const cJSON *arr)
 {
 	sw_summary *s = r->s;
@@ -230,14 +228,10 @@ static int read_figs(reader *r, int d, const cJSON *arr)
 			return bad(r, "%s: rows must come skill by skill, part by part", "figures");
 		sw_sfig *g = &s->figs[d][i * s->skill_count + k];
 		int rc;
-		if ((rc = get_count(r, &g->assessed, cJSON_GetObjectItemCaseSensitive(f, "assessed"),
-		                    "assessed", true)) ||
-		    (rc = get_count(r, &g->with_exp, cJSON_GetObjectItemCaseSensitive(f, "with_expected"),
-		                    "with_expected", true)) ||
-		    (rc = get_count(r, &g->at_exp, cJSON_GetObjectItemCaseSensitive(f, "at_expected"),
-		                    "at_expected", true)) ||
-		    (rc = get_count(r, &g->coverage, cJSON_GetObjectItemCaseSensitive(f, "coverage"),
-		                    "coverage", true)))
+		if ((rc = get_field(r, &g->assessed, f, "assessed", true)) ||
+		    (rc = get_field(r, &g->with_exp, f, "with_expected", true)) ||
+		    (rc = get_field(r, &g->at_exp, f, "at_expected", true)) ||
+		    (rc = get_field(r, &g->coverage, f, "coverage", true)))
 			return rc;
 		const cJSON *mean = cJSON_GetObjectItemCaseSensitive(f, "mean");
 		if (cJSON_IsNumber(mean) && g->assessed != SW_SUP)
@@ -283,8 +277,7 @@ static int read_doc(reader *r, const cJSON *doc)
 	    (rc = get_str(r, &s->rubric_hash, ru, "hash", false)) ||
 	    (rc = get_str(r, &s->as_of, doc, "as_of", true)) ||
 	    (rc = get_str(r, &s->from, doc, "from", true)) ||
-	    (rc = get_count(r, &s->min_count, cJSON_GetObjectItemCaseSensitive(doc, "min_count"),
-	                    "min_count", false)))
+	    (rc = get_field(r, &s->min_count, doc, "min_count", false)))
 		return rc;
 	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(cx, "parts");
 	const cJSON *skills = cJSON_GetObjectItemCaseSensitive(doc, "skills");
@@ -306,7 +299,7 @@ static int read_doc(reader *r, const cJSON *doc)
 			return bad(r, "a part's '%s' must be all (the first only), year or group", "cut");
 		if (p->cut == SW_CUT_YEAR) {
 			int64_t y;
-			if ((rc = get_count(r, &y, cJSON_GetObjectItemCaseSensitive(it, "year"), "year", true)))
+			if ((rc = get_field(r, &y, it, "year", true)))
 				return rc;
 			if (y != SW_SUP && y >= SW_YEARS)
 				return bad(r, "'%s' must be from 0 to 14 or null", "year");
@@ -314,8 +307,7 @@ static int read_doc(reader *r, const cJSON *doc)
 		}
 		if (p->cut == SW_CUT_GROUP && (rc = get_str(r, &p->group, it, "group", false)))
 			return rc;
-		if ((rc = get_count(r, &p->pupils, cJSON_GetObjectItemCaseSensitive(it, "pupils"),
-		                    "pupils", true)))
+		if ((rc = get_field(r, &p->pupils, it, "pupils", true)))
 			return rc;
 	}
 	cJSON_ArrayForEach(it, skills) {
@@ -353,19 +345,17 @@ int sw_summary_parse(sw_summary **out, const sw_mem *m, const char *data, size_t
 	cJSON_Delete(doc);
 	if (rc == SW_ENOMEM && !r.why.len)
 		sw_buf_puts(&r.why, "out of memory");
-	if (rc) {
-		if (why && r.why.len) {
-			sw_mem dm;
-			sw_mem_init(&dm, NULL);
-			*why = sw_mem_strdup(&dm, r.why.p);
-		}
-		sw_buf_free(&r.why);
-		sw_summary_free(r.s);
-		return rc;
+	if (rc && why && r.why.len) {
+		sw_mem dm;
+		sw_mem_init(&dm, NULL);
+		*why = sw_mem_strdup(&dm, r.why.p);
 	}
 	sw_buf_free(&r.why);
-	*out = r.s;
-	return SW_OK;
+	if (rc)
+		sw_summary_free(r.s);
+	else
+		*out = r.s;
+	return rc;
 }
 
 int sw_summary_read(sw_summary **out, const char *json, size_t len, char **why)

@@ -278,14 +278,11 @@ static int protect(sw_summary *s, int date, size_t skill, const int64_t *true_p,
                    const bool *p_pub)
 {
 	size_t nv = sw_summary_nvars(s, skill);
-	uint32_t *vars = sw_mem_calloc(&s->mem, s->part_count * 2 * nv + 1, sizeof *vars);
-	if (!vars)
-		return SW_ENOMEM;
-	sw_sdc sdc;
-	sw_sdc_init(&sdc, &s->mem);
 	for (size_t i = 0; i < s->part_count; i++)
 		s->parts[i].pupils = true_p[i];
-	int rc = sw_summary_system(&sdc, vars, s, date, skill);
+	uint32_t *vars;
+	sw_sdc sdc;
+	int rc = sw_summary_system(&sdc, &vars, s, date, skill);
 	if (!rc)
 		rc = fill_hidden(&sdc);
 	if (!rc && p_pub)

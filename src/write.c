@@ -63,22 +63,13 @@ static bool plain_number(const char *s)
 
 void sw_csv_put(sw_buf *b, const char *s)
 {
-	if (strchr("=+-@\t", s[0]) && s[0] && !plain_number(s) && !atomic_load(&csv_raw)) {
-		/* "=HYPERLINK(...)" would run in a spreadsheet: shown as text, '=HYPERLINK(...) */
-		sw_buf_puts(b, "\"'");
-		for (; *s; s++) {
-			if (*s == '"')
-				sw_buf_putc(b, '"');
-			sw_buf_putc(b, *s);
-		}
-		sw_buf_putc(b, '"');
-		return;
-	}
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+	/* "=HYPERLINK(...)" would run in a spreadsheet: shown as text, '=HYPERLINK(...) */
+	bool formula = strchr("=+-@\t", s[0]) && s[0] && !plain_number(s) && !atomic_load(&csv_raw);
+	if (!formula && !strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
 		sw_buf_puts(b, s);
 		return;
 	}
-	sw_buf_putc(b, '"');
+	sw_buf_puts(b, formula ? "\"'" : "\"");
 	for (; *s; s++) {
 		if (*s == '"')
 			sw_buf_putc(b, '"');

@@ -48,7 +48,7 @@ void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t g, size_t k)
 /* A table under construction: named columns, cells row by row (NULL = empty). */
 typedef struct sheet {
 	const sw_mem *m;
-	const char *const *cols;
+	const char *cols[16];
 	size_t ncols;
 	unsigned numeric; /* bit c: column c holds numbers */
 	int year_col;     /* a column of years (a number in JSON, "(none)" as null), or -1 */
@@ -84,6 +84,16 @@ static void cell_tmp(sheet *s)
 	s->tmp.len = 0;
 }
 
+/* Adds the text in s->tmp as a cell when ok, else an empty cell; clears it. */
+static void cell_if(sheet *s, bool ok)
+{
+	if (ok)
+		cell_tmp(s);
+	else
+		cell(s, NULL);
+	s->tmp.len = 0;
+}
+
 /* Adds a whole number. */
 static void cell_num(sheet *s, long long v)
 {
@@ -94,12 +104,9 @@ static void cell_num(sheet *s, long long v)
 /* Adds sum/n to 2 decimals, or an empty cell when n is 0. */
 static void cell_mean(sheet *s, int64_t sum, int64_t n)
 {
-	if (!n) {
-		cell(s, NULL);
-		return;
-	}
-	sw_fmt_ratio(&s->tmp, sum, n, 2);
-	cell_tmp(s);
+	if (n)
+		sw_fmt_ratio(&s->tmp, sum, n, 2);
+	cell_if(s, n != 0);
 }
 
 static void sheet_free(sheet *s)
@@ -110,33 +117,33 @@ static void sheet_free(sheet *s)
 	sw_buf_free(&s->tmp);
 }
 
+/* The columns of each table; pairs of groups (school and class or year)
+   get a "school" column after "by" (set_cols). */
 static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
 	                                  "mean", "median", "at_expected", "suppressed" };
-static const char *const GROUP_COLS_P[] = { "by", "school", "group", "skill", "pupils",
-	                                    "assessed", "mean", "median", "at_expected",
-	                                    "suppressed" };
 static const char *const GAP_COLS[] = { "by", "group", "skill", "in_assessed", "in_mean",
 	                                "in_at_expected", "out_assessed", "out_mean",
 	                                "out_at_expected", "gap_mean", "gap_pp",
 	                                "gap_pp_year_adjusted", "suppressed" };
-static const char *const GAP_COLS_P[] = { "by", "school", "group", "skill", "in_assessed",
-	                                  "in_mean", "in_at_expected", "out_assessed", "out_mean",
-	                                  "out_at_expected", "gap_mean", "gap_pp",
-	                                  "gap_pp_year_adjusted", "suppressed" };
 static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
 	                                     "mean_from", "mean_to", "mean_progress",
 	                                     "suppressed" };
-static const char *const PROGRESS_COLS_P[] = { "by", "school", "group", "skill",
-	                                       "pupils_both", "mean_from", "mean_to",
-	                                       "mean_progress", "suppressed" };
 static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
 	                                    "class", "groups", "skills", "total_shortfall" };
-
 static const char *const TREND_COLS[] = { "by", "group", "date", "term", "skill", "assessed",
 	                                  "with_expected", "at_expected", "suppressed" };
-static const char *const TREND_COLS_P[] = { "by", "school", "group", "date", "term", "skill",
-	                                    "assessed", "with_expected", "at_expected",
-	                                    "suppressed" };
+
+/* Sets the sheet's n columns and which hold numbers (bit c: column c), with
+   "school" after the first when `school`. */
+static void set_cols(sheet *s, const char *const *names, size_t n, unsigned numeric, bool school)
+{
+	for (size_t i = 0; i < n; i++) {
+		s->cols[s->ncols++] = names[i];
+		if (i == 0 && school)
+			s->cols[s->ncols++] = "school";
+	}
+	s->numeric = school ? numeric << 1 : numeric;
+}
 
 /* True when the cohort's groups are pairs (school and class or year). */
 static bool pairs(const sw_cohort *c)
@@ -156,12 +163,10 @@ static void cell_group(sheet *s, const sw_cohort *c, size_t g)
 /* Adds at/with as a percentage to 1 decimal, empty when with is 0 or below min. */
 static void cell_pct(sheet *s, uint32_t at, uint32_t with, int min)
 {
-	if (!with || with < (uint32_t)min) {
-		cell(s, NULL);
-		return;
-	}
-	sw_fmt_ratio(&s->tmp, (int64_t)at * 100, with, 1);
-	cell_tmp(s);
+	bool ok = with && with >= (uint32_t)min;
+	if (ok)
+		sw_fmt_ratio(&s->tmp, (int64_t)at * 100, with, 1);
+	cell_if(s, ok);
 }
 
 /* True when a figure on `assessed` pupils (with_exp of them with an
@@ -184,12 +189,9 @@ static void fill_groups(sheet *s, const sw_cohort *c)
 			cell_num(s, c->groups[g].count);
 			cell_num(s, st->assessed);
 			cell_mean(s, st->sum, shown ? st->assessed : 0);
-			if (st->assessed && shown) {
+			if (st->assessed && shown)
 				sw_fmt_median(&s->tmp, c, g, k);
-				cell_tmp(s);
-			} else {
-				cell(s, NULL);
-			}
+			cell_if(s, st->assessed && shown);
 			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
 			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
 		}
@@ -247,29 +249,21 @@ static void fill_gap(sheet *s, const sw_cohort *c)
 			cell_num(s, out.assessed);
 			cell_mean(s, out.sum, out_ok ? out.assessed : 0);
 			cell_pct(s, out.at_exp, out_ok ? out.with_exp : 0, min);
-			if (in_ok && out_ok) {
+			if (in_ok && out_ok)
 				sw_fmt_diff(&s->tmp, in.sum, in.assessed, out.sum, out.assessed);
-				cell_tmp(s);
-			} else {
-				cell(s, NULL);
-			}
+			cell_if(s, in_ok && out_ok);
 			bool pp_ok = in_ok && out_ok && in.with_exp >= (uint32_t)min &&
 			             out.with_exp >= (uint32_t)min && in.with_exp && out.with_exp;
-			if (pp_ok) {
-				int64_t num = ((int64_t)in.at_exp * out.with_exp -
-				               (int64_t)out.at_exp * in.with_exp) * 100;
+			int64_t num = ((int64_t)in.at_exp * out.with_exp -
+			               (int64_t)out.at_exp * in.with_exp) * 100;
+			if (pp_ok)
 				sw_fmt_ratio(&s->tmp, num, (int64_t)in.with_exp * out.with_exp, 1);
-				cell_tmp(s);
-			} else {
-				cell(s, NULL);
-			}
+			cell_if(s, pp_ok);
 			double adj;
-			if (pp_ok && sw_cohort_gap_adjusted(&adj, c, g, k)) {
+			bool adj_ok = pp_ok && sw_cohort_gap_adjusted(&adj, c, g, k);
+			if (adj_ok)
 				put_pp(&s->tmp, adj);
-				cell_tmp(s);
-			} else {
-				cell(s, NULL);
-			}
+			cell_if(s, adj_ok);
 			cell(s, withheld(in.assessed, in.with_exp, min) ||
 			                withheld(out.assessed, out.with_exp, min) ? "true" : "false");
 		}
@@ -314,10 +308,9 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell(s, p->id);
 		cell(s, p->name ? p->name : "");
 		cell(s, p->school ? p->school : "");
-		if (p->year == SW_NO_YEAR)
-			cell(s, NULL);
-		else
-			cell_num(s, p->year);
+		if (p->year != SW_NO_YEAR)
+			sw_buf_printf(&s->tmp, "%d", p->year);
+		cell_if(s, p->year != SW_NO_YEAR);
 		cell(s, p->class_name ? p->class_name : "");
 		put_groups(&s->tmp, c, p);
 		cell_tmp(s);
@@ -333,22 +326,23 @@ static void fill_support(sheet *s, const sw_cohort *c)
 			first = false;
 		}
 		cell_tmp(s);
-		if (e->not_assessed)
-			cell(s, NULL);
-		else
-			cell_num(s, e->total);
+		if (!e->not_assessed)
+			sw_buf_printf(&s->tmp, "%lld", (long long)e->total);
+		cell_if(s, !e->not_assessed);
 	}
 }
+
+/* The name of each SW_REPORT_* table. */
+static const char *const REPORT_NAMES[] = { "", "groups", "gap", "progress", "support", "trend" };
 
 /* Appends what the figures rest on, in one line of words (no newline):
    the CSV's first line (after "# ") and the table's last. */
 static void put_basis_line(sw_buf *b, const sw_cohort *c, sw_report what)
 {
-	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_puts(b, "stepwise support");
 	else
-		sw_buf_printf(b, "stepwise report %s", names[what]);
+		sw_buf_printf(b, "stepwise report %s", REPORT_NAMES[what]);
 	sw_buf_printf(b, "; framework %s", c->fw->id);
 	if (c->fw->version)
 		sw_buf_printf(b, " version %s", c->fw->version);
@@ -416,8 +410,7 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 /* Writes the sheet as one JSON document with the cohort's facts. */
 static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report what)
 {
-	static const char *const names[] = { "", "groups", "gap", "progress", "support", "trend" };
-	sw_buf_printf(b, "{\"report\": \"%s\"", names[what]);
+	sw_buf_printf(b, "{\"report\": \"%s\"", REPORT_NAMES[what]);
 	json_meta(b, "framework", c->fw->id);
 	json_meta(b, "framework_version", c->fw->version);
 	sw_buf_printf(b, ", \"expectations_indicative\": %s",
@@ -535,23 +528,19 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
 	                     ? (p ? 2 : 1) : -1;
 	if (what == SW_REPORT_GROUPS) {
-		s.cols = p ? GROUP_COLS_P : GROUP_COLS, s.ncols = p ? 10 : 9;
-		s.numeric = p ? 0x3F0u : 0x1F8u;
+		set_cols(&s, GROUP_COLS, 9, 0x1F8u, p);
 		fill_groups(&s, c);
 	} else if (what == SW_REPORT_GAP) {
-		s.cols = p ? GAP_COLS_P : GAP_COLS, s.ncols = p ? 14 : 13;
-		s.numeric = p ? 0x3FF0u : 0x1FF8u;
+		set_cols(&s, GAP_COLS, 13, 0x1FF8u, p);
 		fill_gap(&s, c);
 	} else if (what == SW_REPORT_PROGRESS) {
-		s.cols = p ? PROGRESS_COLS_P : PROGRESS_COLS, s.ncols = p ? 9 : 8;
-		s.numeric = p ? 0x1F0u : 0xF8u;
+		set_cols(&s, PROGRESS_COLS, 8, 0xF8u, p);
 		fill_progress(&s, c);
 	} else if (what == SW_REPORT_TREND) {
-		s.cols = p ? TREND_COLS_P : TREND_COLS, s.ncols = p ? 10 : 9;
-		s.numeric = p ? 0x3C0u : 0x1E0u;
+		set_cols(&s, TREND_COLS, 9, 0x1E0u, p);
 		fill_trend(&s, c);
 	} else {
-		s.cols = SUPPORT_COLS, s.ncols = 9, s.numeric = 0x110u;
+		set_cols(&s, SUPPORT_COLS, 9, 0x110u, false);
 		fill_support(&s, c);
 	}
 	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;
