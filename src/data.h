@@ -183,6 +183,8 @@ struct sw_evidence *sw_evidence_store(sw_engine *eng);
 /* Groups the store so each pupil's records are together (for evaluation)
    and, when `order`, sorts each pupil's records, with up to `jobs` threads. */
 int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order);
+/* The records of pupil p in the grouped store (n of them; NULL when none). */
+const sw_record *sw_evidence_records(const sw_engine *eng, size_t p, size_t *n);
 /* Frees the store and the adder's caches (eng->evidence, eng->adder). */
 void sw_evidence_drop(sw_engine *eng);
 /* The adder, created on first use; NULL when out of memory. */

@@ -18,21 +18,15 @@ static int ready(sw_engine *eng, unsigned jobs, bool one_pupil)
 	if (!eng->fw)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
 		                   "load a framework before evaluating");
-	if (!eng->rubric) {
-		int rc = sw_engine_load_rubric_builtin(eng, "highest");
-		if (rc)
-			return rc;
-	}
-	if (!eng->rubric->runner) {
-		int rc = sw_runner_open(&eng->rubric->runner, eng, &eng->diag);
-		if (rc)
-			return rc;
-	}
+	int rc = eng->rubric ? SW_OK : sw_engine_load_rubric_builtin(eng, "highest");
+	if (rc == SW_OK && !eng->rubric->runner)
+		rc = sw_runner_open(&eng->rubric->runner, eng, &eng->diag);
+	if (rc)
+		return rc;
 	if (!sw_roster_get(eng))
 		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	/* a rubric that needs no order (highest, in C) gets the records grouped only */
 	bool order = !sw_native_order_free(&eng->rubric->runner->native);
-	int rc = SW_OK;
 	if (!one_pupil || !eng->evidence || !sw_evindex_usable(eng->evidence))
 		rc = sw_evidence_sort(eng, jobs, order);
 	if (!rc)
@@ -72,34 +66,18 @@ static int begin(sw_engine *eng, const sw_eval_options *opts, sw_eval_stats **st
    the clock (results stay reproducible). NULL when there is no evidence. */
 static const char *newest_date(const sw_engine *eng, char out[16])
 {
-	const struct sw_evidence *ev = eng->evidence;
-	if (!ev || !ev->count)
+	int32_t best = sw_roster_day(eng, NULL); /* the newest, without a roster date */
+	if (best == INT32_MIN)
 		return NULL;
-	int32_t best = ev->recs[0].date;
-	for (size_t i = 1; i < ev->count; i++)
-		if (ev->recs[i].date > best)
-			best = ev->recs[i].date;
 	sw_date_format(out, best);
 	return out;
-}
-
-/* The records of pupil p (after sorting). */
-static const sw_record *records_of(const sw_engine *eng, size_t p, size_t *n)
-{
-	const struct sw_evidence *ev = eng->evidence;
-	if (!ev || !ev->first || p >= eng->roster->count) {
-		*n = 0;
-		return NULL;
-	}
-	*n = ev->len[p];
-	return ev->recs && *n ? ev->recs + ev->first[p] : NULL;
 }
 
 /* The same by position in the roster order, for isolate.c. */
 static const sw_record *records_at(const sw_engine *eng, size_t pos, size_t *p, size_t *n)
 {
 	*p = eng->roster->order[pos];
-	return records_of(eng, *p, n);
+	return sw_evidence_records(eng, *p, n);
 }
 
 #define BATCH 64      /* pupils per item of work */
@@ -183,12 +161,6 @@ int sw_eval_probe(sw_engine *eng, sw_runner *rn, sw_result *scratch, size_t tota
 	return *stopped ? SW_OK : SW_ENOMEM;
 }
 
-static int probe(run *r)
-{
-	return sw_eval_probe(r->eng, r->runners[0], &r->res[0], r->total, r->days, r->as_of,
-	                     records_at, &r->stopped);
-}
-
 /* produce: items are pupils already there; one more while any is left. */
 static int next_batch(void *ctx, uint64_t first)
 {
@@ -205,7 +177,7 @@ static void evaluate_batch(void *ctx, uint64_t i, unsigned thread)
 	int rc = SW_OK;
 	for (size_t k = 0; k < BATCH && from + k < r->total && rc == SW_OK; k++) {
 		size_t p = r->eng->roster->order[from + k], n;
-		const sw_record *recs = records_of(r->eng, p, &n);
+		const sw_record *recs = sw_evidence_records(r->eng, p, &n);
 		if (r->stopped)
 			sw_runner_stopped(r->runners[thread], &res[k], p, recs, n, r->days, r->stopped);
 		else
@@ -274,7 +246,8 @@ int sw_engine_evaluate(sw_engine *eng, const sw_eval_options *opts, sw_result_fn
 		if ((rc = sw_result_init(&r.res[made], eng)))
 			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	r.runners[0] = eng->rubric->runner;
-	if (rc == SW_OK && (rc = probe(&r)))
+	if (rc == SW_OK && (rc = sw_eval_probe(eng, r.runners[0], &r.res[0], r.total, days, r.as_of,
+	                                       records_at, &r.stopped)))
 		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	unsigned opened = 1;
 	for (; rc == SW_OK && opened < jobs; opened++)

@@ -9,7 +9,6 @@
 #include "fields.h"
 
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -185,7 +184,7 @@ static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, co
 }
 
 /* Creates the store on first use. */
-static struct sw_evidence *store(sw_engine *eng)
+struct sw_evidence *sw_evidence_store(sw_engine *eng)
 {
 	if (!eng->evidence) {
 		static _Atomic uint64_t serials;
@@ -331,7 +330,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 {
-	struct sw_evidence *ev = store(eng);
+	struct sw_evidence *ev = sw_evidence_store(eng);
 	if (!ev || !sw_roster_get(eng))
 		return SW_ENOMEM;
 	sw_record rec = c->rec;
@@ -369,7 +368,7 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 
 bool sw_evidence_reserve(sw_engine *eng, size_t more)
 {
-	struct sw_evidence *ev = store(eng);
+	struct sw_evidence *ev = sw_evidence_store(eng);
 	if (!ev || more > SIZE_MAX / sizeof *ev->recs - ev->count)
 		return false;
 	size_t want = ev->count + more;
@@ -383,15 +382,10 @@ bool sw_evidence_reserve(sw_engine *eng, size_t more)
 	return true;
 }
 
-struct sw_evidence *sw_evidence_store(sw_engine *eng)
-{
-	return store(eng);
-}
-
 int sw_evidence_add(sw_engine *eng, const sw_evidence_data *e, sw_buf *why)
 {
 	struct sw_adder *a = sw_evidence_adder(eng);
-	if (!a || !store(eng) || !sw_roster_get(eng))
+	if (!a || !sw_evidence_store(eng) || !sw_roster_get(eng))
 		return SW_ENOMEM;
 	sw_checked c;
 	a->text.len = 0;

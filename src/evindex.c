@@ -434,3 +434,14 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	ev->sorted = true;
 	return SW_OK;
 }
+
+const sw_record *sw_evidence_records(const sw_engine *eng, size_t p, size_t *n)
+{
+	const struct sw_evidence *ev = eng->evidence;
+	if (!ev || !ev->first || p >= eng->roster->count) {
+		*n = 0;
+		return NULL;
+	}
+	*n = ev->len[p];
+	return ev->recs && *n ? ev->recs + ev->first[p] : NULL;
+}

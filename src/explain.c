@@ -38,13 +38,8 @@ int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil, const 
 		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
 		                   "no skill '%.64s' in the framework (give its id or name)", skill);
 	}
-	const struct sw_evidence *ev = eng->evidence;
-	size_t p = res->pupil, n = 0;
-	const sw_record *recs = NULL;
-	if (ev && ev->first && ev->recs && p < eng->roster->count) {
-		n = ev->len[p];
-		recs = n ? ev->recs + ev->first[p] : NULL;
-	}
+	size_t n;
+	const sw_record *recs = sw_evidence_records(eng, res->pupil, &n);
 	int32_t as_of = INT32_MAX;
 	if (opts && opts->as_of)
 		sw_date_parse(&as_of, opts->as_of, strlen(opts->as_of));
@@ -78,7 +73,7 @@ int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil, const 
 			for (size_t f = 0; f < SW_EVIDENCE_FIELDS; f++) {
 				const sw_field *fd = &sw_evidence_fields[f];
 				char num[16];
-				const char *v = fd->show ? sw_field_record_text(fd, r, &ev->text, num) : NULL;
+				const char *v = fd->show ? sw_field_record_text(fd, r, &eng->evidence->text, num) : NULL;
 				if (v)
 					fprintf(out, fd->show, v);
 			}

@@ -179,12 +179,9 @@ static bool json_groups(sw_pupil_data *p, sw_pupil_room *room, const cJSON *g, s
 {
 	if (!g || cJSON_IsNull(g))
 		return true;
-	if (!cJSON_IsArray(g)) {
-		sw_buf_puts(why, "field 'groups' must be an array of strings");
-		return false;
-	}
-	for (const cJSON *c = g->child; c; c = c->next) {
-		if (!cJSON_IsString(c)) {
+	/* a value that is not an array is refused as an element that is not a string is */
+	for (const cJSON *c = cJSON_IsArray(g) ? g->child : g; c; c = c->next) {
+		if (c == g || !cJSON_IsString(c)) {
 			sw_buf_puts(why, "field 'groups' must be an array of strings");
 			return false;
 		}
@@ -207,15 +204,10 @@ int sw_field_json_pupil(sw_pupil_data *p, sw_pupil_room *room, const cJSON *obj,
 		p->year = SW_NO_YEAR;
 	} else if (p->year < 0 || p->year >= SW_YEARS) {
 		/* the roster says so too, but not of a number too large for an int */
-		if (big.is) {
-			locale_t old = sw_locale_enter();
-			sw_buf_printf(why, "year %.15g is not from 0 (Reception) to %d", big.value,
-			              SW_YEARS - 1);
-			sw_locale_leave(old);
-		} else {
-			sw_buf_printf(why, "year %d is not from 0 (Reception) to %d", p->year,
-			              SW_YEARS - 1);
-		}
+		locale_t old = sw_locale_enter();
+		sw_buf_printf(why, "year %.15g is not from 0 (Reception) to %d",
+		              big.is ? big.value : p->year, SW_YEARS - 1);
+		sw_locale_leave(old);
 		return SW_EREJECTED;
 	}
 	if (!json_groups(p, room, cJSON_GetObjectItemCaseSensitive(obj, "groups"), why))

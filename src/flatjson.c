@@ -122,25 +122,17 @@ bool sw_flat_parse(sw_flat *f, const char *s, size_t n)
 				return false;
 			it->vlen = f->text.len - it->value - 1;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-			size_t len = sw_json_number_len(p, (size_t)(end - p));
-			if (!len)
+			it->vlen = sw_json_number_len(p, (size_t)(end - p));
+			if (!it->vlen)
 				return false;
-			const char *e = p + len;
 			it->type = SW_FLAT_NUMBER;
 			it->value = f->text.len;
-			sw_buf_add(&f->text, p, (size_t)(e - p));
+			sw_buf_add(&f->text, p, it->vlen);
 			sw_buf_putc(&f->text, '\0');
-			it->vlen = (size_t)(e - p);
-			p = e;
-		} else if (word(p, end, "null", 4)) {
-			it->type = SW_FLAT_NULL;
-			p += 4;
-		} else if (word(p, end, "true", 4)) {
-			it->type = SW_FLAT_BOOL;
-			p += 4;
-		} else if (word(p, end, "false", 5)) {
-			it->type = SW_FLAT_BOOL;
-			p += 5;
+			p += it->vlen;
+		} else if (word(p, end, "null", 4) || word(p, end, "true", 4) || word(p, end, "false", 5)) {
+			it->type = *p == 'n' ? SW_FLAT_NULL : SW_FLAT_BOOL;
+			p += *p == 'f' ? 5 : 4;
 		} else {
 			return false; /* nested or invalid: cJSON decides */
 		}

@@ -31,15 +31,6 @@ unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap);
 /* Refills the buffer; returns false at the end of the input or on error. */
 bool sw_input_fill(sw_input *in);
 
-/* The next byte, or -1 at the end. */
-static inline int sw_input_getc(sw_input *in)
-{
-	if (in->pos == in->len && !sw_input_fill(in))
-		return -1;
-	in->offset++;
-	return in->buf[in->pos++];
-}
-
 /* Reads one line without its "\n" or "\r\n" into b (cleared first).
    Returns 1 for a line, 0 at the end. in->line is advanced. */
 int sw_input_line(sw_input *in, sw_buf *b);

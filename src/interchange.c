@@ -10,7 +10,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size)
+int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size,
+                const char *path, const char *noun, bool known, const char *opts)
 {
 	if (out)
 		*out = NULL;
@@ -20,6 +21,11 @@ int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t siz
 	if (!eng)
 		return SW_EINVALID;
 	sw_engine_begin(eng);
+	if (!path)
+		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no %s given", noun);
+	if (!known)
+		return sw_diag_add(&eng->diag, SW_EINVALID, path, 0, 0, NULL,
+		                   "%s has an unknown version", opts);
 	return SW_OK;
 }
 

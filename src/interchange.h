@@ -20,9 +20,11 @@ typedef struct sw_notify {
 } sw_notify;
 
 /* The start of an import or export call: *out, *len (each may be NULL) and
-   the caller's stats (size bytes) cleared, the engine's errors too.
-   SW_EINVALID without an engine. */
-int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size);
+   the caller's stats (size bytes) cleared, the engine's errors too; then the
+   path (a `noun`) must be given and the options (named `opts`) of a known
+   version. SW_EINVALID (with a message when there is an engine) otherwise. */
+int sw_ic_begin(char **out, size_t *len, sw_engine *eng, void *stats, size_t size,
+                const char *path, const char *noun, bool known, const char *opts);
 /* The end of one: with rc SW_OK hands b's text to *out and its length to
    *len; frees b; "out of memory" for `what` when nothing else was said.
    Returns rc. */

@@ -545,14 +545,10 @@ int sw_case_import(char **json, size_t *len, sw_engine *eng, const char *package
 	sw_case_import_options defaults = SW_CASE_IMPORT_OPTIONS_INIT;
 	stats = stats ? stats : &dummy;
 	opts = opts ? opts : &defaults;
-	if (sw_ic_begin(json, len, eng, stats, sizeof *stats))
+	if (sw_ic_begin(json, len, eng, stats, sizeof *stats, package_path, "path",
+	                opts->version == SW_CASE_IMPORT_OPTIONS_VERSION, "sw_case_import_options"))
 		return SW_EINVALID;
 	sw_diag *d = &eng->diag;
-	if (!package_path)
-		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
-	if (opts->version != SW_CASE_IMPORT_OPTIONS_VERSION)
-		return sw_diag_add(d, SW_EINVALID, package_path, 0, 0, NULL,
-		                   "sw_case_import_options has an unknown version");
 	if (opts->levels < SW_CASE_LEVELS_SKILL_STEP || opts->levels > SW_CASE_LEVELS_AUTO)
 		return sw_diag_add(d, SW_EINVALID, package_path, 0, 0, NULL, "unknown levels %d",
 		                   opts->levels);

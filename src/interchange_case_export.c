@@ -56,14 +56,8 @@ typedef struct exporter {
 /* True when s is a UUID as CASE writes them: 8-4-4-4-12 hex digits. */
 static bool is_uuid(const char *s)
 {
-	for (int i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		char c = s[i];
-		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-		if (dash ? c != '-' : !hex)
-			return false;
-	}
-	return s[36] == '\0';
+	uuid_t u;
+	return uuid_parse(s, u) == 0;
 }
 
 /* A name-based UUID (version 5) of `name` in Stepwise's namespace. */
@@ -451,14 +445,10 @@ int sw_case_export(char **json, size_t *len, sw_engine *eng, const char *framewo
 	sw_case_export_options defaults = SW_CASE_EXPORT_OPTIONS_INIT;
 	stats = stats ? stats : &dummy;
 	opts = opts ? opts : &defaults;
-	if (sw_ic_begin(json, len, eng, stats, sizeof *stats))
+	if (sw_ic_begin(json, len, eng, stats, sizeof *stats, framework_path, "path",
+	                opts->version == SW_CASE_EXPORT_OPTIONS_VERSION, "sw_case_export_options"))
 		return SW_EINVALID;
 	sw_diag *d = &eng->diag;
-	if (!framework_path)
-		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "no path given");
-	if (opts->version != SW_CASE_EXPORT_OPTIONS_VERSION)
-		return sw_diag_add(d, SW_EINVALID, framework_path, 0, 0, NULL,
-		                   "sw_case_export_options has an unknown version");
 	if (opts->case_version != SW_CASE_1_0 && opts->case_version != SW_CASE_1_1)
 		return sw_diag_add(d, SW_EINVALID, NULL, 0, 0, NULL, "unknown CASE version %d",
 		                   opts->case_version);

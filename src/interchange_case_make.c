@@ -15,26 +15,19 @@ static int key_free(sw_case_importer *I, const char *text, size_t node, bool tak
 {
 	sw_buf b;
 	sw_buf_init(&b, I->m);
-	if (!sw_text_key(&b, text, strlen(text)) || !sw_buf_cstr(&b)) {
-		sw_buf_free(&b);
-		return -1;
-	}
-	for (size_t i = 0; i < I->nused; i++) {
-		if (strcmp(I->used[i].key, b.p) == 0 && I->used[i].node != node) {
-			sw_buf_free(&b);
-			return 0;
-		}
-	}
-	if (take) {
-		if (sw_mem_grow(I->m, (void **)&I->used, &I->capused, I->nused + 1, sizeof *I->used)) {
-			sw_buf_free(&b);
-			return -1;
-		}
+	int rc = sw_text_key(&b, text, strlen(text)) && sw_buf_cstr(&b) ? 1 : -1;
+	for (size_t i = 0; rc > 0 && i < I->nused; i++)
+		if (strcmp(I->used[i].key, b.p) == 0 && I->used[i].node != node)
+			rc = 0;
+	if (rc > 0 && take &&
+	    sw_mem_grow(I->m, (void **)&I->used, &I->capused, I->nused + 1, sizeof *I->used)) {
+		rc = -1;
+	} else if (rc > 0 && take) {
 		I->used[I->nused].key = sw_buf_take(&b);
 		I->used[I->nused++].node = node;
 	}
 	sw_buf_free(&b);
-	return 1;
+	return rc;
 }
 
 /* True when no group placed before `node` has id. */
@@ -221,10 +214,12 @@ bool sw_case_name(sw_case_importer *I, const sw_case_import_options *opts)
 	return true;
 }
 
-/* Writes member `key` as the JSON of v when v is an array; reports another type. */
-static void raw_array(sw_case_importer *I, sw_jw *w, const char *key, const cJSON *v,
+/* Writes member `key` of ext (a "stepwise" extension, or NULL) as its JSON
+   when it is an array; reports another type. */
+static void raw_array(sw_case_importer *I, sw_jw *w, const cJSON *ext, const char *key,
                       const char *path)
 {
+	const cJSON *v = ext ? cJSON_GetObjectItemCaseSensitive(ext, key) : NULL;
 	if (!v)
 		return;
 	if (!cJSON_IsArray(v)) {
@@ -269,9 +264,7 @@ static void write_skill(sw_case_importer *I, sw_jw *w, size_t s)
 	sw_jw_str(w, "name", S->name);
 	if (s && I->nodes[S->parent].role == R_GROUP)
 		sw_jw_str(w, "group", I->nodes[S->parent].id);
-	const cJSON *ext = s ? extension(S->obj) : NULL;
-	if (ext)
-		raw_array(I, w, "aliases", cJSON_GetObjectItemCaseSensitive(ext, "aliases"), NULL);
+	raw_array(I, w, s ? extension(S->obj) : NULL, "aliases", NULL);
 	sw_jw_str(w, "description", S->text);
 	if (s)
 		xcase(w, S, false);
@@ -331,9 +324,7 @@ void sw_case_write(sw_case_importer *I, sw_buf *b)
 	}
 	if (any)
 		sw_jw_close(&w);
-	if (ext)
-		raw_array(I, &w, "stages", cJSON_GetObjectItemCaseSensitive(ext, "stages"),
-		          "$.CFDocument.extensions.stepwise");
+	raw_array(I, &w, ext, "stages", "$.CFDocument.extensions.stepwise");
 	sw_jw_open(&w, "skills", '[', false);
 	if (I->levels == SW_CASE_LEVELS_STEP)
 		write_skill(I, &w, 0);
@@ -341,8 +332,6 @@ void sw_case_write(sw_case_importer *I, sw_buf *b)
 		if (I->nodes[I->order[o]].role == R_SKILL)
 			write_skill(I, &w, I->order[o]);
 	sw_jw_close(&w);
-	if (ext)
-		raw_array(I, &w, "expectations", cJSON_GetObjectItemCaseSensitive(ext, "expectations"),
-		          "$.CFDocument.extensions.stepwise");
+	raw_array(I, &w, ext, "expectations", "$.CFDocument.extensions.stepwise");
 	sw_jw_close(&w);
 }

@@ -560,13 +560,9 @@ int sw_oneroster_import(char **csv, size_t *len, sw_engine *eng, const char *dir
 	sw_oneroster_options defaults = SW_ONEROSTER_OPTIONS_INIT;
 	stats = stats ? stats : &dummy;
 	opts = opts ? opts : &defaults;
-	if (sw_ic_begin(csv, len, eng, stats, sizeof *stats))
+	if (sw_ic_begin(csv, len, eng, stats, sizeof *stats, dir, "folder",
+	                opts->version == SW_ONEROSTER_OPTIONS_VERSION, "sw_oneroster_options"))
 		return SW_EINVALID;
-	if (!dir)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "no folder given");
-	if (opts->version != SW_ONEROSTER_OPTIONS_VERSION)
-		return sw_diag_add(&eng->diag, SW_EINVALID, dir, 0, 0, NULL,
-		                   "sw_oneroster_options has an unknown version");
 	roster_reader R = { .eng = eng, .m = &eng->mem, .d = &eng->diag, .st = stats };
 	R.nt = (sw_notify){ opts->on_notice, opts->payload, &eng->mem, 0, 0 };
 	sw_buf_init(&R.why, &eng->mem);

@@ -25,17 +25,11 @@ void sw_jpath_init(sw_jpath *p)
 static void jpath_add(sw_jpath *p, const char *s, size_t n)
 {
 	size_t room = sizeof p->buf - 1 - p->len;
-	if (n > room) {
-		n = room;
-		if (n >= 3) {
-			memcpy(p->buf + p->len, s, n - 3);
-			memcpy(p->buf + p->len + n - 3, "...", 3);
-			p->len += n;
-			p->buf[p->len] = '\0';
-			return;
-		}
-	}
+	bool cut = n > room && room >= 3;
+	n = n > room ? room : n;
 	memcpy(p->buf + p->len, s, n);
+	if (cut)
+		memcpy(p->buf + p->len + n - 3, "...", 3);
 	p->len += n;
 	p->buf[p->len] = '\0';
 }
@@ -434,28 +428,11 @@ int sw_json_check_at(sw_diag *d, const char *name, const char *data, size_t len,
 	return SW_OK;
 }
 
-/* Orders key pointers by name, then by position so the later one is found. */
+/* Orders key pointers by name. */
 static int cmp_keys(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
 	return strcmp(x->string, y->string);
-}
-
-/* Sorts key pointers by name: insertion for the small objects a framework
-   is made of, qsort for big ones. */
-static void sort_keys(const cJSON **keys, size_t n)
-{
-	if (n > 16) {
-		qsort(keys, n, sizeof *keys, cmp_keys);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		const cJSON *k = keys[i];
-		size_t j = i;
-		for (; j > 0 && strcmp(keys[j - 1]->string, k->string) > 0; j--)
-			keys[j] = keys[j - 1];
-		keys[j] = k;
-	}
 }
 
 /* True when node holds something that may hold a key given twice. */
@@ -482,7 +459,7 @@ static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
 			size_t k = 0;
 			for (const cJSON *c = node->child; c; c = c->next)
 				keys[k++] = c;
-			sort_keys(keys, n);
+			qsort(keys, n, sizeof *keys, cmp_keys);
 			for (size_t i = 1; i < n; i++) {
 				if (strcmp(keys[i]->string, keys[i - 1]->string) == 0 &&
 				    (i + 1 == n || strcmp(keys[i + 1]->string, keys[i]->string))) {

@@ -7,9 +7,6 @@
 #include "data.h"
 #include "reader.h"
 
-#include <cJSON.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -162,13 +159,10 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	int rc = is_pupils ? read_header(R, in, &head, sw_pupil_fields, SW_PUPIL_FIELDS, map, &ncols)
 	                   : read_header(R, in, &head, sw_evidence_fields, SW_EVIDENCE_FIELDS, map,
 	                                 &ncols);
-	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in)) {
+	bool parallel = rc == SW_OK && !is_pupils && sw_rd_threaded(R, in);
+	if (parallel)
 		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
-		sw_csv_row_free(&head, m);
-		sw_csv_row_free(&row, m);
-		return rc;
-	}
-	while (rc == SW_OK) {
+	while (rc == SW_OK && !parallel) {
 		int got = sw_csv_next(in, &row, m);
 		if (got <= 0) {
 			rc = got < 0 ? nomem(R, 0) : SW_OK;
@@ -182,8 +176,6 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 			               : sw_rd_csv_evidence(R, &row, map);
 		rc = row_done(R, st, row.line, row.raw.p, row.raw.len);
 	}
-	if (rc == SW_OK && in->err)
-		rc = sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");
 	sw_csv_row_free(&head, m);
 	sw_csv_row_free(&row, m);
 	return rc;
@@ -227,8 +219,6 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 		if ((rc = row_done(R, st, at, line.p, line.len)))
 			break;
 	}
-	if (rc == SW_OK && in->err)
-		rc = sw_diag_add(&R->eng->diag, SW_EIO, R->path, 0, 0, NULL, "read error");
 	sw_buf_free(&line);
 	sw_buf_free(&flat->text);
 	sw_mem_free(&R->eng->mem, flat);
@@ -278,6 +268,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 		rc = read_jsonl(&R, &in, is_pupils);
 	else
 		rc = read_csv(&R, &in, is_pupils);
+	if (rc == SW_OK && in.err)
+		rc = sw_diag_add(&eng->diag, SW_EIO, path, 0, 0, NULL, "read error");
 	if (is_pupils && eng->roster && stats->accepted == 0 && eng->roster->count == 0)
 		eng->roster->from_roster = true; /* an empty roster still means "roster given" */
 	if (eng->evidence)

@@ -11,7 +11,6 @@
 #include "ordered.h"
 #include "reader.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define PART_BYTES (1u << 16)  /* bytes per part: small, so little memory is in flight */
@@ -172,9 +171,12 @@ static size_t last_cut(const char *d, size_t len, const spans *sp)
 	return 0;
 }
 
-/* Keeps one row's outcome (and, when rejected, its bytes and reason). */
+/* Keeps one row's outcome (and, when rejected, its bytes and reason); any
+   other status than SW_OK or SW_EREJECTED is a failure, returned. */
 static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_len)
 {
+	if (st != SW_OK && st != SW_EREJECTED)
+		return st;
 	if (sw_mem_grow(&P->R.eng->mem, (void **)&P->rows, &P->cap, P->count + 1, sizeof *P->rows))
 		return SW_ENOMEM;
 	prow *r = &P->rows[P->count++];
@@ -188,56 +190,6 @@ static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_
 		sw_checked_put(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
 	}
 	return P->text.failed ? SW_ENOMEM : SW_OK;
-}
-
-/* A thread: checks every row of its part. */
-static void *work(void *arg)
-{
-	part *P = arg;
-	const sw_mem *m = &P->R.eng->mem;
-	sw_input in;
-	sw_input_mem(&in, m, P->data, P->len);
-	P->rc = SW_OK;
-	if (P->head) {
-		sw_csv_row *row = &P->row;
-		int got = 0;
-		while (P->rc == SW_OK && (got = sw_csv_next(&in, row, m)) > 0) {
-			P->R.why.len = 0;
-			int st = SW_EREJECTED;
-			if (sw_rd_row_ok(&P->R, row, P->ncols, P->head))
-				st = sw_rd_csv_evidence(&P->R, row, P->map);
-			if (st != SW_OK && st != SW_EREJECTED)
-				P->rc = st;
-			else
-				P->rc = keep_row(P, row->line, st, row->raw.p ? row->raw.p : "", row->raw.len);
-		}
-		if (got < 0)
-			P->rc = SW_ENOMEM;
-	} else {
-		sw_buf *line = &P->line;
-		for (;;) {
-			uint64_t at = in.line;
-			if (P->rc != SW_OK || !sw_input_line(&in, line))
-				break;
-			const char *s = line->p ? line->p : "";
-			size_t n = line->len;
-			sw_text_trim(&s, &n);
-			if (n == 0)
-				continue;
-			P->R.why.len = 0;
-			bool has_nul = memchr(s, 0, n) != NULL;
-			int st = sw_rd_json_line(&P->R, &P->flat, s, n, has_nul, false, at,
-			                         (size_t)(s - line->p));
-			if (st != SW_OK && st != SW_EREJECTED)
-				P->rc = st;
-			else
-				P->rc = keep_row(P, at, st, line->p ? line->p : "", line->len);
-		}
-		if (line->failed)
-			P->rc = SW_ENOMEM;
-	}
-	P->lines = in.line - 1;
-	return NULL;
 }
 
 /* Stores a part's rows in order, reports its rejects; line_base is the
@@ -436,6 +388,50 @@ static part *part_at(file *f, uint64_t i)
 	return &f->parts[i % ((uint64_t)SLOTS * f->per_block)];
 }
 
+/* work: checks every row of part i (any thread). */
+static void check_part(void *ctx, uint64_t i, unsigned thread)
+{
+	(void)thread;
+	part *P = part_at(ctx, i);
+	const sw_mem *m = &P->R.eng->mem;
+	sw_input in;
+	sw_input_mem(&in, m, P->data, P->len);
+	P->rc = SW_OK;
+	if (P->head) {
+		sw_csv_row *row = &P->row;
+		int got = 0;
+		while (P->rc == SW_OK && (got = sw_csv_next(&in, row, m)) > 0) {
+			P->R.why.len = 0;
+			int st = SW_EREJECTED;
+			if (sw_rd_row_ok(&P->R, row, P->ncols, P->head))
+				st = sw_rd_csv_evidence(&P->R, row, P->map);
+			P->rc = keep_row(P, row->line, st, row->raw.p ? row->raw.p : "", row->raw.len);
+		}
+		if (got < 0)
+			P->rc = SW_ENOMEM;
+	} else {
+		sw_buf *line = &P->line;
+		for (;;) {
+			uint64_t at = in.line;
+			if (P->rc != SW_OK || !sw_input_line(&in, line))
+				break;
+			const char *s = line->p ? line->p : "";
+			size_t n = line->len;
+			sw_text_trim(&s, &n);
+			if (n == 0)
+				continue;
+			P->R.why.len = 0;
+			bool has_nul = memchr(s, 0, n) != NULL;
+			int st = sw_rd_json_line(&P->R, &P->flat, s, n, has_nul, false, at,
+			                         (size_t)(s - line->p));
+			P->rc = keep_row(P, at, st, line->p ? line->p : "", line->len);
+		}
+		if (line->failed)
+			P->rc = SW_ENOMEM;
+	}
+	P->lines = in.line - 1;
+}
+
 /* produce: reads the next block (after the rest of the one before) and cuts it. */
 static int read_block(void *ctx, uint64_t first)
 {
@@ -460,13 +456,6 @@ static int read_block(void *ctx, uint64_t first)
 		return 0;
 	cut(part_at(f, first), f->per_block, b, f->head ? &f->sp : NULL);
 	return 1;
-}
-
-/* work: checks one part. */
-static void check_part(void *ctx, uint64_t i, unsigned thread)
-{
-	(void)thread;
-	work(part_at(ctx, i));
 }
 
 /* After the first block, makes the store big enough for the rest of a

@@ -8,10 +8,8 @@
 #include <cJSON.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- the rejects file ---- */
@@ -50,13 +48,9 @@ int sw_rejects_open(sw_rejects **out, const char *path)
 	if (!r)
 		return SW_ENOMEM;
 	int rc = sw_output_plan(&r->path, &r->tmp, path);
-	if (rc) {
-		rejects_free(r);
-		return rc;
-	}
-	if (r->tmp)
+	if (rc == SW_OK && r->tmp)
 		rc = sw_output_open(&r->f, &r->tmp); /* exclusively: never through a planted link */
-	else if (!(r->f = fopen(path, "wb")))
+	else if (rc == SW_OK && !(r->f = fopen(path, "wb")))
 		rc = SW_EIO;
 	if (rc) {
 		rejects_free(r);

@@ -115,9 +115,8 @@ static void syntax_reason(reader *R, const char *line, size_t n)
 	sw_diag d;
 	sw_diag_init(&d, &R->eng->mem);
 	cJSON *tree = NULL;
-	if (sw_json_parse(&tree, &d, "line", line, n, (size_t)-1, 64) == SW_OK && !d.count)
-		sw_buf_puts(&R->why, "invalid JSON");
-	else if (d.count && d.items[0].column)
+	sw_json_parse(&tree, &d, "line", line, n, (size_t)-1, 64);
+	if (d.count && d.items[0].column)
 		sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
 		              d.items[0].message);
 	else if (d.count)

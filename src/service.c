@@ -437,8 +437,8 @@ static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line,
 	return rc;
 }
 
-/* Parses the request and runs its op. */
-static void dispatch(request *R, cJSON **root, const char *line, size_t len)
+/* Parses the request and runs its op; false when it failed. */
+static bool dispatch(request *R, cJSON **root, const char *line, size_t len)
 {
 	sw_diag d;
 	sw_diag_init(&d, &R->eng->mem);
@@ -456,21 +456,15 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 	}
 	sw_diag_clear(&d);
 	if (R->err.len || R->err.failed)
-		return;
+		return false;
 	const cJSON *req = *root;
-	if (!cJSON_IsObject(req)) {
-		fail(R, "a request must be a JSON object such as {\"id\": 1, \"op\": \"ping\"}");
-		return;
-	}
+	if (!cJSON_IsObject(req))
+		return fail(R, "a request must be a JSON object such as {\"id\": 1, \"op\": \"ping\"}");
 	const cJSON *op = cJSON_GetObjectItemCaseSensitive(req, "op");
-	if (!op) {
-		fail(R, "missing field 'op'");
-		return;
-	}
-	if (!cJSON_IsString(op)) {
-		fail(R, "field 'op' must be a string");
-		return;
-	}
+	if (!op)
+		return fail(R, "missing field 'op'");
+	if (!cJSON_IsString(op))
+		return fail(R, "field 'op' must be a string");
 	static const struct {
 		const char *name;
 		bool (*run)(request *R, const cJSON *req);
@@ -481,11 +475,9 @@ static void dispatch(request *R, cJSON **root, const char *line, size_t len)
 		    { "ping", op_ping } };
 	const char *o = op->valuestring;
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		if (strcmp(o, ops[i].name) == 0) {
-			ops[i].run(R, req);
-			return;
-		}
-	fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
+		if (strcmp(o, ops[i].name) == 0)
+			return ops[i].run(R, req);
+	return fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
 	     "load_rubric, set_params, check_rubric, rubrics, summary)", quote_len(o), o);
 }
 

@@ -42,7 +42,7 @@ void sw_svc_put_str(sw_buf *b, const char *s);
 bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
 
 /* Adds the request's evidence records (ej: the tree's "evidence", an array
-   or NULL; the records are in R->ev when split) to eng, each missing pupil
+   or NULL; their places are in R->noted[0] when split) to eng, each missing pupil
    being `pupil`; a record that cannot be used goes to rej as {"index": N,
    "reason": "..."}. SW_OK or the failing status (error set). */
 int sw_svc_add_evidence(sw_svc_req *R, sw_engine *eng, const struct cJSON *ej, const char *pupil,
