@@ -62,7 +62,8 @@ int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
 }
 
-int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
+/* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
+static int cohort_year(const sw_cohort *c, size_t r, int pass)
 {
 	const sw_pupil *p = sw_cohort_pupil(c, r);
 	return sw_year_then(p->year, c->year_shift[pass]);
@@ -70,7 +71,7 @@ int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
 
 int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass)
 {
-	int e, y = sw_cohort_year(c, r, pass);
+	int e, y = cohort_year(c, r, pass);
 	if (y == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, y, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
