@@ -141,7 +141,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
 		memset(mark, 0, range);
 		for (uint32_t i = 0; i < grp->count; i++) {
-			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index);
+			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index,
+			                           SW_PASS_MAIN);
 			if (e != SW_NO_STEP && e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}

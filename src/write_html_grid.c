@@ -111,7 +111,7 @@ static void cohort_at(const sw_cohort *c, int pass, size_t k, int side, uint32_t
 		if (side >= 0 && sw_cohort_in_group(c, sw_cohort_pupil(c, r), c->gap_gid) == (side != 0))
 			continue;
 		int32_t step = c->steps[pass][r * c->skills + k];
-		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected_pass(c, r, k, pass);
+		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected(c, r, k, pass);
 		if (e == SW_NO_STEP)
 			continue;
 		(*with)++;
