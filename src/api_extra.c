@@ -45,9 +45,7 @@ int sw_engine_clear_params(sw_engine *eng)
 /* Appends "KEY": followed by a JSON string (or null). */
 static void put_field(sw_buf *b, const char *key, const char *value, bool first)
 {
-	if (!first)
-		sw_buf_puts(b, ", ");
-	sw_json_put(b, key);
+	sw_json_put_after(b, first ? "" : ", ", key);
 	sw_buf_puts(b, ": ");
 	sw_json_put(b, value);
 }
@@ -82,11 +80,8 @@ static void put_skill(sw_buf *b, const sw_skill *sk)
 	put_field(b, "group", sw_skill_group(sk), false);
 	put_field(b, "description", sk->description, false);
 	sw_buf_puts(b, ", \"aliases\": [");
-	for (size_t a = 0; a < sk->alias_count; a++) {
-		if (a)
-			sw_buf_puts(b, ", ");
-		sw_json_put(b, sk->aliases[a]);
-	}
+	for (size_t a = 0; a < sk->alias_count; a++)
+		sw_json_put_after(b, a ? ", " : "", sk->aliases[a]);
 	sw_buf_printf(b, "], \"min\": %d, \"max\": %d, \"steps\": [", sk->min, sk->max);
 	for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
 		int s = sk->min + (int)s_i; /* no overflow at the largest step */

@@ -62,23 +62,19 @@ int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
 }
 
-int sw_cohort_year(const sw_cohort *c, size_t r, int pass)
+/* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
+static int cohort_year(const sw_cohort *c, size_t r, int pass)
 {
 	const sw_pupil *p = sw_cohort_pupil(c, r);
 	return sw_year_then(p->year, c->year_shift[pass]);
 }
 
-int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass)
+int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k, int pass)
 {
-	int e, y = sw_cohort_year(c, r, pass);
+	int e, y = cohort_year(c, r, pass);
 	if (y == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, y, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
-}
-
-int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k)
-{
-	return sw_cohort_expected_pass(c, r, k, SW_PASS_MAIN);
 }
 
 /* Sets the year shift of each pass: academic years from its date back to the
@@ -122,7 +118,7 @@ static int compute_stats(sw_cohort *c)
 					s->sum += step;
 					if (step >= sk->min && step <= sk->max)
 						c->hist[s->hist + (size_t)(step - sk->min)]++;
-					int32_t e = sw_cohort_expected(c, r, k);
+					int32_t e = sw_cohort_expected(c, r, k, SW_PASS_MAIN);
 					if (e != SW_NO_STEP) {
 						s->with_exp++;
 						s->at_exp += step >= e;
@@ -186,7 +182,7 @@ static int compute_support(sw_cohort *c)
 	size_t cap = 0;
 	for (size_t r = 0; r < c->rows; r++) {
 		for (size_t k = 0; k < c->skills; k++) {
-			int32_t e = sw_cohort_expected(c, r, k);
+			int32_t e = sw_cohort_expected(c, r, k, SW_PASS_MAIN);
 			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
 			if (e == SW_NO_STEP || (step != SW_NO_STEP && (int64_t)e - step < c->below))
 				continue;

@@ -140,12 +140,9 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
    the two (step SW_NO_STEP when none). */
 bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
                              int32_t *expected, int32_t *step);
-/* The expected step of row r in skill k (as of the main date), or SW_NO_STEP. */
-int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k);
-/* The same as of a pass's date. */
-int32_t sw_cohort_expected_pass(const sw_cohort *c, size_t r, size_t k, int pass);
-/* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
-int sw_cohort_year(const sw_cohort *c, size_t r, int pass);
+/* The expected step of row r in skill k as of a pass's date (SW_PASS_MAIN: the main
+   date), or SW_NO_STEP. */
+int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k, int pass);
 
 /* A roster group's interned id by name (trimmed, NFC) into *gid; SW_ENOTFOUND
    with an error recorded when no pupil is in it, SW_ENOMEM. */

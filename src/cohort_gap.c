@@ -35,7 +35,7 @@ int sw_cohort_compute_gapx(sw_cohort *c, uint32_t gid)
 				sw_cgapcell *cl = cell_at(c, g, k, side, y);
 				cl->assessed++;
 				cl->sum += step;
-				int32_t e = sw_cohort_expected(c, r, k);
+				int32_t e = sw_cohort_expected(c, r, k, SW_PASS_MAIN);
 				if (e != SW_NO_STEP) {
 					cl->with_exp++;
 					cl->at_exp += step >= e;

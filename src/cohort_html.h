@@ -5,8 +5,6 @@
 #define SW_COHORT_HTML_H
 #include "cohort.h"
 
-/* Appends a date (days since 1970-01-01) in words: "31 July 2026". */
-void sw_html_date_words(sw_buf *b, int32_t days);
 /* Appends a "YYYY-MM-DD" date in words (as given, escaped, when it cannot be read). */
 void sw_html_date(sw_buf *b, const char *date);
 /* Writes a finished page to out and frees b: SW_ENOMEM when b failed, SW_EIO

@@ -49,7 +49,7 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 			continue;
 		sw_cpsupport below = { (uint32_t)r, 0, 0, false }, none = { (uint32_t)r, 0, 0, true };
 		for (size_t k = 0; k < c->skills; k++) {
-			int32_t e = sw_cohort_expected(c, r, k);
+			int32_t e = sw_cohort_expected(c, r, k, SW_PASS_MAIN);
 			int32_t step = c->steps[SW_PASS_MAIN][r * c->skills + k];
 			if (e == SW_NO_STEP)
 				continue;
@@ -87,7 +87,7 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 bool sw_cohort_support_lists(const sw_cohort *c, const sw_cpsupport *e, size_t k,
                              int32_t *expected, int32_t *step)
 {
-	int32_t x = sw_cohort_expected(c, e->row, k);
+	int32_t x = sw_cohort_expected(c, e->row, k, SW_PASS_MAIN);
 	int32_t st = c->steps[SW_PASS_MAIN][e->row * c->skills + k];
 	*expected = x;
 	*step = st;

@@ -128,7 +128,7 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 						continue;
 					sw_ctrend *cell = &c->trend[t * per + g * c->skills + k];
 					cell->assessed++;
-					int32_t e = sw_cohort_expected(c, r, k);
+					int32_t e = sw_cohort_expected(c, r, k, SW_PASS_MAIN);
 					if (e != SW_NO_STEP) {
 						cell->with_exp++;
 						cell->at_exp += step >= e;

@@ -240,6 +240,8 @@ const sw_skill *sw_fw_find_key(const sw_framework *fw, const char *key, size_t l
 void sw_csv_put(sw_buf *b, const char *s);
 /* Appends s as a JSON string (null for NULL). */
 void sw_json_put(sw_buf *b, const char *s);
+/* Appends text, then s as a JSON string: a key and its value, or a separator and an item. */
+void sw_json_put_after(sw_buf *b, const char *text, const char *s);
 
 /* ---- engine.c ---- */
 

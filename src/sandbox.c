@@ -167,7 +167,7 @@ int sw_sb_raise_limit(lua_State *L, sw_sandbox *sb)
 	if (L != sb->L)
 		poison(L);
 	/* __close handlers run while the error unwinds: they get one instruction
-	   each, not another HOOK_EVERY (sw_sb_reset_call restores the count) */
+	   each, not another HOOK_EVERY (reset_call restores the count) */
 	lua_sethook(L, sw_sb_hook, LUA_MASKCOUNT, 1);
 	note_abort(L, sb);
 	lua_pushstring(L, sw_sb_abort_message(sb, buf, sizeof buf));
@@ -240,7 +240,8 @@ void sw_sb_co_stop(lua_State *L)
 		sb->abort = SB_ABORT_INSTRUCTIONS;
 }
 
-void sw_sb_reset_call(sw_sandbox *sb)
+/* Starts the budget of one call. */
+static void reset_call(sw_sandbox *sb)
 {
 	/* the count starts again with every call: where a limit is hit (the line
 	   told) never depends on the calls made before on this state */
@@ -406,7 +407,7 @@ int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d)
 	lua_State *L = sb->L;
 	memset(lua_getextraspace(L), 0, LUA_EXTRASPACE); /* copied into every coroutine */
 	sb->fresh = true;
-	sw_sb_reset_call(sb);
+	reset_call(sb);
 	lua_pushcfunction(L, open_all);
 	lua_pushlightuserdata(L, d);
 	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
@@ -471,7 +472,7 @@ static int sw_sb_msgh(lua_State *L)
 
 int sw_sb_call(sw_sandbox *sb, int nargs, int nresults)
 {
-	sw_sb_reset_call(sb);
+	reset_call(sb);
 	lua_State *L = sb->L;
 	int base = lua_gettop(L) - nargs; /* the function */
 	lua_pushcfunction(L, sw_sb_msgh);

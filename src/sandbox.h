@@ -30,9 +30,9 @@ typedef struct sw_sandbox {
 	int64_t budget;         /* instructions left in the current call */
 	uint64_t instruction_limit;
 	size_t pattern_limit;
-	int abort;              /* SB_ABORT_*: set once a limit is hit, until sw_sb_reset_call */
+	int abort;              /* SB_ABORT_*: set once a limit is hit, until the next call starts */
 	bool host_refused;      /* the engine's allocator returned NULL (not the limit),
-	                           until sw_sb_reset_call */
+	                           until the next call starts */
 	int abort_line;         /* the rubric's line when the limit was hit, 0 when unknown */
 	int near_line;          /* near the memory limit: the rubric's line at the last check */
 	/* the time backstop for work inside library calls (sandbox.c, sw_sb_time_up) */
@@ -57,8 +57,6 @@ typedef struct sw_sandbox {
 /* Creates a state with the safe library, limits and the stepwise helpers. */
 int sw_sb_open(sw_sandbox *sb, const sw_engine *eng, sw_diag *d);
 void sw_sb_close(sw_sandbox *sb);
-/* Starts the budget of one call. */
-void sw_sb_reset_call(sw_sandbox *sb);
 /* Pushes a read-only view of the table at idx (which is popped). */
 void sw_sb_readonly(lua_State *L);
 /* Pushes a fresh environment whose reads fall through to the shared globals. */

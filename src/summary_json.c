@@ -20,13 +20,6 @@ static void put_ratio(sw_buf *b, int64_t num, int64_t den, int dec)
 	              (long long)(q % scale));
 }
 
-/* Appends text, then s as a JSON string: a key and its value. */
-static void put_str(sw_buf *b, const char *text, const char *s)
-{
-	sw_buf_puts(b, text);
-	sw_json_put(b, s);
-}
-
 static void put_count(sw_buf *b, int64_t v)
 {
 	if (v == SW_SUP)
@@ -58,7 +51,7 @@ static void put_part(sw_buf *b, const sw_summary *s, size_t i)
 	if (p->cut == SW_CUT_YEAR)
 		put_num(b, ", \"year\": ", p->year == SW_NO_YEAR ? SW_SUP : p->year);
 	if (p->cut == SW_CUT_GROUP)
-		put_str(b, ", \"group\": ", p->group);
+		sw_json_put_after(b, ", \"group\": ", p->group);
 	put_num(b, ", \"pupils\": ", p->pupils);
 	sw_buf_puts(b, ", \"share\": ");
 	put_pct(b, p->pupils, s->parts[0].pupils);
@@ -72,7 +65,7 @@ static void put_figs(sw_buf *b, const sw_summary *s, int d)
 		for (size_t i = 0; i < s->part_count; i++) {
 			const sw_sfig *f = &s->figs[d][i * s->skill_count + k];
 			sw_buf_puts(b, k || i ? ",\n    {" : "\n    {");
-			put_str(b, "\"skill\": ", s->skills[k].id);
+			sw_json_put_after(b, "\"skill\": ", s->skills[k].id);
 			sw_buf_printf(b, ", \"part\": %zu", i);
 			put_num(b, ", \"pupils\": ", s->parts[i].pupils);
 			put_num(b, ", \"assessed\": ", f->assessed);
@@ -103,20 +96,20 @@ int sw_summary_to_json(sw_buf *b, const sw_summary *s)
 {
 	sw_buf_printf(b, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n",
 	              SW_SUMMARY_FORMAT, SW_SUMMARY_VERSION);
-	put_str(b, "  \"stepwise_version\": ", s->version);
-	put_str(b, ",\n  \"school\": ", s->school);
-	put_str(b, ",\n  \"framework\": {\"id\": ", s->fw_id);
-	put_str(b, ", \"version\": ", s->fw_version);
-	put_str(b, ", \"hash\": ", s->fw_hash);
-	put_str(b, "},\n  \"rubric\": {\"name\": ", s->rubric);
-	put_str(b, ", \"params\": ", s->params);
-	put_str(b, ", \"hash\": ", s->rubric_hash);
-	put_str(b, "},\n  \"as_of\": ", s->as_of);
-	put_str(b, ",\n  \"from\": ", s->from);
+	sw_json_put_after(b, "  \"stepwise_version\": ", s->version);
+	sw_json_put_after(b, ",\n  \"school\": ", s->school);
+	sw_json_put_after(b, ",\n  \"framework\": {\"id\": ", s->fw_id);
+	sw_json_put_after(b, ", \"version\": ", s->fw_version);
+	sw_json_put_after(b, ", \"hash\": ", s->fw_hash);
+	sw_json_put_after(b, "},\n  \"rubric\": {\"name\": ", s->rubric);
+	sw_json_put_after(b, ", \"params\": ", s->params);
+	sw_json_put_after(b, ", \"hash\": ", s->rubric_hash);
+	sw_json_put_after(b, "},\n  \"as_of\": ", s->as_of);
+	sw_json_put_after(b, ",\n  \"from\": ", s->from);
 	sw_buf_printf(b, ",\n  \"min_count\": %lld,\n  \"context\": {\"pupils\": ",
 	              (long long)s->min_count);
 	put_count(b, s->part_count ? s->parts[0].pupils : 0);
-	put_str(b, ", \"phase\": ", sw_summary_phase(s));
+	sw_json_put_after(b, ", \"phase\": ", sw_summary_phase(s));
 	sw_buf_puts(b, ", \"years\": [");
 	bool first = true;
 	for (size_t i = 0; i < s->part_count; i++)
@@ -131,7 +124,7 @@ int sw_summary_to_json(sw_buf *b, const sw_summary *s)
 	}
 	sw_buf_puts(b, "\n    ]},\n  \"skills\": [");
 	for (size_t k = 0; k < s->skill_count; k++) {
-		put_str(b, k ? ", {\"id\": " : "{\"id\": ", s->skills[k].id);
+		sw_json_put_after(b, k ? ", {\"id\": " : "{\"id\": ", s->skills[k].id);
 		sw_buf_printf(b, ", \"min\": %d, \"max\": %d}", s->skills[k].min, s->skills[k].max);
 	}
 	sw_buf_puts(b, "],\n  \"figures\": ");

@@ -105,6 +105,12 @@ void sw_json_put(sw_buf *b, const char *s)
 	sw_buf_putc(b, '"');
 }
 
+void sw_json_put_after(sw_buf *b, const char *text, const char *s)
+{
+	sw_buf_puts(b, text);
+	sw_json_put(b, s);
+}
+
 void sw_string_free(const sw_engine *eng, char *s)
 {
 	if (eng)

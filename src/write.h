@@ -37,7 +37,4 @@ struct sw_write_format {
 
 extern const sw_write_format sw_write_csv, sw_write_jsonl, sw_write_table;
 
-/* Appends one result as the JSON object of the jsonl format. */
-void sw_write_json_result(sw_buf *b, const sw_result *r, const sw_framework *fw);
-
 #endif

@@ -80,12 +80,6 @@ static void put_label(sw_buf *b, const char *s, size_t width)
 	sw_mem_free(b->m, cut);
 }
 
-/* Appends sum/n to 2 decimals. */
-static void put_mean(sw_buf *b, int64_t sum, int64_t n)
-{
-	sw_fmt_ratio(b, sum, n, 2);
-}
-
 /* x position of value num/den on [lo, hi] mapped to [x0, x0 + w]. */
 static long xpos(int64_t num, int64_t den, int lo, int hi, long x0, long w)
 {
@@ -147,7 +141,8 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
 		memset(mark, 0, range);
 		for (uint32_t i = 0; i < grp->count; i++) {
-			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index);
+			int e = sw_cohort_expected(c, c->members[grp->first + i], (size_t)sk->index,
+			                           SW_PASS_MAIN);
 			if (e != SW_NO_STEP && e >= sk->min && e <= sk->max)
 				mark[e - sk->min] = true;
 		}
@@ -280,10 +275,10 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 		sw_html_put(b, c->fw->skills[k].name);
 		sw_buf_printf(b, "</th><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
 		if (n0 && ok0)
-			put_mean(b, c->gap_s[k * 2], n0);
+			sw_fmt_ratio(b, c->gap_s[k * 2], n0, 2);
 		sw_buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)n1);
 		if (n1 && ok1)
-			put_mean(b, c->gap_s[k * 2 + 1], n1);
+			sw_fmt_ratio(b, c->gap_s[k * 2 + 1], n1, 2);
 		sw_buf_puts(b, "</td><td class=\"n\">");
 		if (n0 && n1 && ok0 && ok1)
 			sw_fmt_diff(b, c->gap_s[k * 2], n0, c->gap_s[k * 2 + 1], n1);
@@ -345,13 +340,13 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 				              x2 - dir * 9, ym - 6, x2 - dir * 9, ym + 6);
 			}
 			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\">", LABEL_W + 310, y + 15);
-			put_mean(b, st->sum_from, st->both);
+			sw_fmt_ratio(b, st->sum_from, st->both, 2);
 			sw_buf_puts(b, " \xE2\x86\x92 ");
-			put_mean(b, st->sum_to, st->both);
+			sw_fmt_ratio(b, st->sum_to, st->both, 2);
 			sw_buf_puts(b, " (");
 			if (st->sum_to >= st->sum_from)
 				sw_buf_putc(b, '+');
-			put_mean(b, st->sum_to - st->sum_from, st->both);
+			sw_fmt_ratio(b, st->sum_to - st->sum_from, st->both, 2);
 			sw_buf_printf(b, "; %u pupil%s)</text>", st->both, st->both == 1 ? "" : "s");
 		}
 		sw_buf_puts(b, "</svg></div></figure>");
@@ -381,7 +376,7 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			                 "<td class=\"n\">", c->groups[g].count, st->assessed);
 			if (st->assessed && shown)
-				put_mean(b, st->sum, st->assessed);
+				sw_fmt_ratio(b, st->sum, st->assessed, 2);
 			sw_buf_puts(b, "</td><td class=\"n\">");
 			if (st->assessed && shown)
 				sw_fmt_median(b, c, g, k);

@@ -15,7 +15,8 @@ static const char *const MONTHS[] = { "January", "February", "March", "April", "
 	                              "June", "July", "August", "September", "October",
 	                              "November", "December" };
 
-void sw_html_date_words(sw_buf *b, int32_t days)
+/* Appends a date (days since 1970-01-01) in words: "31 July 2026". */
+static void date_words(sw_buf *b, int32_t days)
 {
 	char iso[16];
 	sw_date_format(iso, days);
@@ -28,7 +29,7 @@ void sw_html_date(sw_buf *b, const char *date)
 {
 	int32_t days;
 	if (date && sw_date_parse(&days, date, strlen(date)))
-		sw_html_date_words(b, days);
+		date_words(b, days);
 	else
 		sw_html_put(b, date);
 }
@@ -91,7 +92,7 @@ void sw_html_title(sw_buf *b, const sw_cohort *c)
 	if (c->as_of)
 		sw_html_date(b, c->as_of);
 	else if (c->newest != INT32_MIN) {
-		sw_html_date_words(b, c->newest);
+		date_words(b, c->newest);
 		sw_buf_puts(b, " (the newest evidence)");
 	} else
 		sw_buf_puts(b, "no evidence yet");
@@ -110,7 +111,7 @@ static void cohort_at(const sw_cohort *c, int pass, size_t k, int side, uint32_t
 		if (side >= 0 && sw_cohort_in_group(c, sw_cohort_pupil(c, r), c->gap_gid) == (side != 0))
 			continue;
 		int32_t step = c->steps[pass][r * c->skills + k];
-		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected_pass(c, r, k, pass);
+		int32_t e = step == SW_NO_STEP ? SW_NO_STEP : sw_cohort_expected(c, r, k, pass);
 		if (e == SW_NO_STEP)
 			continue;
 		(*with)++;
@@ -421,7 +422,7 @@ static void put_trend_skill(sw_buf *b, const sw_cohort *c, size_t k, size_t grou
 		sw_buf_puts(b, "<tr><th scope=\"row\">");
 		sw_term_name(b, c->trend_dates[t]);
 		sw_buf_puts(b, " (");
-		sw_html_date_words(b, c->trend_dates[t]);
+		date_words(b, c->trend_dates[t]);
 		sw_buf_puts(b, ")</th>");
 		for (size_t g = 0; g < c->group_count; g++) {
 			int64_t v;

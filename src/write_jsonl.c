@@ -9,35 +9,27 @@
 static void json_list(sw_buf *b, char *const *items, size_t n)
 {
 	sw_buf_putc(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sw_buf_puts(b, ", ");
-		sw_json_put(b, items[i]);
-	}
+	for (size_t i = 0; i < n; i++)
+		sw_json_put_after(b, i ? ", " : "", items[i]);
 	sw_buf_putc(b, ']');
 }
 
-void sw_write_json_result(sw_buf *b, const sw_result *r, const sw_framework *fw)
+/* Appends one result as the JSON object of the jsonl format. */
+static void json_result(sw_buf *b, const sw_result *r, const sw_framework *fw)
 {
-	sw_buf_puts(b, "{\"pupil\": ");
-	sw_json_put(b, sw_result_pupil(r));
-	sw_buf_puts(b, ", \"name\": ");
-	sw_json_put(b, sw_result_name(r));
+	sw_json_put_after(b, "{\"pupil\": ", sw_result_pupil(r));
+	sw_json_put_after(b, ", \"name\": ", sw_result_name(r));
 	int year = sw_result_year(r);
 	if (year == SW_NO_YEAR)
 		sw_buf_puts(b, ", \"year\": null");
 	else
 		sw_buf_printf(b, ", \"year\": %d", year);
-	sw_buf_puts(b, ", \"class\": ");
-	sw_json_put(b, sw_result_class(r));
-	sw_buf_puts(b, ", \"school\": ");
-	sw_json_put(b, sw_result_school(r));
+	sw_json_put_after(b, ", \"class\": ", sw_result_class(r));
+	sw_json_put_after(b, ", \"school\": ", sw_result_school(r));
 	sw_buf_puts(b, ", \"skills\": {");
 	for (size_t k = 0; k < r->skill_count; k++) {
 		const sw_skill_result *s = &r->skills[k];
-		if (k)
-			sw_buf_puts(b, ", ");
-		sw_json_put(b, fw->skills[k].id);
+		sw_json_put_after(b, k ? ", " : "", fw->skills[k].id);
 		if (s->has_step)
 			sw_buf_printf(b, ": {\"step\": %d, \"note\": ", s->step);
 		else
@@ -63,7 +55,7 @@ int sw_result_json(char **json, const sw_result *r)
 		return SW_EINVALID;
 	sw_buf b;
 	sw_buf_init(&b, r->m);
-	sw_write_json_result(&b, r, r->eng->fw);
+	json_result(&b, r, r->eng->fw);
 	*json = sw_buf_take(&b);
 	return *json ? SW_OK : SW_ENOMEM;
 }
@@ -71,7 +63,7 @@ int sw_result_json(char **json, const sw_result *r)
 /* A line per result. */
 static int jsonl_add(sw_writer *w, const sw_result *r, sw_buf *b)
 {
-	sw_write_json_result(b, r, w->fw);
+	json_result(b, r, w->fw);
 	sw_buf_putc(b, '\n');
 	return SW_OK;
 }

@@ -435,16 +435,14 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report wh
 	if (!c->school_count)
 		sw_buf_puts(b, "null");
 	for (size_t i = 0; i < c->school_count; i++) {
-		sw_buf_puts(b, i ? ", " : "[");
-		sw_json_put(b, c->schools[i]);
+		sw_json_put_after(b, i ? ", " : "[", c->schools[i]);
 	}
 	sw_buf_printf(b, "%s, \"left_out\": {\"pupils\": %zu, \"evidence\": %zu}",
 	              c->school_count ? "]" : "", c->left_pupils, c->left_records);
 	sw_buf_puts(b, ", \"inputs\": [");
 	for (size_t i = 0; i < c->source_count; i++) {
 		const sw_load_stats *st = &c->sources[i].stats;
-		sw_buf_puts(b, i ? ", {\"file\": " : "{\"file\": ");
-		sw_json_put(b, c->sources[i].file);
+		sw_json_put_after(b, i ? ", {\"file\": " : "{\"file\": ", c->sources[i].file);
 		sw_buf_printf(b, ", \"rows\": %llu, \"accepted\": %llu, \"rejected\": %llu}",
 		              (unsigned long long)st->rows, (unsigned long long)st->accepted,
 		              (unsigned long long)st->rejected);
