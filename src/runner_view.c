@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define VIEWS_MAX ((size_t)1 << SW_RUNNER_VIEW_BITS)
+_Static_assert(SW_FRAMEWORK_MAX_SKILLS < VIEWS_MAX, "a view number for every skill, and more");
 
 void sw_runner_view_begin(sw_runner *r, size_t n)
 {

@@ -31,7 +31,8 @@ For each size (10k, 100k, 1M evidence rows) and input format (jsonl, csv):
 
 Then it prints one table, the start-up time of stepwise (framework load,
 rubric compile, empty evidence: median of 20 runs) and the C API
-benchmark (embed_bench, for highest and secured-n in C and as Lua files).
+benchmark (embed_bench, for highest and secured-n in C and as Lua files,
+loop.lua and nil.lua).
 It asserts nothing about times.
 
 Environment:
@@ -357,7 +358,7 @@ def main():
     # 5. the C API: one pupil, 8 skills of 10 records, sw_engine_evaluate_pupil
     lua_dir = os.path.join(HERE, "..", "..", "scripts", "rubrics")
     for rubric in ("highest", "secured-n", os.path.join(lua_dir, "highest.lua"),
-                   os.path.join(lua_dir, "secured-n.lua")):
+                   os.path.join(lua_dir, "secured-n.lua"), LUA_LOOP, LUA_NIL):
         r = subprocess.run([EMBED, rubric], capture_output=True, text=True)
         if r.returncode != 0:
             die("%s %s exited with %d: %s" % (EMBED, rubric, r.returncode, r.stderr))
