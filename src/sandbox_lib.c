@@ -315,16 +315,15 @@ static int sw_sb_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	size_t len;
-	const char *text = lua_tolstring(L, -1, &len);
+	size_t full;
+	const char *text = lua_tolstring(L, -1, &full);
 	size_t room = SB_PRINT_MAX - sb->printed;
-	bool cut = len > room;
-	if (cut)
-		len = room;
+	bool cut = full > room;
+	size_t len = sw_sb_safe_length(text, full, room); /* a cut splits no character */
 	sb->printed += len;
 	if (sb->print_fn) { /* the host's callback: one call per line, its return ignored */
 		lua_pushfstring(L, "%s:%d: ", sb->name ? sb->name : "rubric", line);
-		sw_sb_push_safe(L, text, sw_sb_safe_length(text, len, len)); /* no escape sequences */
+		sw_sb_push_safe(L, text, len); /* no escape sequences */
 		lua_pushstring(L, cut ? " [print output of this call cut at 64 KiB]\n" : "\n");
 		lua_concat(L, 3);
 		size_t all_len;
@@ -333,7 +332,7 @@ static int sw_sb_print(lua_State *L)
 	} else {
 		FILE *out = sb->print ? sb->print : stderr;
 		fprintf(out, "%s:%d: ", sb->name ? sb->name : "rubric", line);
-		sw_sb_write_safe(out, text, sw_sb_safe_length(text, len, len)); /* no escape sequences */
+		sw_sb_write_safe(out, text, len); /* no escape sequences */
 		fprintf(out, "%s\n", cut ? " [print output of this call cut at 64 KiB]" : "");
 	}
 	if (cut)

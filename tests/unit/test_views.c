@@ -165,3 +165,47 @@ void test_fields_lua_view(void)
 	sw_result_free(res);
 	sw_engine_free(eng);
 }
+
+/* print()'s cut at 64 KiB never splits a character: a line of 'a' and
+   40,000 'é' (2 bytes each) is cut after 32,767 of them (65,535 bytes),
+   not inside the next one. */
+void test_print_cut_whole_characters(void)
+{
+	FILE *out = tmpfile();
+	REQUIRE(out != NULL);
+	sw_engine_options eo = SW_ENGINE_OPTIONS_INIT;
+	eo.print_stream = out;
+	sw_engine *eng;
+	REQUIRE(sw_engine_new(&eng, &eo) == SW_OK);
+	static const char src[] =
+		"return { name = 'p', skill = function(ev, ctx)\n"
+		"  if ctx.skill.id == 'listening' then print('a' .. string.rep('\xc3\xa9', 40000)) end\n"
+		"end }\n";
+	CHECK_EQ(sw_engine_load_framework_builtin(eng, "skills-builder-v2"), SW_OK);
+	CHECK_EQ(sw_engine_load_rubric_buffer(eng, src, strlen(src), "p.lua"), SW_OK);
+	sw_pupil_data p = SW_PUPIL_DATA_INIT;
+	p.id = "A1";
+	CHECK_EQ(sw_engine_add_pupil(eng, &p), SW_OK);
+	sw_result *res = NULL;
+	CHECK_EQ(sw_engine_evaluate_pupil(&res, eng, "A1", NULL), SW_OK);
+	sw_result_free(res);
+	sw_engine_free(eng);
+	long size = ftell(out);
+	REQUIRE(size > 0);
+	char *all = malloc((size_t)size + 1);
+	REQUIRE(all != NULL);
+	rewind(out);
+	size_t got = fread(all, 1, (size_t)size, out);
+	all[got] = '\0';
+	fclose(out);
+	const char *text = strstr(all, ": a");
+	const char *end = strstr(all, " [print output of this call cut at 64 KiB]");
+	if (text && end) {
+		text += 2;
+		CHECK_EQ((size_t)(end - text), 65535);
+		CHECK(memcmp(end - 2, "\xc3\xa9", 2) == 0);
+	} else {
+		unit_fail(__FILE__, __LINE__, "no cut print line in the output (%zu bytes)", got);
+	}
+	free(all);
+}
