@@ -201,6 +201,12 @@ void sw_runner_evidence_setup(sw_runner *r);
 void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k);
 /* Makes the evidence array at idx now, if it is one not yet made. */
 void sw_runner_evidence_unveil(sw_runner *r, lua_State *L, int idx);
+/* The index in pupil_recs of record i of view g. */
+static inline size_t sw_runner_view_at(const sw_runner *r, const struct sw_runner_range *g,
+                                       size_t i)
+{
+	return g->indexed ? r->view_idx[g->start + i] : g->start + i;
+}
 /* Empties the pool of record tables (a new pool_ref); may raise an error. */
 void sw_runner_pool_empty(sw_runner *r, lua_State *L);
 /* The key (light userdata) under which an evidence array not yet made

@@ -118,7 +118,7 @@ static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_ran
 #define NAME(k) (names + (k))
 	static const int optional[3] = { SW_NAME_ASSESSOR, SW_NAME_CONTEXT, SW_NAME_NOTE };
 	for (size_t i = 0; i < n; i++) {
-		size_t at = g->indexed ? r->view_idx[g->start + i] : g->start + i;
+		size_t at = sw_runner_view_at(r, g, i);
 		const sw_record *rec = &r->pupil_recs[at];
 		if (r->made_active) {
 			if (lua_rawgeti(L, made, (lua_Integer)at + 1) == LUA_TTABLE) {

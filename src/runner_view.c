@@ -51,7 +51,7 @@ static const struct sw_runner_range *untouched(sw_runner *r, lua_State *L, int i
 	const struct sw_runner_range *g = &r->ranges[k];
 	if (r->made_active)
 		for (size_t i = 0; i < g->count; i++)
-			if (r->made_bits[g->indexed ? r->view_idx[g->start + i] : g->start + i])
+			if (r->made_bits[sw_runner_view_at(r, g, i)])
 				return NULL;
 	return g;
 }
@@ -59,7 +59,7 @@ static const struct sw_runner_range *untouched(sw_runner *r, lua_State *L, int i
 /* The record i of view g. */
 static const sw_record *record(const sw_runner *r, const struct sw_runner_range *g, size_t i)
 {
-	return &r->pupil_recs[g->indexed ? r->view_idx[g->start + i] : g->start + i];
+	return &r->pupil_recs[sw_runner_view_at(r, g, i)];
 }
 
 /* Starts keeping the pupil's record tables; false when memory ran out. */
@@ -92,7 +92,7 @@ static int push_subset(sw_runner *r, lua_State *L, const struct sw_runner_range 
 		return 0;
 	size_t first = r->view_idx_len, n = 0;
 	for (size_t i = 0; i < src.count; i++) {
-		size_t at = src.indexed ? r->view_idx[src.start + i] : src.start + i;
+		size_t at = sw_runner_view_at(r, &src, i);
 		const sw_record *rec = &r->pupil_recs[at];
 		if ((outcome < 0 || rec->outcome == outcome) && (sources >> rec->source & 1))
 			r->view_idx[first + n++] = (uint32_t)at;

@@ -47,6 +47,36 @@ static int file_reason(sw_engine *eng, const char *line, bool pupils, char *out)
 	return rc;
 }
 
+/* Each of items[0..n) (pupils or evidence records, as JSON) is refused
+   from a file and by the service's evaluate with the same reason. */
+static void same_reasons(sw_engine *eng, const char *const *items, size_t n, bool pupils)
+{
+	static char reason[4096];
+	for (size_t i = 0; i < n; i++) {
+		sw_engine_reset_data(eng);
+		REQUIRE(file_reason(eng, items[i], pupils, reason) == SW_OK);
+		CHECK(reason[0] != '\0');
+		char req[1024], want[4200];
+		if (pupils)
+			snprintf(req, sizeof req, "{\"op\": \"evaluate\", \"pupil\": %s}", items[i]);
+		else
+			snprintf(req, sizeof req,
+			         "{\"op\": \"evaluate\", \"pupil\": \"P1\", \"evidence\": [%s]}", items[i]);
+		char *got = NULL;
+		REQUIRE(sw_service_handle(&got, eng, req, strlen(req)) == SW_OK && got);
+		if (pupils)
+			snprintf(want, sizeof want, "\"error\": \"pupil: %s\"", reason);
+		else
+			snprintf(want, sizeof want, "\"rejected\": [{\"index\": 0, \"reason\": \"%s\"}]",
+			         reason);
+		if (!strstr(got, want))
+			unit_fail(__FILE__, __LINE__, "%s %zu: the file says '%s', the service %s",
+			          pupils ? "pupil" : "record", i, reason, got);
+		unit_checks++;
+		sw_string_free(eng, got);
+	}
+}
+
 void test_fields_one_reader(void)
 {
 	static const char *const records[] = {
@@ -62,23 +92,7 @@ void test_fields_one_reader(void)
 	sw_engine *eng;
 	REQUIRE(sw_engine_new(&eng, NULL) == SW_OK);
 	REQUIRE(sw_engine_load_framework_builtin(eng, "example-school") == SW_OK);
-	static char reason[4096];
-	for (size_t i = 0; i < sizeof records / sizeof *records; i++) {
-		sw_engine_reset_data(eng);
-		REQUIRE(file_reason(eng, records[i], false, reason) == SW_OK);
-		CHECK(reason[0] != '\0');
-		char req[1024], want[4200];
-		snprintf(req, sizeof req, "{\"op\": \"evaluate\", \"pupil\": \"P1\", \"evidence\": [%s]}",
-		         records[i]);
-		char *got = NULL;
-		REQUIRE(sw_service_handle(&got, eng, req, strlen(req)) == SW_OK && got);
-		snprintf(want, sizeof want, "\"rejected\": [{\"index\": 0, \"reason\": \"%s\"}]", reason);
-		if (!strstr(got, want))
-			unit_fail(__FILE__, __LINE__, "record %zu: the file says '%s', the service %s", i,
-			          reason, got);
-		unit_checks++;
-		sw_string_free(eng, got);
-	}
+	same_reasons(eng, records, sizeof records / sizeof *records, false);
 	static const char *const pupils[] = {
 		"{\"id\": \"P2\", \"year\": 10000000000}",
 		"{\"id\": \"P2\", \"year\": 2.5}",
@@ -86,21 +100,7 @@ void test_fields_one_reader(void)
 		"{\"id\": \"P2\", \"groups\": \"art\"}",
 		"{\"id\": \"P2\", \"house\": [1]}",
 	};
-	for (size_t i = 0; i < sizeof pupils / sizeof *pupils; i++) {
-		sw_engine_reset_data(eng);
-		REQUIRE(file_reason(eng, pupils[i], true, reason) == SW_OK);
-		CHECK(reason[0] != '\0');
-		char req[1024], want[4200];
-		snprintf(req, sizeof req, "{\"op\": \"evaluate\", \"pupil\": %s}", pupils[i]);
-		char *got = NULL;
-		REQUIRE(sw_service_handle(&got, eng, req, strlen(req)) == SW_OK && got);
-		snprintf(want, sizeof want, "\"error\": \"pupil: %s\"", reason);
-		if (!strstr(got, want))
-			unit_fail(__FILE__, __LINE__, "pupil %zu: the file says '%s', the service %s", i,
-			          reason, got);
-		unit_checks++;
-		sw_string_free(eng, got);
-	}
+	same_reasons(eng, pupils, sizeof pupils / sizeof *pupils, true);
 	sw_engine_free(eng);
 }
 
