@@ -13,15 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The start of line `line` (1-based) in src, or NULL. */
+/* The end of the line that p is on: its line break, or `end`. */
+static const char *line_end(const char *p, const char *end)
+{
+	while (p < end && !sw_sb_line_break(p, end))
+		p++;
+	return p;
+}
+
+/* The start of line `line` (1-based, counted as Lua counts) in src, or
+   NULL when src has fewer lines. */
 static const char *line_start(const char *src, size_t len, unsigned long line)
 {
 	const char *p = src, *end = src + len;
 	for (unsigned long l = 1; l < line; l++) {
-		p = memchr(p, '\n', (size_t)(end - p));
-		if (!p)
+		p = line_end(p, end);
+		if (p == end)
 			return NULL;
-		p++;
+		p += sw_sb_line_break(p, end);
 	}
 	return p;
 }
@@ -38,11 +47,13 @@ static bool odd_character(sw_buf *b, const char *src, size_t len, unsigned long 
 		unsigned long l = pass == 0 ? *line : 1, col = 1;
 		for (; p < end; p++) {
 			const unsigned char *u = (const unsigned char *)p;
-			if (*u == '\n') {
+			size_t br = sw_sb_line_break(p, end);
+			if (br) {
 				if (pass == 0)
 					break;
 				l++;
 				col = 1;
+				p += br - 1;
 				continue;
 			}
 			const char *what = NULL, *fix = NULL;
@@ -101,9 +112,10 @@ static bool open_block(const char *src, size_t len, unsigned long stop, block *o
 	unsigned long line = 1;
 	while (p < end && line <= stop) {
 		char c = *p;
-		if (c == '\n') {
+		size_t br = sw_sb_line_break(p, end);
+		if (br) {
 			line++;
-			ls = ++p;
+			ls = p += br;
 			continue;
 		}
 		if (c == '-' && p + 1 < end && p[1] == '-') {
@@ -112,13 +124,12 @@ static bool open_block(const char *src, size_t len, unsigned long stop, block *o
 			if (q) {
 				p = q;
 			} else {
-				while (p < end && *p != '\n')
-					p++;
+				p = line_end(p, end);
 			}
 			continue;
 		}
 		if (c == '"' || c == '\'') {
-			for (p++; p < end && *p != c && *p != '\n'; p++)
+			for (p++; p < end && *p != c && !sw_sb_line_break(p, end); p++)
 				if (*p == '\\' && p + 1 < end)
 					p++;
 			p++;
@@ -188,8 +199,7 @@ static bool starts_with_return(const char *src, size_t len)
 			if (q)
 				p = q;
 			else
-				while (p < end && *p != '\n')
-					p++;
+				p = line_end(p, end);
 		} else {
 			break;
 		}
@@ -221,9 +231,7 @@ void sw_hint_syntax(sw_buf *b, const char *src, size_t len, const char *msg, uns
 		unsigned long prev = line > 1 ? line - 1 : 1;
 		while (prev > 1) {
 			const char *s = line_start(src, len, prev);
-			const char *e = s ? memchr(s, '\n', len - (size_t)(s - src)) : NULL;
-			size_t i = indent_of(s, e ? e : src + len);
-			if (s && (e ? e : src + len) > s + i && s[i] != '\r')
+			if (s && line_end(s, src + len) > s + indent_of(s, src + len))
 				break;
 			prev--;
 		}

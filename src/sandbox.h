@@ -73,6 +73,9 @@ int sw_sb_call(sw_sandbox *sb, int nargs, int nresults);
 /* The message for an abort, naming the limit and how to raise it. */
 const char *sw_sb_abort_message(const sw_sandbox *sb, char *buf, size_t size);
 
+/* The length of the line break at p, 0 when there is none: Lua counts
+   \n, \r, \r\n and \n\r as one break each. */
+size_t sw_sb_line_break(const char *p, const char *end);
 /* Just past the long bracket ("[[ ... ]]", "[==[ ... ]==]", a string or
    the rest of a comment) opening at p, counting its lines in *line; `end`
    when it is not closed, NULL when none opens at p (sandbox_src.c; also

@@ -30,6 +30,13 @@
 
 #define MAX_FRAMES 256
 
+size_t sw_sb_line_break(const char *p, const char *end)
+{
+	if (p >= end || (*p != '\n' && *p != '\r'))
+		return 0;
+	return p + 1 < end && (p[1] == '\n' || p[1] == '\r') && p[1] != p[0] ? 2 : 1;
+}
+
 const char *sw_sb_skip_long(const char *p, const char *end, unsigned long *line)
 {
 	const char *q = p + 1;
@@ -39,8 +46,12 @@ const char *sw_sb_skip_long(const char *p, const char *end, unsigned long *line)
 	if (q >= end || *q != '[')
 		return NULL;
 	for (q++; q < end; q++) {
-		if (*q == '\n')
+		size_t br = sw_sb_line_break(q, end);
+		if (br) {
 			(*line)++;
+			q += br - 1;
+			continue;
+		}
 		if (*q == ']') {
 			const char *r = q + 1;
 			size_t l = 0;
@@ -81,8 +92,9 @@ int sw_sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *w
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '\n') {
-			line++, i++;
+		size_t br = sw_sb_line_break(s + i, s + n);
+		if (br) {
+			line++, i += br;
 			continue;
 		}
 		if (isspace(c)) {
@@ -96,7 +108,7 @@ int sw_sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *w
 			if (q)
 				i = (size_t)(q - s);
 			else
-				while (i < n && s[i] != '\n')
+				while (i < n && s[i] != '\n' && s[i] != '\r')
 					i++;
 			continue;
 		}
@@ -107,10 +119,11 @@ int sw_sb_check_source(const char *s, size_t n, unsigned long *bad_line, char *w
 			continue;
 		}
 		if (c == '"' || c == '\'') { /* a string: no link, no new count */
-			for (i++; i < n && s[i] != (char)c && s[i] != '\n'; i++) {
+			for (i++; i < n && s[i] != (char)c && !sw_sb_line_break(s + i, s + n); i++) {
 				if (s[i] == '\\' && i + 1 < n) {
-					i++;
-					line += s[i] == '\n';
+					size_t esc = sw_sb_line_break(s + i + 1, s + n);
+					line += esc > 0;
+					i += esc > 1 ? 2 : 1;
 				}
 			}
 			i++;
