@@ -594,7 +594,10 @@ SW_API int sw_engine_evaluate_file(sw_engine *eng, const char *evidence,
    she on step 4?"). What the rubric prints goes to the print stream. */
 SW_API int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil,
                                    const char *skill, const sw_eval_options *opts);
-/* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free. */
+/* Evaluates one pupil by id; *out is the caller's, freed with sw_result_free.
+   Costs about that pupil's records, whatever the engine holds; once more
+   than a quarter as many records were added as were grouped before, the
+   first call groups the whole store again. */
 SW_API int sw_engine_evaluate_pupil(sw_result **out, sw_engine *eng, const char *pupil,
                                     const sw_eval_options *opts);
 SW_API void sw_result_free(sw_result *r);

@@ -122,6 +122,7 @@ struct sw_evidence {
 	uint32_t *pend_prev; /* per record past `settled`: the pupil's previous one + 1 */
 	size_t prev_cap;
 	uint32_t next_seq;   /* input order of the next record (never reused) */
+	int32_t newest;      /* the newest date of recs[0, count) when count > 0 */
 	sw_record *gather;   /* one pupil's records, gathered for sw_engine_evaluate_pupil */
 	size_t gather_cap;
 };

@@ -358,6 +358,8 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 	if (sw_mem_grow(&eng->mem, (void **)&ev->recs, &ev->cap, ev->count + 1, sizeof *ev->recs))
 		return SW_ENOMEM;
 	rec.seq = ev->next_seq++;
+	if (ev->count == 0 || rec.date > ev->newest)
+		ev->newest = rec.date;
 	ev->recs[ev->count++] = rec;
 	if (ev->first && ev->grouped)
 		sw_evindex_note(ev, &eng->mem, ev->count - 1); /* the index stays, the record pends */

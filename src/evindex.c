@@ -126,6 +126,8 @@ static size_t remove_records(struct sw_evidence *ev, const sw_mem *m, size_t p, 
 		}
 		if (w != i)
 			ev->recs[w] = *r;
+		if (w == 0 || r->date > ev->newest)
+			ev->newest = r->date;
 		w++;
 	}
 	size_t removed = ev->count - w;

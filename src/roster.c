@@ -308,11 +308,8 @@ int32_t sw_roster_day(const sw_engine *eng, const char *roster_date)
 	int32_t d;
 	if (roster_date && sw_date_parse(&d, roster_date, strlen(roster_date)))
 		return d;
-	int32_t r = INT32_MIN;
 	const struct sw_evidence *ev = eng->evidence;
-	for (size_t i = 0; ev && i < ev->count; i++)
-		r = ev->recs[i].date > r ? ev->recs[i].date : r;
-	return r;
+	return ev && ev->count ? ev->newest : INT32_MIN;
 }
 
 int sw_year_shift(int32_t roster, int32_t day)

@@ -81,6 +81,7 @@ typedef struct sw_runner {
 	size_t dates_count, texts_count, texts_bytes;
 	uint64_t texts_serial;
 	uint64_t pupil_number;
+	size_t ctx_pupil; /* the roster's number of the pupil of ctx (runner_ctx.c) */
 	const sw_record *pupil_recs;
 	size_t pupil_rec_count;
 	/* the views an evidence array shows: the first view_count of ranges, a
@@ -213,6 +214,13 @@ void sw_runner_pool_empty(sw_runner *r, lua_State *L);
    keeps its pupil's number (bits 17 and up) and view (low 17 bits). */
 extern const char sw_runner_lazy_key;
 #define SW_RUNNER_VIEW_BITS 17
+
+/* runner_ctx.c */
+/* Makes ctx's metatable (r->ctx_mt_ref), strict over fields[0..count). */
+void sw_runner_ctx_setup(sw_runner *r, const char *const *fields, size_t count);
+/* Pushes a new ctx for pupil number `pupil` of the roster, whose ctx.pupil
+   is made when the rubric first reads it (as_of_text may be NULL). */
+void sw_runner_ctx_push(sw_runner *r, lua_State *L, size_t pupil, const char *as_of_text);
 
 /* runner_view.c */
 /* Adds the helpers' fast paths to the table the helpers see. */

@@ -246,17 +246,7 @@ static int lazy_len(lua_State *L)
 	return 1;
 }
 
-/* __pairs: what pairs gives a plain table (upvalue 2: Lua's own next). */
-static int lazy_pairs(lua_State *L)
-{
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
-	lua_pushvalue(L, lua_upvalueindex(2));
-	lua_pushvalue(L, 1);
-	lua_pushnil(L);
-	return 3;
-}
-
-/* __unveil, called by the sandbox's raw functions (sw_sb_unveil). */
+/* __unveil, called by the sandbox's raw functions and __pairs (sw_sb_unveil). */
 static int lazy_unveil(lua_State *L)
 {
 	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
@@ -277,15 +267,7 @@ void sw_runner_evidence_setup(sw_runner *r)
 		lua_pushcclosure(L, mms[i].f, 1);
 		lua_setfield(L, -2, mms[i].name);
 	}
-	lua_pushlightuserdata(L, r);
-	lua_pushcclosure(L, lazy_unveil, 1);
-	lua_rawsetp(L, -2, &sw_sb_unveil_key);
-	lua_pushlightuserdata(L, r);
-	lua_pushglobaltable(L); /* Lua's own next, as pairs gives it */
-	lua_getfield(L, -1, "next");
-	lua_remove(L, -2);
-	lua_pushcclosure(L, lazy_pairs, 2);
-	lua_setfield(L, -2, "__pairs");
+	sw_sb_set_unveil(L, lazy_unveil, r);
 	r->lazy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	r->pool_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -83,7 +83,7 @@ void sw_runner_build_framework(sw_runner *r)
 		}
 		sw_sb_readonly(L);
 		lua_setfield(L, -2, "steps");
-		sw_strict_push_mt(L, "ctx.skill", "field", skill_fields, SW_COUNT(skill_fields));
+		sw_strict_push_mt(L, "ctx.skill", "field", skill_fields, SW_COUNT(skill_fields), 0);
 		lua_setmetatable(L, -2);
 		sw_sb_readonly(L);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -97,24 +97,23 @@ void sw_runner_build_framework(sw_runner *r)
 	lua_insert(L, -2);
 	lua_setfield(L, -2, "skills");
 	sw_strict_push_mt(L, "ctx.framework", "field", framework_fields,
-	                  SW_COUNT(framework_fields));
+	                  SW_COUNT(framework_fields), 0);
 	lua_setmetatable(L, -2);
 	sw_sb_readonly(L);
 	lua_pushvalue(L, -1); /* for stepwise.per_skill while the file runs */
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &sw_sb_framework_key);
 	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
-	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields));
+	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields), 0);
 	lua_pushcfunction(L, record_written);
 	lua_setfield(L, -2, "__newindex");
 	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	sw_strict_push_mt(L, "ctx", "field", ctx_fields, SW_COUNT(ctx_fields));
-	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sw_runner_ctx_setup(r, ctx_fields, SW_COUNT(ctx_fields));
 	const char *pupil_fields[SW_PUPIL_FIELDS + 1];
 	for (size_t i = 0; i < SW_PUPIL_FIELDS; i++)
 		pupil_fields[i] = sw_pupil_fields[i].name;
 	pupil_fields[SW_PUPIL_FIELDS] = "attributes";
-	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields));
+	sw_strict_push_mt(L, "ctx.pupil", "field", pupil_fields, SW_COUNT(pupil_fields), 0);
 	r->pupil_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* the strings of SW_NAME_*: a record's fields, outcomes, sources */
 	lua_createtable(L, SW_NAME_COUNT, 0);

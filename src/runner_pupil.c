@@ -7,45 +7,12 @@
  */
 #include "internal.h"
 #include "rubric.h"
-#include "fields.h"
 #include "strict.h"
 
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Pushes ctx.pupil for pupil p: its fields (fields.c) that it has, its
-   groups as a set and its other fields as `attributes`. */
-static void push_pupil(lua_State *L, const struct sw_roster *ro, const sw_pupil *p)
-{
-	lua_createtable(L, 0, SW_PUPIL_FIELDS + 1);
-	for (size_t f = 0; f < SW_PUPIL_FIELDS; f++) {
-		const sw_field *fd = &sw_pupil_fields[f];
-		if (fd->kept == SW_FIELD_ELSEWHERE) /* the groups */
-			continue;
-		const char *at = (const char *)p + fd->kept;
-		if (fd->type == SW_FIELD_INT && *(const int *)(const void *)at != SW_NO_YEAR)
-			lua_pushinteger(L, *(const int *)(const void *)at);
-		else if (fd->type == SW_FIELD_TEXT && *(const char *const *)(const void *)at)
-			lua_pushstring(L, *(const char *const *)(const void *)at);
-		else
-			continue;
-		lua_setfield(L, -2, fd->name);
-	}
-	lua_createtable(L, 0, (int)p->group_count);
-	for (uint32_t g = 0; g < p->group_count; g++) {
-		lua_pushboolean(L, 1);
-		lua_setfield(L, -2, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + g]));
-	}
-	lua_setfield(L, -2, "groups");
-	lua_createtable(L, 0, (int)p->attr_count);
-	for (uint32_t a = 0; a < p->attr_count; a++) {
-		lua_pushstring(L, ro->attrs[p->attr_first + a].value);
-		lua_setfield(L, -2, ro->attrs[p->attr_first + a].key);
-	}
-	lua_setfield(L, -2, "attributes");
-}
 
 /* The keys a returned table may have. */
 static const char *const step_keys[] = { "step", "note" };
@@ -83,21 +50,7 @@ static int begin_protected(lua_State *L)
 	}
 	if (!lua_istable(L, 1))
 		return luaL_error(L, "the rubric did not return a table");
-	lua_createtable(L, 0, 8); /* ctx at 2 */
-	push_pupil(L, r->eng->roster, &r->eng->roster->pupils[a->res->pupil]);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->pupil_mt_ref);
-	lua_setmetatable(L, -2);
-	lua_setfield(L, 2, "pupil");
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->ctx_mt_ref);
-	lua_setmetatable(L, 2);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->framework_ref);
-	lua_setfield(L, 2, "framework");
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->params_ref);
-	lua_setfield(L, 2, "params");
-	if (a->as_of_text) {
-		lua_pushstring(L, a->as_of_text);
-		lua_setfield(L, 2, "as_of");
-	}
+	sw_runner_ctx_push(r, L, a->res->pupil, a->as_of_text); /* ctx at 2 */
 	return 2;
 }
 
@@ -281,16 +234,18 @@ static int skill_protected(lua_State *L)
 	lua_pushliteral(L, "skill");
 	lua_rawget(L, 1);
 	sw_runner_evidence_push(r, L, a->sk->index);
+	lua_pushliteral(L, "skill");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->skills_ref);
 	lua_rawgeti(L, -1, (lua_Integer)a->sk->index + 1);
-	lua_setfield(L, 2, "skill");
-	lua_pop(L, 1);
+	lua_replace(L, -2);
+	lua_rawset(L, 2);
+	lua_pushliteral(L, "expected");
 	int expected;
 	if (p->year != SW_NO_YEAR && sw_framework_has_expected(&expected, fw, p->year, a->sk))
 		lua_pushinteger(L, expected);
 	else
 		lua_pushnil(L);
-	lua_setfield(L, 2, "expected");
+	lua_rawset(L, 2);
 	lua_pushvalue(L, 2);
 	lua_call(L, 2, 1);
 	take_result(r, a->res, a->sk);
@@ -314,10 +269,12 @@ static int pupil_protected(lua_State *L)
 		lua_pushinteger(L, res->skills[k].step);
 		lua_setfield(L, -2, fw->skills[k].id);
 	}
+	lua_pushliteral(L, "skill");
 	lua_pushnil(L);
-	lua_setfield(L, 2, "skill");
+	lua_rawset(L, 2);
+	lua_pushliteral(L, "expected");
 	lua_pushnil(L);
-	lua_setfield(L, 2, "expected");
+	lua_rawset(L, 2);
 	lua_pushvalue(L, 2);
 	lua_call(L, 2, 1);
 	const char *unknown = lua_istable(L, -1) ? sw_strict_unknown_key(L, -1, label_keys, 2)

@@ -461,6 +461,29 @@ void sw_sb_unveil(lua_State *L, int idx)
 	}
 }
 
+/* __pairs of a table made on demand: made first, then what pairs gives a
+   plain table (upvalue 1: Lua's own next). */
+static int unveil_pairs(lua_State *L)
+{
+	sw_sb_unveil(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+void sw_sb_set_unveil(lua_State *L, lua_CFunction f, void *up)
+{
+	lua_pushlightuserdata(L, up);
+	lua_pushcclosure(L, f, 1);
+	lua_rawsetp(L, -2, &sw_sb_unveil_key);
+	lua_pushglobaltable(L); /* Lua's own next, as pairs gives it */
+	lua_getfield(L, -1, "next");
+	lua_remove(L, -2);
+	lua_pushcclosure(L, unveil_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+}
+
 /* next, rawget, rawlen: Lua's own, on the table filled first (sw_sb_unveil). */
 static int sw_sb_unveiled(lua_State *L)
 {

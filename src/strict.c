@@ -79,15 +79,24 @@ void sw_strict_describe(sw_buf *b, const char *kind, const char *word, const cha
 /*
  * __index of a strict table. Upvalues: 1 what the table is ("an evidence
  * record"), 2 a set of the known field names, 3 an array of them in the
- * order shown, 4 the word for them ("fields", "parameters").
+ * order shown, 4 the word for them ("fields", "parameters"), 5 (none, or
+ * a function) what gives a known field the table lacks, else nil.
  */
 static int strict_index(lua_State *L)
 {
 	if (lua_type(L, 2) != LUA_TSTRING)
 		return 0;
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
-		return 0; /* a known field that this table does not have: nil */
+	if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+		/* a known field that this table does not have: nil, or what upvalue 5 makes */
+		if (lua_type(L, lua_upvalueindex(5)) != LUA_TFUNCTION)
+			return 0;
+		lua_pushvalue(L, lua_upvalueindex(5));
+		lua_pushvalue(L, 1);
+		lua_pushvalue(L, 2);
+		lua_call(L, 2, 1);
+		return 1;
+	}
 	lua_pop(L, 1);
 	const char *key = lua_tostring(L, 2);
 	const char *names[64];
@@ -126,8 +135,9 @@ static int strict_index(lua_State *L)
 }
 
 void sw_strict_push_mt(lua_State *L, const char *what, const char *word,
-                       const char *const *fields, size_t count)
+                       const char *const *fields, size_t count, int maker)
 {
+	maker = maker ? lua_absindex(L, maker) : 0;
 	lua_createtable(L, 0, 2);
 	lua_pushstring(L, what);
 	lua_createtable(L, 0, (int)count);
@@ -141,7 +151,9 @@ void sw_strict_push_mt(lua_State *L, const char *what, const char *word,
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_pushstring(L, word);
-	lua_pushcclosure(L, strict_index, 4);
+	if (maker)
+		lua_pushvalue(L, maker);
+	lua_pushcclosure(L, strict_index, maker ? 5 : 4);
 	lua_setfield(L, -2, "__index");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");
@@ -165,7 +177,7 @@ void sw_strict_table(lua_State *L, int idx, const char *what, const char *word)
 			names[j] = names[j - 1];
 			names[j - 1] = t;
 		}
-	sw_strict_push_mt(L, what, word, names, count);
+	sw_strict_push_mt(L, what, word, names, count, 0);
 	lua_setmetatable(L, idx);
 }
 

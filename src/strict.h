@@ -11,9 +11,11 @@ const char *sw_strict_nearest(const char *word, const char *const *names, size_t
 void sw_strict_describe(sw_buf *b, const char *kind, const char *word, const char *const *names,
                         size_t count);
 /* Pushes a metatable whose __index raises "no WORD 'k' in WHAT; did you mean
-   ...? (FIELDS)" for a key not in fields, and gives nil for one in fields. */
+   ...? (FIELDS)" for a key not in fields, and gives nil for one in fields;
+   or, when maker is the stack index of a function (not 0), what that
+   function gives for (table, key). */
 void sw_strict_push_mt(lua_State *L, const char *what, const char *word,
-                       const char *const *fields, size_t count);
+                       const char *const *fields, size_t count, int maker);
 /* Makes the table at idx strict over its own string keys (at most 64). */
 void sw_strict_table(lua_State *L, int idx, const char *what, const char *word);
 /* The first (byte order) string key of the table at idx that is not in

@@ -103,6 +103,7 @@ static const unit_test TESTS[] = {
 	T(test_host_options_init),
 	T(test_host_write_callbacks),
 	T(test_host_edit_in_place),
+	T(test_host_as_of_after_edits),
 	T(test_lost_error),
 };
 

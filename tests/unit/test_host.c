@@ -583,3 +583,47 @@ void test_host_edit_in_place(void)
 	sw_engine_free(fresh);
 	sw_engine_free(eng);
 }
+
+/* Pupil `id`'s note for the first skill (its ctx.as_of, from the rubric below). */
+static void as_of_is(sw_engine *eng, const char *id, const char *want, int line)
+{
+	sw_result *r = NULL;
+	int rc = sw_engine_evaluate_pupil(&r, eng, id, NULL);
+	const char *got = rc == SW_OK ? sw_result_note(r, 0) : "(evaluation failed)";
+	unit_checks++;
+	if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+		unit_fail(__FILE__, line, "ctx.as_of: expected %s, got %s", want ? want : "nil",
+		          got ? got : "nil");
+	sw_result_free(r);
+}
+
+/* ctx.as_of, when no date is given, is the newest evidence date on file:
+   it follows records added and removed (it is kept as records come and go,
+   no longer looked for among all records at each evaluation). */
+void test_host_as_of_after_edits(void)
+{
+	static const char rubric[] = "return { name = 'as-of', skill = function(evidence, ctx) "
+	                             "return { note = ctx.as_of } end }";
+	sw_engine *eng = NULL;
+	REQUIRE(sw_engine_new(&eng, NULL) == SW_OK);
+	CHECK_EQ(sw_engine_load_framework_builtin(eng, "example-school"), SW_OK);
+	CHECK_EQ(sw_engine_load_rubric_buffer(eng, rubric, sizeof rubric - 1, "as-of.lua"), SW_OK);
+	ed_rec a = { 1, 0, 2, 4, 0, 0 }, b = { 2, 1, 3, 60, 0, 0 }, c = { 2, 0, 1, 30, 0, 1 };
+	CHECK_EQ(ed_add(eng, &a), SW_OK); /* 2026-01-05 */
+	as_of_is(eng, "P01", "2026-01-05", __LINE__);
+	CHECK_EQ(ed_add(eng, &b), SW_OK); /* 2026-03-05 */
+	CHECK_EQ(ed_add(eng, &c), SW_OK); /* 2026-02-03 */
+	as_of_is(eng, "P01", "2026-03-05", __LINE__);
+	size_t removed = 0;
+	CHECK_EQ(sw_engine_remove_evidence(&removed, eng, "P02", "perseverance"), SW_OK);
+	CHECK_EQ(removed, 1);
+	as_of_is(eng, "P01", "2026-02-03", __LINE__);
+	CHECK_EQ(sw_engine_evaluate(eng, NULL, NULL, NULL, NULL), SW_OK); /* groups the store */
+	CHECK_EQ(sw_engine_remove_evidence(&removed, eng, "P02", NULL), SW_OK);
+	as_of_is(eng, "P01", "2026-01-05", __LINE__);
+	CHECK_EQ(sw_engine_remove_evidence(&removed, eng, "P01", NULL), SW_OK);
+	as_of_is(eng, "P01", NULL, __LINE__);
+	CHECK_EQ(ed_add(eng, &c), SW_OK);
+	as_of_is(eng, "P01", "2026-02-03", __LINE__);
+	sw_engine_free(eng);
+}

@@ -96,6 +96,7 @@ void test_host_numbers_any_locale(void);
 void test_host_options_init(void);
 void test_host_write_callbacks(void);
 void test_host_edit_in_place(void);
+void test_host_as_of_after_edits(void);
 void test_engine_new(void);
 void test_service_options(void);
 void test_service_split_matches_tree(void);
