@@ -200,8 +200,6 @@ void sw_runner_evidence_setup(sw_runner *r);
 /* Pushes the evidence array of skill k of the pupil under evaluation
    (r->ranges[k] of r->pupil_recs), made when the rubric first looks. */
 void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k);
-/* Makes the evidence array at idx now, if it is one not yet made. */
-void sw_runner_evidence_unveil(sw_runner *r, lua_State *L, int idx);
 /* The index in pupil_recs of record i of view g. */
 static inline size_t sw_runner_view_at(const sw_runner *r, const struct sw_runner_range *g,
                                        size_t i)

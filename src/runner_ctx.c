@@ -112,7 +112,8 @@ void sw_runner_ctx_setup(sw_runner *r, const char *const *fields, size_t count)
 	lua_remove(L, -2);
 	lua_pushcfunction(L, ctx_newindex);
 	lua_setfield(L, -2, "__newindex");
-	sw_sb_set_unveil(L, ctx_unveil, r);
+	lua_pushlightuserdata(L, r);
+	sw_sb_set_unveil(L, lua_gettop(L) - 1, ctx_unveil, 1);
 	r->ctx_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 

@@ -89,18 +89,16 @@ static void push_texts(sw_runner *r, lua_State *L)
    to nil and later back would cost Lua a new key (and at times a rehash). */
 #define SHAPES 8
 
-/* Sets entries 1..n of the table at arr to the records of view g (n of them). */
+/* Sets entries 1..n of the table at arr to the records of view g (n of
+   them); runs in a metamethod below, whose upvalues 2.. are the names. */
 static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_range *g)
 {
 	size_t n = g->count;
-	luaL_checkstack(L, SW_NAME_COUNT + SHAPES + 12, NULL);
+	luaL_checkstack(L, SHAPES + 12, NULL);
 	if (r->pool_reset)
 		sw_runner_pool_empty(r, L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->record_mt_ref); /* strict records */
-	int mt = lua_gettop(L), names = mt + 1;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->names_ref);
-	for (int k = 1; k <= SW_NAME_COUNT; k++)
-		lua_rawgeti(L, names, k);
+	int mt = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->pool_ref);
 	int pool = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->dates_ref);
@@ -115,7 +113,7 @@ static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_ran
 		lua_rawgeti(L, LUA_REGISTRYINDEX, r->made_ref);
 	}
 	int shape_at[SHAPES] = { 0 }; /* where the pool of each shape is on the stack */
-#define NAME(k) (names + (k))
+#define NAME(k) lua_upvalueindex(1 + (k)) /* the names, upvalues of the metamethods */
 	static const int optional[3] = { SW_NAME_ASSESSOR, SW_NAME_CONTEXT, SW_NAME_NOTE };
 	for (size_t i = 0; i < n; i++) {
 		size_t at = sw_runner_view_at(r, g, i);
@@ -256,18 +254,27 @@ static int lazy_unveil(lua_State *L)
 void sw_runner_evidence_setup(sw_runner *r)
 {
 	lua_State *L = r->sb.L;
+	luaL_checkstack(L, SW_NAME_COUNT + 8, NULL);
 	lua_createtable(L, 0, 5);
+	int mt = lua_gettop(L), names = mt + 1;
 	static const struct {
 		const char *name;
 		lua_CFunction f;
 	} mms[] = { { "__index", lazy_index }, { "__newindex", lazy_newindex },
-		    { "__len", lazy_len } };
+		    { "__len", lazy_len }, { NULL, lazy_unveil } };
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->names_ref);
 	for (size_t i = 0; i < sizeof mms / sizeof *mms; i++) {
-		lua_pushlightuserdata(L, r);
-		lua_pushcclosure(L, mms[i].f, 1);
-		lua_setfield(L, -2, mms[i].name);
+		lua_pushlightuserdata(L, r); /* upvalues: the runner, then the names */
+		for (int k = 1; k <= SW_NAME_COUNT; k++)
+			lua_rawgeti(L, names, k);
+		if (!mms[i].name) {
+			sw_sb_set_unveil(L, mt, mms[i].f, 1 + SW_NAME_COUNT);
+			continue;
+		}
+		lua_pushcclosure(L, mms[i].f, 1 + SW_NAME_COUNT);
+		lua_setfield(L, mt, mms[i].name);
 	}
-	sw_sb_set_unveil(L, lazy_unveil, r);
+	lua_pop(L, 1); /* the names */
 	r->lazy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	r->pool_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -333,8 +340,3 @@ void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k)
 	lua_remove(L, -2);
 }
 
-void sw_runner_evidence_unveil(sw_runner *r, lua_State *L, int idx)
-{
-	if (lua_type(L, idx) == LUA_TTABLE)
-		unveil(r, L, idx);
-}

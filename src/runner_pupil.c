@@ -190,7 +190,7 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 	lua_pushstring(L, key);
 	int t = lua_rawget(L, -2);
 	if (t == LUA_TTABLE) {
-		sw_runner_evidence_unveil(r, L, -1); /* an evidence array returned as the list */
+		sw_sb_unveil(L, -1); /* an evidence array returned as the list */
 		for (lua_Integer i = 1;; i++) {
 			int vt = lua_rawgeti(L, -1, i);
 			if (vt == LUA_TNIL) {

@@ -133,10 +133,10 @@ extern const char sw_sb_framework_key;
 extern const char sw_sb_host_key;
 /* Makes the table at idx if it is one made on demand; else nothing. */
 void sw_sb_unveil(lua_State *L, int idx);
-/* Makes the metatable on top one of tables made on demand by f (a C
-   function given the table, with upvalue 1 up): f at &sw_sb_unveil_key,
-   and a __pairs that calls it first. */
-void sw_sb_set_unveil(lua_State *L, lua_CFunction f, void *up);
+/* Makes the metatable at index mt (absolute) one of tables made on demand
+   by f (a C function given the table; its nup upvalues are popped from the
+   stack): f at &sw_sb_unveil_key, and a __pairs that calls it first. */
+void sw_sb_set_unveil(lua_State *L, int mt, lua_CFunction f, int nup);
 /* Raises the error of the limit in sb->abort (a coroutine it stops is poisoned). */
 int sw_sb_raise_limit(lua_State *L, sw_sandbox *sb);
 /* True when the error of status st at idx is Lua's memory error; sets sb->abort. */

@@ -472,16 +472,15 @@ static int unveil_pairs(lua_State *L)
 	return 3;
 }
 
-void sw_sb_set_unveil(lua_State *L, lua_CFunction f, void *up)
+void sw_sb_set_unveil(lua_State *L, int mt, lua_CFunction f, int nup)
 {
-	lua_pushlightuserdata(L, up);
-	lua_pushcclosure(L, f, 1);
-	lua_rawsetp(L, -2, &sw_sb_unveil_key);
+	lua_pushcclosure(L, f, nup);
+	lua_rawsetp(L, mt, &sw_sb_unveil_key);
 	lua_pushglobaltable(L); /* Lua's own next, as pairs gives it */
 	lua_getfield(L, -1, "next");
 	lua_remove(L, -2);
 	lua_pushcclosure(L, unveil_pairs, 1);
-	lua_setfield(L, -2, "__pairs");
+	lua_setfield(L, mt, "__pairs");
 }
 
 /* next, rawget, rawlen: Lua's own, on the table filled first (sw_sb_unveil). */
