@@ -171,6 +171,11 @@ void sw_check_cache_free(sw_check_cache *c);
    side by side); SW_OK, SW_EREJECTED with the reason, or SW_ENOMEM. */
 int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence_data *e,
                       sw_checked *out, sw_buf *text, sw_buf *why);
+/* Sets rec's assessor, context and note to the store's numbers of the texts
+   of c at *t (moved past them): interned when `add` (SW_ENOMEM), else
+   looked up (SW_ENOTFOUND when one was never stored). */
+int sw_checked_texts(sw_record *rec, struct sw_evidence *ev, const sw_checked *c, const char **t,
+                     bool add);
 /* Stores a checked record: interns its texts, adds a pupil seen for the first time. */
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
 /* Makes room for `more` records beyond those stored, in one step; false

@@ -328,6 +328,24 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	return text->failed ? SW_ENOMEM : SW_OK;
 }
 
+int sw_checked_texts(sw_record *rec, struct sw_evidence *ev, const sw_checked *c, const char **t,
+                     bool add)
+{
+	uint32_t *ids[3] = { &rec->assessor, &rec->context, &rec->note };
+	for (int i = 0; i < 3; i++) {
+		*ids[i] = 0;
+		if (!(c->flags & (SW_CHECKED_TEXT << i)))
+			continue;
+		sw_text_head h;
+		const char *s = sw_checked_get(t, &h);
+		if (add && intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
+			return SW_ENOMEM;
+		if (!add && !(*ids[i] = sw_intern_find(&ev->text, s, h.len)))
+			return SW_ENOTFOUND;
+	}
+	return SW_OK;
+}
+
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 {
 	struct sw_evidence *ev = sw_evidence_store(eng);
@@ -335,18 +353,11 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 		return SW_ENOMEM;
 	sw_record rec = c->rec;
 	const char *t = text + c->text, *id = NULL;
-	sw_text_head h, idh = { 0, 0 };
+	sw_text_head idh = { 0, 0 };
 	if (!(c->flags & SW_CHECKED_KNOWN))
 		id = sw_checked_get(&t, &idh);
-	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
-	for (int i = 0; i < 3; i++) {
-		*ids[i] = 0;
-		if (!(c->flags & (SW_CHECKED_TEXT << i)))
-			continue;
-		const char *s = sw_checked_get(&t, &h);
-		if (intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
-			return SW_ENOMEM;
-	}
+	if (sw_checked_texts(&rec, ev, c, &t, true))
+		return SW_ENOMEM;
 	if (id) {
 		size_t pupil;
 		/* created by an earlier row of the same batch? */

@@ -204,15 +204,8 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	sw_text_head h;
 	if (!(c.flags & SW_CHECKED_KNOWN))
 		sw_checked_get(&t, &h);
-	uint32_t *ids[3] = { &like.assessor, &like.context, &like.note };
-	for (int i = 0; i < 3; i++) {
-		*ids[i] = 0;
-		if (!(c.flags & (SW_CHECKED_TEXT << i)))
-			continue;
-		const char *s = sw_checked_get(&t, &h);
-		if (!(*ids[i] = sw_intern_find(&ev->text, s, h.len)))
-			return SW_OK;
-	}
+	if (sw_checked_texts(&like, ev, &c, &t, false))
+		return SW_OK;
 	size_t n = remove_records(ev, &eng->mem, p, like.skill, &like);
 	if (removed)
 		*removed = n;

@@ -18,31 +18,33 @@
 
 static bool fill(sw_input *in, size_t n);
 
+/* Opens path for reading, refusing a folder (SW_EIO with a message in d);
+   *size gets a regular file's size, else 0. */
+static int open_file(FILE **f, uint64_t *size, sw_diag *d, const char *path)
+{
+	*f = fopen(path, "rb");
+	if (!*f)
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	struct stat st;
+	bool ok = fstat(fileno(*f), &st) != 0 || !S_ISDIR(st.st_mode);
+	*size = ok && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	if (ok)
+		return SW_OK;
+	fclose(*f);
+	*f = NULL;
+	return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
+}
+
 int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 {
 	memset(in, 0, sizeof *in);
 	in->m = m;
 	in->name = path;
 	in->line = 1;
-	if (strcmp(path, "-") == 0) {
+	if (strcmp(path, "-") == 0)
 		in->f = stdin;
-	} else {
-		in->f = fopen(path, "rb");
-		if (!in->f)
-			return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s",
-			                   strerror(errno));
-		struct stat st;
-		if (fstat(fileno(in->f), &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				fclose(in->f);
-				in->f = NULL;
-				return sw_diag_add(d, SW_EIO, path, 0, 0, NULL,
-				                   "is a directory, not a file");
-			}
-			if (S_ISREG(st.st_mode))
-				in->size = (uint64_t)st.st_size;
-		}
-	}
+	else if (open_file(&in->f, &in->size, d, path))
+		return SW_EIO;
 	in->buf = sw_mem_alloc(m, CHUNK);
 	if (!in->buf) {
 		sw_input_close(in);
@@ -150,14 +152,10 @@ int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const cha
 {
 	*out = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
-	}
+	FILE *f;
+	uint64_t size;
+	if (open_file(&f, &size, d, path))
+		return SW_EIO;
 	sw_buf b;
 	sw_buf_init(&b, m);
 	char chunk[65536];

@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define SW_INTERNAL __attribute__((visibility("hidden")))
 #define SW_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* ---- alloc.c: the one place memory comes from ---- */
@@ -161,9 +160,6 @@ void sw_jpath_restore(sw_jpath *p, size_t len);
  */
 int sw_json_parse(struct cJSON **out, sw_diag *d, const char *name, const char *data,
                   size_t len, size_t max_bytes, int max_depth);
-/* Only the strict syntax check of sw_json_parse (no tree): SW_EINVALID with
-   the first error in d, with its column. */
-int sw_json_check(sw_diag *d, const char *name, const char *data, size_t len, int max_depth);
 /* cJSON_ParseWithLengthOpts without a trailing-NUL check, safe from any thread
    (cJSON keeps its last error in a global: parses are serialized). */
 struct cJSON *sw_cjson_parse(const char *s, size_t n, const char **end);

@@ -45,13 +45,15 @@ int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 	return SW_OK;
 }
 
-/* After a row counted in stats->rows, read on `line` from raw[0..n), with
-   status st: counts it accepted, hands it on rejected or stops on a fatal
-   error (the row uncounted); then progress, and in streaming mode the
-   pupil bookkeeping. Returns an error status to stop reading. */
-static int row_done(reader *R, int st, uint64_t line, const char *raw, size_t n)
+/* Counts a row read on `line` from raw[0..n), with status st (an
+   sw_rd_row_fn): accepted, handed on when rejected, or a fatal error that
+   stops the reading (the row uncounted); then progress, and in streaming
+   mode the pupil bookkeeping. */
+static int row_done(reader *R, void *ctx, int st, uint64_t line, const char *raw, size_t n)
 {
+	(void)ctx;
 	int rc = SW_OK;
+	R->stats->rows++;
 	if (st == SW_OK)
 		R->stats->accepted++;
 	else if (st == SW_EREJECTED)
@@ -121,32 +123,6 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field 
 	return SW_OK;
 }
 
-/* Common checks of a CSV data row; false (with the reason set) when rejected. */
-bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head)
-{
-	if (row->error) {
-		sw_buf_puts(&R->why, row->error);
-		return false;
-	}
-	if (row->count != ncols) {
-		sw_buf_printf(&R->why, "%zu field%s, but the header has %zu", row->count,
-		              row->count == 1 ? "" : "s", ncols);
-		return false;
-	}
-	/* the fields are the raw row less ASCII quotes and commas: valid when it is */
-	if (row->ascii || sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
-		return true;
-	for (size_t i = 0; i < row->count; i++) {
-		size_t n;
-		const char *f = sw_csv_field(row, i, &n);
-		if (!sw_text_valid(f, n)) {
-			sw_buf_printf(&R->why, "field '%s' is not valid UTF-8", sw_csv_field(head, i, NULL));
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Reads a CSV file of pupils (is_pupils) or evidence. */
 static int read_csv(reader *R, sw_input *in, bool is_pupils)
 {
@@ -159,23 +135,10 @@ static int read_csv(reader *R, sw_input *in, bool is_pupils)
 	int rc = is_pupils ? read_header(R, in, &head, sw_pupil_fields, SW_PUPIL_FIELDS, map, &ncols)
 	                   : read_header(R, in, &head, sw_evidence_fields, SW_EVIDENCE_FIELDS, map,
 	                                 &ncols);
-	bool parallel = rc == SW_OK && !is_pupils && sw_rd_threaded(R, in);
-	if (parallel)
+	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in))
 		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
-	while (rc == SW_OK && !parallel) {
-		int got = sw_csv_next(in, &row, m);
-		if (got <= 0) {
-			rc = got < 0 ? nomem(R, 0) : SW_OK;
-			break;
-		}
-		R->stats->rows++;
-		R->why.len = 0;
-		int st = SW_EREJECTED;
-		if (sw_rd_row_ok(R, &row, ncols, &head))
-			st = is_pupils ? sw_rd_csv_pupil(R, &row, &head, map, row.line)
-			               : sw_rd_csv_evidence(R, &row, map);
-		rc = row_done(R, st, row.line, row.raw.p, row.raw.len);
-	}
+	else if (rc == SW_OK)
+		rc = sw_rd_csv_rows(R, in, &row, &head, map, ncols, is_pupils, row_done, NULL);
 	sw_csv_row_free(&head, m);
 	sw_csv_row_free(&row, m);
 	return rc;
@@ -194,31 +157,7 @@ static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
 	if (!flat)
 		return nomem(R, 0);
 	sw_buf_init(&flat->text, &R->eng->mem);
-	int rc = SW_OK;
-	for (;;) {
-		uint64_t at = in->line;
-		if (!sw_input_line(in, &line))
-			break;
-		if (line.failed) {
-			rc = nomem(R, at);
-			break;
-		}
-		const char *s = line.p ? line.p : "";
-		size_t n = line.len;
-		sw_text_trim(&s, &n);
-		if (n == 0)
-			continue; /* blank lines are skipped and not counted */
-		R->stats->rows++;
-		R->why.len = 0;
-		bool has_nul = memchr(line.p, 0, line.len) != NULL;
-		int st = sw_rd_json_line(R, flat, s, n, has_nul, is_pupils, at, (size_t)(s - line.p));
-		if (flat->text.failed) {
-			rc = nomem(R, at);
-			break;
-		}
-		if ((rc = row_done(R, st, at, line.p, line.len)))
-			break;
-	}
+	int rc = sw_rd_json_rows(R, in, &line, flat, is_pupils, row_done, NULL);
 	sw_buf_free(&line);
 	sw_buf_free(&flat->text);
 	sw_mem_free(&R->eng->mem, flat);

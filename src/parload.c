@@ -171,13 +171,15 @@ static size_t last_cut(const char *d, size_t len, const spans *sp)
 	return 0;
 }
 
-/* Keeps one row's outcome (and, when rejected, its bytes and reason); any
-   other status than SW_OK or SW_EREJECTED is a failure, returned. */
-static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_len)
+/* Keeps one row's outcome (and, when rejected, its bytes and reason) in
+   the part ctx (an sw_rd_row_fn); any other status than SW_OK or
+   SW_EREJECTED is a failure, returned. */
+static int keep_row(reader *R, void *ctx, int st, uint64_t line, const char *raw, size_t raw_len)
 {
+	part *P = ctx;
 	if (st != SW_OK && st != SW_EREJECTED)
 		return st;
-	if (sw_mem_grow(&P->R.eng->mem, (void **)&P->rows, &P->cap, P->count + 1, sizeof *P->rows))
+	if (sw_mem_grow(&R->eng->mem, (void **)&P->rows, &P->cap, P->count + 1, sizeof *P->rows))
 		return SW_ENOMEM;
 	prow *r = &P->rows[P->count++];
 	r->line = line;
@@ -187,7 +189,7 @@ static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_
 		r->c.mark = 1;
 		r->c.text = P->text.len;
 		sw_checked_put(&P->text, raw, raw_len);
-		sw_checked_put(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
+		sw_checked_put(&P->text, R->why.p ? R->why.p : "", R->why.len);
 	}
 	return P->text.failed ? SW_ENOMEM : SW_OK;
 }
@@ -396,39 +398,9 @@ static void check_part(void *ctx, uint64_t i, unsigned thread)
 	const sw_mem *m = &P->R.eng->mem;
 	sw_input in;
 	sw_input_mem(&in, m, P->data, P->len);
-	P->rc = SW_OK;
-	if (P->head) {
-		sw_csv_row *row = &P->row;
-		int got = 0;
-		while (P->rc == SW_OK && (got = sw_csv_next(&in, row, m)) > 0) {
-			P->R.why.len = 0;
-			int st = SW_EREJECTED;
-			if (sw_rd_row_ok(&P->R, row, P->ncols, P->head))
-				st = sw_rd_csv_evidence(&P->R, row, P->map);
-			P->rc = keep_row(P, row->line, st, row->raw.p ? row->raw.p : "", row->raw.len);
-		}
-		if (got < 0)
-			P->rc = SW_ENOMEM;
-	} else {
-		sw_buf *line = &P->line;
-		for (;;) {
-			uint64_t at = in.line;
-			if (P->rc != SW_OK || !sw_input_line(&in, line))
-				break;
-			const char *s = line->p ? line->p : "";
-			size_t n = line->len;
-			sw_text_trim(&s, &n);
-			if (n == 0)
-				continue;
-			P->R.why.len = 0;
-			bool has_nul = memchr(s, 0, n) != NULL;
-			int st = sw_rd_json_line(&P->R, &P->flat, s, n, has_nul, false, at,
-			                         (size_t)(s - line->p));
-			P->rc = keep_row(P, at, st, line->p ? line->p : "", line->len);
-		}
-		if (line->failed)
-			P->rc = SW_ENOMEM;
-	}
+	P->rc = P->head ? sw_rd_csv_rows(&P->R, &in, &P->row, P->head, P->map, P->ncols, false,
+	                                 keep_row, P)
+	                : sw_rd_json_rows(&P->R, &in, &P->line, &P->flat, false, keep_row, P);
 	P->lines = in.line - 1;
 }
 

@@ -200,13 +200,11 @@ int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 	p->attr_first = (uint32_t)first_attr;
 	p->attr_count = (uint32_t)(r->attr_count - first_attr);
 	r->from_roster = r->from_roster || !replace;
-	sw_buf_free(&id);
-	sw_buf_free(&tmp);
-	return SW_OK;
 fail:
-	/* undo partial group and attribute additions (arena text is simply unused) */
-	r->group_ref_count = first_group;
-	r->attr_count = first_attr;
+	if (rc) { /* undo partial group and attribute additions (arena text is simply unused) */
+		r->group_ref_count = first_group;
+		r->attr_count = first_attr;
+	}
 	sw_buf_free(&id);
 	sw_buf_free(&tmp);
 	return rc;

@@ -134,13 +134,6 @@ static int quote_len(const char *s)
 
 /* ---- evaluate ---- */
 
-/* Keeps the one result's JSON (an sw_result_fn). */
-static int keep_json(const sw_result *r, void *payload)
-{
-	char **json = payload;
-	return *json ? SW_OK : sw_result_json(json, r);
-}
-
 /* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
 static bool op_evaluate(request *R, const cJSON *req)
 {
@@ -162,9 +155,10 @@ static bool op_evaluate(request *R, const cJSON *req)
 		return fail(R, "field 'as_of' must be a string (YYYY-MM-DD)");
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	sw_pupil_room *room = NULL;
-	sw_buf why, rej;
+	sw_buf why, rej, res;
 	sw_buf_init(&why, &eng->mem);
 	sw_buf_init(&rej, &eng->mem);
+	sw_buf_init(&res, &eng->mem);
 	int rc = SW_OK;
 	if (cJSON_IsString(pj))
 		p.id = pj->valuestring;
@@ -181,42 +175,35 @@ static bool op_evaluate(request *R, const cJSON *req)
 		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
 		sw_buf_putc(&rej, ']');
 	}
-	char *json = NULL;
-	if (rc == SW_OK) {
-		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
-		eo.as_of = cJSON_IsString(aj) ? aj->valuestring : NULL;
-		eo.isolate = eng->service_isolate;
-		rc = sw_engine_evaluate(eng, &eo, keep_json, &json, NULL);
-		if (rc == SW_EUSER) /* keep_json's own status: out of memory */
-			rc = sw_engine_user_status(eng);
-		if (rc)
-			fail_engine(R, rc, "");
-	}
-	if (rc == SW_OK && json) {
+	size_t errors;
+	bool ok = rc == SW_OK && sw_svc_evaluate_class(R, eng, aj, &res, &errors);
+	if (ok) {
 		sw_buf_puts(&R->body, ", \"result\": ");
-		sw_buf_puts(&R->body, json);
+		sw_buf_add(&R->body, res.p + 1, res.len - 2); /* the class's one result */
 		sw_buf_puts(&R->body, ", \"rejected\": ");
 		sw_buf_add(&R->body, rej.p ? rej.p : "[]", rej.p ? rej.len : 2);
 		if (rej.failed)
 			R->body.failed = 1;
-	} else if (rc == SW_OK) {
-		rc = SW_ENOMEM; /* the result could not be written */
 	}
 	if (rc == SW_ENOMEM || why.failed)
 		R->body.failed = 1;
-	sw_string_free(eng, json);
 	sw_engine_reset_data(eng);
 	sw_mem_free(&eng->mem, room);
 	sw_buf_free(&why);
 	sw_buf_free(&rej);
-	return rc == SW_OK;
+	sw_buf_free(&res);
+	return ok;
 }
 
 /* ---- the other ops ---- */
 
-bool sw_svc_put_params(request *R, sw_engine *eng)
+bool sw_svc_put_rubric(request *R)
 {
+	sw_engine *eng = R->eng;
 	struct sw_rubric *rb = eng->rubric;
+	sw_buf_puts(&R->body, ", \"rubric\": ");
+	put_str(&R->body, sw_engine_rubric_name(eng));
+	sw_buf_puts(&R->body, ", \"params\": ");
 	if (!rb) {
 		sw_buf_puts(&R->body, "null");
 		return true;
@@ -228,15 +215,6 @@ bool sw_svc_put_params(request *R, sw_engine *eng)
 	}
 	sw_buf_puts(&R->body, rb->runner->params_json);
 	return true;
-}
-
-/* Appends the rubric's name and parameters (an object). */
-static bool put_rubric(request *R)
-{
-	sw_buf_puts(&R->body, ", \"rubric\": ");
-	put_str(&R->body, sw_engine_rubric_name(R->eng));
-	sw_buf_puts(&R->body, ", \"params\": ");
-	return sw_svc_put_params(R, R->eng);
 }
 
 /* Copies the parameters the host set (key and value, each NUL-terminated)
@@ -280,7 +258,7 @@ static bool change_done(request *R, int rc, sw_buf *saved)
 			R->err.failed = 1;
 	}
 	sw_buf_free(saved);
-	return rc ? false : put_rubric(R);
+	return rc ? false : sw_svc_put_rubric(R);
 }
 
 /*
@@ -402,7 +380,7 @@ static bool op_ping(request *R, const cJSON *req)
 	put_str(&R->body, sw_version());
 	sw_buf_puts(&R->body, ", \"framework\": ");
 	put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
-	return put_rubric(R);
+	return sw_svc_put_rubric(R);
 }
 
 /* ---- the request ---- */

@@ -37,9 +37,10 @@ bool sw_svc_fail(sw_svc_req *R, const char *fmt, ...) SW_PRINTF(2, 3);
 bool sw_svc_fail_engine(sw_svc_req *R, sw_engine *eng, int rc, const char *prefix);
 /* Appends a C string (or null) as JSON. */
 void sw_svc_put_str(sw_buf *b, const char *s);
-/* Appends the engine's rubric parameters as a JSON object (null without a
-   rubric); false when its runner cannot be built (error set). */
-bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
+/* Appends the rubric's name and its parameters as a JSON object (null
+   without a rubric) to the reply; false when its runner cannot be built
+   (error set). */
+bool sw_svc_put_rubric(sw_svc_req *R);
 
 /* Adds the request's evidence records (ej: the tree's "evidence", an array
    or NULL; their places are in R->noted[0] when split) to eng, each missing pupil

@@ -344,8 +344,6 @@ bool sw_svc_op_load_framework(sw_svc_req *R, const cJSON *req)
 	}
 	sw_buf_puts(&R->body, ", \"framework\": ");
 	sw_svc_put_str(&R->body, sw_framework_id(eng->fw));
-	sw_buf_printf(&R->body, ", \"skills\": %zu, \"rubric\": ", sw_framework_skill_count(eng->fw));
-	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
-	sw_buf_puts(&R->body, ", \"params\": ");
-	return sw_svc_put_params(R, eng);
+	sw_buf_printf(&R->body, ", \"skills\": %zu", sw_framework_skill_count(eng->fw));
+	return sw_svc_put_rubric(R);
 }
