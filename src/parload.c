@@ -297,19 +297,6 @@ typedef struct block {
 	uint64_t offset; /* bytes of the file read up to `end` */
 } block;
 
-/* Makes b hold at least need bytes. */
-static bool block_fit(const sw_mem *m, block *b, size_t need)
-{
-	if (need <= b->cap)
-		return true;
-	char *bigger = sw_mem_realloc(m, b->p, need);
-	if (!bigger)
-		return false;
-	b->p = bigger;
-	b->cap = need;
-	return true;
-}
-
 /*
  * Fills b from the file until it holds want bytes (or the file ends) and
  * sets b->end after the last whole row; the block grows for a row longer
@@ -342,7 +329,7 @@ static int prepare(reader *R, sw_input *in, block *b, size_t want, bool *eof, sp
 		if (b->end > 0 || b->have == 0)
 			return SW_OK;
 		if (b->have >= want) { /* no whole row yet: read on, growing a full block */
-			if (b->have == b->cap && !block_fit(m, b, b->cap * 2))
+			if (b->have == b->cap && sw_mem_grow(m, (void **)&b->p, &b->cap, b->cap * 2, 1))
 				return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL,
 				                   "out of memory");
 			want = b->cap;
@@ -414,7 +401,7 @@ static int read_block(void *ctx, uint64_t first)
 	if (n > 0) {
 		block *prev = &f->blk[(n - 1) % SLOTS];
 		b->have = prev->have - prev->end;
-		if (!block_fit(m, b, b->have))
+		if (sw_mem_grow(m, (void **)&b->p, &b->cap, b->have, 1))
 			return sw_diag_add(&f->R->eng->diag, SW_ENOMEM, f->R->path, 0, 0, NULL,
 			                   "out of memory");
 		memcpy(b->p, prev->p + prev->end, b->have);
@@ -499,7 +486,7 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	f.start = in->offset;
 	if (ok)
 		b0->p = (char *)sw_input_take(in, &b0->have, &b0->cap);
-	ok = ok && b0->p && block_fit(m, b0, cap);
+	ok = ok && b0->p && !sw_mem_grow(m, (void **)&b0->p, &b0->cap, cap, 1);
 	for (unsigned s = 1; s < SLOTS && ok; s++) {
 		f.blk[s].p = sw_mem_alloc(m, cap);
 		f.blk[s].cap = cap;

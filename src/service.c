@@ -134,24 +134,26 @@ static int quote_len(const char *s)
 
 /* ---- evaluate ---- */
 
-/* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
+/* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE}, or
+   a class: "pupils": [...] instead of "pupil" */
 static bool op_evaluate(request *R, const cJSON *req)
 {
-	if (cJSON_GetObjectItemCaseSensitive(req, "pupils"))
-		return sw_svc_op_evaluate_class(R, req);
 	sw_engine *eng = R->eng;
 	const cJSON *pj = cJSON_GetObjectItemCaseSensitive(req, "pupil");
+	const cJSON *pupils = cJSON_GetObjectItemCaseSensitive(req, "pupils");
 	const cJSON *ej = cJSON_GetObjectItemCaseSensitive(req, "evidence");
 	const cJSON *aj = cJSON_GetObjectItemCaseSensitive(req, "as_of");
 	if (!sw_engine_framework(eng))
 		return fail(R, "no framework is loaded");
-	if (!pj)
+	if (pupils && pj)
+		return fail(R, "give either 'pupil' (one pupil) or 'pupils' (a class), not both");
+	if (!pupils && !pj)
 		return fail(R, "missing field 'pupil'");
-	if (!cJSON_IsObject(pj) && !cJSON_IsString(pj))
+	if (pj && !cJSON_IsObject(pj) && !cJSON_IsString(pj))
 		return fail(R, "field 'pupil' must be an object or a string (the pupil's id)");
-	if (ej && !cJSON_IsNull(ej) && !cJSON_IsArray(ej))
+	if (pj && ej && !cJSON_IsNull(ej) && !cJSON_IsArray(ej))
 		return fail(R, "field 'evidence' must be an array");
-	if (aj && !cJSON_IsNull(aj) && !cJSON_IsString(aj))
+	if (pj && aj && !cJSON_IsNull(aj) && !cJSON_IsString(aj))
 		return fail(R, "field 'as_of' must be a string (YYYY-MM-DD)");
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	sw_pupil_room *room = NULL;
@@ -162,27 +164,32 @@ static bool op_evaluate(request *R, const cJSON *req)
 	int rc = SW_OK;
 	if (cJSON_IsString(pj))
 		p.id = pj->valuestring;
-	else
+	else if (pj)
 		rc = (room = sw_mem_alloc(&eng->mem, sizeof *room))
 		             ? sw_field_json_pupil(&p, room, pj, &why) : SW_ENOMEM;
+	sw_buf_putc(&rej, '[');
 	sw_engine_reset_data(eng);
-	if (rc == SW_EREJECTED) {
+	bool ok = false;
+	if (pupils) {
+		ok = sw_svc_add_class(R, eng, pupils, ej, &rej);
+	} else if (rc == SW_EREJECTED) {
 		fail(R, "pupil: %s", why.p ? why.p : "");
 	} else if (rc == SW_OK && (rc = sw_engine_add_pupil(eng, &p)) != SW_OK) {
 		fail_engine(R, rc, "pupil: ");
 	} else if (rc == SW_OK) {
-		sw_buf_putc(&rej, '[');
 		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
-		sw_buf_putc(&rej, ']');
+		ok = rc == SW_OK;
 	}
+	sw_buf_putc(&rej, ']');
 	size_t errors;
-	bool ok = rc == SW_OK && sw_svc_evaluate_class(R, eng, aj, &res, &errors);
+	ok = ok && sw_svc_evaluate_class(R, eng, aj, &res, &errors);
 	if (ok) {
-		sw_buf_puts(&R->body, ", \"result\": ");
-		sw_buf_add(&R->body, res.p + 1, res.len - 2); /* the class's one result */
+		/* one pupil: the class's one result, without the array's brackets */
+		sw_buf_puts(&R->body, pupils ? ", \"results\": " : ", \"result\": ");
+		sw_buf_add(&R->body, res.p + !pupils, res.len - 2 * !pupils);
 		sw_buf_puts(&R->body, ", \"rejected\": ");
-		sw_buf_add(&R->body, rej.p ? rej.p : "[]", rej.p ? rej.len : 2);
-		if (rej.failed)
+		sw_buf_add(&R->body, rej.p, rej.len);
+		if (rej.failed || res.failed)
 			R->body.failed = 1;
 	}
 	if (rc == SW_ENOMEM || why.failed)

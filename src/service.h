@@ -61,7 +61,6 @@ bool sw_svc_add_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *pupils,
 bool sw_svc_evaluate_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *as_of,
                            sw_buf *out, size_t *errors);
 
-bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_rubrics(sw_svc_req *R, const struct cJSON *req);
