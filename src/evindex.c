@@ -21,7 +21,8 @@
    the regrouping costs at most a few record copies per record added. */
 #define PENDING_MIN 4096
 
-void sw_evindex_settle(struct sw_evidence *ev, size_t pupils)
+/* After grouping: every record is covered, nothing is pending. */
+static void settle(struct sw_evidence *ev, size_t pupils)
 {
 	ev->settled = ev->count;
 	ev->indexed = pupils;
@@ -419,7 +420,7 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	ev->len = len;
 	ev->grouped = true;
 	ev->sorted = false;
-	sw_evindex_settle(ev, np);
+	settle(ev, np);
 	if (!order)
 		return SW_OK;
 	if (sort_all(ev, &eng->mem, np, jobs))

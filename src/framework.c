@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Records a rule error at the current path (plus `key` when not NULL). Control
    characters from the file's strings become '?', so that a message stays
    on one line and cannot send escape sequences to a terminal. */

@@ -163,8 +163,6 @@ int sw_json_parse(struct cJSON **out, sw_diag *d, const char *name, const char *
 /* cJSON_ParseWithLengthOpts without a trailing-NUL check, safe from any thread
    (cJSON keeps its last error in a global: parses are serialized). */
 struct cJSON *sw_cjson_parse(const char *s, size_t n, const char **end);
-/* Line and column (1-based, column in characters) of byte `off` in data. */
-void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off);
 /* True when item is a finite number with an integer value in int range. */
 bool sw_json_int(const struct cJSON *item, int *out);
 /* Reads a whole file into memory (NUL-terminated); SW_EIO with a message in d. */

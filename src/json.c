@@ -87,7 +87,8 @@ void sw_jpath_restore(sw_jpath *p, size_t len)
 	p->buf[len] = '\0';
 }
 
-void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off)
+/* Line and column (1-based, column in characters) of byte `off` in data. */
+static void position(uint64_t *line, uint32_t *col, const char *data, size_t off)
 {
 	uint64_t l = 1;
 	uint32_t c = 1;
@@ -168,7 +169,7 @@ static int scan_error(scan *s, size_t off, const char *fmt, ...)
 {
 	uint64_t line;
 	uint32_t col;
-	sw_json_position(&line, &col, s->data, off);
+	position(&line, &col, s->data, off);
 	va_list ap;
 	va_start(ap, fmt);
 	sw_diag_vadd(s->d, SW_EINVALID, s->name, line, col, NULL, fmt, ap);

@@ -80,9 +80,11 @@ enum { COL_NONE = -1 };
 
 /* Maps each header column to one of the fields (index) or COL_NONE; reports
    a missing required column or a repeated one as a fatal error. */
-static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field *fields,
-                       size_t nfields, int *map, size_t *ncols)
+static int read_header(reader *R, sw_input *in, sw_csv_row *row, bool is_pupils, int *map,
+                       size_t *ncols)
 {
+	const sw_field *fields = is_pupils ? sw_pupil_fields : sw_evidence_fields;
+	size_t nfields = is_pupils ? SW_PUPIL_FIELDS : SW_EVIDENCE_FIELDS;
 	sw_diag *d = &R->eng->diag;
 	int rc = sw_csv_next(in, row, &R->eng->mem);
 	if (rc < 0)
@@ -123,44 +125,34 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field 
 	return SW_OK;
 }
 
-/* Reads a CSV file of pupils (is_pupils) or evidence. */
-static int read_csv(reader *R, sw_input *in, bool is_pupils)
+/* Reads a CSV or JSON Lines file of pupils (is_pupils) or evidence. */
+static int read_rows(reader *R, sw_input *in, bool is_pupils)
 {
 	const sw_mem *m = &R->eng->mem;
+	bool csv = R->format != SW_FORMAT_JSONL;
 	sw_csv_row head, row;
 	sw_csv_row_init(&head, m);
 	sw_csv_row_init(&row, m);
+	sw_buf line;
+	sw_buf_init(&line, m);
+	sw_flat *flat = csv ? NULL : sw_mem_calloc(m, 1, sizeof *flat); /* the fast reader's */
+	if (flat)
+		sw_buf_init(&flat->text, m);
 	int map[MAX_COLUMNS];
 	size_t ncols = 0;
-	int rc = is_pupils ? read_header(R, in, &head, sw_pupil_fields, SW_PUPIL_FIELDS, map, &ncols)
-	                   : read_header(R, in, &head, sw_evidence_fields, SW_EVIDENCE_FIELDS, map,
-	                                 &ncols);
+	int rc = csv ? read_header(R, in, &head, is_pupils, map, &ncols) : flat ? SW_OK : nomem(R, 0);
 	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in))
-		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
-	else if (rc == SW_OK)
+		rc = sw_rd_parallel(R, in, csv ? &head : NULL, map, ncols, R->opts->jobs);
+	else if (rc == SW_OK && csv)
 		rc = sw_rd_csv_rows(R, in, &row, &head, map, ncols, is_pupils, row_done, NULL);
+	else if (rc == SW_OK)
+		rc = sw_rd_json_rows(R, in, &line, flat, is_pupils, row_done, NULL);
 	sw_csv_row_free(&head, m);
 	sw_csv_row_free(&row, m);
-	return rc;
-}
-
-/* ---- JSON Lines ---- */
-
-/* Reads a JSON Lines file of pupils or evidence. */
-static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
-{
-	if (!is_pupils && sw_rd_threaded(R, in))
-		return sw_rd_parallel(R, in, NULL, NULL, 0, R->opts->jobs);
-	sw_buf line;
-	sw_buf_init(&line, &R->eng->mem);
-	sw_flat *flat = sw_mem_calloc(&R->eng->mem, 1, sizeof *flat);
-	if (!flat)
-		return nomem(R, 0);
-	sw_buf_init(&flat->text, &R->eng->mem);
-	int rc = sw_rd_json_rows(R, in, &line, flat, is_pupils, row_done, NULL);
 	sw_buf_free(&line);
-	sw_buf_free(&flat->text);
-	sw_mem_free(&R->eng->mem, flat);
+	if (flat)
+		sw_buf_free(&flat->text);
+	sw_mem_free(m, flat);
 	return rc;
 }
 
@@ -203,10 +195,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))
 		rc = SW_ENOMEM;
-	else if (R.format == SW_FORMAT_JSONL)
-		rc = read_jsonl(&R, &in, is_pupils);
 	else
-		rc = read_csv(&R, &in, is_pupils);
+		rc = read_rows(&R, &in, is_pupils);
 	if (rc == SW_OK && in.err)
 		rc = sw_diag_add(&eng->diag, SW_EIO, path, 0, 0, NULL, "read error");
 	if (is_pupils && eng->roster && stats->accepted == 0 && eng->roster->count == 0)

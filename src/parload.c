@@ -201,25 +201,23 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 	for (size_t i = 0; i < P->count; i++) {
 		prow *r = &P->rows[i];
 		uint64_t line = line_base + r->line - 1;
+		int rc;
 		R->stats->rows++;
 		if (!r->c.mark) {
-			int rc = sw_evidence_commit(R->eng, &r->c, P->text.p);
-			if (rc) {
-				R->stats->rows--;
-				return sw_diag_add(&R->eng->diag, rc, R->path, line, 0, NULL, "out of memory");
-			}
-			R->stats->accepted++;
+			if ((rc = sw_evidence_commit(R->eng, &r->c, P->text.p)))
+				rc = sw_diag_add(&R->eng->diag, rc, R->path, line, 0, NULL, "out of memory");
+			R->stats->accepted += rc == SW_OK;
 		} else {
 			const char *t = P->text.p + r->c.text;
 			sw_text_head raw, why;
 			const char *raw_p = sw_checked_get(&t, &raw), *why_p = sw_checked_get(&t, &why);
 			R->why.len = 0;
 			sw_buf_add(&R->why, why_p, why.len);
-			int rc = sw_rd_reject(R, line, raw_p, raw.len);
-			if (rc) {
-				R->stats->rows--;
-				return rc;
-			}
+			rc = sw_rd_reject(R, line, raw_p, raw.len);
+		}
+		if (rc) {
+			R->stats->rows--;
+			return rc;
 		}
 	}
 	return SW_OK;

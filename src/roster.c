@@ -292,7 +292,8 @@ void sw_roster_free(struct sw_roster *r, const sw_mem *m)
 
 /* ---- years as they were: the report's and summaries' one rule ---- */
 
-int sw_academic_year(int32_t days)
+/* The academic year (the calendar year it starts in, on 1 September) of a date. */
+static int academic_year(int32_t days)
 {
 	char iso[16];
 	sw_date_format(iso, days);
@@ -315,7 +316,7 @@ int32_t sw_roster_day(const sw_engine *eng, const char *roster_date)
 
 int sw_year_shift(int32_t roster, int32_t day)
 {
-	return roster != INT32_MIN && day < roster ? sw_academic_year(roster) - sw_academic_year(day)
+	return roster != INT32_MIN && day < roster ? academic_year(roster) - academic_year(day)
 	                                           : 0;
 }
 

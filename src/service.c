@@ -19,7 +19,6 @@
 
 typedef sw_svc_req request;
 
-/* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
 {
 	sw_buf_putc(b, '"');
@@ -49,7 +48,10 @@ void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
 	sw_buf_putc(b, '"');
 }
 
-void sw_svc_put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
+/* Appends the id of the request `root` as it was written in `line` (its
+   place noted by the check), without white space between tokens; null
+   when it has none. */
+static void put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
 {
 	if (!cJSON_IsObject(root) || !id->found) {
 		sw_buf_puts(b, "null");
@@ -509,7 +511,7 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	sw_buf out;
 	sw_buf_init(&out, &eng->mem);
 	sw_buf_puts(&out, "{\"id\": ");
-	sw_svc_put_id(&out, root, &R.noted[1], line);
+	put_id(&out, root, &R.noted[1], line);
 	if (R.err.len) {
 		sw_buf_puts(&out, ", \"ok\": false, \"error\": ");
 		sw_svc_put_text(&out, R.err.p, R.err.len);

@@ -11,11 +11,6 @@ struct cJSON;
 
 /* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
-/* Appends the id of the request `root` as it was written in `line` (its
-   place noted by sw_json_check_at), without white space between tokens;
-   null when it has none. */
-void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const sw_json_member *id,
-                   const char *line);
 
 /* ---- requests (service.c) and the protocol 2 ops ---- */
 
