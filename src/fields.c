@@ -50,8 +50,7 @@ const sw_field sw_evidence_fields[SW_EVIDENCE_FIELDS] = {
 
 bool sw_field_parse_int(const char *s, int *out)
 {
-	size_t n = strlen(s);
-	size_t i = 0;
+	size_t n = strlen(s), i = 0;
 	bool neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
@@ -215,11 +214,10 @@ int sw_field_json_pupil(sw_pupil_data *p, sw_pupil_room *room, const cJSON *obj,
 	p->groups = room->groups;
 	/* every other member that is not null is an extra field */
 	for (const cJSON *c = obj->child; c; c = c->next) {
-		int k = -1;
-		for (size_t i = 0; i < SW_PUPIL_FIELDS && k < 0; i++)
-			if (strcmp(sw_pupil_fields[i].name, c->string) == 0)
-				k = (int)i;
-		if (k >= 0 || cJSON_IsNull(c))
+		size_t k = 0;
+		while (k < SW_PUPIL_FIELDS && strcmp(sw_pupil_fields[k].name, c->string) != 0)
+			k++;
+		if (k < SW_PUPIL_FIELDS || cJSON_IsNull(c))
 			continue;
 		if (p->attribute_count == SW_FIELD_MAX) {
 			sw_buf_printf(why, "more than %d fields", SW_FIELD_MAX);

@@ -109,12 +109,9 @@ static int find_spans(spans *sp, const sw_mem *m, const char *d, size_t len)
 		if (sp->open)
 			return SW_OK;
 		/* after a closing quote, quotes in the rest of the field are ignored */
-		const char *next = d + e;
-		while ((size_t)(next - d) < len && *next != ',' && *next != '\n')
-			next++;
-		i = (size_t)(next - d);
-		if (i >= len)
-			return SW_OK;
+		i = e; /* the next search starts at the field's end (the input's end: none) */
+		while (i < len && d[i] != ',' && d[i] != '\n')
+			i++;
 	}
 }
 
@@ -163,10 +160,7 @@ static size_t last_cut(const char *d, size_t len, const spans *sp)
 		size_t x = (size_t)(nl - d), hint = 0;
 		if (!sp || !quoted(sp, x, &hint))
 			return x + 1;
-		/* inside a quoted field: look before it */
-		while (hint < sp->count && !(sp->at[hint * 2] <= x && x < sp->at[hint * 2 + 1]))
-			hint++;
-		end = hint < sp->count ? sp->at[hint * 2] : x;
+		end = sp->at[hint * 2]; /* inside the quoted field `hint`: look before it */
 	}
 	return 0;
 }
@@ -342,8 +336,6 @@ static void cut(part *first, unsigned n, block *b, const spans *sp)
 	size_t start = 0, hint = 0, end = b->end;
 	for (unsigned j = 0; j < n; j++) {
 		size_t at = j + 1 == n ? end : next_cut(b->p, end, sp, start + (end - start) / (n - j), &hint);
-		if (at > end)
-			at = end;
 		part *P = &first[j];
 		P->data = b->p + start;
 		P->len = at - start;

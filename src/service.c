@@ -118,9 +118,7 @@ bool sw_svc_fail_engine(request *R, sw_engine *eng, int rc, const char *prefix)
 	return false;
 }
 
-#define put_str sw_svc_put_str
 #define fail sw_svc_fail
-#define fail_engine(R, rc, prefix) sw_svc_fail_engine((R), (R)->eng, (rc), (prefix))
 
 /* A short quotation of user text: at most 40 bytes, cut between characters. */
 static int quote_len(const char *s)
@@ -177,7 +175,7 @@ static bool op_evaluate(request *R, const cJSON *req)
 	} else if (rc == SW_EREJECTED) {
 		fail(R, "pupil: %s", why.p ? why.p : "");
 	} else if (rc == SW_OK && (rc = sw_engine_add_pupil(eng, &p)) != SW_OK) {
-		fail_engine(R, rc, "pupil: ");
+		sw_svc_fail_engine(R, eng, rc, "pupil: ");
 	} else if (rc == SW_OK) {
 		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
 		ok = rc == SW_OK;
@@ -211,7 +209,7 @@ bool sw_svc_put_rubric(request *R)
 	sw_engine *eng = R->eng;
 	struct sw_rubric *rb = eng->rubric;
 	sw_buf_puts(&R->body, ", \"rubric\": ");
-	put_str(&R->body, sw_engine_rubric_name(eng));
+	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
 	sw_buf_puts(&R->body, ", \"params\": ");
 	if (!rb) {
 		sw_buf_puts(&R->body, "null");
@@ -260,7 +258,7 @@ static void restore_params(request *R, const sw_buf *saved)
 static bool change_done(request *R, int rc, sw_buf *saved)
 {
 	if (rc) {
-		fail_engine(R, rc, "");
+		sw_svc_fail_engine(R, R->eng, rc, "");
 		if (!saved->failed)
 			restore_params(R, saved); /* also after SW_ENOMEM: best effort */
 		if (saved->failed || rc == SW_ENOMEM)
@@ -386,9 +384,9 @@ static bool op_ping(request *R, const cJSON *req)
 {
 	(void)req;
 	sw_buf_puts(&R->body, ", \"protocol\": 2, \"version\": ");
-	put_str(&R->body, sw_version());
+	sw_svc_put_str(&R->body, sw_version());
 	sw_buf_puts(&R->body, ", \"framework\": ");
-	put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
+	sw_svc_put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
 	return sw_svc_put_rubric(R);
 }
 
@@ -433,10 +431,8 @@ static bool dispatch(request *R, cJSON **root, const char *line, size_t len)
 	if (rc == SW_ENOMEM || d.oom) {
 		R->err.failed = 1;
 	} else if (rc || d.count) {
-		const sw_error *e = d.count ? &d.items[0] : NULL;
-		if (!e)
-			fail(R, "invalid JSON");
-		else if (e->path)
+		const sw_error *e = &d.items[0]; /* a failed parse records why unless out of memory */
+		if (e->path)
 			fail(R, "invalid request: %s: %s", e->path, e->message);
 		else
 			fail(R, "invalid JSON at column %u: %s", e->column, e->message);
