@@ -373,11 +373,8 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	}
 	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
 	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
-	if (!first || !len) {
-		sw_mem_free(&eng->mem, first);
-		sw_mem_free(&eng->mem, len);
-		return SW_ENOMEM;
-	}
+	if (!first || !len)
+		goto nomem;
 	/* already grouped? each pupil's records in one run */
 	bool grouped = true;
 	for (size_t i = 0; i < ev->count && grouped; i++) {
@@ -392,11 +389,8 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	if (!grouped) {
 		/* counting sort by pupil into a new array */
 		sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
-		if (!out) {
-			sw_mem_free(&eng->mem, first);
-			sw_mem_free(&eng->mem, len);
-			return SW_ENOMEM;
-		}
+		if (!out)
+			goto nomem;
 		memset(len, 0, (np + 1) * sizeof *len);
 		for (size_t i = 0; i < ev->count; i++)
 			len[ev->recs[i].pupil]++;
@@ -427,6 +421,10 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 		return SW_ENOMEM; /* grouped but not sorted: the next call sorts */
 	ev->sorted = true;
 	return SW_OK;
+nomem:
+	sw_mem_free(&eng->mem, first);
+	sw_mem_free(&eng->mem, len);
+	return SW_ENOMEM;
 }
 
 const sw_record *sw_evidence_records(const sw_engine *eng, size_t p, size_t *n)

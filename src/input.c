@@ -127,13 +127,10 @@ int sw_input_line(sw_input *in, sw_buf *b)
 		unsigned char *nl = memchr(start, '\n', in->len - in->pos);
 		size_t n = nl ? (size_t)(nl - start) : in->len - in->pos;
 		sw_buf_add(b, (const char *)start, n);
-		in->pos += n;
-		in->offset += n;
-		if (nl) {
-			in->pos++;
-			in->offset++;
+		in->pos += n + (nl != NULL); /* and the line end */
+		in->offset += n + (nl != NULL);
+		if (nl)
 			break;
-		}
 	}
 	if (!any)
 		return 0;

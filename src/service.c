@@ -301,11 +301,8 @@ static bool allowed_path(request *R, const char *path, char **file)
 	free(root);
 	if (!inside) {
 		free(real);
-		if (missing)
-			return fail(R, "rubric '%.*s' was not found in the service's rubric folder",
-			            quote_len(path), path);
-		return fail(R, "rubric '%.*s' is not a file inside the service's rubric folder",
-		            quote_len(path), path);
+		return fail(R, "rubric '%.*s' %s the service's rubric folder", quote_len(path), path,
+		            missing ? "was not found in" : "is not a file inside");
 	}
 	*file = real;
 	return true;
