@@ -443,8 +443,7 @@ int sw_fw_load(sw_framework **out, sw_diag *d, const sw_mem *m, const char *name
 	                       SW_FRAMEWORK_MAX_DEPTH);
 	if (rc)
 		return rc;
-	loader L = { .d = d, .m = m, .name = name };
-	sw_jpath_init(&L.path);
+	loader L = { .d = d, .m = m, .name = name, .path = SW_JPATH_ROOT };
 	L.fw = sw_mem_calloc(m, 1, sizeof *L.fw);
 	if (!L.fw) {
 		cJSON_Delete(root);

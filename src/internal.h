@@ -140,13 +140,14 @@ static inline void sw_text_trim(const char **s, size_t *n)
 
 struct cJSON;
 
-/* A JSON path under construction, such as $.skills[2].steps[0].step */
+/* A JSON path under construction, such as $.skills[2].steps[0].step; it
+   starts as SW_JPATH_ROOT. */
 typedef struct sw_jpath {
 	char buf[512];
 	size_t len;
 } sw_jpath;
+#define SW_JPATH_ROOT { "$", 1 }
 
-void sw_jpath_init(sw_jpath *p);
 size_t sw_jpath_key(sw_jpath *p, const char *key);   /* returns the old length */
 size_t sw_jpath_index(sw_jpath *p, size_t i);        /* returns the old length */
 void sw_jpath_restore(sw_jpath *p, size_t len);

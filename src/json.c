@@ -14,13 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sw_jpath_init(sw_jpath *p)
-{
-	p->buf[0] = '$';
-	p->buf[1] = '\0';
-	p->len = 1;
-}
-
 /* Appends text, cutting it short (with "...") if the path grows too long. */
 static void jpath_add(sw_jpath *p, const char *s, size_t n)
 {
@@ -502,8 +495,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	}
 	/* Keys given twice are recorded but the tree is still returned, so the
 	   caller can go on to report the document's other errors too. */
-	sw_jpath path;
-	sw_jpath_init(&path);
+	sw_jpath path = SW_JPATH_ROOT;
 	find_duplicates(d, d->m, name, root, &path);
 	if (d->oom) {
 		cJSON_Delete(root);
