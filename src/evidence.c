@@ -169,20 +169,6 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
 
-/* Interns NFC text s[0..n) of hash h, reusing the id when it is the same as last time. */
-static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, const char *s,
-                       size_t n, uint32_t h)
-{
-	if (cached(c, s, n)) {
-		*id = c->value;
-		return SW_OK;
-	}
-	if (sw_intern_add_hashed(id, &ev->text, s, n, h))
-		return SW_ENOMEM;
-	remember(c, s, n, *id);
-	return SW_OK;
-}
-
 /* Creates the store on first use. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng)
 {
@@ -338,9 +324,16 @@ int sw_checked_texts(sw_record *rec, struct sw_evidence *ev, const sw_checked *c
 			continue;
 		sw_text_head h;
 		const char *s = sw_checked_get(t, &h);
-		if (add && intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
+		sw_last_text *last = &ev->last_text[i]; /* the same text as last time: its id */
+		if (cached(last, s, h.len))
+			*ids[i] = last->value;
+		else if (!add)
+			*ids[i] = sw_intern_find(&ev->text, s, h.len);
+		else if (sw_intern_add_hashed(ids[i], &ev->text, s, h.len, h.hash))
 			return SW_ENOMEM;
-		if (!add && !(*ids[i] = sw_intern_find(&ev->text, s, h.len)))
+		else
+			remember(last, s, h.len, *ids[i]);
+		if (!*ids[i])
 			return SW_ENOTFOUND;
 	}
 	return SW_OK;

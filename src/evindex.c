@@ -30,33 +30,20 @@ static void settle(struct sw_evidence *ev, size_t pupils)
 		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
 }
 
-/* Drops the index: the next evaluation groups the store from scratch. */
-static void drop(struct sw_evidence *ev)
-{
-	ev->grouped = ev->sorted = false;
-}
-
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i)
 {
 	uint32_t p = ev->recs[i].pupil;
-	size_t k = i - ev->settled;
-	if (i > UINT32_MAX - 1) {
-		drop(ev);
+	size_t k = i - ev->settled, old = ev->pend_cap;
+	if (i > UINT32_MAX - 1 ||
+	    sw_mem_grow(m, (void **)&ev->pend_last, &ev->pend_cap, (size_t)p + 1,
+	                sizeof *ev->pend_last) ||
+	    sw_mem_grow(m, (void **)&ev->pend_prev, &ev->prev_cap, k + 1, sizeof *ev->pend_prev)) {
+		/* the index is dropped: the next evaluation groups the store from
+		   scratch (and settles pend_last anew) */
+		ev->grouped = ev->sorted = false;
 		return;
 	}
-	if (p >= ev->pend_cap) {
-		size_t old = ev->pend_cap;
-		if (sw_mem_grow(m, (void **)&ev->pend_last, &ev->pend_cap, (size_t)p + 1,
-		                sizeof *ev->pend_last)) {
-			drop(ev);
-			return;
-		}
-		memset(ev->pend_last + old, 0, (ev->pend_cap - old) * sizeof *ev->pend_last);
-	}
-	if (sw_mem_grow(m, (void **)&ev->pend_prev, &ev->prev_cap, k + 1, sizeof *ev->pend_prev)) {
-		drop(ev);
-		return;
-	}
+	memset(ev->pend_last + old, 0, (ev->pend_cap - old) * sizeof *ev->pend_last);
 	ev->pend_prev[k] = ev->pend_last[p];
 	ev->pend_last[p] = (uint32_t)i + 1;
 }

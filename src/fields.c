@@ -283,19 +283,6 @@ int sw_field_json_evidence(sw_evidence_data *e, const cJSON *obj, const char *pu
 	return SW_OK;
 }
 
-/* The text of a flat item that is a string, or NULL for null or absent;
-   false for another type. */
-static bool flat_text(const sw_flat *f, const sw_flat_item *it, const char **out)
-{
-	*out = NULL;
-	if (!it || it->type == SW_FLAT_NULL)
-		return true;
-	if (it->type != SW_FLAT_STRING)
-		return false;
-	*out = sw_flat_text(f, it);
-	return true;
-}
-
 /* -1 with the reason when item i of f holds \u0000 or text that is not UTF-8. */
 static int flat_refuse(const sw_flat *f, size_t i, sw_buf *why)
 {
@@ -351,8 +338,12 @@ int sw_field_flat_evidence(sw_evidence_data *e, const sw_flat *f, const char *pu
 		const sw_field *fd = &sw_evidence_fields[k];
 		if (fd->type == SW_FIELD_INT)
 			step = at[k];
-		else if (!flat_text(f, at[k], sw_field_text_at(e, fd)))
-			return 0;
+		else if (!at[k] || at[k]->type == SW_FLAT_NULL) /* absent or null: none */
+			*sw_field_text_at(e, fd) = NULL;
+		else if (at[k]->type == SW_FLAT_STRING)
+			*sw_field_text_at(e, fd) = sw_flat_text(f, at[k]);
+		else
+			return 0; /* a number or true/false: the full reader says why */
 	}
 	if (!e->pupil)
 		e->pupil = pupil;
