@@ -21,13 +21,7 @@ static void *default_realloc(void *ud, void *ptr, size_t size)
 
 void sw_mem_init(sw_mem *m, const sw_allocator *a)
 {
-	if (a && a->realloc) {
-		m->fn = a->realloc;
-		m->ud = a->ud;
-	} else {
-		m->fn = default_realloc;
-		m->ud = NULL;
-	}
+	*m = a && a->realloc ? (sw_mem){ a->realloc, a->ud } : (sw_mem){ default_realloc, NULL };
 }
 
 void *sw_mem_alloc(const sw_mem *m, size_t n)

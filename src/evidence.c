@@ -206,8 +206,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 {
 	const sw_framework *fw = eng->fw;
 	sw_buf *tmp = &c->tmp;
-	memset(out, 0, sizeof *out);
-	out->text = text->len;
+	*out = (sw_checked){ .text = text->len };
 	sw_record *rec = &out->rec;
 
 	const char *s = e->pupil ? e->pupil : "";

@@ -37,10 +37,7 @@ static int open_file(FILE **f, uint64_t *size, sw_diag *d, const char *path)
 
 int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 {
-	memset(in, 0, sizeof *in);
-	in->m = m;
-	in->name = path;
-	in->line = 1;
+	*in = (sw_input){ .m = m, .name = path, .line = 1 };
 	if (strcmp(path, "-") == 0)
 		in->f = stdin;
 	else if (open_file(&in->f, &in->size, d, path))
@@ -81,14 +78,8 @@ bool sw_input_fill(sw_input *in)
 
 void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len)
 {
-	memset(in, 0, sizeof *in);
-	in->m = m;
-	in->buf = (unsigned char *)data;
-	in->len = len;
-	in->eof = 1;
-	in->line = 1;
-	in->size = len;
-	in->borrowed = true;
+	*in = (sw_input){ .m = m, .buf = (unsigned char *)data, .len = len, .eof = 1, .line = 1,
+	                  .size = len, .borrowed = true };
 }
 
 unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap)

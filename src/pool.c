@@ -76,8 +76,7 @@ uint32_t sw_intern_hash(const char *s, size_t n)
 
 void sw_intern_init(sw_intern *t, const sw_mem *m)
 {
-	memset(t, 0, sizeof *t);
-	t->m = m;
+	*t = (sw_intern){ .m = m };
 	sw_arena_init(&t->arena, m);
 }
 

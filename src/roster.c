@@ -66,10 +66,7 @@ static int add_record(size_t *index, struct sw_roster *r, const sw_mem *m, const
 	uint32_t k;
 	if (sw_intern_add(&k, &r->ids, id, n))
 		return SW_ENOMEM;
-	sw_pupil *p = &r->pupils[r->count];
-	memset(p, 0, sizeof *p);
-	p->id = sw_intern_str(&r->ids, k);
-	p->year = SW_NO_YEAR;
+	r->pupils[r->count] = (sw_pupil){ .id = sw_intern_str(&r->ids, k), .year = SW_NO_YEAR };
 	*index = r->count++;
 	sw_mem_free(m, r->order);
 	r->order = NULL;

@@ -110,24 +110,6 @@ static bool has_nul_escape(const char *s, size_t n)
 	return false;
 }
 
-/* Why a line is not valid JSON, with the column, from the strict checker. */
-static void syntax_reason(reader *R, const char *line, size_t n)
-{
-	sw_diag d;
-	sw_diag_init(&d, &R->eng->mem);
-	cJSON *tree = NULL;
-	sw_json_parse(&tree, &d, "line", line, n, (size_t)-1, 64);
-	if (d.count && d.items[0].column)
-		sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
-		              d.items[0].message);
-	else if (d.count)
-		sw_buf_printf(&R->why, "invalid JSON: %s", d.items[0].message);
-	else
-		sw_buf_puts(&R->why, "invalid JSON");
-	cJSON_Delete(tree);
-	sw_diag_clear(&d);
-}
-
 /* Reads one non-blank JSON line: the fast reader first, cJSON for anything
    unusual and for the reason a line is rejected. s[0..n) is the line
    without surrounding white space; `lead` bytes of white space came before
@@ -152,8 +134,20 @@ static int json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool is_
 		sw_buf_puts(&R->why, "NUL byte in the line");
 	} else if (has_nul_escape(s, n)) {
 		sw_buf_puts(&R->why, "a text contains \\u0000 (a NUL character)");
-	} else if (!obj || (size_t)(end - s) != n) {
-		syntax_reason(R, s - lead, n + lead);
+	} else if (!obj || (size_t)(end - s) != n) { /* why, with the column, from the strict parser */
+		sw_diag d;
+		sw_diag_init(&d, &R->eng->mem);
+		cJSON *tree = NULL;
+		sw_json_parse(&tree, &d, "line", s - lead, n + lead, (size_t)-1, 64);
+		if (d.count && d.items[0].column)
+			sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
+			              d.items[0].message);
+		else if (d.count)
+			sw_buf_printf(&R->why, "invalid JSON: %s", d.items[0].message);
+		else
+			sw_buf_puts(&R->why, "invalid JSON");
+		cJSON_Delete(tree);
+		sw_diag_clear(&d);
 	} else if (!cJSON_IsObject(obj)) {
 		sw_buf_puts(&R->why, "not a JSON object");
 	} else if (is_pupils) {

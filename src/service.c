@@ -409,12 +409,10 @@ static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line,
 	sw_buf_add(&rest, line, ev->start);
 	sw_buf_puts(&rest, "[]");
 	sw_buf_add(&rest, line + ev->end, len - ev->end);
-	if (rest.failed) {
-		sw_buf_free(&rest);
-		return SW_ENOMEM;
-	}
-	R->split = true;
-	rc = sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	R->split = !rest.failed;
+	rc = rest.failed ? SW_ENOMEM
+	                 : sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST,
+	                                 MAX_DEPTH);
 	sw_buf_free(&rest);
 	return rc;
 }
@@ -485,13 +483,8 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	    (opts && opts->version != SW_SERVICE_OPTIONS_VERSION))
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	request R;
-	memset(&R, 0, sizeof R);
-	R.eng = eng;
-	R.opts = opts ? opts : &defaults;
-	R.line = line;
-	R.noted[0].key = "evidence";
-	R.noted[1].key = "id";
+	request R = { .eng = eng, .opts = opts ? opts : &defaults, .line = line,
+	              .noted = { { .key = "evidence" }, { .key = "id" } } };
 	sw_buf_init(&R.flat.text, &eng->mem);
 	sw_buf_init(&R.body, &eng->mem);
 	sw_buf_init(&R.err, &eng->mem);

@@ -19,14 +19,13 @@ static sw_engine *scratch_new(const sw_engine *eng)
 	sw_engine *s = sw_mem_calloc(&eng->mem, 1, sizeof *s);
 	if (!s)
 		return NULL;
-	s->mem = eng->mem;
+	/* a rubric under test is isolated too; the framework is borrowed: given
+	   back before the engine is freed */
+	*s = (sw_engine){ .mem = eng->mem, .instruction_limit = eng->instruction_limit,
+	                  .memory_limit = eng->memory_limit, .pattern_limit = eng->pattern_limit,
+	                  .print_stream = eng->print_stream, .service_isolate = eng->service_isolate,
+	                  .fw = eng->fw };
 	sw_diag_init(&s->diag, &s->mem);
-	s->instruction_limit = eng->instruction_limit;
-	s->memory_limit = eng->memory_limit;
-	s->pattern_limit = eng->pattern_limit;
-	s->print_stream = eng->print_stream;
-	s->service_isolate = eng->service_isolate; /* a rubric under test is isolated too */
-	s->fw = eng->fw; /* borrowed: given back before the engine is freed */
 	return s;
 }
 
