@@ -21,13 +21,7 @@ static void *default_realloc(void *ud, void *ptr, size_t size)
 
 void sw_mem_init(sw_mem *m, const sw_allocator *a)
 {
-	if (a && a->realloc) {
-		m->fn = a->realloc;
-		m->ud = a->ud;
-	} else {
-		m->fn = default_realloc;
-		m->ud = NULL;
-	}
+	*m = a && a->realloc ? (sw_mem){ a->realloc, a->ud } : (sw_mem){ default_realloc, NULL };
 }
 
 void *sw_mem_alloc(const sw_mem *m, size_t n)
@@ -95,13 +89,9 @@ int sw_mem_grow(const sw_mem *m, void **arr, size_t *cap, size_t need, size_t si
 
 void sw_buf_init(sw_buf *b, const sw_mem *m)
 {
-	b->p = NULL;
-	b->len = b->cap = 0;
-	b->m = m;
-	b->failed = 0;
+	*b = (sw_buf){ NULL, 0, 0, m, 0 };
 }
 
-/* Makes room for n more bytes plus a NUL; false (and failed) when it cannot. */
 bool sw_buf_reserve(sw_buf *b, size_t n)
 {
 	if (b->failed)
@@ -190,8 +180,6 @@ const char *sw_buf_cstr(sw_buf *b)
 		return NULL;
 	if (!b->p && !sw_buf_reserve(b, 0))
 		return NULL;
-	if (!b->p)
-		return NULL;
 	b->p[b->len] = '\0';
 	return b->p;
 }
@@ -210,7 +198,5 @@ char *sw_buf_take(sw_buf *b)
 void sw_buf_free(sw_buf *b)
 {
 	sw_mem_free(b->m, b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-	b->failed = 0;
+	sw_buf_init(b, b->m);
 }

@@ -53,20 +53,18 @@ static void put_field(sw_buf *b, const char *key, const char *value, bool first)
 /* Appends the groups and stages arrays. */
 static void put_named(sw_buf *b, const sw_framework *fw)
 {
-	sw_buf_puts(b, ", \"groups\": [");
-	for (size_t i = 0; i < fw->group_count; i++) {
-		sw_buf_puts(b, i ? ", {" : "{");
-		put_field(b, "id", fw->groups[i].id, true);
-		put_field(b, "name", fw->groups[i].name, false);
-		sw_buf_putc(b, '}');
-	}
-	sw_buf_puts(b, "], \"stages\": [");
-	for (size_t i = 0; i < fw->stage_count; i++) {
-		sw_buf_puts(b, i ? ", {" : "{");
-		put_field(b, "id", fw->stages[i].id, true);
-		put_field(b, "name", fw->stages[i].name, false);
-		sw_buf_printf(b, ", \"first\": %d, \"last\": %d}", fw->stages[i].first,
-		              fw->stages[i].last);
+	for (int stages = 0; stages < 2; stages++) {
+		const sw_named *list = stages ? fw->stages : fw->groups;
+		size_t n = stages ? fw->stage_count : fw->group_count;
+		sw_buf_puts(b, stages ? "], \"stages\": [" : ", \"groups\": [");
+		for (size_t i = 0; i < n; i++) {
+			sw_buf_puts(b, i ? ", {" : "{");
+			put_field(b, "id", list[i].id, true);
+			put_field(b, "name", list[i].name, false);
+			if (stages)
+				sw_buf_printf(b, ", \"first\": %d, \"last\": %d", list[i].first, list[i].last);
+			sw_buf_putc(b, '}');
+		}
 	}
 	sw_buf_putc(b, ']');
 }

@@ -101,6 +101,19 @@ static inline uint64_t bytes_equal(uint64_t w, uint64_t c)
 	return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 }
 
+/* Ends a field begun at data offset at with out bytes written: trims it in
+   place and adds its NUL; returns the offset after it. */
+static size_t close_field(char *d, size_t at, size_t out)
+{
+	const char *t = d + at;
+	size_t tl = out - at;
+	sw_text_trim(&t, &tl);
+	if (t != d + at)
+		memmove(d + at, t, tl);
+	d[at + tl] = '\0';
+	return at + tl + 1;
+}
+
 /*
  * The split of a one-line row without quotes or NULs, len bytes of r->raw:
  * copied into r->data in one go, then each comma, found eight bytes at a
@@ -154,13 +167,10 @@ static int split_plain(sw_csv_row *r, const sw_mem *m, size_t len)
 		/* move each field to its trimmed place */
 		size_t out = 0;
 		for (size_t k = 0; k < r->count; k++) {
-			const char *f = d + r->start[k];
-			size_t fl = strlen(f);
-			sw_text_trim(&f, &fl);
-			memmove(d + out, f, fl);
+			size_t fl = strlen(d + r->start[k]);
+			memmove(d + out, d + r->start[k], fl);
 			r->start[k] = out;
-			out += fl;
-			d[out++] = '\0';
+			out = close_field(d, out, out + fl);
 		}
 		r->data.len = out;
 	}
@@ -178,19 +188,6 @@ static size_t row_end(const sw_csv_row *r)
 static size_t unquoted_end(const sw_csv_row *r, size_t from, size_t end)
 {
 	return end > from && r->raw.p[end - 1] == '\r' ? end - 1 : end;
-}
-
-/* Ends a field begun at data offset at with out bytes written: trims it in
-   place and adds its NUL; returns the offset after it. */
-static size_t close_field(char *d, size_t at, size_t out)
-{
-	const char *t = d + at;
-	size_t tl = out - at;
-	sw_text_trim(&t, &tl);
-	if (t != d + at)
-		memmove(d + at, t, tl);
-	d[at + tl] = '\0';
-	return at + tl + 1;
 }
 
 /*

@@ -156,8 +156,6 @@ int sw_data_begin(sw_engine *eng, bool ok, const char *what);
 /* evindex.c */
 /* Notes record i (just appended) in the per-pupil index, when there is one. */
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i);
-/* After grouping: every record is covered, nothing is pending. */
-void sw_evindex_settle(struct sw_evidence *ev, size_t pupils);
 /* True when pupil records can be gathered without grouping the store again. */
 bool sw_evindex_usable(const struct sw_evidence *ev);
 /* Pupil p's records (covered and pending), sorted by skill, date and input
@@ -172,6 +170,11 @@ void sw_check_cache_free(sw_check_cache *c);
    side by side); SW_OK, SW_EREJECTED with the reason, or SW_ENOMEM. */
 int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence_data *e,
                       sw_checked *out, sw_buf *text, sw_buf *why);
+/* Sets rec's assessor, context and note to the store's numbers of the texts
+   of c at *t (moved past them): interned when `add` (SW_ENOMEM), else
+   looked up (SW_ENOTFOUND when one was never stored). */
+int sw_checked_texts(sw_record *rec, struct sw_evidence *ev, const sw_checked *c, const char **t,
+                     bool add);
 /* Stores a checked record: interns its texts, adds a pupil seen for the first time. */
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text);
 /* Makes room for `more` records beyond those stored, in one step; false
@@ -216,11 +219,9 @@ int sw_date_dmy(char iso[11], const char *s, size_t n, sw_buf *why);
 bool sw_year_parse(int *year, const char *s);
 
 /* Years as they were (README.md, "Years as they were"; shared by the report
-   and summaries, roster.c). The academic year (the calendar year it starts
-   in, on 1 September) of a date: */
-int sw_academic_year(int32_t days);
-/* The day the roster's years hold at: roster_date when it is a real date,
-   else the newest evidence date on file; INT32_MIN when there is neither. */
+   and summaries, roster.c). The day the roster's years hold at: roster_date
+   when it is a real date, else the newest evidence date on file; INT32_MIN
+   when there is neither. */
 int32_t sw_roster_day(const sw_engine *eng, const char *roster_date);
 /* Academic years from `day` back to the roster's day (0 when day is not
    earlier, or roster is INT32_MIN). */
@@ -228,6 +229,5 @@ int sw_year_shift(int32_t roster, int32_t day);
 /* A roster year `shift` academic years earlier: SW_NO_YEAR for none, or when
    the pupil would not yet have been at school. */
 int sw_year_then(int year, int shift);
-
 
 #endif

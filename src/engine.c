@@ -163,10 +163,8 @@ int sw_engine_load_framework_builtin(sw_engine *eng, const char *name)
 
 int sw_engine_load_framework(sw_engine *eng, const char *name_or_path)
 {
-	if (!name_or_path)
-		return sw_engine_load_framework_builtin(eng, name_or_path);
-	size_t n = strlen(name_or_path);
-	if (strchr(name_or_path, '/') || (n > 5 && strcmp(name_or_path + n - 5, ".json") == 0))
+	size_t n = name_or_path ? strlen(name_or_path) : 0;
+	if (n && (strchr(name_or_path, '/') || (n > 5 && strcmp(name_or_path + n - 5, ".json") == 0)))
 		return sw_engine_load_framework_file(eng, name_or_path);
 	return sw_engine_load_framework_builtin(eng, name_or_path);
 }

@@ -169,20 +169,6 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
 
-/* Interns NFC text s[0..n) of hash h, reusing the id when it is the same as last time. */
-static int intern_text(uint32_t *id, struct sw_evidence *ev, sw_last_text *c, const char *s,
-                       size_t n, uint32_t h)
-{
-	if (cached(c, s, n)) {
-		*id = c->value;
-		return SW_OK;
-	}
-	if (sw_intern_add_hashed(id, &ev->text, s, n, h))
-		return SW_ENOMEM;
-	remember(c, s, n, *id);
-	return SW_OK;
-}
-
 /* Creates the store on first use. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng)
 {
@@ -220,8 +206,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 {
 	const sw_framework *fw = eng->fw;
 	sw_buf *tmp = &c->tmp;
-	memset(out, 0, sizeof *out);
-	out->text = text->len;
+	*out = (sw_checked){ .text = text->len };
 	sw_record *rec = &out->rec;
 
 	const char *s = e->pupil ? e->pupil : "";
@@ -328,6 +313,31 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	return text->failed ? SW_ENOMEM : SW_OK;
 }
 
+int sw_checked_texts(sw_record *rec, struct sw_evidence *ev, const sw_checked *c, const char **t,
+                     bool add)
+{
+	uint32_t *ids[3] = { &rec->assessor, &rec->context, &rec->note };
+	for (int i = 0; i < 3; i++) {
+		*ids[i] = 0;
+		if (!(c->flags & (SW_CHECKED_TEXT << i)))
+			continue;
+		sw_text_head h;
+		const char *s = sw_checked_get(t, &h);
+		sw_last_text *last = &ev->last_text[i]; /* the same text as last time: its id */
+		if (cached(last, s, h.len))
+			*ids[i] = last->value;
+		else if (!add)
+			*ids[i] = sw_intern_find(&ev->text, s, h.len);
+		else if (sw_intern_add_hashed(ids[i], &ev->text, s, h.len, h.hash))
+			return SW_ENOMEM;
+		else
+			remember(last, s, h.len, *ids[i]);
+		if (!*ids[i])
+			return SW_ENOTFOUND;
+	}
+	return SW_OK;
+}
+
 int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 {
 	struct sw_evidence *ev = sw_evidence_store(eng);
@@ -335,18 +345,11 @@ int sw_evidence_commit(sw_engine *eng, const sw_checked *c, const char *text)
 		return SW_ENOMEM;
 	sw_record rec = c->rec;
 	const char *t = text + c->text, *id = NULL;
-	sw_text_head h, idh = { 0, 0 };
+	sw_text_head idh = { 0, 0 };
 	if (!(c->flags & SW_CHECKED_KNOWN))
 		id = sw_checked_get(&t, &idh);
-	uint32_t *ids[3] = { &rec.assessor, &rec.context, &rec.note };
-	for (int i = 0; i < 3; i++) {
-		*ids[i] = 0;
-		if (!(c->flags & (SW_CHECKED_TEXT << i)))
-			continue;
-		const char *s = sw_checked_get(&t, &h);
-		if (intern_text(ids[i], ev, &ev->last_text[i], s, h.len, h.hash))
-			return SW_ENOMEM;
-	}
+	if (sw_checked_texts(&rec, ev, c, &t, true))
+		return SW_ENOMEM;
 	if (id) {
 		size_t pupil;
 		/* created by an earlier row of the same batch? */

@@ -21,7 +21,8 @@
    the regrouping costs at most a few record copies per record added. */
 #define PENDING_MIN 4096
 
-void sw_evindex_settle(struct sw_evidence *ev, size_t pupils)
+/* After grouping: every record is covered, nothing is pending. */
+static void settle(struct sw_evidence *ev, size_t pupils)
 {
 	ev->settled = ev->count;
 	ev->indexed = pupils;
@@ -29,33 +30,20 @@ void sw_evindex_settle(struct sw_evidence *ev, size_t pupils)
 		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
 }
 
-/* Drops the index: the next evaluation groups the store from scratch. */
-static void drop(struct sw_evidence *ev)
-{
-	ev->grouped = ev->sorted = false;
-}
-
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i)
 {
 	uint32_t p = ev->recs[i].pupil;
-	size_t k = i - ev->settled;
-	if (i > UINT32_MAX - 1) {
-		drop(ev);
+	size_t k = i - ev->settled, old = ev->pend_cap;
+	if (i > UINT32_MAX - 1 ||
+	    sw_mem_grow(m, (void **)&ev->pend_last, &ev->pend_cap, (size_t)p + 1,
+	                sizeof *ev->pend_last) ||
+	    sw_mem_grow(m, (void **)&ev->pend_prev, &ev->prev_cap, k + 1, sizeof *ev->pend_prev)) {
+		/* the index is dropped: the next evaluation groups the store from
+		   scratch (and settles pend_last anew) */
+		ev->grouped = ev->sorted = false;
 		return;
 	}
-	if (p >= ev->pend_cap) {
-		size_t old = ev->pend_cap;
-		if (sw_mem_grow(m, (void **)&ev->pend_last, &ev->pend_cap, (size_t)p + 1,
-		                sizeof *ev->pend_last)) {
-			drop(ev);
-			return;
-		}
-		memset(ev->pend_last + old, 0, (ev->pend_cap - old) * sizeof *ev->pend_last);
-	}
-	if (sw_mem_grow(m, (void **)&ev->pend_prev, &ev->prev_cap, k + 1, sizeof *ev->pend_prev)) {
-		drop(ev);
-		return;
-	}
+	memset(ev->pend_last + old, 0, (ev->pend_cap - old) * sizeof *ev->pend_last);
 	ev->pend_prev[k] = ev->pend_last[p];
 	ev->pend_last[p] = (uint32_t)i + 1;
 }
@@ -206,15 +194,8 @@ int sw_engine_remove_evidence_record(size_t *removed, sw_engine *eng, const sw_e
 	sw_text_head h;
 	if (!(c.flags & SW_CHECKED_KNOWN))
 		sw_checked_get(&t, &h);
-	uint32_t *ids[3] = { &like.assessor, &like.context, &like.note };
-	for (int i = 0; i < 3; i++) {
-		*ids[i] = 0;
-		if (!(c.flags & (SW_CHECKED_TEXT << i)))
-			continue;
-		const char *s = sw_checked_get(&t, &h);
-		if (!(*ids[i] = sw_intern_find(&ev->text, s, h.len)))
-			return SW_OK;
-	}
+	if (sw_checked_texts(&like, ev, &c, &t, false))
+		return SW_OK;
 	size_t n = remove_records(ev, &eng->mem, p, like.skill, &like);
 	if (removed)
 		*removed = n;
@@ -381,11 +362,8 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	}
 	size_t *first = sw_mem_calloc(&eng->mem, np + 1, sizeof *first);
 	uint32_t *len = sw_mem_calloc(&eng->mem, np + 1, sizeof *len);
-	if (!first || !len) {
-		sw_mem_free(&eng->mem, first);
-		sw_mem_free(&eng->mem, len);
-		return SW_ENOMEM;
-	}
+	if (!first || !len)
+		goto nomem;
 	/* already grouped? each pupil's records in one run */
 	bool grouped = true;
 	for (size_t i = 0; i < ev->count && grouped; i++) {
@@ -400,11 +378,8 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	if (!grouped) {
 		/* counting sort by pupil into a new array */
 		sw_record *out = sw_mem_calloc(&eng->mem, ev->count ? ev->count : 1, sizeof *out);
-		if (!out) {
-			sw_mem_free(&eng->mem, first);
-			sw_mem_free(&eng->mem, len);
-			return SW_ENOMEM;
-		}
+		if (!out)
+			goto nomem;
 		memset(len, 0, (np + 1) * sizeof *len);
 		for (size_t i = 0; i < ev->count; i++)
 			len[ev->recs[i].pupil]++;
@@ -428,13 +403,17 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	ev->len = len;
 	ev->grouped = true;
 	ev->sorted = false;
-	sw_evindex_settle(ev, np);
+	settle(ev, np);
 	if (!order)
 		return SW_OK;
 	if (sort_all(ev, &eng->mem, np, jobs))
 		return SW_ENOMEM; /* grouped but not sorted: the next call sorts */
 	ev->sorted = true;
 	return SW_OK;
+nomem:
+	sw_mem_free(&eng->mem, first);
+	sw_mem_free(&eng->mem, len);
+	return SW_ENOMEM;
 }
 
 const sw_record *sw_evidence_records(const sw_engine *eng, size_t p, size_t *n)

@@ -50,8 +50,7 @@ const sw_field sw_evidence_fields[SW_EVIDENCE_FIELDS] = {
 
 bool sw_field_parse_int(const char *s, int *out)
 {
-	size_t n = strlen(s);
-	size_t i = 0;
+	size_t n = strlen(s), i = 0;
 	bool neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
@@ -215,11 +214,10 @@ int sw_field_json_pupil(sw_pupil_data *p, sw_pupil_room *room, const cJSON *obj,
 	p->groups = room->groups;
 	/* every other member that is not null is an extra field */
 	for (const cJSON *c = obj->child; c; c = c->next) {
-		int k = -1;
-		for (size_t i = 0; i < SW_PUPIL_FIELDS && k < 0; i++)
-			if (strcmp(sw_pupil_fields[i].name, c->string) == 0)
-				k = (int)i;
-		if (k >= 0 || cJSON_IsNull(c))
+		size_t k = 0;
+		while (k < SW_PUPIL_FIELDS && strcmp(sw_pupil_fields[k].name, c->string) != 0)
+			k++;
+		if (k < SW_PUPIL_FIELDS || cJSON_IsNull(c))
 			continue;
 		if (p->attribute_count == SW_FIELD_MAX) {
 			sw_buf_printf(why, "more than %d fields", SW_FIELD_MAX);
@@ -285,19 +283,6 @@ int sw_field_json_evidence(sw_evidence_data *e, const cJSON *obj, const char *pu
 	return SW_OK;
 }
 
-/* The text of a flat item that is a string, or NULL for null or absent;
-   false for another type. */
-static bool flat_text(const sw_flat *f, const sw_flat_item *it, const char **out)
-{
-	*out = NULL;
-	if (!it || it->type == SW_FLAT_NULL)
-		return true;
-	if (it->type != SW_FLAT_STRING)
-		return false;
-	*out = sw_flat_text(f, it);
-	return true;
-}
-
 /* -1 with the reason when item i of f holds \u0000 or text that is not UTF-8. */
 static int flat_refuse(const sw_flat *f, size_t i, sw_buf *why)
 {
@@ -353,8 +338,12 @@ int sw_field_flat_evidence(sw_evidence_data *e, const sw_flat *f, const char *pu
 		const sw_field *fd = &sw_evidence_fields[k];
 		if (fd->type == SW_FIELD_INT)
 			step = at[k];
-		else if (!flat_text(f, at[k], sw_field_text_at(e, fd)))
-			return 0;
+		else if (!at[k] || at[k]->type == SW_FLAT_NULL) /* absent or null: none */
+			*sw_field_text_at(e, fd) = NULL;
+		else if (at[k]->type == SW_FLAT_STRING)
+			*sw_field_text_at(e, fd) = sw_flat_text(f, at[k]);
+		else
+			return 0; /* a number or true/false: the full reader says why */
 	}
 	if (!e->pupil)
 		e->pupil = pupil;

@@ -39,42 +39,37 @@ static const char *string(const char *p, const char *end, sw_buf *b, bool *nul, 
 		if (p >= end)
 			return NULL;
 		char c = *p++;
-		switch (c) {
-		case '"': case '\\': case '/': sw_buf_putc(b, c); break;
-		case 'b': sw_buf_putc(b, '\b'); break;
-		case 'f': sw_buf_putc(b, '\f'); break;
-		case 'n': sw_buf_putc(b, '\n'); break;
-		case 'r': sw_buf_putc(b, '\r'); break;
-		case 't': sw_buf_putc(b, '\t'); break;
-		case 'u': {
-			long cp = end - p >= 4 ? sw_json_hex4(p) : -1;
-			if (cp < 0)
-				return NULL;
-			p += 4;
-			if (cp == 0) {
-				*nul = true;
-				break;
-			}
-			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-					return NULL;
-				long lo = sw_json_hex4(p + 2);
-				if (lo < 0xDC00 || lo > 0xDFFF)
-					return NULL;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-				p += 6;
-			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-				return NULL;
-			}
-			utf8proc_uint8_t u[4];
-			utf8proc_ssize_t un = utf8proc_encode_char((utf8proc_int32_t)cp, u);
-			sw_buf_add(b, (const char *)u, (size_t)un);
-			high |= cp >= 0x80 ? 0x80 : 0;
-			break;
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *esc = c ? strchr(from, c) : NULL;
+		if (esc) {
+			sw_buf_putc(b, to[esc - from]);
+			continue;
 		}
-		default:
+		if (c != 'u')
+			return NULL;
+		long cp = end - p >= 4 ? sw_json_hex4(p) : -1;
+		if (cp < 0)
+			return NULL;
+		p += 4;
+		if (cp == 0) {
+			*nul = true;
+			continue;
+		}
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+				return NULL;
+			long lo = sw_json_hex4(p + 2);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return NULL;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 			return NULL;
 		}
+		utf8proc_uint8_t u[4];
+		utf8proc_ssize_t un = utf8proc_encode_char((utf8proc_int32_t)cp, u);
+		sw_buf_add(b, (const char *)u, (size_t)un);
+		high |= cp >= 0x80 ? 0x80 : 0;
 	}
 	sw_buf_putc(b, '\0');
 	*ascii = high < 0x80;

@@ -38,8 +38,9 @@ typedef struct sw_json_member {
 	size_t *spans;     /* start and end of each element (free with the allocator) */
 	size_t count, cap;
 } sw_json_member;
-/* sw_json_check, noting the members mem[0..n) (spans allocated with m;
-   when they cannot be, `array` stays false). */
+/* The strict syntax check of sw_json_parse alone (no tree): SW_EINVALID
+   with the first error in d, with its column. Notes the members mem[0..n)
+   (spans allocated with m; when they cannot be, `array` stays false). */
 int sw_json_check_at(sw_diag *d, const char *name, const char *data, size_t len, int max_depth,
                      sw_json_member *mem, size_t n, const sw_mem *m);
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Records a rule error at the current path (plus `key` when not NULL). Control
    characters from the file's strings become '?', so that a message stays
    on one line and cannot send escape sequences to a terminal. */
@@ -39,7 +38,6 @@ void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...)
 #define ID_RULE "(1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a " \
 	"letter or digit)"
 
-/* Reports keys of obj that are neither in `allowed` (NULL-terminated) nor x- extensions. */
 void sw_fwl_check_keys(loader *L, const cJSON *obj, const char *const *allowed)
 {
 	for (const cJSON *c = obj->child; c; c = c->next) {
@@ -54,6 +52,15 @@ void sw_fwl_check_keys(loader *L, const cJSON *obj, const char *const *allowed)
 	}
 }
 
+/* Member `key` of obj, or NULL when it is absent (an error when `required`). */
+static const cJSON *get_member(loader *L, const cJSON *obj, const char *key, bool required)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!item && required)
+		sw_fwl_rule_error(L, NULL, "missing required key \"%s\"", key);
+	return item;
+}
+
 /*
  * Reads string member `key` of obj into *out (NFC, allocated). A missing
  * key is an error when `required`; `kind` says what the string is: 0 text
@@ -63,13 +70,8 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
                        int kind, char **out)
 {
 	*out = NULL;
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if (!item) {
-		if (required)
-			sw_fwl_rule_error(L, NULL, "missing required key \"%s\"", key);
-		return;
-	}
-	if (!required && cJSON_IsNull(item))
+	const cJSON *item = get_member(L, obj, key, required);
+	if (!item || (!required && cJSON_IsNull(item)))
 		return; /* null is absent, as sw_framework_json writes it */
 	if (!cJSON_IsString(item)) {
 		sw_fwl_rule_error(L, key, "must be a string");
@@ -100,15 +102,11 @@ static void get_string(loader *L, const cJSON *obj, const char *key, bool requir
 	}
 }
 
-/* Reads integer member `key`; false (with an error) when missing or not an integer. */
 bool sw_fwl_get_int(loader *L, const cJSON *obj, const char *key, bool required, int *out)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if (!item) {
-		if (required)
-			sw_fwl_rule_error(L, NULL, "missing required key \"%s\"", key);
+	const cJSON *item = get_member(L, obj, key, required);
+	if (!item)
 		return false;
-	}
 	if (!sw_json_int(item, out)) {
 		if (cJSON_IsNumber(item) && item->valuedouble == floor(item->valuedouble))
 			sw_fwl_rule_error(L, key, "must be an integer from -2147483647 to 2147483647");
@@ -119,29 +117,14 @@ bool sw_fwl_get_int(loader *L, const cJSON *obj, const char *key, bool required,
 	return true;
 }
 
-/* Returns array member `key`, reporting a wrong type; NULL when absent or wrong. */
 const cJSON *sw_fwl_get_array(loader *L, const cJSON *obj, const char *key, bool required)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if (!item) {
-		if (required)
-			sw_fwl_rule_error(L, NULL, "missing required key \"%s\"", key);
-		return NULL;
-	}
-	if (!cJSON_IsArray(item)) {
+	const cJSON *item = get_member(L, obj, key, required);
+	if (item && !cJSON_IsArray(item)) {
 		sw_fwl_rule_error(L, key, "must be an array");
 		return NULL;
 	}
 	return item;
-}
-
-/* Counts the elements of an array. */
-static size_t array_len(const cJSON *a)
-{
-	size_t n = 0;
-	for (const cJSON *c = a ? a->child : NULL; c; c = c->next)
-		n++;
-	return n;
 }
 
 /* Array member `key` of obj (sw_fwl_get_array; when `required`, also not
@@ -151,7 +134,7 @@ static const cJSON *get_list(loader *L, const cJSON *obj, const char *key, bool 
                              void **out, size_t size, size_t *n)
 {
 	const cJSON *arr = sw_fwl_get_array(L, obj, key, required);
-	*n = array_len(arr);
+	*n = (size_t)cJSON_GetArraySize(arr); /* 0 for NULL */
 	if (arr && required && !*n)
 		sw_fwl_rule_error(L, key, "must not be empty");
 	*out = *n ? sw_mem_calloc(L->m, *n, size) : NULL;
@@ -403,11 +386,9 @@ static void load_root(loader *L, const cJSON *root)
 	if (format && strcmp(format, "stepwise-framework") != 0)
 		sw_fwl_rule_error(L, "format", "must be \"stepwise-framework\", not \"%s\"", format);
 	sw_mem_free(L->m, format);
-	const cJSON *fv = cJSON_GetObjectItemCaseSensitive(root, "format_version");
+	const cJSON *fv = get_member(L, root, "format_version", true);
 	int v;
-	if (!fv)
-		sw_fwl_rule_error(L, NULL, "missing required key \"format_version\"");
-	else if (!sw_json_int(fv, &v) || v != 1)
+	if (fv && (!sw_json_int(fv, &v) || v != 1))
 		sw_fwl_rule_error(L, "format_version", "must be the integer 1 (the only version this "
 		           "Stepwise reads)");
 	get_string(L, root, "id", true, 1, &fw->id);
@@ -462,8 +443,7 @@ int sw_fw_load(sw_framework **out, sw_diag *d, const sw_mem *m, const char *name
 	                       SW_FRAMEWORK_MAX_DEPTH);
 	if (rc)
 		return rc;
-	loader L = { .d = d, .m = m, .name = name };
-	sw_jpath_init(&L.path);
+	loader L = { .d = d, .m = m, .name = name, .path = SW_JPATH_ROOT };
 	L.fw = sw_mem_calloc(m, 1, sizeof *L.fw);
 	if (!L.fw) {
 		cJSON_Delete(root);
@@ -496,13 +476,10 @@ void sw_fw_free(sw_framework *fw)
 	sw_mem_free(m, fw->version);
 	sw_mem_free(m, fw->attribution);
 	sw_mem_free(m, fw->license);
-	for (size_t i = 0; i < fw->group_count; i++) {
-		sw_mem_free(m, fw->groups[i].id);
-		sw_mem_free(m, fw->groups[i].name);
-	}
-	for (size_t i = 0; i < fw->stage_count; i++) {
-		sw_mem_free(m, fw->stages[i].id);
-		sw_mem_free(m, fw->stages[i].name);
+	for (size_t i = 0; i < fw->group_count + fw->stage_count; i++) {
+		sw_named *e = i < fw->group_count ? &fw->groups[i] : &fw->stages[i - fw->group_count];
+		sw_mem_free(m, e->id);
+		sw_mem_free(m, e->name);
 	}
 	sw_mem_free(m, fw->groups);
 	sw_mem_free(m, fw->stages);

@@ -18,31 +18,30 @@
 
 static bool fill(sw_input *in, size_t n);
 
+/* Opens path for reading, refusing a folder (SW_EIO with a message in d);
+   *size gets a regular file's size, else 0. */
+static int open_file(FILE **f, uint64_t *size, sw_diag *d, const char *path)
+{
+	*f = fopen(path, "rb");
+	if (!*f)
+		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	struct stat st;
+	bool ok = fstat(fileno(*f), &st) != 0 || !S_ISDIR(st.st_mode);
+	*size = ok && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	if (ok)
+		return SW_OK;
+	fclose(*f);
+	*f = NULL;
+	return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
+}
+
 int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 {
-	memset(in, 0, sizeof *in);
-	in->m = m;
-	in->name = path;
-	in->line = 1;
-	if (strcmp(path, "-") == 0) {
+	*in = (sw_input){ .m = m, .name = path, .line = 1 };
+	if (strcmp(path, "-") == 0)
 		in->f = stdin;
-	} else {
-		in->f = fopen(path, "rb");
-		if (!in->f)
-			return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s",
-			                   strerror(errno));
-		struct stat st;
-		if (fstat(fileno(in->f), &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				fclose(in->f);
-				in->f = NULL;
-				return sw_diag_add(d, SW_EIO, path, 0, 0, NULL,
-				                   "is a directory, not a file");
-			}
-			if (S_ISREG(st.st_mode))
-				in->size = (uint64_t)st.st_size;
-		}
-	}
+	else if (open_file(&in->f, &in->size, d, path))
+		return SW_EIO;
 	in->buf = sw_mem_alloc(m, CHUNK);
 	if (!in->buf) {
 		sw_input_close(in);
@@ -79,14 +78,8 @@ bool sw_input_fill(sw_input *in)
 
 void sw_input_mem(sw_input *in, const sw_mem *m, const char *data, size_t len)
 {
-	memset(in, 0, sizeof *in);
-	in->m = m;
-	in->buf = (unsigned char *)data;
-	in->len = len;
-	in->eof = 1;
-	in->line = 1;
-	in->size = len;
-	in->borrowed = true;
+	*in = (sw_input){ .m = m, .buf = (unsigned char *)data, .len = len, .eof = 1, .line = 1,
+	                  .size = len, .borrowed = true };
 }
 
 unsigned char *sw_input_take(sw_input *in, size_t *have, size_t *cap)
@@ -125,13 +118,10 @@ int sw_input_line(sw_input *in, sw_buf *b)
 		unsigned char *nl = memchr(start, '\n', in->len - in->pos);
 		size_t n = nl ? (size_t)(nl - start) : in->len - in->pos;
 		sw_buf_add(b, (const char *)start, n);
-		in->pos += n;
-		in->offset += n;
-		if (nl) {
-			in->pos++;
-			in->offset++;
+		in->pos += n + (nl != NULL); /* and the line end */
+		in->offset += n + (nl != NULL);
+		if (nl)
 			break;
-		}
 	}
 	if (!any)
 		return 0;
@@ -150,14 +140,10 @@ int sw_file_read(char **out, size_t *len, sw_diag *d, const sw_mem *m, const cha
 {
 	*out = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return sw_diag_add(d, SW_EIO, path, 0, 0, NULL, "is a directory, not a file");
-	}
+	FILE *f;
+	uint64_t size;
+	if (open_file(&f, &size, d, path))
+		return SW_EIO;
 	sw_buf b;
 	sw_buf_init(&b, m);
 	char chunk[65536];

@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define SW_INTERNAL __attribute__((visibility("hidden")))
 #define SW_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* ---- alloc.c: the one place memory comes from ---- */
@@ -141,13 +140,14 @@ static inline void sw_text_trim(const char **s, size_t *n)
 
 struct cJSON;
 
-/* A JSON path under construction, such as $.skills[2].steps[0].step */
+/* A JSON path under construction, such as $.skills[2].steps[0].step; it
+   starts as SW_JPATH_ROOT. */
 typedef struct sw_jpath {
 	char buf[512];
 	size_t len;
 } sw_jpath;
+#define SW_JPATH_ROOT { "$", 1 }
 
-void sw_jpath_init(sw_jpath *p);
 size_t sw_jpath_key(sw_jpath *p, const char *key);   /* returns the old length */
 size_t sw_jpath_index(sw_jpath *p, size_t i);        /* returns the old length */
 void sw_jpath_restore(sw_jpath *p, size_t len);
@@ -161,14 +161,9 @@ void sw_jpath_restore(sw_jpath *p, size_t len);
  */
 int sw_json_parse(struct cJSON **out, sw_diag *d, const char *name, const char *data,
                   size_t len, size_t max_bytes, int max_depth);
-/* Only the strict syntax check of sw_json_parse (no tree): SW_EINVALID with
-   the first error in d, with its column. */
-int sw_json_check(sw_diag *d, const char *name, const char *data, size_t len, int max_depth);
 /* cJSON_ParseWithLengthOpts without a trailing-NUL check, safe from any thread
    (cJSON keeps its last error in a global: parses are serialized). */
 struct cJSON *sw_cjson_parse(const char *s, size_t n, const char **end);
-/* Line and column (1-based, column in characters) of byte `off` in data. */
-void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off);
 /* True when item is a finite number with an integer value in int range. */
 bool sw_json_int(const struct cJSON *item, int *out);
 /* Reads a whole file into memory (NUL-terminated); SW_EIO with a message in d. */

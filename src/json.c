@@ -14,13 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sw_jpath_init(sw_jpath *p)
-{
-	p->buf[0] = '$';
-	p->buf[1] = '\0';
-	p->len = 1;
-}
-
 /* Appends text, cutting it short (with "...") if the path grows too long. */
 static void jpath_add(sw_jpath *p, const char *s, size_t n)
 {
@@ -87,7 +80,8 @@ void sw_jpath_restore(sw_jpath *p, size_t len)
 	p->buf[len] = '\0';
 }
 
-void sw_json_position(uint64_t *line, uint32_t *col, const char *data, size_t off)
+/* Line and column (1-based, column in characters) of byte `off` in data. */
+static void position(uint64_t *line, uint32_t *col, const char *data, size_t off)
 {
 	uint64_t l = 1;
 	uint32_t c = 1;
@@ -136,22 +130,6 @@ size_t sw_json_number_len(const char *s, size_t n)
 	return i;
 }
 
-/* Describes the byte at off for a syntax message. */
-static void describe(char *out, size_t size, const char *data, size_t len, size_t off)
-{
-	if (off >= len) {
-		snprintf(out, size, "unexpected end of input");
-		return;
-	}
-	unsigned char c = (unsigned char)data[off];
-	if (c >= 0x21 && c < 0x7F)
-		snprintf(out, size, "unexpected '%c'", c);
-	else if (c == 0)
-		snprintf(out, size, "NUL byte in JSON text");
-	else
-		snprintf(out, size, "unexpected byte 0x%02X", c);
-}
-
 /*
  * The strict JSON grammar (RFC 8259), checked before cJSON sees the text,
  * so that every syntax error gets a clear message and an exact position:
@@ -184,7 +162,7 @@ static int scan_error(scan *s, size_t off, const char *fmt, ...)
 {
 	uint64_t line;
 	uint32_t col;
-	sw_json_position(&line, &col, s->data, off);
+	position(&line, &col, s->data, off);
 	va_list ap;
 	va_start(ap, fmt);
 	sw_diag_vadd(s->d, SW_EINVALID, s->name, line, col, NULL, fmt, ap);
@@ -403,11 +381,6 @@ static int scan_value(scan *s)
 	return expected(s, "a value");
 }
 
-int sw_json_check(sw_diag *d, const char *name, const char *data, size_t len, int max_depth)
-{
-	return sw_json_check_at(d, name, data, len, max_depth, NULL, 0, NULL);
-}
-
 int sw_json_check_at(sw_diag *d, const char *name, const char *data, size_t len, int max_depth,
                      sw_json_member *mem, size_t n, const sw_mem *m)
 {
@@ -435,59 +408,45 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(x->string, y->string);
 }
 
-/* True when node holds something that may hold a key given twice. */
-static bool has_members(const cJSON *node)
-{
-	return (cJSON_IsObject(node) || cJSON_IsArray(node)) && node->child;
-}
-
 /* Reports every key given twice in an object, anywhere in the tree. */
 static void find_duplicates(sw_diag *d, const sw_mem *m, const char *name,
                             const cJSON *node, sw_jpath *path)
 {
-	if (cJSON_IsObject(node)) {
-		size_t n = 0;
+	bool obj = cJSON_IsObject(node);
+	size_t n = 0;
+	for (const cJSON *c = obj ? node->child : NULL; c; c = c->next)
+		n++;
+	if (n > 1) {
+		const cJSON *small[16];
+		const cJSON **keys = n <= 16 ? small : sw_mem_calloc(m, n, sizeof *keys);
+		if (!keys) {
+			d->oom = 1;
+			return;
+		}
+		size_t k = 0;
 		for (const cJSON *c = node->child; c; c = c->next)
-			n++;
-		if (n > 1) {
-			const cJSON *small[16];
-			const cJSON **keys = n <= 16 ? small : sw_mem_calloc(m, n, sizeof *keys);
-			if (!keys) {
-				d->oom = 1;
-				return;
+			keys[k++] = c;
+		qsort(keys, n, sizeof *keys, cmp_keys);
+		for (size_t i = 1; i < n; i++) {
+			if (strcmp(keys[i]->string, keys[i - 1]->string) == 0 &&
+			    (i + 1 == n || strcmp(keys[i + 1]->string, keys[i]->string))) {
+				size_t old = sw_jpath_key(path, keys[i]->string);
+				sw_diag_add(d, SW_EINVALID, name, 0, 0, path->buf,
+				            "key given more than once in one object");
+				sw_jpath_restore(path, old);
 			}
-			size_t k = 0;
-			for (const cJSON *c = node->child; c; c = c->next)
-				keys[k++] = c;
-			qsort(keys, n, sizeof *keys, cmp_keys);
-			for (size_t i = 1; i < n; i++) {
-				if (strcmp(keys[i]->string, keys[i - 1]->string) == 0 &&
-				    (i + 1 == n || strcmp(keys[i + 1]->string, keys[i]->string))) {
-					size_t old = sw_jpath_key(path, keys[i]->string);
-					sw_diag_add(d, SW_EINVALID, name, 0, 0, path->buf,
-					            "key given more than once in one object");
-					sw_jpath_restore(path, old);
-				}
-			}
-			if (keys != small)
-				sw_mem_free(m, keys);
 		}
-		for (const cJSON *c = node->child; c; c = c->next) {
-			if (!has_members(c))
-				continue;
-			size_t old = sw_jpath_key(path, c->string);
-			find_duplicates(d, m, name, c, path);
-			sw_jpath_restore(path, old);
-		}
-	} else if (cJSON_IsArray(node)) {
-		size_t i = 0;
-		for (const cJSON *c = node->child; c; c = c->next, i++) {
-			if (!has_members(c))
-				continue;
-			size_t old = sw_jpath_index(path, i);
-			find_duplicates(d, m, name, c, path);
-			sw_jpath_restore(path, old);
-		}
+		if (keys != small)
+			sw_mem_free(m, keys);
+	}
+	/* an object's members or an array's elements (a scalar has none) */
+	size_t i = 0;
+	for (const cJSON *c = node->child; c; c = c->next, i++) {
+		if (!c->child)
+			continue; /* nothing in it can hold a key given twice */
+		size_t old = obj ? sw_jpath_key(path, c->string) : sw_jpath_index(path, i);
+		find_duplicates(d, m, name, c, path);
+		sw_jpath_restore(path, old);
 	}
 }
 
@@ -510,7 +469,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	if (len > max_bytes)
 		return sw_diag_add(d, SW_ELIMIT, name, 0, 0, NULL,
 		                   "file is %zu bytes, over the limit of %zu bytes", len, max_bytes);
-	if (sw_json_check(d, name, data, len, max_depth))
+	if (sw_json_check_at(d, name, data, len, max_depth, NULL, 0, NULL))
 		return SW_EINVALID;
 	scan s = { d, name, data, len, 0, 0, max_depth, NULL, 0, NULL, NULL };
 	const char *end = NULL;
@@ -519,9 +478,13 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 		size_t off = end && end >= data ? (size_t)(end - data) : 0;
 		if (off > len)
 			off = len;
-		char what[64];
-		describe(what, sizeof what, data, len, off);
-		return scan_error(&s, off, "invalid JSON: %s", what);
+		unsigned char c = off < len ? (unsigned char)data[off] : 0;
+		if (c >= 0x21 && c < 0x7F)
+			return scan_error(&s, off, "invalid JSON: unexpected '%c'", c);
+		if (c)
+			return scan_error(&s, off, "invalid JSON: unexpected byte 0x%02X", c);
+		return scan_error(&s, off, "invalid JSON: %s",
+		                  off < len ? "NUL byte in JSON text" : "unexpected end of input");
 	}
 	size_t off = (size_t)(end - data);
 	while (off < len && strchr(" \t\r\n", data[off]))
@@ -532,8 +495,7 @@ int sw_json_parse(cJSON **out, sw_diag *d, const char *name, const char *data, s
 	}
 	/* Keys given twice are recorded but the tree is still returned, so the
 	   caller can go on to report the document's other errors too. */
-	sw_jpath path;
-	sw_jpath_init(&path);
+	sw_jpath path = SW_JPATH_ROOT;
 	find_duplicates(d, d->m, name, root, &path);
 	if (d->oom) {
 		cJSON_Delete(root);

@@ -45,13 +45,15 @@ int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 	return SW_OK;
 }
 
-/* After a row counted in stats->rows, read on `line` from raw[0..n), with
-   status st: counts it accepted, hands it on rejected or stops on a fatal
-   error (the row uncounted); then progress, and in streaming mode the
-   pupil bookkeeping. Returns an error status to stop reading. */
-static int row_done(reader *R, int st, uint64_t line, const char *raw, size_t n)
+/* Counts a row read on `line` from raw[0..n), with status st (an
+   sw_rd_row_fn): accepted, handed on when rejected, or a fatal error that
+   stops the reading (the row uncounted); then progress, and in streaming
+   mode the pupil bookkeeping. */
+static int row_done(reader *R, void *ctx, int st, uint64_t line, const char *raw, size_t n)
 {
+	(void)ctx;
 	int rc = SW_OK;
+	R->stats->rows++;
 	if (st == SW_OK)
 		R->stats->accepted++;
 	else if (st == SW_EREJECTED)
@@ -78,9 +80,11 @@ enum { COL_NONE = -1 };
 
 /* Maps each header column to one of the fields (index) or COL_NONE; reports
    a missing required column or a repeated one as a fatal error. */
-static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field *fields,
-                       size_t nfields, int *map, size_t *ncols)
+static int read_header(reader *R, sw_input *in, sw_csv_row *row, bool is_pupils, int *map,
+                       size_t *ncols)
 {
+	const sw_field *fields = is_pupils ? sw_pupil_fields : sw_evidence_fields;
+	size_t nfields = is_pupils ? SW_PUPIL_FIELDS : SW_EVIDENCE_FIELDS;
 	sw_diag *d = &R->eng->diag;
 	int rc = sw_csv_next(in, row, &R->eng->mem);
 	if (rc < 0)
@@ -121,107 +125,34 @@ static int read_header(reader *R, sw_input *in, sw_csv_row *row, const sw_field 
 	return SW_OK;
 }
 
-/* Common checks of a CSV data row; false (with the reason set) when rejected. */
-bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head)
-{
-	if (row->error) {
-		sw_buf_puts(&R->why, row->error);
-		return false;
-	}
-	if (row->count != ncols) {
-		sw_buf_printf(&R->why, "%zu field%s, but the header has %zu", row->count,
-		              row->count == 1 ? "" : "s", ncols);
-		return false;
-	}
-	/* the fields are the raw row less ASCII quotes and commas: valid when it is */
-	if (row->ascii || sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
-		return true;
-	for (size_t i = 0; i < row->count; i++) {
-		size_t n;
-		const char *f = sw_csv_field(row, i, &n);
-		if (!sw_text_valid(f, n)) {
-			sw_buf_printf(&R->why, "field '%s' is not valid UTF-8", sw_csv_field(head, i, NULL));
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Reads a CSV file of pupils (is_pupils) or evidence. */
-static int read_csv(reader *R, sw_input *in, bool is_pupils)
+/* Reads a CSV or JSON Lines file of pupils (is_pupils) or evidence. */
+static int read_rows(reader *R, sw_input *in, bool is_pupils)
 {
 	const sw_mem *m = &R->eng->mem;
+	bool csv = R->format != SW_FORMAT_JSONL;
 	sw_csv_row head, row;
 	sw_csv_row_init(&head, m);
 	sw_csv_row_init(&row, m);
+	sw_buf line;
+	sw_buf_init(&line, m);
+	sw_flat *flat = csv ? NULL : sw_mem_calloc(m, 1, sizeof *flat); /* the fast reader's */
+	if (flat)
+		sw_buf_init(&flat->text, m);
 	int map[MAX_COLUMNS];
 	size_t ncols = 0;
-	int rc = is_pupils ? read_header(R, in, &head, sw_pupil_fields, SW_PUPIL_FIELDS, map, &ncols)
-	                   : read_header(R, in, &head, sw_evidence_fields, SW_EVIDENCE_FIELDS, map,
-	                                 &ncols);
-	bool parallel = rc == SW_OK && !is_pupils && sw_rd_threaded(R, in);
-	if (parallel)
-		rc = sw_rd_parallel(R, in, &head, map, ncols, R->opts->jobs);
-	while (rc == SW_OK && !parallel) {
-		int got = sw_csv_next(in, &row, m);
-		if (got <= 0) {
-			rc = got < 0 ? nomem(R, 0) : SW_OK;
-			break;
-		}
-		R->stats->rows++;
-		R->why.len = 0;
-		int st = SW_EREJECTED;
-		if (sw_rd_row_ok(R, &row, ncols, &head))
-			st = is_pupils ? sw_rd_csv_pupil(R, &row, &head, map, row.line)
-			               : sw_rd_csv_evidence(R, &row, map);
-		rc = row_done(R, st, row.line, row.raw.p, row.raw.len);
-	}
+	int rc = csv ? read_header(R, in, &head, is_pupils, map, &ncols) : flat ? SW_OK : nomem(R, 0);
+	if (rc == SW_OK && !is_pupils && sw_rd_threaded(R, in))
+		rc = sw_rd_parallel(R, in, csv ? &head : NULL, map, ncols, R->opts->jobs);
+	else if (rc == SW_OK && csv)
+		rc = sw_rd_csv_rows(R, in, &row, &head, map, ncols, is_pupils, row_done, NULL);
+	else if (rc == SW_OK)
+		rc = sw_rd_json_rows(R, in, &line, flat, is_pupils, row_done, NULL);
 	sw_csv_row_free(&head, m);
 	sw_csv_row_free(&row, m);
-	return rc;
-}
-
-/* ---- JSON Lines ---- */
-
-/* Reads a JSON Lines file of pupils or evidence. */
-static int read_jsonl(reader *R, sw_input *in, bool is_pupils)
-{
-	if (!is_pupils && sw_rd_threaded(R, in))
-		return sw_rd_parallel(R, in, NULL, NULL, 0, R->opts->jobs);
-	sw_buf line;
-	sw_buf_init(&line, &R->eng->mem);
-	sw_flat *flat = sw_mem_calloc(&R->eng->mem, 1, sizeof *flat);
-	if (!flat)
-		return nomem(R, 0);
-	sw_buf_init(&flat->text, &R->eng->mem);
-	int rc = SW_OK;
-	for (;;) {
-		uint64_t at = in->line;
-		if (!sw_input_line(in, &line))
-			break;
-		if (line.failed) {
-			rc = nomem(R, at);
-			break;
-		}
-		const char *s = line.p ? line.p : "";
-		size_t n = line.len;
-		sw_text_trim(&s, &n);
-		if (n == 0)
-			continue; /* blank lines are skipped and not counted */
-		R->stats->rows++;
-		R->why.len = 0;
-		bool has_nul = memchr(line.p, 0, line.len) != NULL;
-		int st = sw_rd_json_line(R, flat, s, n, has_nul, is_pupils, at, (size_t)(s - line.p));
-		if (flat->text.failed) {
-			rc = nomem(R, at);
-			break;
-		}
-		if ((rc = row_done(R, st, at, line.p, line.len)))
-			break;
-	}
 	sw_buf_free(&line);
-	sw_buf_free(&flat->text);
-	sw_mem_free(&R->eng->mem, flat);
+	if (flat)
+		sw_buf_free(&flat->text);
+	sw_mem_free(m, flat);
 	return rc;
 }
 
@@ -264,10 +195,8 @@ static int load_file(sw_engine *eng, const char *path, const sw_load_options *op
 	sw_buf_init(&R.header_raw, &eng->mem);
 	if (is_pupils && !sw_roster_get(eng))
 		rc = SW_ENOMEM;
-	else if (R.format == SW_FORMAT_JSONL)
-		rc = read_jsonl(&R, &in, is_pupils);
 	else
-		rc = read_csv(&R, &in, is_pupils);
+		rc = read_rows(&R, &in, is_pupils);
 	if (rc == SW_OK && in.err)
 		rc = sw_diag_add(&eng->diag, SW_EIO, path, 0, 0, NULL, "read error");
 	if (is_pupils && eng->roster && stats->accepted == 0 && eng->roster->count == 0)

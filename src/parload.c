@@ -109,12 +109,9 @@ static int find_spans(spans *sp, const sw_mem *m, const char *d, size_t len)
 		if (sp->open)
 			return SW_OK;
 		/* after a closing quote, quotes in the rest of the field are ignored */
-		const char *next = d + e;
-		while ((size_t)(next - d) < len && *next != ',' && *next != '\n')
-			next++;
-		i = (size_t)(next - d);
-		if (i >= len)
-			return SW_OK;
+		i = e; /* the next search starts at the field's end (the input's end: none) */
+		while (i < len && d[i] != ',' && d[i] != '\n')
+			i++;
 	}
 }
 
@@ -163,21 +160,20 @@ static size_t last_cut(const char *d, size_t len, const spans *sp)
 		size_t x = (size_t)(nl - d), hint = 0;
 		if (!sp || !quoted(sp, x, &hint))
 			return x + 1;
-		/* inside a quoted field: look before it */
-		while (hint < sp->count && !(sp->at[hint * 2] <= x && x < sp->at[hint * 2 + 1]))
-			hint++;
-		end = hint < sp->count ? sp->at[hint * 2] : x;
+		end = sp->at[hint * 2]; /* inside the quoted field `hint`: look before it */
 	}
 	return 0;
 }
 
-/* Keeps one row's outcome (and, when rejected, its bytes and reason); any
-   other status than SW_OK or SW_EREJECTED is a failure, returned. */
-static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_len)
+/* Keeps one row's outcome (and, when rejected, its bytes and reason) in
+   the part ctx (an sw_rd_row_fn); any other status than SW_OK or
+   SW_EREJECTED is a failure, returned. */
+static int keep_row(reader *R, void *ctx, int st, uint64_t line, const char *raw, size_t raw_len)
 {
+	part *P = ctx;
 	if (st != SW_OK && st != SW_EREJECTED)
 		return st;
-	if (sw_mem_grow(&P->R.eng->mem, (void **)&P->rows, &P->cap, P->count + 1, sizeof *P->rows))
+	if (sw_mem_grow(&R->eng->mem, (void **)&P->rows, &P->cap, P->count + 1, sizeof *P->rows))
 		return SW_ENOMEM;
 	prow *r = &P->rows[P->count++];
 	r->line = line;
@@ -187,7 +183,7 @@ static int keep_row(part *P, uint64_t line, int st, const char *raw, size_t raw_
 		r->c.mark = 1;
 		r->c.text = P->text.len;
 		sw_checked_put(&P->text, raw, raw_len);
-		sw_checked_put(&P->text, P->R.why.p ? P->R.why.p : "", P->R.why.len);
+		sw_checked_put(&P->text, R->why.p ? R->why.p : "", R->why.len);
 	}
 	return P->text.failed ? SW_ENOMEM : SW_OK;
 }
@@ -199,25 +195,23 @@ static int commit_part(reader *R, part *P, uint64_t line_base)
 	for (size_t i = 0; i < P->count; i++) {
 		prow *r = &P->rows[i];
 		uint64_t line = line_base + r->line - 1;
+		int rc;
 		R->stats->rows++;
 		if (!r->c.mark) {
-			int rc = sw_evidence_commit(R->eng, &r->c, P->text.p);
-			if (rc) {
-				R->stats->rows--;
-				return sw_diag_add(&R->eng->diag, rc, R->path, line, 0, NULL, "out of memory");
-			}
-			R->stats->accepted++;
+			if ((rc = sw_evidence_commit(R->eng, &r->c, P->text.p)))
+				rc = sw_diag_add(&R->eng->diag, rc, R->path, line, 0, NULL, "out of memory");
+			R->stats->accepted += rc == SW_OK;
 		} else {
 			const char *t = P->text.p + r->c.text;
 			sw_text_head raw, why;
 			const char *raw_p = sw_checked_get(&t, &raw), *why_p = sw_checked_get(&t, &why);
 			R->why.len = 0;
 			sw_buf_add(&R->why, why_p, why.len);
-			int rc = sw_rd_reject(R, line, raw_p, raw.len);
-			if (rc) {
-				R->stats->rows--;
-				return rc;
-			}
+			rc = sw_rd_reject(R, line, raw_p, raw.len);
+		}
+		if (rc) {
+			R->stats->rows--;
+			return rc;
 		}
 	}
 	return SW_OK;
@@ -295,19 +289,6 @@ typedef struct block {
 	uint64_t offset; /* bytes of the file read up to `end` */
 } block;
 
-/* Makes b hold at least need bytes. */
-static bool block_fit(const sw_mem *m, block *b, size_t need)
-{
-	if (need <= b->cap)
-		return true;
-	char *bigger = sw_mem_realloc(m, b->p, need);
-	if (!bigger)
-		return false;
-	b->p = bigger;
-	b->cap = need;
-	return true;
-}
-
 /*
  * Fills b from the file until it holds want bytes (or the file ends) and
  * sets b->end after the last whole row; the block grows for a row longer
@@ -340,7 +321,7 @@ static int prepare(reader *R, sw_input *in, block *b, size_t want, bool *eof, sp
 		if (b->end > 0 || b->have == 0)
 			return SW_OK;
 		if (b->have >= want) { /* no whole row yet: read on, growing a full block */
-			if (b->have == b->cap && !block_fit(m, b, b->cap * 2))
+			if (b->have == b->cap && sw_mem_grow(m, (void **)&b->p, &b->cap, b->cap * 2, 1))
 				return sw_diag_add(&R->eng->diag, SW_ENOMEM, R->path, 0, 0, NULL,
 				                   "out of memory");
 			want = b->cap;
@@ -355,8 +336,6 @@ static void cut(part *first, unsigned n, block *b, const spans *sp)
 	size_t start = 0, hint = 0, end = b->end;
 	for (unsigned j = 0; j < n; j++) {
 		size_t at = j + 1 == n ? end : next_cut(b->p, end, sp, start + (end - start) / (n - j), &hint);
-		if (at > end)
-			at = end;
 		part *P = &first[j];
 		P->data = b->p + start;
 		P->len = at - start;
@@ -396,39 +375,9 @@ static void check_part(void *ctx, uint64_t i, unsigned thread)
 	const sw_mem *m = &P->R.eng->mem;
 	sw_input in;
 	sw_input_mem(&in, m, P->data, P->len);
-	P->rc = SW_OK;
-	if (P->head) {
-		sw_csv_row *row = &P->row;
-		int got = 0;
-		while (P->rc == SW_OK && (got = sw_csv_next(&in, row, m)) > 0) {
-			P->R.why.len = 0;
-			int st = SW_EREJECTED;
-			if (sw_rd_row_ok(&P->R, row, P->ncols, P->head))
-				st = sw_rd_csv_evidence(&P->R, row, P->map);
-			P->rc = keep_row(P, row->line, st, row->raw.p ? row->raw.p : "", row->raw.len);
-		}
-		if (got < 0)
-			P->rc = SW_ENOMEM;
-	} else {
-		sw_buf *line = &P->line;
-		for (;;) {
-			uint64_t at = in.line;
-			if (P->rc != SW_OK || !sw_input_line(&in, line))
-				break;
-			const char *s = line->p ? line->p : "";
-			size_t n = line->len;
-			sw_text_trim(&s, &n);
-			if (n == 0)
-				continue;
-			P->R.why.len = 0;
-			bool has_nul = memchr(s, 0, n) != NULL;
-			int st = sw_rd_json_line(&P->R, &P->flat, s, n, has_nul, false, at,
-			                         (size_t)(s - line->p));
-			P->rc = keep_row(P, at, st, line->p ? line->p : "", line->len);
-		}
-		if (line->failed)
-			P->rc = SW_ENOMEM;
-	}
+	P->rc = P->head ? sw_rd_csv_rows(&P->R, &in, &P->row, P->head, P->map, P->ncols, false,
+	                                 keep_row, P)
+	                : sw_rd_json_rows(&P->R, &in, &P->line, &P->flat, false, keep_row, P);
 	P->lines = in.line - 1;
 }
 
@@ -442,7 +391,7 @@ static int read_block(void *ctx, uint64_t first)
 	if (n > 0) {
 		block *prev = &f->blk[(n - 1) % SLOTS];
 		b->have = prev->have - prev->end;
-		if (!block_fit(m, b, b->have))
+		if (sw_mem_grow(m, (void **)&b->p, &b->cap, b->have, 1))
 			return sw_diag_add(&f->R->eng->diag, SW_ENOMEM, f->R->path, 0, 0, NULL,
 			                   "out of memory");
 		memcpy(b->p, prev->p + prev->end, b->have);
@@ -527,7 +476,7 @@ int sw_rd_parallel(reader *R, sw_input *in, const sw_csv_row *head, const int *m
 	f.start = in->offset;
 	if (ok)
 		b0->p = (char *)sw_input_take(in, &b0->have, &b0->cap);
-	ok = ok && b0->p && block_fit(m, b0, cap);
+	ok = ok && b0->p && !sw_mem_grow(m, (void **)&b0->p, &b0->cap, cap, 1);
 	for (unsigned s = 1; s < SLOTS && ok; s++) {
 		f.blk[s].p = sw_mem_alloc(m, cap);
 		f.blk[s].cap = cap;

@@ -20,9 +20,7 @@ typedef struct block {
 
 void sw_arena_init(sw_arena *a, const sw_mem *m)
 {
-	a->m = m;
-	a->head = NULL;
-	a->bytes = 0;
+	*a = (sw_arena){ m, NULL, 0 };
 }
 
 const char *sw_arena_strndup(sw_arena *a, const char *s, size_t n)
@@ -62,8 +60,7 @@ void sw_arena_free(sw_arena *a)
 		sw_mem_free(a->m, b);
 		b = next;
 	}
-	a->head = NULL;
-	a->bytes = 0;
+	sw_arena_init(a, a->m);
 }
 
 /* FNV-1a: short keys, good enough spread for an open-addressing table. */
@@ -79,8 +76,7 @@ uint32_t sw_intern_hash(const char *s, size_t n)
 
 void sw_intern_init(sw_intern *t, const sw_mem *m)
 {
-	memset(t, 0, sizeof *t);
-	t->m = m;
+	*t = (sw_intern){ .m = m };
 	sw_arena_init(&t->arena, m);
 }
 
@@ -169,8 +165,5 @@ void sw_intern_free(sw_intern *t)
 	sw_mem_free(t->m, t->slots);
 	sw_mem_free(t->m, t->strings);
 	sw_mem_free(t->m, t->hashes);
-	const sw_mem *m = t->m;
-	memset(t, 0, sizeof *t);
-	t->m = m;
-	sw_arena_init(&t->arena, m);
+	sw_intern_init(t, t->m);
 }

@@ -32,20 +32,25 @@ typedef struct reader {
 	bool dmy;    /* evidence dates may be day first (SW_DATE_DMY) */
 } reader;
 
-/* rows.c: turning one row into a pupil or an evidence record */
-int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map, uint64_t line);
-int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map);
-/* s[0..n) is the line without surrounding white space; `lead` bytes of
-   white space came before it (for column numbers). */
-int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
-                    bool is_pupils, uint64_t at, size_t lead);
-/* Adds (or in check-only mode checks) one record. */
-int sw_rd_evidence(reader *R, const sw_evidence_data *e);
+/* What is done with each row read, with its status st (SW_OK, SW_EREJECTED
+   with the reason in R->why, or a failure): row_done (load.c), or keep_row
+   in a thread of a parallel read (parload.c). A status other than SW_OK
+   stops the reading and is returned. */
+typedef int (*sw_rd_row_fn)(reader *R, void *ctx, int st, uint64_t line, const char *raw,
+                            size_t raw_len);
+/* rows.c: reads the rest of in as CSV rows (into row, after the header
+   head; map[i] is the field of column i, or -1) or as JSON lines (into
+   line, with the fast reader's scratch flat), turns each into a pupil or
+   an evidence record and hands it to fn; running out of memory is handed
+   on as SW_ENOMEM (without a raw row). */
+int sw_rd_csv_rows(reader *R, sw_input *in, sw_csv_row *row, const sw_csv_row *head,
+                   const int *map, size_t ncols, bool is_pupils, sw_rd_row_fn fn, void *ctx);
+int sw_rd_json_rows(reader *R, sw_input *in, sw_buf *line, sw_flat *flat, bool is_pupils,
+                    sw_rd_row_fn fn, void *ctx);
 
 /* load.c */
 /* Counts and hands on a rejected row; SW_ENOMEM when its reason could not be written. */
 int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len);
-bool sw_rd_row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head);
 /* parload.c */
 /* True when the rest of an evidence file is to be read with several threads:
    more than one asked for, not a sorted stream, and not a small file. */

@@ -10,10 +10,7 @@
 
 int sw_result_init(sw_result *res, const sw_engine *eng)
 {
-	memset(res, 0, sizeof *res);
-	res->eng = eng;
-	res->m = &eng->mem;
-	res->skill_count = eng->fw->skill_count;
+	*res = (sw_result){ .eng = eng, .m = &eng->mem, .skill_count = eng->fw->skill_count };
 	res->skills = sw_mem_calloc(res->m, res->skill_count, sizeof *res->skills);
 	if (!res->skills)
 		res->skill_count = 0; /* so that sw_result_release has nothing to clear */

@@ -66,10 +66,7 @@ static int add_record(size_t *index, struct sw_roster *r, const sw_mem *m, const
 	uint32_t k;
 	if (sw_intern_add(&k, &r->ids, id, n))
 		return SW_ENOMEM;
-	sw_pupil *p = &r->pupils[r->count];
-	memset(p, 0, sizeof *p);
-	p->id = sw_intern_str(&r->ids, k);
-	p->year = SW_NO_YEAR;
+	r->pupils[r->count] = (sw_pupil){ .id = sw_intern_str(&r->ids, k), .year = SW_NO_YEAR };
 	*index = r->count++;
 	sw_mem_free(m, r->order);
 	r->order = NULL;
@@ -200,13 +197,11 @@ int sw_roster_put(sw_engine *eng, const sw_pupil_data *in, uint64_t line, sw_buf
 	p->attr_first = (uint32_t)first_attr;
 	p->attr_count = (uint32_t)(r->attr_count - first_attr);
 	r->from_roster = r->from_roster || !replace;
-	sw_buf_free(&id);
-	sw_buf_free(&tmp);
-	return SW_OK;
 fail:
-	/* undo partial group and attribute additions (arena text is simply unused) */
-	r->group_ref_count = first_group;
-	r->attr_count = first_attr;
+	if (rc) { /* undo partial group and attribute additions (arena text is simply unused) */
+		r->group_ref_count = first_group;
+		r->attr_count = first_attr;
+	}
 	sw_buf_free(&id);
 	sw_buf_free(&tmp);
 	return rc;
@@ -294,7 +289,8 @@ void sw_roster_free(struct sw_roster *r, const sw_mem *m)
 
 /* ---- years as they were: the report's and summaries' one rule ---- */
 
-int sw_academic_year(int32_t days)
+/* The academic year (the calendar year it starts in, on 1 September) of a date. */
+static int academic_year(int32_t days)
 {
 	char iso[16];
 	sw_date_format(iso, days);
@@ -314,7 +310,7 @@ int32_t sw_roster_day(const sw_engine *eng, const char *roster_date)
 
 int sw_year_shift(int32_t roster, int32_t day)
 {
-	return roster != INT32_MIN && day < roster ? sw_academic_year(roster) - sw_academic_year(day)
+	return roster != INT32_MIN && day < roster ? academic_year(roster) - academic_year(day)
 	                                           : 0;
 }
 

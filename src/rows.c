@@ -44,8 +44,7 @@ static bool year_text(reader *R, const char *f, int *year)
 
 /* Turns one CSV roster row into a pupil (fields point into the row; map[i]
    is the field of column i, or -1 for an extra field). */
-int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map,
-                     uint64_t line)
+static int csv_pupil(reader *R, sw_csv_row *row, const sw_csv_row *head, const int *map)
 {
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	const char *names[MAX_COLUMNS], *values[MAX_COLUMNS], *groups[MAX_COLUMNS];
@@ -67,11 +66,13 @@ int sw_rd_csv_pupil(reader *R, sw_csv_row *row, sw_csv_row *head, const int *map
 	}
 	p.attribute_names = names;
 	p.attribute_values = values;
-	return sw_roster_put(R->eng, &p, line, &R->why, false);
+	return sw_roster_put(R->eng, &p, row->line, &R->why, false);
 }
 
-/* Turns one CSV evidence row into a record (map as for sw_rd_csv_pupil). */
-int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map)
+static int add_evidence(reader *R, const sw_evidence_data *e);
+
+/* Turns one CSV evidence row into a record (map as for csv_pupil). */
+static int csv_evidence(reader *R, sw_csv_row *row, const int *map)
 {
 	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
 	const char *step = "";
@@ -93,7 +94,7 @@ int sw_rd_csv_evidence(reader *R, sw_csv_row *row, const int *map)
 		sw_buf_puts(&R->why, "' is not an integer");
 		return SW_EREJECTED;
 	}
-	return sw_rd_evidence(R, &e);
+	return add_evidence(R, &e);
 }
 
 /* True when the JSON text has a \u0000 escape (cJSON would cut the text there). */
@@ -109,52 +110,20 @@ static bool has_nul_escape(const char *s, size_t n)
 	return false;
 }
 
-/* Why a line is not valid JSON, with the column, from the strict checker. */
-static void syntax_reason(reader *R, const char *line, size_t n)
-{
-	sw_diag d;
-	sw_diag_init(&d, &R->eng->mem);
-	cJSON *tree = NULL;
-	sw_json_parse(&tree, &d, "line", line, n, (size_t)-1, 64);
-	if (d.count && d.items[0].column)
-		sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
-		              d.items[0].message);
-	else if (d.count)
-		sw_buf_printf(&R->why, "invalid JSON: %s", d.items[0].message);
-	else
-		sw_buf_puts(&R->why, "invalid JSON");
-	cJSON_Delete(tree);
-	sw_diag_clear(&d);
-}
-
-/* Turns one JSON object into a pupil. */
-static int json_pupil(reader *R, const cJSON *obj, uint64_t line)
-{
-	sw_pupil_data p = SW_PUPIL_DATA_INIT;
-	sw_pupil_room room;
-	int st = sw_field_json_pupil(&p, &room, obj, &R->why);
-	return st ? st : sw_roster_put(R->eng, &p, line, &R->why, false);
-}
-
-/* Turns one JSON object into an evidence record. */
-static int json_evidence(reader *R, const cJSON *obj)
-{
-	sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
-	int st = sw_field_json_evidence(&e, obj, NULL, "empty pupil", R->eng->fw, &R->why);
-	return st ? st : sw_rd_evidence(R, &e);
-}
-
 /* Reads one non-blank JSON line: the fast reader first, cJSON for anything
-   unusual and for the reason a line is rejected. Returns the row's status. */
-int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_nul,
-                    bool is_pupils, uint64_t at, size_t lead)
+   unusual and for the reason a line is rejected. s[0..n) is the line
+   without surrounding white space; `lead` bytes of white space came before
+   it (for column numbers). Returns the row's status. */
+static int json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool is_pupils,
+                     uint64_t at, size_t lead)
 {
+	bool has_nul = memchr(s, 0, n) != NULL;
 	int st = SW_EREJECTED;
 	if (!is_pupils && !has_nul && sw_flat_parse(flat, s, n)) {
 		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
 		int got = sw_field_flat_evidence(&e, flat, NULL, false, &R->why);
 		if (got)
-			return got < 0 ? SW_EREJECTED : sw_rd_evidence(R, &e);
+			return got < 0 ? SW_EREJECTED : add_evidence(R, &e);
 	}
 	if (flat->text.failed)
 		return SW_ENOMEM;
@@ -165,18 +134,38 @@ int sw_rd_json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool has_
 		sw_buf_puts(&R->why, "NUL byte in the line");
 	} else if (has_nul_escape(s, n)) {
 		sw_buf_puts(&R->why, "a text contains \\u0000 (a NUL character)");
-	} else if (!obj || (size_t)(end - s) != n) {
-		syntax_reason(R, s - lead, n + lead);
+	} else if (!obj || (size_t)(end - s) != n) { /* why, with the column, from the strict parser */
+		sw_diag d;
+		sw_diag_init(&d, &R->eng->mem);
+		cJSON *tree = NULL;
+		sw_json_parse(&tree, &d, "line", s - lead, n + lead, (size_t)-1, 64);
+		if (d.count && d.items[0].column)
+			sw_buf_printf(&R->why, "invalid JSON at column %u: %s", d.items[0].column,
+			              d.items[0].message);
+		else if (d.count)
+			sw_buf_printf(&R->why, "invalid JSON: %s", d.items[0].message);
+		else
+			sw_buf_puts(&R->why, "invalid JSON");
+		cJSON_Delete(tree);
+		sw_diag_clear(&d);
 	} else if (!cJSON_IsObject(obj)) {
 		sw_buf_puts(&R->why, "not a JSON object");
+	} else if (is_pupils) {
+		sw_pupil_data p = SW_PUPIL_DATA_INIT;
+		sw_pupil_room room;
+		st = sw_field_json_pupil(&p, &room, obj, &R->why);
+		st = st ? st : sw_roster_put(R->eng, &p, at, &R->why, false);
 	} else {
-		st = is_pupils ? json_pupil(R, obj, at) : json_evidence(R, obj);
+		sw_evidence_data e = SW_EVIDENCE_DATA_INIT;
+		st = sw_field_json_evidence(&e, obj, NULL, "empty pupil", R->eng->fw, &R->why);
+		st = st ? st : add_evidence(R, &e);
 	}
 	cJSON_Delete(obj);
 	return st;
 }
 
-int sw_rd_evidence(reader *R, const sw_evidence_data *e)
+/* Adds (or in check-only mode checks) one record. */
+static int add_evidence(reader *R, const sw_evidence_data *e)
 {
 	sw_evidence_data dmy;
 	char iso[11];
@@ -193,4 +182,66 @@ int sw_rd_evidence(reader *R, const sw_evidence_data *e)
 	if (R->cache)
 		return sw_evidence_check(R->eng, R->cache, e, R->checked, R->checked_text, &R->why);
 	return sw_evidence_add(R->eng, e, &R->why);
+}
+
+/* Common checks of a CSV data row; false (with the reason set) when rejected. */
+static bool row_ok(reader *R, const sw_csv_row *row, size_t ncols, const sw_csv_row *head)
+{
+	if (row->error) {
+		sw_buf_puts(&R->why, row->error);
+		return false;
+	}
+	if (row->count != ncols) {
+		sw_buf_printf(&R->why, "%zu field%s, but the header has %zu", row->count,
+		              row->count == 1 ? "" : "s", ncols);
+		return false;
+	}
+	/* the fields are the raw row less ASCII quotes and commas: valid when it is */
+	if (row->ascii || sw_text_valid(row->raw.p ? row->raw.p : "", row->raw.len))
+		return true;
+	for (size_t i = 0; i < row->count; i++) {
+		size_t n;
+		const char *f = sw_csv_field(row, i, &n);
+		if (!sw_text_valid(f, n)) {
+			sw_buf_printf(&R->why, "field '%s' is not valid UTF-8", sw_csv_field(head, i, NULL));
+			return false;
+		}
+	}
+	return true;
+}
+
+int sw_rd_csv_rows(reader *R, sw_input *in, sw_csv_row *row, const sw_csv_row *head,
+                   const int *map, size_t ncols, bool is_pupils, sw_rd_row_fn fn, void *ctx)
+{
+	int rc = SW_OK, got = 0;
+	while (rc == SW_OK && (got = sw_csv_next(in, row, &R->eng->mem)) > 0) {
+		R->why.len = 0;
+		int st = SW_EREJECTED;
+		if (row_ok(R, row, ncols, head))
+			st = is_pupils ? csv_pupil(R, row, head, map) : csv_evidence(R, row, map);
+		rc = fn(R, ctx, st, row->line, row->raw.p, row->raw.len);
+	}
+	return got < 0 ? fn(R, ctx, SW_ENOMEM, 0, NULL, 0) : rc;
+}
+
+int sw_rd_json_rows(reader *R, sw_input *in, sw_buf *line, sw_flat *flat, bool is_pupils,
+                    sw_rd_row_fn fn, void *ctx)
+{
+	for (;;) {
+		uint64_t at = in->line;
+		if (!sw_input_line(in, line))
+			return SW_OK;
+		if (line->failed)
+			return fn(R, ctx, SW_ENOMEM, at, NULL, 0);
+		const char *s = line->p ? line->p : "";
+		size_t n = line->len;
+		sw_text_trim(&s, &n);
+		if (n == 0)
+			continue; /* blank lines are skipped and not counted */
+		R->why.len = 0;
+		int st = json_line(R, flat, s, n, is_pupils, at, (size_t)(s - line->p));
+		int rc = fn(R, ctx, st, at, line->p, line->len);
+		if (rc)
+			return rc;
+	}
 }

@@ -19,7 +19,6 @@
 
 typedef sw_svc_req request;
 
-/* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
 {
 	sw_buf_putc(b, '"');
@@ -49,7 +48,10 @@ void sw_svc_put_text(sw_buf *b, const char *s, size_t n)
 	sw_buf_putc(b, '"');
 }
 
-void sw_svc_put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
+/* Appends the id of the request `root` as it was written in `line` (its
+   place noted by the check), without white space between tokens; null
+   when it has none. */
+static void put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const char *line)
 {
 	if (!cJSON_IsObject(root) || !id->found) {
 		sw_buf_puts(b, "null");
@@ -116,9 +118,7 @@ bool sw_svc_fail_engine(request *R, sw_engine *eng, int rc, const char *prefix)
 	return false;
 }
 
-#define put_str sw_svc_put_str
 #define fail sw_svc_fail
-#define fail_engine(R, rc, prefix) sw_svc_fail_engine((R), (R)->eng, (rc), (prefix))
 
 /* A short quotation of user text: at most 40 bytes, cut between characters. */
 static int quote_len(const char *s)
@@ -134,89 +134,83 @@ static int quote_len(const char *s)
 
 /* ---- evaluate ---- */
 
-/* Keeps the one result's JSON (an sw_result_fn). */
-static int keep_json(const sw_result *r, void *payload)
-{
-	char **json = payload;
-	return *json ? SW_OK : sw_result_json(json, r);
-}
-
-/* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE} */
+/* {"op": "evaluate", "pupil": {...} or "ID", "evidence": [...], "as_of": DATE}, or
+   a class: "pupils": [...] instead of "pupil" */
 static bool op_evaluate(request *R, const cJSON *req)
 {
-	if (cJSON_GetObjectItemCaseSensitive(req, "pupils"))
-		return sw_svc_op_evaluate_class(R, req);
 	sw_engine *eng = R->eng;
 	const cJSON *pj = cJSON_GetObjectItemCaseSensitive(req, "pupil");
+	const cJSON *pupils = cJSON_GetObjectItemCaseSensitive(req, "pupils");
 	const cJSON *ej = cJSON_GetObjectItemCaseSensitive(req, "evidence");
 	const cJSON *aj = cJSON_GetObjectItemCaseSensitive(req, "as_of");
 	if (!sw_engine_framework(eng))
 		return fail(R, "no framework is loaded");
-	if (!pj)
+	if (pupils && pj)
+		return fail(R, "give either 'pupil' (one pupil) or 'pupils' (a class), not both");
+	if (!pupils && !pj)
 		return fail(R, "missing field 'pupil'");
-	if (!cJSON_IsObject(pj) && !cJSON_IsString(pj))
+	if (pj && !cJSON_IsObject(pj) && !cJSON_IsString(pj))
 		return fail(R, "field 'pupil' must be an object or a string (the pupil's id)");
-	if (ej && !cJSON_IsNull(ej) && !cJSON_IsArray(ej))
+	if (pj && ej && !cJSON_IsNull(ej) && !cJSON_IsArray(ej))
 		return fail(R, "field 'evidence' must be an array");
-	if (aj && !cJSON_IsNull(aj) && !cJSON_IsString(aj))
+	if (pj && aj && !cJSON_IsNull(aj) && !cJSON_IsString(aj))
 		return fail(R, "field 'as_of' must be a string (YYYY-MM-DD)");
 	sw_pupil_data p = SW_PUPIL_DATA_INIT;
 	sw_pupil_room *room = NULL;
-	sw_buf why, rej;
+	sw_buf why, rej, res;
 	sw_buf_init(&why, &eng->mem);
 	sw_buf_init(&rej, &eng->mem);
+	sw_buf_init(&res, &eng->mem);
 	int rc = SW_OK;
 	if (cJSON_IsString(pj))
 		p.id = pj->valuestring;
-	else
+	else if (pj)
 		rc = (room = sw_mem_alloc(&eng->mem, sizeof *room))
 		             ? sw_field_json_pupil(&p, room, pj, &why) : SW_ENOMEM;
+	sw_buf_putc(&rej, '[');
 	sw_engine_reset_data(eng);
-	if (rc == SW_EREJECTED) {
+	bool ok = false;
+	if (pupils) {
+		ok = sw_svc_add_class(R, eng, pupils, ej, &rej);
+	} else if (rc == SW_EREJECTED) {
 		fail(R, "pupil: %s", why.p ? why.p : "");
 	} else if (rc == SW_OK && (rc = sw_engine_add_pupil(eng, &p)) != SW_OK) {
-		fail_engine(R, rc, "pupil: ");
+		sw_svc_fail_engine(R, eng, rc, "pupil: ");
 	} else if (rc == SW_OK) {
-		sw_buf_putc(&rej, '[');
 		rc = sw_svc_add_evidence(R, eng, cJSON_IsArray(ej) ? ej : NULL, p.id, &rej);
-		sw_buf_putc(&rej, ']');
+		ok = rc == SW_OK;
 	}
-	char *json = NULL;
-	if (rc == SW_OK) {
-		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
-		eo.as_of = cJSON_IsString(aj) ? aj->valuestring : NULL;
-		eo.isolate = eng->service_isolate;
-		rc = sw_engine_evaluate(eng, &eo, keep_json, &json, NULL);
-		if (rc == SW_EUSER) /* keep_json's own status: out of memory */
-			rc = sw_engine_user_status(eng);
-		if (rc)
-			fail_engine(R, rc, "");
-	}
-	if (rc == SW_OK && json) {
-		sw_buf_puts(&R->body, ", \"result\": ");
-		sw_buf_puts(&R->body, json);
+	sw_buf_putc(&rej, ']');
+	size_t errors;
+	ok = ok && sw_svc_evaluate_class(R, eng, aj, &res, &errors);
+	if (ok) {
+		/* one pupil: the class's one result, without the array's brackets */
+		sw_buf_puts(&R->body, pupils ? ", \"results\": " : ", \"result\": ");
+		sw_buf_add(&R->body, res.p + !pupils, res.len - 2 * !pupils);
 		sw_buf_puts(&R->body, ", \"rejected\": ");
-		sw_buf_add(&R->body, rej.p ? rej.p : "[]", rej.p ? rej.len : 2);
-		if (rej.failed)
+		sw_buf_add(&R->body, rej.p, rej.len);
+		if (rej.failed || res.failed)
 			R->body.failed = 1;
-	} else if (rc == SW_OK) {
-		rc = SW_ENOMEM; /* the result could not be written */
 	}
 	if (rc == SW_ENOMEM || why.failed)
 		R->body.failed = 1;
-	sw_string_free(eng, json);
 	sw_engine_reset_data(eng);
 	sw_mem_free(&eng->mem, room);
 	sw_buf_free(&why);
 	sw_buf_free(&rej);
-	return rc == SW_OK;
+	sw_buf_free(&res);
+	return ok;
 }
 
 /* ---- the other ops ---- */
 
-bool sw_svc_put_params(request *R, sw_engine *eng)
+bool sw_svc_put_rubric(request *R)
 {
+	sw_engine *eng = R->eng;
 	struct sw_rubric *rb = eng->rubric;
+	sw_buf_puts(&R->body, ", \"rubric\": ");
+	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
+	sw_buf_puts(&R->body, ", \"params\": ");
 	if (!rb) {
 		sw_buf_puts(&R->body, "null");
 		return true;
@@ -228,15 +222,6 @@ bool sw_svc_put_params(request *R, sw_engine *eng)
 	}
 	sw_buf_puts(&R->body, rb->runner->params_json);
 	return true;
-}
-
-/* Appends the rubric's name and parameters (an object). */
-static bool put_rubric(request *R)
-{
-	sw_buf_puts(&R->body, ", \"rubric\": ");
-	put_str(&R->body, sw_engine_rubric_name(R->eng));
-	sw_buf_puts(&R->body, ", \"params\": ");
-	return sw_svc_put_params(R, R->eng);
 }
 
 /* Copies the parameters the host set (key and value, each NUL-terminated)
@@ -273,14 +258,14 @@ static void restore_params(request *R, const sw_buf *saved)
 static bool change_done(request *R, int rc, sw_buf *saved)
 {
 	if (rc) {
-		fail_engine(R, rc, "");
+		sw_svc_fail_engine(R, R->eng, rc, "");
 		if (!saved->failed)
 			restore_params(R, saved); /* also after SW_ENOMEM: best effort */
 		if (saved->failed || rc == SW_ENOMEM)
 			R->err.failed = 1;
 	}
 	sw_buf_free(saved);
-	return rc ? false : put_rubric(R);
+	return rc ? false : sw_svc_put_rubric(R);
 }
 
 /*
@@ -316,11 +301,8 @@ static bool allowed_path(request *R, const char *path, char **file)
 	free(root);
 	if (!inside) {
 		free(real);
-		if (missing)
-			return fail(R, "rubric '%.*s' was not found in the service's rubric folder",
-			            quote_len(path), path);
-		return fail(R, "rubric '%.*s' is not a file inside the service's rubric folder",
-		            quote_len(path), path);
+		return fail(R, "rubric '%.*s' %s the service's rubric folder", quote_len(path), path,
+		            missing ? "was not found in" : "is not a file inside");
 	}
 	*file = real;
 	return true;
@@ -399,10 +381,10 @@ static bool op_ping(request *R, const cJSON *req)
 {
 	(void)req;
 	sw_buf_puts(&R->body, ", \"protocol\": 2, \"version\": ");
-	put_str(&R->body, sw_version());
+	sw_svc_put_str(&R->body, sw_version());
 	sw_buf_puts(&R->body, ", \"framework\": ");
-	put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
-	return put_rubric(R);
+	sw_svc_put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
+	return sw_svc_put_rubric(R);
 }
 
 /* ---- the request ---- */
@@ -427,12 +409,10 @@ static int parse_request(request *R, cJSON **root, sw_diag *d, const char *line,
 	sw_buf_add(&rest, line, ev->start);
 	sw_buf_puts(&rest, "[]");
 	sw_buf_add(&rest, line + ev->end, len - ev->end);
-	if (rest.failed) {
-		sw_buf_free(&rest);
-		return SW_ENOMEM;
-	}
-	R->split = true;
-	rc = sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST, MAX_DEPTH);
+	R->split = !rest.failed;
+	rc = rest.failed ? SW_ENOMEM
+	                 : sw_json_parse(root, d, "request", rest.p, rest.len, SW_SERVICE_MAX_REQUEST,
+	                                 MAX_DEPTH);
 	sw_buf_free(&rest);
 	return rc;
 }
@@ -446,10 +426,8 @@ static bool dispatch(request *R, cJSON **root, const char *line, size_t len)
 	if (rc == SW_ENOMEM || d.oom) {
 		R->err.failed = 1;
 	} else if (rc || d.count) {
-		const sw_error *e = d.count ? &d.items[0] : NULL;
-		if (!e)
-			fail(R, "invalid JSON");
-		else if (e->path)
+		const sw_error *e = &d.items[0]; /* a failed parse records why unless out of memory */
+		if (e->path)
 			fail(R, "invalid request: %s: %s", e->path, e->message);
 		else
 			fail(R, "invalid JSON at column %u: %s", e->column, e->message);
@@ -505,13 +483,8 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	    (opts && opts->version != SW_SERVICE_OPTIONS_VERSION))
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	request R;
-	memset(&R, 0, sizeof R);
-	R.eng = eng;
-	R.opts = opts ? opts : &defaults;
-	R.line = line;
-	R.noted[0].key = "evidence";
-	R.noted[1].key = "id";
+	request R = { .eng = eng, .opts = opts ? opts : &defaults, .line = line,
+	              .noted = { { .key = "evidence" }, { .key = "id" } } };
 	sw_buf_init(&R.flat.text, &eng->mem);
 	sw_buf_init(&R.body, &eng->mem);
 	sw_buf_init(&R.err, &eng->mem);
@@ -524,7 +497,7 @@ int sw_service_handle_opts(char **response, sw_engine *eng, const sw_service_opt
 	sw_buf out;
 	sw_buf_init(&out, &eng->mem);
 	sw_buf_puts(&out, "{\"id\": ");
-	sw_svc_put_id(&out, root, &R.noted[1], line);
+	put_id(&out, root, &R.noted[1], line);
 	if (R.err.len) {
 		sw_buf_puts(&out, ", \"ok\": false, \"error\": ");
 		sw_svc_put_text(&out, R.err.p, R.err.len);

@@ -11,11 +11,6 @@ struct cJSON;
 
 /* Appends s[0..n) as a JSON string; invalid UTF-8 becomes U+FFFD. */
 void sw_svc_put_text(sw_buf *b, const char *s, size_t n);
-/* Appends the id of the request `root` as it was written in `line` (its
-   place noted by sw_json_check_at), without white space between tokens;
-   null when it has none. */
-void sw_svc_put_id(sw_buf *b, const struct cJSON *root, const sw_json_member *id,
-                   const char *line);
 
 /* ---- requests (service.c) and the protocol 2 ops ---- */
 
@@ -37,9 +32,10 @@ bool sw_svc_fail(sw_svc_req *R, const char *fmt, ...) SW_PRINTF(2, 3);
 bool sw_svc_fail_engine(sw_svc_req *R, sw_engine *eng, int rc, const char *prefix);
 /* Appends a C string (or null) as JSON. */
 void sw_svc_put_str(sw_buf *b, const char *s);
-/* Appends the engine's rubric parameters as a JSON object (null without a
-   rubric); false when its runner cannot be built (error set). */
-bool sw_svc_put_params(sw_svc_req *R, sw_engine *eng);
+/* Appends the rubric's name and its parameters as a JSON object (null
+   without a rubric) to the reply; false when its runner cannot be built
+   (error set). */
+bool sw_svc_put_rubric(sw_svc_req *R);
 
 /* Adds the request's evidence records (ej: the tree's "evidence", an array
    or NULL; their places are in R->noted[0] when split) to eng, each missing pupil
@@ -60,7 +56,6 @@ bool sw_svc_add_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *pupils,
 bool sw_svc_evaluate_class(sw_svc_req *R, sw_engine *eng, const struct cJSON *as_of,
                            sw_buf *out, size_t *errors);
 
-bool sw_svc_op_evaluate_class(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_load_framework(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_check_rubric(sw_svc_req *R, const struct cJSON *req);
 bool sw_svc_op_rubrics(sw_svc_req *R, const struct cJSON *req);

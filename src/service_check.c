@@ -19,14 +19,13 @@ static sw_engine *scratch_new(const sw_engine *eng)
 	sw_engine *s = sw_mem_calloc(&eng->mem, 1, sizeof *s);
 	if (!s)
 		return NULL;
-	s->mem = eng->mem;
+	/* a rubric under test is isolated too; the framework is borrowed: given
+	   back before the engine is freed */
+	*s = (sw_engine){ .mem = eng->mem, .instruction_limit = eng->instruction_limit,
+	                  .memory_limit = eng->memory_limit, .pattern_limit = eng->pattern_limit,
+	                  .print_stream = eng->print_stream, .service_isolate = eng->service_isolate,
+	                  .fw = eng->fw };
 	sw_diag_init(&s->diag, &s->mem);
-	s->instruction_limit = eng->instruction_limit;
-	s->memory_limit = eng->memory_limit;
-	s->pattern_limit = eng->pattern_limit;
-	s->print_stream = eng->print_stream;
-	s->service_isolate = eng->service_isolate; /* a rubric under test is isolated too */
-	s->fw = eng->fw; /* borrowed: given back before the engine is freed */
 	return s;
 }
 
@@ -158,21 +157,6 @@ static void example_failed(const char *line, int passed, void *payload)
 	sw_buf_free(&c);
 }
 
-/*
- * Runs the rubric's own worked examples (`examples = {...}`, scripts/README.md)
- * on the scratch engine: each one that fails is appended to the "errors"
- * array ("example NAME: FAILED: expected 4, got 3"); *count gets how many
- * there were, *failed how many failed.
- */
-static void check_examples(sw_engine *scratch, sw_buf *errors, size_t *count, size_t *failed)
-{
-	example_log log = { errors, 0 };
-	*count = 0;
-	if (sw_engine_rubric_examples(scratch, example_failed, &log, count) == SW_ENOMEM)
-		errors->failed = 1;
-	*failed = log.failed;
-}
-
 /* Sets the request's "params" on the scratch engine's rubric; a refused
    one is appended to the "errors" array b. */
 static bool set_check_params(sw_svc_req *R, sw_engine *s, const cJSON *params, sw_buf *b)
@@ -237,9 +221,12 @@ bool sw_svc_op_check_rubric(sw_svc_req *R, const cJSON *req)
 		put_load_errors(&errs, s, rc);
 	if (ok && loaded)
 		ok = set_check_params(R, s, cJSON_GetObjectItemCaseSensitive(req, "params"), &errs);
-	size_t examples = 0, examples_failed = 0;
-	if (ok && loaded)
-		check_examples(s, &errs, &examples, &examples_failed);
+	/* the rubric's own worked examples (`examples = {...}`, scripts/README.md):
+	   each that fails is an error ("example NAME: FAILED: expected 4, got 3") */
+	example_log log = { &errs, 0 };
+	size_t examples = 0;
+	if (ok && loaded && sw_engine_rubric_examples(s, example_failed, &log, &examples) == SW_ENOMEM)
+		errs.failed = 1;
 	size_t rubric_errors = 0;
 	if (ok && loaded && pupils) {
 		ok = sw_svc_add_class(R, s, pupils, cJSON_GetObjectItemCaseSensitive(req, "evidence"), &warns) &&
@@ -252,18 +239,17 @@ bool sw_svc_op_check_rubric(sw_svc_req *R, const cJSON *req)
 	sw_buf_putc(&warns, ']');
 	if (ok) {
 		sw_buf_printf(&R->body, ", \"loaded\": %s, \"rubric\": ", loaded ? "true" : "false");
-		if (loaded) {
+		if (loaded)
 			put_rubric_info(R, &R->body, s);
-		} else {
+		else
 			sw_buf_puts(&R->body, "null");
-		}
 		sw_buf_puts(&R->body, ", \"errors\": ");
 		sw_buf_add(&R->body, errs.p, errs.len);
 		sw_buf_puts(&R->body, ", \"warnings\": ");
 		sw_buf_add(&R->body, warns.p, warns.len);
 		if (loaded)
 			sw_buf_printf(&R->body, ", \"examples\": {\"count\": %zu, \"failed\": %zu}",
-			              examples, examples_failed);
+			              examples, log.failed);
 		if (res.len) {
 			sw_buf_puts(&R->body, ", \"results\": ");
 			sw_buf_add(&R->body, res.p, res.len);

@@ -1,7 +1,8 @@
 /*
  * service_ops.c - the operations of service protocol 2 (README.md,
- * "Service mode") on a class or a framework: evaluate for a class, summary
- * and load_framework, and the evidence records every op reads. The
+ * "Service mode") on a class or a framework: a class read and evaluated
+ * (evaluate, check_rubric), summary, load_framework, and the evidence
+ * records every op reads. The
  * request machinery and the protocol 1 ops are in service.c, the ops that
  * try rubrics in a scratch engine (rubrics, check_rubric) in service_check.c.
  */
@@ -201,39 +202,6 @@ bool sw_svc_evaluate_class(sw_svc_req *R, sw_engine *eng, const cJSON *as_of, sw
 	return rc == SW_OK && !R->err.failed;
 }
 
-/* {"op": "evaluate", "pupils": [...], "evidence": [...], "as_of": DATE} */
-bool sw_svc_op_evaluate_class(sw_svc_req *R, const cJSON *req)
-{
-	sw_engine *eng = R->eng;
-	if (!sw_engine_framework(eng))
-		return sw_svc_fail(R, "no framework is loaded");
-	if (cJSON_GetObjectItemCaseSensitive(req, "pupil"))
-		return sw_svc_fail(R, "give either 'pupil' (one pupil) or 'pupils' (a class), not both");
-	sw_buf rej, res;
-	sw_buf_init(&rej, &eng->mem);
-	sw_buf_init(&res, &eng->mem);
-	sw_buf_putc(&rej, '[');
-	sw_engine_reset_data(eng);
-	size_t errors = 0;
-	bool ok = sw_svc_add_class(R, eng, cJSON_GetObjectItemCaseSensitive(req, "pupils"),
-	                    cJSON_GetObjectItemCaseSensitive(req, "evidence"), &rej) &&
-	          sw_svc_evaluate_class(R, eng, cJSON_GetObjectItemCaseSensitive(req, "as_of"), &res,
-	                         &errors);
-	sw_buf_putc(&rej, ']');
-	if (ok) {
-		sw_buf_puts(&R->body, ", \"results\": ");
-		sw_buf_add(&R->body, res.p, res.len);
-		sw_buf_puts(&R->body, ", \"rejected\": ");
-		sw_buf_add(&R->body, rej.p, rej.len);
-		if (rej.failed || res.failed)
-			R->body.failed = 1;
-	}
-	sw_engine_reset_data(eng);
-	sw_buf_free(&rej);
-	sw_buf_free(&res);
-	return ok;
-}
-
 /* Appends the summary document json[0..n) on one line: each line break and
    the indentation after it become one space, or nothing next to a bracket
    or at the end (JSON strings hold no raw line break). */
@@ -344,8 +312,6 @@ bool sw_svc_op_load_framework(sw_svc_req *R, const cJSON *req)
 	}
 	sw_buf_puts(&R->body, ", \"framework\": ");
 	sw_svc_put_str(&R->body, sw_framework_id(eng->fw));
-	sw_buf_printf(&R->body, ", \"skills\": %zu, \"rubric\": ", sw_framework_skill_count(eng->fw));
-	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
-	sw_buf_puts(&R->body, ", \"params\": ");
-	return sw_svc_put_params(R, eng);
+	sw_buf_printf(&R->body, ", \"skills\": %zu", sw_framework_skill_count(eng->fw));
+	return sw_svc_put_rubric(R);
 }

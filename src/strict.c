@@ -17,11 +17,7 @@
 /* Case-insensitive edit distance of a and b (each cut at 63 bytes). */
 static size_t distance(const char *a, const char *b)
 {
-	size_t n = strlen(a), m = strlen(b);
-	if (n > 63)
-		n = 63;
-	if (m > 63)
-		m = 63;
+	size_t n = strnlen(a, 63), m = strnlen(b, 63);
 	size_t row[64];
 	for (size_t j = 0; j <= m; j++)
 		row[j] = j;
@@ -51,9 +47,7 @@ const char *sw_strict_nearest(const char *word, const char *const *names, size_t
 	const char *best = NULL;
 	size_t best_d = (size_t)-1, len = strlen(word);
 	/* close enough to be a slip: 2 edits, or a third of a long word */
-	size_t limit = len >= 9 ? len / 3 : 2;
-	if (len <= 2)
-		limit = 1;
+	size_t limit = len <= 2 ? 1 : len >= 9 ? len / 3 : 2;
 	for (size_t i = 0; i < count; i++) {
 		size_t d = distance(word, names[i]);
 		if (d < best_d) {

@@ -128,12 +128,9 @@ bool sw_text_norm(sw_buf *b, const char *s, size_t n)
 	int st = sw_text_check_nfc(s, n);
 	if (st < 0)
 		return false;
-	if (st > 0) {
+	if (st > 0)
 		sw_buf_add(b, s, n);
-		sw_buf_cstr(b);
-		return true;
-	}
-	if (!map_into(b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE))
+	else if (!map_into(b, s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE))
 		return false;
 	sw_buf_cstr(b);
 	return true;
@@ -213,44 +210,41 @@ bool sw_text_key(sw_buf *b, const char *s, size_t n)
 	return true;
 }
 
-size_t sw_text_width(const char *s)
+/* The byte length of the longest prefix of s at most `width` wide, never
+   splitting a character, and its width in *w (a byte that is not UTF-8
+   counts as one column). */
+static size_t measure(const char *s, size_t width, size_t *w)
 {
-	if (!s)
-		return 0;
-	size_t w = 0, n = strlen(s);
+	size_t n = strlen(s), i = 0;
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	size_t i = 0;
+	*w = 0;
 	while (i < n) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-		if (k <= 0) { /* not expected: texts are validated at the door */
-			i++;
-			w++;
-			continue;
-		}
-		w += (size_t)utf8proc_charwidth(cp);
+		if (k <= 0) /* not expected: texts are validated at the door */
+			k = 1, cp = '?';
+		size_t cw = (size_t)utf8proc_charwidth(cp);
+		if (*w + cw > width)
+			break;
+		*w += cw;
 		i += (size_t)k;
 	}
+	/* keep combining marks (width 0) that follow the last character taken */
+	return i;
+}
+
+size_t sw_text_width(const char *s)
+{
+	size_t w = 0;
+	if (s)
+		measure(s, SIZE_MAX, &w);
 	return w;
 }
 
 size_t sw_text_fit(const char *s, size_t width)
 {
-	size_t w = 0, n = strlen(s), i = 0;
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	while (i < n) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-		if (k <= 0)
-			k = 1, cp = '?';
-		size_t cw = (size_t)utf8proc_charwidth(cp);
-		if (w + cw > width)
-			break;
-		w += cw;
-		i += (size_t)k;
-	}
-	/* keep combining marks (width 0) that follow the last character taken */
-	return i;
+	size_t w;
+	return measure(s, width, &w);
 }
 
 bool sw_text_id(const char *s)
