@@ -258,6 +258,10 @@ static void merge_sort(sw_record *recs, size_t n, sw_record *tmp)
 		memcpy(recs, from, n * sizeof *recs);
 }
 
+/* The most skills sorted by counting (sw_records_sort); a framework with
+   more skills than that has its records merge sorted. */
+#define BY_SKILL_MAX 256
+
 int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch)
 {
 	size_t i = 1;
@@ -272,7 +276,31 @@ int sw_records_sort(sw_record *recs, size_t n, sw_buf *scratch)
 	scratch->len = 0;
 	if (!sw_buf_reserve(scratch, n * sizeof *recs))
 		return SW_ENOMEM;
-	merge_sort(recs, n, (sw_record *)(void *)scratch->p);
+	sw_record *tmp = (sw_record *)(void *)scratch->p;
+	size_t top = 0; /* the highest skill */
+	for (i = 0; i < n; i++)
+		top = recs[i].skill > top ? recs[i].skill : top;
+	if (top >= BY_SKILL_MAX) {
+		merge_sort(recs, n, tmp);
+		return SW_OK;
+	}
+	/* a pupil has few skills: the records put in skill order, then each
+	   skill's by date and input order */
+	size_t end[BY_SKILL_MAX] = { 0 }; /* where skill k's records end */
+	for (i = 0; i < n; i++)
+		end[recs[i].skill]++;
+	for (size_t k = 1; k <= top; k++)
+		end[k] += end[k - 1];
+	for (i = n; i-- > 0;)
+		tmp[--end[recs[i].skill]] = recs[i]; /* end[k] becomes where k starts */
+	memcpy(recs, tmp, n * sizeof *recs);
+	for (size_t k = 0; k <= top; k++) {
+		size_t from = end[k], to = k < top ? end[k + 1] : n;
+		if (to - from <= 32)
+			insertion_sort(recs + from, to - from);
+		else
+			merge_sort(recs + from, to - from, tmp);
+	}
 	return SW_OK;
 }
 

@@ -77,6 +77,7 @@ static const unit_test TESTS[] = {
 	T(test_native_bad_params),
 	T(test_bench_lua_matches_builtin),
 	T(test_views_match_helpers),
+	T(test_records_sort),
 	T(test_fields_lua_view),
 	T(test_print_cut_whole_characters),
 	T(test_text_nfc_quick_check),

@@ -151,6 +151,7 @@ void test_native_matches_lua(void);
 void test_native_bad_params(void);
 void test_bench_lua_matches_builtin(void);
 void test_views_match_helpers(void);
+void test_records_sort(void);
 void test_fields_lua_view(void);
 void test_print_cut_whole_characters(void);
 void test_text_nfc_quick_check(void);
