@@ -12,7 +12,7 @@
 
 typedef struct eval_state {
 	sw_writer *w;
-	uint64_t errors, done, total;
+	uint64_t done, total;
 	cli_errs groups;
 	size_t skills;
 	int write_errno; /* why writing the output first failed */
@@ -25,10 +25,8 @@ static int on_result(const sw_result *r, void *payload)
 {
 	eval_state *st = payload;
 	/* grouped, and printed once the run is over (errgroup.c) */
-	for (size_t i = 0; i < sw_result_error_count(r); i++) {
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
 		cli_errs_add(&st->groups, r, i);
-		st->errors++;
-	}
 	st->skills = sw_result_skill_count(r);
 	st->done++;
 	if (st->progress && st->total && (st->done & 1023) == 0 && time(NULL) - st->start >= 1) {
@@ -77,11 +75,10 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 	if (rc || (rc = cli_setup(&eng, opts, true, sorted ? NULL : &data)))
 		return rc;
 	cli_out out = { 0 };
-	eval_state st = { 0 };
+	eval_state st = { .progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO),
+		          .start = time(NULL) };
 	sw_eval_stats es;
 	cli_stream stream = { &eo, on_result, &st, &es };
-	st.progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO);
-	st.start = time(NULL);
 	if ((rc = cli_out_open(&out, outpath)))
 		goto done;
 	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
@@ -114,7 +111,7 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
 	cli_errs_print(&st.groups, stderr, st.done, st.skills);
 	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || st.errors))
+	if (rc == EXIT_OK && (data.rejected || st.groups.total))
 		rc = EXIT_REJECTED;
 done:
 	cli_errs_free(&st.groups);

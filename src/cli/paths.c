@@ -29,11 +29,10 @@ typedef struct named {
 static char *future_name(const char *path)
 {
 	char *target = NULL, *tmp = NULL;
-	if (sw_output_plan(&target, &tmp, path) != SW_OK || !target) {
-		free(tmp);
-		return NULL;
-	}
+	int rc = sw_output_plan(&target, &tmp, path);
 	free(tmp);
+	if (rc != SW_OK || !target)
+		return NULL;
 	char *real = realpath(target, NULL);
 	if (real) {
 		free(target);
@@ -103,16 +102,8 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 		NULL };
 	named list[MAX_PATHS];
 	int n = 0;
-	for (const char *const *name = inputs; *name; name++) {
-		cli_opt *o = cli_find(opts, *name);
-		if (!o || !o->value)
-			continue;
-		if (o->repeat)
-			for (int i = 0; i < o->count && i < CLI_MAX_MANY; i++)
-				add(list, &n, o->many[i], "an input", false);
-		else
-			add(list, &n, o->value, "an input", false);
-	}
+	for (const char *const *name = inputs; *name; name++) /* none is repeatable */
+		add(list, &n, cli_get(opts, *name), "an input", false);
 	for (int i = 0; i < npos; i++)
 		add(list, &n, pos[i], "an input", false);
 	int first_output = n;
