@@ -114,11 +114,10 @@ static uint64_t address_space(const sw_engine *eng)
 #else
 	unsigned long long pages = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%llu", &pages) != 1)
-			pages = 0;
+	if (f && fscanf(f, "%llu", &pages) != 1)
+		pages = 0;
+	if (f)
 		fclose(f);
-	}
 	if (!pages)
 		return 0;
 	long page = sysconf(_SC_PAGESIZE);

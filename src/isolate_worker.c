@@ -147,13 +147,9 @@ static const char *confine(const sw_iso_plan *pl, int fd)
 	scmp_filter_ctx c = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!c)
 		return "seccomp_init";
-	int rc = add_rules(c, fd);
-	if (!rc && setrlimit(RLIMIT_NOFILE, &none))
-		rc = -1;
-	if (!rc)
-		rc = seccomp_load(c);
+	bool failed = add_rules(c, fd) || setrlimit(RLIMIT_NOFILE, &none) || seccomp_load(c);
 	seccomp_release(c);
-	return rc ? "seccomp" : NULL;
+	return failed ? "seccomp" : NULL;
 }
 
 #ifdef SW_TEST_HOOKS

@@ -3,6 +3,7 @@
  * family, as HTML, to a file; or, with -o DIR/, a page per pupil of a
  * class, of schools, of the whole roster or of the pupils named.
  */
+#define _GNU_SOURCE /* asprintf */
 #include "cli.h"
 
 #include <errno.h>
@@ -131,13 +132,9 @@ static int passport_single(const sw_result *r, void *payload)
 /* Writes a page per selected pupil into the folder `out`. */
 static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_opt)
 {
-	size_t n = strlen(out);
-	char *dir = malloc(n + 2);
-	if (!dir)
+	char *dir; /* out, with a trailing '/' */
+	if (asprintf(&dir, "%s%s", out, out[strlen(out) - 1] == '/' ? "" : "/") < 0)
 		return cli_error("out of memory");
-	memcpy(dir, out, n + 1);
-	if (dir[n - 1] != '/')
-		memcpy(dir + n, "/", 2);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		cli_error("cannot make the folder %s: %s", dir, strerror(errno));
 		free(dir);

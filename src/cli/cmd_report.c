@@ -188,9 +188,7 @@ static int run_support(cli_opt *opts, int npos, char **pos)
 	if (!format)
 		return cli_error("support: --format must be table, csv or json");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
-	if (parse_common(opts, &co))
-		return EXIT_FATAL;
-	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
+	return parse_common(opts, &co) ? EXIT_FATAL : run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
 
 static const cli_opt report_opts[] = {

@@ -259,9 +259,7 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 		sw_engine_free(eng);
 	}
 	printf("%u passed, %u failed\n", t.passed, t.failed);
-	if (rc == EXIT_OK && t.failed)
-		rc = EXIT_REJECTED;
-	return rc;
+	return rc == EXIT_OK && t.failed ? EXIT_REJECTED : rc;
 }
 
 /* `rubric explain FILE --pupil ID [--skill S]`: why a pupil has the steps it has. */

@@ -67,7 +67,6 @@ static int run_serve(cli_opt *opts, int npos, char **pos)
 		return rc;
 	sw_service_set_isolate(eng, !cli_get(opts, "--no-isolate"));
 	static line_buf line; /* one a run */
-	rc = EXIT_OK;
 	while (read_line(stdin, &line)) {
 		if (line.blank)
 			continue; /* blank lines are not requests */

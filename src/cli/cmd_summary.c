@@ -52,8 +52,7 @@ static void file_name(char *buf, size_t n, const char *dir, const char *school, 
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (ok)
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			slug[k++] = c;
 		else if (k && slug[k - 1] != '-')
 			slug[k++] = '-';

@@ -35,9 +35,8 @@ static size_t split(const char *msg, const char **who, size_t *who_len)
 void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
 {
 	const char *msg = sw_result_error(r, error), *who;
-	size_t wl;
 	bool skill = sw_result_error_skill(NULL, r, error);
-	size_t n = split(msg, &who, &wl);
+	size_t wl, n = split(msg, &who, &wl);
 	g->total++;
 	for (size_t i = 0; i < g->count; i++) {
 		cli_err_group *e = &g->items[i];
@@ -75,12 +74,9 @@ void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
 		char first[256];
 		size_t k = 0;
 		for (size_t j = 0; j < e->who_len && k + 1 < sizeof first; j++) {
-			if (strncmp(e->who + j, ", skill ", 8) == 0) {
-				first[k++] = ' ';
-				j += 7;
-				continue;
-			}
-			first[k++] = e->who[j];
+			bool skill = strncmp(e->who + j, ", skill ", 8) == 0;
+			first[k++] = skill ? ' ' : e->who[j];
+			j += skill ? 7 : 0;
 		}
 		first[k] = '\0';
 		uint64_t of = e->skill ? pupils * skills : pupils;

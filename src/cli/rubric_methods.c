@@ -32,8 +32,7 @@ static bool word_of(const char *s, size_t n, const char *also)
    '+' and ';' separate sources (a comma separates parameters here). */
 static void put_value(FILE *t, const char *key, size_t kn, const char *v, size_t n)
 {
-	char *end;
-	char num[64];
+	char *end, num[64];
 	if (n < sizeof num) {
 		memcpy(num, v, n);
 		num[n] = '\0';

@@ -162,9 +162,7 @@ static unsigned status_of(const char *resp)
 /* Runs op on the body: {"op": "OP", ...the body's members}. */
 static enum MHD_Result run_op(pool *p, struct MHD_Connection *c, const char *op, upload *u)
 {
-	size_t i = 0;
-	if (u->len >= 3 && !memcmp(u->body, "\xEF\xBB\xBF", 3))
-		i = 3;
+	size_t i = u->len >= 3 && !memcmp(u->body, "\xEF\xBB\xBF", 3) ? 3 : 0; /* past a BOM */
 	while (i < u->len && strchr(" \t\r\n", u->body[i]))
 		i++;
 	bool none = i >= u->len; /* no body: an empty object */
@@ -324,17 +322,12 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *loopb
 	long port = strtol(port_s, &end, 10);
 	if (!*port_s || *end || port < 0 || port > 65535)
 		return false;
-	char addr[64] = "127.0.0.1";
-	if (colon) {
-		size_t n = (size_t)(colon - s);
-		if (n >= sizeof addr || n == 0)
-			return false;
-		memcpy(addr, s, n);
-		addr[n] = 0;
-	}
+	char addr[64] = "127.0.0.1"; /* ADDR when given: neither empty nor too long */
+	int an = colon ? snprintf(addr, sizeof addr, "%.*s", (int)(colon - s), s) : (int)strlen(addr);
+	if (an < 1 || an >= (int)sizeof addr)
+		return false;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-	size_t an = strlen(addr);
 	if (!strcmp(addr, "localhost"))
 		strcpy(addr, "127.0.0.1");
 	if (addr[0] == '[' && addr[an - 1] == ']') {
