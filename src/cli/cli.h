@@ -175,14 +175,14 @@ typedef struct cli_err_group {
 #define CLI_ERR_GROUPS 200 /* distinct messages kept; later new ones are counted only */
 typedef struct cli_errs {
 	cli_err_group items[CLI_ERR_GROUPS];
-	size_t count;
+	size_t count, skills; /* skills: of the results added */
 	uint64_t total, dropped;
 } cli_errs;
-/* Adds error i of a result (its message, and whether it is of one skill). */
-void cli_errs_add(cli_errs *g, const sw_result *r, size_t i);
+/* Adds each error of a result (its message, and whether it is of one skill). */
+void cli_errs_add(cli_errs *g, const sw_result *r);
 /* Prints each group once: alone when it hit once, else with "(the same
    error for N of M pupil-skills; first: P S)"; M is pupils x skills. */
-void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills);
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils);
 void cli_errs_free(cli_errs *g);
 
 /* ---- what cmd_report.c and cmd_passport.c share ---- */

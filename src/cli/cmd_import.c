@@ -176,11 +176,8 @@ const cli_cmd cli_import = {
 	run_import, import_opts, 2, 2, CLI_OUT
 };
 
-static const cli_opt export_opts[] = {
-	CLI_OPT("--case-version", "VERSION"),
-	CLI_OPT("--timestamp", "DATETIME"),
-	{ 0 }
-};
+static const cli_opt export_opts[] = { CLI_OPT("--case-version", "VERSION"),
+	                               CLI_OPT("--timestamp", "DATETIME"), { 0 } };
 
 const cli_cmd cli_export = {
 	"export", "Write a framework as a 1EdTech CASE package (JSON CFPackage).",

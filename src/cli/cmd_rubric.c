@@ -99,7 +99,6 @@ static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, cli_da
 typedef struct check_state {
 	sw_writer *w;
 	cli_errs groups;
-	size_t skills;
 	uint64_t with_evidence; /* pupil-skills with at least one record */
 	uint64_t steps;         /* pupil-skills given a step */
 	uint64_t pupils_with_evidence;
@@ -113,11 +112,9 @@ typedef struct check_state {
 static int check_result(const sw_result *r, void *payload)
 {
 	check_state *cs = payload;
-	for (size_t i = 0; i < sw_result_error_count(r); i++)
-		cli_errs_add(&cs->groups, r, i);
-	cs->skills = sw_result_skill_count(r);
+	cli_errs_add(&cs->groups, r);
 	bool any = false;
-	for (size_t k = 0; k < cs->skills; k++) {
+	for (size_t k = 0; k < cs->groups.skills; k++) {
 		int step;
 		if (sw_result_evidence(r, k)) {
 			cs->with_evidence++;
@@ -215,7 +212,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 	for (size_t i = 0; i < cs.notes_kept; i++)
 		free(cs.notes[i]);
 	fflush(stdout);
-	cli_errs_print(&cs.groups, stderr, st.pupils, cs.skills);
+	cli_errs_print(&cs.groups, stderr, st.pupils);
 	cli_errs_free(&cs.groups);
 	if (er != SW_OK) {
 		cli_print_errors(eng);

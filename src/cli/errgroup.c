@@ -32,7 +32,8 @@ static size_t split(const char *msg, const char **who, size_t *who_len)
 	return (size_t)(open - 1 - msg);
 }
 
-void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
+/* Adds error `error` of r to its group, or makes a group of it. */
+static void add_one(cli_errs *g, const sw_result *r, size_t error)
 {
 	const char *msg = sw_result_error(r, error), *who;
 	bool skill = sw_result_error_skill(NULL, r, error);
@@ -54,7 +55,14 @@ void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
 	        (cli_err_group){ copy, n, who ? copy + (who - msg) : NULL, wl, skill, 1 };
 }
 
-void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
+void cli_errs_add(cli_errs *g, const sw_result *r)
+{
+	g->skills = sw_result_skill_count(r);
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
+		add_one(g, r, i);
+}
+
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils)
 {
 	size_t shown = 0;
 	uint64_t rest = g->dropped;
@@ -79,7 +87,7 @@ void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
 			j += skill ? 7 : 0;
 		}
 		first[k] = '\0';
-		uint64_t of = e->skill ? pupils * skills : pupils;
+		uint64_t of = e->skill ? pupils * g->skills : pupils;
 		fprintf(f, "%.*s (the same error for %llu of %llu %s; first: %s)\n", (int)e->len, e->text,
 		        (unsigned long long)e->hits, (unsigned long long)of,
 		        e->skill ? "pupil-skills" : "pupils", first);
