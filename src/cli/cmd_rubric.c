@@ -53,8 +53,7 @@ static int rubric_new(cli_opt *opts, const char *name)
 /* Finds the example class beside the program (source tree) or installed. */
 static bool example_class(char *pupils, char *evidence, size_t size)
 {
-	static const char *const ends[] = { "/../examples/class-5b", "/../../examples/class-5b",
-		                            "/examples/class-5b" };
+	static const char *const ends[] = { "/../examples/class-5b", "/../../examples/class-5b", "" };
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = '\0';
@@ -62,7 +61,7 @@ static bool example_class(char *pupils, char *evidence, size_t size)
 	if (slash)
 		*slash = '\0';
 	for (int i = n > 0 ? 0 : 2; i < 3; i++) { /* beside the program, then installed */
-		const char *dir = i < 2 ? exe : SW_SHAREDIR;
+		const char *dir = i < 2 ? exe : SW_SHAREDIR "/examples/class-5b";
 		snprintf(pupils, size, "%s%s/pupils.csv", dir, ends[i]);
 		snprintf(evidence, size, "%s%s/evidence.csv", dir, ends[i]);
 		if (access(pupils, R_OK) == 0 && access(evidence, R_OK) == 0)
