@@ -22,6 +22,8 @@
 #define ISO_BATCH 64    /* pupils per batch: fixed, so errors do not depend on --jobs */
 #define ISO_MAX_JOBS 64
 #define NS 1000000000LL
+/* Records an error of run r in its engine's diagnostics; returns code. */
+#define ISO_ERR(r, code, ...) sw_diag_add(&(r)->eng->diag, code, NULL, 0, 0, NULL, __VA_ARGS__)
 
 /* A worker's task: pupils [at, end) of a batch; a retry holds one pupil,
    alone, in a worker started for it and ended after it. */
@@ -58,7 +60,7 @@ typedef struct iso_run {
 	iso_worker w[ISO_MAX_JOBS];
 	unsigned jobs, window;
 	sw_result *res;     /* window * ISO_BATCH */
-	iso_slot *slot;     /* window */
+	iso_slot slot[2 * ISO_MAX_JOBS]; /* window */
 	size_t total;
 	uint64_t batches, next_hand, next_give;
 	int64_t budget_ns;  /* CPU time per pupil */
@@ -112,11 +114,10 @@ static uint64_t address_space(const sw_engine *eng)
 #else
 	unsigned long long pages = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%llu", &pages) != 1)
-			pages = 0;
+	if (f && fscanf(f, "%llu", &pages) != 1)
+		pages = 0;
+	if (f)
 		fclose(f);
-	}
 	if (!pages)
 		return 0;
 	long page = sysconf(_SC_PAGESIZE);
@@ -137,8 +138,7 @@ static int spawn(iso_run *r, iso_worker *w)
 		errno = e;
 	}
 	if (pid < 0)
-		return sw_diag_add(&r->eng->diag, SW_EIO, NULL, 0, 0, NULL,
-		                   "cannot start an isolated evaluator: %s", strerror(errno));
+		return ISO_ERR(r, SW_EIO, "cannot start an isolated evaluator: %s", strerror(errno));
 	if (pid == 0) {
 		close(sv[0]);
 		sw_iso_worker(&r->plan, sv[1]);
@@ -164,6 +164,23 @@ static int reap(iso_worker *w)
 	return st;
 }
 
+/* Sends w its task, pupils [from, from + n) or the probe, and starts its
+   watch (`pupils` budgets); false when w has gone (reaped: it retired or
+   died idle, and another is started when needed). */
+static bool send_task(const iso_run *r, iso_worker *w, uint64_t from, uint64_t n,
+                      int64_t pupils)
+{
+	uint64_t cmd[2] = { from, n };
+	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
+		reap(w);
+		return false;
+	}
+	w->busy = true;
+	w->killed = false;
+	watch(r, w, pupils);
+	return true;
+}
+
 /* The pupil at position pos of the run (the roster order, or the one). */
 static size_t pupil_at(const iso_run *r, size_t pos)
 {
@@ -180,7 +197,7 @@ static int fail_pupil(iso_run *r, uint64_t b, size_t k, const char *msg)
 	char one[720];
 	snprintf(one, sizeof one, "%s (pupil %.200s)", msg, r->eng->roster->pupils[res->pupil].id);
 	if (sw_result_add_error(res, one, SW_RESULT_NO_SKILL))
-		return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		return ISO_ERR(r, SW_ENOMEM, "out of memory");
 	return SW_OK;
 }
 
@@ -253,16 +270,14 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		return SW_OK;
 	}
 	if (type == 'F')
-		return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
-		                   "cannot isolate the rubric: %.*s failed in the evaluator process "
-		                   "(run without --isolate, or on a system with seccomp)",
-		                   (int)(n > 40 ? 40 : n), p);
+		return ISO_ERR(r, SW_ERROR, "cannot isolate the rubric: %.*s failed in the evaluator "
+		               "process (run without --isolate, or on a system with seccomp)",
+		               (int)(n > 40 ? 40 : n), p);
 	if (!w->busy)
-		return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
-		                   "the isolated evaluator sent a result it was not asked for");
+		return ISO_ERR(r, SW_ERROR, "the isolated evaluator sent a result it was not asked for");
 	if (type == 'S' && w->probing) {
 		if (n && !(r->stopped = sw_mem_strndup(&r->eng->mem, p, n)))
-			return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+			return ISO_ERR(r, SW_ENOMEM, "out of memory");
 		r->plan.stopped = r->stopped; /* for the workers started from now on */
 		w->busy = w->probing = false;
 		return SW_OK;
@@ -273,9 +288,8 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		res->pupil = pupil_at(r, (size_t)w->batch * ISO_BATCH + w->at);
 		int rc = sw_iso_decode(r->eng, res, p, p + n);
 		if (rc)
-			return sw_diag_add(&r->eng->diag, rc, NULL, 0, 0, NULL,
-			                   rc == SW_ENOMEM ? "out of memory"
-			                                   : "the isolated evaluator sent a broken result");
+			return ISO_ERR(r, rc, rc == SW_ENOMEM ? "out of memory"
+			                                      : "the isolated evaluator sent a broken result");
 		s->filled = ++w->at;
 		s->fails = 0;
 		watch(r, w, 1);
@@ -296,8 +310,7 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 		w->busy = false;
 		return SW_OK;
 	}
-	return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
-	                   "the isolated evaluator sent a broken result");
+	return ISO_ERR(r, SW_ERROR, "the isolated evaluator sent a broken result");
 }
 
 /* Reads what w has sent and handles its whole frames; at the end of its
@@ -306,7 +319,7 @@ static int frame(iso_run *r, iso_worker *w, char type, const char *p, size_t n)
 static int drain(iso_run *r, iso_worker *w)
 {
 	if (!sw_buf_reserve(&w->in, 65536))
-		return sw_diag_add(&r->eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		return ISO_ERR(r, SW_ENOMEM, "out of memory");
 	ssize_t got = read(w->fd, w->in.p + w->in.len, 65536);
 	if (got < 0 && (errno == EINTR || errno == EAGAIN))
 		return SW_OK;
@@ -360,32 +373,25 @@ static int give(iso_run *r, iso_worker *w)
 	}
 	if (!w->pid) {
 		if (++r->spawn_failures > 8) /* workers that die before they start */
-			return sw_diag_add(&r->eng->diag, SW_ERROR, NULL, 0, 0, NULL,
-			                   "the isolated evaluator keeps failing to start");
+			return ISO_ERR(r, SW_ERROR, "the isolated evaluator keeps failing to start");
 		int rc = spawn(r, w);
 		if (rc)
 			return rc;
 	}
 	iso_slot *s = &r->slot[b % r->window];
 	size_t at = retry ? s->filled : 0, end = retry ? at + 1 : batch_size(r, b);
-	uint64_t cmd[2] = { b * ISO_BATCH + at, end - at };
-	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
-		reap(w); /* it retired or died idle: another is started next time */
+	if (!send_task(r, w, b * ISO_BATCH + at, end - at, 1))
 		return SW_OK;
-	}
 	r->spawn_failures = 0;
 	if (!retry) {
 		*s = (iso_slot){ 0 };
 		r->next_give++;
 	}
 	s->held = true;
-	w->busy = true;
-	w->killed = false;
 	w->retry = retry;
 	w->batch = b;
 	w->at = at;
 	w->end = end;
-	watch(r, w, 1);
 	return SW_OK;
 }
 
@@ -420,8 +426,7 @@ static int wait_some(iso_run *r)
 	int64_t ms = next == INT64_MAX ? 1000 : (next - now + 999999) / 1000000;
 	int k = poll(pf, n, (int)(ms > 60000 ? 60000 : ms));
 	if (k < 0 && errno != EINTR)
-		return sw_diag_add(&r->eng->diag, SW_EIO, NULL, 0, 0, NULL,
-		                   "isolated evaluation: %s", strerror(errno));
+		return ISO_ERR(r, SW_EIO, "isolated evaluation: %s", strerror(errno));
 	for (unsigned i = 0; k > 0 && i < n; i++)
 		if (pf[i].revents) {
 			int rc = drain(r, &r->w[who[i]]);
@@ -444,7 +449,7 @@ static int hand_over(iso_run *r)
 	iso_slot *s = &r->slot[r->next_hand % r->window];
 	size_t n = batch_size(r, r->next_hand);
 	if (s->rc)
-		return sw_diag_add(&r->eng->diag, s->rc, NULL, 0, 0, NULL, "out of memory");
+		return ISO_ERR(r, s->rc, "out of memory");
 	sw_result *res = r->res + (r->next_hand % r->window) * ISO_BATCH;
 	for (size_t k = 0; k < n; k++) {
 		int rc = sw_result_hand(r->eng, r->stats, r->fn, r->payload, &res[k]);
@@ -465,14 +470,9 @@ static int probe(iso_run *r)
 	int rc = spawn(r, w);
 	if (rc)
 		return rc;
-	uint64_t cmd[2] = { SW_ISO_PROBE, 0 };
-	if (send(w->fd, cmd, sizeof cmd, MSG_NOSIGNAL) != (ssize_t)sizeof cmd) {
-		reap(w); /* it died at once: the batches will meet why */
-		return SW_OK;
-	}
-	w->busy = w->probing = true;
-	w->killed = false;
-	watch(r, w, 3);
+	if (!send_task(r, w, SW_ISO_PROBE, 0, 3))
+		return SW_OK; /* it died at once: the batches will meet why */
+	w->probing = true;
 	while (rc == SW_OK && w->pid && w->probing)
 		rc = wait_some(r);
 	return rc;
@@ -519,13 +519,12 @@ static int iso_go(iso_run *r, unsigned jobs)
 	size_t nres = r->total < ISO_BATCH ? (r->total ? r->total : 1)
 	                                   : (size_t)r->window * ISO_BATCH, made = 0;
 	r->res = sw_mem_calloc(&eng->mem, nres, sizeof *r->res);
-	r->slot = sw_mem_calloc(&eng->mem, r->window, sizeof *r->slot);
 	int rc = SW_OK;
-	if (!r->res || !r->slot)
-		rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	if (!r->res)
+		rc = ISO_ERR(r, SW_ENOMEM, "out of memory");
 	for (; rc == SW_OK && made < nres; made++)
 		if ((rc = sw_result_init(&r->res[made], eng)))
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
+			ISO_ERR(r, rc, "out of memory");
 	for (unsigned i = 0; i < r->jobs; i++)
 		sw_buf_init(&r->w[i].in, &eng->mem);
 	if (rc == SW_OK)
@@ -541,7 +540,6 @@ static int iso_go(iso_run *r, unsigned jobs)
 	for (size_t i = 0; i < made; i++)
 		sw_result_release(&r->res[i]);
 	sw_mem_free(&eng->mem, r->res);
-	sw_mem_free(&eng->mem, r->slot);
 	sw_mem_free(&eng->mem, r->stopped);
 	return rc;
 }

@@ -64,12 +64,10 @@ static int get_str(sw_engine *eng, const char **p, const char *end, char **out)
 {
 	uint32_t n;
 	*out = NULL;
-	if (!get_u32(p, end, &n))
+	if (!get_u32(p, end, &n) || (n != UINT32_MAX && (size_t)(end - *p) < n))
 		return SW_EINVALID;
 	if (n == UINT32_MAX)
 		return SW_OK;
-	if ((size_t)(end - *p) < n)
-		return SW_EINVALID;
 	*out = sw_mem_strndup(&eng->mem, *p, n);
 	*p += n;
 	return *out ? SW_OK : SW_ENOMEM;

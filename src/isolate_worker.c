@@ -37,14 +37,8 @@
 #endif
 
 /* Under valgrind (make valgrind), the worker has its limits but no filter. */
-#if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
-#define SW_ISO_VALGRIND 1
-#endif
-#endif
-#ifndef SW_ISO_VALGRIND
-#define SW_ISO_VALGRIND 0
 #endif
 
 /* Writes all of p[0..n) to fd, or reads exactly n bytes from fd into p
@@ -92,49 +86,38 @@ typedef struct iso_out {
 static int forward_print(const char *data, size_t len, void *payload)
 {
 	iso_out *o = payload;
-	sw_buf f;
-	sw_buf_init(&f, o->b.m);
-	frame_start(&f, 'P');
-	sw_buf_add(&f, data, len);
-	bool ok = frame_send(&f, o->fd);
-	sw_buf_free(&f);
-	return ok ? 0 : -1;
+	frame_start(&o->b, 'P'); /* prints come between frames: the buffer is free */
+	sw_buf_add(&o->b, data, len);
+	return frame_send(&o->b, o->fd) ? 0 : -1;
 }
 
 /* The seccomp allow-list: what evaluating needs, and nothing that opens,
    sends elsewhere, runs a program or changes the process. */
 static int add_rules(scmp_filter_ctx c, int fd)
 {
+	/* memory, the CPU clock of the time backstop, locks, randomness, the end;
+	   what a sanitizer's runtime calls (the README's security section) */
+	static const int any[] = { SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
+		                   SCMP_SYS(madvise), SCMP_SYS(clock_gettime), SCMP_SYS(futex),
+		                   SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn), SCMP_SYS(exit_group),
+		                   SCMP_SYS(exit),
+#ifdef SW_ISO_SANITIZER
+		                   SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
+		                   SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigprocmask),
+#endif
+	};
 	int rc = 0;
-	/* the socket only */
+	for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
+		rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, any[i], 0);
+	/* the socket only (and a sanitizer's reports on standard error) */
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, fd, 0));
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd, 0));
-	/* memory, never executable */
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(brk), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-	                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mremap), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 0);
-	/* the CPU clock of the time backstop, locks, randomness, the end */
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(clock_gettime), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(getrandom), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
 #ifdef SW_ISO_SANITIZER
-	/* sanitizer builds: the runtime's reports on standard error, and what
-	   it calls while running (see the README's security section) */
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2, 0));
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(getpid), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(gettid), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
-	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigprocmask), 0);
 #endif
+	for (int i = 0; i < 2; i++) /* memory never made executable */
+		rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, i ? SCMP_SYS(mprotect) : SCMP_SYS(mmap), 1,
+		                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	return rc;
 }
 
@@ -153,38 +136,20 @@ static const char *confine(const sw_iso_plan *pl, int fd)
 		return "close_range";
 	struct rlimit none = { 0, 0 };
 	struct rlimit cpu = { pl->cpu_seconds, pl->cpu_seconds + 1 };
+	struct rlimit as = { pl->address_space, pl->address_space };
 	if (setrlimit(RLIMIT_CORE, &none) || setrlimit(RLIMIT_FSIZE, &none) ||
-	    setrlimit(RLIMIT_CPU, &cpu))
+	    setrlimit(RLIMIT_CPU, &cpu) || (pl->address_space && setrlimit(RLIMIT_AS, &as)))
 		return "setrlimit";
-	if (pl->address_space) {
-		struct rlimit as = { pl->address_space, pl->address_space };
-		if (setrlimit(RLIMIT_AS, &as))
-			return "setrlimit";
-	}
-#if SW_ISO_VALGRIND
+#ifdef RUNNING_ON_VALGRIND
 	if (RUNNING_ON_VALGRIND)
 		return NULL; /* valgrind translates code as it runs: no filter holds it */
 #endif
 	scmp_filter_ctx c = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!c)
 		return "seccomp_init";
-	int rc = add_rules(c, fd);
-	struct rlimit files = { 0, 0 };
-	if (!rc && setrlimit(RLIMIT_NOFILE, &files))
-		rc = -1;
-	if (!rc)
-		rc = seccomp_load(c);
+	bool failed = add_rules(c, fd) || setrlimit(RLIMIT_NOFILE, &none) || seccomp_load(c);
 	seccomp_release(c);
-	return rc ? "seccomp" : NULL;
-}
-
-/* This process's CPU time in seconds. */
-static uint64_t cpu_used(void)
-{
-	struct timespec t;
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t))
-		return 0;
-	return (uint64_t)t.tv_sec;
+	return failed ? "seccomp" : NULL;
 }
 
 #ifdef SW_TEST_HOOKS
@@ -228,12 +193,8 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 	   temporary files) are not the worker's */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != pl->parent)
 		_exit(0);
-	struct sigaction dflt;
-	memset(&dflt, 0, sizeof dflt);
-	dflt.sa_handler = SIG_DFL;
-	sigemptyset(&dflt.sa_mask);
-	sigaction(SIGINT, &dflt, NULL);
-	sigaction(SIGTERM, &dflt, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 #ifdef SW_TEST_HOOKS
 	const char *hook_pupil = NULL;
 	char hook = test_hook_kind(&hook_pupil);
@@ -293,8 +254,10 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 			frame_start(&o.b, 'D');
 			if (!frame_send(&o.b, fd))
 				_exit(0);
-			if (cpu_used() > pl->cpu_seconds / 2)
-				break; /* retire before RLIMIT_CPU: the parent starts another */
+			struct timespec t; /* retire before RLIMIT_CPU: the parent starts another */
+			if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 &&
+			    (uint64_t)t.tv_sec > pl->cpu_seconds / 2)
+				break;
 		}
 	}
 	if (rc != SW_OK) {

@@ -60,9 +60,6 @@ int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned 
 /* Prints each of the engine's errors on stderr in the standard form;
    returns EXIT_FATAL. */
 int cli_print_errors(const sw_engine *eng);
-/* Prints an importer's or exporter's notice on stderr (an sw_notice_fn):
-   "FILE:LINE: MESSAGE", "FILE: PATH: MESSAGE" or "FILE: MESSAGE". */
-void cli_print_notice(const sw_notice *n, void *payload);
 /* Prints "stepwise: MESSAGE" on stderr; returns EXIT_FATAL, so that
    `return cli_error(...)` ends a command. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -83,8 +80,7 @@ typedef struct cli_data {
 	int nlines;
 	uint64_t rejected;
 	bool quiet; /* --quiet: no progress line */
-	unsigned jobs; /* --jobs: threads reading the evidence */
-	int date_format; /* --date-format: SW_DATE_ISO or SW_DATE_DMY */
+	sw_load_options load; /* --jobs (threads reading the evidence), --date-format */
 } cli_data;
 
 /* Evaluating while the evidence is read (evaluate --sorted). */
@@ -140,9 +136,6 @@ int cli_out_check(const char *path);
 /* Writes data to path (standard output for NULL or "-") through path.tmp,
    renamed into place once complete; an exit code, errors printed. */
 int cli_write_file(const char *path, const char *data, size_t len);
-/* With st SW_OK, writes the text an importer or exporter made (cli_write_file)
-   and frees it; else prints the engine's errors. An exit code. */
-int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path);
 /* Reads a whole file (malloc'd); NULL, the reason printed, when it cannot. */
 char *cli_read_file(const char *path, size_t *len);
 /* An output format: its name for --format and the endings of -o that choose it. */
@@ -179,16 +172,44 @@ typedef struct cli_err_group {
 	bool skill;        /* about a pupil and skill, not a whole pupil */
 	uint64_t hits;
 } cli_err_group;
+#define CLI_ERR_GROUPS 200 /* distinct messages kept; later new ones are counted only */
 typedef struct cli_errs {
-	cli_err_group *items;
-	size_t count, cap;
+	cli_err_group items[CLI_ERR_GROUPS];
+	size_t count, skills; /* skills: of the results added */
 	uint64_t total, dropped;
 } cli_errs;
-/* Adds error i of a result (its message, and whether it is of one skill). */
-void cli_errs_add(cli_errs *g, const sw_result *r, size_t i);
+/* Adds each error of a result (its message, and whether it is of one skill). */
+void cli_errs_add(cli_errs *g, const sw_result *r);
 /* Prints each group once: alone when it hit once, else with "(the same
    error for N of M pupil-skills; first: P S)"; M is pupils x skills. */
-void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills);
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils);
 void cli_errs_free(cli_errs *g);
+
+/* ---- what cmd_report.c and cmd_passport.c share ---- */
+#define SHOW_ERRORS 50
+
+/* Rubric errors: counted, the first SHOW_ERRORS printed. */
+typedef struct err_state {
+	uint64_t shown, total;
+} err_state;
+
+/* Counts a result's rubric errors and prints the first ones (an sw_result_fn on err_state). */
+int report_on_result(const sw_result *r, void *payload);
+/* Creates the engine and loads the framework, rubric, roster and evidence;
+   `folder`: -o names a folder of passports, not a file. */
+int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder);
+
+#define COMMON_HELP                                                                         \
+	"  --framework F     framework file or bundled name (default: skills-builder-v2)\n" \
+	"  --rubric R        built-in rubric name or a .lua file (default: highest)\n"       \
+	"  --param K=V       set a rubric parameter (repeatable)\n"                            \
+	"  --pupils P        roster (CSV or JSON Lines): years, classes, schools, groups\n"    \
+	"  --evidence E      evidence (CSV or JSON Lines)\n"                                   \
+	"  -o OUT            write to OUT (via OUT.tmp, renamed when complete)\n"             \
+	"  --rejects FILE    keep rejected rows with their reasons\n"                          \
+	"  --date-format dmy evidence dates may be day first, 13/02/2026 or 3/2/2026\n"      \
+	"  --max-instructions N, --max-memory MiB, --pattern-limit BYTES: rubric limits\n"   \
+	"  --isolate, --no-isolate: run the rubric in worker processes, or not (default:\n" \
+	"                    isolated when the rubric runs as Lua; see evaluate --help)\n"
 
 #endif

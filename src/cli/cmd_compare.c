@@ -51,6 +51,7 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 	if (!list)
 		return cli_error("out of memory");
 	int rc = EXIT_OK, n = 0;
+	long lo = -1, hi = -1;
 	for (; n < npos && !rc; n++) {
 		size_t len;
 		char *data = cli_read_file(pos[n], &len), *why = NULL;
@@ -61,6 +62,9 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 		if (sw_summary_read(&list[n], data, len, &why) != SW_OK)
 			rc = cli_error("%s: not a summary Stepwise can read: %s", pos[n],
 			               why ? why : "out of memory");
+		long d = rc ? -1 : days(sw_summary_as_of(list[n])); /* the span of as-of dates */
+		lo = d >= 0 && (lo < 0 || d < lo) ? d : lo;
+		hi = d > hi ? d : hi;
 		free(why);
 		free(data);
 	}
@@ -70,14 +74,6 @@ static int run_compare(cli_opt *opts, int npos, char **pos)
 		rc = cli_error("compare: %s", why ? why : "out of memory");
 	free(why);
 	sw_summary_free(cl);
-	long lo = -1, hi = -1;
-	for (int j = 0; !rc && j < n; j++) {
-		long d = days(sw_summary_as_of(list[j]));
-		if (d < 0)
-			continue;
-		lo = lo < 0 || d < lo ? d : lo;
-		hi = d > hi ? d : hi;
-	}
 	if (!rc && hi - lo > 122)
 		fprintf(stderr, "stepwise: warning: the summaries' as-of dates are %ld days apart (more "
 		        "than a term): schools are compared at different points of the year\n", hi - lo);

@@ -12,9 +12,8 @@
 
 typedef struct eval_state {
 	sw_writer *w;
-	uint64_t errors, done, total;
+	uint64_t done, total;
 	cli_errs groups;
-	size_t skills;
 	int write_errno; /* why writing the output first failed */
 	bool progress, drawn;
 	time_t start;
@@ -25,11 +24,7 @@ static int on_result(const sw_result *r, void *payload)
 {
 	eval_state *st = payload;
 	/* grouped, and printed once the run is over (errgroup.c) */
-	for (size_t i = 0; i < sw_result_error_count(r); i++) {
-		cli_errs_add(&st->groups, r, i);
-		st->errors++;
-	}
-	st->skills = sw_result_skill_count(r);
+	cli_errs_add(&st->groups, r);
 	st->done++;
 	if (st->progress && st->total && (st->done & 1023) == 0 && time(NULL) - st->start >= 1) {
 		fprintf(stderr, "\r\033[Kevaluated %llu of %llu pupils (%.0f%%)",
@@ -77,11 +72,10 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 	if (rc || (rc = cli_setup(&eng, opts, true, sorted ? NULL : &data)))
 		return rc;
 	cli_out out = { 0 };
-	eval_state st = { 0 };
+	eval_state st = { .progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO),
+		          .start = time(NULL) };
 	sw_eval_stats es;
 	cli_stream stream = { &eo, on_result, &st, &es };
-	st.progress = !cli_get(opts, "--quiet") && isatty(STDERR_FILENO);
-	st.start = time(NULL);
 	if ((rc = cli_out_open(&out, outpath)))
 		goto done;
 	if (sw_writer_new(&st.w, eng, format, out.f) != SW_OK) {
@@ -112,9 +106,9 @@ static int run_evaluate(cli_opt *opts, int npos, char **pos)
 		cli_error("cannot write %s: %s", out.path ? out.path : "the output",
 		          strerror(st.write_errno ? st.write_errno : EIO));
 	rc = er == SW_OK ? EXIT_OK : EXIT_FATAL;
-	cli_errs_print(&st.groups, stderr, st.done, st.skills);
+	cli_errs_print(&st.groups, stderr, st.done);
 	cli_reconcile(&data);
-	if (rc == EXIT_OK && (data.rejected || st.errors))
+	if (rc == EXIT_OK && (data.rejected || st.groups.total))
 		rc = EXIT_REJECTED;
 done:
 	cli_errs_free(&st.groups);

@@ -5,17 +5,6 @@
 
 #include <stdio.h>
 
-/* Counts every step of every skill. */
-static size_t step_total(const sw_framework *fw)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < sw_framework_skill_count(fw); i++) {
-		const sw_skill *sk = sw_framework_skill(fw, i);
-		n += (size_t)(sw_skill_max(sk) - sw_skill_min(sk) + 1);
-	}
-	return n;
-}
-
 static int run_validate(cli_opt *opts, int npos, char **pos)
 {
 	sw_engine *eng;
@@ -28,8 +17,13 @@ static int run_validate(cli_opt *opts, int npos, char **pos)
 			continue;
 		}
 		const sw_framework *fw = sw_engine_framework(eng);
+		size_t steps = 0; /* every step of every skill */
+		for (size_t k = 0; k < sw_framework_skill_count(fw); k++) {
+			const sw_skill *sk = sw_framework_skill(fw, k);
+			steps += (size_t)(sw_skill_max(sk) - sw_skill_min(sk) + 1);
+		}
 		printf("ok: %s (%zu skills, %zu steps)\n", sw_framework_id(fw),
-		       sw_framework_skill_count(fw), step_total(fw));
+		       sw_framework_skill_count(fw), steps);
 	}
 	sw_engine_free(eng);
 	return rc;
@@ -54,11 +48,10 @@ static int run_show(cli_opt *opts, int npos, char **pos)
 	} else {
 		const char *skill = cli_get(opts, "--skill");
 		int st = sw_framework_print(stdout, sw_engine_framework(eng), skill);
-		if (st == SW_ENOTFOUND) {
+		if (st == SW_ENOTFOUND)
 			rc = cli_error("show: no skill '%s' in %s", skill, pos[0]);
-		} else if (st != SW_OK || fflush(stdout) != 0) {
+		else if (st != SW_OK || fflush(stdout) != 0)
 			rc = cli_error("show: cannot write the output");
-		}
 	}
 	sw_engine_free(eng);
 	return rc;

@@ -3,7 +3,8 @@
  * family, as HTML, to a file; or, with -o DIR/, a page per pupil of a
  * class, of schools, of the whole roster or of the pupils named.
  */
-#include "report.h"
+#define _GNU_SOURCE /* asprintf */
+#include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -33,14 +34,10 @@ static bool passport_selected(const passport_run *run, const sw_result *r)
 	const char *cls = sw_result_class(r), *school = sw_result_school(r);
 	if (run->class_name && (!cls || strcmp(cls, run->class_name) != 0))
 		return false;
-	if (run->nschools) {
-		bool found = false;
-		for (int i = 0; i < run->nschools && !found; i++)
-			found = school && strcmp(school, run->schools[i]) == 0;
-		if (!found)
-			return false;
-	}
-	return run->all || run->class_name || run->nschools;
+	bool in = !run->nschools; /* in one of the --school schools, when given */
+	for (int i = 0; i < run->nschools && !in; i++)
+		in = school && strcmp(school, run->schools[i]) == 0;
+	return in && (run->all || run->class_name || run->nschools);
 }
 
 /* DIR/ID.html, with bytes other than letters, digits, '-', '_' and '.' (and a
@@ -79,34 +76,21 @@ static void passport_one(passport_run *run, const char *id, const sw_result *now
 {
 	char *path = passport_path(run->dir, id);
 	cli_out out;
-	if (!path) {
-		run->rc = cli_error("out of memory");
-		return;
-	}
-	if (cli_out_open(&out, path)) {
+	if (!path || cli_out_open(&out, path)) {
+		run->rc = path ? EXIT_FATAL : cli_error("out of memory");
 		free(path);
-		run->rc = EXIT_FATAL;
 		return;
 	}
-	int st;
-	if (now) {
-		st = sw_passport_write_result(out.f, run->eng, now, NULL, &run->po);
-		if (st == SW_OK && !result_records(now)) {
-			fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n", id);
-			run->empty++;
-		}
-	} else {
-		st = sw_passport_write(out.f, run->eng, id, &run->po, NULL);
+	int st = now ? sw_passport_write_result(out.f, run->eng, now, NULL, &run->po)
+	             : sw_passport_write(out.f, run->eng, id, &run->po, NULL);
+	if (now && st == SW_OK && !result_records(now)) {
+		fprintf(stderr, "passport: %s has no evidence yet; the passport says so\n", id);
+		run->empty++;
 	}
-	if (st != SW_OK) {
-		if (now)
-			cli_error("cannot write %s", path);
-		else
-			cli_print_errors(run->eng);
-		run->rc = EXIT_FATAL;
-	} else {
+	if (st != SW_OK)
+		run->rc = now ? cli_error("cannot write %s", path) : cli_print_errors(run->eng);
+	else
 		run->written++;
-	}
 	if (cli_out_close(&out, st == SW_OK) != EXIT_OK)
 		run->rc = EXIT_FATAL;
 	free(path);
@@ -145,24 +129,12 @@ static int passport_single(const sw_result *r, void *payload)
 	return report_on_result(r, &run->errs);
 }
 
-/* True when -o names a folder: ends in '/' or is one. */
-static bool is_folder(const char *path)
-{
-	size_t n = path ? strlen(path) : 0;
-	struct stat st;
-	return n && (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)));
-}
-
 /* Writes a page per selected pupil into the folder `out`. */
 static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_opt)
 {
-	size_t n = strlen(out);
-	char *dir = malloc(n + 2);
-	if (!dir)
+	char *dir; /* out, with a trailing '/' */
+	if (asprintf(&dir, "%s%s", out, out[strlen(out) - 1] == '/' ? "" : "/") < 0)
 		return cli_error("out of memory");
-	memcpy(dir, out, n + 1);
-	if (dir[n - 1] != '/')
-		memcpy(dir + n, "/", 2);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		cli_error("cannot make the folder %s: %s", dir, strerror(errno));
 		free(dir);
@@ -192,20 +164,19 @@ static int passport_folder(passport_run *run, const char *out, cli_opt *pupil_op
 static int run_passport(cli_opt *opts, int npos, char **pos)
 {
 	(void)npos, (void)pos;
-	passport_run run;
-	memset(&run, 0, sizeof run);
 	cli_opt *pupil_opt = cli_find(opts, "--pupil"), *school_opt = cli_find(opts, "--school");
 	int npupils = pupil_opt->count;
-	run.class_name = cli_get(opts, "--class");
-	run.all = cli_get(opts, "--all") != NULL;
-	run.schools = school_opt->many;
-	run.nschools = school_opt->count;
+	passport_run run = { .class_name = cli_get(opts, "--class"), .schools = school_opt->many,
+		             .nschools = school_opt->count, .all = cli_get(opts, "--all") != NULL };
 	const char *out = cli_get(opts, "-o");
 	int kinds = (npupils > 0) + (run.class_name || run.nschools) + run.all;
 	if (kinds != 1)
 		return cli_error("passport: choose the pupils with one of --pupil ID..., --class C "
 		                 "(and/or --school S) or --all");
-	bool folder = is_folder(out);
+	size_t outlen = out ? strlen(out) : 0; /* -o names a folder: ends in '/' or is one */
+	struct stat ost;
+	bool folder = outlen && (out[outlen - 1] == '/' ||
+	                         (stat(out, &ost) == 0 && S_ISDIR(ost.st_mode)));
 	if (!folder && (npupils != 1 || !pupil_opt->many[0][0]))
 		return cli_error("passport: pages for several pupils go in a folder: -o DIR/");
 	sw_engine *eng;

@@ -3,15 +3,13 @@
  * progress; as a table, CSV, JSON or an HTML report), `stepwise support`
  * (pupils below the expected step); `stepwise passport` is in cmd_passport.c.
  */
-#include "report.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Counts rubric errors and prints the first ones (an sw_result_fn). */
 
 int report_on_result(const sw_result *r, void *payload)
 {
@@ -49,30 +47,29 @@ static int parse_by(const char *v, int *by)
 			*by = i; /* SW_BY_ALL ... SW_BY_SCHOOL_YEAR */
 			return EXIT_OK;
 		}
-	cli_error("--by must be all, school, class, year, group, school,class or school,year, "
-	          "not '%s'", v);
-	return EXIT_FATAL;
+	return cli_error("--by must be all, school, class, year, group, school,class or "
+	                 "school,year, not '%s'", v);
 }
 
-/* Reads the support list's filters: --top N, --class C, --group G. */
-static int parse_support_filters(cli_opt *opts, sw_cohort_options *co)
+/* Reads what report and support share: --as-of, --roster-date, the
+   repeatable --school, and the support list's --top N, --class C, --group G
+   and --below N (default 1). */
+static int parse_common(cli_opt *opts, sw_cohort_options *co)
 {
-	unsigned long long top = (unsigned long long)co->top;
+	cli_opt *school = cli_find(opts, "--school");
+	unsigned long long top = (unsigned long long)co->top, below = 1;
+	co->as_of = cli_get(opts, "--as-of");
+	co->roster_date = cli_get(opts, "--roster-date");
+	co->schools = school->count ? school->many : NULL;
+	co->school_count = (size_t)school->count;
 	co->support_class = cli_get(opts, "--class");
 	co->support_group = cli_get(opts, "--group");
-	if (cli_whole(opts, "--top", 1, 1000000000, "a whole number of pupils from 1", &top))
+	if (cli_whole(opts, "--top", 1, 1000000000, "a whole number of pupils from 1", &top) ||
+	    cli_whole(opts, "--below", 1, 1000000, "a whole number of steps from 1", &below))
 		return EXIT_FATAL;
 	co->top = (int)top;
+	co->below = (int)below;
 	return EXIT_OK;
-}
-
-/* Reads --below: a whole number of steps (default 1). */
-static int parse_below(cli_opt *opts, int *below)
-{
-	unsigned long long n = 1;
-	int rc = cli_whole(opts, "--below", 1, 1000000, "a whole number of steps from 1", &n);
-	*below = (int)n;
-	return rc;
 }
 
 /* Turns --sources LIST into the rubric parameter sources=LIST (after any --param). */
@@ -89,24 +86,6 @@ static int add_sources_param(cli_opt *opts)
 	o->many[o->count++] = param;
 	o->value = param;
 	return EXIT_OK;
-}
-
-/* Reads the repeatable --school into the options. */
-static void parse_schools(cli_opt *opts, sw_cohort_options *co)
-{
-	cli_opt *o = cli_find(opts, "--school");
-	co->schools = o->count ? o->many : NULL;
-	co->school_count = (size_t)o->count;
-}
-
-/* Says on standard error what --school left out. */
-static void report_left_out(const sw_cohort *c)
-{
-	size_t pupils, records;
-	sw_cohort_left_out(c, &pupils, &records);
-	if (pupils)
-		fprintf(stderr, "left out (other schools than --school): %zu pupils and their %zu "
-		                "evidence records\n", pupils, records);
 }
 
 int report_setup(sw_engine **eng, cli_opt *opts, cli_data *data, bool folder)
@@ -148,14 +127,16 @@ static int run_cohort(cli_opt *opts, sw_cohort_options *co, sw_report what,
 	int st = format == SW_REPORT_HTML ? sw_cohort_write_html(out.f, c)
 	                               : sw_cohort_write(out.f, c, what, format);
 	if (st == SW_EIO)
-		cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
+		rc = cli_error("cannot write %s: %s", out.path ? out.path : "the output", strerror(errno));
 	else if (st != SW_OK)
-		cli_error("out of memory");
-	if (st != SW_OK)
-		rc = EXIT_FATAL;
+		rc = cli_error("out of memory");
 	if (cli_out_close(&out, rc == EXIT_OK) != EXIT_OK)
 		rc = EXIT_FATAL;
-	report_left_out(c);
+	size_t pupils, records;
+	sw_cohort_left_out(c, &pupils, &records); /* what --school left out */
+	if (pupils)
+		fprintf(stderr, "left out (other schools than --school): %zu pupils and their %zu "
+		                "evidence records\n", pupils, records);
 	if (errs.total > errs.shown)
 		fprintf(stderr, "... and %llu more rubric errors\n",
 		        (unsigned long long)(errs.total - errs.shown));
@@ -170,13 +151,10 @@ static int run_report(cli_opt *opts, int npos, char **pos)
 	if (!format)
 		return cli_error("report: --format must be table, csv, json or html");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
-	co.as_of = cli_get(opts, "--as-of");
 	co.gap = cli_get(opts, "--gap");
 	co.from = cli_get(opts, "--from");
 	co.to = cli_get(opts, "--to");
-	parse_schools(opts, &co);
 	co.with_support = cli_get(opts, "--with-support") != NULL;
-	co.roster_date = cli_get(opts, "--roster-date");
 	co.terms = cli_get(opts, "--terms") != NULL;
 	co.at = cli_get(opts, "--at");
 	if (co.terms && co.at)
@@ -185,8 +163,8 @@ static int run_report(cli_opt *opts, int npos, char **pos)
 		return cli_error("report: --terms/--at make a table of their own; give them "
 		                 "without --gap and --from (the HTML report can show all of them)");
 	unsigned long long min_group = 5;
-	if (parse_support_filters(opts, &co) || add_sources_param(opts) ||
-	    parse_by(cli_get(opts, "--by"), &co.by) || parse_below(opts, &co.below) ||
+	if (parse_common(opts, &co) || add_sources_param(opts) ||
+	    parse_by(cli_get(opts, "--by"), &co.by) ||
 	    cli_whole(opts, "--min-group", 1, 1000000,
 	              "a whole number of pupils from 1 (1 shows every figure)", &min_group))
 		return EXIT_FATAL;
@@ -210,12 +188,7 @@ static int run_support(cli_opt *opts, int npos, char **pos)
 	if (!format)
 		return cli_error("support: --format must be table, csv or json");
 	sw_cohort_options co = SW_COHORT_OPTIONS_INIT;
-	co.as_of = cli_get(opts, "--as-of");
-	co.roster_date = cli_get(opts, "--roster-date");
-	parse_schools(opts, &co);
-	if (parse_below(opts, &co.below) || parse_support_filters(opts, &co))
-		return EXIT_FATAL;
-	return run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
+	return parse_common(opts, &co) ? EXIT_FATAL : run_cohort(opts, &co, SW_REPORT_SUPPORT, format);
 }
 
 static const cli_opt report_opts[] = {

@@ -3,6 +3,7 @@
  * rubric; `stepwise rubric check FILE.lua` loads a rubric, runs it on data
  * (the example class by default) and shows every error and the results.
  */
+#define _GNU_SOURCE /* asprintf */
 #include "cli.h"
 #include "sharedir.h" /* SW_SHAREDIR, from PREFIX (build/gen) */
 
@@ -52,25 +53,17 @@ static int rubric_new(cli_opt *opts, const char *name)
 /* Finds the example class beside the program (source tree) or installed. */
 static bool example_class(char *pupils, char *evidence, size_t size)
 {
+	static const char *const ends[] = { "/../examples/class-5b", "/../../examples/class-5b", "" };
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	const char *dirs[3] = { NULL, NULL, SW_SHAREDIR "/examples/class-5b" };
-	char a[PATH_MAX + 64], b[PATH_MAX + 64];
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(a, sizeof a, "%s/../examples/class-5b", exe);
-		snprintf(b, sizeof b, "%s/../../examples/class-5b", exe);
-		dirs[0] = a;
-		dirs[1] = b;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (!dirs[i])
-			continue;
-		snprintf(pupils, size, "%s/pupils.csv", dirs[i]);
-		snprintf(evidence, size, "%s/evidence.csv", dirs[i]);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	for (int i = n > 0 ? 0 : 2; i < 3; i++) { /* beside the program, then installed */
+		const char *dir = i < 2 ? exe : SW_SHAREDIR "/examples/class-5b";
+		snprintf(pupils, size, "%s%s/pupils.csv", dir, ends[i]);
+		snprintf(evidence, size, "%s%s/evidence.csv", dir, ends[i]);
 		if (access(pupils, R_OK) == 0 && access(evidence, R_OK) == 0)
 			return true;
 	}
@@ -105,7 +98,6 @@ static int rubric_setup(sw_engine **eng, cli_opt *opts, const char *file, cli_da
 typedef struct check_state {
 	sw_writer *w;
 	cli_errs groups;
-	size_t skills;
 	uint64_t with_evidence; /* pupil-skills with at least one record */
 	uint64_t steps;         /* pupil-skills given a step */
 	uint64_t pupils_with_evidence;
@@ -119,11 +111,9 @@ typedef struct check_state {
 static int check_result(const sw_result *r, void *payload)
 {
 	check_state *cs = payload;
-	for (size_t i = 0; i < sw_result_error_count(r); i++)
-		cli_errs_add(&cs->groups, r, i);
-	cs->skills = sw_result_skill_count(r);
+	cli_errs_add(&cs->groups, r);
 	bool any = false;
-	for (size_t k = 0; k < cs->skills; k++) {
+	for (size_t k = 0; k < cs->groups.skills; k++) {
 		int step;
 		if (sw_result_evidence(r, k)) {
 			cs->with_evidence++;
@@ -131,15 +121,10 @@ static int check_result(const sw_result *r, void *payload)
 		}
 		cs->steps += sw_result_has_step(&step, r, k) == 1;
 		const char *note = sw_result_note(r, k);
-		if (note && *note && cs->notes_total++ < NOTES_SHOWN) {
-			const char *id = sw_skill_id(sw_framework_skill(cs->fw, k));
-			size_t len = strlen(sw_result_pupil(r)) + strlen(id) + strlen(note) + 4;
-			char *line = malloc(len);
-			if (line) {
-				snprintf(line, len, "%s %s: %s", sw_result_pupil(r), id, note);
-				cs->notes[cs->notes_kept++] = line;
-			}
-		}
+		if (note && *note && cs->notes_total++ < NOTES_SHOWN &&
+		    asprintf(&cs->notes[cs->notes_kept], "%s %s: %s", sw_result_pupil(r),
+		             sw_skill_id(sw_framework_skill(cs->fw, k)), note) >= 0)
+			cs->notes_kept++;
 	}
 	cs->pupils_with_evidence += any;
 	return sw_writer_add(cs->w, r);
@@ -176,20 +161,18 @@ static void on_example(const char *line, int passed, void *payload)
 		t->failed++;
 }
 
-/* Runs the examples of the rubric loaded in eng; false when one failed. */
-static bool run_examples(sw_engine *eng, const char *file, example_tally *t)
+/* Runs the examples of the rubric loaded in eng (one that cannot run counts
+   as failed). */
+static void run_examples(sw_engine *eng, const char *file, example_tally *t)
 {
 	t->file = file;
-	unsigned before = t->failed;
 	size_t n;
 	if (sw_engine_rubric_examples(eng, on_example, t, &n) != SW_OK) {
 		cli_print_errors(eng);
 		t->failed++;
-		return false;
-	}
-	if (n == 0)
+	} else if (n == 0) {
 		printf("%s: no examples (add `examples = {...}`: see scripts/README.md)\n", file);
-	return t->failed == before;
+	}
 }
 
 static int rubric_check(cli_opt *opts, const char *file)
@@ -204,8 +187,7 @@ static int rubric_check(cli_opt *opts, const char *file)
 	if (params && *params)
 		printf(" (%s)", params);
 	printf("\n\n");
-	check_state cs = { 0 };
-	cs.fw = sw_engine_framework(eng);
+	check_state cs = { .fw = sw_engine_framework(eng) };
 	if (sw_writer_new(&cs.w, eng, SW_OUTPUT_TABLE, stdout) != SW_OK) {
 		sw_engine_free(eng);
 		return EXIT_FATAL;
@@ -229,31 +211,29 @@ static int rubric_check(cli_opt *opts, const char *file)
 	for (size_t i = 0; i < cs.notes_kept; i++)
 		free(cs.notes[i]);
 	fflush(stdout);
-	cli_errs_print(&cs.groups, stderr, st.pupils, cs.skills);
+	cli_errs_print(&cs.groups, stderr, st.pupils);
 	cli_errs_free(&cs.groups);
 	if (er != SW_OK) {
 		cli_print_errors(eng);
 		sw_engine_free(eng);
 		return EXIT_FATAL;
 	}
-	if (st.errors) {
+	if (st.errors)
 		printf("\n%llu errors in %llu of %llu pupils (see above)\n",
 		       (unsigned long long)st.errors, (unsigned long long)st.pupils_with_errors,
 		       (unsigned long long)st.pupils);
-	} else {
+	else
 		printf("\nno errors in %llu pupils\n", (unsigned long long)st.pupils);
-	}
 	bool warned = warn_no_step(&cs, &st);
 	cli_reconcile(&data);
 	example_tally t = { NULL, 0, 0 };
 	size_t n = 0;
-	bool examples_ok = true;
 	if (sw_engine_rubric_examples(eng, NULL, NULL, &n) == SW_OK && n) {
 		printf("\nexamples:\n");
-		examples_ok = run_examples(eng, file, &t);
+		run_examples(eng, file, &t);
 		printf("%u passed, %u failed\n", t.passed, t.failed);
 	}
-	rc = st.errors || data.rejected || warned || !examples_ok ? EXIT_REJECTED : EXIT_OK;
+	rc = st.errors || data.rejected || warned || t.failed ? EXIT_REJECTED : EXIT_OK;
 	sw_engine_free(eng);
 	return rc;
 }
@@ -275,9 +255,7 @@ static int rubric_test(cli_opt *opts, int nfiles, char **files)
 		sw_engine_free(eng);
 	}
 	printf("%u passed, %u failed\n", t.passed, t.failed);
-	if (rc == EXIT_OK && t.failed)
-		rc = EXIT_REJECTED;
-	return rc;
+	return rc == EXIT_OK && t.failed ? EXIT_REJECTED : rc;
 }
 
 /* `rubric explain FILE --pupil ID [--skill S]`: why a pupil has the steps it has. */
@@ -294,13 +272,10 @@ static int rubric_explain(cli_opt *opts, const char *file)
 	sw_eval_options evo = SW_EVAL_OPTIONS_INIT;
 	evo.as_of = cli_get(opts, "--as-of");
 	fflush(stdout);
-	if (sw_engine_explain_pupil(eng, stdout, pupil, cli_get(opts, "--skill"), &evo) != SW_OK) {
-		cli_print_errors(eng);
-		sw_engine_free(eng);
-		return EXIT_FATAL;
-	}
+	if (sw_engine_explain_pupil(eng, stdout, pupil, cli_get(opts, "--skill"), &evo) != SW_OK)
+		rc = cli_print_errors(eng);
 	sw_engine_free(eng);
-	return EXIT_OK;
+	return rc;
 }
 
 static int run_rubric(cli_opt *opts, int npos, char **pos)
@@ -313,9 +288,9 @@ static int run_rubric(cli_opt *opts, int npos, char **pos)
 		return rubric_new(opts, pos[1]);
 	if (strcmp(pos[0], "check") == 0 && npos == 2)
 		return rubric_check(opts, pos[1]);
-	cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua', "
-	          "'stepwise rubric test FILE.lua...' or 'stepwise rubric explain FILE.lua --pupil ID'");
-	return EXIT_FATAL;
+	return cli_error("rubric: use 'stepwise rubric new NAME', 'stepwise rubric check FILE.lua', "
+	                 "'stepwise rubric test FILE.lua...' or 'stepwise rubric explain FILE.lua "
+	                 "--pupil ID'");
 }
 
 static const cli_opt rubric_opts[] = {

@@ -7,24 +7,22 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 /* One line read from the input. */
 typedef struct line_buf {
-	char *p;
-	size_t len, cap;
+	char p[SW_SERVICE_MAX_REQUEST]; /* the bytes kept */
+	size_t len;
 	size_t total;  /* bytes of the line, including any not kept */
 	bool blank;    /* only white space */
 } line_buf;
 
 /*
  * Reads the next line without its "\n" (or "\r\n"), keeping at most
- * SW_SERVICE_MAX_REQUEST bytes. Returns 1 for a line, 0 at the end of the
- * input, -1 when memory runs out.
+ * SW_SERVICE_MAX_REQUEST bytes. Returns false at the end of the input.
  */
-static int read_line(FILE *in, line_buf *b)
+static bool read_line(FILE *in, line_buf *b)
 {
 	b->len = b->total = 0;
 	b->blank = true;
@@ -33,33 +31,16 @@ static int read_line(FILE *in, line_buf *b)
 		b->total++;
 		if (c != ' ' && c != '\t' && c != '\r')
 			b->blank = false;
-		if (b->total > SW_SERVICE_MAX_REQUEST)
-			continue; /* counted, not kept */
-		if (b->len + 1 >= b->cap) {
-			size_t cap = b->cap ? b->cap * 2 : 4096;
-			char *p = realloc(b->p, cap);
-			if (!p)
-				return -1;
-			b->p = p;
-			b->cap = cap;
-		}
-		b->p[b->len++] = (char)c;
+		if (b->total <= SW_SERVICE_MAX_REQUEST) /* else counted, not kept */
+			b->p[b->len++] = (char)c;
 	}
 	if (c == EOF && b->total == 0)
-		return 0;
+		return false;
 	if (b->total <= SW_SERVICE_MAX_REQUEST && b->len && b->p[b->len - 1] == '\r') {
 		b->len--;
 		b->total--;
 	}
-	return 1;
-}
-
-/* Writes one response line and flushes it; false when the output is gone. */
-static bool respond(const char *text)
-{
-	fputs(text, stdout);
-	putc('\n', stdout);
-	return fflush(stdout) == 0 && !ferror(stdout);
+	return true;
 }
 
 static int run_serve(cli_opt *opts, int npos, char **pos)
@@ -85,29 +66,25 @@ static int run_serve(cli_opt *opts, int npos, char **pos)
 	if (rc)
 		return rc;
 	sw_service_set_isolate(eng, !cli_get(opts, "--no-isolate"));
-	line_buf line = { 0 };
-	int got;
-	rc = EXIT_OK;
-	while ((got = read_line(stdin, &line)) > 0) {
+	static line_buf line; /* one a run */
+	while (read_line(stdin, &line)) {
 		if (line.blank)
 			continue; /* blank lines are not requests */
 		char *response = NULL;
 		const char *text = line.total > SW_SERVICE_MAX_REQUEST ? NULL : line.p;
 		int st = sw_service_handle_opts(&response, eng, &so, text, line.total);
-		bool ok = respond(st == SW_OK ? response
-		                              : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}");
+		fputs(st == SW_OK ? response
+		                  : "{\"id\": null, \"ok\": false, \"error\": \"out of memory\"}",
+		      stdout);
+		putc('\n', stdout);
 		sw_string_free(eng, response);
-		if (!ok) {
+		if (fflush(stdout) != 0 || ferror(stdout)) { /* the output is gone */
 			rc = cli_error("serve: cannot write the response");
 			break;
 		}
 	}
-	if (got < 0) {
-		rc = cli_error("serve: out of memory");
-	} else if (rc == EXIT_OK && ferror(stdin)) {
+	if (rc == EXIT_OK && ferror(stdin))
 		rc = cli_error("serve: cannot read the requests");
-	}
-	free(line.p);
 	sw_engine_free(eng);
 	return rc;
 }

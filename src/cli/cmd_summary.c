@@ -52,8 +52,7 @@ static void file_name(char *buf, size_t n, const char *dir, const char *school, 
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (ok)
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			slug[k++] = c;
 		else if (k && slug[k - 1] != '-')
 			slug[k++] = '-';
@@ -99,31 +98,25 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 	int rc = cli_setup(&eng, opts, true, &data);
 	if (rc)
 		return rc;
-	uint64_t errors = 0;
-	if (each) {
-		sw_summary **list = NULL;
-		size_t n = 0;
-		if (sw_summary_make_each(&list, &n, eng, &so) != SW_OK)
-			rc = cli_print_errors(eng);
-		if (n) /* one evaluation for every school: the same count in each */
-			errors = sw_summary_eval_errors(list[0]);
-		for (size_t i = 0; !rc && i < n; i++) {
-			char path[4096];
+	sw_summary *one = NULL, **list = &one; /* one summary, or one per school */
+	size_t n = 0;
+	int st = each ? sw_summary_make_each(&list, &n, eng, &so) : sw_summary_make(&one, eng, &so);
+	if (st != SW_OK)
+		rc = cli_print_errors(eng);
+	n = each ? n : one != NULL;
+	/* one evaluation for every school: the same count in each */
+	uint64_t errors = n ? sw_summary_eval_errors(list[0]) : 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		char path[4096];
+		if (each)
 			file_name(path, sizeof path, outp, sw_summary_school(list[i]), i);
-			rc = write_one(list[i], path);
-			if (!rc && !cli_get(opts, "--quiet"))
-				fprintf(stderr, "%s: %s\n", path, sw_summary_school(list[i]));
-		}
-		sw_summary_list_free(list, n);
-	} else {
-		sw_summary *s = NULL;
-		if (sw_summary_make(&s, eng, &so) != SW_OK)
-			rc = cli_print_errors(eng);
-		if (!rc)
-			rc = write_one(s, outp);
-		errors = sw_summary_eval_errors(s);
-		sw_summary_free(s);
+		rc = write_one(list[i], each ? path : outp);
+		if (each && !rc && !cli_get(opts, "--quiet"))
+			fprintf(stderr, "%s: %s\n", path, sw_summary_school(list[i]));
 	}
+	if (each)
+		sw_summary_list_free(list, n);
+	sw_summary_free(one);
 	if (errors)
 		fprintf(stderr, "stepwise: the rubric failed %llu times: those steps are missing from "
 		        "the summary ('stepwise evaluate' with the same options shows where)\n",

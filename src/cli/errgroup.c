@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROUPS_MAX 200 /* distinct messages kept; later new ones are counted only */
-#define SHOW_MAX 50    /* groups printed */
+#define SHOW_MAX 50 /* groups printed */
 
 /* Splits "TEXT (pupil P, skill S)" into TEXT's length and "P, skill S"/"P". */
 static size_t split(const char *msg, const char **who, size_t *who_len)
@@ -23,25 +22,22 @@ static size_t split(const char *msg, const char **who, size_t *who_len)
 	*who_len = 0;
 	if (n < 2 || msg[n - 1] != ')')
 		return n;
-	const char *open = NULL;
-	for (const char *p = msg + n - 1; p > msg; p--)
-		if (p[0] == '(' && p[-1] == ' ' && strncmp(p, "(pupil ", 7) == 0) {
-			open = p;
-			break;
-		}
-	if (!open)
+	const char *open = msg + n - 1; /* the last " (pupil " */
+	while (open > msg && !(open[-1] == ' ' && strncmp(open, "(pupil ", 7) == 0))
+		open--;
+	if (open == msg)
 		return n;
 	*who = open + 7;
 	*who_len = (size_t)(msg + n - 1 - *who);
 	return (size_t)(open - 1 - msg);
 }
 
-void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
+/* Adds error `error` of r to its group, or makes a group of it. */
+static void add_one(cli_errs *g, const sw_result *r, size_t error)
 {
 	const char *msg = sw_result_error(r, error), *who;
-	size_t wl;
 	bool skill = sw_result_error_skill(NULL, r, error);
-	size_t n = split(msg, &who, &wl);
+	size_t wl, n = split(msg, &who, &wl);
 	g->total++;
 	for (size_t i = 0; i < g->count; i++) {
 		cli_err_group *e = &g->items[i];
@@ -50,35 +46,23 @@ void cli_errs_add(cli_errs *g, const sw_result *r, size_t error)
 			return;
 		}
 	}
-	if (g->count == GROUPS_MAX) {
-		g->dropped++;
-		return;
-	}
-	if (g->count == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		cli_err_group *items = realloc(g->items, cap * sizeof *items);
-		if (!items) {
-			g->dropped++;
-			return;
-		}
-		g->items = items;
-		g->cap = cap;
-	}
-	char *copy = strdup(msg);
+	char *copy = g->count < CLI_ERR_GROUPS ? strdup(msg) : NULL;
 	if (!copy) {
 		g->dropped++;
 		return;
 	}
-	cli_err_group *e = &g->items[g->count++];
-	e->text = copy;
-	e->len = n;
-	e->who = who ? copy + (who - msg) : NULL;
-	e->who_len = wl;
-	e->skill = skill;
-	e->hits = 1;
+	g->items[g->count++] =
+	        (cli_err_group){ copy, n, who ? copy + (who - msg) : NULL, wl, skill, 1 };
 }
 
-void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
+void cli_errs_add(cli_errs *g, const sw_result *r)
+{
+	g->skills = sw_result_skill_count(r);
+	for (size_t i = 0; i < sw_result_error_count(r); i++)
+		add_one(g, r, i);
+}
+
+void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils)
 {
 	size_t shown = 0;
 	uint64_t rest = g->dropped;
@@ -98,15 +82,12 @@ void cli_errs_print(cli_errs *g, FILE *f, uint64_t pupils, size_t skills)
 		char first[256];
 		size_t k = 0;
 		for (size_t j = 0; j < e->who_len && k + 1 < sizeof first; j++) {
-			if (strncmp(e->who + j, ", skill ", 8) == 0) {
-				first[k++] = ' ';
-				j += 7;
-				continue;
-			}
-			first[k++] = e->who[j];
+			bool skill = strncmp(e->who + j, ", skill ", 8) == 0;
+			first[k++] = skill ? ' ' : e->who[j];
+			j += skill ? 7 : 0;
 		}
 		first[k] = '\0';
-		uint64_t of = e->skill ? pupils * skills : pupils;
+		uint64_t of = e->skill ? pupils * g->skills : pupils;
 		fprintf(f, "%.*s (the same error for %llu of %llu %s; first: %s)\n", (int)e->len, e->text,
 		        (unsigned long long)e->hits, (unsigned long long)of,
 		        e->skill ? "pupil-skills" : "pupils", first);
@@ -119,6 +100,5 @@ void cli_errs_free(cli_errs *g)
 {
 	for (size_t i = 0; i < g->count; i++)
 		free(g->items[i].text);
-	free(g->items);
 	memset(g, 0, sizeof *g);
 }

@@ -41,17 +41,6 @@ int cli_print_errors(const sw_engine *eng)
 	return EXIT_FATAL;
 }
 
-void cli_print_notice(const sw_notice *n, void *payload)
-{
-	(void)payload;
-	if (n->line)
-		fprintf(stderr, "%s:%llu: %s\n", n->file, (unsigned long long)n->line, n->message);
-	else if (n->path)
-		fprintf(stderr, "%s: %s: %s\n", n->file, n->path, n->message);
-	else
-		fprintf(stderr, "%s: %s\n", n->file, n->message);
-}
-
 cli_opt *cli_find(cli_opt *opts, const char *name)
 {
 	for (cli_opt *o = opts; o && o->name; o++)
@@ -81,22 +70,6 @@ int cli_whole(cli_opt *opts, const char *name, unsigned long long min, unsigned 
 	return EXIT_OK;
 }
 
-/* Prints the command's help on stdout. */
-static void command_help(const cli_cmd *c)
-{
-	printf("usage: %s\n\n%s\n", c->usage, c->summary);
-}
-
-static void main_help(void)
-{
-	printf("usage: stepwise COMMAND [OPTIONS] [ARGS]\n\n"
-	       "Stepwise turns skills evidence into steps on a skills framework.\n\ncommands:\n");
-	for (const cli_cmd *const *c = COMMANDS; *c; c++)
-		printf("  %-10s %s\n", (*c)->name, (*c)->summary);
-	printf("\n'stepwise COMMAND --help' shows a command's options.\n"
-	       "exit codes: 0 ok, 1 usage or fatal error, 2 completed but some input was rejected\n");
-}
-
 /* The options several commands take, each group described once. */
 static const cli_opt COMMON[] = {
 	{ "--framework", "FILE", false, CLI_RUBRIC, 0, 0, 0 },
@@ -116,33 +89,25 @@ static const cli_opt COMMON[] = {
 	{ 0 }
 };
 
-/* Frees the options opts_of made. */
-static void opts_free(cli_opt *all)
-{
-	for (cli_opt *o = all; o && o->name; o++)
-		free(o->many);
-	free(all);
-}
-
 /* The options of command c, to be filled in by the parser: its own, then
-   the common ones of its groups; NULL when out of memory. */
+   the common ones of its groups, then room for the values of the repeatable
+   ones, in one block (free it); NULL when out of memory. */
 static cli_opt *opts_of(const cli_cmd *c)
 {
-	size_t n = 0;
+	size_t n = 0, max = sizeof COMMON / sizeof COMMON[0];
 	while (c->opts[n].name)
 		n++;
-	cli_opt *all = calloc(n + sizeof COMMON / sizeof COMMON[0], sizeof *all);
+	cli_opt *all = calloc(n + max, sizeof *all + CLI_MAX_MANY * sizeof *all->many);
 	if (!all)
 		return NULL;
+	const char **values = (const char **)(all + n + max);
 	memcpy(all, c->opts, n * sizeof *all);
 	for (const cli_opt *o = COMMON; o->name; o++)
 		if ((o->group & c->common) && !cli_find(all, o->name))
 			all[n++] = *o;
 	for (size_t i = 0; i < n; i++)
-		if (all[i].repeat && !(all[i].many = calloc(CLI_MAX_MANY, sizeof *all[i].many))) {
-			opts_free(all);
-			return NULL;
-		}
+		if (all[i].repeat)
+			all[i].many = values + i * CLI_MAX_MANY;
 	return all;
 }
 
@@ -152,9 +117,8 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 	char **pos = calloc((size_t)argc + 1, sizeof *pos);
 	cli_opt *opts = pos ? opts_of(c) : NULL;
 	if (!opts) {
-		cli_error("out of memory");
 		free(pos);
-		return EXIT_FATAL;
+		return cli_error("out of memory");
 	}
 	int npos = 0, rc = EXIT_FATAL;
 	bool only_pos = false;
@@ -169,7 +133,7 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			command_help(c);
+			printf("usage: %s\n\n%s\n", c->usage, c->summary);
 			rc = EXIT_OK;
 			goto done;
 		}
@@ -184,20 +148,15 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 			          (int)nlen, a, c->name);
 			goto done;
 		}
-		const char *val = "";
-		if (o->arg) {
-			if (eq) {
-				val = eq + 1;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				cli_error("%s: option '%s' needs a value (%s)", c->name, o->name, o->arg);
-				goto done;
-			}
-		} else if (eq) {
+		if (o->arg && !eq && i + 1 >= argc) {
+			cli_error("%s: option '%s' needs a value (%s)", c->name, o->name, o->arg);
+			goto done;
+		}
+		if (!o->arg && eq) {
 			cli_error("%s: option '%s' takes no value", c->name, o->name);
 			goto done;
 		}
+		const char *val = !o->arg ? "" : eq ? eq + 1 : argv[++i];
 		if (o->repeat) {
 			if (o->count >= CLI_MAX_MANY) {
 				cli_error("%s: option '%s' given more than %d times", c->name, o->name,
@@ -222,21 +181,24 @@ static int run_command(const cli_cmd *c, int argc, char **argv)
 		goto done; /* an output would replace an input */
 	rc = c->run(opts, npos, pos);
 done:
-	opts_free(opts);
+	free(opts);
 	free(pos);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		main_help();
-		return EXIT_FATAL;
-	}
-	const char *name = argv[1];
-	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
-		main_help();
-		return EXIT_OK;
+	const char *name = argc < 2 ? NULL : argv[1];
+	if (!name || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+	    strcmp(name, "help") == 0) {
+		printf("usage: stepwise COMMAND [OPTIONS] [ARGS]\n\n"
+		       "Stepwise turns skills evidence into steps on a skills framework.\n\n"
+		       "commands:\n");
+		for (const cli_cmd *const *c = COMMANDS; *c; c++)
+			printf("  %-10s %s\n", (*c)->name, (*c)->summary);
+		printf("\n'stepwise COMMAND --help' shows a command's options.\nexit codes: 0 ok, 1 "
+		       "usage or fatal error, 2 completed but some input was rejected\n");
+		return name ? EXIT_OK : EXIT_FATAL; /* no command is a usage error */
 	}
 	if (strcmp(name, "--version") == 0) {
 		printf("stepwise %s\n", sw_version());
@@ -245,9 +207,6 @@ int main(int argc, char **argv)
 	for (const cli_cmd *const *c = COMMANDS; *c; c++)
 		if (strcmp((*c)->name, name) == 0)
 			return run_command(*c, argc - 2, argv + 2);
-	if (name[0] == '-')
-		cli_error("unknown option '%s' (see 'stepwise --help')", name);
-	else
-		cli_error("unknown command '%s' (see 'stepwise --help')", name);
-	return EXIT_FATAL;
+	return cli_error(name[0] == '-' ? "unknown option '%s' (see 'stepwise --help')"
+	                                : "unknown command '%s' (see 'stepwise --help')", name);
 }

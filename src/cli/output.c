@@ -43,10 +43,7 @@ static void catch_signals(void)
 	if (done)
 		return;
 	done = true;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);
@@ -151,9 +148,8 @@ int cli_out_close(cli_out *o, bool keep)
 	o->f = NULL;
 	if (keep && err)
 		rc = cli_error("cannot write %s: %s", o->path, strerror(err));
-	if (o->tmp && keep && !err && rename(o->tmp, o->target) != 0) {
+	if (o->tmp && keep && !err && rename(o->tmp, o->target) != 0)
 		rc = cli_error("cannot rename %s to %s: %s", o->tmp, o->target, strerror(errno));
-	}
 	if (o->tmp && (!keep || rc))
 		unlink(o->tmp);
 	out_free(o);
@@ -186,15 +182,6 @@ int cli_write_file(const char *path, const char *data, size_t len)
 	return cli_out_close(&o, ok) == EXIT_OK && ok ? EXIT_OK : EXIT_FATAL;
 }
 
-int cli_write_made(sw_engine *eng, int st, char **text, const size_t *len, const char *path)
-{
-	if (st != SW_OK)
-		return cli_print_errors(eng);
-	int rc = cli_write_file(path, *text, *len);
-	sw_string_free(eng, *text);
-	return rc;
-}
-
 char *cli_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -202,28 +189,18 @@ char *cli_read_file(const char *path, size_t *len)
 		cli_error("cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
+	char chunk[1 << 16], *buf = NULL;
+	size_t n;
+	FILE *m = open_memstream(&buf, len);
+	bool big = !m; /* out of memory, or 2 GiB or more */
+	while (!big && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		big = fwrite(chunk, 1, n, m) != n || ftell(m) >= 1L << 31;
 	bool err = ferror(f);
 	fclose(f);
-	if (!buf || err) {
-		cli_error("cannot read %s: %s", path, buf ? "read error" : "too large");
+	if ((m && fclose(m) != 0) || big || err) {
+		cli_error("cannot read %s: %s", path, err && !big ? "read error" : "too large");
 		free(buf);
 		return NULL;
 	}
-	*len = n;
 	return buf;
 }

@@ -5,7 +5,7 @@
  * device and inode after following symbolic links, or, for outputs not
  * yet made, by the absolute name they will get.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* realpath, asprintf */
 #include "cli.h"
 
 #include <errno.h>
@@ -29,11 +29,10 @@ typedef struct named {
 static char *future_name(const char *path)
 {
 	char *target = NULL, *tmp = NULL;
-	if (sw_output_plan(&target, &tmp, path) != SW_OK || !target) {
-		free(tmp);
-		return NULL;
-	}
+	int rc = sw_output_plan(&target, &tmp, path);
 	free(tmp);
+	if (rc != SW_OK || !target)
+		return NULL;
 	char *real = realpath(target, NULL);
 	if (real) {
 		free(target);
@@ -57,23 +56,14 @@ static void add(named *list, int *n, const char *path, const char *role, bool ou
 {
 	if (!path || strcmp(path, "-") == 0 || *n >= MAX_PATHS)
 		return;
-	named *x = &list[*n];
-	memset(x, 0, sizeof *x);
-	x->path = path;
-	x->role = role;
 	struct stat st;
-	if (stat(path, &st) == 0) {
-		if (output && !S_ISREG(st.st_mode))
-			return; /* a FIFO or device (/dev/null) may take several outputs */
-		x->exists = true;
-		x->dev = st.st_dev;
-		x->ino = st.st_ino;
-	} else if (output) {
-		x->where = future_name(path);
-	} else {
-		return; /* an input that is not there: its command says so */
-	}
-	(*n)++;
+	bool there = stat(path, &st) == 0;
+	/* a FIFO or device (/dev/null) may take several outputs; an input that is
+	   not there is for its command to report */
+	if (there && (!output || S_ISREG(st.st_mode)))
+		list[(*n)++] = (named){ path, role, true, st.st_dev, st.st_ino, NULL };
+	else if (!there && output)
+		list[(*n)++] = (named){ .path = path, .role = role, .where = future_name(path) };
 }
 
 static bool same(const named *a, const named *b)
@@ -85,16 +75,12 @@ static bool same(const named *a, const named *b)
 
 char *cli_pupils_rejects_path(const char *path)
 {
-	size_t n = strlen(path);
-	char *out = malloc(n + 16);
-	if (!out)
-		return NULL;
 	const char *dot = strrchr(path, '.');
 	const char *slash = strrchr(path, '/');
 	if (!dot || (slash && dot < slash))
-		dot = path + n;
-	snprintf(out, n + 16, "%.*s.pupils%s", (int)(dot - path), path, dot);
-	return out;
+		dot = path + strlen(path);
+	char *out;
+	return asprintf(&out, "%.*s.pupils%s", (int)(dot - path), path, dot) < 0 ? NULL : out;
 }
 
 int cli_out_distinct(cli_opt *opts, int npos, char **pos)
@@ -103,16 +89,8 @@ int cli_out_distinct(cli_opt *opts, int npos, char **pos)
 		NULL };
 	named list[MAX_PATHS];
 	int n = 0;
-	for (const char *const *name = inputs; *name; name++) {
-		cli_opt *o = cli_find(opts, *name);
-		if (!o || !o->value)
-			continue;
-		if (o->repeat)
-			for (int i = 0; i < o->count && i < CLI_MAX_MANY; i++)
-				add(list, &n, o->many[i], "an input", false);
-		else
-			add(list, &n, o->value, "an input", false);
-	}
+	for (const char *const *name = inputs; *name; name++) /* none is repeatable */
+		add(list, &n, cli_get(opts, *name), "an input", false);
 	for (int i = 0; i < npos; i++)
 		add(list, &n, pos[i], "an input", false);
 	int first_output = n;

@@ -13,26 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A word that may stand in the rubric as it is: letters, digits and - _ . + ; */
-static bool plain_word(const char *s, size_t n)
+/* True when s[0..n) is not empty and holds only ASCII letters, digits and
+   the characters of `also`: with "-_.+;", a word that may stand in the
+   rubric as it is. */
+static bool word_of(const char *s, size_t n, const char *also)
 {
-	if (!n)
-		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.' || c == '+' || c == ';'))
+		      (c && strchr(also, c))))
 			return false;
 	}
-	return true;
+	return n > 0;
 }
+
 
 /* Writes a value: a number as it is, else a quoted string; in `sources`,
    '+' and ';' separate sources (a comma separates parameters here). */
 static void put_value(FILE *t, const char *key, size_t kn, const char *v, size_t n)
 {
-	char *end;
-	char num[64];
+	char *end, num[64];
 	if (n < sizeof num) {
 		memcpy(num, v, n);
 		num[n] = '\0';
@@ -55,7 +55,7 @@ static bool put_method(FILE *t, const char *spec, const char *what)
 {
 	const char *colon = strchr(spec, ':');
 	size_t mn = colon ? (size_t)(colon - spec) : strlen(spec);
-	if (!plain_word(spec, mn)) {
+	if (!word_of(spec, mn, "-_.+;")) {
 		cli_error("rubric new: %s: '%s' is not METHOD or METHOD:K=V,... (methods: highest, "
 		          "latest, secured-n, average, decaying-average)", what, spec);
 		return false;
@@ -70,7 +70,7 @@ static bool put_method(FILE *t, const char *spec, const char *what)
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		const char *eq = memchr(p, '=', n);
 		size_t kn = eq ? (size_t)(eq - p) : 0;
-		if (!eq || !plain_word(p, kn) || !plain_word(eq + 1, n - kn - 1) ||
+		if (!eq || !word_of(p, kn, "-_.+;") || !word_of(eq + 1, n - kn - 1, "-_.+;") ||
 		    memchr(p, '-', kn) || memchr(p, '.', kn)) {
 			cli_error("rubric new: %s: '%.*s' is not PARAMETER=VALUE (for example times=2, "
 			          "rate=0.5, sources=teacher+self)", what, (int)n, p);
@@ -87,10 +87,7 @@ static bool put_method(FILE *t, const char *spec, const char *what)
 /* Writes the key of a skill: an identifier as it is, else ["..."]. */
 static void put_key(FILE *t, const char *s, size_t n)
 {
-	bool ident = n && !(s[0] >= '0' && s[0] <= '9');
-	for (size_t i = 0; i < n && ident; i++)
-		ident = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
+	bool ident = word_of(s, n, "_") && !(s[0] >= '0' && s[0] <= '9');
 	fprintf(t, ident ? "%.*s" : "[\"%.*s\"]", (int)n, s);
 }
 

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,14 +24,15 @@
 #define TIMEOUT_SECONDS 10u   /* a connection idle this long is closed */
 #define MAX_CONNECTIONS 256u
 #define MAX_TOKEN 4096
+#define MAX_JOBS 64
 #define TOO_BIG "the body is over the limit of 1048576 bytes (1 MiB): send a class in parts"
 
 /* The engines, one per worker, checked out for each request. */
 typedef struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	sw_engine **engines;
-	bool *busy;
+	sw_engine *engines[MAX_JOBS];
+	bool busy[MAX_JOBS];
 	unsigned count;
 	const sw_service_options *so;
 	char *token; /* NULL: no token asked for */
@@ -97,11 +99,10 @@ static bool authorized(const pool *p, struct MHD_Connection *c)
 }
 
 /* Sends a JSON text with the status. */
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const char *json,
-                                 bool copy)
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const char *json)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-	        strlen(json), (void *)json, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+	        MHD_create_response_from_buffer(strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
@@ -119,7 +120,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
 {
 	char buf[512];
 	snprintf(buf, sizeof buf, "{\"id\": null, \"ok\": false, \"error\": \"%s\"}", msg);
-	return send_json(c, status, buf, true);
+	return send_json(c, status, buf);
 }
 
 /* Index just after the JSON value at s[i] (a response: valid JSON). */
@@ -161,32 +162,25 @@ static unsigned status_of(const char *resp)
 /* Runs op on the body: {"op": "OP", ...the body's members}. */
 static enum MHD_Result run_op(pool *p, struct MHD_Connection *c, const char *op, upload *u)
 {
-	size_t i = 0;
-	if (u->len >= 3 && !memcmp(u->body, "\xEF\xBB\xBF", 3))
-		i = 3;
+	size_t i = u->len >= 3 && !memcmp(u->body, "\xEF\xBB\xBF", 3) ? 3 : 0; /* past a BOM */
 	while (i < u->len && strchr(" \t\r\n", u->body[i]))
 		i++;
-	if (i >= u->len) { /* no body: an empty object */
-		free(u->body);
-		if (!(u->body = strdup("{}")))
-			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-		u->len = u->cap = 2;
-		i = 0;
-	}
-	if (u->body[i] != '{')
+	bool none = i >= u->len; /* no body: an empty object */
+	if (!none && u->body[i] != '{')
 		return send_error(c, MHD_HTTP_BAD_REQUEST,
 		                  "the body must be a JSON object such as {\\\"id\\\": 1}");
 	size_t j = i + 1;
 	while (j < u->len && strchr(" \t\r\n", u->body[j]))
 		j++;
-	bool empty = j < u->len && u->body[j] == '}';
-	size_t oplen = strlen(op), cap = u->len + oplen + 16;
+	bool empty = none || (j < u->len && u->body[j] == '}');
+	const char *rest = none ? "}" : u->body + i + 1; /* after the '{' */
+	size_t rlen = none ? 1 : u->len - i - 1, cap = rlen + strlen(op) + 16;
 	char *line = malloc(cap);
 	if (!line)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	int n = snprintf(line, cap, "{\"op\": \"%s\"%s", op, empty ? "" : ", ");
-	memcpy(line + n, u->body + i + 1, u->len - i - 1);
-	size_t len = (size_t)n + u->len - i - 1;
+	memcpy(line + n, rest, rlen);
+	size_t len = (size_t)n + rlen;
 	/* an op that changes the engine is applied to every engine */
 	bool all = p->count > 1 && (!strcmp(op, "load_framework") || !strcmp(op, "load_rubric") ||
 	                            !strcmp(op, "set_params"));
@@ -207,7 +201,7 @@ static enum MHD_Result run_op(pool *p, struct MHD_Connection *c, const char *op,
 	if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
 		ret = send_error(c, status, "the service ran out of memory; try again");
 	else
-		ret = send_json(c, status, resp, true);
+		ret = send_json(c, status, resp);
 	sw_string_free(p->engines[e], resp);
 	pool_give(p, e, all);
 	free(line);
@@ -328,17 +322,12 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *loopb
 	long port = strtol(port_s, &end, 10);
 	if (!*port_s || *end || port < 0 || port > 65535)
 		return false;
-	char addr[64] = "127.0.0.1";
-	if (colon) {
-		size_t n = (size_t)(colon - s);
-		if (n >= sizeof addr || n == 0)
-			return false;
-		memcpy(addr, s, n);
-		addr[n] = 0;
-	}
+	char addr[64] = "127.0.0.1"; /* ADDR when given: neither empty nor too long */
+	int an = colon ? snprintf(addr, sizeof addr, "%.*s", (int)(colon - s), s) : (int)strlen(addr);
+	if (an < 1 || an >= (int)sizeof addr)
+		return false;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-	size_t an = strlen(addr);
 	if (!strcmp(addr, "localhost"))
 		strcpy(addr, "127.0.0.1");
 	if (addr[0] == '[' && addr[an - 1] == ']') {
@@ -372,14 +361,10 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 	const char *jobs_s = cli_get(opts, "--jobs");
 	char *end = NULL;
 	long jobs = jobs_s ? strtol(jobs_s, &end, 10) : 2;
-	if (jobs_s && (*end || jobs < 1 || jobs > 64))
+	if (jobs_s && (*end || jobs < 1 || jobs > MAX_JOBS))
 		return cli_error("serve: --jobs takes a number from 1 to 64");
 	pool p = { .count = (unsigned)jobs, .so = so };
 	int rc = token_file ? read_token(&p, token_file) : EXIT_OK;
-	p.engines = calloc(p.count, sizeof *p.engines);
-	p.busy = calloc(p.count, sizeof *p.busy);
-	if (!rc && (!p.engines || !p.busy))
-		rc = cli_error("serve: out of memory");
 	for (unsigned i = 0; !rc && i < p.count; i++)
 		if ((rc = cli_setup(&p.engines[i], opts, true, NULL)))
 			break;
@@ -412,10 +397,7 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 	if (d) {
 		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 		char host[INET6_ADDRSTRLEN] = "?";
-		if (ss.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
-		else
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+		getnameinfo((struct sockaddr *)&ss, sizeof ss, host, sizeof host, NULL, 0, NI_NUMERICHOST);
 		fprintf(stderr, "stepwise: serving on http://%s%s%s:%u/v2/ with %u workers%s\n",
 		        ss.ss_family == AF_INET6 ? "[" : "", host, ss.ss_family == AF_INET6 ? "]" : "",
 		        info ? (unsigned)info->port : 0u, p.count,
@@ -425,12 +407,10 @@ int cli_serve_http(cli_opt *opts, const char *listen, const sw_service_options *
 		sigwait(&stop, &sig);
 		MHD_stop_daemon(d);
 	}
-	for (unsigned i = 0; p.engines && i < p.count; i++)
+	for (unsigned i = 0; i < p.count; i++)
 		sw_engine_free(p.engines[i]);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.freed);
-	free(p.engines);
-	free(p.busy);
 	free(p.token);
 	return rc;
 }

@@ -82,6 +82,21 @@ static void on_reject(const sw_reject *r, void *payload)
 		sw_rejects_add(r, fr->out);
 }
 
+/* Closes the rejects file (if open): kept when keep, else removed; its
+   temporary file is forgotten. */
+static int close_rejects(file_rejects *fr, const char *path, bool keep)
+{
+	int rc = fr->out ? sw_rejects_close(fr->out, keep) : SW_OK;
+	/* errno: why the write, close or rename failed (sw_rejects_close keeps it) */
+	if (rc != SW_OK && keep)
+		cli_error("cannot write rejects file %s: %s", path, strerror(errno));
+	fr->out = NULL;
+	cli_tmp_forget(fr->tmp);
+	free(fr->tmp);
+	fr->tmp = NULL;
+	return rc == SW_OK ? EXIT_OK : EXIT_FATAL;
+}
+
 /* Opens the rejects file, its temporary file remembered for SIGINT and SIGTERM
    (cli_out_plan names the same temporary file as sw_rejects_open). */
 static int open_rejects(file_rejects *fr, const char *path)
@@ -92,32 +107,13 @@ static int open_rejects(file_rejects *fr, const char *path)
 	free(target);
 	if (fr->tmp)
 		cli_tmp_remember(fr->tmp);
-	if (sw_rejects_open(&fr->out, path) != SW_OK) {
-		/* errno is set by the call that failed in sw_rejects_open: fopen, or the
-		   lookup of a symbolic link's target */
-		cli_error("cannot write rejects file %s: %s", path, strerror(errno));
-		cli_tmp_forget(fr->tmp);
-		free(fr->tmp);
-		fr->tmp = NULL;
-		return EXIT_FATAL;
-	}
-	return EXIT_OK;
-}
-
-/* Closes the rejects file (if open): kept when keep, else removed. */
-static int close_rejects(file_rejects *fr, const char *path, bool keep)
-{
-	if (!fr->out)
+	if (sw_rejects_open(&fr->out, path) == SW_OK)
 		return EXIT_OK;
-	int rc = sw_rejects_close(fr->out, keep);
-	/* errno: why the write, close or rename failed (sw_rejects_close keeps it) */
-	if (rc != SW_OK && keep)
-		cli_error("cannot write rejects file %s: %s", path, strerror(errno));
-	fr->out = NULL;
-	cli_tmp_forget(fr->tmp);
-	free(fr->tmp);
-	fr->tmp = NULL;
-	return rc == SW_OK ? EXIT_OK : EXIT_FATAL;
+	/* errno is set by the call that failed in sw_rejects_open: fopen, or the
+	   lookup of a symbolic link's target */
+	cli_error("cannot write rejects file %s: %s", path, strerror(errno));
+	close_rejects(fr, path, false);
+	return EXIT_FATAL;
 }
 
 /* Loads one data file (or, with a stream, evaluates it as it is read);
@@ -129,12 +125,10 @@ static int load_one(sw_engine *eng, const char *path, const char *rejects_path,
 	                    now() };
 	if (rejects_path && open_rejects(&fr, rejects_path))
 		return EXIT_FATAL;
-	sw_load_options lo = SW_LOAD_OPTIONS_INIT;
+	sw_load_options lo = data->load;
 	lo.on_reject = on_reject;
 	lo.on_progress = on_progress;
 	lo.payload = &fr;
-	lo.jobs = data->jobs;
-	lo.date_format = data->date_format;
 	sw_load_stats st;
 	int rc;
 	if (pupils)
@@ -227,24 +221,22 @@ int cli_framework(sw_engine *eng, cli_opt *opts)
 	const char *fw = cli_get(opts, "--framework");
 	int rc = fw ? cli_framework_load(eng, fw)
 	            : sw_engine_load_framework_builtin(eng, "skills-builder-v2");
-	if (rc != SW_OK)
-		return cli_print_errors(eng);
-	return EXIT_OK;
+	return rc != SW_OK ? cli_print_errors(eng) : EXIT_OK;
 }
 
 int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *stream)
 {
 	memset(data, 0, sizeof *data);
+	data->load = (sw_load_options)SW_LOAD_OPTIONS_INIT;
 	data->quiet = cli_get(opts, "--quiet") != NULL;
-	if (cli_find(opts, "--jobs") && cli_jobs(&data->jobs, opts))
+	if (cli_find(opts, "--jobs") && cli_jobs(&data->load.jobs, opts))
 		return EXIT_FATAL;
 	const char *df = cli_get(opts, "--date-format");
 	if (df && strcmp(df, "dmy") == 0)
-		data->date_format = SW_DATE_DMY;
+		data->load.date_format = SW_DATE_DMY;
 	else if (df && strcmp(df, "iso") != 0)
 		return cli_error("--date-format is iso (YYYY-MM-DD, the default) or dmy "
 		                 "(13/02/2026), not '%s'", df);
-	int rc;
 	const char *pupils = cli_get(opts, "--pupils");
 	const char *evidence = cli_get(opts, "--evidence");
 	const char *rejects = cli_get(opts, "--rejects");
@@ -254,14 +246,12 @@ int cli_load(sw_engine *eng, cli_opt *opts, cli_data *data, const cli_stream *st
 		return EXIT_FATAL; /* a folder, refused before any data is read */
 	if (pupils) {
 		char *rp = rejects ? cli_pupils_rejects_path(rejects) : NULL;
-		rc = load_one(eng, pupils, rp, true, data, NULL);
+		int rc = load_one(eng, pupils, rp, true, data, NULL);
 		free(rp);
 		if (rc)
 			return rc;
 	}
-	if ((rc = load_one(eng, evidence, rejects, false, data, stream)))
-		return rc;
-	return EXIT_OK;
+	return load_one(eng, evidence, rejects, false, data, stream);
 }
 
 void cli_reconcile(const cli_data *data)
