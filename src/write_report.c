@@ -4,6 +4,7 @@
  * the exact rounding of the figures (integers until they are written).
  */
 #include "cohort.h"
+#include "cohort_html.h"
 #include "table.h"
 
 #include <string.h>
@@ -107,14 +108,6 @@ static void cell_mean(sheet *s, int64_t sum, int64_t n)
 	if (n)
 		sw_fmt_ratio(&s->tmp, sum, n, 2);
 	cell_if(s, n != 0);
-}
-
-static void sheet_free(sheet *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		sw_mem_free(s->m, s->cells[i]);
-	sw_mem_free(s->m, s->cells);
-	sw_buf_free(&s->tmp);
 }
 
 /* The columns of each table; pairs of groups (school and class or year)
@@ -291,10 +284,10 @@ static void fill_progress(sheet *s, const sw_cohort *c)
 /* Appends the roster groups of a pupil, separated by ';'. */
 static void put_groups(sw_buf *b, const sw_cohort *c, const sw_pupil *p)
 {
+	const struct sw_roster *ro = c->eng->roster;
 	for (uint32_t j = 0; j < p->group_count; j++) {
-		if (j)
-			sw_buf_putc(b, ';');
-		sw_buf_puts(b, sw_cohort_group_of(c, p, j));
+		sw_buf_puts(b, j ? ";" : "");
+		sw_buf_puts(b, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]));
 	}
 }
 
@@ -551,13 +544,12 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 			put_csv(&b, &s, c, what);
 		else
 			put_json(&b, &s, c, what);
-		if (b.failed)
-			rc = SW_ENOMEM;
-		else if (b.len && fwrite(b.p, 1, b.len, out) != b.len)
-			rc = SW_EIO;
-		sw_buf_free(&b);
+		rc = sw_html_page_write(&b, out); /* a page of any kind */
 	}
-	sheet_free(&s);
+	for (size_t i = 0; i < s.count; i++)
+		sw_mem_free(s.m, s.cells[i]);
+	sw_mem_free(s.m, s.cells);
+	sw_buf_free(&s.tmp);
 	if (!rc && (fflush(out) != 0 || ferror(out)))
 		rc = SW_EIO;
 	return rc;
