@@ -91,10 +91,11 @@ static const char *member(sw_case_importer *I, const cJSON *obj, const char *key
 
 /* Reports node i as left out, named by its code (else the start of its
    statement), with the reason that goes after its name. */
-static void report(sw_case_importer *I, size_t i, const char *path, const char *fmt, ...)
-	SW_PRINTF(4, 5);
-static void report(sw_case_importer *I, size_t i, const char *path, const char *fmt, ...)
+static void report(sw_case_importer *I, size_t i, const char *fmt, ...) SW_PRINTF(3, 4);
+static void report(sw_case_importer *I, size_t i, const char *fmt, ...)
 {
+	char path[64];
+	snprintf(path, sizeof path, "$.CFItems[%zu]", i - 1);
 	sw_buf b;
 	sw_buf_init(&b, I->m);
 	const case_node *nd = &I->nodes[i];
@@ -185,7 +186,7 @@ static bool read_nodes(sw_case_importer *I, const cJSON *root)
 			sw_notify_send(&I->nt, I->file, 0, path, "not imported: the item has no identifier");
 		} else if (!nd->full && !nd->abbr && !nd->hcs) {
 			nd->why = W_INVALID;
-			report(I, i, path, "has no fullStatement");
+			report(I, i, "has no fullStatement");
 		}
 	}
 	/* lookup keys; an identifier given twice keeps its first item */
@@ -201,9 +202,8 @@ static bool read_nodes(sw_case_importer *I, const cJSON *root)
 		const sw_ic_key *a = &I->keys[k - 1], *b = &I->keys[k];
 		if (b->kind == 0 && a->kind == 0 && strcmp(a->s, b->s) == 0 &&
 		    I->nodes[b->at].why != W_INVALID) {
-			snprintf(path, sizeof path, "$.CFItems[%zu]", b->at - 1);
 			I->nodes[b->at].why = W_INVALID;
-			report(I, b->at, path, "has the identifier of an earlier %s",
+			report(I, b->at, "has the identifier of an earlier %s",
 			       a->at ? "item" : "CFDocument");
 		}
 	}
@@ -419,12 +419,10 @@ static void report_unplaced(sw_case_importer *I, sw_case_import_stats *st)
 		[W_EMPTY_SKILL] = "would be a skill but has no child items to be its steps",
 		[W_EMPTY_GROUP] = "would be a group but has no child items that are skills with steps",
 	};
-	char path[64];
 	for (size_t i = 1; i < I->n; i++) {
 		const case_node *nd = &I->nodes[i];
-		snprintf(path, sizeof path, "$.CFItems[%zu]", i - 1);
 		if (nd->why >= W_DEEP) /* W_INVALID was reported as it was read */
-			report(I, i, path, WHY[nd->why], sw_case_levels_name(I->levels));
+			report(I, i, WHY[nd->why], sw_case_levels_name(I->levels));
 		if (nd->role == R_NONE)
 			st->not_imported++;
 		else

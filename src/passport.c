@@ -210,14 +210,13 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 	if (o->version != SW_PASSPORT_OPTIONS_VERSION)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "sw_passport_options has an unknown version");
-	int32_t a = INT32_MAX, f = 0;
-	if (o->from && !sw_date_parse(&f, o->from, strlen(o->from)))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->from);
-	if (o->as_of && !sw_date_parse(&a, o->as_of, strlen(o->as_of)))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->as_of);
-	if (o->from && f > a)
+	const char *dates[2] = { o->from, o->as_of };
+	int32_t days[2] = { 0, INT32_MAX };
+	for (int i = 0; i < 2; i++)
+		if (dates[i] && !sw_date_parse(&days[i], dates[i], strlen(dates[i])))
+			return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+			                   "date '%.20s' is not a real date as YYYY-MM-DD", dates[i]);
+	if (o->from && days[0] > days[1])
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "the previous point %s is after the as-of date %s", o->from, o->as_of);
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;

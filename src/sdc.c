@@ -156,10 +156,9 @@ static long solve_linear(const sw_sdc *s, uint8_t *det, int64_t *got)
 			found++;
 		}
 	}
-	sw_mem_free(s->m, pivot_col);
-	sw_mem_free(s->m, col);
-	sw_mem_free(s->m, a);
-	sw_mem_free(s->m, var);
+	void *blocks[] = { pivot_col, col, a, var };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	return found;
 }
 
@@ -394,9 +393,8 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 			break;
 		}
 	}
-	sw_mem_free(s->m, det);
-	sw_mem_free(s->m, got);
-	sw_mem_free(s->m, queue);
-	sw_mem_free(s->m, seen);
+	void *blocks[] = { det, got, queue, seen };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	return rc;
 }

@@ -293,8 +293,11 @@ static int protect(sw_summary *s, int date, size_t skill, const int64_t *true_p,
 		rc = sw_sdc_suppress(&sdc, s->min_count);
 	for (size_t i = 0; !rc && i < s->part_count; i++) {
 		const uint32_t *v = &vars[i * 2 * nv];
-		if (skill == SIZE_MAX)
+		if (skill == SIZE_MAX) {
+			if (!sdc.known[v[SW_SV_P]])
+				s->parts[i].pupils = SW_SUP;
 			continue;
+		}
 		sw_sfig *f = &s->figs[date][i * s->skill_count + skill];
 		int64_t *dst[] = { NULL, &f->assessed, &f->with_exp, &f->at_exp, &f->coverage, &f->total };
 		for (size_t t = SW_SV_A; t <= SW_SV_T; t++)
@@ -306,10 +309,6 @@ static int protect(sw_summary *s, int date, size_t skill, const int64_t *true_p,
 		if (f->assessed == SW_SUP)
 			f->total = SW_SUP;
 	}
-	if (!rc && skill == SIZE_MAX)
-		for (size_t i = 0; i < s->part_count; i++)
-			if (!sdc.known[vars[i * 2 * nv]])
-				s->parts[i].pupils = SW_SUP;
 	sw_sdc_free(&sdc);
 	sw_mem_free(&s->mem, vars);
 	return rc;

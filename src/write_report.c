@@ -74,24 +74,15 @@ static void cell(sheet *s, const char *text)
 		s->cells[s->count++] = c;
 }
 
-/* Adds the text accumulated in s->tmp as a cell, and clears it. */
-static void cell_tmp(sheet *s)
+/* Adds the text accumulated in s->tmp as a cell when ok, else an empty
+   cell; clears it. */
+static void cell_if(sheet *s, bool ok)
 {
-	const char *t = sw_buf_cstr(&s->tmp);
-	if (!t)
+	const char *t = ok ? sw_buf_cstr(&s->tmp) : NULL;
+	if (ok && !t)
 		s->failed = 1;
 	else
 		cell(s, t);
-	s->tmp.len = 0;
-}
-
-/* Adds the text in s->tmp as a cell when ok, else an empty cell; clears it. */
-static void cell_if(sheet *s, bool ok)
-{
-	if (ok)
-		cell_tmp(s);
-	else
-		cell(s, NULL);
 	s->tmp.len = 0;
 }
 
@@ -99,7 +90,7 @@ static void cell_if(sheet *s, bool ok)
 static void cell_num(sheet *s, long long v)
 {
 	sw_buf_printf(&s->tmp, "%lld", v);
-	cell_tmp(s);
+	cell_if(s, true);
 }
 
 /* Adds sum/n to 2 decimals, or an empty cell when n is 0. */
@@ -205,7 +196,7 @@ static void fill_trend(sheet *s, const sw_cohort *c)
 				cell_group(s, c, g);
 				cell(s, iso);
 				sw_term_name(&s->tmp, c->trend_dates[t]);
-				cell_tmp(s);
+				cell_if(s, true);
 				cell(s, c->fw->skills[k].id);
 				cell_num(s, e->assessed);
 				cell_num(s, e->with_exp);
@@ -306,7 +297,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell_if(s, p->year != SW_NO_YEAR);
 		cell(s, p->class_name ? p->class_name : "");
 		put_groups(&s->tmp, c, p);
-		cell_tmp(s);
+		cell_if(s, true);
 		bool first = true;
 		for (size_t k = 0; k < c->skills; k++) {
 			int32_t x, step;
@@ -318,7 +309,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
 				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
 			first = false;
 		}
-		cell_tmp(s);
+		cell_if(s, true);
 		if (!e->not_assessed)
 			sw_buf_printf(&s->tmp, "%lld", (long long)e->total);
 		cell_if(s, !e->not_assessed);
