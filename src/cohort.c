@@ -62,16 +62,10 @@ int sw_cohort_eval_into(sw_cohort *c, sw_engine *eng, int32_t *steps, int pass,
 	return sw_engine_evaluate(eng, &eo, collect, &st, NULL);
 }
 
-/* Row r's school year as of a pass's date (the roster's year shifted), or SW_NO_YEAR. */
-static int cohort_year(const sw_cohort *c, size_t r, int pass)
-{
-	const sw_pupil *p = sw_cohort_pupil(c, r);
-	return sw_year_then(p->year, c->year_shift[pass]);
-}
-
 int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k, int pass)
 {
-	int e, y = cohort_year(c, r, pass);
+	/* the pupil's year as of the pass's date: the roster's year shifted */
+	int e, y = sw_year_then(sw_cohort_pupil(c, r)->year, c->year_shift[pass]);
 	if (y == SW_NO_YEAR || !sw_framework_has_expected(&e, c->fw, y, &c->fw->skills[k]))
 		return SW_NO_STEP;
 	return e;
@@ -289,10 +283,8 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	c->by = o->by;
 	c->min_group = o->min_group ? o->min_group : 5;
 	if ((rc = sw_cohort_select(c, eng, o->schools, o->school_count)) ||
-	    (rc = sw_cohort_check_by(c, eng))) {
-		sw_cohort_free(c);
-		return rc;
-	}
+	    (rc = sw_cohort_check_by(c, eng)))
+		goto fail;
 	c->below = o->below ? o->below : 1;
 	c->gap_gid = gid;
 	const char *main_date = o->as_of ? o->as_of : o->to;
@@ -308,10 +300,8 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	c->pupil = sw_mem_calloc(c->m, c->rows + 1, sizeof *c->pupil);
 	if (!c->pupil || !dup_opt(c->m, &c->gap_name, o->gap) ||
 	    !dup_opt(c->m, &c->as_of, main_date) || !dup_opt(c->m, &c->from, o->from) ||
-	    !dup_opt(c->m, &c->to, o->to)) {
-		sw_cohort_free(c);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	}
+	    !dup_opt(c->m, &c->to, o->to))
+		goto nomem;
 	rc = run_pass(c, eng, SW_PASS_MAIN, main_date, o);
 	if (!rc && c->has_progress)
 		rc = run_pass(c, eng, SW_PASS_FROM, o->from, o);
@@ -325,8 +315,7 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	if (rc) {
 		if (!sw_engine_error_count(eng))
 			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "the evaluation was stopped");
-		sw_cohort_free(c);
-		return rc;
+		goto fail;
 	}
 	rc = sw_cohort_teacher_steps(c, main_day);
 	if (rc || (rc = sw_cohort_build_groups(c)) || (rc = compute_stats(c)) ||
@@ -334,17 +323,18 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	    (c->has_gap && (rc = sw_cohort_compute_gapx(c, gid))) ||
 	    (rc = compute_support(c)) ||
 	    !dup_opt(c->m, &c->rubric, sw_engine_rubric_name(eng)) ||
-	    !dup_opt(c->m, &c->params, sw_engine_rubric_params(eng))) {
-		sw_cohort_free(c);
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	}
+	    !dup_opt(c->m, &c->params, sw_engine_rubric_params(eng)))
+		goto nomem;
 	if ((rc = sw_cohort_compute_psupport(c, eng, o)) ||
-	    (rc = sw_cohort_compute_trend(c, eng, o))) { /* the error is recorded */
-		sw_cohort_free(c);
-		return rc;
-	}
+	    (rc = sw_cohort_compute_trend(c, eng, o))) /* the error is recorded */
+		goto fail;
 	*out = c;
 	return SW_OK;
+nomem:
+	rc = sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+fail:
+	sw_cohort_free(c);
+	return rc;
 }
 
 void sw_cohort_free(sw_cohort *c)
@@ -400,12 +390,6 @@ bool sw_cohort_in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid)
 		if (ro->group_refs[p->group_first + j] == gid)
 			return true;
 	return false;
-}
-
-const char *sw_cohort_group_of(const sw_cohort *c, const sw_pupil *p, uint32_t j)
-{
-	const struct sw_roster *ro = c->eng->roster;
-	return sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]);
 }
 
 const char *sw_cohort_by_name(int by)

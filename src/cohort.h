@@ -151,8 +151,6 @@ int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name);
 const sw_pupil *sw_cohort_pupil(const sw_cohort *c, size_t row);
 /* True when the pupil is in roster group `gid`. */
 bool sw_cohort_in_group(const sw_cohort *c, const sw_pupil *p, uint32_t gid);
-/* The name of the pupil's roster group j (j < p->group_count). */
-const char *sw_cohort_group_of(const sw_cohort *c, const sw_pupil *p, uint32_t j);
 /* The name of a `by` value ("all", "school", ...). */
 const char *sw_cohort_by_name(int by);
 
@@ -167,6 +165,8 @@ int64_t sw_cohort_median2(const sw_cohort *c, size_t group, size_t skill);
 
 /* HTML: appends s with &, <, >, " and ' escaped (NULL as nothing). */
 void sw_html_put(sw_buf *b, const char *s);
+/* Appends text, then s escaped, when s is not NULL. */
+void sw_html_put_after(sw_buf *b, const char *text, const char *s);
 /* The CSS shared by the report and the passport. */
 extern const char sw_html_css[];
 

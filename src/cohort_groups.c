@@ -258,13 +258,8 @@ static int name_group(sw_cohort *c, sw_cgroup *g, const pair *pr)
 {
 	bool years = c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR;
 	char num[16];
-	const char *name = pr->name ? pr->name : "(none)";
-	if (years && pr->key >= 0) {
-		snprintf(num, sizeof num, "%d", pr->key);
-		name = num;
-	} else if (years) {
-		name = "(none)";
-	}
+	snprintf(num, sizeof num, "%d", pr->key);
+	const char *name = years && pr->key >= 0 ? num : !years && pr->name ? pr->name : "(none)";
 	g->name = sw_mem_strdup(c->m, name);
 	g->year = years ? pr->key : -1;
 	if (!g->name)

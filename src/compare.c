@@ -101,17 +101,13 @@ int sw_summary_combine(sw_summary **out, const sw_summary *const *list, size_t n
 		return SW_ENOMEM;
 	int rc = SW_ENOMEM;
 	c->min_count = f->min_count;
-	if (!(c->fw_id = sw_mem_strdup(&m, f->fw_id)) ||
-	    (f->fw_version && !(c->fw_version = sw_mem_strdup(&m, f->fw_version))) ||
-	    !(c->fw_hash = sw_mem_strdup(&m, f->fw_hash)) ||
-	    (f->rubric && !(c->rubric = sw_mem_strdup(&m, f->rubric))) ||
-	    (f->params && !(c->params = sw_mem_strdup(&m, f->params))) ||
-	    !(c->rubric_hash = sw_mem_strdup(&m, f->rubric_hash)) ||
-	    !(c->version = sw_mem_strdup(&m, f->version)) ||
-	    (f->as_of && !(c->as_of = sw_mem_strdup(&m, f->as_of))) ||
-	    (f->from && !(c->from = sw_mem_strdup(&m, f->from))) ||
-	    !(c->school = sw_mem_strdup(&m, "(cluster)")))
-		goto fail;
+	const char *src[] = { f->fw_id, f->fw_version, f->fw_hash, f->rubric, f->params,
+		              f->rubric_hash, f->version, f->as_of, f->from, "(cluster)" };
+	char **dst[] = { &c->fw_id, &c->fw_version, &c->fw_hash, &c->rubric, &c->params,
+		         &c->rubric_hash, &c->version, &c->as_of, &c->from, &c->school };
+	for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+		if (src[i] && !(*dst[i] = sw_mem_strdup(&m, src[i])))
+			goto fail;
 	c->skills = sw_mem_calloc(&m, f->skill_count + 1, sizeof *c->skills);
 	if (!c->skills)
 		goto fail;

@@ -4,21 +4,21 @@
  * per school.
  */
 #include "compare.h"
+#include "cohort.h" /* sw_html_put */
 
 #include <math.h>
 
-static void fput_html(FILE *out, const char *s)
+/* Writes text, then s with HTML's special characters escaped (sw_html_put). */
+static void fput_html(FILE *out, const char *text, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
-		}
-	}
+	sw_mem m;
+	sw_mem_init(&m, NULL);
+	sw_buf b;
+	sw_buf_init(&b, &m);
+	sw_buf_puts(&b, text);
+	sw_html_put(&b, s);
+	fwrite(b.p ? b.p : "", 1, b.failed ? 0 : b.len, out);
+	sw_buf_free(&b);
 }
 
 /* A cell of the grid: light backgrounds for dark text (contrast over 7:1). */
@@ -43,17 +43,14 @@ void sw_cmp_write_html(FILE *out, const cmp *c)
 	      "section{page-break-inside:avoid;break-inside:avoid}\n"
 	      "@media print{.scroll{overflow:visible}}\n"
 	      "</style></head><body>\n<h1>Cluster comparison: ", out);
-	fput_html(out, c->list[0]->fw_id);
+	fput_html(out, "", c->list[0]->fw_id);
 	fprintf(out, ", %zu schools", c->n);
-	if (c->list[0]->as_of) {
-		fputs(", as of ", out);
-		fput_html(out, c->list[0]->as_of);
-	}
+	if (c->list[0]->as_of)
+		fput_html(out, ", as of ", c->list[0]->as_of);
 	fputs("</h1>\n<section aria-labelledby=\"key\"><h2 id=\"key\">Key messages</h2><ul>\n", out);
 	for (size_t k = 0; k < c->sk; k++) {
 		const crow *r = &c->rows[c->n * c->sk + k];
-		fputs("<li><strong>", out);
-		fput_html(out, c->list[0]->skills[k].id);
+		fput_html(out, "<li><strong>", c->list[0]->skills[k].id);
 		fputs("</strong>: ", out);
 		if (isnan(r->at))
 			fputs("the cluster's share at the expected step cannot be shown (small numbers)", out);
@@ -61,14 +58,11 @@ void sw_cmp_write_html(FILE *out, const cmp *c)
 			fprintf(out, "%.1f%% of assessed pupils across the cluster are at or above the "
 			        "expected step", r->at);
 		if (!isnan(r->gap)) {
-			fputs("; the ", out);
-			fput_html(out, c->g);
+			fput_html(out, "; the ", c->g);
 			fprintf(out, " gap is %.1f percentage points", r->gap);
 		}
-		if (c->learn[k] != SIZE_MAX) {
-			fputs("; learn from ", out);
-			fput_html(out, sw_cmp_name(c, c->learn[k]));
-		}
+		if (c->learn[k] != SIZE_MAX)
+			fput_html(out, "; learn from ", sw_cmp_name(c, c->learn[k]));
 		fputs(".</li>\n", out);
 	}
 	fputs("</ul></section>\n<section><h2>Schools and skills</h2><div class=\"scroll\"><table>\n"
@@ -76,14 +70,12 @@ void sw_cmp_write_html(FILE *out, const cmp *c)
 	      "the school's family of similar schools); - where small numbers are hidden</caption>\n"
 	      "<thead><tr><th scope=\"col\">School</th>", out);
 	for (size_t k = 0; k < c->sk; k++) {
-		fputs("<th scope=\"col\">", out);
-		fput_html(out, c->list[0]->skills[k].id);
+		fput_html(out, "<th scope=\"col\">", c->list[0]->skills[k].id);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead><tbody>\n", out);
 	for (size_t i = 0; i <= c->n; i++) {
-		fputs("<tr><th scope=\"row\">", out);
-		fput_html(out, sw_cmp_name(c, i));
+		fput_html(out, "<tr><th scope=\"row\">", sw_cmp_name(c, i));
 		fputs("</th>", out);
 		for (size_t k = 0; k < c->sk; k++) {
 			const crow *r = &c->rows[i * c->sk + k];
@@ -100,16 +92,12 @@ void sw_cmp_write_html(FILE *out, const cmp *c)
 	}
 	fputs("</tbody></table></div></section>\n", out);
 	for (size_t i = 0; i < c->n; i++) {
-		fputs("<section><h2>", out);
-		fput_html(out, sw_cmp_name(c, i));
+		fput_html(out, "<section><h2>", sw_cmp_name(c, i));
 		fputs("</h2><p>Family of similar schools: ", out);
-		for (size_t j = 0; j < c->fam_n[i]; j++) {
-			fputs(j ? ", " : "", out);
-			fput_html(out, sw_cmp_name(c, c->fam[i * c->K + j]));
-		}
+		for (size_t j = 0; j < c->fam_n[i]; j++)
+			fput_html(out, j ? ", " : "", sw_cmp_name(c, c->fam[i * c->K + j]));
 		fputs(c->fam_n[i] ? ".</p>\n" : "none.</p>\n", out);
-		fputs("<div class=\"scroll\"><table><caption>", out);
-		fput_html(out, sw_cmp_name(c, i));
+		fput_html(out, "<div class=\"scroll\"><table><caption>", sw_cmp_name(c, i));
 		fputs(": % at or above expected, its family's median, the gap (percentage points), "
 		      "the change since the earlier date, and % at expected per year</caption>\n"
 		      "<thead><tr><th scope=\"col\">Skill</th>"
@@ -122,21 +110,17 @@ void sw_cmp_write_html(FILE *out, const cmp *c)
 		fputs("</tr></thead><tbody>\n", out);
 		for (size_t k = 0; k < c->sk; k++) {
 			const crow *r = &c->rows[i * c->sk + k];
-			fputs("<tr><th scope=\"row\">", out);
-			fput_html(out, c->list[0]->skills[k].id);
+			fput_html(out, "<tr><th scope=\"row\">", c->list[0]->skills[k].id);
 			fputs("</th>", out);
 			double f[] = { r->at, r->family, r->gap, r->change };
-			for (int j = 0; j < 4; j++) {
+			for (size_t j = 0; j < 4 + si->part_count; j++) { /* then the years' */
+				const sw_spart *p = j < 4 ? NULL : &si->parts[j - 4];
+				if (p && (p->cut != SW_CUT_YEAR || p->year == SW_NO_YEAR))
+					continue;
 				fputs("<td>", out);
-				sw_cmp_num(out, f[j], "-");
+				sw_cmp_num(out, p ? sw_cmp_at_exp(si, j - 4, k, 0) : f[j], "-");
 				fputs("</td>", out);
 			}
-			for (size_t p = 0; p < si->part_count; p++)
-				if (si->parts[p].cut == SW_CUT_YEAR && si->parts[p].year != SW_NO_YEAR) {
-					fputs("<td>", out);
-					sw_cmp_num(out, sw_cmp_at_exp(si, p, k, 0), "-");
-					fputs("</td>", out);
-				}
 			fputs("</tr>\n", out);
 		}
 		fputs("</tbody></table></div></section>\n", out);

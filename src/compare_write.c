@@ -16,7 +16,6 @@ static double pct(int64_t num, int64_t den)
 	return num == SW_SUP || den == SW_SUP || den <= 0 ? NAN : 100.0 * (double)num / (double)den;
 }
 
-/* % at expected of a school's part p (SIZE_MAX: none) in skill k at date d. */
 double sw_cmp_at_exp(const sw_summary *s, size_t p, size_t k, int d)
 {
 	if (p == SIZE_MAX || !s->figs[d])
@@ -25,20 +24,12 @@ double sw_cmp_at_exp(const sw_summary *s, size_t p, size_t k, int d)
 	return pct(f->at_exp, f->with_exp);
 }
 
-/* The index of the group part named g, or SIZE_MAX. */
-static size_t group_part(const sw_summary *s, const char *g)
+/* The index of the group part named g (NULL: the year part of `year`), or SIZE_MAX. */
+static size_t part_of(const sw_summary *s, const char *g, int year)
 {
 	for (size_t i = 0; i < s->part_count; i++)
-		if (s->parts[i].cut == SW_CUT_GROUP && strcmp(s->parts[i].group, g) == 0)
-			return i;
-	return SIZE_MAX;
-}
-
-/* The index of the year part of `year`, or SIZE_MAX. */
-static size_t year_part(const sw_summary *s, int year)
-{
-	for (size_t i = 0; i < s->part_count; i++)
-		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year == year)
+		if (g ? s->parts[i].cut == SW_CUT_GROUP && strcmp(s->parts[i].group, g) == 0
+		      : s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year == year)
 			return i;
 	return SIZE_MAX;
 }
@@ -47,7 +38,7 @@ static size_t year_part(const sw_summary *s, int year)
    (all minus the group), NAN when a count it needs is suppressed. */
 static double gap(const sw_summary *s, size_t k, const char *g)
 {
-	size_t p = group_part(s, g);
+	size_t p = part_of(s, g, 0);
 	if (p == SIZE_MAX)
 		return NAN;
 	const sw_sfig *a = &s->figs[0][k], *f = &s->figs[0][p * s->skill_count + k];
@@ -82,7 +73,7 @@ static void features(double *x, const sw_summary *const *list, size_t n, const c
 	for (size_t i = 0; i < n; i++) {
 		const sw_summary *s = list[i];
 		const char *ph = sw_summary_phase(s);
-		size_t p = group_part(s, g);
+		size_t p = part_of(s, g, 0);
 		x[i * 3] = !ph ? 0.5 : !strcmp(ph, "primary") ? 0 : !strcmp(ph, "secondary") ? 1 : 0.5;
 		x[i * 3 + 1] = p == SIZE_MAX ? 0 : pct(s->parts[p].pupils, s->parts[0].pupils);
 		x[i * 3 + 2] = s->parts[0].pupils == SW_SUP ? NAN : (double)s->parts[0].pupils;
@@ -116,8 +107,10 @@ static int near_cmp(const void *a, const void *b)
 }
 
 
-static void fput_json(FILE *out, const char *s)
+/* Writes text, then s as a JSON string (null for NULL; line breaks as \u000a). */
+static void fput_json(FILE *out, const char *text, const char *s)
 {
+	fputs(text, out);
 	if (!s) {
 		fputs("null", out);
 		return;
@@ -152,7 +145,6 @@ static void fput_csv(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* A figure to 1 decimal, or `none` when not known. */
 void sw_cmp_num(FILE *out, double v, const char *none)
 {
 	if (isnan(v))
@@ -185,7 +177,7 @@ static void compute(cmp *c)
 		for (size_t k = 0; k < sk; k++) {
 			crow *r = &c->rows[i * sk + k];
 			*r = (crow){ s, i, k, sw_cmp_at_exp(s, 0, k, 0), NAN, gap(s, k, c->g),
-				     sw_cmp_at_exp(s, group_part(s, c->g), k, 0), NAN };
+				     sw_cmp_at_exp(s, part_of(s, c->g, 0), k, 0), NAN };
 			if (s->figs[1])
 				r->change = r->at - sw_cmp_at_exp(s, 0, k, 1);
 			if (i == n)
@@ -195,7 +187,7 @@ static void compute(cmp *c)
 			r->family = median(v, c->fam_n[i]);
 			for (size_t j = 0; j < c->fam_n[i]; j++) {
 				const sw_summary *t = c->list[c->fam[i * K + j]];
-				v[j] = sw_cmp_at_exp(t, group_part(t, c->g), k, 0);
+				v[j] = sw_cmp_at_exp(t, part_of(t, c->g, 0), k, 0);
 			}
 			c->lead[i * sk + k] = r->group_at - median(v, c->fam_n[i]);
 		}
@@ -215,11 +207,47 @@ static void compute(cmp *c)
 	}
 }
 
-/* Calls fn for each school (and the cluster), skill and year part: the
-   year's % at expected, its family's median for that year, the change. */
-typedef void (*year_fn)(FILE *out, const cmp *c, size_t school, size_t skill, size_t part,
-                        double at, double family, double change, bool *first);
-static void each_year(FILE *out, const cmp *c, year_fn fn)
+/* One CSV row: school i, skill, year (text), pupils, the four figures, family (or NULL). */
+static void csv_row(FILE *out, const cmp *c, size_t i, const char *skill, const char *year,
+                    int64_t pupils, const double f[4], const char *family)
+{
+	fput_csv(out, sw_cmp_name(c, i));
+	fputc(',', out);
+	fput_csv(out, skill);
+	fprintf(out, ",%s,", year);
+	if (pupils != SW_SUP)
+		fprintf(out, "%lld", (long long)pupils);
+	for (int j = 0; j < 4; j++) {
+		fputc(',', out);
+		sw_cmp_num(out, f[j], "");
+	}
+	fputc(',', out);
+	fput_csv(out, family);
+	fputc('\n', out);
+}
+
+/* One JSON object of a list: school i, skill, the year (text; NULL for all
+   years) and the four figures (a year's without the gap). */
+static void json_row(FILE *out, const cmp *c, bool first, size_t i, const char *skill,
+                     const char *year, const double f[4])
+{
+	static const char *const keys[] = { "at_expected", "family_median", "gap", "change" };
+	fput_json(out, first ? "\n  {\"school\": " : ",\n  {\"school\": ", sw_cmp_name(c, i));
+	fput_json(out, ", \"skill\": ", skill);
+	if (year)
+		fprintf(out, ", \"year\": %s", year);
+	for (int j = 0; j < 4; j++)
+		if (!year || j != 2) {
+			fprintf(out, ", \"%s\": ", keys[j]);
+			sw_cmp_num(out, f[j], "null");
+		}
+	fputs("}", out);
+}
+
+/* Writes a row (CSV) or an object (JSON) for each school (and the cluster),
+   skill and year part: the year's % at expected, its family's median for
+   that year, the change. */
+static void write_years(FILE *out, const cmp *c, bool json)
 {
 	double *v = c->lead + c->n * c->sk;
 	bool first = true;
@@ -234,50 +262,20 @@ static void each_year(FILE *out, const cmp *c, year_fn fn)
 				if (i < c->n) {
 					for (size_t j = 0; j < c->fam_n[i]; j++) {
 						const sw_summary *t = c->list[c->fam[i * c->K + j]];
-						v[j] = sw_cmp_at_exp(t, year_part(t, s->parts[p].year), k, 0);
+						v[j] = sw_cmp_at_exp(t, part_of(t, NULL, s->parts[p].year), k, 0);
 					}
 					fam = median(v, c->fam_n[i]);
 				}
-				fn(out, c, i, k, p, at, fam, ch, &first);
+				char year[16];
+				snprintf(year, sizeof year, "%d", s->parts[p].year);
+				const double f[] = { at, fam, NAN, ch };
+				if (json)
+					json_row(out, c, first, i, s->skills[k].id, year, f);
+				else
+					csv_row(out, c, i, s->skills[k].id, year, s->parts[p].pupils, f, NULL);
+				first = false;
 			}
 	}
-}
-
-static void csv_year(FILE *out, const cmp *c, size_t i, size_t k, size_t p, double at,
-                     double fam, double ch, bool *first)
-{
-	const sw_summary *s = i < c->n ? c->list[i] : c->cl;
-	(void)first;
-	fput_csv(out, sw_cmp_name(c, i));
-	fputc(',', out);
-	fput_csv(out, s->skills[k].id);
-	fprintf(out, ",%d,", s->parts[p].year);
-	if (s->parts[p].pupils != SW_SUP)
-		fprintf(out, "%lld", (long long)s->parts[p].pupils);
-	double f[] = { at, fam, NAN, ch };
-	for (int j = 0; j < 4; j++) {
-		fputc(',', out);
-		sw_cmp_num(out, f[j], "");
-	}
-	fputs(",\n", out);
-}
-
-static void json_year(FILE *out, const cmp *c, size_t i, size_t k, size_t p, double at,
-                      double fam, double ch, bool *first)
-{
-	const sw_summary *s = i < c->n ? c->list[i] : c->cl;
-	fputs(*first ? "\n  {\"school\": " : ",\n  {\"school\": ", out);
-	*first = false;
-	fput_json(out, sw_cmp_name(c, i));
-	fputs(", \"skill\": ", out);
-	fput_json(out, s->skills[k].id);
-	fprintf(out, ", \"year\": %d, \"at_expected\": ", s->parts[p].year);
-	sw_cmp_num(out, at, "null");
-	fputs(", \"family_median\": ", out);
-	sw_cmp_num(out, fam, "null");
-	fputs(", \"change\": ", out);
-	sw_cmp_num(out, ch, "null");
-	fputs("}", out);
 }
 
 static void write_csv(FILE *out, const cmp *c)
@@ -285,76 +283,47 @@ static void write_csv(FILE *out, const cmp *c)
 	fputs("school,skill,year,pupils,at_expected,family_median,gap,change,family\n", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		fput_csv(out, sw_cmp_name(c, r->school));
-		fputc(',', out);
-		fput_csv(out, r->s->skills[r->skill].id);
-		fputs(",all", out);
-		if (r->s->parts[0].pupils == SW_SUP)
-			fputs(",", out);
-		else
-			fprintf(out, ",%lld", (long long)r->s->parts[0].pupils);
-		double f[] = { r->at, r->family, r->gap, r->change };
-		for (int j = 0; j < 4; j++) {
-			fputc(',', out);
-			sw_cmp_num(out, f[j], "");
-		}
-		fputc(',', out);
-		if (r->school < c->n) {
-			char buf[4096];
-			size_t len = 0;
-			buf[0] = '\0';
-			for (size_t j = 0; j < c->fam_n[r->school] && len < sizeof buf; j++)
-				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? ";" : "",
-				                        sw_cmp_name(c, c->fam[r->school * c->K + j]));
-			fput_csv(out, buf);
-		}
-		fputc('\n', out);
+		char buf[4096];
+		size_t len = 0;
+		buf[0] = '\0';
+		for (size_t j = 0; r->school < c->n && j < c->fam_n[r->school] && len < sizeof buf; j++)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? ";" : "",
+			                        sw_cmp_name(c, c->fam[r->school * c->K + j]));
+		csv_row(out, c, r->school, r->s->skills[r->skill].id, "all", r->s->parts[0].pupils,
+		        (double[]){ r->at, r->family, r->gap, r->change },
+		        r->school < c->n ? buf : NULL);
 	}
-	each_year(out, c, csv_year);
+	write_years(out, c, false);
 }
 
 static void write_json(FILE *out, const cmp *c)
 {
 	fprintf(out, "{\"compare\": \"stepwise-summaries\", \"schools\": %zu, \"gap_group\": ", c->n);
-	fput_json(out, c->g);
+	fput_json(out, "", c->g);
 	fprintf(out, ", \"family_size\": %zu, \"framework\": ", c->K);
-	fput_json(out, c->list[0]->fw_id);
-	fputs(", \"rubric\": ", out);
-	fput_json(out, c->list[0]->rubric);
+	fput_json(out, "", c->list[0]->fw_id);
+	fput_json(out, ", \"rubric\": ", c->list[0]->rubric);
 	fputs(",\n \"families\": {", out);
 	for (size_t i = 0; i < c->n; i++) {
-		fputs(i ? ",\n  " : "\n  ", out);
-		fput_json(out, sw_cmp_name(c, i));
+		fput_json(out, i ? ",\n  " : "\n  ", sw_cmp_name(c, i));
 		fputs(": [", out);
-		for (size_t j = 0; j < c->fam_n[i]; j++) {
-			fputs(j ? ", " : "", out);
-			fput_json(out, sw_cmp_name(c, c->fam[i * c->K + j]));
-		}
+		for (size_t j = 0; j < c->fam_n[i]; j++)
+			fput_json(out, j ? ", " : "", sw_cmp_name(c, c->fam[i * c->K + j]));
 		fputs("]", out);
 	}
 	fputs("},\n \"rows\": [", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		fputs(i ? ",\n  {\"school\": " : "\n  {\"school\": ", out);
-		fput_json(out, sw_cmp_name(c, r->school));
-		fputs(", \"skill\": ", out);
-		fput_json(out, r->s->skills[r->skill].id);
-		static const char *const keys[] = { "at_expected", "family_median", "gap", "change" };
-		double f[] = { r->at, r->family, r->gap, r->change };
-		for (int j = 0; j < 4; j++) {
-			fprintf(out, ", \"%s\": ", keys[j]);
-			sw_cmp_num(out, f[j], "null");
-		}
-		fputs("}", out);
+		json_row(out, c, i == 0, r->school, r->s->skills[r->skill].id, NULL,
+		         (double[]){ r->at, r->family, r->gap, r->change });
 	}
 	fputs("\n ],\n \"years\": [", out);
-	each_year(out, c, json_year);
+	write_years(out, c, true);
 	fputs("\n ],\n \"learn_from\": [", out);
 	for (size_t k = 0; k < c->sk; k++) {
-		fputs(k ? ", {\"skill\": " : "{\"skill\": ", out);
-		fput_json(out, c->list[0]->skills[k].id);
-		fputs(", \"school\": ", out);
-		fput_json(out, c->learn[k] == SIZE_MAX ? NULL : sw_cmp_name(c, c->learn[k]));
+		fput_json(out, k ? ", {\"skill\": " : "{\"skill\": ", c->list[0]->skills[k].id);
+		fput_json(out, ", \"school\": ",
+		          c->learn[k] == SIZE_MAX ? NULL : sw_cmp_name(c, c->learn[k]));
 		fputs("}", out);
 	}
 	fputs("]}\n", out);
@@ -445,12 +414,8 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 		rc = ferror(out) ? SW_EIO : SW_OK;
 	}
 	sw_summary_free(c.cl);
-	sw_mem_free(&m, x);
-	sw_mem_free(&m, nb);
-	sw_mem_free(&m, c.fam);
-	sw_mem_free(&m, c.fam_n);
-	sw_mem_free(&m, c.lead);
-	sw_mem_free(&m, c.rows);
-	sw_mem_free(&m, c.learn);
+	void *blocks[] = { x, nb, c.fam, c.fam_n, c.lead, c.rows, c.learn };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(&m, blocks[i]);
 	return rc;
 }

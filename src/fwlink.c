@@ -38,16 +38,12 @@ void sw_fwl_check_unique_ids(loader *L)
 				else
 					snprintf(first, sizeof first, "$.skills[%zu].aliases[%zu]", j, b - 1);
 				size_t old = sw_jpath_index(&L->path, i);
-				if (a == 0) {
-					sw_fwl_rule_error(L, "id", "\"%s\" is already used at %s (skill ids "
-					           "and aliases must all differ)", id, first);
-				} else {
-					size_t o2 = sw_jpath_key(&L->path, "aliases");
+				if (a) {
+					sw_jpath_key(&L->path, "aliases");
 					sw_jpath_index(&L->path, a - 1);
-					sw_fwl_rule_error(L, NULL, "\"%s\" is already used at %s (skill ids "
-					           "and aliases must all differ)", id, first);
-					sw_jpath_restore(&L->path, o2);
 				}
+				sw_fwl_rule_error(L, a ? NULL : "id", "\"%s\" is already used at %s (skill ids "
+				           "and aliases must all differ)", id, first);
 				sw_jpath_restore(&L->path, old);
 			}
 		}

@@ -124,19 +124,13 @@ void sw_slug(sw_buf *b, const char *s)
 	sw_buf_add(b, st.out, st.len);
 }
 
-/* True for the white space a label collapses. */
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 void sw_label(sw_buf *b, const char *s, size_t max)
 {
 	/* white space collapsed and trimmed, into b after `start` */
 	size_t start = b->len;
 	bool space = false;
 	for (const char *c = s; *c; c++) {
-		if (is_space(*c)) {
+		if (strchr(" \t\n\r\f\v", *c)) { /* *c is never 0 here */
 			space = b->len > start;
 			continue;
 		}
@@ -205,6 +199,31 @@ int sw_natcmp(const char *a, const char *b)
 	if (*x || *y)
 		return *x ? 1 : -1;
 	return strcmp(a, b); /* "01" and "1": still a total order */
+}
+
+int sw_ic_key_cmp(const void *a, const void *b)
+{
+	const sw_ic_key *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+size_t sw_ic_key_find(const sw_ic_key *keys, size_t n, const char *s, int kind)
+{
+	size_t lo = 0, hi = n;
+	sw_ic_key k = { s, kind, 0 };
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sw_ic_key_cmp(&keys[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(keys[lo].s, s) == 0 && keys[lo].kind == kind ? keys[lo].at : SIZE_MAX;
 }
 
 /* ---- the JSON writer ---- */
@@ -283,12 +302,6 @@ void sw_jw_int(sw_jw *w, const char *key, long long v)
 	sw_buf_printf(w->b, "%lld", v);
 }
 
-void sw_jw_raw(sw_jw *w, const char *key, const char *json)
-{
-	jw_before(w, key);
-	sw_buf_puts(w->b, json);
-}
-
 const char *sw_ic_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -304,6 +317,7 @@ void sw_jw_tree(sw_jw *w, const char *key, const cJSON *v)
 		w->b->failed = 1;
 		return;
 	}
-	sw_jw_raw(w, key, s);
+	jw_before(w, key);
+	sw_buf_puts(w->b, s);
 	cJSON_free(s);
 }

@@ -47,6 +47,19 @@ void sw_label(sw_buf *b, const char *s, size_t max);
 /* Compares two strings with runs of digits compared as numbers ("A.9" < "A.10"). */
 int sw_natcmp(const char *a, const char *b);
 
+/* A key of an index: a string (an id, or of another kind) and the position
+   of what has it. */
+typedef struct sw_ic_key {
+	const char *s;
+	int kind;
+	size_t at;
+} sw_ic_key;
+/* Orders keys by string, kind, then position (a qsort comparison). */
+int sw_ic_key_cmp(const void *a, const void *b);
+/* The position of the first of keys[0..n) (in that order) with string s of
+   this kind, or SIZE_MAX. */
+size_t sw_ic_key_find(const sw_ic_key *keys, size_t n, const char *s, int kind);
+
 
 /* A pretty JSON writer: two-space indentation, or containers on one line. */
 #define SW_JW_MAX 16
@@ -64,8 +77,6 @@ void sw_jw_close(sw_jw *w);
 /* A string member (nothing is written for NULL). */
 void sw_jw_str(sw_jw *w, const char *key, const char *s);
 void sw_jw_int(sw_jw *w, const char *key, long long v);
-/* A member whose value is JSON text already. */
-void sw_jw_raw(sw_jw *w, const char *key, const char *json);
 /* A member of obj that is a non-empty string, or NULL. */
 const char *sw_ic_str(const struct cJSON *obj, const char *key);
 /* A member whose value is the JSON of a cJSON tree, on one line (nothing for NULL). */

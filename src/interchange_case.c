@@ -89,27 +89,19 @@ static const char *member(sw_case_importer *I, const cJSON *obj, const char *key
 	return n ? v->valuestring : NULL;
 }
 
-/* How an item is named in reports: its code, else the start of its statement. */
-static void describe(sw_buf *b, const case_node *nd)
+/* Reports node i as left out, named by its code (else the start of its
+   statement), with the reason that goes after its name. */
+static void report(sw_case_importer *I, size_t i, const char *fmt, ...) SW_PRINTF(3, 4);
+static void report(sw_case_importer *I, size_t i, const char *fmt, ...)
 {
-	sw_buf_printf(b, "item %s (", nd->ident ? nd->ident : "?");
-	if (nd->hcs)
-		sw_label(b, nd->hcs, 40);
-	else
-		sw_label(b, nd->abbr ? nd->abbr : nd->full ? nd->full : "", 40);
-	sw_buf_putc(b, ')');
-}
-
-/* Reports node i as left out, with the reason that goes after its name. */
-static void report(sw_case_importer *I, size_t i, const char *path, const char *fmt, ...)
-	SW_PRINTF(4, 5);
-static void report(sw_case_importer *I, size_t i, const char *path, const char *fmt, ...)
-{
+	char path[64];
+	snprintf(path, sizeof path, "$.CFItems[%zu]", i - 1);
 	sw_buf b;
 	sw_buf_init(&b, I->m);
-	sw_buf_puts(&b, "not imported: ");
-	describe(&b, &I->nodes[i]);
-	sw_buf_putc(&b, ' ');
+	const case_node *nd = &I->nodes[i];
+	sw_buf_printf(&b, "not imported: item %s (", nd->ident ? nd->ident : "?");
+	sw_label(&b, nd->hcs ? nd->hcs : nd->abbr ? nd->abbr : nd->full ? nd->full : "", 40);
+	sw_buf_puts(&b, ") ");
 	va_list ap;
 	va_start(ap, fmt);
 	sw_buf_vprintf(&b, fmt, ap);
@@ -121,34 +113,6 @@ static void report(sw_case_importer *I, size_t i, const char *path, const char *
 	sw_buf_free(&b);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const case_key *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	if (c)
-		return c;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	return x->node < y->node ? -1 : x->node > y->node;
-}
-
-/* The first node with key s of this kind, or (size_t)-1. */
-static size_t find_key(const sw_case_importer *I, const char *s, int kind)
-{
-	size_t lo = 0, hi = I->nk;
-	case_key k = { s, kind, 0 };
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_key(&I->keys[mid], &k) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < I->nk && strcmp(I->keys[lo].s, s) == 0 && I->keys[lo].kind == kind)
-		return I->keys[lo].node;
-	return (size_t)-1;
-}
-
 /* The node a LinkGenURI object points at (by identifier, else uri), or (size_t)-1. */
 static size_t resolve(const sw_case_importer *I, const cJSON *link, const char **shown)
 {
@@ -157,9 +121,9 @@ static size_t resolve(const sw_case_importer *I, const cJSON *link, const char *
 	*shown = cJSON_IsString(id) ? id->valuestring : cJSON_IsString(uri) ? uri->valuestring : "?";
 	size_t k = (size_t)-1;
 	if (cJSON_IsString(id))
-		k = find_key(I, id->valuestring, 0);
+		k = sw_ic_key_find(I->keys, I->nk, id->valuestring, 0);
 	if (k == (size_t)-1 && cJSON_IsString(uri))
-		k = find_key(I, uri->valuestring, 1);
+		k = sw_ic_key_find(I->keys, I->nk, uri->valuestring, 1);
 	return k;
 }
 
@@ -222,26 +186,25 @@ static bool read_nodes(sw_case_importer *I, const cJSON *root)
 			sw_notify_send(&I->nt, I->file, 0, path, "not imported: the item has no identifier");
 		} else if (!nd->full && !nd->abbr && !nd->hcs) {
 			nd->why = W_INVALID;
-			report(I, i, path, "has no fullStatement");
+			report(I, i, "has no fullStatement");
 		}
 	}
 	/* lookup keys; an identifier given twice keeps its first item */
 	for (i = 0; i < I->n; i++) {
 		if (I->nodes[i].why == W_INVALID)
 			continue;
-		I->keys[I->nk++] = (case_key){ I->nodes[i].ident, 0, i };
+		I->keys[I->nk++] = (sw_ic_key){ I->nodes[i].ident, 0, i };
 		if (I->nodes[i].uri)
-			I->keys[I->nk++] = (case_key){ I->nodes[i].uri, 1, i };
+			I->keys[I->nk++] = (sw_ic_key){ I->nodes[i].uri, 1, i };
 	}
-	qsort(I->keys, I->nk, sizeof *I->keys, cmp_key);
+	qsort(I->keys, I->nk, sizeof *I->keys, sw_ic_key_cmp);
 	for (size_t k = 1; k < I->nk; k++) {
-		const case_key *a = &I->keys[k - 1], *b = &I->keys[k];
+		const sw_ic_key *a = &I->keys[k - 1], *b = &I->keys[k];
 		if (b->kind == 0 && a->kind == 0 && strcmp(a->s, b->s) == 0 &&
-		    I->nodes[b->node].why != W_INVALID) {
-			snprintf(path, sizeof path, "$.CFItems[%zu]", b->node - 1);
-			I->nodes[b->node].why = W_INVALID;
-			report(I, b->node, path, "has the identifier of an earlier %s",
-			       a->node ? "item" : "CFDocument");
+		    I->nodes[b->at].why != W_INVALID) {
+			I->nodes[b->at].why = W_INVALID;
+			report(I, b->at, "has the identifier of an earlier %s",
+			       a->at ? "item" : "CFDocument");
 		}
 	}
 	return true;
@@ -450,27 +413,16 @@ static void prune(sw_case_importer *I)
 /* Reports every item left out, in the order of CFItems; counts the rest. */
 static void report_unplaced(sw_case_importer *I, sw_case_import_stats *st)
 {
-	char path[64];
+	static const char *const WHY[] = {
+		[W_DEEP] = "is below the steps (levels %s)",
+		[W_ORPHAN] = "is not in the tree: no isChildOf association leads from it to the document",
+		[W_EMPTY_SKILL] = "would be a skill but has no child items to be its steps",
+		[W_EMPTY_GROUP] = "would be a group but has no child items that are skills with steps",
+	};
 	for (size_t i = 1; i < I->n; i++) {
 		const case_node *nd = &I->nodes[i];
-		snprintf(path, sizeof path, "$.CFItems[%zu]", i - 1);
-		switch (nd->why) {
-		case W_DEEP:
-			report(I, i, path, "is below the steps (levels %s)", sw_case_levels_name(I->levels));
-			break;
-		case W_ORPHAN:
-			report(I, i, path, "is not in the tree: no isChildOf association leads from it "
-			       "to the document");
-			break;
-		case W_EMPTY_SKILL:
-			report(I, i, path, "would be a skill but has no child items to be its steps");
-			break;
-		case W_EMPTY_GROUP:
-			report(I, i, path, "would be a group but has no child items that are skills "
-			       "with steps");
-			break;
-		default: break;
-		}
+		if (nd->why >= W_DEEP) /* W_INVALID was reported as it was read */
+			report(I, i, WHY[nd->why], sw_case_levels_name(I->levels));
 		if (nd->role == R_NONE)
 			st->not_imported++;
 		else
@@ -491,12 +443,9 @@ static void importer_free(sw_case_importer *I)
 	}
 	for (size_t i = 0; i < I->nused; i++)
 		sw_mem_free(I->m, I->used[i].key);
-	sw_mem_free(I->m, I->used);
-	sw_mem_free(I->m, I->nodes);
-	sw_mem_free(I->m, I->edges);
-	sw_mem_free(I->m, I->keys);
-	sw_mem_free(I->m, I->order);
-	sw_mem_free(I->m, I->fw_id);
+	void *blocks[] = { I->used, I->nodes, I->edges, I->keys, I->order, I->fw_id };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(I->m, blocks[i]);
 }
 
 /* Reads the package, builds the tree and writes the framework into out. */

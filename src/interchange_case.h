@@ -34,13 +34,6 @@ typedef struct case_edge {
 	const char *aid; /* the association's identifier, for reports */
 } case_edge;
 
-/* A lookup key: an identifier (kind 0) or a uri (kind 1) of a node. */
-typedef struct case_key {
-	const char *s;
-	int kind;
-	size_t node;
-} case_key;
-
 /* A matching key (sw_text_key) of a skill id or name, and whose it is. */
 typedef struct case_used {
 	char *key;
@@ -59,7 +52,7 @@ typedef struct sw_case_importer {
 	size_t n;
 	case_edge *edges;
 	size_t ne;
-	case_key *keys;
+	sw_ic_key *keys; /* an identifier (kind 0) or a uri (kind 1) of each node */
 	size_t nk;
 	size_t *order, norder; /* placed nodes in tree order */
 	char *fw_id;           /* the framework's id */

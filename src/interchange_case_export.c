@@ -53,13 +53,6 @@ typedef struct exporter {
 	uuid_t ns;
 } exporter;
 
-/* True when s is a UUID as CASE writes them: 8-4-4-4-12 hex digits. */
-static bool is_uuid(const char *s)
-{
-	uuid_t u;
-	return uuid_parse(s, u) == 0;
-}
-
 /* A name-based UUID (version 5) of `name` in Stepwise's namespace. */
 static void uuid5(const exporter *E, char out[40], const char *name)
 {
@@ -87,10 +80,11 @@ static void ident(exporter *E, char out[40], const char **uri, const cJSON *obj,
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, "x-case");
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(x, "identifier");
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(x, "uri");
+	uuid_t parsed; /* a UUID as CASE writes them: 8-4-4-4-12 hex digits */
 	*uri = NULL;
 	if (x && !cJSON_IsObject(x)) {
 		sw_notify_send(&E->nt, E->file, 0, path, "x-case is not an object: ignored");
-	} else if (id && !(cJSON_IsString(id) && is_uuid(id->valuestring))) {
+	} else if (id && !(cJSON_IsString(id) && uuid_parse(id->valuestring, parsed) == 0)) {
 		sw_notify_send(&E->nt, E->file, 0, path, "x-case.identifier is not a UUID: a new "
 		               "identifier is made");
 	} else if (id && !id_free(E, id->valuestring)) {
@@ -205,18 +199,9 @@ static bool add_all(exporter *E)
 /* Writes member `key` with the uri, or urn:uuid:ID when there is none. */
 static void uri(sw_jw *w, const char *u, const char *id)
 {
-	if (u) {
-		sw_jw_str(w, "uri", u);
-		return;
-	}
-	sw_buf b;
-	sw_buf_init(&b, w->b->m);
-	sw_buf_printf(&b, "urn:uuid:%s", id);
-	if (sw_buf_cstr(&b))
-		sw_jw_str(w, "uri", b.p);
-	else
-		w->b->failed = 1;
-	sw_buf_free(&b);
+	char made[64]; /* every id here is a UUID: 36 characters */
+	snprintf(made, sizeof made, "urn:uuid:%s", id);
+	sw_jw_str(w, "uri", u ? u : made);
 }
 
 /* Writes a LinkURI / LinkGenURI object as member `key`. */
@@ -415,8 +400,7 @@ static int export_package(exporter *E, sw_buf *out, sw_case_export_stats *st)
 	}
 	snprintf(name, sizeof name, "%s/licence", fw->id);
 	uuid5(E, E->licence_id, name);
-	snprintf(name, sizeof name, "%s", fw->id);
-	ident(E, E->doc_id, &E->doc_uri, E->root, "$", name);
+	ident(E, E->doc_id, &E->doc_uri, E->root, "$", fw->id);
 	if (!E->stamp) {
 		const cJSON *x = cJSON_GetObjectItemCaseSensitive(E->root, "x-case");
 		E->stamp = sw_ic_str(x, "lastChangeDateTime") ? sw_ic_str(x, "lastChangeDateTime")

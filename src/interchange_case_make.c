@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 1 when the matching key of text is free (or only node's own), 0 when
-   another skill has it, -1 out of memory. Takes it for node when `take`. */
-static int key_free(sw_case_importer *I, const char *text, size_t node, bool take)
+/* 1 when the matching key of text is free (or only node's own), then taken
+   for node; 0 when another skill has it, -1 out of memory. */
+static int key_free(sw_case_importer *I, const char *text, size_t node)
 {
 	sw_buf b;
 	sw_buf_init(&b, I->m);
@@ -19,10 +19,9 @@ static int key_free(sw_case_importer *I, const char *text, size_t node, bool tak
 	for (size_t i = 0; rc > 0 && i < I->nused; i++)
 		if (strcmp(I->used[i].key, b.p) == 0 && I->used[i].node != node)
 			rc = 0;
-	if (rc > 0 && take &&
-	    sw_mem_grow(I->m, (void **)&I->used, &I->capused, I->nused + 1, sizeof *I->used)) {
+	if (rc > 0 && sw_mem_grow(I->m, (void **)&I->used, &I->capused, I->nused + 1, sizeof *I->used)) {
 		rc = -1;
-	} else if (rc > 0 && take) {
+	} else if (rc > 0) {
 		I->used[I->nused].key = sw_buf_take(&b);
 		I->used[I->nused++].node = node;
 	}
@@ -77,7 +76,7 @@ static char *unique(sw_case_importer *I, size_t i, const sw_buf *base, bool id)
 		sw_buf_puts(&b, suffix);
 		if (!sw_buf_cstr(&b))
 			break;
-		int f = skill ? key_free(I, b.p, i, true) : id ? group_id_free(I, b.p, i) : 1;
+		int f = skill ? key_free(I, b.p, i) : id ? group_id_free(I, b.p, i) : 1;
 		if (f < 0)
 			break;
 		if (f) {

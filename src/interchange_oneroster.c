@@ -34,16 +34,10 @@ typedef struct rec {
 	size_t best; /* users: the class chosen so far, or NONE */
 } rec;
 
-/* An index entry: a record's id and position. */
-typedef struct entry {
-	const char *id;
-	size_t i;
-} entry;
-
 typedef struct table {
 	rec *r;
 	size_t n, cap;
-	entry *sorted; /* ordered by id, then position */
+	sw_ic_key *sorted; /* ids and positions, in order */
 } table;
 
 /* One open CSV file and the map of its columns. */
@@ -113,10 +107,10 @@ static int open_csv(roster_reader *R, csvfile *f, const char *dir, const char *n
 	return SW_OK;
 }
 
-/* Column c of the current row, trimmed; "" when the file has no such column. */
+/* Column c of the current row, trimmed; "" when the file has no such column (or c < 0). */
 static const char *field(const csvfile *f, int c)
 {
-	return f->col[c] < 0 ? "" : sw_csv_field(&f->row, (size_t)f->col[c], NULL);
+	return c < 0 || f->col[c] < 0 ? "" : sw_csv_field(&f->row, (size_t)f->col[c], NULL);
 }
 
 /* Reports a row of f as rejected or skipped (counted by the caller). */
@@ -156,28 +150,6 @@ static int next_row(roster_reader *R, csvfile *f)
 		f->st->rejected++;
 		row_notice(R, f, "rejected");
 	}
-}
-
-/* Orders index entries by id, then by position. */
-static int cmp_entry(const void *a, const void *b)
-{
-	const entry *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
-}
-
-/* The first record with id in t (a deleted one too), or NONE. */
-static size_t lookup(const table *t, const char *id)
-{
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(t->sorted[mid].id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->n && strcmp(t->sorted[lo].id, id) == 0 ? t->sorted[lo].i : NONE;
 }
 
 /* Adds a record for the current row of f (status and line taken); NULL
@@ -235,10 +207,10 @@ static void index_table(roster_reader *R, table *t, csvfile *f, const char *what
 		return;
 	}
 	for (size_t i = 0; i < t->n; i++)
-		t->sorted[i] = (entry){ t->r[i].id, i };
-	qsort(t->sorted, t->n, sizeof *t->sorted, cmp_entry);
+		t->sorted[i] = (sw_ic_key){ t->r[i].id, 0, i };
+	qsort(t->sorted, t->n, sizeof *t->sorted, sw_ic_key_cmp);
 	for (size_t k = 1; k < t->n; k++) {
-		rec *first = &t->r[t->sorted[k - 1].i], *again = &t->r[t->sorted[k].i];
+		rec *first = &t->r[t->sorted[k - 1].at], *again = &t->r[t->sorted[k].at];
 		if (strcmp(first->id, again->id) != 0 || again->deleted)
 			continue;
 		/* the same id again: keep the first row, reject this one */
@@ -251,17 +223,30 @@ static void index_table(roster_reader *R, table *t, csvfile *f, const char *what
 	}
 }
 
-/* Reads orgs.csv (which == 0) or classes.csv (which == 1). */
-static int read_orgs_classes(roster_reader *R, int which)
+/* What is read from orgs.csv, classes.csv and users.csv (in that order). */
+static const struct {
+	const char *noun;
+	int need;    /* the column a row needs (unless it is to be deleted) */
+	int cols[4]; /* the columns kept in a, b, c and grades (-1: none; a user's a: the name) */
+} KIND[3] = {
+	{ "org", C_NAME, { C_NAME, C_TYPE, -1, -1 } },
+	{ "class", C_TITLE, { C_TITLE, C_CLASSTYPE, C_SCHOOL, C_GRADES } },
+	{ "user", C_ROLE, { -1, C_ROLE, C_ORGS, C_GRADES } },
+};
+
+/* Reads orgs.csv, classes.csv or users.csv (which: 0, 1 or 2). */
+static int read_recs(roster_reader *R, int which)
 {
 	csvfile *f = &R->f[which];
-	table *t = which ? &R->classes : &R->orgs;
+	table *t = which == 0 ? &R->orgs : which == 1 ? &R->classes : &R->users;
 	int rc;
 	while ((rc = next_row(R, f)) == 1) {
 		const char *id = field(f, C_ID);
-		if (!*field(f, which ? C_TITLE : C_NAME) && strcasecmp(field(f, C_STATUS), "tobedeleted")) {
+		if (!*field(f, KIND[which].need) && strcasecmp(field(f, C_STATUS), "tobedeleted")) {
 			R->why.len = 0;
-			sw_buf_printf(&R->why, "empty %s", which ? "title" : "name");
+			sw_buf_printf(&R->why, "empty %s", COLUMN[KIND[which].need][0]);
+			if (which == 2)
+				sw_buf_printf(&R->why, " (user '%s')", id);
 			reject(R, f);
 			continue;
 		}
@@ -269,63 +254,30 @@ static int read_orgs_classes(roster_reader *R, int which)
 		if (!r)
 			return SW_ENOMEM;
 		if (r->deleted) {
-			skip(R, f, which ? "class" : "org", id);
+			skip(R, f, KIND[which].noun, id);
 			continue;
 		}
 		f->st->accepted++;
-		r->a = copy(R, f, which ? C_TITLE : C_NAME);
-		r->b = copy(R, f, which ? C_CLASSTYPE : C_TYPE);
-		if (which) {
-			r->c = copy(R, f, C_SCHOOL);
-			r->grades = copy(R, f, C_GRADES);
+		char **kept[4] = { &r->a, &r->b, &r->c, &r->grades };
+		for (int i = 0; i < 4; i++)
+			*kept[i] = copy(R, f, KIND[which].cols[i]);
+		if (which == 2) {
+			sw_buf name;
+			sw_buf_init(&name, R->m);
+			sw_buf_puts(&name, field(f, C_GIVEN));
+			if (*field(f, C_GIVEN) && *field(f, C_FAMILY))
+				sw_buf_putc(&name, ' ');
+			sw_buf_puts(&name, field(f, C_FAMILY));
+			r->a = name.len ? sw_buf_take(&name) : NULL;
+			if (name.len && !r->a)
+				R->nomem = 1;
+			sw_buf_free(&name);
 		}
 		if (R->nomem)
 			return SW_ENOMEM;
 	}
 	if (rc == SW_OK)
-		index_table(R, t, f, which ? "class" : "org");
-	return rc < 0 ? rc : R->nomem ? SW_ENOMEM : SW_OK;
-}
-
-/* Reads users.csv. */
-static int read_users(roster_reader *R)
-{
-	csvfile *f = &R->f[2];
-	int rc;
-	while ((rc = next_row(R, f)) == 1) {
-		const char *id = field(f, C_ID);
-		if (!*field(f, C_ROLE) && strcasecmp(field(f, C_STATUS), "tobedeleted")) {
-			R->why.len = 0;
-			sw_buf_printf(&R->why, "empty role (user '%s')", id);
-			reject(R, f);
-			continue;
-		}
-		rec *r = add_rec(R, &R->users, f);
-		if (!r)
-			return SW_ENOMEM;
-		if (r->deleted) {
-			skip(R, f, "user", id);
-			continue;
-		}
-		f->st->accepted++;
-		sw_buf name;
-		sw_buf_init(&name, R->m);
-		sw_buf_puts(&name, field(f, C_GIVEN));
-		if (*field(f, C_GIVEN) && *field(f, C_FAMILY))
-			sw_buf_putc(&name, ' ');
-		sw_buf_puts(&name, field(f, C_FAMILY));
-		r->a = name.len ? sw_buf_take(&name) : NULL;
-		if (name.len && !r->a)
-			R->nomem = 1;
-		sw_buf_free(&name);
-		r->b = copy(R, f, C_ROLE);
-		r->c = copy(R, f, C_ORGS);
-		r->grades = copy(R, f, C_GRADES);
-		if (R->nomem)
-			return SW_ENOMEM;
-	}
-	if (rc == SW_OK)
-		index_table(R, &R->users, f, "user");
+		index_table(R, t, f, KIND[which].noun);
 	return rc < 0 ? rc : R->nomem ? SW_ENOMEM : SW_OK;
 }
 
@@ -351,8 +303,9 @@ static int read_enrollments(roster_reader *R)
 			skip(R, f, "enrollment of user", uid);
 			continue;
 		}
-		size_t u = *uid ? lookup(&R->users, uid) : NONE;
-		size_t c = *cid ? lookup(&R->classes, cid) : NONE;
+		/* the first record with the id (a deleted one too), or NONE */
+		size_t u = *uid ? sw_ic_key_find(R->users.sorted, R->users.n, uid, 0) : NONE;
+		size_t c = *cid ? sw_ic_key_find(R->classes.sorted, R->classes.n, cid, 0) : NONE;
 		R->why.len = 0;
 		if (!*uid || !*cid)
 			sw_buf_printf(&R->why, "empty %s", *uid ? "classSourcedId" : "userSourcedId");
@@ -423,25 +376,20 @@ static int pupil_year(roster_reader *R, const rec *u)
 	int y = grades_year(u->grades);
 	if (y >= 0 || (y == SW_NO_YEAR && u->best == NONE))
 		return y;
-	if (y == SW_NO_YEAR) {
-		rec *c = &R->classes.r[u->best];
+	rec *c = y == SW_NO_YEAR ? &R->classes.r[u->best] : NULL; /* the class's, reported once */
+	const rec *from = c ? c : u;
+	if (c)
 		y = grades_year(c->grades);
-		if (y < SW_NO_YEAR && !c->warned) {
+	if (y < SW_NO_YEAR && !(c && c->warned)) {
+		if (c)
 			c->warned = true;
-			R->st->warnings++;
-			sw_notify_send(&R->nt, R->f[1].path, c->line, NULL, "grades '%s' of class '%s' %s: "
-			               "year left empty for its students", c->grades, c->id,
-			               y == -2 ? "is not a school year (KG, R, 00 to 13)"
-			                       : "give more than one school year");
-		}
-		return y < 0 ? SW_NO_YEAR : y;
+		R->st->warnings++;
+		sw_notify_send(&R->nt, R->f[c ? 1 : 2].path, from->line, NULL, "grades '%s' of %s '%s' "
+		               "%s: year left empty%s", from->grades, c ? "class" : "user", from->id,
+		               y == -2 ? "is not a school year (KG, R, 00 to 13)"
+		                       : "give more than one school year", c ? " for its students" : "");
 	}
-	R->st->warnings++;
-	sw_notify_send(&R->nt, R->f[2].path, u->line, NULL, "grades '%s' of user '%s' %s: year "
-	               "left empty", u->grades, u->id,
-	               y == -2 ? "is not a school year (KG, R, 00 to 13)"
-	                       : "give more than one school year");
-	return SW_NO_YEAR;
+	return y < 0 ? SW_NO_YEAR : y;
 }
 
 /* The name of org id when it is known and not deleted, else NULL; with
@@ -453,7 +401,7 @@ static const char *org_name(const roster_reader *R, const char *id, size_t n, bo
 		return NULL;
 	memcpy(buf, id, n);
 	buf[n] = '\0';
-	size_t o = lookup(&R->orgs, buf);
+	size_t o = sw_ic_key_find(R->orgs.sorted, R->orgs.n, buf, 0);
 	if (o == NONE || R->orgs.r[o].deleted)
 		return NULL;
 	const rec *org = &R->orgs.r[o];
@@ -518,12 +466,9 @@ static void write_roster(roster_reader *R, sw_buf *b)
 static void table_free(const sw_mem *m, table *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		rec *r = &t->r[i];
-		sw_mem_free(m, r->id);
-		sw_mem_free(m, r->a);
-		sw_mem_free(m, r->b);
-		sw_mem_free(m, r->c);
-		sw_mem_free(m, r->grades);
+		char *strs[] = { t->r[i].id, t->r[i].a, t->r[i].b, t->r[i].c, t->r[i].grades };
+		for (size_t j = 0; j < sizeof strs / sizeof strs[0]; j++)
+			sw_mem_free(m, strs[j]);
 	}
 	sw_mem_free(m, t->r);
 	sw_mem_free(m, t->sorted);
@@ -542,12 +487,8 @@ static int read_all(roster_reader *R, const char *dir)
 		R->f[i].st = st[i];
 		rc = open_csv(R, &R->f[i], dir, FILES[i], need[i], 2);
 	}
-	if (rc == SW_OK)
-		rc = read_orgs_classes(R, 0);
-	if (rc == SW_OK)
-		rc = read_orgs_classes(R, 1);
-	if (rc == SW_OK)
-		rc = read_users(R);
+	for (int i = 0; i < 3 && rc == SW_OK; i++)
+		rc = read_recs(R, i);
 	if (rc == SW_OK)
 		rc = read_enrollments(R);
 	return rc;

@@ -48,20 +48,7 @@ static void put_ladder(sw_buf *b, const sw_skill *sk, int has_now, int now, int 
 static void put_step(sw_buf *b, const sw_skill *sk, int step)
 {
 	sw_buf_printf(b, "Step %d", step);
-	const char *label = sw_skill_step_label(sk, step);
-	if (label) {
-		sw_buf_puts(b, ": ");
-		sw_html_put(b, label);
-	}
-}
-
-/* The framework's "how to help at home" line for the band holding `step`, or NULL. */
-static const char *home_line(const sw_skill *sk, int step)
-{
-	for (size_t i = 0; i < sk->home_count; i++)
-		if (step >= sk->home[i].first && step <= sk->home[i].last)
-			return sk->home[i].text;
-	return NULL;
+	sw_html_put_after(b, ": ", sw_skill_step_label(sk, step));
 }
 
 /* One skill's card. */
@@ -71,8 +58,7 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 	int step = 0, before = 0;
 	int has = sw_result_has_step(&step, now, sk->index);
 	int had = prev && sw_result_has_step(&before, prev, sk->index);
-	sw_buf_puts(b, "<section class=\"skill\"><h2>");
-	sw_html_put(b, sk->name);
+	sw_html_put_after(b, "<section class=\"skill\"><h2>", sk->name);
 	sw_buf_puts(b, "</h2>");
 	if (!has) {
 		sw_buf_puts(b, "<p class=\"na\">Not assessed yet.</p></section>\n");
@@ -102,7 +88,10 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 			sw_buf_puts(b, "First step recorded since then");
 		sw_buf_puts(b, "</dd>");
 	}
-	const char *home = home_line(sk, step);
+	const char *home = NULL; /* the framework's "how to help at home" line for the step */
+	for (size_t i = 0; i < sk->home_count && !home; i++)
+		if (step >= sk->home[i].first && step <= sk->home[i].last)
+			home = sk->home[i].text;
 	if (home) {
 		sw_buf_puts(b, "<dt>At home</dt><dd>");
 		sw_html_put(b, home);
@@ -114,21 +103,16 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 /* The awards (badges) and flags the rubric gave. */
 static void put_awards(sw_buf *b, const sw_result *now)
 {
-	size_t na = sw_result_award_count(now), nf = sw_result_flag_count(now);
-	if (na) {
-		sw_buf_puts(b, "<section class=\"awards\" aria-label=\"Awards\"><ul>");
-		for (size_t i = 0; i < na; i++) {
-			sw_buf_puts(b, "<li class=\"badge\"><span aria-hidden=\"true\">\xE2\x98\x85</span> ");
-			sw_html_put(b, sw_result_award(now, i));
-			sw_buf_puts(b, "</li>");
-		}
-		sw_buf_puts(b, "</ul></section>");
-	}
-	if (nf) {
-		sw_buf_puts(b, "<section class=\"flags\"><h2>Notes from school</h2><ul>");
-		for (size_t i = 0; i < nf; i++) {
-			sw_buf_puts(b, "<li>");
-			sw_html_put(b, sw_result_flag(now, i));
+	for (int flags = 0; flags < 2; flags++) {
+		size_t n = flags ? sw_result_flag_count(now) : sw_result_award_count(now);
+		if (!n)
+			continue;
+		sw_buf_puts(b, flags ? "<section class=\"flags\"><h2>Notes from school</h2><ul>"
+		                     : "<section class=\"awards\" aria-label=\"Awards\"><ul>");
+		for (size_t i = 0; i < n; i++) {
+			sw_buf_puts(b, flags ? "<li>" : "<li class=\"badge\"><span aria-hidden=\"true\">"
+			                                "\xE2\x98\x85</span> ");
+			sw_html_put(b, flags ? sw_result_flag(now, i) : sw_result_award(now, i));
 			sw_buf_puts(b, "</li>");
 		}
 		sw_buf_puts(b, "</ul></section>");
@@ -165,15 +149,8 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	              PASSPORT_CSS);
 	sw_html_put(&b, who);
 	sw_buf_puts(&b, "</h1><p class=\"sub\">Skills passport");
-	const char *cls = sw_result_class(now), *school = sw_result_school(now);
-	if (cls) {
-		sw_buf_puts(&b, " \xC2\xB7 class ");
-		sw_html_put(&b, cls);
-	}
-	if (school) {
-		sw_buf_puts(&b, " \xC2\xB7 ");
-		sw_html_put(&b, school);
-	}
+	sw_html_put_after(&b, " \xC2\xB7 class ", sw_result_class(now));
+	sw_html_put_after(&b, " \xC2\xB7 ", sw_result_school(now));
 	sw_buf_puts(&b, " \xC2\xB7 ");
 	if (o->as_of) {
 		sw_buf_puts(&b, "as of ");
@@ -183,8 +160,7 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	}
 	sw_buf_puts(&b, "</p>");
 	if (!records) {
-		sw_buf_puts(&b, "<p>No skills evidence has been recorded for ");
-		sw_html_put(&b, who);
+		sw_html_put_after(&b, "<p>No skills evidence has been recorded for ", who);
 		sw_buf_puts(&b, " yet, so this passport has nothing to show. It will fill in once "
 		                "the school records the first steps.</p></header>\n");
 	} else {
@@ -201,16 +177,9 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 			put_skill(&b, &fw->skills[k], now, prev, o->from);
 		sw_buf_puts(&b, "</div>");
 	}
-	sw_buf_puts(&b, "<footer><p class=\"note\">Framework: ");
-	sw_html_put(&b, fw->name);
-	if (fw->version) {
-		sw_buf_puts(&b, ", version ");
-		sw_html_put(&b, fw->version);
-	}
-	if (fw->attribution) {
-		sw_buf_puts(&b, ". ");
-		sw_html_put(&b, fw->attribution);
-	}
+	sw_html_put_after(&b, "<footer><p class=\"note\">Framework: ", fw->name);
+	sw_html_put_after(&b, ", version ", fw->version);
+	sw_html_put_after(&b, ". ", fw->attribution);
 	size_t n = b.len;
 	sw_buf_printf(&b, "%sMade with Stepwise %s.</p></footer></main></body></html>\n",
 	              n && b.p && b.p[n - 1] == '.' ? " " : ". ", sw_version());
@@ -241,14 +210,13 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 	if (o->version != SW_PASSPORT_OPTIONS_VERSION)
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "sw_passport_options has an unknown version");
-	int32_t a = INT32_MAX, f = 0;
-	if (o->from && !sw_date_parse(&f, o->from, strlen(o->from)))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->from);
-	if (o->as_of && !sw_date_parse(&a, o->as_of, strlen(o->as_of)))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "date '%.20s' is not a real date as YYYY-MM-DD", o->as_of);
-	if (o->from && f > a)
+	const char *dates[2] = { o->from, o->as_of };
+	int32_t days[2] = { 0, INT32_MAX };
+	for (int i = 0; i < 2; i++)
+		if (dates[i] && !sw_date_parse(&days[i], dates[i], strlen(dates[i])))
+			return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
+			                   "date '%.20s' is not a real date as YYYY-MM-DD", dates[i]);
+	if (o->from && days[0] > days[1])
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "the previous point %s is after the as-of date %s", o->from, o->as_of);
 	sw_eval_options eo = SW_EVAL_OPTIONS_INIT;

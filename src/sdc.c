@@ -19,12 +19,9 @@ void sw_sdc_init(sw_sdc *s, const sw_mem *m)
 
 void sw_sdc_free(sw_sdc *s)
 {
-	sw_mem_free(s->m, s->val);
-	sw_mem_free(s->m, s->kind);
-	sw_mem_free(s->m, s->known);
-	sw_mem_free(s->m, s->locked);
-	sw_mem_free(s->m, s->terms);
-	sw_mem_free(s->m, s->rel_start);
+	void *blocks[] = { s->val, s->kind, s->known, s->locked, s->terms, s->rel_start };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	memset(s, 0, sizeof *s);
 }
 
@@ -34,21 +31,15 @@ uint32_t sw_sdc_var(sw_sdc *s, int kind, int64_t value, bool known)
 		return 0;
 	if (s->n + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		int64_t *v = sw_mem_realloc(s->m, s->val, cap * sizeof *v);
-		if (v)
-			s->val = v;
-		uint8_t *k = sw_mem_realloc(s->m, s->kind, cap);
-		if (k)
-			s->kind = k;
-		uint8_t *kn = sw_mem_realloc(s->m, s->known, cap);
-		if (kn)
-			s->known = kn;
-		uint8_t *l = sw_mem_realloc(s->m, s->locked, cap);
-		if (l)
-			s->locked = l;
-		if (!v || !k || !kn || !l) {
-			s->failed = true;
-			return 0;
+		void **arrays[] = { (void **)&s->val, (void **)&s->kind, (void **)&s->known,
+			            (void **)&s->locked };
+		for (int i = 0; i < 4; i++) {
+			void *p = sw_mem_realloc(s->m, *arrays[i], cap * (i ? 1 : sizeof *s->val));
+			if (!p) {
+				s->failed = true;
+				return 0;
+			}
+			*arrays[i] = p;
 		}
 		s->cap = cap;
 	}
@@ -101,31 +92,20 @@ static int64_t value_of(const sw_sdc *s, const uint8_t *det, const int64_t *got,
    lack of memory. */
 static long solve_linear(const sw_sdc *s, uint8_t *det, int64_t *got)
 {
+	size_t cols = 0, rows = s->rel_count, prow = 0;
 	size_t *col = sw_mem_calloc(s->m, s->n + 1, sizeof *col); /* var -> column + 1 */
-	if (!col)
-		return -1;
-	size_t cols = 0, rows = s->rel_count;
-	for (size_t v = 0; v < s->n; v++)
+	for (size_t v = 0; col && v < s->n; v++)
 		if (!is_known(s, det, v))
 			col[v] = ++cols;
-	long found = 0;
-	if (!cols || !rows) {
-		sw_mem_free(s->m, col);
-		return 0;
-	}
 	size_t w = cols + 1;
-	double *a = sw_mem_calloc(s->m, rows * w, sizeof *a);
-	size_t *var = sw_mem_calloc(s->m, cols, sizeof *var);
-	if (!a || !var) {
-		sw_mem_free(s->m, col);
-		sw_mem_free(s->m, a);
-		sw_mem_free(s->m, var);
-		return -1;
-	}
-	for (size_t v = 0; v < s->n; v++)
+	double *a = sw_mem_calloc(s->m, rows * w + 1, sizeof *a);
+	size_t *var = sw_mem_calloc(s->m, cols + 1, sizeof *var);
+	size_t *pivot_col = sw_mem_calloc(s->m, rows + 1, sizeof *pivot_col);
+	long found = col && a && var && pivot_col ? 0 : -1;
+	for (size_t v = 0; found == 0 && v < s->n; v++)
 		if (col[v])
 			var[col[v] - 1] = v;
-	for (size_t r = 0; r < rows; r++) {
+	for (size_t r = 0; found == 0 && cols && r < rows; r++) {
 		double *row = a + r * w;
 		for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++) {
 			const sw_sdc_term *tm = &s->terms[t];
@@ -135,15 +115,7 @@ static long solve_linear(const sw_sdc *s, uint8_t *det, int64_t *got)
 				row[cols] -= (double)tm->coef * (double)value_of(s, det, got, tm->var);
 		}
 	}
-	size_t prow = 0;
-	size_t *pivot_col = sw_mem_calloc(s->m, rows + 1, sizeof *pivot_col);
-	if (!pivot_col) {
-		sw_mem_free(s->m, col);
-		sw_mem_free(s->m, a);
-		sw_mem_free(s->m, var);
-		return -1;
-	}
-	for (size_t c = 0; c < cols && prow < rows; c++) {
+	for (size_t c = 0; found == 0 && c < cols && prow < rows; c++) {
 		size_t best = prow;
 		for (size_t r = prow + 1; r < rows; r++)
 			if (fabs(a[r * w + c]) > fabs(a[best * w + c]))
@@ -184,10 +156,9 @@ static long solve_linear(const sw_sdc *s, uint8_t *det, int64_t *got)
 			found++;
 		}
 	}
-	sw_mem_free(s->m, pivot_col);
-	sw_mem_free(s->m, col);
-	sw_mem_free(s->m, a);
-	sw_mem_free(s->m, var);
+	void *blocks[] = { pivot_col, col, a, var };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	return found;
 }
 
@@ -422,9 +393,8 @@ int sw_sdc_suppress(sw_sdc *s, int64_t n)
 			break;
 		}
 	}
-	sw_mem_free(s->m, det);
-	sw_mem_free(s->m, got);
-	sw_mem_free(s->m, queue);
-	sw_mem_free(s->m, seen);
+	void *blocks[] = { det, got, queue, seen };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	return rc;
 }

@@ -236,9 +236,8 @@ long sw_sdc_solve_integer(const sw_sdc *s, double *lo, double *hi, sw_sdc_work *
 
 void sw_sdc_work_free(const sw_sdc *s, sw_sdc_work *w)
 {
-	sw_mem_free(s->m, w->seen);
-	sw_mem_free(s->m, w->mark);
-	sw_mem_free(s->m, w->unk);
-	sw_mem_free(s->m, w->buf);
+	void *blocks[] = { w->seen, w->mark, w->unk, w->buf };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(s->m, blocks[i]);
 	memset(w, 0, sizeof *w);
 }

@@ -32,19 +32,15 @@ void sw_summary_free(sw_summary *s)
 	if (!s)
 		return;
 	const sw_mem *m = &s->mem;
-	char **strs[] = { &s->school, &s->fw_id, &s->fw_version, &s->fw_hash, &s->rubric,
-		          &s->params, &s->rubric_hash, &s->as_of, &s->from, &s->version };
-	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		sw_mem_free(m, *strs[i]);
 	for (size_t i = 0; i < s->part_count && s->parts; i++)
 		sw_mem_free(m, s->parts[i].group);
 	for (size_t i = 0; i < s->skill_count && s->skills; i++)
 		sw_mem_free(m, s->skills[i].id);
-	sw_mem_free(m, s->parts);
-	sw_mem_free(m, s->skills);
-	sw_mem_free(m, s->figs[0]);
-	sw_mem_free(m, s->figs[1]);
-	sw_mem_free(m, s->pool);
+	void *blocks[] = { s->school, s->fw_id, s->fw_version, s->fw_hash, s->rubric, s->params,
+		           s->rubric_hash, s->as_of, s->from, s->version, s->parts, s->skills,
+		           s->figs[0], s->figs[1], s->pool };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(m, blocks[i]);
 	sw_mem m2 = s->mem;
 	sw_mem_free(&m2, s);
 }

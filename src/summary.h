@@ -76,9 +76,7 @@ const char *sw_summary_phase(const sw_summary *s);
 size_t sw_summary_nvars(const sw_summary *s, size_t skill);
 int sw_summary_system(sw_sdc *sdc, uint32_t **vars, const sw_summary *s, int date, size_t skill);
 
-/* summary_json.c */
-int sw_summary_to_json(sw_buf *b, const sw_summary *s);
-/* Parses a summary; on failure *why (allocated with m) says what is wrong. */
+/* summary_json.c: parses a summary; on failure *why (allocated with m) says what is wrong. */
 int sw_summary_parse(sw_summary **out, const sw_mem *m, const char *data, size_t len,
                      char **why);
 

@@ -120,10 +120,9 @@ static int attack(checker *c, const sw_summary *s, int date, size_t skill)
 				snprintf(wn, sizeof wn, "at step %d", s->skills[skill].min + (int)(t - SW_SV_H));
 			else
 				snprintf(wn, sizeof wn, "%s", WHAT[t]);
-			problem(c, "%s%s%s: the number of %s %s can be worked out from the rest: %lld",
+			problem(c, "%s%s: the number of %s %s can be worked out from the rest: %lld",
 			        skill == SIZE_MAX ? "context" : date ? "figures_from " : "figures ",
-			        skill == SIZE_MAX ? "" : s->skills[skill].id, skill == SIZE_MAX ? "" : "",
-			        pn, wn, (long long)got[v]);
+			        skill == SIZE_MAX ? "" : s->skills[skill].id, pn, wn, (long long)got[v]);
 		}
 	}
 	sw_mem_free(&s->mem, det);
@@ -171,12 +170,10 @@ static void shown(checker *c, const sw_summary *s, const cJSON *doc)
 						problem(c, "%s %s, %s: %lld pupils at step %d, below the smallest count "
 						        "shown", fig, sk, pn, (long long)f->steps[st],
 						        s->skills[k].min + st);
-				int64_t p;
 				const cJSON *pp = cJSON_GetObjectItemCaseSensitive(row, "pupils");
-				if (!cJSON_IsNull(pp) && (!cJSON_IsNumber(pp) || s->parts[i].pupils == SW_SUP ||
-				                          (p = (int64_t)pp->valuedouble) != s->parts[i].pupils))
-					problem(c, "%s %s, %s: pupils differs from the context's", fig, sk, pn);
-				if (cJSON_IsNull(pp) && s->parts[i].pupils != SW_SUP)
+				if (cJSON_IsNull(pp) ? s->parts[i].pupils != SW_SUP
+				                     : !cJSON_IsNumber(pp) || s->parts[i].pupils == SW_SUP ||
+				                           (int64_t)pp->valuedouble != s->parts[i].pupils)
 					problem(c, "%s %s, %s: pupils differs from the context's", fig, sk, pn);
 				struct {
 					const char *key;

@@ -3,22 +3,12 @@
  * "Summaries", and frameworks/summary.schema.json): writing and reading.
  */
 #include "summary.h"
+#include "cohort.h" /* sw_fmt_ratio */
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-/* Appends num/den (den > 0) rounded half away from zero to `dec` decimals. */
-static void put_ratio(sw_buf *b, int64_t num, int64_t den, int dec)
-{
-	int64_t scale = dec == 2 ? 100 : 10;
-	bool neg = num < 0;
-	int64_t a = neg ? -num : num;
-	int64_t q = (a * scale * 2 + den) / (den * 2);
-	sw_buf_printf(b, "%s%lld.%0*lld", neg && q ? "-" : "", (long long)(q / scale), dec,
-	              (long long)(q % scale));
-}
 
 static void put_count(sw_buf *b, int64_t v)
 {
@@ -40,7 +30,7 @@ static void put_pct(sw_buf *b, int64_t num, int64_t den)
 	if (num == SW_SUP || den == SW_SUP || den <= 0)
 		sw_buf_puts(b, "null");
 	else
-		put_ratio(b, num * 100, den, 1);
+		sw_fmt_ratio(b, num * 100, den, 1);
 }
 
 static void put_part(sw_buf *b, const sw_summary *s, size_t i)
@@ -77,7 +67,7 @@ static void put_figs(sw_buf *b, const sw_summary *s, int d)
 			if (f->total == SW_SUP || f->assessed == SW_SUP || f->assessed <= 0)
 				sw_buf_puts(b, "null");
 			else
-				put_ratio(b, f->total, f->assessed, 2);
+				sw_fmt_ratio(b, f->total, f->assessed, 2);
 			put_num(b, ", \"coverage\": ", f->coverage);
 			sw_buf_puts(b, ", \"pct_coverage\": ");
 			put_pct(b, f->coverage, s->parts[i].pupils);
@@ -92,7 +82,8 @@ static void put_figs(sw_buf *b, const sw_summary *s, int d)
 	sw_buf_puts(b, "\n  ]");
 }
 
-int sw_summary_to_json(sw_buf *b, const sw_summary *s)
+/* Writes the summary's JSON document into b. */
+static void to_json(sw_buf *b, const sw_summary *s)
 {
 	sw_buf_printf(b, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n",
 	              SW_SUMMARY_FORMAT, SW_SUMMARY_VERSION);
@@ -135,7 +126,6 @@ int sw_summary_to_json(sw_buf *b, const sw_summary *s)
 	else
 		sw_buf_puts(b, "null");
 	sw_buf_puts(b, "\n}\n");
-	return b->failed ? SW_ENOMEM : SW_OK;
 }
 
 int sw_summary_json(char **json, size_t *len, const sw_summary *s)
@@ -146,12 +136,8 @@ int sw_summary_json(char **json, size_t *len, const sw_summary *s)
 	sw_mem_init(&m, NULL);
 	sw_buf b;
 	sw_buf_init(&b, &m);
-	int rc = sw_summary_to_json(&b, s);
-	if (rc) {
-		sw_buf_free(&b);
-		return rc;
-	}
-	if (len)
+	to_json(&b, s);
+	if (len && !b.failed)
 		*len = b.len;
 	*json = sw_buf_take(&b);
 	return *json ? SW_OK : SW_ENOMEM;

@@ -59,8 +59,6 @@ static int run_evals(evals *e, sw_engine *eng, const sw_summary_options *o)
 		const char *date = d ? o->from : o->as_of;
 		if (date && sw_date_parse(&day, date, strlen(date)))
 			e->shift[d] = sw_year_shift(roster, day);
-	}
-	for (int d = 0; d < e->dates; d++) {
 		size_t n = e->pupils * e->skills + 1;
 		e->step[d] = sw_mem_calloc(&eng->mem, n, sizeof *e->step[d]);
 		e->ev[d] = sw_mem_calloc(&eng->mem, n, sizeof *e->ev[d]);
@@ -69,7 +67,7 @@ static int run_evals(evals *e, sw_engine *eng, const sw_summary_options *o)
 		for (size_t i = 0; i + 1 < n; i++)
 			e->step[d][i] = SW_NO_STEP;
 		sw_eval_options eo = SW_EVAL_OPTIONS_INIT;
-		eo.as_of = d ? o->from : o->as_of;
+		eo.as_of = date;
 		e->pass = d;
 		int rc = sw_engine_evaluate(eng, &eo, collect, e, NULL);
 		if (rc)
@@ -295,8 +293,11 @@ static int protect(sw_summary *s, int date, size_t skill, const int64_t *true_p,
 		rc = sw_sdc_suppress(&sdc, s->min_count);
 	for (size_t i = 0; !rc && i < s->part_count; i++) {
 		const uint32_t *v = &vars[i * 2 * nv];
-		if (skill == SIZE_MAX)
+		if (skill == SIZE_MAX) {
+			if (!sdc.known[v[SW_SV_P]])
+				s->parts[i].pupils = SW_SUP;
 			continue;
+		}
 		sw_sfig *f = &s->figs[date][i * s->skill_count + skill];
 		int64_t *dst[] = { NULL, &f->assessed, &f->with_exp, &f->at_exp, &f->coverage, &f->total };
 		for (size_t t = SW_SV_A; t <= SW_SV_T; t++)
@@ -308,10 +309,6 @@ static int protect(sw_summary *s, int date, size_t skill, const int64_t *true_p,
 		if (f->assessed == SW_SUP)
 			f->total = SW_SUP;
 	}
-	if (!rc && skill == SIZE_MAX)
-		for (size_t i = 0; i < s->part_count; i++)
-			if (!sdc.known[vars[i * 2 * nv]])
-				s->parts[i].pupils = SW_SUP;
 	sw_sdc_free(&sdc);
 	sw_mem_free(&s->mem, vars);
 	return rc;
@@ -387,10 +384,11 @@ fail:
 	                       : rc;
 }
 
-/* Checks the options and the engine's state. */
+/* Clears the engine's errors, then checks the options and the engine's state. */
 static int check_opts(sw_engine *eng, const sw_summary_options *o)
 {
 	int32_t d;
+	sw_engine_begin(eng);
 	if (!o || (o->version != SW_SUMMARY_OPTIONS_VERSION && o->version != 1))
 		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
 		                   "summary options of an unknown version");
@@ -432,7 +430,6 @@ int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *
 	if (!out || !eng)
 		return SW_EINVALID;
 	*out = NULL;
-	sw_engine_begin(eng);
 	int rc = check_opts(eng, o);
 	if (rc)
 		return rc;
@@ -464,7 +461,6 @@ int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
 		return SW_EINVALID;
 	*out = NULL;
 	*count = 0;
-	sw_engine_begin(eng);
 	int rc = check_opts(eng, o);
 	if (rc)
 		return rc;

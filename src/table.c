@@ -7,12 +7,6 @@
 
 #include <string.h>
 
-/* True when column c is right-aligned. */
-static bool is_right(const sw_table *t, size_t c)
-{
-	return c < 64 && ((t->right >> c) & 1u);
-}
-
 void sw_table_init(sw_table *t, const sw_mem *m, size_t cols)
 {
 	memset(t, 0, sizeof *t);
@@ -79,28 +73,21 @@ int sw_table_write(sw_table *t, FILE *out, const char *indent)
 		size_t c = i % t->cols;
 		if (c == 0 && indent)
 			fputs(indent, out);
-		bool last = c + 1 == t->cols || i + 1 == t->count;
 		/* no trailing blanks: a row whose remaining cells are empty ends here */
-		bool rest_empty = true;
+		bool last = true;
 		for (size_t j = i + 1; j < t->count && j % t->cols != 0; j++)
-			rest_empty &= t->cells[j][0] == '\0';
-		if (rest_empty && !last) {
-			if (is_right(t, c))
-				fprintf(out, "%*s", (int)(w[c] - sw_text_width(t->cells[i])), "");
-			fputs(t->cells[i], out);
-			fputc('\n', out);
-			i += t->cols - 1 - c;
-			continue;
-		}
-		bool right = is_right(t, c);
+			last &= t->cells[j][0] == '\0';
+		bool right = c < 64 && ((t->right >> c) & 1u);
 		size_t pad = w[c] - sw_text_width(t->cells[i]);
 		if (right)
 			fprintf(out, "%*s", (int)pad, "");
 		fputs(t->cells[i], out);
-		if (!last)
+		if (!last) {
 			fprintf(out, "%*s", (int)(right ? 2 : pad + 2), "");
-		else
+		} else {
 			fputc('\n', out);
+			i += t->cols - 1 - c;
+		}
 	}
 	sw_mem_free(t->m, w);
 	return ferror(out) ? SW_EIO : SW_OK;

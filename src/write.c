@@ -13,15 +13,6 @@
 static const sw_write_format *const FORMATS[] = { &sw_write_csv, &sw_write_jsonl,
 	                                          &sw_write_table };
 
-/* The format of an SW_OUTPUT_* number, or NULL. */
-static const sw_write_format *find_format(sw_output_format id)
-{
-	for (size_t i = 0; i < sizeof FORMATS / sizeof FORMATS[0]; i++)
-		if (FORMATS[i]->id == id)
-			return FORMATS[i];
-	return NULL;
-}
-
 int sw_output_format_find(sw_output_format *format, const char *name)
 {
 	if (format)
@@ -87,15 +78,10 @@ void sw_json_put(sw_buf *b, const char *s)
 	sw_buf_putc(b, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
+		const char *from = "\"\\\n\t\r", *esc = strchr(from, c); /* c is never 0 here */
+		if (esc) {
 			sw_buf_putc(b, '\\');
-			sw_buf_putc(b, (char)c);
-		} else if (c == '\n') {
-			sw_buf_puts(b, "\\n");
-		} else if (c == '\t') {
-			sw_buf_puts(b, "\\t");
-		} else if (c == '\r') {
-			sw_buf_puts(b, "\\r");
+			sw_buf_putc(b, "\"\\ntr"[esc - from]);
 		} else if (c < 0x20) {
 			sw_buf_printf(b, "\\u%04x", c);
 		} else {
@@ -122,7 +108,9 @@ int sw_writer_new(sw_writer **out, const sw_engine *eng, sw_output_format format
 	if (!out)
 		return SW_EINVALID;
 	*out = NULL;
-	const sw_write_format *wf = find_format(format);
+	const sw_write_format *wf = NULL;
+	for (size_t i = 0; i < sizeof FORMATS / sizeof FORMATS[0]; i++)
+		wf = FORMATS[i]->id == format ? FORMATS[i] : wf;
 	if (!eng || !eng->fw || !f || !wf)
 		return SW_EINVALID;
 	sw_writer *w = sw_mem_calloc(&eng->mem, 1, sizeof *w);

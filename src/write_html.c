@@ -61,23 +61,12 @@ void sw_html_put(sw_buf *b, const char *s)
 	}
 }
 
-/* Appends a label cut to `width` display columns (with an ellipsis when cut). */
-static void put_label(sw_buf *b, const char *s, size_t width)
+void sw_html_put_after(sw_buf *b, const char *text, const char *s)
 {
-	size_t n = sw_text_fit(s, width);
-	if (!s[n]) {
+	if (s) {
+		sw_buf_puts(b, text);
 		sw_html_put(b, s);
-		return;
 	}
-	n = sw_text_fit(s, width - 1);
-	char *cut = sw_mem_strndup(b->m, s, n);
-	if (!cut) {
-		b->failed = 1;
-		return;
-	}
-	sw_html_put(b, cut);
-	sw_buf_puts(b, "\xE2\x80\xA6");
-	sw_mem_free(b->m, cut);
 }
 
 /* x position of value num/den on [lo, hi] mapped to [x0, x0 + w]. */
@@ -92,6 +81,18 @@ static long xpos(int64_t num, int64_t den, int lo, int hi, long x0, long w)
 #define LABEL_W 170
 #define PLOT_W 380
 #define ROW_H 24
+
+/* The label of a chart's row at y: a skill's name cut to 24 display columns
+   (with an ellipsis when cut). */
+static void put_label(sw_buf *b, const char *s, long y)
+{
+	sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6, y + 15);
+	char *cut = s[sw_text_fit(s, 24)] ? sw_mem_strndup(b->m, s, sw_text_fit(s, 23)) : NULL;
+	b->failed |= s[sw_text_fit(s, 24)] && !cut;
+	sw_html_put(b, cut ? cut : s);
+	sw_buf_puts(b, cut ? "\xE2\x80\xA6</text>" : "</text>");
+	sw_mem_free(b->m, cut);
+}
 
 /* The band (0 to 4) of a heat map cell holding n of at most `top` pupils; -1 for none. */
 static int heat_band(uint32_t n, uint32_t top)
@@ -120,8 +121,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	}
 	long cols = (long)hi - lo + 1, cw = cols > 20 ? 22 : 30;
 	long w = LABEL_W + cols * cw + 10, h = (long)c->skills * ROW_H + 28;
-	sw_buf_puts(b, "<figure><figcaption>");
-	sw_html_put(b, grp->label);
+	sw_html_put_after(b, "<figure><figcaption>", grp->label);
 	sw_buf_printf(b, " <span class=\"sub\">(%u pupils)</span></figcaption>"
 	                 "<div class=\"scroll\"><svg class=\"chart heat\" role=\"img\" "
 	                 "viewBox=\"0 0 %ld %ld\" width=\"%ld\" height=\"%ld\"><title>",
@@ -135,9 +135,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	for (size_t k = 0; k < c->skills; k++) {
 		const sw_skill *sk = &c->fw->skills[k];
 		long y = (long)k * ROW_H + 22;
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6, y + 15);
-		put_label(b, sk->name, 24);
-		sw_buf_puts(b, "</text>");
+		put_label(b, sk->name, y);
 		size_t range = (size_t)((int64_t)sk->max - sk->min + 1);
 		memset(mark, 0, range);
 		for (uint32_t i = 0; i < grp->count; i++) {
@@ -154,8 +152,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 			                 "height=\"%d\" fill=\"", x + 1, y + 1, cw - 2, ROW_H - 2);
 			int bnd = heat_band(n, top);
 			sw_buf_puts(b, bnd < 0 ? "#f3f5f7" : HEAT_FILL[bnd]);
-			sw_buf_puts(b, "\"><title>");
-			sw_html_put(b, sk->name);
+			sw_html_put_after(b, "\"><title>", sk->name);
 			sw_buf_printf(b, ", step %d: %u pupil%s%s</title></rect>", s, n, n == 1 ? "" : "s",
 			              mark[s - sk->min] ? " (expected step)" : "");
 			if (mark[s - sk->min])
@@ -200,8 +197,7 @@ static void put_heats(sw_buf *b, const sw_cohort *c)
 			put_heat(b, c, g, lo, hi, mark);
 			continue;
 		}
-		sw_buf_puts(b, "<p class=\"note\">");
-		sw_html_put(b, c->groups[g].label);
+		sw_html_put_after(b, "<p class=\"note\">", c->groups[g].label);
 		sw_buf_printf(b, ": %u pupil%s, fewer than %d: not shown.</p>", c->groups[g].count,
 		              c->groups[g].count == 1 ? "" : "s", c->min_group);
 	}
@@ -212,8 +208,7 @@ static void put_heats(sw_buf *b, const sw_cohort *c)
 /* The gap: diverging bars per skill, then the table. */
 static void put_gap(sw_buf *b, const sw_cohort *c)
 {
-	sw_buf_puts(b, "<section id=\"gap\"><h2>Gap: ");
-	sw_html_put(b, c->gap_name);
+	sw_html_put_after(b, "<section id=\"gap\"><h2>Gap: ", c->gap_name);
 	sw_buf_puts(b, " and other pupils</h2><p class=\"note\">The group's mean step minus the "
 	               "other pupils' mean step, per skill; bars to the left: the group is behind.</p>");
 	/* scale: the largest |gap| in hundredths, at least one step */
@@ -235,9 +230,7 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
 		long y = (long)k * ROW_H + 4;
-		sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6, y + 15);
-		put_label(b, c->fw->skills[k].name, 24);
-		sw_buf_puts(b, "</text>");
+		put_label(b, c->fw->skills[k].name, y);
 		if (!n0 || !n1) {
 			sw_buf_printf(b, "<text x=\"%ld\" y=\"%ld\" class=\"muted\">no gap: %s has no "
 			                 "assessed pupil</text>", mid + 6, y + 15,
@@ -271,8 +264,7 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 	for (size_t k = 0; k < c->skills; k++) {
 		int64_t n0 = c->gap_n[k * 2], n1 = c->gap_n[k * 2 + 1];
 		bool ok0 = n0 >= c->min_group, ok1 = n1 >= c->min_group;
-		sw_buf_puts(b, "<tr><th scope=\"row\">");
-		sw_html_put(b, c->fw->skills[k].name);
+		sw_html_put_after(b, "<tr><th scope=\"row\">", c->fw->skills[k].name);
 		sw_buf_printf(b, "</th><td class=\"n\">%lld</td><td class=\"n\">", (long long)n0);
 		if (n0 && ok0)
 			sw_fmt_ratio(b, c->gap_s[k * 2], n0, 2);
@@ -292,16 +284,13 @@ static void put_gap(sw_buf *b, const sw_cohort *c)
 /* Progress arrows per group: for each skill, from the mean at `from` to the mean at `to`. */
 static void put_progress(sw_buf *b, const sw_cohort *c)
 {
-	sw_buf_puts(b, "<section id=\"progress\"><h2>Progress from ");
-	sw_html_put(b, c->from);
-	sw_buf_puts(b, " to ");
-	sw_html_put(b, c->to);
+	sw_html_put_after(b, "<section id=\"progress\"><h2>Progress from ", c->from);
+	sw_html_put_after(b, " to ", c->to);
 	sw_buf_puts(b, "</h2><p class=\"note\">Over pupils assessed at both dates: an arrow from "
 	               "their mean step at the first date to their mean step at the second.</p>");
 	for (size_t g = 0; g < c->group_count; g++) {
 		long h = (long)c->skills * ROW_H + 10;
-		sw_buf_puts(b, "<figure><figcaption>");
-		sw_html_put(b, c->groups[g].label);
+		sw_html_put_after(b, "<figure><figcaption>", c->groups[g].label);
 		sw_buf_printf(b, "</figcaption><div class=\"scroll\"><svg class=\"chart progress\" "
 		                 "role=\"img\" viewBox=\"0 0 720 %ld\" width=\"720\" height=\"%ld\">"
 		                 "<title>", h, h);
@@ -312,10 +301,8 @@ static void put_progress(sw_buf *b, const sw_cohort *c)
 			const sw_skill *sk = &c->fw->skills[k];
 			const sw_cstat *st = &c->stats[g * c->skills + k];
 			long y = (long)k * ROW_H + 4, ym = y + 10;
-			sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" text-anchor=\"end\">", LABEL_W - 6,
-			              y + 15);
-			put_label(b, sk->name, 24);
-			sw_buf_printf(b, "</text><line x1=\"%d\" y1=\"%ld\" x2=\"%d\" y2=\"%ld\" "
+			put_label(b, sk->name, y);
+			sw_buf_printf(b, "<line x1=\"%d\" y1=\"%ld\" x2=\"%d\" y2=\"%ld\" "
 			                 "stroke=\"#d0d7de\"/>", LABEL_W, ym, LABEL_W + 300, ym);
 			if (!st->both) {
 				sw_buf_printf(b, "<text x=\"%d\" y=\"%ld\" class=\"muted\">no pupil assessed "
@@ -369,10 +356,8 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 		for (size_t k = 0; k < c->skills; k++) {
 			const sw_cstat *st = &c->stats[g * c->skills + k];
 			bool shown = st->assessed >= min;
-			sw_buf_puts(b, "<tr><th scope=\"row\">");
-			sw_html_put(b, c->groups[g].label);
-			sw_buf_puts(b, "</th><td>");
-			sw_html_put(b, c->fw->skills[k].name);
+			sw_html_put_after(b, "<tr><th scope=\"row\">", c->groups[g].label);
+			sw_html_put_after(b, "</th><td>", c->fw->skills[k].name);
 			sw_buf_printf(b, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			                 "<td class=\"n\">", c->groups[g].count, st->assessed);
 			if (st->assessed && shown)
@@ -395,34 +380,23 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 	const sw_framework *fw = c->fw;
 	sw_buf_puts(b, "<section id=\"basis\"><h2>What the figures rest on</h2><dl><dt>Framework</dt><dd>");
 	sw_html_put(b, fw->name);
-	if (fw->version) {
-		sw_buf_puts(b, ", version ");
-		sw_html_put(b, fw->version);
-	}
-	sw_buf_puts(b, " (");
-	sw_html_put(b, fw->id);
+	sw_html_put_after(b, ", version ", fw->version);
+	sw_html_put_after(b, " (", fw->id);
 	sw_buf_puts(b, ")</dd>");
-	if (fw->attribution) {
-		sw_buf_puts(b, "<dt>Attribution</dt><dd>");
-		sw_html_put(b, fw->attribution);
-		sw_buf_puts(b, "</dd>");
-	}
-	if (fw->license) {
-		sw_buf_puts(b, "<dt>Licence</dt><dd>");
-		sw_html_put(b, fw->license);
-		sw_buf_puts(b, "</dd>");
-	}
-	sw_buf_puts(b, "<dt>Rubric</dt><dd>");
-	sw_html_put(b, c->rubric ? c->rubric : "?");
+	const char *const more[2][2] = { { "Attribution", fw->attribution }, { "Licence", fw->license } };
+	for (int i = 0; i < 2; i++)
+		if (more[i][1]) {
+			sw_buf_printf(b, "<dt>%s</dt><dd>", more[i][0]);
+			sw_html_put(b, more[i][1]);
+			sw_buf_puts(b, "</dd>");
+		}
+	sw_html_put_after(b, "<dt>Rubric</dt><dd>", c->rubric ? c->rubric : "?");
 	if (c->params && *c->params) {
-		sw_buf_puts(b, " (");
-		sw_html_put(b, c->params);
+		sw_html_put_after(b, " (", c->params);
 		sw_buf_putc(b, ')');
 	}
-	sw_buf_puts(b, "</dd><dt>As of</dt><dd>");
-	sw_html_put(b, c->as_of ? c->as_of : "all evidence");
-	sw_buf_puts(b, "</dd><dt>Grouped by</dt><dd>");
-	sw_html_put(b, sw_cohort_by_name(c->by));
+	sw_html_put_after(b, "</dd><dt>As of</dt><dd>", c->as_of ? c->as_of : "all evidence");
+	sw_html_put_after(b, "</dd><dt>Grouped by</dt><dd>", sw_cohort_by_name(c->by));
 	sw_buf_printf(b, "</dd><dt>Pupils</dt><dd>%zu", c->rows);
 	if (c->left_pupils)
 		sw_buf_printf(b, " (left out, other schools: %zu pupils and %zu evidence records)",
@@ -467,8 +441,7 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 		               "<th scope=\"col\">rejected</th></tr></thead><tbody>");
 		for (size_t i = 0; i < c->source_count; i++) {
 			const sw_load_stats *st = &c->sources[i].stats;
-			sw_buf_puts(b, "<tr><th scope=\"row\">");
-			sw_html_put(b, c->sources[i].file);
+			sw_html_put_after(b, "<tr><th scope=\"row\">", c->sources[i].file);
 			sw_buf_printf(b, "</th><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
 			                 "<td class=\"n\">%llu</td></tr>", (unsigned long long)st->rows,
 			              (unsigned long long)st->accepted, (unsigned long long)st->rejected);

@@ -73,8 +73,7 @@ static size_t schools_of(const sw_cohort *c, const char **out, size_t max)
 
 void sw_html_title(sw_buf *b, const sw_cohort *c)
 {
-	sw_buf_puts(b, "<header><h1>Skills report: ");
-	sw_html_put(b, c->fw->name);
+	sw_html_put_after(b, "<header><h1>Skills report: ", c->fw->name);
 	sw_buf_puts(b, "</h1><p class=\"sub\">");
 	const char *names[8];
 	size_t n = schools_of(c, names, 6);
@@ -96,8 +95,7 @@ void sw_html_title(sw_buf *b, const sw_cohort *c)
 		sw_buf_puts(b, " (the newest evidence)");
 	} else
 		sw_buf_puts(b, "no evidence yet");
-	sw_buf_puts(b, " \xC2\xB7 grouped by ");
-	sw_html_put(b, sw_cohort_by_name(c->by));
+	sw_html_put_after(b, " \xC2\xB7 grouped by ", sw_cohort_by_name(c->by));
 	sw_buf_puts(b, "</p></header>\n");
 }
 
@@ -137,7 +135,6 @@ static bool group_level(const sw_cohort *c, size_t g, int64_t *tenths)
 	return true;
 }
 
-/* The key messages: coverage, % at expected per skill, change, gap, lowest groups. */
 void sw_html_key(sw_buf *b, const sw_cohort *c)
 {
 	uint32_t covered = 0;
@@ -160,8 +157,7 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 	for (size_t k = 0; k < c->skills; k++) {
 		uint32_t with, at;
 		cohort_at(c, SW_PASS_MAIN, k, -1, &with, &at);
-		sw_buf_puts(b, "<li>");
-		sw_html_put(b, c->fw->skills[k].name);
+		sw_html_put_after(b, "<li>", c->fw->skills[k].name);
 		if (!with) {
 			sw_buf_puts(b, ": no assessed pupil with an expected step");
 		} else if (with < (uint32_t)c->min_group) {
@@ -187,8 +183,7 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 				cohort_at(c, SW_PASS_MAIN, k, 1, &wo, &ao);
 				if (wi >= (uint32_t)c->min_group && wo >= (uint32_t)c->min_group && wi && wo) {
 					int64_t num = ((int64_t)ai * wo - (int64_t)ao * wi) * 100;
-					sw_buf_puts(b, "; gap for ");
-					sw_html_put(b, c->gap_name);
+					sw_html_put_after(b, "; gap for ", c->gap_name);
 					sw_buf_puts(b, num < 0 ? " \xE2\x88\x92" : " +");
 					sw_fmt_ratio(b, num < 0 ? -num : num, (int64_t)wi * wo, 0);
 					sw_buf_puts(b, " points");
@@ -271,8 +266,7 @@ static void put_grid(sw_buf *b, const sw_cohort *c, size_t g0, size_t g1, const 
 	sw_buf_printf(b, "</caption><thead><tr><th scope=\"col\">%s</th>",
 	              c->by == SW_BY_ALL ? "group" : sw_cohort_by_name(c->by));
 	for (size_t k = 0; k < c->skills; k++) {
-		sw_buf_puts(b, "<th scope=\"col\">");
-		sw_html_put(b, c->fw->skills[k].name);
+		sw_html_put_after(b, "<th scope=\"col\">", c->fw->skills[k].name);
 		sw_buf_puts(b, "</th>");
 	}
 	sw_buf_puts(b, "</tr></thead><tbody>");
@@ -411,8 +405,7 @@ static void put_trend_skill(sw_buf *b, const sw_cohort *c, size_t k, size_t grou
 	sw_buf_puts(b, ": % at the expected step at each date</caption><thead><tr>"
 	               "<th scope=\"col\">term end</th>");
 	for (size_t g = 0; g < c->group_count; g++) {
-		sw_buf_puts(b, "<th scope=\"col\">");
-		sw_html_put(b, c->groups[g].label);
+		sw_html_put_after(b, "<th scope=\"col\">", c->groups[g].label);
 		if (g < groups)
 			sw_buf_printf(b, " <span class=\"cnt\">(%s line)</span>", LINE_NAME[g]);
 		sw_buf_puts(b, "</th>");

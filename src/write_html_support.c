@@ -40,8 +40,7 @@ static void put_support_table(sw_buf *b, const sw_cohort *c, bool na)
 		if (e->not_assessed != na)
 			continue;
 		const sw_pupil *p = sw_cohort_pupil(c, e->row);
-		sw_buf_puts(b, "<tr><th scope=\"row\">");
-		sw_html_put(b, p->name ? p->name : p->id);
+		sw_html_put_after(b, "<tr><th scope=\"row\">", p->name ? p->name : p->id);
 		sw_buf_puts(b, "</th><td>");
 		sw_html_put(b, p->school);
 		sw_buf_puts(b, "</td><td class=\"n\">");
@@ -59,7 +58,6 @@ static void put_support_table(sw_buf *b, const sw_cohort *c, bool na)
 	sw_buf_puts(b, "</tbody></table></div>");
 }
 
-/* The support list, with names: only with --with-support. */
 void sw_html_support(sw_buf *b, const sw_cohort *c)
 {
 	sw_buf_printf(b, "<section id=\"support\"><h2>Targeted support</h2><p class=\"note\">"
@@ -78,22 +76,19 @@ void sw_html_support(sw_buf *b, const sw_cohort *c)
 	sw_buf_puts(b, "</section>");
 }
 
-/* The gap in points at expected (and year-adjusted) per group and skill. */
 void sw_html_gap_points(sw_buf *b, const sw_cohort *c)
 {
 	sw_buf_puts(b, "<div class=\"scroll\"><table class=\"grid\"><caption>Gap in percentage "
 	               "points at expected: the group's % minus the others' (year-adjusted in "
 	               "brackets)</caption><thead><tr><th scope=\"col\">group</th>");
 	for (size_t k = 0; k < c->skills; k++) {
-		sw_buf_puts(b, "<th scope=\"col\">");
-		sw_html_put(b, c->fw->skills[k].name);
+		sw_html_put_after(b, "<th scope=\"col\">", c->fw->skills[k].name);
 		sw_buf_puts(b, "</th>");
 	}
 	sw_buf_puts(b, "</tr></thead><tbody>");
 	uint32_t min = (uint32_t)c->min_group;
 	for (size_t g = 0; g < c->group_count; g++) {
-		sw_buf_puts(b, "<tr><th scope=\"row\">");
-		sw_html_put(b, c->groups[g].label);
+		sw_html_put_after(b, "<tr><th scope=\"row\">", c->groups[g].label);
 		sw_buf_puts(b, "</th>");
 		for (size_t k = 0; k < c->skills; k++) {
 			sw_cgapcell in, out;

@@ -4,6 +4,7 @@
  * the exact rounding of the figures (integers until they are written).
  */
 #include "cohort.h"
+#include "cohort_html.h"
 #include "table.h"
 
 #include <string.h>
@@ -73,24 +74,15 @@ static void cell(sheet *s, const char *text)
 		s->cells[s->count++] = c;
 }
 
-/* Adds the text accumulated in s->tmp as a cell, and clears it. */
-static void cell_tmp(sheet *s)
+/* Adds the text accumulated in s->tmp as a cell when ok, else an empty
+   cell; clears it. */
+static void cell_if(sheet *s, bool ok)
 {
-	const char *t = sw_buf_cstr(&s->tmp);
-	if (!t)
+	const char *t = ok ? sw_buf_cstr(&s->tmp) : NULL;
+	if (ok && !t)
 		s->failed = 1;
 	else
 		cell(s, t);
-	s->tmp.len = 0;
-}
-
-/* Adds the text in s->tmp as a cell when ok, else an empty cell; clears it. */
-static void cell_if(sheet *s, bool ok)
-{
-	if (ok)
-		cell_tmp(s);
-	else
-		cell(s, NULL);
 	s->tmp.len = 0;
 }
 
@@ -98,7 +90,7 @@ static void cell_if(sheet *s, bool ok)
 static void cell_num(sheet *s, long long v)
 {
 	sw_buf_printf(&s->tmp, "%lld", v);
-	cell_tmp(s);
+	cell_if(s, true);
 }
 
 /* Adds sum/n to 2 decimals, or an empty cell when n is 0. */
@@ -107,14 +99,6 @@ static void cell_mean(sheet *s, int64_t sum, int64_t n)
 	if (n)
 		sw_fmt_ratio(&s->tmp, sum, n, 2);
 	cell_if(s, n != 0);
-}
-
-static void sheet_free(sheet *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		sw_mem_free(s->m, s->cells[i]);
-	sw_mem_free(s->m, s->cells);
-	sw_buf_free(&s->tmp);
 }
 
 /* The columns of each table; pairs of groups (school and class or year)
@@ -212,7 +196,7 @@ static void fill_trend(sheet *s, const sw_cohort *c)
 				cell_group(s, c, g);
 				cell(s, iso);
 				sw_term_name(&s->tmp, c->trend_dates[t]);
-				cell_tmp(s);
+				cell_if(s, true);
 				cell(s, c->fw->skills[k].id);
 				cell_num(s, e->assessed);
 				cell_num(s, e->with_exp);
@@ -291,10 +275,10 @@ static void fill_progress(sheet *s, const sw_cohort *c)
 /* Appends the roster groups of a pupil, separated by ';'. */
 static void put_groups(sw_buf *b, const sw_cohort *c, const sw_pupil *p)
 {
+	const struct sw_roster *ro = c->eng->roster;
 	for (uint32_t j = 0; j < p->group_count; j++) {
-		if (j)
-			sw_buf_putc(b, ';');
-		sw_buf_puts(b, sw_cohort_group_of(c, p, j));
+		sw_buf_puts(b, j ? ";" : "");
+		sw_buf_puts(b, sw_intern_str(&ro->groups, ro->group_refs[p->group_first + j]));
 	}
 }
 
@@ -313,7 +297,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell_if(s, p->year != SW_NO_YEAR);
 		cell(s, p->class_name ? p->class_name : "");
 		put_groups(&s->tmp, c, p);
-		cell_tmp(s);
+		cell_if(s, true);
 		bool first = true;
 		for (size_t k = 0; k < c->skills; k++) {
 			int32_t x, step;
@@ -325,7 +309,7 @@ static void fill_support(sheet *s, const sw_cohort *c)
 				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
 			first = false;
 		}
-		cell_tmp(s);
+		cell_if(s, true);
 		if (!e->not_assessed)
 			sw_buf_printf(&s->tmp, "%lld", (long long)e->total);
 		cell_if(s, !e->not_assessed);
@@ -551,13 +535,12 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 			put_csv(&b, &s, c, what);
 		else
 			put_json(&b, &s, c, what);
-		if (b.failed)
-			rc = SW_ENOMEM;
-		else if (b.len && fwrite(b.p, 1, b.len, out) != b.len)
-			rc = SW_EIO;
-		sw_buf_free(&b);
+		rc = sw_html_page_write(&b, out); /* a page of any kind */
 	}
-	sheet_free(&s);
+	for (size_t i = 0; i < s.count; i++)
+		sw_mem_free(s.m, s.cells[i]);
+	sw_mem_free(s.m, s.cells);
+	sw_buf_free(&s.tmp);
 	if (!rc && (fflush(out) != 0 || ferror(out)))
 		rc = SW_EIO;
 	return rc;

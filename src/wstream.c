@@ -58,10 +58,13 @@ int sw_wstream_close(sw_wstream *ws, sw_engine *eng, int rc)
 	return sw_wstream_status(ws, eng, rc);
 }
 
-/* The body of an _to variant: `call`, writing to the FILE * `f`, through fn;
-   the stream's status then (the callback's stop kept in eng, when given). */
-#define WRITE_TO(fn, payload, eng, call)                         \
+/* The body of an _to variant: SW_EINVALID unless `ok`; else `call`, writing
+   to the FILE * `f`, through fn; the stream's status then (the callback's
+   stop kept in eng, when given). */
+#define WRITE_TO(ok, fn, payload, eng, call)                     \
 	do {                                                     \
+		if (!(ok))                                       \
+			return SW_EINVALID;                      \
 		sw_wstream ws;                                   \
 		if (!sw_wstream_open(&ws, fn, payload))          \
 			return SW_ENOMEM;                        \
@@ -72,47 +75,35 @@ int sw_wstream_close(sw_wstream *ws, sw_engine *eng, int rc)
 int sw_framework_print_to(sw_write_fn fn, void *payload, const sw_framework *fw,
                           const char *skill)
 {
-	if (!fn || !fw)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, NULL, sw_framework_print(f, fw, skill));
+	WRITE_TO(fn && fw, fn, payload, NULL, sw_framework_print(f, fw, skill));
 }
 
 int sw_cohort_write_to(sw_write_fn fn, void *payload, const sw_cohort *c, sw_report what,
                        sw_report_format format)
 {
-	if (!fn || !c)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, NULL, sw_cohort_write(f, c, what, format));
+	WRITE_TO(fn && c, fn, payload, NULL, sw_cohort_write(f, c, what, format));
 }
 
 int sw_cohort_write_html_to(sw_write_fn fn, void *payload, const sw_cohort *c)
 {
-	if (!fn || !c)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, NULL, sw_cohort_write_html(f, c));
+	WRITE_TO(fn && c, fn, payload, NULL, sw_cohort_write_html(f, c));
 }
 
 int sw_passport_write_to(sw_write_fn fn, void *payload, sw_engine *eng, const char *pupil,
                          const sw_passport_options *opts, uint64_t *errors)
 {
-	if (!fn || !eng)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, eng, sw_passport_write(f, eng, pupil, opts, errors));
+	WRITE_TO(fn && eng, fn, payload, eng, sw_passport_write(f, eng, pupil, opts, errors));
 }
 
 int sw_passport_write_result_to(sw_write_fn fn, void *payload, const sw_engine *eng,
                                 const sw_result *now, const sw_result *prev,
                                 const sw_passport_options *opts)
 {
-	if (!fn || !eng || !now)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, NULL, sw_passport_write_result(f, eng, now, prev, opts));
+	WRITE_TO(fn && eng && now, fn, payload, NULL, sw_passport_write_result(f, eng, now, prev, opts));
 }
 
 int sw_summary_compare_to(sw_write_fn fn, void *payload, const sw_summary *const *list,
                           size_t count, const sw_compare_options *opts)
 {
-	if (!fn)
-		return SW_EINVALID;
-	WRITE_TO(fn, payload, NULL, sw_summary_compare(f, list, count, opts));
+	WRITE_TO(fn, fn, payload, NULL, sw_summary_compare(f, list, count, opts));
 }
