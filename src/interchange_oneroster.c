@@ -8,6 +8,7 @@
 #include "interchange.h"
 #include "input.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +121,21 @@ static void row_notice(roster_reader *R, const csvfile *f, const char *what)
 	               sw_buf_cstr(&R->why) ? R->why.p : "out of memory");
 }
 
+/* Makes R->why the reason given by fmt (a failed buffer made usable again:
+   its row's notice then says "out of memory"); returns true, so that a row
+   is refused whether or not the reason could be written. */
+static bool why_set(roster_reader *R, const char *fmt, ...) SW_PRINTF(2, 3);
+static bool why_set(roster_reader *R, const char *fmt, ...)
+{
+	R->why.len = 0;
+	R->why.failed = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	sw_buf_vprintf(&R->why, fmt, ap);
+	va_end(ap);
+	return true;
+}
+
 /* Reads the next row of f: 1 a usable row, 0 the end, negative a fatal
    error; rows that cannot be read are rejected and reported here. */
 static int next_row(roster_reader *R, csvfile *f)
@@ -131,21 +147,21 @@ static int next_row(roster_reader *R, csvfile *f)
 		if (rc == 0)
 			return f->in.err ? sw_diag_add(R->d, SW_EIO, f->path, 0, 0, NULL, "read error") : 0;
 		f->st->rows++;
-		R->why.len = 0;
+		bool bad = false;
 		if (f->row.error)
-			sw_buf_puts(&R->why, f->row.error);
+			bad = why_set(R, "%s", f->row.error);
 		else if (f->row.count != f->ncols)
-			sw_buf_printf(&R->why, "%zu fields, but the header has %zu", f->row.count, f->ncols);
-		for (size_t i = 0; i < f->row.count && R->why.len == 0; i++) {
+			bad = why_set(R, "%zu fields, but the header has %zu", f->row.count, f->ncols);
+		for (size_t i = 0; i < f->row.count && !bad; i++) {
 			size_t n;
 			const char *s = sw_csv_field(&f->row, i, &n);
 			if (!sw_text_valid(s, n))
-				sw_buf_printf(&R->why, "field '%s' is not valid UTF-8",
+				bad = why_set(R, "field '%s' is not valid UTF-8",
 				              sw_csv_field(&f->head, i, NULL));
 		}
-		if (R->why.len == 0 && !*field(f, C_ID) && f->col[C_ID] >= 0)
-			sw_buf_puts(&R->why, "empty sourcedId");
-		if (R->why.len == 0)
+		if (!bad && !*field(f, C_ID) && f->col[C_ID] >= 0)
+			bad = why_set(R, "empty sourcedId");
+		if (!bad)
 			return 1;
 		f->st->rejected++;
 		row_notice(R, f, "rejected");
@@ -165,8 +181,11 @@ static rec *add_rec(roster_reader *R, table *t, csvfile *f)
 	r->best = NONE;
 	r->line = f->row.line;
 	r->deleted = strcasecmp(field(f, C_STATUS), "tobedeleted") == 0;
-	if (!(r->id = sw_mem_strdup(R->m, field(f, C_ID))))
+	if (!(r->id = sw_mem_strdup(R->m, field(f, C_ID)))) {
 		R->nomem = 1;
+		t->n--;
+		return NULL;
+	}
 	return r;
 }
 
@@ -186,8 +205,7 @@ static char *copy(roster_reader *R, const csvfile *f, int c)
 static void skip(roster_reader *R, csvfile *f, const char *what, const char *id)
 {
 	f->st->skipped++;
-	R->why.len = 0;
-	sw_buf_printf(&R->why, "status tobedeleted (%s '%s')", what, id);
+	why_set(R, "status tobedeleted (%s '%s')", what, id);
 	row_notice(R, f, "skipped");
 }
 
@@ -243,8 +261,7 @@ static int read_recs(roster_reader *R, int which)
 	while ((rc = next_row(R, f)) == 1) {
 		const char *id = field(f, C_ID);
 		if (!*field(f, KIND[which].need) && strcasecmp(field(f, C_STATUS), "tobedeleted")) {
-			R->why.len = 0;
-			sw_buf_printf(&R->why, "empty %s", COLUMN[KIND[which].need][0]);
+			why_set(R, "empty %s", COLUMN[KIND[which].need][0]);
 			if (which == 2)
 				sw_buf_printf(&R->why, " (user '%s')", id);
 			reject(R, f);
@@ -268,8 +285,9 @@ static int read_recs(roster_reader *R, int which)
 			if (*field(f, C_GIVEN) && *field(f, C_FAMILY))
 				sw_buf_putc(&name, ' ');
 			sw_buf_puts(&name, field(f, C_FAMILY));
-			r->a = name.len ? sw_buf_take(&name) : NULL;
-			if (name.len && !r->a)
+			bool any = name.len || name.failed;
+			r->a = any ? sw_buf_take(&name) : NULL;
+			if (any && !r->a)
 				R->nomem = 1;
 			sw_buf_free(&name);
 		}
@@ -306,22 +324,22 @@ static int read_enrollments(roster_reader *R)
 		/* the first record with the id (a deleted one too), or NONE */
 		size_t u = *uid ? sw_ic_key_find(R->users.sorted, R->users.n, uid, 0) : NONE;
 		size_t c = *cid ? sw_ic_key_find(R->classes.sorted, R->classes.n, cid, 0) : NONE;
-		R->why.len = 0;
+		bool bad = false;
 		if (!*uid || !*cid)
-			sw_buf_printf(&R->why, "empty %s", *uid ? "classSourcedId" : "userSourcedId");
+			bad = why_set(R, "empty %s", *uid ? "classSourcedId" : "userSourcedId");
 		else if (u == NONE || (R->users.r[u].deleted && R->users.r[u].warned))
-			sw_buf_printf(&R->why, "user '%s' is not in users.csv", uid);
+			bad = why_set(R, "user '%s' is not in users.csv", uid);
 		else if (c == NONE || (R->classes.r[c].deleted && R->classes.r[c].warned))
-			sw_buf_printf(&R->why, "class '%s' is not in classes.csv", cid);
-		if (R->why.len) {
+			bad = why_set(R, "class '%s' is not in classes.csv", cid);
+		if (bad) {
 			reject(R, f);
 			continue;
 		}
 		rec *user = &R->users.r[u], *cls = &R->classes.r[c];
 		if (user->deleted || cls->deleted) {
 			f->st->skipped++;
-			sw_buf_printf(&R->why, "%s '%s' is to be deleted", user->deleted ? "user" : "class",
-			              user->deleted ? uid : cid);
+			why_set(R, "%s '%s' is to be deleted", user->deleted ? "user" : "class",
+			        user->deleted ? uid : cid);
 			row_notice(R, f, "skipped");
 			continue;
 		}

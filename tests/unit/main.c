@@ -42,6 +42,7 @@ static const unit_test TESTS[] = {
 	T(test_text_width),
 	T(test_oom_load),
 	T(test_oom_invalid),
+	T(test_oom_oneroster),
 	T(test_report_cohort),
 	T(test_report_oom),
 	T(test_summary_figures),

@@ -83,3 +83,43 @@ void test_oom_invalid(void)
 	oom_loop(NULL, INVALID, SW_EINVALID, 30, false);
 	oom_loop(NULL, INVALID, SW_EINVALID, 30, true);
 }
+
+/* sw_oneroster_import of the quirks fixture with allocation N alone
+   failing, for every N: SW_ENOMEM, or the roster a run without failure
+   writes, byte for byte (a failure may not drop a pupil's name silently),
+   and nothing left allocated. */
+void test_oom_oneroster(void)
+{
+	const char *dir = "tests/fixtures/oneroster/quirks";
+	sw_engine *eng = NULL;
+	char *want = NULL;
+	REQUIRE(sw_engine_new(&eng, NULL) == SW_OK);
+	CHECK_EQ(sw_oneroster_import(&want, NULL, eng, dir, NULL, NULL), SW_OK);
+	REQUIRE(want != NULL);
+	unsigned long n;
+	for (n = 1; n < 100000; n++) {
+		unit_failing f = { .fail_at = n, .once = true, .armed = true };
+		sw_allocator a = { unit_failing_realloc, &f };
+		sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
+		opts.allocator = &a;
+		sw_engine *e = NULL;
+		char *csv = NULL;
+		int rc = sw_engine_new(&e, &opts);
+		if (rc == SW_OK) {
+			rc = sw_oneroster_import(&csv, NULL, e, dir, NULL, NULL);
+			if (rc == SW_OK ? !csv || strcmp(csv, want) != 0 : rc != SW_ENOMEM)
+				unit_fail(__FILE__, __LINE__, "allocation %lu failing: status %d, %s", n,
+				          rc, csv ? csv : "no roster");
+			sw_string_free(e, csv);
+			sw_engine_free(e);
+		}
+		if (f.outstanding != 0)
+			unit_fail(__FILE__, __LINE__, "allocation %lu failing: %ld blocks not freed", n,
+			          f.outstanding);
+		if (!f.failed)
+			break;
+	}
+	CHECK(n > 20 && n < 100000);
+	sw_string_free(eng, want);
+	sw_engine_free(eng);
+}

@@ -120,6 +120,7 @@ void test_print(void);
 void test_text_width(void);
 void test_oom_load(void);
 void test_oom_invalid(void);
+void test_oom_oneroster(void);
 void test_report_cohort(void);
 void test_report_oom(void);
 void test_summary_figures(void);
