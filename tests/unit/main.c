@@ -43,6 +43,8 @@ static const unit_test TESTS[] = {
 	T(test_oom_load),
 	T(test_oom_invalid),
 	T(test_oom_oneroster),
+	T(test_oom_case_import),
+	T(test_oom_case_export),
 	T(test_report_cohort),
 	T(test_report_oom),
 	T(test_summary_figures),

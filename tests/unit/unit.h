@@ -121,6 +121,9 @@ void test_text_width(void);
 void test_oom_load(void);
 void test_oom_invalid(void);
 void test_oom_oneroster(void);
+/* test_oom_out.c */
+void test_oom_case_import(void);
+void test_oom_case_export(void);
 void test_report_cohort(void);
 void test_report_oom(void);
 void test_summary_figures(void);

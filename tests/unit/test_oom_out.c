@@ -1,0 +1,164 @@
+/*
+ * test_oom_out.c - entry points that write output, each run with an
+ * allocator that fails allocation N alone, for N = 1, 2, ... until a run
+ * has no failure: every run ends in SW_ENOMEM or in output byte-identical
+ * to the run without failure, and nothing is left allocated.
+ */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Output collected by a sweep's run (plain malloc: not counted). */
+typedef struct oom_buf {
+	char *p;
+	size_t n;
+} oom_buf;
+
+/* An sw_write_fn appending to an oom_buf. */
+static int oom_put(const char *data, size_t len, void *payload)
+{
+	oom_buf *b = payload;
+	char *p = realloc(b->p, b->n + len + 1);
+	if (!p)
+		return -1;
+	memcpy(p + b->n, data, len);
+	b->n += len;
+	p[b->n] = '\0';
+	b->p = p;
+	return 0;
+}
+
+/* Appends an engine-allocated string to b and frees it. */
+static void oom_take(oom_buf *b, sw_engine *eng, char *s, size_t len)
+{
+	if (s)
+		oom_put(s, len, b);
+	sw_string_free(eng, s);
+}
+
+/* Prepares an engine before the allocator is armed (may be NULL). */
+typedef int (*oom_setup_fn)(sw_engine *eng);
+/* The entry point under test: its status, its output appended to out. */
+typedef int (*oom_run_fn)(oom_buf *out, sw_engine *eng);
+
+/* Runs `run` on a fresh engine whose allocation n alone (counted after
+   setup) fails; n = 0: none. Returns the status; *failed: whether one did. */
+static int oom_once(oom_buf *out, bool *failed, oom_setup_fn setup, oom_run_fn run,
+                    unsigned long n, int line)
+{
+	unit_failing f = { .fail_at = n, .once = true };
+	sw_allocator a = { unit_failing_realloc, &f };
+	sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
+	opts.allocator = &a;
+	sw_engine *eng = NULL;
+	int rc = sw_engine_new(&eng, &opts);
+	if (rc == SW_OK && setup)
+		rc = setup(eng);
+	if (rc != SW_OK) {
+		unit_fail(__FILE__, line, "cannot set up the engine: status %d", rc);
+		sw_engine_free(eng);
+		*failed = false;
+		return -1000;
+	}
+	f.armed = true;
+	rc = run(out, eng);
+	f.armed = false;
+	if (rc != SW_OK && rc != SW_ENOMEM && sw_engine_error_count(eng) > 0) {
+		char why[300];
+		sw_error_format(why, sizeof why, sw_engine_error(eng, 0));
+		unit_fail(__FILE__, line, "allocation %lu failing: %s", n, why);
+	}
+	sw_engine_free(eng);
+	if (f.outstanding != 0)
+		unit_fail(__FILE__, line, "allocation %lu failing: %ld blocks not freed", n,
+		          f.outstanding);
+	*failed = f.failed;
+	return rc;
+}
+
+/* The sweep: allocation 1, 2, ... failing alone; at least `min` of them. */
+static void oom_sweep(oom_setup_fn setup, oom_run_fn run, unsigned long min, int line)
+{
+	oom_buf want = { NULL, 0 };
+	bool failed;
+	int rc = oom_once(&want, &failed, setup, run, 0, line);
+	if (rc != SW_OK || !want.p) {
+		unit_fail(__FILE__, line, "fails without a memory failure: status %d", rc);
+		free(want.p);
+		return;
+	}
+	unsigned long n, bad = 0;
+	for (n = 1; n < 200000; n++) {
+		oom_buf got = { NULL, 0 };
+		rc = oom_once(&got, &failed, setup, run, n, line);
+		bool same = got.p && got.n == want.n && memcmp(got.p, want.p, want.n) == 0;
+		if ((rc == SW_OK ? !same : rc != SW_ENOMEM || !failed) && bad++ < 5) {
+			size_t at = 0; /* where the output first differs */
+			while (got.p && at < got.n && at < want.n && got.p[at] == want.p[at])
+				at++;
+			unit_fail(__FILE__, line, "allocation %lu failing: status %d, at byte %zu: "
+			          "\"%.60s\" instead of \"%.60s\"", n, rc, at,
+			          got.p ? got.p + at : "(no output)", want.p + at);
+		}
+		free(got.p);
+		if (!failed)
+			break;
+	}
+	if (getenv("UNIT_OOM_COUNT"))
+		fprintf(stderr, "line %d: %lu allocations swept\n", line, n - 1);
+	if (n <= min)
+		unit_fail(__FILE__, line, "only %lu allocations", n - 1);
+	CHECK(n < 200000);
+	free(want.p);
+}
+
+/* ---- CASE ---- */
+
+static int run_case_import(oom_buf *out, sw_engine *eng)
+{
+	static const char *const files[] = { "SequenceNumberFramework.json",
+		                             "SmartLevelFramework.json", "Utf8TestFramework.json" };
+	int rc = SW_OK;
+	for (size_t i = 0; rc == SW_OK && i < sizeof files / sizeof files[0]; i++) {
+		char path[200];
+		snprintf(path, sizeof path, "tests/fixtures/case/%s", files[i]);
+		char *json = NULL;
+		size_t len = 0;
+		sw_case_import_stats st;
+		rc = sw_case_import(&json, &len, eng, unit_path(path), NULL, &st);
+		oom_take(out, eng, json, len);
+		if (rc == SW_OK)
+			CHECK(sw_engine_framework(eng) != NULL &&
+			      st.items == st.imported + st.not_imported);
+	}
+	return rc;
+}
+
+/* sw_case_import of three small CFPackages. */
+void test_oom_case_import(void)
+{
+	oom_sweep(NULL, run_case_import, 100, __LINE__);
+}
+
+static int run_case_export(oom_buf *out, sw_engine *eng)
+{
+	const char *path = unit_path("frameworks/example-school.json");
+	sw_case_export_options o = SW_CASE_EXPORT_OPTIONS_INIT;
+	int rc = SW_OK;
+	for (int v = SW_CASE_1_0; rc == SW_OK && v <= SW_CASE_1_1; v++) {
+		char *json = NULL;
+		size_t len = 0;
+		o.case_version = v;
+		rc = sw_case_export(&json, &len, eng, path, &o, NULL);
+		oom_take(out, eng, json, len);
+	}
+	return rc;
+}
+
+/* sw_case_export of example-school, as CASE 1.0 and 1.1. */
+void test_oom_case_export(void)
+{
+	oom_sweep(NULL, run_case_export, 100, __LINE__);
+}
