@@ -162,3 +162,77 @@ void test_oom_case_export(void)
 {
 	oom_sweep(NULL, run_case_export, 100, __LINE__);
 }
+
+/* ---- cohort reports and the passport ---- */
+
+/* The tiny class, evaluated once so that the runner is made. */
+static int setup_class(sw_engine *eng)
+{
+	int rc = unit_tiny_class(eng);
+	return rc ? rc : sw_engine_evaluate(eng, NULL, NULL, NULL, NULL);
+}
+
+/* Writes every cohort report in formats first..last, and with `html` the
+   HTML report. */
+static int cohort_out(oom_buf *out, sw_engine *eng, int first, int last, bool html)
+{
+	sw_cohort *c = NULL;
+	sw_cohort_options o = SW_COHORT_OPTIONS_INIT;
+	o.by = SW_BY_SCHOOL_CLASS;
+	o.gap = "pp";
+	o.from = "2026-02-01";
+	o.to = "2026-03-31";
+	o.with_support = 1;
+	o.terms = 1;
+	int rc = sw_cohort_new(&c, eng, &o);
+	sw_load_stats st = { 7, 7, 0 };
+	if (!rc)
+		rc = sw_cohort_add_source(c, "pupils.csv", &st);
+	for (int what = SW_REPORT_GROUPS; !rc && what <= SW_REPORT_TREND; what++)
+		for (int fmt = first; !rc && fmt <= last; fmt++)
+			rc = sw_cohort_write_to(oom_put, out, c, (sw_report)what, (sw_report_format)fmt);
+	if (!rc && html)
+		rc = sw_cohort_write_html_to(oom_put, out, c);
+	sw_cohort_free(c);
+	return rc;
+}
+
+static int run_cohort_text(oom_buf *out, sw_engine *eng)
+{
+	return cohort_out(out, eng, SW_REPORT_TABLE, SW_REPORT_CSV, false);
+}
+
+static int run_cohort_json_html(oom_buf *out, sw_engine *eng)
+{
+	return cohort_out(out, eng, SW_REPORT_JSON, SW_REPORT_JSON, true);
+}
+
+/* Every cohort report as a table and as CSV. */
+void test_oom_cohort_text(void)
+{
+	oom_sweep(setup_class, run_cohort_text, 100, __LINE__);
+}
+
+/* Every cohort report as JSON, and the HTML report. */
+void test_oom_cohort_json_html(void)
+{
+	oom_sweep(setup_class, run_cohort_json_html, 100, __LINE__);
+}
+
+static int run_passport(oom_buf *out, sw_engine *eng)
+{
+	sw_passport_options po = SW_PASSPORT_OPTIONS_INIT;
+	po.from = "2026-02-01";
+	int rc = sw_passport_write_to(oom_put, out, eng, "P1", &po, NULL);
+	po.from = NULL;
+	po.as_of = "2026-02-01";
+	if (!rc)
+		rc = sw_passport_write_to(oom_put, out, eng, "P3", &po, NULL);
+	return rc;
+}
+
+/* The passport of two pupils, with and without progress. */
+void test_oom_passport_out(void)
+{
+	oom_sweep(setup_class, run_passport, 10, __LINE__);
+}

@@ -124,6 +124,12 @@ void test_oom_oneroster(void);
 /* test_oom_out.c */
 void test_oom_case_import(void);
 void test_oom_case_export(void);
+void test_oom_cohort_text(void);
+void test_oom_cohort_json_html(void);
+void test_oom_passport_out(void);
+/* test_report.c: a tiny framework and a class of seven pupils with evidence
+   (schools North and South, group "pp"); SW_OK or the first failure. */
+int unit_tiny_class(sw_engine *eng);
 void test_report_cohort(void);
 void test_report_oom(void);
 void test_summary_figures(void);
