@@ -236,3 +236,128 @@ void test_oom_passport_out(void)
 {
 	oom_sweep(setup_class, run_passport, 10, __LINE__);
 }
+
+/* ---- evaluation output: writers, explain, worked examples ---- */
+
+/* sw_result_fn adding each result to a writer. */
+static int oom_add(const sw_result *r, void *payload)
+{
+	return sw_writer_add(payload, r);
+}
+
+/* sw_engine_evaluate into writer w: a writer's SW_ENOMEM stops it with SW_EUSER. */
+static int oom_evaluate(sw_engine *eng, sw_writer *w)
+{
+	int rc = sw_engine_evaluate(eng, NULL, oom_add, w, NULL);
+	return rc == SW_EUSER ? sw_engine_user_status(eng) : rc;
+}
+
+static int run_writers(oom_buf *out, sw_engine *eng)
+{
+	int rc = SW_OK;
+	for (int fmt = SW_OUTPUT_CSV; rc == SW_OK && fmt <= SW_OUTPUT_TABLE; fmt++) {
+		sw_writer *w = NULL;
+		rc = sw_writer_new_to(&w, eng, (sw_output_format)fmt, oom_put, out);
+		if (!rc)
+			rc = oom_evaluate(eng, w);
+		if (!rc)
+			rc = sw_writer_finish(w);
+		sw_writer_free(w);
+	}
+	sw_result *r = NULL;
+	if (!rc)
+		rc = sw_engine_evaluate_pupil(&r, eng, "P3", NULL);
+	char *json = NULL;
+	if (!rc)
+		rc = sw_result_json(&json, r);
+	oom_take(out, eng, json, json ? strlen(json) : 0);
+	sw_result_free(r);
+	return rc;
+}
+
+/* The class evaluated into each output format, and one result as JSON. */
+void test_oom_writers(void)
+{
+	oom_sweep(setup_class, run_writers, 50, __LINE__);
+}
+
+static int run_explain(oom_buf *out, sw_engine *eng)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1000;
+	sw_eval_options o = SW_EVAL_OPTIONS_INIT;
+	int rc = sw_engine_explain_pupil(eng, f, "P1", NULL, &o);
+	o.as_of = "2026-02-01";
+	if (!rc)
+		rc = sw_engine_explain_pupil(eng, f, "P3", "b", &o);
+	fclose(f);
+	oom_put(text, len, out);
+	free(text);
+	return rc;
+}
+
+/* sw_engine_explain_pupil for a pupil, and for one skill at a date. */
+void test_oom_explain(void)
+{
+	oom_sweep(setup_class, run_explain, 5, __LINE__);
+}
+
+/* An sw_example_fn writing each line. */
+static void oom_example(const char *line, int passed, void *payload)
+{
+	oom_put(line, strlen(line), payload);
+	oom_put(passed ? " +\n" : " -\n", 3, payload);
+}
+
+/* A rubric with two worked examples, the second one failing. */
+static const char EXAMPLES[] =
+	"return { name = 'ex', skill = function(ev, ctx) return stepwise.highest(ev) end,\n"
+	"  examples = {\n"
+	"    { name = 'top', skill = 'a', evidence = { { step = 3, date = '2026-01-05' } }, expect = 3 },\n"
+	"    { name = 'off', skill = 'a', evidence = { { step = 2, date = '2026-01-05' } }, expect = 4 },\n"
+	"  } }\n";
+
+static int setup_rubric(sw_engine *eng)
+{
+	int rc = unit_tiny_class(eng);
+	return rc ? rc : sw_engine_load_rubric_buffer(eng, EXAMPLES, strlen(EXAMPLES), "ex.lua");
+}
+
+static int run_examples(oom_buf *out, sw_engine *eng)
+{
+	size_t count = 0;
+	int rc = sw_engine_rubric_examples(eng, oom_example, out, &count);
+	char line[40];
+	snprintf(line, sizeof line, "%zu examples\n", count);
+	oom_put(line, strlen(line), out);
+	return rc;
+}
+
+/* The worked examples of a rubric, one passing and one failing (each run
+   opens a Lua state of its own: about 2,000 allocations). */
+void test_oom_examples(void)
+{
+	oom_sweep(setup_rubric, run_examples, 20, __LINE__);
+}
+
+static int run_framework_out(oom_buf *out, sw_engine *eng)
+{
+	const sw_framework *fw = sw_engine_framework(eng);
+	char *json = NULL;
+	int rc = sw_framework_json(&json, fw);
+	oom_take(out, eng, json, json ? strlen(json) : 0);
+	if (!rc)
+		rc = sw_framework_print_to(oom_put, out, fw, NULL);
+	if (!rc)
+		rc = sw_framework_print_to(oom_put, out, fw, "b");
+	return rc;
+}
+
+/* A framework as JSON and printed, whole and one skill. */
+void test_oom_framework_out(void)
+{
+	oom_sweep(unit_tiny_class, run_framework_out, 5, __LINE__);
+}

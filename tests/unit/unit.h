@@ -127,6 +127,10 @@ void test_oom_case_export(void);
 void test_oom_cohort_text(void);
 void test_oom_cohort_json_html(void);
 void test_oom_passport_out(void);
+void test_oom_writers(void);
+void test_oom_explain(void);
+void test_oom_examples(void);
+void test_oom_framework_out(void);
 /* test_report.c: a tiny framework and a class of seven pupils with evidence
    (schools North and South, group "pp"); SW_OK or the first failure. */
 int unit_tiny_class(sw_engine *eng);
