@@ -52,6 +52,7 @@ static const unit_test TESTS[] = {
 	T(test_oom_explain),
 	T(test_oom_examples),
 	T(test_oom_framework_out),
+	T(test_oom_summaries),
 	T(test_report_cohort),
 	T(test_report_oom),
 	T(test_summary_figures),

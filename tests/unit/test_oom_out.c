@@ -78,6 +78,24 @@ static int oom_once(oom_buf *out, bool *failed, oom_setup_fn setup, oom_run_fn r
 	return rc;
 }
 
+/* Checks one run with allocation n failing (`failed`: whether it did):
+   SW_ENOMEM, or SW_OK and the output wanted; frees got. Reports the first
+   five failures (counted in *bad). */
+static void oom_check(unsigned long *bad, oom_buf *got, const oom_buf *want, int rc,
+                      bool failed, unsigned long n, int line)
+{
+	bool same = got->p && got->n == want->n && memcmp(got->p, want->p, want->n) == 0;
+	if ((rc == SW_OK ? !same : rc != SW_ENOMEM || !failed) && (*bad)++ < 5) {
+		size_t at = 0; /* where the output first differs */
+		while (got->p && at < got->n && at < want->n && got->p[at] == want->p[at])
+			at++;
+		unit_fail(__FILE__, line, "allocation %lu failing: status %d, at byte %zu: "
+		          "\"%.60s\" instead of \"%.60s\"", n, rc, at,
+		          got->p ? got->p + at : "(no output)", want->p + at);
+	}
+	free(got->p);
+}
+
 /* The sweep: allocation 1, 2, ... failing alone; at least `min` of them. */
 static void oom_sweep(oom_setup_fn setup, oom_run_fn run, unsigned long min, int line)
 {
@@ -93,16 +111,7 @@ static void oom_sweep(oom_setup_fn setup, oom_run_fn run, unsigned long min, int
 	for (n = 1; n < 200000; n++) {
 		oom_buf got = { NULL, 0 };
 		rc = oom_once(&got, &failed, setup, run, n, line);
-		bool same = got.p && got.n == want.n && memcmp(got.p, want.p, want.n) == 0;
-		if ((rc == SW_OK ? !same : rc != SW_ENOMEM || !failed) && bad++ < 5) {
-			size_t at = 0; /* where the output first differs */
-			while (got.p && at < got.n && at < want.n && got.p[at] == want.p[at])
-				at++;
-			unit_fail(__FILE__, line, "allocation %lu failing: status %d, at byte %zu: "
-			          "\"%.60s\" instead of \"%.60s\"", n, rc, at,
-			          got.p ? got.p + at : "(no output)", want.p + at);
-		}
-		free(got.p);
+		oom_check(&bad, &got, &want, rc, failed, n, line);
 		if (!failed)
 			break;
 	}
@@ -360,4 +369,108 @@ static int run_framework_out(oom_buf *out, sw_engine *eng)
 void test_oom_framework_out(void)
 {
 	oom_sweep(unit_tiny_class, run_framework_out, 5, __LINE__);
+}
+
+/* ---- summaries: read, combined, compared, checked (no engine) ---- */
+
+/* The three schools' summaries of the cluster as JSON, into json[0..2]
+   (malloc'd); false when that failed. */
+static bool cluster_json(char *json[3])
+{
+	static const char *const schools[] = { "Ashby Primary", "Brook Primary", "Castle Academy" };
+	sw_engine *eng = NULL;
+	bool ok = sw_engine_new(&eng, NULL) == SW_OK && unit_cluster(eng) == SW_OK;
+	for (int i = 0; i < 3; i++) {
+		sw_summary *s = NULL;
+		sw_summary_options o = SW_SUMMARY_OPTIONS_INIT;
+		o.school = schools[i];
+		o.from = "2026-03-10";
+		json[i] = NULL;
+		ok = ok && sw_summary_make(&s, eng, &o) == SW_OK &&
+		     sw_summary_json(&json[i], NULL, s) == SW_OK;
+		sw_summary_free(s);
+	}
+	sw_engine_free(eng);
+	return ok;
+}
+
+/* Frees a string the summary calls made with the default allocator. */
+static void oom_free_default(char *s)
+{
+	const sw_allocator *a = sw_test_default_allocator;
+	if (a && s)
+		a->realloc(a->ud, s, 0);
+	else
+		free(s);
+}
+
+/* Reads the three summaries, combines them, writes the comparison in each
+   format and the cluster's JSON (not sw_summary_check: its disclosure
+   checks take a fifth of a second a run under ASan). */
+static int summaries_out(oom_buf *out, char *const json[3])
+{
+	sw_summary *list[3] = { NULL, NULL, NULL }, *all = NULL;
+	int rc = SW_OK;
+	for (int i = 0; rc == SW_OK && i < 3; i++) {
+		char *why = NULL;
+		rc = sw_summary_read(&list[i], json[i], strlen(json[i]), &why);
+		oom_free_default(why);
+	}
+	const sw_summary *const *l = (const sw_summary *const *)list;
+	sw_compare_options o = SW_COMPARE_OPTIONS_INIT;
+	o.family = 2;
+	for (int f = SW_REPORT_TABLE; rc == SW_OK && f <= SW_REPORT_HTML; f++) {
+		o.format = (sw_report_format)f;
+		rc = sw_summary_compare_to(oom_put, out, l, 3, &o);
+	}
+	char *why = NULL, *text = NULL;
+	size_t len = 0;
+	if (rc == SW_OK)
+		rc = sw_summary_combine(&all, l, 3, &why);
+	if (rc == SW_OK)
+		rc = sw_summary_json(&text, &len, all);
+	if (rc == SW_OK)
+		oom_put(text, len, out);
+	oom_free_default(text);
+	oom_free_default(why);
+	sw_summary_free(all);
+	for (int i = 0; i < 3; i++)
+		sw_summary_free(list[i]);
+	return rc;
+}
+
+/* The summary calls above with allocation N alone of the default
+   allocator failing (test builds only: elsewhere one run without failure). */
+void test_oom_summaries(void)
+{
+	char *json[3];
+	bool ok = cluster_json(json);
+	oom_buf want = { NULL, 0 };
+	REQUIRE(ok && summaries_out(&want, json) == SW_OK && want.p);
+	if (getenv("UNIT_OOM_COUNT"))
+		fprintf(stderr, "summaries: reference done\n");
+	unsigned long n = 0, bad = 0;
+#ifdef SW_TEST_HOOKS
+	for (n = 1; n < 200000; n++) {
+		unit_failing f = { .fail_at = n, .once = true, .armed = true };
+		sw_allocator a = { unit_failing_realloc, &f };
+		oom_buf got = { NULL, 0 };
+		sw_test_default_allocator = &a;
+		int rc = summaries_out(&got, json);
+		sw_test_default_allocator = NULL;
+		oom_check(&bad, &got, &want, rc, f.failed, n, __LINE__);
+		if (f.outstanding != 0 && bad++ < 5)
+			unit_fail(__FILE__, __LINE__, "allocation %lu failing: %ld blocks not freed", n,
+			          f.outstanding);
+		if (!f.failed)
+			break;
+	}
+	if (getenv("UNIT_OOM_COUNT"))
+		fprintf(stderr, "summaries: %lu allocations swept\n", n - 1);
+	CHECK(n > 100 && n < 200000);
+#endif
+	CHECK_EQ(bad, 0);
+	free(want.p);
+	for (int i = 0; i < 3; i++)
+		free(json[i]);
 }
