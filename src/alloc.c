@@ -19,8 +19,18 @@ static void *default_realloc(void *ud, void *ptr, size_t size)
 	return realloc(ptr, size);
 }
 
+#ifdef SW_TEST_HOOKS
+/* Test builds only: when set, it stands for the default allocator (sweeps
+   of the calls that take no engine). */
+const sw_allocator *sw_test_default_allocator;
+#endif
+
 void sw_mem_init(sw_mem *m, const sw_allocator *a)
 {
+#ifdef SW_TEST_HOOKS
+	if (!(a && a->realloc))
+		a = sw_test_default_allocator;
+#endif
 	*m = a && a->realloc ? (sw_mem){ a->realloc, a->ud } : (sw_mem){ default_realloc, NULL };
 }
 

@@ -163,6 +163,8 @@ void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t group, size_t skill);
 /* The median doubled (an integer), from the histogram. */
 int64_t sw_cohort_median2(const sw_cohort *c, size_t group, size_t skill);
 
+/* HTML: the entity for &, <, >, " or ', else NULL. */
+const char *sw_html_entity(char c);
 /* HTML: appends s with &, <, >, " and ' escaped (NULL as nothing). */
 void sw_html_put(sw_buf *b, const char *s);
 /* Appends text, then s escaped, when s is not NULL. */

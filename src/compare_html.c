@@ -8,17 +8,18 @@
 
 #include <math.h>
 
-/* Writes text, then s with HTML's special characters escaped (sw_html_put). */
+/* Writes text, then s with HTML's special characters escaped, straight to
+   the stream (a buffer that ran out of memory dropped the text unseen). */
 static void fput_html(FILE *out, const char *text, const char *s)
 {
-	sw_mem m;
-	sw_mem_init(&m, NULL);
-	sw_buf b;
-	sw_buf_init(&b, &m);
-	sw_buf_puts(&b, text);
-	sw_html_put(&b, s);
-	fwrite(b.p ? b.p : "", 1, b.failed ? 0 : b.len, out);
-	sw_buf_free(&b);
+	fputs(text, out);
+	for (; s && *s; s++) {
+		const char *e = sw_html_entity(*s);
+		if (e)
+			fputs(e, out);
+		else
+			fputc(*s, out);
+	}
 }
 
 /* A cell of the grid: light backgrounds for dark text (contrast over 7:1). */

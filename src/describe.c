@@ -24,8 +24,9 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 	if (!out || !fw)
 		return SW_EINVALID;
 	const sw_skill *only = NULL;
-	if (skill && !(only = sw_framework_find_skill(fw, skill)))
-		return SW_ENOTFOUND;
+	int rc = skill ? sw_fw_find_skill(&only, fw, skill) : SW_OK;
+	if (rc)
+		return rc;
 	fprintf(out, "%s", fw->name);
 	if (fw->version)
 		fprintf(out, " (version %s)", fw->version);
@@ -34,7 +35,6 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 		fprintf(out, "attribution: %s\n", fw->attribution);
 	if (fw->license)
 		fprintf(out, "license: %s\n", fw->license);
-	int rc = SW_OK;
 	if (!only) {
 		sw_table t;
 		sw_table_init(&t, fw->m, 5);

@@ -104,11 +104,15 @@ void sw_slug(sw_buf *b, const char *s)
 	                         UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
 	utf8proc_ssize_t n = utf8proc_decompose(p, 0, NULL, 0, opts);
 	utf8proc_int32_t *cps = n > 0 ? sw_mem_calloc(b->m, (size_t)n, sizeof *cps) : NULL;
+	if (n > 0 && !cps) {
+		b->failed = 1; /* out of memory: not a slug of the ASCII letters only */
+		return;
+	}
 	if (cps && utf8proc_decompose(p, 0, cps, n, opts) == n) {
 		for (utf8proc_ssize_t i = 0; i < n; i++)
 			slug_add(&st, cps[i]);
 	} else {
-		/* invalid UTF-8 or no memory: ASCII letters and digits only */
+		/* invalid UTF-8: ASCII letters and digits only */
 		for (const char *c = s; *c; c++)
 			slug_add(&st, *c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : (unsigned char)*c);
 	}

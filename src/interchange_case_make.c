@@ -297,7 +297,10 @@ void sw_case_write(sw_case_importer *I, sw_buf *b)
 	sw_buf title;
 	sw_buf_init(&title, I->m);
 	sw_label(&title, doc->full, 1000);
-	sw_jw_str(&w, "name", sw_buf_cstr(&title));
+	const char *name = sw_buf_cstr(&title);
+	if (!name)
+		b->failed = 1; /* out of memory: no framework without its name */
+	sw_jw_str(&w, "name", name);
 	sw_buf_free(&title);
 	sw_jw_str(&w, "version", sw_ic_str(I->doc, "version"));
 	sw_jw_str(&w, "description", sw_ic_str(I->doc, "description"));

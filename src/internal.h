@@ -228,6 +228,8 @@ int sw_fw_load(sw_framework **out, sw_diag *d, const sw_mem *m, const char *name
 void sw_fw_free(sw_framework *fw);
 /* Finds a skill by an already computed sw_text_key; NULL when none. */
 const sw_skill *sw_fw_find_key(const sw_framework *fw, const char *key, size_t len);
+/* sw_framework_find_skill telling SW_ENOMEM from SW_ENOTFOUND (*out NULL then). */
+int sw_fw_find_skill(const sw_skill **out, const sw_framework *fw, const char *text);
 
 /* ---- write.c: quoting shared by the writers ---- */
 

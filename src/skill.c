@@ -72,16 +72,27 @@ const sw_skill *sw_fw_find_key(const sw_framework *fw, const char *key, size_t l
 	return NULL;
 }
 
-const sw_skill *sw_framework_find_skill(const sw_framework *fw, const char *text)
+int sw_fw_find_skill(const sw_skill **out, const sw_framework *fw, const char *text)
 {
-	if (!fw || !text)
-		return NULL;
+	*out = NULL;
 	sw_buf b;
 	sw_buf_init(&b, fw->m);
-	const sw_skill *sk = NULL;
-	if (sw_text_key(&b, text, strlen(text)) && !b.failed)
-		sk = sw_fw_find_key(fw, b.p ? b.p : "", b.len);
+	int rc = SW_ENOTFOUND;
+	if (sw_text_key(&b, text, strlen(text))) {
+		if (b.failed)
+			rc = SW_ENOMEM;
+		else if ((*out = sw_fw_find_key(fw, b.p ? b.p : "", b.len)))
+			rc = SW_OK;
+	}
 	sw_buf_free(&b);
+	return rc;
+}
+
+const sw_skill *sw_framework_find_skill(const sw_framework *fw, const char *text)
+{
+	const sw_skill *sk = NULL;
+	if (fw && text)
+		sw_fw_find_skill(&sk, fw, text);
 	return sk;
 }
 

@@ -47,17 +47,26 @@ const char sw_html_css[] =
 	"h2,h2+p{break-after:avoid}figure,tr,caption{break-inside:avoid}thead{display:table-header-group}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
+const char *sw_html_entity(char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
 void sw_html_put(sw_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': sw_buf_puts(b, "&amp;"); break;
-		case '<': sw_buf_puts(b, "&lt;"); break;
-		case '>': sw_buf_puts(b, "&gt;"); break;
-		case '"': sw_buf_puts(b, "&quot;"); break;
-		case '\'': sw_buf_puts(b, "&#39;"); break;
-		default: sw_buf_putc(b, *s);
-		}
+		const char *e = sw_html_entity(*s);
+		if (e)
+			sw_buf_puts(b, e);
+		else
+			sw_buf_putc(b, *s);
 	}
 }
 

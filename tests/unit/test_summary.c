@@ -26,6 +26,12 @@ static int load_cluster(sw_engine *eng, const char *sources)
 	                               NULL);
 }
 
+/* The same for other tests (test_oom_out.c). */
+int unit_cluster(sw_engine *eng)
+{
+	return load_cluster(eng, NULL);
+}
+
 void test_summary_figures(void)
 {
 	sw_engine *eng = NULL;

@@ -121,6 +121,27 @@ void test_text_width(void);
 void test_oom_load(void);
 void test_oom_invalid(void);
 void test_oom_oneroster(void);
+/* test_oom_out.c */
+void test_oom_case_import(void);
+void test_oom_case_export(void);
+void test_oom_cohort_text(void);
+void test_oom_cohort_json_html(void);
+void test_oom_passport_out(void);
+void test_oom_writers(void);
+void test_oom_explain(void);
+void test_oom_examples(void);
+void test_oom_framework_out(void);
+/* test_report.c: a tiny framework and a class of seven pupils with evidence
+   (schools North and South, group "pp"); SW_OK or the first failure. */
+int unit_tiny_class(sw_engine *eng);
+/* test_summary.c: skills-builder-v2, the rubric highest and the three
+   schools of tests/fixtures/cluster; SW_OK or the first failure. */
+int unit_cluster(sw_engine *eng);
+#ifdef SW_TEST_HOOKS
+/* alloc.c in test builds: when set, used where the default allocator would be. */
+extern const sw_allocator *sw_test_default_allocator;
+#endif
+void test_oom_summaries(void);
 void test_report_cohort(void);
 void test_report_oom(void);
 void test_summary_figures(void);
