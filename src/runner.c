@@ -221,8 +221,6 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	int dt = raw_field(L, t, "description");
 	if (dt != LUA_TNIL && dt != LUA_TSTRING)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'description' must be a string");
-	sw_mem_free(&r->eng->mem, r->description);
-	r->description = NULL;
 	if (dt == LUA_TSTRING &&
 	    !(r->description = sw_mem_strdup(&r->eng->mem, lua_tostring(L, -1))))
 		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
@@ -278,11 +276,9 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 		lua_pop(L, 2);
 	}
 	sw_buf_putc(&sc->json, '}');
-	sw_mem_free(&r->eng->mem, r->params_text);
 	r->params_text = sw_buf_take(&sc->text);
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
-	sw_mem_free(&r->eng->mem, r->params_json);
 	r->params_json = sc->json.failed ? NULL : sw_buf_take(&sc->json);
 	if (!r->params_json)
 		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
@@ -340,16 +336,12 @@ static int syntax_diag(sw_diag *d, const struct sw_rubric *rb, const char *msg)
 	}
 	sw_buf b;
 	sw_buf_init(&b, d->m);
-	int rc;
-	if (sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
-		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
-		                 sw_buf_cstr(&b) ? b.p : text);
-	} else {
+	if (!sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
 		sw_buf_puts(&b, text);
 		sw_hint_syntax(&b, rb->source, rb->len, text, line);
-		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
-		                 sw_buf_cstr(&b) ? b.p : text);
 	}
+	int rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+	                     sw_buf_cstr(&b) ? b.p : text);
 	sw_buf_free(&b);
 	return rc;
 }
@@ -482,28 +474,22 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	return rc;
 }
 
-static int runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 {
 	*out = NULL;
 	sw_runner *r = sw_mem_calloc(&eng->mem, 1, sizeof *r);
 	if (!r)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	r->eng = eng;
+	locale_t old = sw_locale_enter();
 	int rc = runner_setup(r, d);
+	sw_locale_leave(old);
 	if (rc) {
 		sw_runner_free(r);
 		return rc;
 	}
 	*out = r;
 	return SW_OK;
-}
-
-int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
-{
-	locale_t old = sw_locale_enter();
-	int rc = runner_open(out, eng, d);
-	sw_locale_leave(old);
-	return rc;
 }
 
 int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)
