@@ -331,9 +331,8 @@ static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 	sw_buf_init(&scratch, &s->eng->mem);
 	int rc = sw_records_sort(recs, n, &scratch);
 	sw_buf_free(&scratch);
-	if (rc)
-		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
+	if (!rc)
+		rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
 	if (rc)
 		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	return sw_result_hand(s->eng, s->stats, s->fn, s->payload, &s->res);

@@ -38,8 +38,6 @@ static int raw_field(lua_State *L, int idx, const char *key)
 	return lua_rawget(L, idx < 0 ? idx - 1 : idx);
 }
 
-#define SW_COUNT(a) (sizeof(a) / sizeof *(a))
-
 /* The fields of the rubric table. */
 static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
 	                                     "examples" };
@@ -72,17 +70,6 @@ typedef struct setup {
 	size_t nkeys, cap;
 } setup;
 
-/* Sorts text pointers (parameter names) in byte order. */
-static void sort_names(char **keys, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			char *tmp = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = tmp;
-		}
-}
-
 /* Collects the string keys of the table at idx into sc->keys, sorted. */
 static void table_keys(lua_State *L, int idx, setup *sc)
 {
@@ -95,7 +82,13 @@ static void table_keys(lua_State *L, int idx, setup *sc)
 		                 sizeof *sc->keys))
 			sc->keys[sc->nkeys++] = (char *)lua_tostring(L, -1);
 	}
-	sort_names(sc->keys, sc->nkeys);
+	char **keys = sc->keys; /* in byte order */
+	for (size_t i = 1; i < sc->nkeys; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *tmp = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = tmp;
+		}
 }
 
 /* Appends `"key": value` (the value on top of the stack) to a JSON object:
