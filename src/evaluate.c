@@ -31,9 +31,7 @@ static int ready(sw_engine *eng, unsigned jobs, bool one_pupil)
 		rc = sw_evidence_sort(eng, jobs, order);
 	if (!rc)
 		rc = sw_roster_sort(eng->roster, &eng->mem);
-	if (rc)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	return SW_OK;
+	return rc ? sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory") : SW_OK;
 }
 
 /* Reads the as-of date of the options into *days (INT32_MAX when none). */
@@ -365,9 +363,7 @@ static int stream_flush(struct sw_stream *s, size_t n)
 {
 	const char *id = s->eng->roster->pupils[s->current].id;
 	int rc = stream_roster_until(s, id);
-	if (!rc)
-		rc = stream_emit(s, s->current, s->eng->evidence->recs, n);
-	return rc;
+	return rc ? rc : stream_emit(s, s->current, s->eng->evidence->recs, n);
 }
 
 /* The row callback of sw_load_rows: after each accepted row, evaluates the

@@ -42,23 +42,6 @@ static int raw_field(lua_State *L, int idx, const char *key)
 static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
 	                                     "examples" };
 
-/* Instantiates the rubric in a fresh environment: pushes its table. */
-static int instantiate(sw_runner *r)
-{
-	lua_State *L = r->sb.L;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
-	sw_sb_new_env(&r->sb);
-	if (!lua_setupvalue(L, -2, 1))
-		lua_pop(L, 1);
-	int st = sw_sb_call(&r->sb, 0, 1);
-	if (st == LUA_OK && !lua_istable(L, -1)) {
-		lua_pop(L, 1);
-		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
-		return LUA_ERRRUN;
-	}
-	return st;
-}
-
 /* What setting up a runner allocates outside Lua, kept together so that it
    is freed even when a Lua error cuts the setup short. */
 typedef struct setup {
@@ -378,7 +361,17 @@ static int setup_protected(lua_State *L)
 	bool framework = rb->native_kind == SW_NATIVE_NONE;
 	if (framework)
 		sw_runner_build_framework(r);
-	st = instantiate(r);
+	/* the rubric run in a fresh environment: its table on top */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
+	sw_sb_new_env(&r->sb);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	st = sw_sb_call(&r->sb, 0, 1);
+	if (st == LUA_OK && !lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
+		st = LUA_ERRRUN;
+	}
 	if (st != LUA_OK) {
 		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
 		if (r->sb.host_refused) { /* the engine's allocator failed: no limit of the rubric */

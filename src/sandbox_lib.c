@@ -204,9 +204,8 @@ static int sw_sb_getmetatable(lua_State *L)
 		lua_pushnil(L);
 		return 1;
 	}
-	if (lua_rawgetp(L, -1, KEY_ORIGINAL) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 1);
+	if (lua_rawgetp(L, -1, KEY_ORIGINAL) == LUA_TNIL)
+		lua_pop(L, 1);
 	return 1;
 }
 
@@ -361,8 +360,8 @@ static int sw_sb_format(lua_State *L)
 		int t = lua_type(L, i);
 		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
 			lua_pushcfunction(L, sw_sb_tostring);
-		lua_pushvalue(L, i);
-		lua_call(L, 1, 1);
+			lua_pushvalue(L, i);
+			lua_call(L, 1, 1);
 			lua_replace(L, i);
 		}
 	}
