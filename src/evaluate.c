@@ -31,9 +31,7 @@ static int ready(sw_engine *eng, unsigned jobs, bool one_pupil)
 		rc = sw_evidence_sort(eng, jobs, order);
 	if (!rc)
 		rc = sw_roster_sort(eng->roster, &eng->mem);
-	if (rc)
-		return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	return SW_OK;
+	return rc ? sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory") : SW_OK;
 }
 
 /* Reads the as-of date of the options into *days (INT32_MAX when none). */
@@ -331,9 +329,8 @@ static int stream_emit(struct sw_stream *s, size_t p, sw_record *recs, size_t n)
 	sw_buf_init(&scratch, &s->eng->mem);
 	int rc = sw_records_sort(recs, n, &scratch);
 	sw_buf_free(&scratch);
-	if (rc)
-		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-	rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
+	if (!rc)
+		rc = sw_runner_pupil(s->runner, &s->res, p, recs, n, s->days, s->as_of);
 	if (rc)
 		return sw_diag_add(&s->eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
 	return sw_result_hand(s->eng, s->stats, s->fn, s->payload, &s->res);
@@ -366,9 +363,7 @@ static int stream_flush(struct sw_stream *s, size_t n)
 {
 	const char *id = s->eng->roster->pupils[s->current].id;
 	int rc = stream_roster_until(s, id);
-	if (!rc)
-		rc = stream_emit(s, s->current, s->eng->evidence->recs, n);
-	return rc;
+	return rc ? rc : stream_emit(s, s->current, s->eng->evidence->recs, n);
 }
 
 /* The row callback of sw_load_rows: after each accepted row, evaluates the

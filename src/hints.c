@@ -36,9 +36,13 @@ static const char *line_start(const char *src, size_t len, unsigned long line)
 }
 
 /* Looks for a curly quote or a non-breaking space on line `line` (or, when
-   there is none there, anywhere): a message with its column, else false. */
-static bool odd_character(sw_buf *b, const char *src, size_t len, unsigned long *line)
+   there is none there, anywhere) when Lua's message msg is about one of
+   their bytes: a message with its column, else false. */
+bool sw_hint_odd_character(sw_buf *b, const char *src, size_t len, const char *msg,
+                           unsigned long *line)
 {
+	if (!strstr(msg, "<\\226>") && !strstr(msg, "<\\194>") && !strstr(msg, "<\\128>"))
+		return false;
 	for (int pass = 0; pass < 2; pass++) {
 		const char *p = pass == 0 ? line_start(src, len, *line) : src;
 		if (!p)
@@ -205,14 +209,6 @@ static bool starts_with_return(const char *src, size_t len)
 		}
 	}
 	return end - p >= 6 && memcmp(p, "return", 6) == 0;
-}
-
-bool sw_hint_odd_character(sw_buf *b, const char *src, size_t len, const char *msg,
-                           unsigned long *line)
-{
-	if (!strstr(msg, "<\\226>") && !strstr(msg, "<\\194>") && !strstr(msg, "<\\128>"))
-		return false;
-	return odd_character(b, src, len, line);
 }
 
 void sw_hint_syntax(sw_buf *b, const char *src, size_t len, const char *msg, unsigned long line)

@@ -31,8 +31,9 @@ int sw_native_kind(const char *name)
 
 /* The sources mask for `sources` as stepwise.source_set reads it: "" is
    every source; else the comma- or space-separated words, lower-cased,
-   that name a source (other words match nothing). */
-static unsigned source_mask(const char *s, size_t n)
+   that name a source (other words match nothing). *bad, when not NULL,
+   is set to the first word that names no source (length *bad_len). */
+static unsigned source_mask(const char *s, size_t n, const char **bad, size_t *bad_len)
 {
 	if (n == 0)
 		return SW_NATIVE_ALL_SOURCES;
@@ -45,43 +46,37 @@ static unsigned source_mask(const char *s, size_t n)
 		while (i < n && !(s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
 			i++;
 		size_t len = i - start;
+		const char *w = s + start;
+		unsigned word = 0;
 		for (int k = 0; len && k < SW_SOURCE_COUNT; k++) {
 			const char *name = sw_source_names[k];
-			if (strlen(name) != len)
-				continue;
 			size_t j = 0;
-			while (j < len) {
-				char c = s[start + j];
-				if (c >= 'A' && c <= 'Z')
-					c = (char)(c - 'A' + 'a');
-				if (c != name[j])
-					break;
+			while (j < len && name[j] &&
+			       name[j] == (w[j] >= 'A' && w[j] <= 'Z' ? w[j] - 'A' + 'a' : w[j]))
 				j++;
-			}
-			if (j == len)
-				mask |= 1u << k;
+			if (j == len && name[j] == '\0')
+				word |= 1u << k;
 		}
+		if (len && !word && bad && !*bad) {
+			*bad = w;
+			*bad_len = len;
+		}
+		mask |= word;
 	}
 	return mask;
 }
 
 bool sw_native_bad_source(const char *s, size_t n, char *word, size_t size)
 {
-	size_t i = 0;
-	while (i < n) {
-		while (i < n && (s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
-			i++;
-		size_t start = i;
-		while (i < n && !(s[i] == ',' || s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
-			i++;
-		if (i > start && source_mask(s + start, i - start) == 0) {
-			size_t len = i - start < size - 1 ? i - start : size - 1;
-			memcpy(word, s + start, len);
-			word[len] = '\0';
-			return true;
-		}
-	}
-	return false;
+	const char *bad = NULL;
+	size_t len = 0;
+	source_mask(s, n, &bad, &len);
+	if (!bad)
+		return false;
+	len = len < size - 1 ? len : size - 1;
+	memcpy(word, bad, len);
+	word[len] = '\0';
+	return true;
 }
 
 bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params)
@@ -96,7 +91,7 @@ bool sw_native_setup(sw_native *nv, int kind, lua_State *L, int params)
 	lua_pop(L, 1);
 	if (!s)
 		return false; /* tostring() of a number or boolean: leave it to Lua */
-	nv->sources = source_mask(s, n);
+	nv->sources = source_mask(s, n, NULL, NULL);
 	if (kind == SW_NATIVE_SECURED_N) {
 		lua_pushliteral(L, "times");
 		lua_rawget(L, params);

@@ -50,6 +50,17 @@ void sw_rubric_forget_runner(sw_engine *eng)
 	}
 }
 
+/* Moves the parameters set so far from one rubric to another. */
+static void move_params(struct sw_rubric *to, struct sw_rubric *from)
+{
+	to->param_keys = from->param_keys;
+	to->param_values = from->param_values;
+	to->param_count = from->param_count;
+	to->param_cap = from->param_cap;
+	from->param_keys = from->param_values = NULL;
+	from->param_count = from->param_cap = 0;
+}
+
 /* Installs a rubric from source (copied) and checks it by opening a runner. */
 static int install(sw_engine *eng, const char *src, size_t len, const char *display,
                    int native_kind)
@@ -72,27 +83,15 @@ static int install(sw_engine *eng, const char *src, size_t len, const char *disp
 	}
 	/* keep the parameters already set */
 	struct sw_rubric *old = eng->rubric;
-	if (old) {
-		rb->param_keys = old->param_keys;
-		rb->param_values = old->param_values;
-		rb->param_count = old->param_count;
-		rb->param_cap = old->param_cap;
-		old->param_keys = old->param_values = NULL;
-		old->param_count = old->param_cap = 0;
-	}
+	if (old)
+		move_params(rb, old);
 	eng->rubric = rb;
 	sw_runner *r;
 	int rc = sw_runner_open(&r, eng, &eng->diag);
 	if (rc) {
 		/* put the old rubric back, with the parameters */
-		if (old) {
-			old->param_keys = rb->param_keys;
-			old->param_values = rb->param_values;
-			old->param_count = rb->param_count;
-			old->param_cap = rb->param_cap;
-			rb->param_keys = rb->param_values = NULL;
-			rb->param_count = 0;
-		}
+		if (old)
+			move_params(old, rb);
 		eng->rubric = old;
 		rubric_free(eng, rb);
 		return rc;
@@ -198,10 +197,8 @@ int sw_engine_load_rubric_builtin(sw_engine *eng, const char *name)
 
 int sw_engine_load_rubric(sw_engine *eng, const char *name_or_path)
 {
-	if (!name_or_path)
-		return sw_engine_load_rubric_builtin(eng, name_or_path);
-	size_t n = strlen(name_or_path);
-	if (strchr(name_or_path, '/') || (n > 4 && strcmp(name_or_path + n - 4, ".lua") == 0))
+	size_t n = name_or_path ? strlen(name_or_path) : 0;
+	if (n && (strchr(name_or_path, '/') || (n > 4 && strcmp(name_or_path + n - 4, ".lua") == 0)))
 		return sw_engine_load_rubric_file(eng, name_or_path);
 	return sw_engine_load_rubric_builtin(eng, name_or_path);
 }

@@ -7,6 +7,7 @@
 
 #define SW_NOTE_MAX 4096       /* bytes of a note */
 #define SW_LABELS_MAX 64       /* flags or awards from one pupil() call */
+#define SW_COUNT(a) (sizeof(a) / sizeof *(a)) /* elements of an array */
 
 /* The built-in rubrics computed in C (native.c). */
 #define SW_NATIVE_NONE 0

@@ -38,28 +38,9 @@ static int raw_field(lua_State *L, int idx, const char *key)
 	return lua_rawget(L, idx < 0 ? idx - 1 : idx);
 }
 
-#define SW_COUNT(a) (sizeof(a) / sizeof *(a))
-
 /* The fields of the rubric table. */
 static const char *const rubric_fields[] = { "name", "description", "params", "skill", "pupil",
 	                                     "examples" };
-
-/* Instantiates the rubric in a fresh environment: pushes its table. */
-static int instantiate(sw_runner *r)
-{
-	lua_State *L = r->sb.L;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
-	sw_sb_new_env(&r->sb);
-	if (!lua_setupvalue(L, -2, 1))
-		lua_pop(L, 1);
-	int st = sw_sb_call(&r->sb, 0, 1);
-	if (st == LUA_OK && !lua_istable(L, -1)) {
-		lua_pop(L, 1);
-		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
-		return LUA_ERRRUN;
-	}
-	return st;
-}
 
 /* What setting up a runner allocates outside Lua, kept together so that it
    is freed even when a Lua error cuts the setup short. */
@@ -71,17 +52,6 @@ typedef struct setup {
 	char **keys;
 	size_t nkeys, cap;
 } setup;
-
-/* Sorts text pointers (parameter names) in byte order. */
-static void sort_names(char **keys, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			char *tmp = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = tmp;
-		}
-}
 
 /* Collects the string keys of the table at idx into sc->keys, sorted. */
 static void table_keys(lua_State *L, int idx, setup *sc)
@@ -95,7 +65,13 @@ static void table_keys(lua_State *L, int idx, setup *sc)
 		                 sizeof *sc->keys))
 			sc->keys[sc->nkeys++] = (char *)lua_tostring(L, -1);
 	}
-	sort_names(sc->keys, sc->nkeys);
+	char **keys = sc->keys; /* in byte order */
+	for (size_t i = 1; i < sc->nkeys; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *tmp = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = tmp;
+		}
 }
 
 /* Appends `"key": value` (the value on top of the stack) to a JSON object:
@@ -221,8 +197,6 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 	int dt = raw_field(L, t, "description");
 	if (dt != LUA_TNIL && dt != LUA_TSTRING)
 		return sw_diag_add(d, SW_EINVALID, disp, 0, 0, NULL, "'description' must be a string");
-	sw_mem_free(&r->eng->mem, r->description);
-	r->description = NULL;
 	if (dt == LUA_TSTRING &&
 	    !(r->description = sw_mem_strdup(&r->eng->mem, lua_tostring(L, -1))))
 		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
@@ -278,11 +252,9 @@ static int check_table(sw_runner *r, sw_diag *d, setup *sc)
 		lua_pop(L, 2);
 	}
 	sw_buf_putc(&sc->json, '}');
-	sw_mem_free(&r->eng->mem, r->params_text);
 	r->params_text = sw_buf_take(&sc->text);
 	if (!r->params_text)
 		r->params_text = sw_mem_strdup(&r->eng->mem, "");
-	sw_mem_free(&r->eng->mem, r->params_json);
 	r->params_json = sc->json.failed ? NULL : sw_buf_take(&sc->json);
 	if (!r->params_json)
 		return sw_diag_add(d, SW_ENOMEM, disp, 0, 0, NULL, "out of memory");
@@ -340,16 +312,12 @@ static int syntax_diag(sw_diag *d, const struct sw_rubric *rb, const char *msg)
 	}
 	sw_buf b;
 	sw_buf_init(&b, d->m);
-	int rc;
-	if (sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
-		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
-		                 sw_buf_cstr(&b) ? b.p : text);
-	} else {
+	if (!sw_hint_odd_character(&b, rb->source, rb->len, text, &line)) {
 		sw_buf_puts(&b, text);
 		sw_hint_syntax(&b, rb->source, rb->len, text, line);
-		rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
-		                 sw_buf_cstr(&b) ? b.p : text);
 	}
+	int rc = sw_diag_add(d, SW_EINVALID, rb->display, line, 0, NULL, "%s",
+	                     sw_buf_cstr(&b) ? b.p : text);
 	sw_buf_free(&b);
 	return rc;
 }
@@ -393,7 +361,17 @@ static int setup_protected(lua_State *L)
 	bool framework = rb->native_kind == SW_NATIVE_NONE;
 	if (framework)
 		sw_runner_build_framework(r);
-	st = instantiate(r);
+	/* the rubric run in a fresh environment: its table on top */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->chunk_ref);
+	sw_sb_new_env(&r->sb);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	st = sw_sb_call(&r->sb, 0, 1);
+	if (st == LUA_OK && !lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushliteral(L, "the rubric must return a table (name, skill, ...)");
+		st = LUA_ERRRUN;
+	}
 	if (st != LUA_OK) {
 		const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "error while loading";
 		if (r->sb.host_refused) { /* the engine's allocator failed: no limit of the rubric */
@@ -482,28 +460,22 @@ static int runner_setup(sw_runner *r, sw_diag *d)
 	return rc;
 }
 
-static int runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
+int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
 {
 	*out = NULL;
 	sw_runner *r = sw_mem_calloc(&eng->mem, 1, sizeof *r);
 	if (!r)
 		return sw_diag_add(d, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 	r->eng = eng;
+	locale_t old = sw_locale_enter();
 	int rc = runner_setup(r, d);
+	sw_locale_leave(old);
 	if (rc) {
 		sw_runner_free(r);
 		return rc;
 	}
 	*out = r;
 	return SW_OK;
-}
-
-int sw_runner_open(sw_runner **out, sw_engine *eng, sw_diag *d)
-{
-	locale_t old = sw_locale_enter();
-	int rc = runner_open(out, eng, d);
-	sw_locale_leave(old);
-	return rc;
 }
 
 int sw_runner_open_like(sw_runner **out, const sw_runner *first, sw_diag *d)

@@ -34,10 +34,7 @@ void sw_runner_add_error(sw_runner *r, sw_result *res, const char *msg, const ch
 	sw_buf_add(&b, msg, cut);
 	if (cut < mn)
 		sw_buf_printf(&b, " [message cut at %u bytes]", SB_ERROR_MAX);
-	if (skill)
-		sw_buf_printf(&b, " (pupil %s, skill %s)", pid, skill);
-	else
-		sw_buf_printf(&b, " (pupil %s)", pid);
+	sw_buf_printf(&b, " (pupil %s%s%s)", pid, skill ? ", skill " : "", skill ? skill : "");
 	if (!sw_buf_cstr(&b) ||
 	    sw_result_add_error(res, sw_sb_safe_text(b.p), sw_result_skill_index(res, skill)) != SW_OK)
 		r->lost = true; /* the run fails with out of memory: never a silent loss */

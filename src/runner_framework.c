@@ -26,7 +26,6 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 	lua_setfield(L, -2, k);
 }
 
-#define SW_COUNT(a) (sizeof(a) / sizeof *(a))
 _Static_assert(SW_NAME_NOTE == 7 && SW_NAME_COUNT == 15, "names_ref: 7 fields, 2 outcomes, 6 sources");
 
 /* The fields a rubric may read; reading any other is an error (strict.c).

@@ -111,12 +111,12 @@ void sw_sb_check_limits(lua_State *L);
    the instruction limit is spent. */
 void sw_sb_charge(lua_State *L, uint64_t n);
 /* Replaces functions that loop over sizes a script controls with ones that
-   charge that work, and patterns with bounded ones (sandbox_bound.c): in
-   the table library on top, the string library on top, and the globals
-   table on top. */
-void sw_sb_bound_table(lua_State *L);
-void sw_sb_bound_string(lua_State *L);
-void sw_sb_bound_base(lua_State *L);
+   charge that work, and patterns with bounded ones (sandbox_bound.c), in
+   library lib ("table", "string" or "_G", the globals) on top. */
+void sw_sb_bound(lua_State *L, const char *lib);
+/* Replaces field `name` of the table on top with a C closure f over Lua's
+   own function (the field, or upvalue 1 of the closure the field holds). */
+void sw_sb_wrap_field(lua_State *L, const char *name, lua_CFunction f);
 /* Calls the original C function (upvalue 1) in this very call. */
 int sw_sb_call_original(lua_State *L);
 /* A table whose metatable has a function at key &sw_sb_unveil_key is

@@ -283,7 +283,7 @@ void sw_sb_push_safe(lua_State *L, const char *s, size_t n)
 
 /* Replaces field `name` of the table on top with f over Lua's own function:
    the field holds it, or a closure whose upvalue 1 is it (sw_sb_heavy). */
-static void bound_field(lua_State *L, const char *name, lua_CFunction f)
+void sw_sb_wrap_field(lua_State *L, const char *name, lua_CFunction f)
 {
 	lua_getfield(L, -1, name);
 	if (lua_iscfunction(L, -1) && lua_getupvalue(L, -1, 1)) {
@@ -301,25 +301,20 @@ static void bound_field(lua_State *L, const char *name, lua_CFunction f)
 	lua_setfield(L, -2, name);
 }
 
-void sw_sb_bound_table(lua_State *L)
-{
-	bound_field(L, "insert", bound_insert);
-	bound_field(L, "remove", bound_remove);
-	bound_field(L, "move", bound_move);
-	bound_field(L, "concat", bound_concat);
-	bound_field(L, "sort", bound_sort);
-}
+/* The functions replaced here, by the library that holds them. */
+static const struct {
+	const char *lib, *name;
+	lua_CFunction f;
+} bounded[] = { { "table", "insert", bound_insert }, { "table", "remove", bound_remove },
+	        { "table", "move", bound_move },     { "table", "concat", bound_concat },
+	        { "table", "sort", bound_sort },     { "string", "rep", bound_rep },
+	        { "string", "find", bound_pattern }, { "string", "match", bound_pattern },
+	        { "string", "gmatch", bound_pattern }, { "string", "gsub", bound_pattern },
+	        { "_G", "tonumber", bound_tonumber } };
 
-void sw_sb_bound_string(lua_State *L)
+void sw_sb_bound(lua_State *L, const char *lib)
 {
-	bound_field(L, "rep", bound_rep);
-	bound_field(L, "find", bound_pattern);
-	bound_field(L, "match", bound_pattern);
-	bound_field(L, "gmatch", bound_pattern);
-	bound_field(L, "gsub", bound_pattern);
-}
-
-void sw_sb_bound_base(lua_State *L)
-{
-	bound_field(L, "tonumber", bound_tonumber);
+	for (size_t i = 0; i < sizeof bounded / sizeof *bounded; i++)
+		if (strcmp(bounded[i].lib, lib) == 0)
+			sw_sb_wrap_field(L, bounded[i].name, bounded[i].f);
 }

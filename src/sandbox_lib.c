@@ -204,9 +204,8 @@ static int sw_sb_getmetatable(lua_State *L)
 		lua_pushnil(L);
 		return 1;
 	}
-	if (lua_rawgetp(L, -1, KEY_ORIGINAL) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 1);
+	if (lua_rawgetp(L, -1, KEY_ORIGINAL) == LUA_TNIL)
+		lua_pop(L, 1);
 	return 1;
 }
 
@@ -361,8 +360,8 @@ static int sw_sb_format(lua_State *L)
 		int t = lua_type(L, i);
 		if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA) {
 			lua_pushcfunction(L, sw_sb_tostring);
-		lua_pushvalue(L, i);
-		lua_call(L, 1, 1);
+			lua_pushvalue(L, i);
+			lua_call(L, 1, 1);
 			lua_replace(L, i);
 		}
 	}
@@ -432,18 +431,6 @@ void sw_sb_readonly(lua_State *L)
 	lua_remove(L, -2);
 }
 
-/* Replaces field `name` of the table on top with a C closure over the old value. */
-static void wrap_field(lua_State *L, const char *name, lua_CFunction f)
-{
-	lua_getfield(L, -1, name);
-	if (!lua_iscfunction(L, -1)) {
-		lua_pop(L, 1);
-		return;
-	}
-	lua_pushcclosure(L, f, 1);
-	lua_setfield(L, -2, name);
-}
-
 /* The key of the metafield that fills a table made on demand (light userdata). */
 const char sw_sb_unveil_key = 0;
 
@@ -494,7 +481,7 @@ static int sw_sb_unveiled(lua_State *L)
 static void wrap_all(lua_State *L, const char *const *names, lua_CFunction f)
 {
 	for (const char *const *n = names; *n; n++)
-		wrap_field(L, *n, f);
+		sw_sb_wrap_field(L, *n, f);
 }
 
 /* Builds the shared globals and stores them in the registry. */
@@ -512,7 +499,7 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_pop(L, 1);
 	static const char *const raw[] = { "next", "rawget", "rawlen", NULL };
 	wrap_all(L, raw, sw_sb_unveiled);
-	sw_sb_bound_base(L);
+	sw_sb_bound(L, "_G");
 	/* setmetatable and getmetatable share SEALED and GUARD (above) */
 	lua_newtable(L); /* SEALED */
 	lua_createtable(L, 0, 1);
@@ -545,9 +532,9 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	lua_getglobal(L, "string");
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
-	wrap_field(L, "format", sw_sb_format);
+	sw_sb_wrap_field(L, "format", sw_sb_format);
 	wrap_all(L, heavy_string, sw_sb_heavy);
-	sw_sb_bound_string(L);
+	sw_sb_bound(L, "string");
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, sw_sb_string_missing);
 	lua_setfield(L, -2, "__index");
@@ -567,7 +554,7 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	static const char *const heavy_utf8[] = { "char", "codepoint", "len", "offset", NULL };
 	lua_getglobal(L, "table");
 	wrap_all(L, heavy_table, sw_sb_heavy);
-	sw_sb_bound_table(L);
+	sw_sb_bound(L, "table");
 	sw_sb_readonly(L);
 	lua_setfield(L, G, "table");
 	lua_getglobal(L, "utf8");
@@ -583,8 +570,8 @@ void sw_sb_build_globals(lua_State *L, sw_sandbox *sb)
 	sw_sb_readonly(L);
 	lua_setfield(L, G, "math");
 	lua_getglobal(L, "coroutine");
-	wrap_field(L, "resume", sw_sb_co_resume);
-	wrap_field(L, "close", sw_sb_co_close);
+	sw_sb_wrap_field(L, "resume", sw_sb_co_resume);
+	sw_sb_wrap_field(L, "close", sw_sb_co_close);
 	lua_pushcfunction(L, sw_sb_co_wrap);
 	lua_setfield(L, -2, "wrap");
 	sw_sb_readonly(L);
