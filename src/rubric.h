@@ -65,20 +65,26 @@ typedef struct sw_runner {
 	   the file set, and its upvalues as (function, index, value) triples */
 	int inst_ref, inst_env_ref, inst_globals_ref, inst_upvalues_ref;
 	/* evidence record tables made for earlier pupils and filled again for
-	   the next (runner_evidence.c), by shape (which optional texts they
-	   have): pool_count[s] of them in the Lua array pool_ref[s + 1], the
-	   first pool_next[s] in use by the current pupil; pool_total in all;
-	   pool_reset: the pool is made anew before the next record */
+	   the next (runner_evidence.c): pool_count of them in the Lua array
+	   pool_ref, the first pool_next in use by the current pupil, and for
+	   each the record it shows, of which pupil, and whether its texts are
+	   made (SLOT_*); pool_reset: the pool is made anew before the next
+	   record */
 	int pool_ref;
-	size_t pool_count[8], pool_next[8], pool_total;
+	size_t pool_count, pool_next;
+	struct sw_runner_slot {
+		uint32_t at, pupil;
+		uint8_t state;
+	} slots[SW_RUNNER_POOL_MAX];
 	bool pool_reset;
 	/* evidence arrays made when first looked at (runner_evidence.c): their
 	   metatable, the dates and texts kept as Lua strings (texts by their
 	   number in the evidence store whose serial is texts_serial), the
 	   number of the pupil under evaluation, its records and each skill's
 	   part of them */
-	int lazy_mt_ref, dates_ref, texts_ref, arrays_ref;
+	int lazy_mt_ref, filled_mt_ref, dates_ref, texts_ref, arrays_ref;
 	size_t arrays_count, arrays_next; /* arrays kept for the next pupil, and used by this one */
+	size_t arrays_len[SW_RUNNER_POOL_MAX]; /* the records of each one's view */
 	size_t dates_count, texts_count, texts_bytes;
 	uint64_t texts_serial;
 	uint64_t pupil_number;

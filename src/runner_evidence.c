@@ -10,16 +10,21 @@
  * for a skill, or reads only ctx) costs nothing per record.
  *
  * A record is a table made for an earlier pupil when there is one (the
- * pool, up to POOL_MAX, kept by shape: see SHAPES), with every field set
- * again: no rubric can reach the tables of an earlier pupil (its globals
- * and file-level locals are gone or put back, runner_instance.c), and a
- * pupil that added a key to a record (the one change that setting every
- * field again would not undo; the records' __newindex notes it) empties the
- * pool. Field names, outcome and source words, dates and texts are Lua
- * strings made once and kept.
+ * pool, up to POOL_MAX), with its four fields set again: no rubric can
+ * reach the tables of an earlier pupil (its globals and file-level locals
+ * are gone or put back, runner_instance.c), and a pupil that added a key
+ * to a record (the one change that setting every field again would not
+ * undo; the records' __newindex notes it) empties the pool. A record's
+ * optional texts (assessor, context, note) are made when the rubric first
+ * reads one of them, as ctx.pupil is (runner_ctx.c): until then it holds a
+ * hidden key naming its evidence record, and it is not used again once
+ * they are made. Field names, outcome and source words, dates and texts
+ * are Lua strings made once and kept.
  */
 #include "internal.h"
 #include "rubric.h"
+#include "strict.h"
+#include "fields.h"
 
 #include <lauxlib.h>
 #include <limits.h>
@@ -83,27 +88,141 @@ static void push_texts(sw_runner *r, lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->texts_ref);
 }
 
-/* Which optional texts a record has (bit f: text f of assessor, context,
-   note): its shape. The pool keeps the tables of each shape apart, so that
-   a table is filled again by overwriting its fields alone: setting a field
-   to nil and later back would cost Lua a new key (and at times a rehash). */
-#define SHAPES 8
+/* The hidden key of a record table of the pool: its slot (r->slots). */
+static const char TEXTS_KEY = 0;
+enum {
+	SLOT_LAZY = 1,  /* the record has texts, not made yet */
+	SLOT_TEXTS = 2, /* its texts are in the table */
+	SLOT_BARE = 4   /* the hidden key is gone (a raw look at the table) */
+};
+
+/* Pushes a new record table with metatable mt (a stack index). */
+static void new_record(lua_State *L, int mt)
+{
+	lua_createtable(L, 0, 8);
+	lua_pushvalue(L, mt);
+	lua_setmetatable(L, -2);
+}
+
+/* Sets the optional texts of record rec in the table at idx. */
+static void set_texts(sw_runner *r, lua_State *L, int idx, const sw_record *rec)
+{
+	const uint32_t text[3] = { rec->assessor, rec->context, rec->note };
+	luaL_checkstack(L, 4, NULL);
+	push_texts(r, L);
+	for (int f = 0; f < 3; f++) {
+		if (!text[f])
+			continue;
+		lua_pushstring(L, sw_runner_record_fields[SW_NAME_ASSESSOR - 1 + f]);
+		push_text(r, L, lua_gettop(L) - 1, text[f]);
+		lua_rawset(L, idx);
+	}
+	lua_pop(L, 1);
+}
+
+/* Makes the texts of the record at idx when they are not made yet; bare:
+   the hidden key goes too (a raw look at the table must not see it). */
+static void make_texts(sw_runner *r, lua_State *L, int idx, bool bare)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_rawgetp(L, idx, &TEXTS_KEY) != LUA_TNUMBER) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_Integer s = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	struct sw_runner_slot *sl = s >= 0 && (size_t)s < r->pool_count ? &r->slots[s] : NULL;
+	if (!sl || ((sl->state & SLOT_LAZY) && (sl->pupil != (uint32_t)r->pupil_number ||
+	                                         sl->at >= r->pupil_rec_count)))
+		luaL_error(L, "a record of another pupil"); /* cannot happen: see above */
+	if (sl->state & SLOT_LAZY) {
+		set_texts(r, L, idx, &r->pupil_recs[sl->at]);
+		sl->state = SLOT_TEXTS;
+	}
+	if (bare) {
+		lua_pushnil(L);
+		lua_rawsetp(L, idx, &TEXTS_KEY);
+		sl->state |= SLOT_BARE;
+	}
+}
+
+/* What a record gives for a known field it lacks (strict.c; upvalue: the
+   runner): its texts are made first. */
+static int record_make(lua_State *L)
+{
+	lua_settop(L, 2);
+	make_texts(lua_touserdata(L, lua_upvalueindex(1)), L, 1, false);
+	lua_rawget(L, 1);
+	return 1;
+}
+
+/* __newindex of records: a key a record did not have is set (its texts
+   made first), and the sandbox notes that this pupil's records were
+   written to (they are then not used again for another pupil). */
+static int record_written(lua_State *L)
+{
+	make_texts(lua_touserdata(L, lua_upvalueindex(1)), L, 1, true);
+	sw_sb_of(L)->records_written = true;
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 0;
+}
+
+/* Makes the texts first (sw_sb_set_unveil: for pairs and the raw functions). */
+static int record_unveil(lua_State *L)
+{
+	make_texts(lua_touserdata(L, lua_upvalueindex(1)), L, 1, true);
+	return 0;
+}
+
+#define NAME(k) lua_upvalueindex(1 + (k)) /* the names, upvalues of the metamethods */
+
+/* Pushes a record table for the next record: the pool's next, as it was
+   made (its texts gone, its hidden key back), or a new one (kept in the
+   pool while it has room); *sl: its slot, NULL when it is not kept. */
+static void push_record(sw_runner *r, lua_State *L, int mt, int pool, struct sw_runner_slot **sl)
+{
+	size_t s = r->pool_next;
+	if (s < r->pool_count) {
+		lua_rawgeti(L, pool, (lua_Integer)++r->pool_next);
+		*sl = &r->slots[s];
+		if ((*sl)->state & SLOT_TEXTS)
+			for (int f = SW_NAME_ASSESSOR; f <= SW_NAME_NOTE; f++) {
+				lua_pushvalue(L, NAME(f));
+				lua_pushnil(L);
+				lua_rawset(L, -3);
+			}
+		if ((*sl)->state & SLOT_BARE) {
+			lua_pushinteger(L, (lua_Integer)s);
+			lua_rawsetp(L, -2, &TEXTS_KEY);
+		}
+		return;
+	}
+	new_record(L, mt);
+	*sl = NULL;
+	if (s >= POOL_MAX)
+		return;
+	lua_pushinteger(L, (lua_Integer)s);
+	lua_rawsetp(L, -2, &TEXTS_KEY);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, pool, (lua_Integer)++r->pool_count);
+	r->pool_next = r->pool_count;
+	*sl = &r->slots[s];
+}
 
 /* Sets entries 1..n of the table at arr to the records of view g (n of
    them); runs in a metamethod below, whose upvalues 2.. are the names. */
 static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_range *g)
 {
 	size_t n = g->count;
-	luaL_checkstack(L, SHAPES + 12, NULL);
+	luaL_checkstack(L, SW_NAME_COUNT + 12, NULL);
 	if (r->pool_reset)
 		sw_runner_pool_empty(r, L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->record_mt_ref); /* strict records */
 	int mt = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->pool_ref);
-	int pool = lua_gettop(L);
+	int pool = mt + 1, dates = mt + 2, made = mt + 3;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->dates_ref);
-	int dates = pool + 1, texts = pool + 2, made = pool + 3;
-	push_texts(r, L);
 	if (r->made_active && !r->made_table) {
 		lua_newtable(L);
 		lua_pushvalue(L, -1);
@@ -112,9 +231,9 @@ static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_ran
 	} else if (r->made_active) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, r->made_ref);
 	}
-	int shape_at[SHAPES] = { 0 }; /* where the pool of each shape is on the stack */
-#define NAME(k) lua_upvalueindex(1 + (k)) /* the names, upvalues of the metamethods */
-	static const int optional[3] = { SW_NAME_ASSESSOR, SW_NAME_CONTEXT, SW_NAME_NOTE };
+	int names = lua_gettop(L);
+	for (int k = 1; k <= SW_NAME_COUNT; k++)
+		lua_pushvalue(L, NAME(k));
 	for (size_t i = 0; i < n; i++) {
 		size_t at = sw_runner_view_at(r, g, i);
 		const sw_record *rec = &r->pupil_recs[at];
@@ -126,67 +245,41 @@ static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_ran
 			lua_pop(L, 1);
 			r->made_bits[at] = 1;
 		}
-		const uint32_t text[3] = { rec->assessor, rec->context, rec->note };
-		unsigned shape = (text[0] ? 1u : 0u) | (text[1] ? 2u : 0u) | (text[2] ? 4u : 0u);
-		if (!shape_at[shape]) {
-			lua_rawgeti(L, pool, (lua_Integer)shape + 1);
-			shape_at[shape] = lua_gettop(L);
-		}
-		bool used = r->pool_next[shape] < r->pool_count[shape];
-		if (used)
-			lua_rawgeti(L, shape_at[shape], (lua_Integer)++r->pool_next[shape]);
-		else
-			lua_createtable(L, 0, 16);
-		lua_pushvalue(L, NAME(SW_NAME_STEP));
+		struct sw_runner_slot *sl;
+		push_record(r, L, mt, pool, &sl);
+		lua_pushvalue(L, names + (SW_NAME_STEP));
 		lua_pushinteger(L, rec->step);
 		lua_rawset(L, -3);
-		lua_pushvalue(L, NAME(SW_NAME_OUTCOME));
-		lua_pushvalue(L, NAME(SW_NAME_OUTCOMES + rec->outcome));
+		lua_pushvalue(L, names + (SW_NAME_OUTCOME));
+		lua_pushvalue(L, names + (SW_NAME_OUTCOMES + rec->outcome));
 		lua_rawset(L, -3);
-		lua_pushvalue(L, NAME(SW_NAME_DATE));
+		lua_pushvalue(L, names + (SW_NAME_DATE));
 		push_date(r, L, dates, rec->date);
 		lua_rawset(L, -3);
-		lua_pushvalue(L, NAME(SW_NAME_SOURCE));
-		lua_pushvalue(L, NAME(SW_NAME_SOURCES + rec->source));
+		lua_pushvalue(L, names + (SW_NAME_SOURCE));
+		lua_pushvalue(L, names + (SW_NAME_SOURCES + rec->source));
 		lua_rawset(L, -3);
-		for (int f = 0; f < 3; f++) {
-			if (!text[f])
-				continue;
-			lua_pushvalue(L, NAME(optional[f]));
-			push_text(r, L, texts, text[f]);
-			lua_rawset(L, -3);
-		}
-		if (!used) {
-			lua_pushvalue(L, mt);
-			lua_setmetatable(L, -2);
-			if (r->pool_total < POOL_MAX) {
-				lua_pushvalue(L, -1);
-				lua_rawseti(L, shape_at[shape], (lua_Integer)++r->pool_count[shape]);
-				r->pool_next[shape] = r->pool_count[shape];
-				r->pool_total++;
-			}
-		}
+		bool texts = rec->assessor || rec->context || rec->note;
+		if (sl)
+			*sl = (struct sw_runner_slot){ (uint32_t)at, (uint32_t)r->pupil_number,
+				                       texts ? SLOT_LAZY : 0 };
+		else if (texts)
+			set_texts(r, L, lua_gettop(L), rec);
 		if (r->made_active) {
 			lua_pushvalue(L, -1);
 			lua_rawseti(L, made, (lua_Integer)at + 1);
 		}
 		lua_rawseti(L, arr, (lua_Integer)i + 1);
 	}
-#undef NAME
 	lua_settop(L, mt - 1);
 }
+#undef NAME
 
 void sw_runner_pool_empty(sw_runner *r, lua_State *L)
 {
-	lua_createtable(L, SHAPES, 0);
-	for (int s = 1; s <= SHAPES; s++) {
-		lua_newtable(L);
-		lua_rawseti(L, -2, s);
-	}
+	lua_newtable(L);
 	lua_rawseti(L, LUA_REGISTRYINDEX, r->pool_ref);
-	memset(r->pool_count, 0, sizeof r->pool_count);
-	memset(r->pool_next, 0, sizeof r->pool_next);
-	r->pool_total = 0;
+	r->pool_count = r->pool_next = 0;
 	r->pool_reset = false;
 }
 
@@ -196,9 +289,10 @@ const char sw_runner_lazy_key = 0;
 /*
  * Fills the array at idx if it is one not yet filled; its key says the
  * skill (low 17 bits) and the runner's pupil number, so that an array can
- * only be filled while its pupil is evaluated.
+ * only be filled while its pupil is evaluated. again: it gets the
+ * metatable that lets it be used again (see filled_newindex), else none.
  */
-static void unveil(sw_runner *r, lua_State *L, int idx)
+static void unveil(sw_runner *r, lua_State *L, int idx, bool again)
 {
 	idx = lua_absindex(L, idx);
 	lua_pushlightuserdata(L, (void *)&LAZY_KEY);
@@ -214,16 +308,42 @@ static void unveil(sw_runner *r, lua_State *L, int idx)
 	lua_pushlightuserdata(L, (void *)&LAZY_KEY);
 	lua_pushnil(L);
 	lua_rawset(L, idx);
-	lua_pushnil(L);
+	if (again)
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->filled_mt_ref);
+	else
+		lua_pushnil(L);
 	lua_setmetatable(L, idx);
 	if (r->ranges[k].count)
 		fill(r, L, idx, &r->ranges[k]);
 }
 
+/* The metatable of a made array, which only says that it can be emptied
+   and used again (sw_runner_evidence_push): a key added (__newindex) or a
+   raw look (next, rawget, getmetatable, setmetatable...: the unveil
+   function) takes it away first, and then the array is a plain table. */
+static int filled_newindex(lua_State *L)
+{
+	lua_settop(L, 3);
+	lua_pushnil(L);
+	lua_setmetatable(L, 1);
+	lua_rawset(L, 1);
+	return 0;
+}
+
+static int filled_unveil(lua_State *L)
+{
+	if (lua_toboolean(L, 2)) {
+		lua_settop(L, 1);
+		lua_pushnil(L);
+		lua_setmetatable(L, 1);
+	}
+	return 0;
+}
+
 /* The metamethods of an array not yet filled (upvalue 1: the runner). */
 static int lazy_index(lua_State *L)
 {
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
+	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1, true);
 	lua_settop(L, 2);
 	lua_rawget(L, 1);
 	return 1;
@@ -231,7 +351,7 @@ static int lazy_index(lua_State *L)
 
 static int lazy_newindex(lua_State *L)
 {
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
+	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1, false);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 0;
@@ -239,7 +359,7 @@ static int lazy_newindex(lua_State *L)
 
 static int lazy_len(lua_State *L)
 {
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
+	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1, true);
 	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
 	return 1;
 }
@@ -247,7 +367,7 @@ static int lazy_len(lua_State *L)
 /* __unveil, called by the sandbox's raw functions and __pairs (sw_sb_unveil). */
 static int lazy_unveil(lua_State *L)
 {
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1);
+	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1, !lua_toboolean(L, 2));
 	return 0;
 }
 
@@ -255,6 +375,17 @@ void sw_runner_evidence_setup(sw_runner *r)
 {
 	lua_State *L = r->sb.L;
 	luaL_checkstack(L, SW_NAME_COUNT + 8, NULL);
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, record_make, 1);
+	sw_strict_push_mt(L, "an evidence record", "field", sw_runner_record_fields,
+	                  SW_EVIDENCE_FIELDS - 2, -1);
+	lua_remove(L, -2);
+	lua_pushlightuserdata(L, r);
+	lua_pushcclosure(L, record_written, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushlightuserdata(L, r);
+	sw_sb_set_unveil(L, lua_gettop(L) - 1, record_unveil, 1);
+	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_createtable(L, 0, 5);
 	int mt = lua_gettop(L), names = mt + 1;
 	static const struct {
@@ -276,6 +407,12 @@ void sw_runner_evidence_setup(sw_runner *r)
 	}
 	lua_pop(L, 1); /* the names */
 	r->lazy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, filled_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, filled_unveil);
+	lua_rawsetp(L, -2, &sw_sb_unveil_key); /* no __pairs: pairs is Lua's */
+	r->filled_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	r->pool_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_runner_pool_empty(r, L);
@@ -305,38 +442,66 @@ static void new_array(sw_runner *r, lua_State *L, size_t k, lua_Integer id)
 	lua_setmetatable(L, -2);
 }
 
+/* Makes the array on top, made for an earlier pupil from slot s of the
+   pool, one not yet made for view id again, when nothing but its entries
+   changed since (it still has the metatable unveil gave it); false, and
+   nothing done, otherwise. The hidden key goes in first: Lua then keeps
+   the table's sizes as its entries go. */
+static bool made_again(sw_runner *r, lua_State *L, size_t s, lua_Integer id)
+{
+	if (!lua_getmetatable(L, -1))
+		return false;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->filled_mt_ref);
+	bool filled = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	if (!filled)
+		return false;
+	lua_pushinteger(L, id);
+	lua_rawsetp(L, -2, &LAZY_KEY);
+	for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > 0; i--) {
+		lua_pushnil(L);
+		lua_rawseti(L, -2, i);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->lazy_mt_ref);
+	lua_setmetatable(L, -2);
+	return true;
+}
+
 /*
- * An array an earlier pupil was given but never looked into is still as
- * it was made (nothing changes a table without making it first, and no
- * rubric can reach an earlier pupil's tables: runner_instance.c), so it
- * is given again with only its view changed; the pool (arrays_ref) keeps
- * the arrays made, arrays_next of them used by this pupil.
+ * The arrays an earlier pupil was given are given again (no rubric can
+ * reach an earlier pupil's tables: runner_instance.c): one never looked
+ * into is still as it was made (nothing changes a table without making it
+ * first), and only its view changes; one made is emptied (made_again).
+ * The pool (arrays_ref) keeps the arrays made, arrays_next of them used by
+ * this pupil, and how many entries each can have (arrays_len).
  */
 void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k)
 {
 	lua_Integer id = (lua_Integer)(r->pupil_number << SW_RUNNER_VIEW_BITS | k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->arrays_ref);
-	if (r->arrays_next < r->arrays_count) {
+	size_t s = r->arrays_next;
+	if (s < r->arrays_count) {
 		lua_rawgeti(L, -1, (lua_Integer)++r->arrays_next);
-		if (lua_rawgetp(L, -1, &LAZY_KEY) == LUA_TNUMBER) {
-			lua_pop(L, 1);
+		bool lazy = lua_rawgetp(L, -1, &LAZY_KEY) == LUA_TNUMBER;
+		lua_pop(L, 1);
+		if (lazy) {
 			lua_pushinteger(L, id);
 			lua_rawsetp(L, -2, &LAZY_KEY);
-			lua_remove(L, -2);
-			return;
+		} else if (!made_again(r, L, s, id)) {
+			lua_pop(L, 1);
+			new_array(r, L, k, id);
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, -3, (lua_Integer)r->arrays_next);
 		}
-		lua_pop(L, 2);
-		new_array(r, L, k, id);
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, -3, (lua_Integer)r->arrays_next);
 	} else {
 		new_array(r, L, k, id);
-		if (r->arrays_count < POOL_MAX) {
+		if (s < POOL_MAX) {
 			lua_pushvalue(L, -1);
 			lua_rawseti(L, -3, (lua_Integer)++r->arrays_count);
 			r->arrays_next = r->arrays_count;
 		}
 	}
+	if (s < POOL_MAX)
+		r->arrays_len[s] = r->ranges[k].count;
 	lua_remove(L, -2);
 }
-

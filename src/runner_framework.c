@@ -42,17 +42,6 @@ static const char *const ctx_fields[] = { "pupil", "skill", "framework", "params
 static const char *const skill_fields[] = { "id", "name", "group", "min", "max", "steps" };
 static const char *const framework_fields[] = { "id", "name", "version", "skills" };
 
-/* __newindex of evidence records: a key a record did not have is set, and
-   the sandbox notes that this pupil's records were written to (they are
-   then not used again for another pupil: runner_evidence.c). */
-static int record_written(lua_State *L)
-{
-	sw_sb_of(L)->records_written = true;
-	lua_settop(L, 3);
-	lua_rawset(L, 1);
-	return 0;
-}
-
 /* Builds the read-only framework tables: skills[] and the framework, and
    the strict metatables of records, ctx and ctx.pupil. */
 void sw_runner_build_framework(sw_runner *r)
@@ -103,10 +92,6 @@ void sw_runner_build_framework(sw_runner *r)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &sw_sb_framework_key);
 	r->framework_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	r->skills_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the real array: rawgeti by index */
-	sw_strict_push_mt(L, "an evidence record", "field", record_fields, SW_COUNT(record_fields), 0);
-	lua_pushcfunction(L, record_written);
-	lua_setfield(L, -2, "__newindex");
-	r->record_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sw_runner_ctx_setup(r, ctx_fields, SW_COUNT(ctx_fields));
 	const char *pupil_fields[SW_PUPIL_FIELDS + 1];
 	for (size_t i = 0; i < SW_PUPIL_FIELDS; i++)

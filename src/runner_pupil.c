@@ -143,6 +143,7 @@ static void take_result(sw_runner *r, sw_result *res, const sw_skill *sk)
 	char buf[160];
 	const char *bad = NULL;
 	int t = lua_type(L, -1);
+	sw_sb_unveil(L, -1, false); /* a record returned: its texts too */
 	const char *unknown = t == LUA_TTABLE ? sw_strict_unknown_key(L, -1, step_keys, 2) : NULL;
 	sw_buf kb;
 	sw_buf_init(&kb, &r->eng->mem);
@@ -190,7 +191,7 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 	lua_pushstring(L, key);
 	int t = lua_rawget(L, -2);
 	if (t == LUA_TTABLE) {
-		sw_sb_unveil(L, -1); /* an evidence array returned as the list */
+		sw_sb_unveil(L, -1, false); /* an evidence array returned as the list */
 		for (lua_Integer i = 1;; i++) {
 			int vt = lua_rawgeti(L, -1, i);
 			if (vt == LUA_TNIL) {
@@ -277,6 +278,7 @@ static int pupil_protected(lua_State *L)
 	lua_rawset(L, 2);
 	lua_pushvalue(L, 2);
 	lua_call(L, 2, 1);
+	sw_sb_unveil(L, -1, false);
 	const char *unknown = lua_istable(L, -1) ? sw_strict_unknown_key(L, -1, label_keys, 2)
 	                                         : NULL;
 	if (unknown) {
@@ -346,7 +348,7 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 	if (sw_mem_grow(&r->eng->mem, (void **)&r->ranges, &r->ranges_cap, fw->skill_count,
 	                sizeof *r->ranges))
 		return SW_ENOMEM;
-	memset(r->pool_next, 0, sizeof r->pool_next); /* the whole pool is free for this pupil */
+	r->pool_next = 0; /* the whole pool is free for this pupil */
 	r->sb.records_written = false;
 	r->pupil_number++; /* evidence arrays of earlier pupils can no longer be made */
 	r->pupil_recs = recs;

@@ -122,7 +122,9 @@ int sw_sb_call_original(lua_State *L);
 /* A table whose metatable has a function at key &sw_sb_unveil_key is
    made on demand: the raw functions (next, rawget, rawlen, getmetatable,
    setmetatable) call that function with the table first, so that what they
-   see is the table as made (runner_evidence.c). */
+   see is the table as made (runner_evidence.c); its second argument is
+   true for getmetatable and setmetatable (the table must then have no
+   metatable of the runner's left). */
 extern const char sw_sb_unveil_key;
 /* The registry key (light userdata) of the framework table the helpers
    may read (stepwise.per_skill checks skill names when the rubric loads);
@@ -131,8 +133,9 @@ extern const char sw_sb_framework_key;
 /* The registry key of the table only the helpers see (their `...`), to
    which the runner adds its fast paths (runner_view.c). */
 extern const char sw_sb_host_key;
-/* Makes the table at idx if it is one made on demand; else nothing. */
-void sw_sb_unveil(lua_State *L, int idx);
+/* Makes the table at idx if it is one made on demand (metatable: for
+   getmetatable or setmetatable); else nothing. */
+void sw_sb_unveil(lua_State *L, int idx, bool metatable);
 /* Makes the metatable at index mt (absolute) one of tables made on demand
    by f (a C function given the table; its nup upvalues are popped from the
    stack): f at &sw_sb_unveil_key, and a __pairs that calls it first. */

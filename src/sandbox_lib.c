@@ -150,8 +150,8 @@ static void seal(lua_State *L, int x)
 /* setmetatable(t, mt): refuses __gc and __mode, and seals mt. */
 static int sw_sb_setmetatable(lua_State *L)
 {
-	sw_sb_unveil(L, 1);
-	sw_sb_unveil(L, 2);
+	sw_sb_unveil(L, 1, true);
+	sw_sb_unveil(L, 2, true);
 	luaL_checktype(L, 1, LUA_TTABLE);
 	int mt = lua_type(L, 2);
 	luaL_argexpected(L, mt == LUA_TNIL || mt == LUA_TTABLE, 2, "nil or table");
@@ -193,7 +193,7 @@ static int sw_sb_setmetatable(lua_State *L)
 static int sw_sb_getmetatable(lua_State *L)
 {
 	luaL_checkany(L, 1);
-	sw_sb_unveil(L, 1);
+	sw_sb_unveil(L, 1, true);
 	if (!lua_getmetatable(L, 1)) {
 		lua_pushnil(L);
 		return 1;
@@ -434,14 +434,15 @@ void sw_sb_readonly(lua_State *L)
 /* The key of the metafield that fills a table made on demand (light userdata). */
 const char sw_sb_unveil_key = 0;
 
-void sw_sb_unveil(lua_State *L, int idx)
+void sw_sb_unveil(lua_State *L, int idx, bool metatable)
 {
+	idx = lua_absindex(L, idx);
 	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
 		return;
-	idx = lua_absindex(L, idx);
 	if (lua_rawgetp(L, -1, &sw_sb_unveil_key) == LUA_TFUNCTION) {
 		lua_pushvalue(L, idx);
-		lua_call(L, 1, 0);
+		lua_pushboolean(L, metatable);
+		lua_call(L, 2, 0);
 		lua_pop(L, 1);
 	} else {
 		lua_pop(L, 2);
@@ -452,7 +453,7 @@ void sw_sb_unveil(lua_State *L, int idx)
    plain table (upvalue 1: Lua's own next). */
 static int unveil_pairs(lua_State *L)
 {
-	sw_sb_unveil(L, 1);
+	sw_sb_unveil(L, 1, false);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
@@ -473,7 +474,7 @@ void sw_sb_set_unveil(lua_State *L, int mt, lua_CFunction f, int nup)
 /* next, rawget, rawlen: Lua's own, on the table filled first (sw_sb_unveil). */
 static int sw_sb_unveiled(lua_State *L)
 {
-	sw_sb_unveil(L, 1);
+	sw_sb_unveil(L, 1, false);
 	return sw_sb_call_original(L);
 }
 
