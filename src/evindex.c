@@ -152,10 +152,12 @@ int sw_engine_remove_evidence(size_t *removed, sw_engine *eng, const char *pupil
 		return rc;
 	int k = -1;
 	if (skill) {
-		const sw_skill *sk = eng->fw ? sw_framework_find_skill(eng->fw, skill) : NULL;
-		if (!sk)
-			return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-			                   "no skill '%.64s' in the framework", skill);
+		const sw_skill *sk = NULL;
+		rc = eng->fw ? sw_fw_find_skill(&sk, eng->fw, skill) : SW_ENOTFOUND;
+		if (rc)
+			return sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL,
+			                   rc == SW_ENOMEM ? "out of memory"
+			                                   : "no skill '%.64s' in the framework", skill);
 		k = (int)sk->index;
 	}
 	size_t n = eng->evidence ? remove_records(eng->evidence, &eng->mem, p, k, NULL) : 0;

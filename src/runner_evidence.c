@@ -1,13 +1,15 @@
 /*
  * runner_evidence.c - the evidence array a Lua rubric's skill() gets, made
- * only when the rubric looks at it, from record tables used again.
+ * only when the rubric looks at it, from tables used again.
  *
  * The array starts empty, with a metatable whose __index, __newindex,
- * __len and __pairs fill it (and then remove the metatable), and the
- * functions that read a table raw (next, rawget, rawlen, getmetatable,
- * setmetatable) fill it first (sw_sb_unveil): a rubric cannot tell it from
- * an array made before the call, and one that never looks (it returns nil
- * for a skill, or reads only ctx) costs nothing per record.
+ * __len and __pairs fill it, and the functions that read a table raw
+ * (next, rawget, rawlen, getmetatable, setmetatable) fill it first
+ * (sw_sb_unveil): a rubric cannot tell it from an array made before the
+ * call, and one that never looks (it returns nil for a skill, or reads
+ * only ctx) costs nothing per record. A made array is emptied and given
+ * to the next pupil unless the rubric added a key to it or looked at its
+ * metatable (filled_newindex).
  *
  * A record is a table made for an earlier pupil when there is one (the
  * pool, up to POOL_MAX), with its four fields set again: no rubric can
@@ -16,10 +18,10 @@
  * to a record (the one change that setting every field again would not
  * undo; the records' __newindex notes it) empties the pool. A record's
  * optional texts (assessor, context, note) are made when the rubric first
- * reads one of them, as ctx.pupil is (runner_ctx.c): until then it holds a
- * hidden key naming its evidence record, and it is not used again once
- * they are made. Field names, outcome and source words, dates and texts
- * are Lua strings made once and kept.
+ * reads one of them, as ctx.pupil is (runner_ctx.c): a record of the pool
+ * holds its slot as a hidden key, and the slot (r->slots) says which
+ * evidence record it shows and whether its texts are made. Field names,
+ * outcome and source words, dates and texts are Lua strings made once.
  */
 #include "internal.h"
 #include "rubric.h"

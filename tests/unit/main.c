@@ -42,7 +42,7 @@ static const unit_test TESTS[] = {
 	T(test_text_width),
 	T(test_oom_load),
 	T(test_oom_invalid),
-	T(test_oom_oneroster),
+	T(test_oom_remove_skill), T(test_oom_oneroster),
 	T(test_oom_case_import),
 	T(test_oom_case_export),
 	T(test_oom_cohort_text),

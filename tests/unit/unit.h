@@ -142,6 +142,7 @@ int unit_cluster(sw_engine *eng);
 extern const sw_allocator *sw_test_default_allocator;
 #endif
 void test_oom_summaries(void);
+void test_oom_remove_skill(void);
 void test_report_cohort(void);
 void test_report_oom(void);
 void test_summary_figures(void);
