@@ -228,25 +228,6 @@ static int check_options(sw_engine *eng, const sw_cohort_options *o)
 	return SW_OK;
 }
 
-int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name)
-{
-	sw_buf b;
-	sw_buf_init(&b, &eng->mem);
-	const char *s = name;
-	size_t n = strlen(name);
-	sw_text_trim(&s, &n);
-	bool ok = sw_text_norm(&b, s, n);
-	*gid = ok && b.p ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
-	int failed = b.failed;
-	sw_buf_free(&b);
-	if (failed)
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	if (!*gid)
-		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-		                   "no pupil on the roster is in group '%.64s'", name);
-	return SW_OK;
-}
-
 int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts)
 {
 	if (!out)

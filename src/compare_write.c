@@ -106,7 +106,6 @@ static int near_cmp(const void *a, const void *b)
 	return x->d < y->d ? -1 : x->d > y->d ? 1 : x->i < y->i ? -1 : x->i > y->i;
 }
 
-
 /* Writes text, then s as a JSON string (null for NULL; line breaks as \u000a). */
 static void fput_json(FILE *out, const char *text, const char *s)
 {

@@ -101,27 +101,11 @@ static void cell_mean(sheet *s, int64_t sum, int64_t n)
 	cell_if(s, n != 0);
 }
 
-/* The columns of each table; pairs of groups (school and class or year)
-   get a "school" column after "by" (set_cols). */
-static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
-	                                  "mean", "median", "at_expected", "suppressed" };
-static const char *const GAP_COLS[] = { "by", "group", "skill", "in_assessed", "in_mean",
-	                                "in_at_expected", "out_assessed", "out_mean",
-	                                "out_at_expected", "gap_mean", "gap_pp",
-	                                "gap_pp_year_adjusted", "suppressed" };
-static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
-	                                     "mean_from", "mean_to", "mean_progress",
-	                                     "suppressed" };
-static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
-	                                    "class", "groups", "skills", "total_shortfall" };
-static const char *const TREND_COLS[] = { "by", "group", "date", "term", "skill", "assessed",
-	                                  "with_expected", "at_expected", "suppressed" };
-
-/* Sets the sheet's n columns and which hold numbers (bit c: column c), with
-   "school" after the first when `school`. */
-static void set_cols(sheet *s, const char *const *names, size_t n, unsigned numeric, bool school)
+/* Sets the sheet's columns (up to a NULL) and which hold numbers (bit c:
+   column c), with "school" after the first when `school`. */
+static void set_cols(sheet *s, const char *const *names, unsigned numeric, bool school)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; names[i]; i++) {
 		s->cols[s->ncols++] = names[i];
 		if (i == 0 && school)
 			s->cols[s->ncols++] = "school";
@@ -316,6 +300,27 @@ static void fill_support(sheet *s, const sw_cohort *c)
 	}
 }
 
+/* The columns of each SW_REPORT_* table (pairs of groups, school and class
+   or year, get a "school" column after "by"), which hold numbers, and what
+   fills it. */
+static const struct report_table {
+	const char *cols[14];
+	unsigned numeric;
+	void (*fill)(sheet *s, const sw_cohort *c);
+} TABLES[] = {
+	[SW_REPORT_GROUPS] = { { "by", "group", "skill", "pupils", "assessed", "mean", "median",
+		                 "at_expected", "suppressed" }, 0x1F8u, fill_groups },
+	[SW_REPORT_GAP] = { { "by", "group", "skill", "in_assessed", "in_mean", "in_at_expected",
+		              "out_assessed", "out_mean", "out_at_expected", "gap_mean", "gap_pp",
+		              "gap_pp_year_adjusted", "suppressed" }, 0x1FF8u, fill_gap },
+	[SW_REPORT_PROGRESS] = { { "by", "group", "skill", "pupils_both", "mean_from", "mean_to",
+		                   "mean_progress", "suppressed" }, 0xF8u, fill_progress },
+	[SW_REPORT_SUPPORT] = { { "list", "pupil", "name", "school", "year", "class", "groups",
+		                  "skills", "total_shortfall" }, 0x110u, fill_support },
+	[SW_REPORT_TREND] = { { "by", "group", "date", "term", "skill", "assessed", "with_expected",
+		                "at_expected", "suppressed" }, 0x1E0u, fill_trend },
+};
+
 /* The name of each SW_REPORT_* table. */
 static const char *const REPORT_NAMES[] = { "", "groups", "gap", "progress", "support", "trend" };
 
@@ -509,22 +514,8 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 	bool p = pairs(c);
 	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
 	                     ? (p ? 2 : 1) : -1;
-	if (what == SW_REPORT_GROUPS) {
-		set_cols(&s, GROUP_COLS, 9, 0x1F8u, p);
-		fill_groups(&s, c);
-	} else if (what == SW_REPORT_GAP) {
-		set_cols(&s, GAP_COLS, 13, 0x1FF8u, p);
-		fill_gap(&s, c);
-	} else if (what == SW_REPORT_PROGRESS) {
-		set_cols(&s, PROGRESS_COLS, 8, 0xF8u, p);
-		fill_progress(&s, c);
-	} else if (what == SW_REPORT_TREND) {
-		set_cols(&s, TREND_COLS, 9, 0x1E0u, p);
-		fill_trend(&s, c);
-	} else {
-		set_cols(&s, SUPPORT_COLS, 9, 0x110u, false);
-		fill_support(&s, c);
-	}
+	set_cols(&s, TABLES[what].cols, TABLES[what].numeric, p && what != SW_REPORT_SUPPORT);
+	TABLES[what].fill(&s, c);
 	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;
 	if (!rc && format == SW_REPORT_TABLE) {
 		rc = put_table(out, &s, c, what);
