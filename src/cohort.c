@@ -236,13 +236,11 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	if (!eng)
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	sw_cohort_options dflt = SW_COHORT_OPTIONS_INIT, given = SW_COHORT_OPTIONS_INIT;
+	sw_cohort_options given = SW_COHORT_OPTIONS_INIT;
 	if (opts) /* a version 1 struct ends before `schools` */
 		memcpy(&given, opts, opts->version == 1 ? offsetof(sw_cohort_options, schools)
 		                                        : sizeof given);
-	if (opts && opts->version == 1)
-		given.version = 1;
-	const sw_cohort_options *o = opts ? &given : &dflt;
+	const sw_cohort_options *o = &given;
 	int rc = check_options(eng, o);
 	if (rc)
 		return rc;

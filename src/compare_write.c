@@ -368,7 +368,7 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 	sw_mem m;
 	sw_mem_init(&m, NULL);
 	double *x = sw_mem_calloc(&m, n * 3 + 1, sizeof *x);
-	near *nb = sw_mem_calloc(&m, c.K + 1, sizeof *nb);
+	near *nb = sw_mem_calloc(&m, n + 1, sizeof *nb);
 	c.fam = sw_mem_calloc(&m, n * c.K + 1, sizeof *c.fam);
 	c.fam_n = sw_mem_calloc(&m, n + 1, sizeof *c.fam_n);
 	c.lead = sw_mem_calloc(&m, n * c.sk + n + 2, sizeof *c.lead);
@@ -380,25 +380,17 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 	if (!rc) {
 		features(x, list, n, c.g);
 		for (size_t i = 0; i < n; i++) {
-			/* the K nearest, kept sorted by insertion (K is small) */
+			/* the K nearest: the other schools in order of distance */
 			size_t m2 = 0;
 			for (size_t j = 0; j < n; j++) {
-				if (j == i)
-					continue;
 				double d = 0;
 				for (int f = 0; f < 3; f++)
 					d += (x[i * 3 + f] - x[j * 3 + f]) * (x[i * 3 + f] - x[j * 3 + f]);
-				near e = { d, j };
-				if (m2 == c.K && near_cmp(&e, &nb[m2 - 1]) >= 0)
-					continue;
-				size_t at = m2 < c.K ? m2++ : m2 - 1;
-				while (at > 0 && near_cmp(&e, &nb[at - 1]) < 0) {
-					nb[at] = nb[at - 1];
-					at--;
-				}
-				nb[at] = e;
+				if (j != i)
+					nb[m2++] = (near){ d, j };
 			}
-			for (size_t j = 0; j < m2; j++)
+			qsort(nb, m2, sizeof *nb, near_cmp);
+			for (size_t j = 0; j < m2 && j < c.K; j++)
 				c.fam[i * c.K + c.fam_n[i]++] = nb[j].i;
 		}
 		compute(&c);

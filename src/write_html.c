@@ -428,8 +428,7 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 		sw_buf_puts(b, ". The rubric's <code>sources</code> parameter says which of them "
 		               "count towards a step (empty: all)");
 	}
-	sw_buf_puts(b, "</dd>");
-	sw_buf_puts(b, "<dt>Steps resting on teacher evidence</dt><dd>");
+	sw_buf_puts(b, "</dd><dt>Steps resting on teacher evidence</dt><dd>");
 	if (c->steps_given) {
 		sw_fmt_ratio(b, (int64_t)c->steps_teacher * 100, (int64_t)c->steps_given, 0);
 		sw_buf_printf(b, "%% (%llu of %llu steps given)", (unsigned long long)c->steps_teacher,

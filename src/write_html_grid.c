@@ -151,9 +151,8 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 		sw_fmt_ratio(b, (int64_t)covered * 100, (int64_t)c->rows, 0);
 	else
 		sw_buf_putc(b, '0');
-	sw_buf_puts(b, "%) have a step in at least one skill.</li>");
-	sw_buf_puts(b, "<li><strong>At or above the expected step</strong>, of assessed pupils "
-	               "with an expected step:<ul>");
+	sw_buf_puts(b, "%) have a step in at least one skill.</li><li><strong>At or above the "
+	               "expected step</strong>, of assessed pupils with an expected step:<ul>");
 	for (size_t k = 0; k < c->skills; k++) {
 		uint32_t with, at;
 		cohort_at(c, SW_PASS_MAIN, k, -1, &with, &at);

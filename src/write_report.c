@@ -423,9 +423,8 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report wh
 	sw_buf_puts(b, ", \"schools\": ");
 	if (!c->school_count)
 		sw_buf_puts(b, "null");
-	for (size_t i = 0; i < c->school_count; i++) {
+	for (size_t i = 0; i < c->school_count; i++)
 		sw_json_put_after(b, i ? ", " : "[", c->schools[i]);
-	}
 	sw_buf_printf(b, "%s, \"left_out\": {\"pupils\": %zu, \"evidence\": %zu}",
 	              c->school_count ? "]" : "", c->left_pupils, c->left_records);
 	sw_buf_puts(b, ", \"inputs\": [");
@@ -489,14 +488,11 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, sw_report wh
 	put_basis_line(&line, c, what);
 	if (what != SW_REPORT_SUPPORT)
 		sw_buf_puts(&line, "; '-' none");
-	const char *text = sw_buf_cstr(&line);
-	if (!text) {
-		sw_buf_free(&line);
-		return SW_ENOMEM;
-	}
-	fprintf(out, "\n%s\n", text);
+	bool ok = sw_buf_cstr(&line) != NULL;
+	if (ok)
+		fprintf(out, "\n%s\n", line.p);
 	sw_buf_free(&line);
-	return ferror(out) ? SW_EIO : SW_OK;
+	return !ok ? SW_ENOMEM : ferror(out) ? SW_EIO : SW_OK;
 }
 
 int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_format format)
@@ -507,9 +503,7 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress) ||
 	    (what == SW_REPORT_TREND && !c->trend))
 		return SW_ESTATE;
-	sheet s;
-	memset(&s, 0, sizeof s);
-	s.m = c->m;
+	sheet s = { .m = c->m };
 	sw_buf_init(&s.tmp, c->m);
 	bool p = pairs(c);
 	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
