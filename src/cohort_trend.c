@@ -8,6 +8,7 @@
  */
 #include "cohort.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_TREND_DATES 60
@@ -17,8 +18,7 @@ static void year_month(int32_t days, int *y, int *m)
 {
 	char iso[16];
 	sw_date_format(iso, days);
-	*y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
-	*m = (iso[5] - '0') * 10 + iso[6] - '0';
+	sscanf(iso, "%d-%d", y, m);
 }
 
 void sw_term_name(sw_buf *b, int32_t days)

@@ -232,10 +232,9 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 		if (errors)
 			*errors = now->error_count + (prev ? prev->error_count : 0);
 		rc = write_page(out, eng, now, prev, o);
-		if (rc == SW_ENOMEM)
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-		else if (rc)
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "cannot write the passport");
+		if (rc)
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+			            rc == SW_ENOMEM ? "out of memory" : "cannot write the passport");
 	}
 	sw_result_free(now);
 	sw_result_free(prev);

@@ -76,10 +76,8 @@ const char *sw_summary_phase(const sw_summary *s)
 		const sw_spart *p = &s->parts[i];
 		if (p->cut != SW_CUT_YEAR || p->year == SW_NO_YEAR)
 			continue;
-		if (p->year <= 6)
-			primary = true;
-		else
-			secondary = true;
+		primary |= p->year <= 6;
+		secondary |= p->year > 6;
 	}
 	return primary && secondary ? "all-through" : primary ? "primary" : secondary ? "secondary" : NULL;
 }

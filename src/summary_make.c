@@ -486,16 +486,12 @@ int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
 			(*count)++;
 	evals_free(&e, &eng->mem);
 	sw_mem_free(&eng->mem, names);
-	if (rc) {
+	if (rc || !*count) { /* a list of none is never returned */
 		for (size_t i = 0; list && i < *count; i++)
 			sw_summary_free(list[i]);
 		sw_mem_free(&eng->mem, list);
 		*count = 0;
 		return rc;
-	}
-	if (!*count) {
-		sw_mem_free(&eng->mem, list);
-		list = NULL;
 	}
 	*out = list;
 	return SW_OK;

@@ -373,7 +373,7 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 				sw_fmt_ratio(b, st->sum, st->assessed, 2);
 			sw_buf_puts(b, "</td><td class=\"n\">");
 			if (st->assessed && shown)
-				sw_fmt_median(b, c, g, k);
+				sw_fmt_ratio(b, sw_cohort_median2(c, g, k), 2, 1);
 			sw_buf_puts(b, "</td><td class=\"n\">");
 			if (st->with_exp && shown && st->with_exp >= min)
 				sw_fmt_ratio(b, (int64_t)st->at_exp * 100, st->with_exp, 1);

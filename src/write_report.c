@@ -41,11 +41,6 @@ void sw_fmt_diff(sw_buf *b, int64_t a, int64_t n, int64_t bsum, int64_t m)
 	put_scaled(b, (wide)a * m - (wide)bsum * n, (wide)n * m, 2);
 }
 
-void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t g, size_t k)
-{
-	put_scaled(b, sw_cohort_median2(c, g, k), 2, 1);
-}
-
 /* A table under construction: named columns, cells row by row (NULL = empty). */
 typedef struct sheet {
 	const sw_mem *m;
@@ -158,7 +153,7 @@ static void fill_groups(sheet *s, const sw_cohort *c)
 			cell_num(s, st->assessed);
 			cell_mean(s, st->sum, shown ? st->assessed : 0);
 			if (st->assessed && shown)
-				sw_fmt_median(&s->tmp, c, g, k);
+				sw_fmt_ratio(&s->tmp, sw_cohort_median2(c, g, k), 2, 1);
 			cell_if(s, st->assessed && shown);
 			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
 			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
