@@ -73,12 +73,11 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 	for (size_t i = 0; i < c->psupport_count; i++)
 		na += c->psupport[i].not_assessed;
 	size_t sup = c->psupport_count - na;
-	if (o->top > 0) {
-		size_t keep_s = sup < (size_t)o->top ? sup : (size_t)o->top;
-		size_t keep_n = na < (size_t)o->top ? na : (size_t)o->top;
-		memmove(c->psupport + keep_s, c->psupport + sup, keep_n * sizeof *c->psupport);
-		sup = keep_s, na = keep_n;
-		c->psupport_count = sup + na;
+	if (o->top > 0) { /* the first `top` of each list */
+		size_t top = (size_t)o->top, keep = sup < top ? sup : top;
+		na = na < top ? na : top;
+		memmove(c->psupport + keep, c->psupport + sup, na * sizeof *c->psupport);
+		c->psupport_count = keep + na;
 	}
 	c->psupport_na = na;
 	return SW_OK;

@@ -114,7 +114,6 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 	for (size_t t = 0; t < c->trend_count && !rc; t++) {
 		char iso[16];
 		sw_date_format(iso, c->trend_dates[t]);
-		iso[10] = '\0';
 		/* the years as they were at this date, from the roster's date */
 		c->year_shift[SW_PASS_MAIN] = sw_year_shift(c->roster_day, c->trend_dates[t]);
 		rc = sw_cohort_eval_into(c, eng, steps, SW_PASS_FROM, iso, o);

@@ -282,9 +282,8 @@ static void write_csv(FILE *out, const cmp *c)
 	fputs("school,skill,year,pupils,at_expected,family_median,gap,change,family\n", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		char buf[4096];
+		char buf[4096] = "";
 		size_t len = 0;
-		buf[0] = '\0';
 		for (size_t j = 0; r->school < c->n && j < c->fam_n[r->school] && len < sizeof buf; j++)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? ";" : "",
 			                        sw_cmp_name(c, c->fam[r->school * c->K + j]));

@@ -26,11 +26,9 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 		sw_table t;
 		sw_table_init(&t, fw->m, 5);
 		t.right = (uint64_t)1 << 3;
-		sw_table_cell(&t, "skill");
-		sw_table_cell(&t, "name");
-		sw_table_cell(&t, "group");
-		sw_table_cell(&t, "steps");
-		sw_table_cell(&t, "aliases");
+		static const char *const head[] = { "skill", "name", "group", "steps", "aliases" };
+		for (size_t i = 0; i < 5; i++)
+			sw_table_cell(&t, head[i]);
 		for (size_t i = 0; i < fw->skill_count; i++) {
 			const sw_skill *sk = &fw->skills[i];
 			sw_table_cell(&t, sk->id);

@@ -123,8 +123,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	for (size_t k = 0; k < c->skills; k++) {
 		const sw_skill *sk = &c->fw->skills[k];
 		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
-			int s = sk->min + (int)s_i; /* no overflow at the largest step */
-			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
+			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + s_i];
 			top = n > top ? n : top;
 		}
 	}

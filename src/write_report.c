@@ -171,7 +171,6 @@ static void fill_trend(sheet *s, const sw_cohort *c)
 				const sw_ctrend *e = &c->trend[(t * c->group_count + g) * c->skills + k];
 				char iso[16];
 				sw_date_format(iso, c->trend_dates[t]);
-				iso[10] = '\0';
 				cell_group(s, c, g);
 				cell(s, iso);
 				sw_term_name(&s->tmp, c->trend_dates[t]);
