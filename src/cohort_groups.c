@@ -111,10 +111,8 @@ int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, s
 	if (rc)
 		return rc;
 	for (size_t p = 0; p < ro->count; p++) {
-		if (c->keep[p])
-			c->rows++;
-		else
-			c->left_pupils++;
+		c->rows += c->keep[p];
+		c->left_pupils += !c->keep[p];
 	}
 	const struct sw_evidence *ev = eng->evidence;
 	for (size_t i = 0; ev && i < ev->count; i++)

@@ -102,12 +102,10 @@ static void to_json(sw_buf *b, const sw_summary *s)
 	put_count(b, s->part_count ? s->parts[0].pupils : 0);
 	sw_json_put_after(b, ", \"phase\": ", sw_summary_phase(s));
 	sw_buf_puts(b, ", \"years\": [");
-	bool first = true;
+	size_t from = b->len;
 	for (size_t i = 0; i < s->part_count; i++)
-		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year != SW_NO_YEAR) {
-			sw_buf_printf(b, "%s%d", first ? "" : ", ", s->parts[i].year);
-			first = false;
-		}
+		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year != SW_NO_YEAR)
+			sw_buf_printf(b, "%s%d", b->len > from ? ", " : "", s->parts[i].year);
 	sw_buf_puts(b, "],\n    \"parts\": [");
 	for (size_t i = 0; i < s->part_count; i++) {
 		sw_buf_puts(b, i ? ",\n      " : "\n      ");

@@ -276,16 +276,14 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell(s, p->class_name ? p->class_name : "");
 		put_groups(&s->tmp, c, p);
 		cell_if(s, true);
-		bool first = true;
 		for (size_t k = 0; k < c->skills; k++) {
 			int32_t x, step;
 			if (!sw_cohort_support_lists(c, e, k, &x, &step))
 				continue;
-			sw_buf_puts(&s->tmp, first ? "" : ";");
+			sw_buf_puts(&s->tmp, s->tmp.len ? ";" : "");
 			sw_buf_puts(&s->tmp, c->fw->skills[k].id);
 			if (!e->not_assessed)
 				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
-			first = false;
 		}
 		cell_if(s, true);
 		if (!e->not_assessed)
