@@ -6,9 +6,7 @@
 #include "data.h"
 
 /* The evaluation passes: main (as of), from, to. */
-#define SW_PASS_MAIN 0
-#define SW_PASS_FROM 1
-#define SW_PASS_TO 2
+enum { SW_PASS_MAIN, SW_PASS_FROM, SW_PASS_TO };
 
 typedef struct sw_cgroup {
 	char *name;
