@@ -425,15 +425,12 @@ int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *
 	int rc = check_opts(eng, o);
 	if (rc)
 		return rc;
-	if (o->school) {
-		size_t i;
-		for (i = 0; i < eng->roster->count; i++)
-			if (in_school(&eng->roster->pupils[i], o->school))
-				break;
-		if (i == eng->roster->count)
-			return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-			                   "no pupil of the roster is in school '%s'", o->school);
-	}
+	size_t i = 0; /* the first pupil of the school */
+	while (o->school && i < eng->roster->count && !in_school(&eng->roster->pupils[i], o->school))
+		i++;
+	if (o->school && i == eng->roster->count)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil of the roster is in school '%s'", o->school);
 	evals e;
 	rc = run_evals(&e, eng, o);
 	if (!rc)

@@ -324,16 +324,11 @@ void sw_html_grids(sw_buf *b, const sw_cohort *c, bool means)
 	else
 		put_legend(b, c->min_group);
 	bool pairs = c->by == SW_BY_SCHOOL_CLASS || c->by == SW_BY_SCHOOL_YEAR;
-	size_t g = 0;
-	while (g < c->group_count) {
-		size_t end = g + 1;
-		while (pairs && end < c->group_count &&
-		       strcmp(c->groups[end].school, c->groups[g].school) == 0)
+	for (size_t g = 0, end; g < c->group_count; g = end) {
+		end = pairs ? g + 1 : c->group_count; /* a grid per school, or one */
+		while (end < c->group_count && strcmp(c->groups[end].school, c->groups[g].school) == 0)
 			end++;
-		if (!pairs)
-			end = c->group_count;
 		put_grid(b, c, g, end, pairs ? c->groups[g].school : NULL, means);
-		g = end;
 	}
 	sw_buf_puts(b, "</section>\n");
 }

@@ -293,28 +293,26 @@ static void fill_support(sheet *s, const sw_cohort *c)
 }
 
 /* The columns of each SW_REPORT_* table (pairs of groups, school and class
-   or year, get a "school" column after "by"), which hold numbers, and what
-   fills it. */
+   or year, get a "school" column after "by"), which hold numbers, what
+   fills it and its name. */
 static const struct report_table {
 	const char *cols[14];
 	unsigned numeric;
 	void (*fill)(sheet *s, const sw_cohort *c);
+	const char *name;
 } TABLES[] = {
 	[SW_REPORT_GROUPS] = { { "by", "group", "skill", "pupils", "assessed", "mean", "median",
-		                 "at_expected", "suppressed" }, 0x1F8u, fill_groups },
+		                 "at_expected", "suppressed" }, 0x1F8u, fill_groups, "groups" },
 	[SW_REPORT_GAP] = { { "by", "group", "skill", "in_assessed", "in_mean", "in_at_expected",
 		              "out_assessed", "out_mean", "out_at_expected", "gap_mean", "gap_pp",
-		              "gap_pp_year_adjusted", "suppressed" }, 0x1FF8u, fill_gap },
+		              "gap_pp_year_adjusted", "suppressed" }, 0x1FF8u, fill_gap, "gap" },
 	[SW_REPORT_PROGRESS] = { { "by", "group", "skill", "pupils_both", "mean_from", "mean_to",
-		                   "mean_progress", "suppressed" }, 0xF8u, fill_progress },
+		                   "mean_progress", "suppressed" }, 0xF8u, fill_progress, "progress" },
 	[SW_REPORT_SUPPORT] = { { "list", "pupil", "name", "school", "year", "class", "groups",
-		                  "skills", "total_shortfall" }, 0x110u, fill_support },
+		                  "skills", "total_shortfall" }, 0x110u, fill_support, "support" },
 	[SW_REPORT_TREND] = { { "by", "group", "date", "term", "skill", "assessed", "with_expected",
-		                "at_expected", "suppressed" }, 0x1E0u, fill_trend },
+		                "at_expected", "suppressed" }, 0x1E0u, fill_trend, "trend" },
 };
-
-/* The name of each SW_REPORT_* table. */
-static const char *const REPORT_NAMES[] = { "", "groups", "gap", "progress", "support", "trend" };
 
 /* Appends what the figures rest on, in one line of words (no newline):
    the CSV's first line (after "# ") and the table's last. */
@@ -323,7 +321,7 @@ static void put_basis_line(sw_buf *b, const sw_cohort *c, sw_report what)
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_puts(b, "stepwise support");
 	else
-		sw_buf_printf(b, "stepwise report %s", REPORT_NAMES[what]);
+		sw_buf_printf(b, "stepwise report %s", TABLES[what].name);
 	sw_buf_printf(b, "; framework %s", c->fw->id);
 	if (c->fw->version)
 		sw_buf_printf(b, " version %s", c->fw->version);
@@ -391,7 +389,7 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 /* Writes the sheet as one JSON document with the cohort's facts. */
 static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report what)
 {
-	sw_buf_printf(b, "{\"report\": \"%s\"", REPORT_NAMES[what]);
+	sw_buf_printf(b, "{\"report\": \"%s\"", TABLES[what].name);
 	json_meta(b, "framework", c->fw->id);
 	json_meta(b, "framework_version", c->fw->version);
 	sw_buf_printf(b, ", \"expectations_indicative\": %s",
