@@ -161,9 +161,7 @@ const char *sw_cmp_name(const cmp *c, size_t i)
 /* Row i in the order asked for. */
 static const crow *row_at(const cmp *c, size_t i)
 {
-	if (!c->by_skill)
-		return &c->rows[i];
-	return &c->rows[(i % (c->n + 1)) * c->sk + i / (c->n + 1)];
+	return c->by_skill ? &c->rows[(i % (c->n + 1)) * c->sk + i / (c->n + 1)] : &c->rows[i];
 }
 
 /* Families, rows and who to learn from. */

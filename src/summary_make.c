@@ -135,13 +135,8 @@ static int make_parts(sw_summary *s, const struct sw_roster *ro, const char *sch
 	size_t ng = ro->groups.count + 1;
 	bool *used = sw_mem_calloc(&s->mem, ng + 1, 1);
 	const char **names = sw_mem_calloc(&s->mem, ng + 1, sizeof *names);
-	if (!used || !names) {
-		sw_mem_free(&s->mem, used);
-		sw_mem_free(&s->mem, names);
-		return SW_ENOMEM;
-	}
 	size_t groups = 0;
-	for (size_t i = 0; i < ro->count; i++) {
+	for (size_t i = 0; used && names && i < ro->count; i++) {
 		const sw_pupil *p = &ro->pupils[i];
 		if (!in_school(p, school))
 			continue;
@@ -156,7 +151,8 @@ static int make_parts(sw_summary *s, const struct sw_roster *ro, const char *sch
 	}
 	if (groups)
 		qsort(names, groups, sizeof *names, group_cmp);
-	s->parts = sw_mem_calloc(&s->mem, 1 + SW_YEARS + 1 + groups + 1, sizeof *s->parts);
+	if (used && names)
+		s->parts = sw_mem_calloc(&s->mem, 1 + SW_YEARS + 1 + groups + 1, sizeof *s->parts);
 	int rc = s->parts ? SW_OK : SW_ENOMEM;
 	if (!rc) {
 		s->parts[s->part_count++] = (sw_spart){ SW_CUT_ALL, 0, NULL, 0 };
