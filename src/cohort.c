@@ -71,17 +71,6 @@ int32_t sw_cohort_expected(const sw_cohort *c, size_t r, size_t k, int pass)
 	return e;
 }
 
-/* Sets the year shift of each pass: academic years from its date back to the
-   roster's date (sw_roster_day: the given one, or the newest evidence date). */
-static void set_year_shifts(sw_cohort *c, const char *roster_date, const char *dates[3])
-{
-	int32_t r = sw_roster_day(c->eng, roster_date), d;
-	c->roster_day = r;
-	for (int p = 0; p < 3; p++)
-		if (dates[p] && sw_date_parse(&d, dates[p], strlen(dates[p])))
-			c->year_shift[p] = sw_year_shift(r, d);
-}
-
 /* Counts, sums, histograms and progress for every group and skill. */
 static int compute_stats(sw_cohort *c)
 {
@@ -228,25 +217,6 @@ static int check_options(sw_engine *eng, const sw_cohort_options *o)
 	return SW_OK;
 }
 
-int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name)
-{
-	sw_buf b;
-	sw_buf_init(&b, &eng->mem);
-	const char *s = name;
-	size_t n = strlen(name);
-	sw_text_trim(&s, &n);
-	bool ok = sw_text_norm(&b, s, n);
-	*gid = ok && b.p ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
-	int failed = b.failed;
-	sw_buf_free(&b);
-	if (failed)
-		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-	if (!*gid)
-		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-		                   "no pupil on the roster is in group '%.64s'", name);
-	return SW_OK;
-}
-
 int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts)
 {
 	if (!out)
@@ -255,13 +225,11 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	if (!eng)
 		return SW_EINVALID;
 	sw_engine_begin(eng);
-	sw_cohort_options dflt = SW_COHORT_OPTIONS_INIT, given = SW_COHORT_OPTIONS_INIT;
+	sw_cohort_options given = SW_COHORT_OPTIONS_INIT;
 	if (opts) /* a version 1 struct ends before `schools` */
 		memcpy(&given, opts, opts->version == 1 ? offsetof(sw_cohort_options, schools)
 		                                        : sizeof given);
-	if (opts && opts->version == 1)
-		given.version = 1;
-	const sw_cohort_options *o = opts ? &given : &dflt;
+	const sw_cohort_options *o = &given;
 	int rc = check_options(eng, o);
 	if (rc)
 		return rc;
@@ -288,8 +256,14 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	c->below = o->below ? o->below : 1;
 	c->gap_gid = gid;
 	const char *main_date = o->as_of ? o->as_of : o->to;
+	/* each pass's year shift: academic years from its date back to the roster's
+	   date (sw_roster_day: the given one, or the newest evidence date) */
 	const char *pass_dates[3] = { main_date, o->from, o->to };
-	set_year_shifts(c, o->roster_date, pass_dates);
+	int32_t day;
+	c->roster_day = sw_roster_day(eng, o->roster_date);
+	for (int p = 0; p < 3; p++)
+		if (pass_dates[p] && sw_date_parse(&day, pass_dates[p], strlen(pass_dates[p])))
+			c->year_shift[p] = sw_year_shift(c->roster_day, day);
 	c->with_support = o->with_support != 0;
 	int32_t main_day = INT32_MAX; /* all evidence when there is no date */
 	if (main_date)
@@ -305,13 +279,10 @@ int sw_cohort_new(sw_cohort **out, sw_engine *eng, const sw_cohort_options *opts
 	rc = run_pass(c, eng, SW_PASS_MAIN, main_date, o);
 	if (!rc && c->has_progress)
 		rc = run_pass(c, eng, SW_PASS_FROM, o->from, o);
-	if (!rc && c->has_progress) {
-		if (strcmp(o->to, main_date) == 0) {
-			c->steps[SW_PASS_TO] = c->steps[SW_PASS_MAIN]; /* shared; freed once */
-		} else {
-			rc = run_pass(c, eng, SW_PASS_TO, o->to, o);
-		}
-	}
+	if (!rc && c->has_progress && strcmp(o->to, main_date) == 0)
+		c->steps[SW_PASS_TO] = c->steps[SW_PASS_MAIN]; /* shared; freed once */
+	else if (!rc && c->has_progress)
+		rc = run_pass(c, eng, SW_PASS_TO, o->to, o);
 	if (rc) {
 		if (!sw_engine_error_count(eng))
 			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "the evaluation was stopped");

@@ -6,9 +6,7 @@
 #include "data.h"
 
 /* The evaluation passes: main (as of), from, to. */
-#define SW_PASS_MAIN 0
-#define SW_PASS_FROM 1
-#define SW_PASS_TO 2
+enum { SW_PASS_MAIN, SW_PASS_FROM, SW_PASS_TO };
 
 typedef struct sw_cgroup {
 	char *name;
@@ -158,9 +156,8 @@ const char *sw_cohort_by_name(int by);
 void sw_fmt_ratio(sw_buf *b, int64_t num, int64_t den, int dec);
 /* Appends (a/n - b/m) rounded to 2 decimals (n, m > 0). */
 void sw_fmt_diff(sw_buf *b, int64_t a, int64_t n, int64_t bsum, int64_t m);
-/* Appends a median from the histogram of a group and skill (assessed > 0). */
-void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t group, size_t skill);
-/* The median doubled (an integer), from the histogram. */
+/* The median doubled (an integer), from the histogram of a group and skill
+   (assessed > 0): sw_fmt_ratio(b, it, 2, 1) writes the median. */
 int64_t sw_cohort_median2(const sw_cohort *c, size_t group, size_t skill);
 
 /* HTML: the entity for &, <, >, " or ', else NULL. */

@@ -42,7 +42,7 @@ int sw_nat_cmp(const char *a, const char *b)
 	return d < 0 ? -1 : d > 0;
 }
 
-/* Normalizes a school name as the roster does (trimmed, NFC) into b. */
+/* Normalizes a school or group name as the roster does (trimmed, NFC) into b. */
 static bool norm_name(sw_buf *b, const char *name)
 {
 	const char *s = name;
@@ -50,6 +50,21 @@ static bool norm_name(sw_buf *b, const char *name)
 	sw_text_trim(&s, &n);
 	b->len = 0;
 	return sw_text_norm(b, s, n) && sw_buf_cstr(b);
+}
+
+int sw_cohort_find_group(uint32_t *gid, sw_engine *eng, const char *name)
+{
+	sw_buf b;
+	sw_buf_init(&b, &eng->mem);
+	*gid = norm_name(&b, name) ? sw_intern_find(&eng->roster->groups, b.p, b.len) : 0;
+	int failed = b.failed;
+	sw_buf_free(&b);
+	if (failed)
+		return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+	if (!*gid)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil on the roster is in group '%.64s'", name);
+	return SW_OK;
 }
 
 int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, size_t count)
@@ -96,10 +111,8 @@ int sw_cohort_select(sw_cohort *c, sw_engine *eng, const char *const *schools, s
 	if (rc)
 		return rc;
 	for (size_t p = 0; p < ro->count; p++) {
-		if (c->keep[p])
-			c->rows++;
-		else
-			c->left_pupils++;
+		c->rows += c->keep[p];
+		c->left_pupils += !c->keep[p];
 	}
 	const struct sw_evidence *ev = eng->evidence;
 	for (size_t i = 0; ev && i < ev->count; i++)

@@ -39,7 +39,7 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 	if (o->support_group && (rc = sw_cohort_find_group(&gid, eng, o->support_group)))
 		return rc;
 	bool class_seen = false;
-	size_t cap = 0;
+	size_t cap = 0, na = 0; /* na: pupils not yet assessed */
 	for (size_t r = 0; r < c->rows; r++) {
 		const sw_pupil *p = sw_cohort_pupil(c, r);
 		if (o->support_class && (!p->class_name || strcmp(p->class_name, o->support_class)))
@@ -63,22 +63,19 @@ int sw_cohort_compute_psupport(sw_cohort *c, sw_engine *eng, const sw_cohort_opt
 		if ((below.skills && (rc = add(c, &cap, below))) ||
 		    (none.skills && (rc = add(c, &cap, none))))
 			return sw_diag_add(&eng->diag, SW_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+		na += none.skills > 0;
 	}
 	if (o->support_class && !class_seen)
 		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
 		                   "no pupil covered is in class '%.64s'", o->support_class);
 	if (c->psupport_count)
 		qsort(c->psupport, c->psupport_count, sizeof *c->psupport, psupport_cmp);
-	size_t na = 0;
-	for (size_t i = 0; i < c->psupport_count; i++)
-		na += c->psupport[i].not_assessed;
 	size_t sup = c->psupport_count - na;
-	if (o->top > 0) {
-		size_t keep_s = sup < (size_t)o->top ? sup : (size_t)o->top;
-		size_t keep_n = na < (size_t)o->top ? na : (size_t)o->top;
-		memmove(c->psupport + keep_s, c->psupport + sup, keep_n * sizeof *c->psupport);
-		sup = keep_s, na = keep_n;
-		c->psupport_count = sup + na;
+	if (o->top > 0) { /* the first `top` of each list */
+		size_t top = (size_t)o->top, keep = sup < top ? sup : top;
+		na = na < top ? na : top;
+		memmove(c->psupport + keep, c->psupport + sup, na * sizeof *c->psupport);
+		c->psupport_count = keep + na;
 	}
 	c->psupport_na = na;
 	return SW_OK;

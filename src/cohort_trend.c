@@ -8,6 +8,7 @@
  */
 #include "cohort.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_TREND_DATES 60
@@ -17,8 +18,7 @@ static void year_month(int32_t days, int *y, int *m)
 {
 	char iso[16];
 	sw_date_format(iso, days);
-	*y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + iso[3] - '0';
-	*m = (iso[5] - '0') * 10 + iso[6] - '0';
+	sscanf(iso, "%d-%d", y, m);
 }
 
 void sw_term_name(sw_buf *b, int32_t days)
@@ -114,7 +114,6 @@ int sw_cohort_compute_trend(sw_cohort *c, sw_engine *eng, const sw_cohort_option
 	for (size_t t = 0; t < c->trend_count && !rc; t++) {
 		char iso[16];
 		sw_date_format(iso, c->trend_dates[t]);
-		iso[10] = '\0';
 		/* the years as they were at this date, from the roster's date */
 		c->year_shift[SW_PASS_MAIN] = sw_year_shift(c->roster_day, c->trend_dates[t]);
 		rc = sw_cohort_eval_into(c, eng, steps, SW_PASS_FROM, iso, o);

@@ -42,10 +42,7 @@ static size_t find_part(const sw_summary *s, const sw_spart *q)
 
 static void add(int64_t *dst, int64_t v)
 {
-	if (*dst == SW_SUP || v == SW_SUP)
-		*dst = SW_SUP;
-	else
-		*dst += v;
+	*dst = *dst == SW_SUP || v == SW_SUP ? SW_SUP : *dst + v;
 }
 
 /* Adds the union of the parts of every summary to c. */

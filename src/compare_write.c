@@ -106,7 +106,6 @@ static int near_cmp(const void *a, const void *b)
 	return x->d < y->d ? -1 : x->d > y->d ? 1 : x->i < y->i ? -1 : x->i > y->i;
 }
 
-
 /* Writes text, then s as a JSON string (null for NULL; line breaks as \u000a). */
 static void fput_json(FILE *out, const char *text, const char *s)
 {
@@ -162,9 +161,7 @@ const char *sw_cmp_name(const cmp *c, size_t i)
 /* Row i in the order asked for. */
 static const crow *row_at(const cmp *c, size_t i)
 {
-	if (!c->by_skill)
-		return &c->rows[i];
-	return &c->rows[(i % (c->n + 1)) * c->sk + i / (c->n + 1)];
+	return c->by_skill ? &c->rows[(i % (c->n + 1)) * c->sk + i / (c->n + 1)] : &c->rows[i];
 }
 
 /* Families, rows and who to learn from. */
@@ -283,9 +280,8 @@ static void write_csv(FILE *out, const cmp *c)
 	fputs("school,skill,year,pupils,at_expected,family_median,gap,change,family\n", out);
 	for (size_t i = 0; i < (c->n + 1) * c->sk; i++) {
 		const crow *r = row_at(c, i);
-		char buf[4096];
+		char buf[4096] = "";
 		size_t len = 0;
-		buf[0] = '\0';
 		for (size_t j = 0; r->school < c->n && j < c->fam_n[r->school] && len < sizeof buf; j++)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", j ? ";" : "",
 			                        sw_cmp_name(c, c->fam[r->school * c->K + j]));
@@ -369,7 +365,7 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 	sw_mem m;
 	sw_mem_init(&m, NULL);
 	double *x = sw_mem_calloc(&m, n * 3 + 1, sizeof *x);
-	near *nb = sw_mem_calloc(&m, c.K + 1, sizeof *nb);
+	near *nb = sw_mem_calloc(&m, n + 1, sizeof *nb);
 	c.fam = sw_mem_calloc(&m, n * c.K + 1, sizeof *c.fam);
 	c.fam_n = sw_mem_calloc(&m, n + 1, sizeof *c.fam_n);
 	c.lead = sw_mem_calloc(&m, n * c.sk + n + 2, sizeof *c.lead);
@@ -381,25 +377,17 @@ int sw_summary_compare(FILE *out, const sw_summary *const *list, size_t n,
 	if (!rc) {
 		features(x, list, n, c.g);
 		for (size_t i = 0; i < n; i++) {
-			/* the K nearest, kept sorted by insertion (K is small) */
+			/* the K nearest: the other schools in order of distance */
 			size_t m2 = 0;
 			for (size_t j = 0; j < n; j++) {
-				if (j == i)
-					continue;
 				double d = 0;
 				for (int f = 0; f < 3; f++)
 					d += (x[i * 3 + f] - x[j * 3 + f]) * (x[i * 3 + f] - x[j * 3 + f]);
-				near e = { d, j };
-				if (m2 == c.K && near_cmp(&e, &nb[m2 - 1]) >= 0)
-					continue;
-				size_t at = m2 < c.K ? m2++ : m2 - 1;
-				while (at > 0 && near_cmp(&e, &nb[at - 1]) < 0) {
-					nb[at] = nb[at - 1];
-					at--;
-				}
-				nb[at] = e;
+				if (j != i)
+					nb[m2++] = (near){ d, j };
 			}
-			for (size_t j = 0; j < m2; j++)
+			qsort(nb, m2, sizeof *nb, near_cmp);
+			for (size_t j = 0; j < m2 && j < c.K; j++)
 				c.fam[i * c.K + c.fam_n[i]++] = nb[j].i;
 		}
 		compute(&c);

@@ -6,19 +6,6 @@
 
 #include <string.h>
 
-/* Writes the steps of one skill as rows: step, stage, label. */
-static void skill_rows(sw_table *t, const sw_skill *sk)
-{
-	/* counted by index: a step number can be INT_MAX, where s++ would overflow */
-	for (size_t i = 0; i < (size_t)sk->max - (size_t)sk->min + 1; i++) {
-		int s = sk->min + (int)i;
-		sw_table_cellf(t, "%d", s);
-		const char *stage = sw_skill_step_stage(sk, s);
-		sw_table_cell(t, stage ? stage : "");
-		sw_table_cell(t, sk->steps[i].label);
-	}
-}
-
 int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 {
 	if (!out || !fw)
@@ -39,11 +26,9 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 		sw_table t;
 		sw_table_init(&t, fw->m, 5);
 		t.right = (uint64_t)1 << 3;
-		sw_table_cell(&t, "skill");
-		sw_table_cell(&t, "name");
-		sw_table_cell(&t, "group");
-		sw_table_cell(&t, "steps");
-		sw_table_cell(&t, "aliases");
+		static const char *const head[] = { "skill", "name", "group", "steps", "aliases" };
+		for (size_t i = 0; i < 5; i++)
+			sw_table_cell(&t, head[i]);
 		for (size_t i = 0; i < fw->skill_count; i++) {
 			const sw_skill *sk = &fw->skills[i];
 			sw_table_cell(&t, sk->id);
@@ -114,7 +99,14 @@ int sw_framework_print(FILE *out, const sw_framework *fw, const char *skill)
 		sw_table_cell(&t, "step");
 		sw_table_cell(&t, "stage");
 		sw_table_cell(&t, "label");
-		skill_rows(&t, only);
+		/* counted by index: a step number can be INT_MAX, where s++ would overflow */
+		for (size_t i = 0; i < (size_t)only->max - (size_t)only->min + 1; i++) {
+			int s = only->min + (int)i;
+			sw_table_cellf(&t, "%d", s);
+			const char *stage = sw_skill_step_stage(only, s);
+			sw_table_cell(&t, stage ? stage : "");
+			sw_table_cell(&t, only->steps[i].label);
+		}
 		rc = sw_table_write(&t, out, NULL);
 		sw_table_free(&t);
 	}

@@ -13,15 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The skill `name` (id or name, any case) in fw; SIZE_MAX when none. */
-static size_t find_skill(const sw_framework *fw, const char *name)
-{
-	for (size_t k = 0; k < fw->skill_count; k++)
-		if (strcmp(fw->skills[k].id, name) == 0 || strcasecmp(fw->skills[k].name, name) == 0)
-			return k;
-	return SIZE_MAX;
-}
-
 int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil, const char *skill,
                             const sw_eval_options *opts)
 {
@@ -32,8 +23,11 @@ int sw_engine_explain_pupil(sw_engine *eng, FILE *out, const char *pupil, const 
 	if (rc)
 		return rc;
 	const sw_framework *fw = eng->fw;
-	size_t only = SIZE_MAX;
-	if (skill && (only = find_skill(fw, skill)) == SIZE_MAX) {
+	size_t only = SIZE_MAX; /* the skill asked for, by id or name (any case) */
+	for (size_t k = 0; skill && only == SIZE_MAX && k < fw->skill_count; k++)
+		if (strcmp(fw->skills[k].id, skill) == 0 || strcasecmp(fw->skills[k].name, skill) == 0)
+			only = k;
+	if (skill && only == SIZE_MAX) {
 		sw_result_free(res);
 		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
 		                   "no skill '%.64s' in the framework (give its id or name)", skill);

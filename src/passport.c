@@ -92,11 +92,9 @@ static void put_skill(sw_buf *b, const sw_skill *sk, const sw_result *now, const
 	for (size_t i = 0; i < sk->home_count && !home; i++)
 		if (step >= sk->home[i].first && step <= sk->home[i].last)
 			home = sk->home[i].text;
-	if (home) {
-		sw_buf_puts(b, "<dt>At home</dt><dd>");
-		sw_html_put(b, home);
+	sw_html_put_after(b, "<dt>At home</dt><dd>", home);
+	if (home)
 		sw_buf_puts(b, "</dd>");
-	}
 	sw_buf_puts(b, "</dl></section>\n");
 }
 
@@ -151,13 +149,9 @@ static int write_page(FILE *out, const sw_engine *eng, const sw_result *now,
 	sw_buf_puts(&b, "</h1><p class=\"sub\">Skills passport");
 	sw_html_put_after(&b, " \xC2\xB7 class ", sw_result_class(now));
 	sw_html_put_after(&b, " \xC2\xB7 ", sw_result_school(now));
-	sw_buf_puts(&b, " \xC2\xB7 ");
-	if (o->as_of) {
-		sw_buf_puts(&b, "as of ");
+	sw_buf_puts(&b, o->as_of ? " \xC2\xB7 as of " : " \xC2\xB7 all evidence so far");
+	if (o->as_of)
 		sw_html_date(&b, o->as_of);
-	} else {
-		sw_buf_puts(&b, "all evidence so far");
-	}
 	sw_buf_puts(&b, "</p>");
 	if (!records) {
 		sw_html_put_after(&b, "<p>No skills evidence has been recorded for ", who);
@@ -238,10 +232,9 @@ int sw_passport_write(FILE *out, sw_engine *eng, const char *pupil,
 		if (errors)
 			*errors = now->error_count + (prev ? prev->error_count : 0);
 		rc = write_page(out, eng, now, prev, o);
-		if (rc == SW_ENOMEM)
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "out of memory");
-		else if (rc)
-			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "cannot write the passport");
+		if (rc)
+			sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
+			            rc == SW_ENOMEM ? "out of memory" : "cannot write the passport");
 	}
 	sw_result_free(now);
 	sw_result_free(prev);

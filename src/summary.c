@@ -76,10 +76,8 @@ const char *sw_summary_phase(const sw_summary *s)
 		const sw_spart *p = &s->parts[i];
 		if (p->cut != SW_CUT_YEAR || p->year == SW_NO_YEAR)
 			continue;
-		if (p->year <= 6)
-			primary = true;
-		else
-			secondary = true;
+		primary |= p->year <= 6;
+		secondary |= p->year > 6;
 	}
 	return primary && secondary ? "all-through" : primary ? "primary" : secondary ? "secondary" : NULL;
 }
@@ -136,14 +134,12 @@ int sw_summary_system(sw_sdc *sdc, uint32_t **varsp, const sw_summary *s, int da
 		if (i % 2 && s->parts[i / 2].cut != SW_CUT_GROUP)
 			continue;
 		const uint32_t *v = &vars[i * nv];
-		sw_sdc_rel(sdc); /* assessed = sum of the step counts */
-		sw_sdc_term_add(sdc, v[SW_SV_A], 1);
-		for (size_t h = SW_SV_H; h < nv; h++)
-			sw_sdc_term_add(sdc, v[h], -1);
-		sw_sdc_rel(sdc); /* total = sum of step * count */
-		sw_sdc_term_add(sdc, v[SW_SV_T], 1);
-		for (size_t h = SW_SV_H; h < nv; h++)
-			sw_sdc_term_add(sdc, v[h], -(min + (int32_t)(h - SW_SV_H)));
+		for (int r = 0; r < 2; r++) { /* assessed = sum of the counts; total = sum of step * count */
+			sw_sdc_rel(sdc);
+			sw_sdc_term_add(sdc, v[r ? SW_SV_T : SW_SV_A], 1);
+			for (size_t h = SW_SV_H; h < nv; h++)
+				sw_sdc_term_add(sdc, v[h], r ? -(min + (int32_t)(h - SW_SV_H)) : -1);
+		}
 		static const int trip[4][3] = { { SW_SV_P, SW_SV_A, SW_SV_NA },
 			                        { SW_SV_A, SW_SV_W, SW_SV_NE },
 			                        { SW_SV_W, SW_SV_X, SW_SV_BE },

@@ -13,9 +13,7 @@
 #define SW_SUMMARY_VERSION 1
 #define SW_SUP (-1) /* a suppressed count */
 
-#define SW_CUT_ALL 0
-#define SW_CUT_YEAR 1
-#define SW_CUT_GROUP 2
+enum { SW_CUT_ALL, SW_CUT_YEAR, SW_CUT_GROUP }; /* the parts: all pupils, a year, a group */
 
 typedef struct sw_spart {
 	int cut;        /* SW_CUT_* */
@@ -62,17 +60,14 @@ const char *sw_summary_phase(const sw_summary *s);
    pupil counts only) in sdc, made here. *vars (allocated; NULL when out of
    memory) receives [part_count * 2 * sw_summary_nvars(skill)] indexes
    (part i, then its complement for groups); the caller frees both. */
-#define SW_SV_P 0
-#define SW_SV_A 1
-#define SW_SV_W 2
-#define SW_SV_X 3
-#define SW_SV_C 4
-#define SW_SV_T 5
-#define SW_SV_NA 6  /* pupils - assessed */
-#define SW_SV_NE 7  /* assessed - with expected */
-#define SW_SV_BE 8  /* with expected - at expected */
-#define SW_SV_NC 9  /* pupils - coverage */
-#define SW_SV_H 10  /* step counts from here */
+enum {
+	SW_SV_P, SW_SV_A, SW_SV_W, SW_SV_X, SW_SV_C, SW_SV_T, /* as in sw_spart and sw_sfig */
+	SW_SV_NA, /* pupils - assessed */
+	SW_SV_NE, /* assessed - with expected */
+	SW_SV_BE, /* with expected - at expected */
+	SW_SV_NC, /* pupils - coverage */
+	SW_SV_H   /* step counts from here */
+};
 size_t sw_summary_nvars(const sw_summary *s, size_t skill);
 int sw_summary_system(sw_sdc *sdc, uint32_t **vars, const sw_summary *s, int date, size_t skill);
 

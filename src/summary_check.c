@@ -137,10 +137,10 @@ static void shown(checker *c, const sw_summary *s, const cJSON *doc)
 {
 	int64_t n = s->min_count;
 	char pn[160];
+	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "context"), "parts");
 	for (size_t i = 0; i < s->part_count; i++) {
-		const cJSON *pa = cJSON_GetArrayItem(
-		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "context"),
-		                                     "parts"), (int)i);
+		const cJSON *pa = cJSON_GetArrayItem(parts, (int)i);
 		part_name(pn, sizeof pn, s, i, false);
 		if (s->parts[i].pupils >= 1 && s->parts[i].pupils < n)
 			problem(c, "context: %s: %lld pupils shown, below the smallest count shown (%lld)",

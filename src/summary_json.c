@@ -33,21 +33,6 @@ static void put_pct(sw_buf *b, int64_t num, int64_t den)
 		sw_fmt_ratio(b, num * 100, den, 1);
 }
 
-static void put_part(sw_buf *b, const sw_summary *s, size_t i)
-{
-	const sw_spart *p = &s->parts[i];
-	static const char *const cuts[] = { "all", "year", "group" };
-	sw_buf_printf(b, "{\"cut\": \"%s\"", cuts[p->cut]);
-	if (p->cut == SW_CUT_YEAR)
-		put_num(b, ", \"year\": ", p->year == SW_NO_YEAR ? SW_SUP : p->year);
-	if (p->cut == SW_CUT_GROUP)
-		sw_json_put_after(b, ", \"group\": ", p->group);
-	put_num(b, ", \"pupils\": ", p->pupils);
-	sw_buf_puts(b, ", \"share\": ");
-	put_pct(b, p->pupils, s->parts[0].pupils);
-	sw_buf_puts(b, "}");
-}
-
 static void put_figs(sw_buf *b, const sw_summary *s, int d)
 {
 	sw_buf_puts(b, "[");
@@ -102,16 +87,23 @@ static void to_json(sw_buf *b, const sw_summary *s)
 	put_count(b, s->part_count ? s->parts[0].pupils : 0);
 	sw_json_put_after(b, ", \"phase\": ", sw_summary_phase(s));
 	sw_buf_puts(b, ", \"years\": [");
-	bool first = true;
+	size_t from = b->len;
 	for (size_t i = 0; i < s->part_count; i++)
-		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year != SW_NO_YEAR) {
-			sw_buf_printf(b, "%s%d", first ? "" : ", ", s->parts[i].year);
-			first = false;
-		}
+		if (s->parts[i].cut == SW_CUT_YEAR && s->parts[i].year != SW_NO_YEAR)
+			sw_buf_printf(b, "%s%d", b->len > from ? ", " : "", s->parts[i].year);
 	sw_buf_puts(b, "],\n    \"parts\": [");
 	for (size_t i = 0; i < s->part_count; i++) {
-		sw_buf_puts(b, i ? ",\n      " : "\n      ");
-		put_part(b, s, i);
+		const sw_spart *p = &s->parts[i];
+		static const char *const cuts[] = { "all", "year", "group" };
+		sw_buf_printf(b, "%s{\"cut\": \"%s\"", i ? ",\n      " : "\n      ", cuts[p->cut]);
+		if (p->cut == SW_CUT_YEAR)
+			put_num(b, ", \"year\": ", p->year == SW_NO_YEAR ? SW_SUP : p->year);
+		if (p->cut == SW_CUT_GROUP)
+			sw_json_put_after(b, ", \"group\": ", p->group);
+		put_num(b, ", \"pupils\": ", p->pupils);
+		sw_buf_puts(b, ", \"share\": ");
+		put_pct(b, p->pupils, s->parts[0].pupils);
+		sw_buf_puts(b, "}");
 	}
 	sw_buf_puts(b, "\n    ]},\n  \"skills\": [");
 	for (size_t k = 0; k < s->skill_count; k++) {

@@ -117,14 +117,6 @@ static uint64_t framework_hash(const sw_framework *fw)
 	return h;
 }
 
-static bool dup(const sw_mem *m, char **dst, const char *src)
-{
-	if (!src)
-		return true;
-	*dst = sw_mem_strdup(m, src);
-	return *dst != NULL;
-}
-
 /* Is roster pupil i in the summary's school (NULL: every pupil)? */
 static bool in_school(const sw_pupil *p, const char *school)
 {
@@ -143,13 +135,8 @@ static int make_parts(sw_summary *s, const struct sw_roster *ro, const char *sch
 	size_t ng = ro->groups.count + 1;
 	bool *used = sw_mem_calloc(&s->mem, ng + 1, 1);
 	const char **names = sw_mem_calloc(&s->mem, ng + 1, sizeof *names);
-	if (!used || !names) {
-		sw_mem_free(&s->mem, used);
-		sw_mem_free(&s->mem, names);
-		return SW_ENOMEM;
-	}
 	size_t groups = 0;
-	for (size_t i = 0; i < ro->count; i++) {
+	for (size_t i = 0; used && names && i < ro->count; i++) {
 		const sw_pupil *p = &ro->pupils[i];
 		if (!in_school(p, school))
 			continue;
@@ -164,7 +151,8 @@ static int make_parts(sw_summary *s, const struct sw_roster *ro, const char *sch
 	}
 	if (groups)
 		qsort(names, groups, sizeof *names, group_cmp);
-	s->parts = sw_mem_calloc(&s->mem, 1 + SW_YEARS + 1 + groups + 1, sizeof *s->parts);
+	if (used && names)
+		s->parts = sw_mem_calloc(&s->mem, 1 + SW_YEARS + 1 + groups + 1, sizeof *s->parts);
 	int rc = s->parts ? SW_OK : SW_ENOMEM;
 	if (!rc) {
 		s->parts[s->part_count++] = (sw_spart){ SW_CUT_ALL, 0, NULL, 0 };
@@ -326,13 +314,15 @@ static int make_one(sw_summary **out, sw_engine *eng, const evals *e,
 	const struct sw_rubric *ru = eng->rubric;
 	uint64_t rh = ru && ru->source ? fnv(14695981039346656037ull, ru->source, ru->len) : 0;
 	int rc = SW_ENOMEM;
-	if (!dup(&s->mem, &s->school, school) || !dup(&s->mem, &s->fw_id, fw->id) ||
-	    !dup(&s->mem, &s->fw_version, fw->version) ||
-	    !(s->fw_hash = hash_text(&s->mem, framework_hash(fw))) ||
-	    !dup(&s->mem, &s->rubric, sw_engine_rubric_name(eng)) ||
-	    !dup(&s->mem, &s->params, sw_engine_rubric_params(eng)) ||
-	    !(s->rubric_hash = hash_text(&s->mem, rh)) || !dup(&s->mem, &s->as_of, o->as_of) ||
-	    !dup(&s->mem, &s->from, o->from) || !dup(&s->mem, &s->version, sw_version()))
+	const char *src[] = { school, fw->id, fw->version, sw_engine_rubric_name(eng),
+		              sw_engine_rubric_params(eng), o->as_of, o->from, sw_version() };
+	char **dst[] = { &s->school, &s->fw_id, &s->fw_version, &s->rubric, &s->params, &s->as_of,
+		         &s->from, &s->version };
+	for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+		if (src[i] && !(*dst[i] = sw_mem_strdup(&s->mem, src[i])))
+			goto fail;
+	if (!(s->fw_hash = hash_text(&s->mem, framework_hash(fw))) ||
+	    !(s->rubric_hash = hash_text(&s->mem, rh)))
 		goto fail;
 	s->eval_errors = e->errors;
 	if ((rc = make_parts(s, eng->roster, school)))
@@ -399,17 +389,15 @@ static int check_opts(sw_engine *eng, const sw_summary_options *o)
 	if (!eng->fw || !eng->roster || !eng->roster->from_roster)
 		return sw_diag_add(&eng->diag, SW_ESTATE, NULL, 0, 0, NULL,
 		                   "a summary needs a framework and a roster of pupils");
+	const char *why = NULL;
 	if ((o->as_of && !sw_date_parse(&d, o->as_of, strlen(o->as_of))) ||
 	    (o->from && !sw_date_parse(&d, o->from, strlen(o->from))))
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "dates are written YYYY-MM-DD");
-	if (o->from && o->as_of && strcmp(o->from, o->as_of) > 0)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "the earlier date (from) is after the as-of date");
-	if (o->min_count < 0 || o->min_count > 1000)
-		return sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL,
-		                   "the smallest count shown must be from 1 to 1000");
-	return SW_OK;
+		why = "dates are written YYYY-MM-DD";
+	else if (o->from && o->as_of && strcmp(o->from, o->as_of) > 0)
+		why = "the earlier date (from) is after the as-of date";
+	else if (o->min_count < 0 || o->min_count > 1000)
+		why = "the smallest count shown must be from 1 to 1000";
+	return why ? sw_diag_add(&eng->diag, SW_EINVALID, NULL, 0, 0, NULL, "%s", why) : SW_OK;
 }
 
 /* The options as version 2: a version 1 struct ends before roster_date. */
@@ -433,15 +421,12 @@ int sw_summary_make(sw_summary **out, sw_engine *eng, const sw_summary_options *
 	int rc = check_opts(eng, o);
 	if (rc)
 		return rc;
-	if (o->school) {
-		size_t i;
-		for (i = 0; i < eng->roster->count; i++)
-			if (in_school(&eng->roster->pupils[i], o->school))
-				break;
-		if (i == eng->roster->count)
-			return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
-			                   "no pupil of the roster is in school '%s'", o->school);
-	}
+	size_t i = 0; /* the first pupil of the school */
+	while (o->school && i < eng->roster->count && !in_school(&eng->roster->pupils[i], o->school))
+		i++;
+	if (o->school && i == eng->roster->count)
+		return sw_diag_add(&eng->diag, SW_ENOTFOUND, NULL, 0, 0, NULL,
+		                   "no pupil of the roster is in school '%s'", o->school);
 	evals e;
 	rc = run_evals(&e, eng, o);
 	if (!rc)
@@ -494,16 +479,12 @@ int sw_summary_make_each(sw_summary ***out, size_t *count, sw_engine *eng,
 			(*count)++;
 	evals_free(&e, &eng->mem);
 	sw_mem_free(&eng->mem, names);
-	if (rc) {
+	if (rc || !*count) { /* a list of none is never returned */
 		for (size_t i = 0; list && i < *count; i++)
 			sw_summary_free(list[i]);
 		sw_mem_free(&eng->mem, list);
 		*count = 0;
 		return rc;
-	}
-	if (!*count) {
-		sw_mem_free(&eng->mem, list);
-		list = NULL;
 	}
 	*out = list;
 	return SW_OK;

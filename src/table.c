@@ -18,12 +18,9 @@ void sw_table_cell(sw_table *t, const char *text)
 {
 	if (t->failed)
 		return;
-	if (sw_mem_grow(t->m, (void **)&t->cells, &t->cap, t->count + 1, sizeof(char *))) {
-		t->failed = 1;
-		return;
-	}
-	char *c = sw_mem_strdup(t->m, text ? text : "");
-	if (!c) {
+	char *c = NULL;
+	if (sw_mem_grow(t->m, (void **)&t->cells, &t->cap, t->count + 1, sizeof(char *)) ||
+	    !(c = sw_mem_strdup(t->m, text ? text : ""))) {
 		t->failed = 1;
 		return;
 	}

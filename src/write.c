@@ -108,19 +108,17 @@ int sw_writer_new(sw_writer **out, const sw_engine *eng, sw_output_format format
 	if (!out)
 		return SW_EINVALID;
 	*out = NULL;
-	const sw_write_format *wf = NULL;
-	for (size_t i = 0; i < sizeof FORMATS / sizeof FORMATS[0]; i++)
-		wf = FORMATS[i]->id == format ? FORMATS[i] : wf;
-	if (!eng || !eng->fw || !f || !wf)
+	size_t i = (size_t)format - SW_OUTPUT_CSV; /* FORMATS is in SW_OUTPUT_* order */
+	if (!eng || !eng->fw || !f || i >= sizeof FORMATS / sizeof FORMATS[0])
 		return SW_EINVALID;
 	sw_writer *w = sw_mem_calloc(&eng->mem, 1, sizeof *w);
 	if (!w)
 		return SW_ENOMEM;
 	w->eng = eng;
 	w->fw = eng->fw;
-	w->format = wf;
+	w->format = FORMATS[i];
 	w->out = f;
-	int rc = wf->begin ? wf->begin(w) : SW_OK;
+	int rc = w->format->begin ? w->format->begin(w) : SW_OK;
 	if (rc) {
 		sw_writer_free(w);
 		return rc;

@@ -123,8 +123,7 @@ static void put_heat(sw_buf *b, const sw_cohort *c, size_t g, int lo, int hi, bo
 	for (size_t k = 0; k < c->skills; k++) {
 		const sw_skill *sk = &c->fw->skills[k];
 		for (size_t s_i = 0; s_i < sk->step_count; s_i++) {
-			int s = sk->min + (int)s_i; /* no overflow at the largest step */
-			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + (size_t)(s - sk->min)];
+			uint32_t n = c->hist[c->stats[g * c->skills + k].hist + s_i];
 			top = n > top ? n : top;
 		}
 	}
@@ -373,7 +372,7 @@ static void put_figures(sw_buf *b, const sw_cohort *c)
 				sw_fmt_ratio(b, st->sum, st->assessed, 2);
 			sw_buf_puts(b, "</td><td class=\"n\">");
 			if (st->assessed && shown)
-				sw_fmt_median(b, c, g, k);
+				sw_fmt_ratio(b, sw_cohort_median2(c, g, k), 2, 1);
 			sw_buf_puts(b, "</td><td class=\"n\">");
 			if (st->with_exp && shown && st->with_exp >= min)
 				sw_fmt_ratio(b, (int64_t)st->at_exp * 100, st->with_exp, 1);
@@ -428,8 +427,7 @@ static void put_basis(sw_buf *b, const sw_cohort *c)
 		sw_buf_puts(b, ". The rubric's <code>sources</code> parameter says which of them "
 		               "count towards a step (empty: all)");
 	}
-	sw_buf_puts(b, "</dd>");
-	sw_buf_puts(b, "<dt>Steps resting on teacher evidence</dt><dd>");
+	sw_buf_puts(b, "</dd><dt>Steps resting on teacher evidence</dt><dd>");
 	if (c->steps_given) {
 		sw_fmt_ratio(b, (int64_t)c->steps_teacher * 100, (int64_t)c->steps_given, 0);
 		sw_buf_printf(b, "%% (%llu of %llu steps given)", (unsigned long long)c->steps_teacher,

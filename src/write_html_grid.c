@@ -151,9 +151,8 @@ void sw_html_key(sw_buf *b, const sw_cohort *c)
 		sw_fmt_ratio(b, (int64_t)covered * 100, (int64_t)c->rows, 0);
 	else
 		sw_buf_putc(b, '0');
-	sw_buf_puts(b, "%) have a step in at least one skill.</li>");
-	sw_buf_puts(b, "<li><strong>At or above the expected step</strong>, of assessed pupils "
-	               "with an expected step:<ul>");
+	sw_buf_puts(b, "%) have a step in at least one skill.</li><li><strong>At or above the "
+	               "expected step</strong>, of assessed pupils with an expected step:<ul>");
 	for (size_t k = 0; k < c->skills; k++) {
 		uint32_t with, at;
 		cohort_at(c, SW_PASS_MAIN, k, -1, &with, &at);
@@ -325,16 +324,11 @@ void sw_html_grids(sw_buf *b, const sw_cohort *c, bool means)
 	else
 		put_legend(b, c->min_group);
 	bool pairs = c->by == SW_BY_SCHOOL_CLASS || c->by == SW_BY_SCHOOL_YEAR;
-	size_t g = 0;
-	while (g < c->group_count) {
-		size_t end = g + 1;
-		while (pairs && end < c->group_count &&
-		       strcmp(c->groups[end].school, c->groups[g].school) == 0)
+	for (size_t g = 0, end; g < c->group_count; g = end) {
+		end = pairs ? g + 1 : c->group_count; /* a grid per school, or one */
+		while (end < c->group_count && strcmp(c->groups[end].school, c->groups[g].school) == 0)
 			end++;
-		if (!pairs)
-			end = c->group_count;
 		put_grid(b, c, g, end, pairs ? c->groups[g].school : NULL, means);
-		g = end;
 	}
 	sw_buf_puts(b, "</section>\n");
 }

@@ -10,17 +10,16 @@
 /* The skills of a support entry: names with the shortfall, or the names only. */
 static void put_support_skills(sw_buf *b, const sw_cohort *c, const sw_cpsupport *e)
 {
-	bool first = true;
+	size_t from = b->len;
 	for (size_t k = 0; k < c->skills; k++) {
 		int32_t x, step;
 		if (!sw_cohort_support_lists(c, e, k, &x, &step))
 			continue;
-		sw_buf_puts(b, first ? "" : ", ");
+		sw_buf_puts(b, b->len > from ? ", " : "");
 		sw_html_put(b, c->fw->skills[k].name);
 		if (!e->not_assessed)
 			sw_buf_printf(b, " (step %d, expected %d: %lld below)", step, x,
 			              (long long)x - step);
-		first = false;
 	}
 }
 

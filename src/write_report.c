@@ -41,11 +41,6 @@ void sw_fmt_diff(sw_buf *b, int64_t a, int64_t n, int64_t bsum, int64_t m)
 	put_scaled(b, (wide)a * m - (wide)bsum * n, (wide)n * m, 2);
 }
 
-void sw_fmt_median(sw_buf *b, const sw_cohort *c, size_t g, size_t k)
-{
-	put_scaled(b, sw_cohort_median2(c, g, k), 2, 1);
-}
-
 /* A table under construction: named columns, cells row by row (NULL = empty). */
 typedef struct sheet {
 	const sw_mem *m;
@@ -101,27 +96,11 @@ static void cell_mean(sheet *s, int64_t sum, int64_t n)
 	cell_if(s, n != 0);
 }
 
-/* The columns of each table; pairs of groups (school and class or year)
-   get a "school" column after "by" (set_cols). */
-static const char *const GROUP_COLS[] = { "by", "group", "skill", "pupils", "assessed",
-	                                  "mean", "median", "at_expected", "suppressed" };
-static const char *const GAP_COLS[] = { "by", "group", "skill", "in_assessed", "in_mean",
-	                                "in_at_expected", "out_assessed", "out_mean",
-	                                "out_at_expected", "gap_mean", "gap_pp",
-	                                "gap_pp_year_adjusted", "suppressed" };
-static const char *const PROGRESS_COLS[] = { "by", "group", "skill", "pupils_both",
-	                                     "mean_from", "mean_to", "mean_progress",
-	                                     "suppressed" };
-static const char *const SUPPORT_COLS[] = { "list", "pupil", "name", "school", "year",
-	                                    "class", "groups", "skills", "total_shortfall" };
-static const char *const TREND_COLS[] = { "by", "group", "date", "term", "skill", "assessed",
-	                                  "with_expected", "at_expected", "suppressed" };
-
-/* Sets the sheet's n columns and which hold numbers (bit c: column c), with
-   "school" after the first when `school`. */
-static void set_cols(sheet *s, const char *const *names, size_t n, unsigned numeric, bool school)
+/* Sets the sheet's columns (up to a NULL) and which hold numbers (bit c:
+   column c), with "school" after the first when `school`. */
+static void set_cols(sheet *s, const char *const *names, unsigned numeric, bool school)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; names[i]; i++) {
 		s->cols[s->ncols++] = names[i];
 		if (i == 0 && school)
 			s->cols[s->ncols++] = "school";
@@ -174,7 +153,7 @@ static void fill_groups(sheet *s, const sw_cohort *c)
 			cell_num(s, st->assessed);
 			cell_mean(s, st->sum, shown ? st->assessed : 0);
 			if (st->assessed && shown)
-				sw_fmt_median(&s->tmp, c, g, k);
+				sw_fmt_ratio(&s->tmp, sw_cohort_median2(c, g, k), 2, 1);
 			cell_if(s, st->assessed && shown);
 			cell_pct(s, st->at_exp, shown ? st->with_exp : 0, min);
 			cell(s, withheld(st->assessed, st->with_exp, min) ? "true" : "false");
@@ -192,7 +171,6 @@ static void fill_trend(sheet *s, const sw_cohort *c)
 				const sw_ctrend *e = &c->trend[(t * c->group_count + g) * c->skills + k];
 				char iso[16];
 				sw_date_format(iso, c->trend_dates[t]);
-				iso[10] = '\0';
 				cell_group(s, c, g);
 				cell(s, iso);
 				sw_term_name(&s->tmp, c->trend_dates[t]);
@@ -298,16 +276,14 @@ static void fill_support(sheet *s, const sw_cohort *c)
 		cell(s, p->class_name ? p->class_name : "");
 		put_groups(&s->tmp, c, p);
 		cell_if(s, true);
-		bool first = true;
 		for (size_t k = 0; k < c->skills; k++) {
 			int32_t x, step;
 			if (!sw_cohort_support_lists(c, e, k, &x, &step))
 				continue;
-			sw_buf_puts(&s->tmp, first ? "" : ";");
+			sw_buf_puts(&s->tmp, s->tmp.len ? ";" : "");
 			sw_buf_puts(&s->tmp, c->fw->skills[k].id);
 			if (!e->not_assessed)
 				sw_buf_printf(&s->tmp, ":%lld", (long long)x - step);
-			first = false;
 		}
 		cell_if(s, true);
 		if (!e->not_assessed)
@@ -316,8 +292,27 @@ static void fill_support(sheet *s, const sw_cohort *c)
 	}
 }
 
-/* The name of each SW_REPORT_* table. */
-static const char *const REPORT_NAMES[] = { "", "groups", "gap", "progress", "support", "trend" };
+/* The columns of each SW_REPORT_* table (pairs of groups, school and class
+   or year, get a "school" column after "by"), which hold numbers, what
+   fills it and its name. */
+static const struct report_table {
+	const char *cols[14];
+	unsigned numeric;
+	void (*fill)(sheet *s, const sw_cohort *c);
+	const char *name;
+} TABLES[] = {
+	[SW_REPORT_GROUPS] = { { "by", "group", "skill", "pupils", "assessed", "mean", "median",
+		                 "at_expected", "suppressed" }, 0x1F8u, fill_groups, "groups" },
+	[SW_REPORT_GAP] = { { "by", "group", "skill", "in_assessed", "in_mean", "in_at_expected",
+		              "out_assessed", "out_mean", "out_at_expected", "gap_mean", "gap_pp",
+		              "gap_pp_year_adjusted", "suppressed" }, 0x1FF8u, fill_gap, "gap" },
+	[SW_REPORT_PROGRESS] = { { "by", "group", "skill", "pupils_both", "mean_from", "mean_to",
+		                   "mean_progress", "suppressed" }, 0xF8u, fill_progress, "progress" },
+	[SW_REPORT_SUPPORT] = { { "list", "pupil", "name", "school", "year", "class", "groups",
+		                  "skills", "total_shortfall" }, 0x110u, fill_support, "support" },
+	[SW_REPORT_TREND] = { { "by", "group", "date", "term", "skill", "assessed", "with_expected",
+		                "at_expected", "suppressed" }, 0x1E0u, fill_trend, "trend" },
+};
 
 /* Appends what the figures rest on, in one line of words (no newline):
    the CSV's first line (after "# ") and the table's last. */
@@ -326,7 +321,7 @@ static void put_basis_line(sw_buf *b, const sw_cohort *c, sw_report what)
 	if (what == SW_REPORT_SUPPORT)
 		sw_buf_puts(b, "stepwise support");
 	else
-		sw_buf_printf(b, "stepwise report %s", REPORT_NAMES[what]);
+		sw_buf_printf(b, "stepwise report %s", TABLES[what].name);
 	sw_buf_printf(b, "; framework %s", c->fw->id);
 	if (c->fw->version)
 		sw_buf_printf(b, " version %s", c->fw->version);
@@ -394,7 +389,7 @@ static void json_meta(sw_buf *b, const char *key, const char *value)
 /* Writes the sheet as one JSON document with the cohort's facts. */
 static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report what)
 {
-	sw_buf_printf(b, "{\"report\": \"%s\"", REPORT_NAMES[what]);
+	sw_buf_printf(b, "{\"report\": \"%s\"", TABLES[what].name);
 	json_meta(b, "framework", c->fw->id);
 	json_meta(b, "framework_version", c->fw->version);
 	sw_buf_printf(b, ", \"expectations_indicative\": %s",
@@ -418,9 +413,8 @@ static void put_json(sw_buf *b, const sheet *s, const sw_cohort *c, sw_report wh
 	sw_buf_puts(b, ", \"schools\": ");
 	if (!c->school_count)
 		sw_buf_puts(b, "null");
-	for (size_t i = 0; i < c->school_count; i++) {
+	for (size_t i = 0; i < c->school_count; i++)
 		sw_json_put_after(b, i ? ", " : "[", c->schools[i]);
-	}
 	sw_buf_printf(b, "%s, \"left_out\": {\"pupils\": %zu, \"evidence\": %zu}",
 	              c->school_count ? "]" : "", c->left_pupils, c->left_records);
 	sw_buf_puts(b, ", \"inputs\": [");
@@ -484,14 +478,11 @@ static int put_table(FILE *out, const sheet *s, const sw_cohort *c, sw_report wh
 	put_basis_line(&line, c, what);
 	if (what != SW_REPORT_SUPPORT)
 		sw_buf_puts(&line, "; '-' none");
-	const char *text = sw_buf_cstr(&line);
-	if (!text) {
-		sw_buf_free(&line);
-		return SW_ENOMEM;
-	}
-	fprintf(out, "\n%s\n", text);
+	bool ok = sw_buf_cstr(&line) != NULL;
+	if (ok)
+		fprintf(out, "\n%s\n", line.p);
 	sw_buf_free(&line);
-	return ferror(out) ? SW_EIO : SW_OK;
+	return !ok ? SW_ENOMEM : ferror(out) ? SW_EIO : SW_OK;
 }
 
 int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_format format)
@@ -502,29 +493,13 @@ int sw_cohort_write(FILE *out, const sw_cohort *c, sw_report what, sw_report_for
 	if ((what == SW_REPORT_GAP && !c->has_gap) || (what == SW_REPORT_PROGRESS && !c->has_progress) ||
 	    (what == SW_REPORT_TREND && !c->trend))
 		return SW_ESTATE;
-	sheet s;
-	memset(&s, 0, sizeof s);
-	s.m = c->m;
+	sheet s = { .m = c->m };
 	sw_buf_init(&s.tmp, c->m);
 	bool p = pairs(c);
 	s.year_col = what != SW_REPORT_SUPPORT && (c->by == SW_BY_YEAR || c->by == SW_BY_SCHOOL_YEAR)
 	                     ? (p ? 2 : 1) : -1;
-	if (what == SW_REPORT_GROUPS) {
-		set_cols(&s, GROUP_COLS, 9, 0x1F8u, p);
-		fill_groups(&s, c);
-	} else if (what == SW_REPORT_GAP) {
-		set_cols(&s, GAP_COLS, 13, 0x1FF8u, p);
-		fill_gap(&s, c);
-	} else if (what == SW_REPORT_PROGRESS) {
-		set_cols(&s, PROGRESS_COLS, 8, 0xF8u, p);
-		fill_progress(&s, c);
-	} else if (what == SW_REPORT_TREND) {
-		set_cols(&s, TREND_COLS, 9, 0x1E0u, p);
-		fill_trend(&s, c);
-	} else {
-		set_cols(&s, SUPPORT_COLS, 9, 0x110u, false);
-		fill_support(&s, c);
-	}
+	set_cols(&s, TABLES[what].cols, TABLES[what].numeric, p && what != SW_REPORT_SUPPORT);
+	TABLES[what].fill(&s, c);
 	int rc = s.failed || s.tmp.failed ? SW_ENOMEM : SW_OK;
 	if (!rc && format == SW_REPORT_TABLE) {
 		rc = put_table(out, &s, c, what);

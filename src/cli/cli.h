@@ -6,9 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define EXIT_OK 0
-#define EXIT_FATAL 1
-#define EXIT_REJECTED 2
+enum { EXIT_OK, EXIT_FATAL, EXIT_REJECTED }; /* exit codes: ok, usage or fatal, input rejected */
 
 /* One option a command accepts. */
 typedef struct cli_opt {

@@ -2,26 +2,24 @@
  * cmd_compare.c - `stepwise compare SUMMARY...`: the cluster's figures,
  * each school beside its family of similar schools, who to learn from.
  */
+#define _DEFAULT_SOURCE /* timegm */
 #include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Days since 1970 of "YYYY-MM-DD", or -1. */
 static long days(const char *d)
 {
-	int y, m, dd;
-	if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+	struct tm tm = { 0 };
+	if (!d || sscanf(d, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
 		return -1;
-	/* days from civil (proleptic Gregorian) */
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	return (long)(timegm(&tm) / 86400);
 }
 
 static int run_compare(cli_opt *opts, int npos, char **pos)

@@ -59,16 +59,6 @@ static int import_case(sw_engine *eng, const char *package, cli_opt *opts)
 	return st.not_imported ? EXIT_REJECTED : EXIT_OK;
 }
 
-/* Prints the reconciliation of one OneRoster file. */
-static void reconcile(const char *dir, const char *name, const sw_oneroster_file_stats *s)
-{
-	size_t n = strlen(dir);
-	fprintf(stderr, "%s%s%s: %llu rows, %llu accepted, %llu rejected, %llu skipped\n", dir,
-	        n && dir[n - 1] == '/' ? "" : "/", name, (unsigned long long)s->rows,
-	        (unsigned long long)s->accepted, (unsigned long long)s->rejected,
-	        (unsigned long long)s->skipped);
-}
-
 /* `import oneroster DIR`. */
 static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 {
@@ -83,14 +73,20 @@ static int import_oneroster(sw_engine *eng, const char *dir, cli_opt *opts)
 	int rc = sw_oneroster_import(&csv, &len, eng, dir, &oo, &st);
 	if ((rc = write_made(eng, rc, &csv, &len, out)))
 		return rc;
-	reconcile(dir, "users.csv", &st.users);
-	reconcile(dir, "enrollments.csv", &st.enrollments);
-	reconcile(dir, "classes.csv", &st.classes);
-	reconcile(dir, "orgs.csv", &st.orgs);
+	static const char *const names[] = { "users.csv", "enrollments.csv", "classes.csv", "orgs.csv" };
+	const sw_oneroster_file_stats *files[] = { &st.users, &st.enrollments, &st.classes, &st.orgs };
+	size_t n = strlen(dir);
+	uint64_t rejected = 0;
+	for (int i = 0; i < 4; i++) { /* the reconciliation of each file */
+		const sw_oneroster_file_stats *s = files[i];
+		fprintf(stderr, "%s%s%s: %llu rows, %llu accepted, %llu rejected, %llu skipped\n", dir,
+		        n && dir[n - 1] == '/' ? "" : "/", names[i], (unsigned long long)s->rows,
+		        (unsigned long long)s->accepted, (unsigned long long)s->rejected,
+		        (unsigned long long)s->skipped);
+		rejected += s->rejected;
+	}
 	fprintf(stderr, "%s: %llu pupils\n", out && strcmp(out, "-") ? out : "(standard output)",
 	        (unsigned long long)st.pupils);
-	uint64_t rejected = st.users.rejected + st.enrollments.rejected + st.classes.rejected +
-	                    st.orgs.rejected;
 	return rejected ? EXIT_REJECTED : EXIT_OK;
 }
 

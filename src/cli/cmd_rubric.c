@@ -155,10 +155,8 @@ static void on_example(const char *line, int passed, void *payload)
 {
 	example_tally *t = payload;
 	printf("%s: %s\n", t->file, line);
-	if (passed)
-		t->passed++;
-	else
-		t->failed++;
+	t->passed += passed != 0;
+	t->failed += !passed;
 }
 
 /* Runs the examples of the rubric loaded in eng (one that cannot run counts

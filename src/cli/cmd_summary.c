@@ -30,18 +30,6 @@ static int run_check(const char *path)
 	return EXIT_REJECTED;
 }
 
-/* Writes one summary to path (stdout for NULL or "-"). */
-static int write_one(const sw_summary *s, const char *path)
-{
-	char *json;
-	size_t len;
-	if (sw_summary_json(&json, &len, s) != SW_OK)
-		return cli_error("out of memory");
-	int rc = cli_write_file(path, json, len);
-	free(json);
-	return rc;
-}
-
 /* A file name from a school's name: lower-case ASCII letters and digits,
    anything else as '-'. */
 static void file_name(char *buf, size_t n, const char *dir, const char *school, size_t i)
@@ -107,10 +95,14 @@ static int run_summary(cli_opt *opts, int npos, char **pos)
 	/* one evaluation for every school: the same count in each */
 	uint64_t errors = n ? sw_summary_eval_errors(list[0]) : 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		char path[4096];
+		char path[4096], *json = NULL;
+		size_t len = 0;
 		if (each)
 			file_name(path, sizeof path, outp, sw_summary_school(list[i]), i);
-		rc = write_one(list[i], each ? path : outp);
+		rc = sw_summary_json(&json, &len, list[i]) != SW_OK
+		             ? cli_error("out of memory")
+		             : cli_write_file(each ? path : outp, json, len);
+		free(json);
 		if (each && !rc && !cli_get(opts, "--quiet"))
 			fprintf(stderr, "%s: %s\n", path, sw_summary_school(list[i]));
 	}

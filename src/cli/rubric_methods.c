@@ -27,7 +27,6 @@ static bool word_of(const char *s, size_t n, const char *also)
 	return n > 0;
 }
 
-
 /* Writes a value: a number as it is, else a quoted string; in `sources`,
    '+' and ';' separate sources (a comma separates parameters here). */
 static void put_value(FILE *t, const char *key, size_t kn, const char *v, size_t n)

@@ -197,11 +197,9 @@ static enum MHD_Result run_op(pool *p, struct MHD_Connection *c, const char *op,
 		}
 		sw_string_free(p->engines[k], other);
 	}
-	enum MHD_Result ret;
-	if (status == MHD_HTTP_INTERNAL_SERVER_ERROR)
-		ret = send_error(c, status, "the service ran out of memory; try again");
-	else
-		ret = send_json(c, status, resp);
+	enum MHD_Result ret = status == MHD_HTTP_INTERNAL_SERVER_ERROR
+	                              ? send_error(c, status, "the service ran out of memory; try again")
+	                              : send_json(c, status, resp);
 	sw_string_free(p->engines[e], resp);
 	pool_give(p, e, all);
 	free(line);
