@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records a rule error at the current path (plus `key` when not NULL). Control
-   characters from the file's strings become '?', so that a message stays
-   on one line and cannot send escape sequences to a terminal. */
 void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...)
 {
 	size_t old = key ? sw_jpath_key(&L->path, key) : L->path.len;
@@ -229,8 +226,7 @@ static void check_step_stage(loader *L, const cJSON *step, int num)
 static void check_range_key(loader *L, const cJSON *obj, const char *key, int want)
 {
 	int v;
-	if (cJSON_GetObjectItemCaseSensitive(obj, key) && sw_fwl_get_int(L, obj, key, false, &v) &&
-	    v != want)
+	if (sw_fwl_get_int(L, obj, key, false, &v) && v != want)
 		sw_fwl_rule_error(L, key, "must be %d, the skill's %s step", want,
 		                  strcmp(key, "min") ? "last" : "first");
 }
@@ -471,11 +467,9 @@ void sw_fw_free(sw_framework *fw)
 	if (!fw)
 		return;
 	const sw_mem *m = fw->m;
-	sw_mem_free(m, fw->id);
-	sw_mem_free(m, fw->name);
-	sw_mem_free(m, fw->version);
-	sw_mem_free(m, fw->attribution);
-	sw_mem_free(m, fw->license);
+	char *texts[] = { fw->id, fw->name, fw->version, fw->attribution, fw->license };
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		sw_mem_free(m, texts[i]);
 	for (size_t i = 0; i < fw->group_count + fw->stage_count; i++) {
 		sw_named *e = i < fw->group_count ? &fw->groups[i] : &fw->stages[i - fw->group_count];
 		sw_mem_free(m, e->id);
