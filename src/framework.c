@@ -345,22 +345,20 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 	                                sizeof *sk->aliases, &na);
 	if (na && !sk->aliases)
 		return;
-	if (na) {
-		sk->alias_count = na; /* an invalid alias leaves its slot NULL */
-		size_t old = sw_jpath_key(&L->path, "aliases");
-		size_t i = 0;
-		for (const cJSON *c = aliases->child; c; c = c->next, i++) {
-			size_t o2 = sw_jpath_index(&L->path, i);
-			if (!cJSON_IsString(c))
-				sw_fwl_rule_error(L, NULL, "must be a string");
-			else if (!sw_text_id(c->valuestring))
-				sw_fwl_rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
-			else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
-				L->nomem = 1;
-			sw_jpath_restore(&L->path, o2);
-		}
-		sw_jpath_restore(&L->path, old);
+	sk->alias_count = na; /* an invalid alias leaves its slot NULL */
+	size_t old = sw_jpath_key(&L->path, "aliases");
+	size_t i = 0;
+	for (const cJSON *c = na ? aliases->child : NULL; c; c = c->next, i++) {
+		size_t o2 = sw_jpath_index(&L->path, i);
+		if (!cJSON_IsString(c))
+			sw_fwl_rule_error(L, NULL, "must be a string");
+		else if (!sw_text_id(c->valuestring))
+			sw_fwl_rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
+		else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
+			L->nomem = 1;
+		sw_jpath_restore(&L->path, o2);
 	}
+	sw_jpath_restore(&L->path, old);
 	load_steps(L, obj, sk);
 }
 
@@ -411,20 +409,18 @@ static void load_root(loader *L, const cJSON *root)
 	}
 	if (n && !fw->skills)
 		return;
-	if (n) {
-		fw->skill_count = n;
-		size_t old = sw_jpath_key(&L->path, "skills");
-		size_t i = 0;
-		for (const cJSON *c = skills->child; c; c = c->next, i++) {
-			fw->skills[i].index = i;
-			fw->skills[i].fw = fw;
-			size_t o2 = sw_jpath_index(&L->path, i);
-			load_skill(L, c, &fw->skills[i]);
-			sw_jpath_restore(&L->path, o2);
-		}
-		sw_fwl_check_unique_ids(L);
-		sw_jpath_restore(&L->path, old);
+	fw->skill_count = n;
+	size_t old = sw_jpath_key(&L->path, "skills");
+	size_t i = 0;
+	for (const cJSON *c = n ? skills->child : NULL; c; c = c->next, i++) {
+		fw->skills[i].index = i;
+		fw->skills[i].fw = fw;
+		size_t o2 = sw_jpath_index(&L->path, i);
+		load_skill(L, c, &fw->skills[i]);
+		sw_jpath_restore(&L->path, o2);
 	}
+	sw_fwl_check_unique_ids(L);
+	sw_jpath_restore(&L->path, old);
 	sw_fwl_link_stages(L);
 	sw_fwl_load_expectations(L, root);
 }

@@ -134,17 +134,15 @@ void sw_fwl_load_expectations(loader *L, const cJSON *root)
 			}
 			sw_jpath_restore(&L->path, o3);
 		}
-		if (has_step) {
-			for (size_t k = 0; k < fw->skill_count; k++) {
-				const sw_skill *sk = &fw->skills[k];
-				if (over[k])
-					continue;
-				if (!in_range(sk, step))
-					sw_fwl_rule_error(L, "step", "step %d is outside skill \"%s\" (%d to %d)",
-					           step, sk->id ? sk->id : "?", sk->min, sk->max);
-				else if (has_year)
-					fw->expected[k * SW_YEARS + (size_t)year] = step;
-			}
+		for (size_t k = 0; has_step && k < fw->skill_count; k++) {
+			const sw_skill *sk = &fw->skills[k];
+			if (over[k])
+				continue;
+			if (!in_range(sk, step))
+				sw_fwl_rule_error(L, "step", "step %d is outside skill \"%s\" (%d to %d)",
+				           step, sk->id ? sk->id : "?", sk->min, sk->max);
+			else if (has_year)
+				fw->expected[k * SW_YEARS + (size_t)year] = step;
 		}
 		sw_mem_free(L->m, over);
 	next:
