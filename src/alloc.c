@@ -160,8 +160,10 @@ void sw_buf_printf(sw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void sw_buf_clip_n(sw_buf *b, const char *s, size_t n, size_t max)
+void sw_buf_clip_n(sw_buf *b, const char *before, const char *s, size_t n, size_t max,
+                   const char *after)
 {
+	sw_buf_puts(b, before);
 	if (!s) {
 		s = "";
 		n = 0;
@@ -171,17 +173,18 @@ void sw_buf_clip_n(sw_buf *b, const char *s, size_t n, size_t max)
 		n = (size_t)(nul - s);
 	if (n <= max) {
 		sw_buf_add(b, s, n);
-		return;
+	} else {
+		while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+			max--; /* back to the start of the character at the cut */
+		sw_buf_add(b, s, max);
+		sw_buf_puts(b, "...");
 	}
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--; /* back to the start of the character at the cut */
-	sw_buf_add(b, s, max);
-	sw_buf_puts(b, "...");
+	sw_buf_puts(b, after);
 }
 
-void sw_buf_clip(sw_buf *b, const char *s, size_t max)
+void sw_buf_clip(sw_buf *b, const char *before, const char *s, size_t max, const char *after)
 {
-	sw_buf_clip_n(b, s, strlen(s), max);
+	sw_buf_clip_n(b, before, s, strlen(s), max, after);
 }
 
 const char *sw_buf_cstr(sw_buf *b)
@@ -196,8 +199,7 @@ const char *sw_buf_cstr(sw_buf *b)
 
 char *sw_buf_take(sw_buf *b)
 {
-	const char *s = sw_buf_cstr(b);
-	char *p = s ? b->p : NULL;
+	char *p = sw_buf_cstr(b) ? b->p : NULL;
 	if (!p)
 		sw_mem_free(b->m, b->p);
 	b->p = NULL;

@@ -106,9 +106,7 @@ static void put_expectations(sw_buf *b, const sw_framework *fw)
 				continue;
 			if (!any)
 				sw_buf_printf(b, "%s{\"year\": %d, \"skills\": {", first_year ? "" : ", ", y);
-			else
-				sw_buf_puts(b, ", ");
-			sw_json_put(b, fw->skills[k].id);
+			sw_json_put_after(b, any ? ", " : "", fw->skills[k].id);
 			sw_buf_printf(b, ": %d", step);
 			any = true;
 			first_year = false;
@@ -137,8 +135,7 @@ int sw_framework_json(char **json, const sw_framework *fw)
 	put_named(&b, fw);
 	sw_buf_puts(&b, ", \"skills\": [");
 	for (size_t k = 0; k < fw->skill_count; k++) {
-		if (k)
-			sw_buf_puts(&b, ", ");
+		sw_buf_puts(&b, k ? ", " : "");
 		put_skill(&b, &fw->skills[k]);
 	}
 	sw_buf_putc(&b, ']');

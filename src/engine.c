@@ -61,12 +61,10 @@ void sw_engine_begin(sw_engine *eng)
 int sw_engine_stopped(sw_engine *eng, int value)
 {
 	eng->user_status = value;
-	if (value < 0 && value >= SW_EUSER) /* a status code of ours, passed on */
-		return sw_diag_add(&eng->diag, SW_EUSER, NULL, 0, 0, NULL,
-		                   "stopped by a callback, which returned %d (%s)", value,
-		                   sw_status_string(value));
+	bool ours = value < 0 && value >= SW_EUSER; /* a status code of ours, passed on */
 	return sw_diag_add(&eng->diag, SW_EUSER, NULL, 0, 0, NULL,
-	                   "stopped by a callback, which returned %d", value);
+	                   "stopped by a callback, which returned %d%s%s%s", value, ours ? " (" : "",
+	                   ours ? sw_status_string(value) : "", ours ? ")" : "");
 }
 
 int sw_engine_user_status(const sw_engine *eng)

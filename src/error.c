@@ -84,23 +84,16 @@ int sw_diag_add(sw_diag *d, int code, const char *file, uint64_t line, uint32_t 
 
 size_t sw_error_format(char *buf, size_t size, const sw_error *e)
 {
-	int n;
 	if (!e)
 		return 0;
 	const char *msg = e->message ? e->message : sw_status_string(e->code);
+	char at[40] = ""; /* ":LINE" or ":LINE:COLUMN" after the file */
 	if (e->file && e->line && e->column)
-		n = snprintf(buf, size, "%s:%llu:%u: error: %s", e->file,
-		             (unsigned long long)e->line, e->column, msg);
+		snprintf(at, sizeof at, ":%llu:%u", (unsigned long long)e->line, e->column);
 	else if (e->file && e->line)
-		n = snprintf(buf, size, "%s:%llu: error: %s", e->file,
-		             (unsigned long long)e->line, msg);
-	else if (e->file && e->path)
-		n = snprintf(buf, size, "%s: error: %s: %s", e->file, e->path, msg);
-	else if (e->file)
-		n = snprintf(buf, size, "%s: error: %s", e->file, msg);
-	else if (e->path)
-		n = snprintf(buf, size, "error: %s: %s", e->path, msg);
-	else
-		n = snprintf(buf, size, "error: %s", msg);
+		snprintf(at, sizeof at, ":%llu", (unsigned long long)e->line);
+	bool path = e->path && !at[0]; /* a line says where: no path then */
+	int n = snprintf(buf, size, "%s%s%serror: %s%s%s", e->file ? e->file : "", at,
+	                 e->file ? ": " : "", path ? e->path : "", path ? ": " : "", msg);
 	return n < 0 ? 0 : (size_t)n;
 }

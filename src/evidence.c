@@ -12,68 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int32_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t)(era * 146097 + doe - 719468);
-}
-
-bool sw_date_parse(int32_t *days, const char *s, size_t n)
-{
-	if (n != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned d[8] = { u[0] - 48u, u[1] - 48u, u[2] - 48u, u[3] - 48u,
-	                  u[5] - 48u, u[6] - 48u, u[8] - 48u, u[9] - 48u };
-	for (int i = 0; i < 8; i++)
-		if (d[i] > 9)
-			return false;
-	int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
-	int m = (int)(d[4] * 10 + d[5]), dd = (int)(d[6] * 10 + d[7]);
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (y < 1 || m < 1 || m > 12 || dd < 1)
-		return false;
-	if (dd > mdays[m - 1]) {
-		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-		if (!(m == 2 && leap && dd == 29))
-			return false;
-	}
-	*days = days_from_civil(y, m, dd);
-	return true;
-}
-
-void sw_date_format(char out[16], int32_t days)
-{
-	int z = days + 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = z - era * 146097;
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int y = yoe + era * 400;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
-	int d = doy - (153 * mp + 2) / 5 + 1;
-	int m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	/* by hand: this runs for every record handed to a rubric */
-	unsigned yy = (unsigned)(y < 0 ? 0 : y % 10000);
-	out[0] = (char)('0' + yy / 1000);
-	out[1] = (char)('0' + yy / 100 % 10);
-	out[2] = (char)('0' + yy / 10 % 10);
-	out[3] = (char)('0' + yy % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
-}
-
 /* The index of field f's word given as s (trimmed, ASCII case ignored;
    none or empty: its first word); -1 with the reason in why when s is none
    of its words. */
@@ -97,8 +35,7 @@ static int field_word(const sw_field *f, const char *s, sw_buf *why)
 		return -1;
 	}
 	sw_buf_printf(why, "%s '", f->name);
-	sw_buf_clip(why, s, 40);
-	sw_buf_puts(why, f->nwords == 2 ? "' is not " : "' is not one of ");
+	sw_buf_clip(why, "", s, 40, f->nwords == 2 ? "' is not " : "' is not one of ");
 	for (size_t k = 0; k < f->nwords; k++)
 		sw_buf_printf(why, "%s%s", k == 0 ? "" : f->nwords == 2 ? " or " : ", ", f->words[k]);
 	return -1;
@@ -169,7 +106,6 @@ static int check_text(sw_check_cache *c, const char *s, const char *field, sw_bu
 	return c->tmp.failed || text->failed ? SW_ENOMEM : SW_OK;
 }
 
-/* Creates the store on first use. */
 struct sw_evidence *sw_evidence_store(sw_engine *eng)
 {
 	if (!eng->evidence) {
@@ -266,8 +202,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 			remember(&c->last_skill, s, n, (uint32_t)sk->index);
 	}
 	if (!sk) {
-		sw_buf_puts(why, "skill '");
-		sw_buf_clip_n(why, s, n, 80);
+		sw_buf_clip_n(why, "skill '", s, n, 80, "");
 		sw_buf_printf(why, "' is not in framework %s", fw->id);
 		return SW_EREJECTED;
 	}
@@ -283,9 +218,7 @@ int sw_evidence_check(const sw_engine *eng, sw_check_cache *c, const sw_evidence
 	}
 	if (!sw_date_parse(&rec->date, e->date, dn)) {
 		if (sw_text_valid(e->date, dn)) {
-			sw_buf_puts(why, "date '");
-			sw_buf_clip(why, e->date, 40);
-			sw_buf_puts(why, "' is not a real date as YYYY-MM-DD");
+			sw_buf_clip(why, "date '", e->date, 40, "' is not a real date as YYYY-MM-DD");
 			if ((dn > 1 && e->date[1] == '/') || (dn > 2 && e->date[2] == '/'))
 				sw_buf_puts(why, " (day-first dates such as 13/02/2026 are read with "
 				                 "--date-format dmy)");
@@ -422,12 +355,9 @@ void sw_evidence_drop(sw_engine *eng)
 	eng->evidence = NULL;
 	if (!ev)
 		return;
-	sw_mem_free(m, ev->recs);
-	sw_mem_free(m, ev->first);
-	sw_mem_free(m, ev->len);
-	sw_mem_free(m, ev->pend_last);
-	sw_mem_free(m, ev->pend_prev);
-	sw_mem_free(m, ev->gather);
+	void *blocks[] = { ev->recs, ev->first, ev->len, ev->pend_last, ev->pend_prev, ev->gather };
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		sw_mem_free(m, blocks[i]);
 	sw_intern_free(&ev->text);
 	for (int i = 0; i < 3; i++)
 		sw_buf_free(&ev->last_text[i].raw);

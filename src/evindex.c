@@ -21,15 +21,6 @@
    the regrouping costs at most a few record copies per record added. */
 #define PENDING_MIN 4096
 
-/* After grouping: every record is covered, nothing is pending. */
-static void settle(struct sw_evidence *ev, size_t pupils)
-{
-	ev->settled = ev->count;
-	ev->indexed = pupils;
-	if (ev->pend_last)
-		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
-}
-
 void sw_evindex_note(struct sw_evidence *ev, const sw_mem *m, size_t i)
 {
 	uint32_t p = ev->recs[i].pupil;
@@ -433,7 +424,10 @@ int sw_evidence_sort(sw_engine *eng, unsigned jobs, bool order)
 	ev->len = len;
 	ev->grouped = true;
 	ev->sorted = false;
-	settle(ev, np);
+	ev->settled = ev->count; /* every record is covered, nothing is pending */
+	ev->indexed = np;
+	if (ev->pend_last)
+		memset(ev->pend_last, 0, ev->pend_cap * sizeof *ev->pend_last);
 	if (!order)
 		return SW_OK;
 	if (sort_all(ev, &eng->mem, np, jobs))

@@ -225,9 +225,7 @@ int sw_field_json_pupil(sw_pupil_data *p, sw_pupil_room *room, const cJSON *obj,
 		}
 		const char *val = sw_field_scalar(c, room->numbers[p->attribute_count]);
 		if (!val) {
-			sw_buf_puts(why, "field '");
-			sw_buf_puts(why, c->string);
-			sw_buf_puts(why, "' must be a string, a number or true/false");
+			sw_buf_printf(why, "field '%s' must be a string, a number or true/false", c->string);
 			return SW_EREJECTED;
 		}
 		room->names[p->attribute_count] = c->string;
@@ -265,9 +263,7 @@ int sw_field_json_evidence(sw_evidence_data *e, const cJSON *obj, const char *pu
 			return SW_EREJECTED;
 		}
 		if (cJSON_IsString(c) && !sw_text_valid(c->valuestring, strlen(c->valuestring))) {
-			sw_buf_puts(why, "field '");
-			sw_buf_clip(why, c->string, 40);
-			sw_buf_puts(why, "' is not valid UTF-8");
+			sw_buf_clip(why, "field '", c->string, 40, "' is not valid UTF-8");
 			return SW_EREJECTED;
 		}
 	}
@@ -290,21 +286,17 @@ static int flat_refuse(const sw_flat *f, size_t i, sw_buf *why)
 	const char *key = f->text.p + it->key;
 	bool key_ok = it->kascii || sw_text_valid(key, it->klen);
 	if ((int)i == f->nul_item) {
-		sw_buf_puts(why, "field '");
-		sw_buf_clip(why, key_ok ? key : "?", 40);
-		sw_buf_puts(why, "' contains \\u0000 (a NUL character)");
+		sw_buf_clip(why, "field '", key_ok ? key : "?", 40,
+		            "' contains \\u0000 (a NUL character)");
 		return -1;
 	}
 	if (key_ok && (it->type != SW_FLAT_STRING || it->vascii ||
 	               sw_text_valid(sw_flat_text(f, it), it->vlen)))
 		return 0;
-	if (key_ok) {
-		sw_buf_puts(why, "field '");
-		sw_buf_clip(why, key, 40);
-		sw_buf_puts(why, "' is not valid UTF-8");
-	} else {
+	if (key_ok)
+		sw_buf_clip(why, "field '", key, 40, "' is not valid UTF-8");
+	else
 		sw_buf_puts(why, "a field name is not valid UTF-8");
-	}
 	return -1;
 }
 

@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records a rule error at the current path (plus `key` when not NULL). Control
-   characters from the file's strings become '?', so that a message stays
-   on one line and cannot send escape sequences to a terminal. */
 void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...)
 {
 	size_t old = key ? sw_jpath_key(&L->path, key) : L->path.len;
@@ -229,8 +226,7 @@ static void check_step_stage(loader *L, const cJSON *step, int num)
 static void check_range_key(loader *L, const cJSON *obj, const char *key, int want)
 {
 	int v;
-	if (cJSON_GetObjectItemCaseSensitive(obj, key) && sw_fwl_get_int(L, obj, key, false, &v) &&
-	    v != want)
+	if (sw_fwl_get_int(L, obj, key, false, &v) && v != want)
 		sw_fwl_rule_error(L, key, "must be %d, the skill's %s step", want,
 		                  strcmp(key, "min") ? "last" : "first");
 }
@@ -349,22 +345,20 @@ static void load_skill(loader *L, const cJSON *obj, sw_skill *sk)
 	                                sizeof *sk->aliases, &na);
 	if (na && !sk->aliases)
 		return;
-	if (na) {
-		sk->alias_count = na; /* an invalid alias leaves its slot NULL */
-		size_t old = sw_jpath_key(&L->path, "aliases");
-		size_t i = 0;
-		for (const cJSON *c = aliases->child; c; c = c->next, i++) {
-			size_t o2 = sw_jpath_index(&L->path, i);
-			if (!cJSON_IsString(c))
-				sw_fwl_rule_error(L, NULL, "must be a string");
-			else if (!sw_text_id(c->valuestring))
-				sw_fwl_rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
-			else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
-				L->nomem = 1;
-			sw_jpath_restore(&L->path, o2);
-		}
-		sw_jpath_restore(&L->path, old);
+	sk->alias_count = na; /* an invalid alias leaves its slot NULL */
+	size_t old = sw_jpath_key(&L->path, "aliases");
+	size_t i = 0;
+	for (const cJSON *c = na ? aliases->child : NULL; c; c = c->next, i++) {
+		size_t o2 = sw_jpath_index(&L->path, i);
+		if (!cJSON_IsString(c))
+			sw_fwl_rule_error(L, NULL, "must be a string");
+		else if (!sw_text_id(c->valuestring))
+			sw_fwl_rule_error(L, NULL, "\"%s\" is not a valid id " ID_RULE, c->valuestring);
+		else if (!(sk->aliases[i] = sw_mem_strdup(L->m, c->valuestring)))
+			L->nomem = 1;
+		sw_jpath_restore(&L->path, o2);
 	}
+	sw_jpath_restore(&L->path, old);
 	load_steps(L, obj, sk);
 }
 
@@ -415,20 +409,18 @@ static void load_root(loader *L, const cJSON *root)
 	}
 	if (n && !fw->skills)
 		return;
-	if (n) {
-		fw->skill_count = n;
-		size_t old = sw_jpath_key(&L->path, "skills");
-		size_t i = 0;
-		for (const cJSON *c = skills->child; c; c = c->next, i++) {
-			fw->skills[i].index = i;
-			fw->skills[i].fw = fw;
-			size_t o2 = sw_jpath_index(&L->path, i);
-			load_skill(L, c, &fw->skills[i]);
-			sw_jpath_restore(&L->path, o2);
-		}
-		sw_fwl_check_unique_ids(L);
-		sw_jpath_restore(&L->path, old);
+	fw->skill_count = n;
+	size_t old = sw_jpath_key(&L->path, "skills");
+	size_t i = 0;
+	for (const cJSON *c = n ? skills->child : NULL; c; c = c->next, i++) {
+		fw->skills[i].index = i;
+		fw->skills[i].fw = fw;
+		size_t o2 = sw_jpath_index(&L->path, i);
+		load_skill(L, c, &fw->skills[i]);
+		sw_jpath_restore(&L->path, o2);
 	}
+	sw_fwl_check_unique_ids(L);
+	sw_jpath_restore(&L->path, old);
 	sw_fwl_link_stages(L);
 	sw_fwl_load_expectations(L, root);
 }
@@ -471,11 +463,9 @@ void sw_fw_free(sw_framework *fw)
 	if (!fw)
 		return;
 	const sw_mem *m = fw->m;
-	sw_mem_free(m, fw->id);
-	sw_mem_free(m, fw->name);
-	sw_mem_free(m, fw->version);
-	sw_mem_free(m, fw->attribution);
-	sw_mem_free(m, fw->license);
+	char *texts[] = { fw->id, fw->name, fw->version, fw->attribution, fw->license };
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		sw_mem_free(m, texts[i]);
 	for (size_t i = 0; i < fw->group_count + fw->stage_count; i++) {
 		sw_named *e = i < fw->group_count ? &fw->groups[i] : &fw->stages[i - fw->group_count];
 		sw_mem_free(m, e->id);

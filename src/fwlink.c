@@ -84,17 +84,13 @@ void sw_fwl_load_expectations(loader *L, const cJSON *root)
 			goto next;
 		}
 		sw_fwl_check_keys(L, c, EXPECT_KEYS);
-		bool has_year = sw_fwl_get_int(L, c, "year", true, &year);
-		if (has_year && (year < 0 || year >= SW_YEARS)) {
+		bool given = sw_fwl_get_int(L, c, "year", true, &year), has_year = false;
+		if (given && (year < 0 || year >= SW_YEARS))
 			sw_fwl_rule_error(L, "year", "must be from 0 (Reception) to %d, not %d", SW_YEARS - 1, year);
-			has_year = false;
-		}
-		if (has_year && seen[year]) {
+		else if (given && seen[year])
 			sw_fwl_rule_error(L, "year", "year %d already has expectations", year);
-			has_year = false;
-		}
-		if (has_year)
-			seen[year] = true;
+		else if (given)
+			has_year = seen[year] = true;
 		const cJSON *skills = cJSON_GetObjectItemCaseSensitive(c, "skills");
 		bool has_step = cJSON_GetObjectItemCaseSensitive(c, "step") != NULL;
 		if (has_step && !sw_fwl_get_int(L, c, "step", false, &step))
@@ -138,17 +134,15 @@ void sw_fwl_load_expectations(loader *L, const cJSON *root)
 			}
 			sw_jpath_restore(&L->path, o3);
 		}
-		if (has_step) {
-			for (size_t k = 0; k < fw->skill_count; k++) {
-				const sw_skill *sk = &fw->skills[k];
-				if (over[k])
-					continue;
-				if (!in_range(sk, step))
-					sw_fwl_rule_error(L, "step", "step %d is outside skill \"%s\" (%d to %d)",
-					           step, sk->id ? sk->id : "?", sk->min, sk->max);
-				else if (has_year)
-					fw->expected[k * SW_YEARS + (size_t)year] = step;
-			}
+		for (size_t k = 0; has_step && k < fw->skill_count; k++) {
+			const sw_skill *sk = &fw->skills[k];
+			if (over[k])
+				continue;
+			if (!in_range(sk, step))
+				sw_fwl_rule_error(L, "step", "step %d is outside skill \"%s\" (%d to %d)",
+				           step, sk->id ? sk->id : "?", sk->min, sk->max);
+			else if (has_year)
+				fw->expected[k * SW_YEARS + (size_t)year] = step;
 		}
 		sw_mem_free(L->m, over);
 	next:
@@ -170,12 +164,8 @@ static void add_key(loader *L, size_t k, const char *text, const char *key_name,
 	sw_framework *fw = L->fw;
 	sw_buf b;
 	sw_buf_init(&b, L->m);
-	if (!sw_text_key(&b, text, strlen(text)) || b.failed) {
-		sw_buf_free(&b);
-		L->nomem = 1;
-		return;
-	}
-	char *key = sw_buf_take(&b);
+	char *key = sw_text_key(&b, text, strlen(text)) ? sw_buf_take(&b) : NULL;
+	sw_buf_free(&b);
 	if (!key) {
 		L->nomem = 1;
 		return;

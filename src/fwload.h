@@ -15,7 +15,8 @@ typedef struct loader {
 	int nomem;
 } loader;
 
-/* Records a rule error at the current path (plus `key` when not NULL). */
+/* Records a rule error at the current path (plus `key` when not NULL), with
+   control characters made '?' (one line, no escape sequences to a terminal). */
 void sw_fwl_rule_error(loader *L, const char *key, const char *fmt, ...) SW_PRINTF(3, 4);
 /* Reports keys of obj that are neither in `allowed` (NULL-terminated) nor x- extensions. */
 void sw_fwl_check_keys(loader *L, const cJSON *obj, const char *const *allowed);

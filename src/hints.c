@@ -21,6 +21,14 @@ static const char *line_end(const char *p, const char *end)
 	return p;
 }
 
+/* The end of the comment that starts at p ("--"): of its long bracket,
+   else of its line. */
+static const char *skip_comment(const char *p, const char *end, unsigned long *line)
+{
+	const char *q = p + 2 < end && p[2] == '[' ? sw_sb_skip_long(p + 2, end, line) : NULL;
+	return q ? q : line_end(p, end);
+}
+
 /* The start of line `line` (1-based, counted as Lua counts) in src, or
    NULL when src has fewer lines. */
 static const char *line_start(const char *src, size_t len, unsigned long line)
@@ -35,9 +43,6 @@ static const char *line_start(const char *src, size_t len, unsigned long line)
 	return p;
 }
 
-/* Looks for a curly quote or a non-breaking space on line `line` (or, when
-   there is none there, anywhere) when Lua's message msg is about one of
-   their bytes: a message with its column, else false. */
 bool sw_hint_odd_character(sw_buf *b, const char *src, size_t len, const char *msg,
                            unsigned long *line)
 {
@@ -123,13 +128,7 @@ static bool open_block(const char *src, size_t len, unsigned long stop, block *o
 			continue;
 		}
 		if (c == '-' && p + 1 < end && p[1] == '-') {
-			const char *q =
-			    p + 2 < end && p[2] == '[' ? sw_sb_skip_long(p + 2, end, &line) : NULL;
-			if (q) {
-				p = q;
-			} else {
-				p = line_end(p, end);
-			}
+			p = skip_comment(p, end, &line);
 			continue;
 		}
 		if (c == '"' || c == '\'') {
@@ -198,12 +197,7 @@ static bool starts_with_return(const char *src, size_t len)
 		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
 			p++;
 		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			const char *q =
-			    p + 2 < end && p[2] == '[' ? sw_sb_skip_long(p + 2, end, &line) : NULL;
-			if (q)
-				p = q;
-			else
-				p = line_end(p, end);
+			p = skip_comment(p, end, &line);
 		} else {
 			break;
 		}
@@ -235,11 +229,8 @@ void sw_hint_syntax(sw_buf *b, const char *src, size_t len, const char *msg, uns
 		                 "table are separated by commas)", prev);
 		return;
 	}
-	if (!starts_with_return(src, len)) {
-		sw_buf_puts(b, " (a rubric file starts with `return {` and ends with `}`: "
-		               "everything between is the rubric table)");
+	if (sw_hint_not_a_table(b, src, len))
 		return;
-	}
 	block bl;
 	if ((strstr(msg, "'end' expected") || strstr(msg, "unexpected symbol") ||
 	     strstr(msg, "<eof>")) && open_block(src, len, line, &bl))

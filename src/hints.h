@@ -4,8 +4,8 @@
 #include "internal.h"
 
 /* When Lua's message msg is about a byte of a curly quote or non-breaking
-   space: appends "column C: a curly quote ..." to b, sets *line to where
-   it is, and returns true. */
+   space: finds it (on line *line, else anywhere), appends "column C: a curly
+   quote ..." to b, sets *line to where it is, and returns true. */
 bool sw_hint_odd_character(sw_buf *b, const char *src, size_t len, const char *msg,
                            unsigned long *line);
 /* Appends " (hint)" for Lua's syntax error msg at `line`, when one fits. */

@@ -16,7 +16,21 @@
    first block, and the other threads start once that is cut into parts. */
 #define FIRST_FILL (64u * 1024u)
 
-static bool fill(sw_input *in, size_t n);
+/* Reads up to n bytes into the emptied buffer; false at the end or on an error. */
+static bool fill(sw_input *in, size_t n)
+{
+	if (in->eof || in->err || !in->f || !in->buf)
+		return false;
+	in->pos = 0;
+	in->len = fread(in->buf, 1, n, in->f);
+	if (in->len == 0) {
+		if (ferror(in->f))
+			in->err = 1;
+		in->eof = 1;
+		return false;
+	}
+	return true;
+}
 
 /* Opens path for reading, refusing a folder (SW_EIO with a message in d);
    *size gets a regular file's size, else 0. */
@@ -53,22 +67,6 @@ int sw_input_open(sw_input *in, const sw_mem *m, const char *path, sw_diag *d)
 		in->offset = 3;
 	}
 	return SW_OK;
-}
-
-/* Reads up to n bytes into the emptied buffer; false at the end or on an error. */
-static bool fill(sw_input *in, size_t n)
-{
-	if (in->eof || in->err || !in->f || !in->buf)
-		return false;
-	in->pos = 0;
-	in->len = fread(in->buf, 1, n, in->f);
-	if (in->len == 0) {
-		if (ferror(in->f))
-			in->err = 1;
-		in->eof = 1;
-		return false;
-	}
-	return true;
 }
 
 bool sw_input_fill(sw_input *in)

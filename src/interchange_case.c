@@ -67,7 +67,8 @@ static int auto_levels(sw_case_importer *I)
 	     : hi == 1 ? SW_CASE_LEVELS_STEP : SW_CASE_LEVELS_SKILL_STEP;
 }
 
-const char *sw_case_levels_name(int levels)
+/* "step", "skill,step" or "group,skill,step". */
+static const char *levels_name(int levels)
 {
 	return levels == SW_CASE_LEVELS_STEP ? "step"
 	     : levels == SW_CASE_LEVELS_GROUP_SKILL_STEP ? "group,skill,step" : "skill,step";
@@ -210,20 +211,19 @@ static bool read_nodes(sw_case_importer *I, const cJSON *root)
 	return true;
 }
 
-/* Orders the edges: by parent, then as the children are to be listed. */
-static int cmp_edge(const void *a, const void *b, void *ctx)
+/* Orders the edges: by parent, then as the children are to be listed (a
+   total order: the association's place decides last). */
+static int cmp_edge(const void *a, const void *b)
 {
 	const case_edge *x = a, *y = b;
-	const sw_case_importer *I = ctx;
 	if (x->parent != y->parent)
 		return x->parent < y->parent ? -1 : 1;
 	if (x->has_seq != y->has_seq)
 		return x->has_seq ? -1 : 1;
 	if (x->has_seq && x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
-	const case_node *cx = &I->nodes[x->child], *cy = &I->nodes[y->child];
 	for (int k = 0; k < 2; k++) {
-		const char *sx = k ? cx->le : cx->hcs, *sy = k ? cy->le : cy->hcs;
+		const char *sx = k ? x->le : x->hcs, *sy = k ? y->le : y->hcs;
 		if (!sx != !sy)
 			return sx ? -1 : 1;
 		int c = sx ? sw_natcmp(sx, sy) : 0;
@@ -231,30 +231,6 @@ static int cmp_edge(const void *a, const void *b, void *ctx)
 			return c;
 	}
 	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* A stable sort by cmp_edge (insertion sort on runs merged: edges are few
-   per parent, but a package may have many, so a merge sort). */
-static bool sort_edges(sw_case_importer *I)
-{
-	if (I->ne < 2)
-		return true;
-	case_edge *tmp = sw_mem_calloc(I->m, I->ne, sizeof *tmp);
-	if (!tmp)
-		return false;
-	for (size_t w = 1; w < I->ne; w *= 2) {
-		for (size_t lo = 0; lo < I->ne; lo += 2 * w) {
-			size_t mid = lo + w < I->ne ? lo + w : I->ne;
-			size_t hi = lo + 2 * w < I->ne ? lo + 2 * w : I->ne;
-			size_t a = lo, b = mid, o = lo;
-			while (a < mid || b < hi)
-				tmp[o++] = b >= hi || (a < mid && cmp_edge(&I->edges[a], &I->edges[b], I) <= 0)
-				           ? I->edges[a++] : I->edges[b++];
-		}
-		memcpy(I->edges, tmp, I->ne * sizeof *tmp);
-	}
-	sw_mem_free(I->m, tmp);
-	return true;
 }
 
 /* Reads the isChildOf associations into sorted edges. */
@@ -275,7 +251,7 @@ static bool read_edges(sw_case_importer *I, const cJSON *root)
 			continue; /* other associations do not shape the tree */
 		snprintf(path, sizeof path, "$.CFAssociations[%zu]", i);
 		const cJSON *aid = cJSON_GetObjectItemCaseSensitive(a, "identifier");
-		case_edge e = { 0, 0, i, false, 0, cJSON_IsString(aid) ? aid->valuestring : "?" };
+		case_edge e = { .order = i, .aid = cJSON_IsString(aid) ? aid->valuestring : "?" };
 		const char *o_shown, *d_shown;
 		size_t o = resolve(I, cJSON_GetObjectItemCaseSensitive(a, "originNodeURI"), &o_shown);
 		size_t d = resolve(I, cJSON_GetObjectItemCaseSensitive(a, "destinationNodeURI"), &d_shown);
@@ -301,10 +277,11 @@ static bool read_edges(sw_case_importer *I, const cJSON *root)
 		}
 		e.parent = d;
 		e.child = o;
+		e.hcs = I->nodes[o].hcs;
+		e.le = I->nodes[o].le;
 		I->edges[I->ne++] = e;
 	}
-	if (!sort_edges(I))
-		return false;
+	qsort(I->edges, I->ne, sizeof *I->edges, cmp_edge);
 	for (size_t k = 0; k < I->ne; k++) {
 		case_node *p = &I->nodes[I->edges[k].parent];
 		if (p->count++ == 0)
@@ -422,7 +399,7 @@ static void report_unplaced(sw_case_importer *I, sw_case_import_stats *st)
 	for (size_t i = 1; i < I->n; i++) {
 		const case_node *nd = &I->nodes[i];
 		if (nd->why >= W_DEEP) /* W_INVALID was reported as it was read */
-			report(I, i, WHY[nd->why], sw_case_levels_name(I->levels));
+			report(I, i, WHY[nd->why], levels_name(I->levels));
 		if (nd->role == R_NONE)
 			st->not_imported++;
 		else
@@ -476,7 +453,7 @@ static int import_tree(sw_case_importer *I, const cJSON *root, sw_buf *out,
 		st->skills = 1;
 	if (!st->skills)
 		return sw_diag_add(I->d, SW_EINVALID, I->file, 0, 0, NULL, "no skill could be made "
-		                   "with levels %s: %s", sw_case_levels_name(I->levels),
+		                   "with levels %s: %s", levels_name(I->levels),
 		                   I->levels == SW_CASE_LEVELS_STEP
 		                       ? "the document has no child items to be steps"
 		                       : "a skill needs child items to be its steps (levels step "

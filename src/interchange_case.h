@@ -32,6 +32,7 @@ typedef struct case_edge {
 	bool has_seq;
 	double seq;
 	const char *aid; /* the association's identifier, for reports */
+	const char *hcs, *le; /* the child's humanCodingScheme and listEnumeration */
 } case_edge;
 
 /* A matching key (sw_text_key) of a skill id or name, and whose it is. */
@@ -61,8 +62,6 @@ typedef struct sw_case_importer {
 	int nomem;
 } sw_case_importer;
 
-/* "step", "skill,step" or "group,skill,step". */
-const char *sw_case_levels_name(int levels);
 /* Gives every placed node its id, name or label and text, and steps their
    numbers; false when out of memory. */
 bool sw_case_name(sw_case_importer *I, const sw_case_import_options *opts);

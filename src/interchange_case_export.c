@@ -142,10 +142,8 @@ static bool add_skill(exporter *E, size_t k, size_t parent)
 		it = add(E, T_STEP, self, cJSON_GetArrayItem(steps, (int)j), path, name);
 		if (!it)
 			return false;
-		sw_buf b;
-		sw_buf_init(&b, E->m);
-		sw_buf_printf(&b, "%s.%d", sk->id, s);
-		if (!(it->hcs = sw_buf_take(&b)))
+		snprintf(name, sizeof name, "%s.%d", sk->id, s); /* an id has at most 64 bytes */
+		if (!(it->hcs = sw_mem_strdup(E->m, name)))
 			return false;
 		it->step = s;
 		it->abbr = sk->steps[j].label;

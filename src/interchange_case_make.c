@@ -77,10 +77,8 @@ static char *unique(sw_case_importer *I, size_t i, const sw_buf *base, bool id)
 		if (!sw_buf_cstr(&b))
 			break;
 		int f = skill ? key_free(I, b.p, i) : id ? group_id_free(I, b.p, i) : 1;
-		if (f < 0)
-			break;
 		if (f) {
-			out = sw_buf_take(&b);
+			out = f > 0 ? sw_buf_take(&b) : NULL; /* taken, or out of memory */
 			break;
 		}
 	}
@@ -120,7 +118,8 @@ static char *make_name(sw_case_importer *I, size_t i, const char *text)
 	return name;
 }
 
-/* A copy of the full statement when it says more than `shown`, else NULL. */
+/* Gives nd a copy of its full statement as its text when that says more
+   than `shown`; false when out of memory. */
 static bool full_text(sw_case_importer *I, case_node *nd, const char *shown)
 {
 	if (!nd->full || strcmp(nd->full, shown) == 0)

@@ -66,9 +66,9 @@ typedef struct roster_reader {
 
 static const char *const FILES[4] = { "orgs.csv", "classes.csv", "users.csv", "enrollments.csv" };
 
-/* Opens dir/name and maps its header; `required` lists columns it must have. */
+/* Opens dir/name and maps its header; `required`: the two columns it must have. */
 static int open_csv(roster_reader *R, csvfile *f, const char *dir, const char *name,
-                    const int *required, size_t nreq)
+                    const int required[2])
 {
 	sw_buf p;
 	sw_buf_init(&p, R->m);
@@ -90,8 +90,7 @@ static int open_csv(roster_reader *R, csvfile *f, const char *dir, const char *n
 		                   rc == 0 ? "the file is empty: a header row is needed"
 		                   : f->head.error ? "cannot read the header row"
 		                                   : "the header has too many columns");
-	for (int c = 0; c < C_COUNT; c++)
-		f->col[c] = -1;
+	memset(f->col, -1, sizeof f->col); /* -1: no such column */
 	for (size_t i = 0; i < f->head.count; i++) {
 		const char *h = sw_csv_field(&f->head, i, NULL);
 		for (int c = 0; c < C_COUNT; c++)
@@ -100,7 +99,7 @@ static int open_csv(roster_reader *R, csvfile *f, const char *dir, const char *n
 				    (f->col[c] < 0 || k == 0))
 					f->col[c] = (int)i; /* "grades" wins over "grade" */
 	}
-	for (size_t i = 0; i < nreq; i++)
+	for (size_t i = 0; i < 2; i++)
 		if (f->col[required[i]] < 0)
 			return sw_diag_add(R->d, SW_EINVALID, f->path, f->head.line, 0, NULL,
 			                   "missing required column '%s'", COLUMN[required[i]][0]);
@@ -114,10 +113,12 @@ static const char *field(const csvfile *f, int c)
 	return c < 0 || f->col[c] < 0 ? "" : sw_csv_field(&f->row, (size_t)f->col[c], NULL);
 }
 
-/* Reports a row of f as rejected or skipped (counted by the caller). */
-static void row_notice(roster_reader *R, const csvfile *f, const char *what)
+/* Counts a row of f as skipped or rejected, with the reason in R->why, and
+   reports it. */
+static void row_notice(roster_reader *R, csvfile *f, bool skipped)
 {
-	sw_notify_send(&R->nt, f->path, f->row.line, NULL, "%s: %s", what,
+	*(skipped ? &f->st->skipped : &f->st->rejected) += 1;
+	sw_notify_send(&R->nt, f->path, f->row.line, NULL, "%s: %s", skipped ? "skipped" : "rejected",
 	               sw_buf_cstr(&R->why) ? R->why.p : "out of memory");
 }
 
@@ -163,8 +164,7 @@ static int next_row(roster_reader *R, csvfile *f)
 			bad = why_set(R, "empty sourcedId");
 		if (!bad)
 			return 1;
-		f->st->rejected++;
-		row_notice(R, f, "rejected");
+		row_notice(R, f, false);
 	}
 }
 
@@ -204,16 +204,8 @@ static char *copy(roster_reader *R, const csvfile *f, int c)
 /* Counts a row as skipped (status tobedeleted) and reports it. */
 static void skip(roster_reader *R, csvfile *f, const char *what, const char *id)
 {
-	f->st->skipped++;
 	why_set(R, "status tobedeleted (%s '%s')", what, id);
-	row_notice(R, f, "skipped");
-}
-
-/* Counts a row as rejected, with the reason in R->why, and reports it. */
-static void reject(roster_reader *R, csvfile *f)
-{
-	f->st->rejected++;
-	row_notice(R, f, "rejected");
+	row_notice(R, f, true);
 }
 
 /* Indexes a table by id; a sourcedId given again is rejected. */
@@ -264,7 +256,7 @@ static int read_recs(roster_reader *R, int which)
 			why_set(R, "empty %s", COLUMN[KIND[which].need][0]);
 			if (which == 2)
 				sw_buf_printf(&R->why, " (user '%s')", id);
-			reject(R, f);
+			row_notice(R, f, false);
 			continue;
 		}
 		rec *r = add_rec(R, t, f);
@@ -278,18 +270,11 @@ static int read_recs(roster_reader *R, int which)
 		char **kept[4] = { &r->a, &r->b, &r->c, &r->grades };
 		for (int i = 0; i < 4; i++)
 			*kept[i] = copy(R, f, KIND[which].cols[i]);
-		if (which == 2) {
-			sw_buf name;
-			sw_buf_init(&name, R->m);
-			sw_buf_puts(&name, field(f, C_GIVEN));
-			if (*field(f, C_GIVEN) && *field(f, C_FAMILY))
-				sw_buf_putc(&name, ' ');
-			sw_buf_puts(&name, field(f, C_FAMILY));
-			bool any = name.len || name.failed;
-			r->a = any ? sw_buf_take(&name) : NULL;
-			if (any && !r->a)
+		if (which == 2) { /* a user's name: given, then family name (R->why as scratch) */
+			const char *given = field(f, C_GIVEN), *family = field(f, C_FAMILY);
+			why_set(R, "%s%s%s", given, *given && *family ? " " : "", family);
+			if (R->why.failed || (R->why.len && !(r->a = sw_mem_strdup(R->m, R->why.p))))
 				R->nomem = 1;
-			sw_buf_free(&name);
 		}
 		if (R->nomem)
 			return SW_ENOMEM;
@@ -332,15 +317,14 @@ static int read_enrollments(roster_reader *R)
 		else if (c == NONE || (R->classes.r[c].deleted && R->classes.r[c].warned))
 			bad = why_set(R, "class '%s' is not in classes.csv", cid);
 		if (bad) {
-			reject(R, f);
+			row_notice(R, f, false);
 			continue;
 		}
 		rec *user = &R->users.r[u], *cls = &R->classes.r[c];
 		if (user->deleted || cls->deleted) {
-			f->st->skipped++;
 			why_set(R, "%s '%s' is to be deleted", user->deleted ? "user" : "class",
 			        user->deleted ? uid : cid);
-			row_notice(R, f, "skipped");
+			row_notice(R, f, true);
 			continue;
 		}
 		f->st->accepted++;
@@ -495,15 +479,14 @@ static void table_free(const sw_mem *m, table *t)
 /* Opens the four files (all before reading any) and reads them in order. */
 static int read_all(roster_reader *R, const char *dir)
 {
-	static const int need_org[] = { C_ID, C_NAME }, need_class[] = { C_ID, C_TITLE },
-	                 need_user[] = { C_ID, C_ROLE }, need_enrol[] = { C_CLASS, C_USER };
-	static const int *const need[4] = { need_org, need_class, need_user, need_enrol };
+	static const int need[4][2] = { { C_ID, C_NAME }, { C_ID, C_TITLE }, { C_ID, C_ROLE },
+		                        { C_CLASS, C_USER } }; /* orgs, classes, users, enrollments */
 	sw_oneroster_file_stats *st[4] = { &R->st->orgs, &R->st->classes, &R->st->users,
 		                           &R->st->enrollments };
 	int rc = SW_OK;
 	for (int i = 0; i < 4 && rc == SW_OK; i++) {
 		R->f[i].st = st[i];
-		rc = open_csv(R, &R->f[i], dir, FILES[i], need[i], 2);
+		rc = open_csv(R, &R->f[i], dir, FILES[i], need[i]);
 	}
 	for (int i = 0; i < 3 && rc == SW_OK; i++)
 		rc = read_recs(R, i);

@@ -70,11 +70,13 @@ static inline void sw_buf_putc(sw_buf *b, char c)
 }
 void sw_buf_printf(sw_buf *b, const char *fmt, ...) SW_PRINTF(2, 3);
 void sw_buf_vprintf(sw_buf *b, const char *fmt, va_list ap);
-/* Appends at most max bytes of s, never splitting a UTF-8 character, and
-   "..." when s was longer (for quoting input in messages). */
-void sw_buf_clip(sw_buf *b, const char *s, size_t max);
+/* Appends `before`, at most max bytes of s, never splitting a UTF-8
+   character, and "..." when s was longer, then `after` (for quoting input
+   in messages). */
+void sw_buf_clip(sw_buf *b, const char *before, const char *s, size_t max, const char *after);
 /* The same for the text s[0..n), which ends early at a NUL. */
-void sw_buf_clip_n(sw_buf *b, const char *s, size_t n, size_t max);
+void sw_buf_clip_n(sw_buf *b, const char *before, const char *s, size_t n, size_t max,
+                   const char *after);
 /* NUL-terminated contents, or NULL after a failure; stays owned by b. */
 const char *sw_buf_cstr(sw_buf *b);
 /* Hands the NUL-terminated contents to the caller (free with sw_mem_free). */

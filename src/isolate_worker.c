@@ -58,12 +58,14 @@ static bool move_all(int fd, void *p, size_t n, bool out)
 	return true;
 }
 
-/* Starts a frame of `type` in b (emptied); frame_send fills in its length. */
-static void frame_start(sw_buf *b, char type)
+/* Starts a frame of `type` in b (emptied) holding data[0..n) so far;
+   frame_send fills in its length. */
+static void frame_start(sw_buf *b, char type, const char *data, size_t n)
 {
 	b->len = 0;
 	sw_buf_putc(b, type);
 	sw_buf_add(b, "\0\0\0\0", 4); /* the length, filled in by frame_send */
+	sw_buf_add(b, data, n);
 }
 
 /* Sends the frame in b; false when it cannot (the parent is gone). */
@@ -86,8 +88,7 @@ typedef struct iso_out {
 static int forward_print(const char *data, size_t len, void *payload)
 {
 	iso_out *o = payload;
-	frame_start(&o->b, 'P'); /* prints come between frames: the buffer is free */
-	sw_buf_add(&o->b, data, len);
+	frame_start(&o->b, 'P', data, len); /* prints come between frames: the buffer is free */
 	return frame_send(&o->b, o->fd) ? 0 : -1;
 }
 
@@ -208,8 +209,7 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 #endif
 	const char *failed = confine(pl, fd);
 	if (failed) {
-		frame_start(&o.b, 'F');
-		sw_buf_puts(&o.b, failed);
+		frame_start(&o.b, 'F', failed, strlen(failed));
 		frame_send(&o.b, fd);
 		_exit(0);
 	}
@@ -225,8 +225,7 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 			char *verdict = NULL;
 			rc = sw_eval_probe(eng, run, &res, eng->roster->count, pl->days, pl->as_of,
 			                   pl->records, &verdict);
-			frame_start(&o.b, 'S');
-			sw_buf_puts(&o.b, verdict ? verdict : "");
+			frame_start(&o.b, 'S', verdict ? verdict : "", verdict ? strlen(verdict) : 0);
 			if (rc == SW_OK && !frame_send(&o.b, fd))
 				_exit(0);
 			stopped = verdict; /* kept for the worker's life */
@@ -244,14 +243,14 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 			else
 				rc = sw_runner_pupil(run, &res, p, recs, n, pl->days, pl->as_of);
 			if (rc == SW_OK) {
-				frame_start(&o.b, 'R');
+				frame_start(&o.b, 'R', "", 0);
 				sw_iso_encode(&o.b, &res);
 				if (!frame_send(&o.b, fd))
 					_exit(0);
 			}
 		}
 		if (rc == SW_OK) {
-			frame_start(&o.b, 'D');
+			frame_start(&o.b, 'D', "", 0);
 			if (!frame_send(&o.b, fd))
 				_exit(0);
 			struct timespec t; /* retire before RLIMIT_CPU: the parent starts another */
@@ -261,9 +260,8 @@ _Noreturn void sw_iso_worker(const sw_iso_plan *pl, int fd)
 		}
 	}
 	if (rc != SW_OK) {
-		frame_start(&o.b, 'E');
 		uint32_t st = (uint32_t)rc;
-		sw_buf_add(&o.b, (const char *)&st, sizeof st);
+		frame_start(&o.b, 'E', (const char *)&st, sizeof st);
 		frame_send(&o.b, fd);
 	}
 	_exit(0); /* nothing of the parent's is flushed or freed here */

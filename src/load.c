@@ -28,7 +28,6 @@ static int pick_format(const sw_load_options *opts, const char *path)
 	return SW_FORMAT_CSV;
 }
 
-/* Counts a rejected row and hands it to the caller. */
 int sw_rd_reject(reader *R, uint64_t line, const char *raw, size_t raw_len)
 {
 	if (!sw_buf_cstr(&R->why)) /* the reason itself could not be written */

@@ -33,3 +33,5 @@ SW_OPTIONS_INIT_FN(sw_case_export_options_init, sw_case_export_options,
                    SW_CASE_EXPORT_OPTIONS_INIT, SW_CASE_EXPORT_OPTIONS_VERSION)
 SW_OPTIONS_INIT_FN(sw_oneroster_options_init, sw_oneroster_options, SW_ONEROSTER_OPTIONS_INIT,
                    SW_ONEROSTER_OPTIONS_VERSION)
+SW_OPTIONS_INIT_FN(sw_service_options_init, sw_service_options, SW_SERVICE_OPTIONS_INIT,
+                   SW_SERVICE_OPTIONS_VERSION)

@@ -138,15 +138,6 @@ static size_t next_cut(const char *d, size_t len, const spans *sp, size_t from, 
 	return len;
 }
 
-/* The last '\n' in d[0..n), or NULL (memrchr is not standard C). */
-static const char *last_newline(const char *d, size_t n)
-{
-	while (n > 0)
-		if (d[--n] == '\n')
-			return d + n;
-	return NULL;
-}
-
 /* The last row boundary in d[0..len), or 0 when there is none. */
 static size_t last_cut(const char *d, size_t len, const spans *sp)
 {
@@ -154,12 +145,13 @@ static size_t last_cut(const char *d, size_t len, const spans *sp)
 	if (sp && sp->open && sp->count)
 		end = sp->at[(sp->count - 1) * 2];
 	while (end > 0) {
-		const char *nl = last_newline(d, end);
-		if (!nl)
+		size_t x = end, hint = 0; /* just after the last '\n' before end (memrchr is not C) */
+		while (x > 0 && d[x - 1] != '\n')
+			x--;
+		if (x == 0)
 			return 0;
-		size_t x = (size_t)(nl - d), hint = 0;
-		if (!sp || !quoted(sp, x, &hint))
-			return x + 1;
+		if (!sp || !quoted(sp, x - 1, &hint))
+			return x;
 		end = sp->at[hint * 2]; /* inside the quoted field `hint`: look before it */
 	}
 	return 0;

@@ -219,9 +219,7 @@ int sw_roster_lookup(size_t *index, sw_engine *eng, const char *id)
 	int rc = b.failed ? SW_ENOMEM : found ? SW_OK : SW_ENOTFOUND;
 	if (rc == SW_ENOTFOUND) {
 		b.len = 0;
-		sw_buf_puts(&b, "no pupil '");
-		sw_buf_clip(&b, t, 64);
-		sw_buf_putc(&b, '\'');
+		sw_buf_clip(&b, "no pupil '", t, 64, "'");
 		sw_diag_add(&eng->diag, rc, NULL, 0, 0, NULL, "%s",
 		            sw_buf_cstr(&b) ? b.p : "no such pupil");
 	} else if (rc) {

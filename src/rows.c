@@ -35,8 +35,7 @@ static bool year_text(reader *R, const char *f, int *year)
 		sw_buf_puts(&R->why, "field 'year' is not valid UTF-8");
 		return false;
 	}
-	sw_buf_puts(&R->why, "year '");
-	sw_buf_clip(&R->why, f, 20);
+	sw_buf_clip(&R->why, "year '", f, 20, "");
 	sw_buf_printf(&R->why, "' is not a school year: write 0 to %d, Year 5, Y5, R or Reception",
 	              SW_YEARS - 1);
 	return false;
@@ -69,7 +68,25 @@ static int csv_pupil(reader *R, sw_csv_row *row, const sw_csv_row *head, const i
 	return sw_roster_put(R->eng, &p, row->line, &R->why, false);
 }
 
-static int add_evidence(reader *R, const sw_evidence_data *e);
+/* Adds (or in check-only mode checks) one record. */
+static int add_evidence(reader *R, const sw_evidence_data *e)
+{
+	sw_evidence_data dmy;
+	char iso[11];
+	if (R->dmy && e->date) {
+		int st = sw_date_dmy(iso, e->date, strlen(e->date), &R->why);
+		if (st < 0)
+			return SW_EREJECTED;
+		if (st > 0) {
+			dmy = *e;
+			dmy.date = iso;
+			e = &dmy;
+		}
+	}
+	if (R->cache)
+		return sw_evidence_check(R->eng, R->cache, e, R->checked, R->checked_text, &R->why);
+	return sw_evidence_add(R->eng, e, &R->why);
+}
 
 /* Turns one CSV evidence row into a record (map as for csv_pupil). */
 static int csv_evidence(reader *R, sw_csv_row *row, const int *map)
@@ -89,9 +106,7 @@ static int csv_evidence(reader *R, sw_csv_row *row, const int *map)
 		return SW_EREJECTED;
 	}
 	if (!sw_field_parse_int(step, &e.step)) {
-		sw_buf_puts(&R->why, "step '");
-		sw_buf_clip(&R->why, step, 20);
-		sw_buf_puts(&R->why, "' is not an integer");
+		sw_buf_clip(&R->why, "step '", step, 20, "' is not an integer");
 		return SW_EREJECTED;
 	}
 	return add_evidence(R, &e);
@@ -162,26 +177,6 @@ static int json_line(reader *R, sw_flat *flat, const char *s, size_t n, bool is_
 	}
 	cJSON_Delete(obj);
 	return st;
-}
-
-/* Adds (or in check-only mode checks) one record. */
-static int add_evidence(reader *R, const sw_evidence_data *e)
-{
-	sw_evidence_data dmy;
-	char iso[11];
-	if (R->dmy && e->date) {
-		int st = sw_date_dmy(iso, e->date, strlen(e->date), &R->why);
-		if (st < 0)
-			return SW_EREJECTED;
-		if (st > 0) {
-			dmy = *e;
-			dmy.date = iso;
-			e = &dmy;
-		}
-	}
-	if (R->cache)
-		return sw_evidence_check(R->eng, R->cache, e, R->checked, R->checked_text, &R->why);
-	return sw_evidence_add(R->eng, e, &R->why);
 }
 
 /* Common checks of a CSV data row; false (with the reason set) when rejected. */

@@ -72,8 +72,9 @@ static void put_id(sw_buf *b, const cJSON *root, const sw_json_member *id, const
 	}
 }
 
-void sw_svc_put_str(sw_buf *b, const char *s)
+void sw_svc_put_str(sw_buf *b, const char *text, const char *s)
 {
+	sw_buf_puts(b, text);
 	if (s)
 		sw_svc_put_text(b, s, strlen(s));
 	else
@@ -124,11 +125,9 @@ bool sw_svc_fail_engine(request *R, sw_engine *eng, int rc, const char *prefix)
 static int quote_len(const char *s)
 {
 	size_t n = strlen(s);
-	if (n <= 40)
-		return (int)n;
-	n = 40;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
+	if (n > 40)
+		for (n = 40; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+			;
 	return (int)n;
 }
 
@@ -208,8 +207,7 @@ bool sw_svc_put_rubric(request *R)
 {
 	sw_engine *eng = R->eng;
 	struct sw_rubric *rb = eng->rubric;
-	sw_buf_puts(&R->body, ", \"rubric\": ");
-	sw_svc_put_str(&R->body, sw_engine_rubric_name(eng));
+	sw_svc_put_str(&R->body, ", \"rubric\": ", sw_engine_rubric_name(eng));
 	sw_buf_puts(&R->body, ", \"params\": ");
 	if (!rb) {
 		sw_buf_puts(&R->body, "null");
@@ -380,10 +378,8 @@ static bool op_framework(request *R, const cJSON *req)
 static bool op_ping(request *R, const cJSON *req)
 {
 	(void)req;
-	sw_buf_puts(&R->body, ", \"protocol\": 2, \"version\": ");
-	sw_svc_put_str(&R->body, sw_version());
-	sw_buf_puts(&R->body, ", \"framework\": ");
-	sw_svc_put_str(&R->body, sw_framework_id(sw_engine_framework(R->eng)));
+	sw_svc_put_str(&R->body, ", \"protocol\": 2, \"version\": ", sw_version());
+	sw_svc_put_str(&R->body, ", \"framework\": ", sw_framework_id(sw_engine_framework(R->eng)));
 	return sw_svc_put_rubric(R);
 }
 
@@ -457,15 +453,6 @@ static bool dispatch(request *R, cJSON **root, const char *line, size_t len)
 			return ops[i].run(R, req);
 	return fail(R, "unknown op '%.*s' (ops: ping, framework, load_framework, evaluate, "
 	     "load_rubric, set_params, check_rubric, rubrics, summary)", quote_len(o), o);
-}
-
-int sw_service_options_init(sw_service_options *opts, unsigned int version)
-{
-	if (!opts || version != SW_SERVICE_OPTIONS_VERSION)
-		return SW_EINVALID;
-	sw_service_options def = SW_SERVICE_OPTIONS_INIT;
-	*opts = def;
-	return SW_OK;
 }
 
 int sw_service_handle(char **response, sw_engine *eng, const char *line, size_t len)

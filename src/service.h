@@ -30,8 +30,8 @@ typedef struct sw_svc_req {
 bool sw_svc_fail(sw_svc_req *R, const char *fmt, ...) SW_PRINTF(2, 3);
 /* Sets the error from eng's error list (or the status rc), after `prefix`. */
 bool sw_svc_fail_engine(sw_svc_req *R, sw_engine *eng, int rc, const char *prefix);
-/* Appends a C string (or null) as JSON. */
-void sw_svc_put_str(sw_buf *b, const char *s);
+/* Appends text (such as ", \"name\": "), then a C string (or null) as JSON. */
+void sw_svc_put_str(sw_buf *b, const char *text, const char *s);
 /* Appends the rubric's name and its parameters as a JSON object (null
    without a rubric) to the reply; false when its runner cannot be built
    (error set). */

@@ -41,10 +41,8 @@ static void scratch_free(sw_engine *s)
 static bool put_rubric_info(sw_svc_req *R, sw_buf *b, sw_engine *eng)
 {
 	const sw_runner *r = eng->rubric ? eng->rubric->runner : NULL;
-	sw_buf_puts(b, "{\"name\": ");
-	sw_svc_put_str(b, sw_engine_rubric_name(eng));
-	sw_buf_puts(b, ", \"description\": ");
-	sw_svc_put_str(b, r ? r->description : NULL);
+	sw_svc_put_str(b, "{\"name\": ", sw_engine_rubric_name(eng));
+	sw_svc_put_str(b, ", \"description\": ", r ? r->description : NULL);
 	sw_buf_puts(b, ", \"params\": ");
 	sw_buf_puts(b, r && r->params_json ? r->params_json : "null");
 	sw_buf_putc(b, '}');
@@ -90,16 +88,13 @@ bool sw_svc_op_rubrics(sw_svc_req *R, const cJSON *req)
 static void put_error(sw_buf *b, const char *pupil, const char *file, uint64_t line,
                       const char *message)
 {
-	sw_buf_puts(b, b->len > 1 ? ", {\"pupil\": " : "{\"pupil\": ");
-	sw_svc_put_str(b, pupil);
-	sw_buf_puts(b, ", \"file\": ");
-	sw_svc_put_str(b, file);
+	sw_svc_put_str(b, b->len > 1 ? ", {\"pupil\": " : "{\"pupil\": ", pupil);
+	sw_svc_put_str(b, ", \"file\": ", file);
 	if (line)
 		sw_buf_printf(b, ", \"line\": %llu", (unsigned long long)line);
 	else
 		sw_buf_puts(b, ", \"line\": null");
-	sw_buf_puts(b, ", \"message\": ");
-	sw_svc_put_str(b, message);
+	sw_svc_put_str(b, ", \"message\": ", message);
 	sw_buf_putc(b, '}');
 }
 

@@ -310,8 +310,7 @@ bool sw_svc_op_load_framework(sw_svc_req *R, const cJSON *req)
 			R->err.failed = 1;
 		return sw_svc_fail_engine(R, eng, rc, "framework: ");
 	}
-	sw_buf_puts(&R->body, ", \"framework\": ");
-	sw_svc_put_str(&R->body, sw_framework_id(eng->fw));
+	sw_svc_put_str(&R->body, ", \"framework\": ", sw_framework_id(eng->fw));
 	sw_buf_printf(&R->body, ", \"skills\": %zu", sw_framework_skill_count(eng->fw));
 	return sw_svc_put_rubric(R);
 }

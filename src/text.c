@@ -138,47 +138,38 @@ bool sw_text_norm(sw_buf *b, const char *s, size_t n)
 
 int sw_text_nfc(const sw_mem *m, const char *s, size_t n, char **out, size_t *outlen)
 {
-	*out = NULL;
 	sw_buf b;
 	sw_buf_init(&b, m);
-	if (!sw_text_norm(&b, s, n)) {
-		sw_buf_free(&b);
-		return SW_EINVALID;
-	}
-	size_t len = b.len;
-	*out = sw_buf_take(&b);
-	if (outlen)
-		*outlen = len;
-	return *out ? SW_OK : SW_ENOMEM;
+	bool valid = sw_text_norm(&b, s, n);
+	if (valid && outlen)
+		*outlen = b.len;
+	*out = valid ? sw_buf_take(&b) : NULL;
+	sw_buf_free(&b);
+	return !valid ? SW_EINVALID : *out ? SW_OK : SW_ENOMEM;
+}
+
+/* The bytes of white space (ASCII space, tab, CR, LF; or U+00A0 no-break
+   space, C2 A0) at the start of p[0..len), or at its end. */
+static size_t space_len(const char *p, size_t len, bool end)
+{
+	char c = !len ? 'x' : end ? p[len - 1] : p[0];
+	if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		return 1;
+	if (len < 2)
+		return 0;
+	const unsigned char *u = (const unsigned char *)(end ? p + len - 2 : p);
+	return u[0] == 0xC2 && u[1] == 0xA0 ? 2 : 0;
 }
 
 void sw_text_trim_slow(const char **s, size_t *n)
 {
-	const char *p = *s;
-	size_t len = *n;
-	/* ASCII space, tab, CR, LF; plus U+00A0 no-break space (C2 A0) */
-	for (;;) {
-		if (len && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
-			p++, len--;
-		} else if (len >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
-			p += 2, len -= 2;
-		} else {
-			break;
-		}
+	size_t k;
+	while ((k = space_len(*s, *n, false)) > 0) {
+		*s += k;
+		*n -= k;
 	}
-	for (;;) {
-		char c = len ? p[len - 1] : 'x';
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			len--;
-		} else if (len >= 2 && (unsigned char)p[len - 2] == 0xC2 &&
-		           (unsigned char)p[len - 1] == 0xA0) {
-			len -= 2;
-		} else {
-			break;
-		}
-	}
-	*s = p;
-	*n = len;
+	while ((k = space_len(*s, *n, true)) > 0)
+		*n -= k;
 }
 
 bool sw_text_key(sw_buf *b, const char *s, size_t n)
