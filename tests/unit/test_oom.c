@@ -123,35 +123,3 @@ void test_oom_oneroster(void)
 	sw_string_free(eng, want);
 	sw_engine_free(eng);
 }
-
-/* sw_engine_remove_evidence naming a skill, with allocation N of the call
-   failing: SW_ENOMEM or the same as without failure, never "no skill 'b'"
-   (a memory failure while the name was looked up was reported so). */
-void test_oom_remove_skill(void)
-{
-	unsigned long n;
-	for (n = 1; n < 10000; n++) {
-		unit_failing f = { .once = true };
-		sw_allocator a = { unit_failing_realloc, &f };
-		sw_engine_options opts = SW_ENGINE_OPTIONS_INIT;
-		opts.allocator = &a;
-		sw_engine *e = NULL;
-		REQUIRE(sw_engine_new(&e, &opts) == SW_OK);
-		REQUIRE(unit_tiny_class(e) == SW_OK);
-		f.fail_at = n;
-		f.armed = true;
-		size_t removed = 0;
-		int rc = sw_engine_remove_evidence(&removed, e, "P1", "b");
-		f.armed = false;
-		if (rc == SW_OK ? removed != 1 : rc != SW_ENOMEM)
-			unit_fail(__FILE__, __LINE__, "allocation %lu failing: status %d, %zu removed", n,
-			          rc, removed);
-		sw_engine_free(e);
-		if (f.outstanding != 0)
-			unit_fail(__FILE__, __LINE__, "allocation %lu failing: %ld blocks not freed", n,
-			          f.outstanding);
-		if (!f.failed)
-			break;
-	}
-	CHECK(n > 1 && n < 10000);
-}

@@ -478,3 +478,20 @@ void test_oom_summaries(void)
 	for (int i = 0; i < 3; i++)
 		free(json[i]);
 }
+
+/* sw_engine_remove_evidence naming a skill: SW_ENOMEM or one record removed,
+   never "no skill 'b'" (a memory failure while the name was looked up was
+   reported so). */
+static int run_remove_skill(oom_buf *out, sw_engine *eng)
+{
+	size_t removed = 0;
+	int rc = sw_engine_remove_evidence(&removed, eng, "P1", "b");
+	char s[32];
+	oom_put(s, (size_t)snprintf(s, sizeof s, "%zu removed", removed), out);
+	return rc;
+}
+
+void test_oom_remove_skill(void)
+{
+	oom_sweep(unit_tiny_class, run_remove_skill, 1, __LINE__);
+}
