@@ -83,6 +83,7 @@ typedef struct sw_runner {
 	   number of the pupil under evaluation, its records and each skill's
 	   part of them */
 	int lazy_mt_ref, filled_mt_ref, dates_ref, texts_ref, arrays_ref;
+	int skill_step_ref; /* sw_runner_skill_step with its upvalues */
 	size_t arrays_count, arrays_next; /* arrays kept for the next pupil, and used by this one */
 	size_t arrays_len[SW_RUNNER_POOL_MAX]; /* the records of each one's view */
 	size_t dates_count, texts_count, texts_bytes;
@@ -200,6 +201,9 @@ void sw_runner_call_error(sw_runner *r, sw_result *res, const char *skill);
 int sw_runner_helper_line(const sw_runner *r, const char *msg, int from);
 /* The line of skill()'s `return` a non-number step is told at; def when unsure. */
 int sw_runner_return_line(const sw_runner *r, int def);
+
+/* runner_pupil.c: one skill() call, run protected (a closure: runner_evidence.c). */
+int sw_runner_skill_step(lua_State *L);
 
 /* runner_evidence.c */
 /* Makes what the evidence arrays need in a new state (after the names). */

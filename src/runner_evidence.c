@@ -394,7 +394,7 @@ void sw_runner_evidence_setup(sw_runner *r)
 		const char *name;
 		lua_CFunction f;
 	} mms[] = { { "__index", lazy_index }, { "__newindex", lazy_newindex },
-		    { "__len", lazy_len }, { NULL, lazy_unveil } };
+		    { "__len", lazy_len }, { NULL, lazy_unveil }, { "", sw_runner_skill_step } };
 	lua_rawgeti(L, LUA_REGISTRYINDEX, r->names_ref);
 	for (size_t i = 0; i < sizeof mms / sizeof *mms; i++) {
 		lua_pushlightuserdata(L, r); /* upvalues: the runner, then the names */
@@ -405,7 +405,10 @@ void sw_runner_evidence_setup(sw_runner *r)
 			continue;
 		}
 		lua_pushcclosure(L, mms[i].f, 1 + SW_NAME_COUNT);
-		lua_setfield(L, mt, mms[i].name);
+		if (*mms[i].name)
+			lua_setfield(L, mt, mms[i].name);
+		else
+			r->skill_step_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
 	lua_pop(L, 1); /* the names */
 	r->lazy_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -444,12 +447,17 @@ static void new_array(sw_runner *r, lua_State *L, size_t k, lua_Integer id)
 	lua_setmetatable(L, -2);
 }
 
-/* Makes the array on top, made for an earlier pupil from slot s of the
-   pool, one not yet made for view id again, when nothing but its entries
-   changed since (it still has the metatable unveil gave it); false, and
-   nothing done, otherwise. The hidden key goes in first: Lua then keeps
-   the table's sizes as its entries go. */
-static bool made_again(sw_runner *r, lua_State *L, size_t s, lua_Integer id)
+/*
+ * Makes the array on top, made for an earlier pupil from slot s of the
+ * pool, the array of view k again, when nothing but its entries changed
+ * since (it still has the metatable unveil gave it); false, and nothing
+ * done, otherwise. A skill's array is made at once, its records written
+ * over the old ones: a rubric that looked at it for the last pupil most
+ * likely looks again (sw_runner_skill_step, whose upvalues are the names
+ * fill needs, pushes skills' arrays). Another is emptied and not made yet;
+ * its hidden key goes in first, so that Lua keeps the table's sizes.
+ */
+static bool made_again(sw_runner *r, lua_State *L, size_t s, size_t k, lua_Integer id)
 {
 	if (!lua_getmetatable(L, -1))
 		return false;
@@ -458,6 +466,16 @@ static bool made_again(sw_runner *r, lua_State *L, size_t s, lua_Integer id)
 	lua_pop(L, 2);
 	if (!filled)
 		return false;
+	if (!r->ranges[k].indexed) {
+		size_t n = r->ranges[k].count;
+		if (n)
+			fill(r, L, lua_gettop(L), &r->ranges[k]);
+		for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > (lua_Integer)n; i--) {
+			lua_pushnil(L);
+			lua_rawseti(L, -2, i);
+		}
+		return true;
+	}
 	lua_pushinteger(L, id);
 	lua_rawsetp(L, -2, &LAZY_KEY);
 	for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > 0; i--) {
@@ -489,7 +507,7 @@ void sw_runner_evidence_push(sw_runner *r, lua_State *L, size_t k)
 		if (lazy) {
 			lua_pushinteger(L, id);
 			lua_rawsetp(L, -2, &LAZY_KEY);
-		} else if (!made_again(r, L, s, id)) {
+		} else if (!made_again(r, L, s, k, id)) {
 			lua_pop(L, 1);
 			new_array(r, L, k, id);
 			lua_pushvalue(L, -1);

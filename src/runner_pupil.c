@@ -224,8 +224,9 @@ static void take_labels(sw_runner *r, sw_result *res, const char *key, char ***l
 	lua_pop(L, 1);
 }
 
-/* Protected (t, ctx, step): one skill() call and the reading of its result. */
-static int skill_protected(lua_State *L)
+/* Protected (t, ctx, step): one skill() call and the reading of its result
+   (a closure with the names as upvalues: runner_evidence.c). */
+int sw_runner_skill_step(lua_State *L)
 {
 	pstep *a = lua_touserdata(L, 3);
 	sw_runner *r = a->r;
@@ -306,13 +307,17 @@ static bool rebuild(sw_runner *r)
 	return sw_runner_reset(r) == SW_OK;
 }
 
-/* Runs one protected step with t and ctx (at 1 and 2) as arguments; on an
-   error records it and, after the memory limit, rebuilds the state.
+/* Runs one protected step f (NULL: sw_runner_skill_step) with t and ctx (at
+   1 and 2) as arguments; on an error records it and, after the memory
+   limit, rebuilds the state.
    Returns LUA_OK, another Lua status, or -1 when the state could not be rebuilt. */
 static int protected_step(sw_runner *r, lua_CFunction f, pstep *a, const char *skill)
 {
 	lua_State *L = r->sb.L;
-	lua_pushcfunction(L, f);
+	if (f)
+		lua_pushcfunction(L, f);
+	else
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->skill_step_ref);
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 2);
 	lua_pushlightuserdata(L, a);
@@ -372,7 +377,7 @@ static int pupil_once(sw_runner *r, sw_result *res, size_t pupil, const sw_recor
 		}
 		pstep a = { r, res, as_of_text, recs ? recs + start : NULL, count, sk };
 		unsigned hits = r->limit_hits;
-		int st = protected_step(r, skill_protected, &a, sk->id);
+		int st = protected_step(r, NULL, &a, sk->id); /* sw_runner_skill_step */
 		if (st < 0)
 			return SW_ENOMEM;
 		if (r->stop_at_limit && r->limit_hits != hits)
