@@ -181,8 +181,10 @@ static int record_unveil(lua_State *L)
 
 /* Pushes a record table for the next record: the pool's next, as it was
    made (its texts gone, its hidden key back), or a new one (kept in the
-   pool while it has room); *sl: its slot, NULL when it is not kept. */
-static void push_record(sw_runner *r, lua_State *L, int mt, int pool, struct sw_runner_slot **sl)
+   pool while it has room); *sl: its slot, NULL when it is not kept. The
+   names are at names + SW_NAME_* on the stack (fill). */
+static void push_record(sw_runner *r, lua_State *L, int mt, int pool, int names,
+                        struct sw_runner_slot **sl)
 {
 	size_t s = r->pool_next;
 	if (s < r->pool_count) {
@@ -190,7 +192,7 @@ static void push_record(sw_runner *r, lua_State *L, int mt, int pool, struct sw_
 		*sl = &r->slots[s];
 		if ((*sl)->state & SLOT_TEXTS)
 			for (int f = SW_NAME_ASSESSOR; f <= SW_NAME_NOTE; f++) {
-				lua_pushvalue(L, NAME(f));
+				lua_pushvalue(L, names + f);
 				lua_pushnil(L);
 				lua_rawset(L, -3);
 			}
@@ -248,18 +250,18 @@ static void fill(sw_runner *r, lua_State *L, int arr, const struct sw_runner_ran
 			r->made_bits[at] = 1;
 		}
 		struct sw_runner_slot *sl;
-		push_record(r, L, mt, pool, &sl);
-		lua_pushvalue(L, names + (SW_NAME_STEP));
+		push_record(r, L, mt, pool, names, &sl);
+		lua_pushvalue(L, names + SW_NAME_STEP);
 		lua_pushinteger(L, rec->step);
 		lua_rawset(L, -3);
-		lua_pushvalue(L, names + (SW_NAME_OUTCOME));
-		lua_pushvalue(L, names + (SW_NAME_OUTCOMES + rec->outcome));
+		lua_pushvalue(L, names + SW_NAME_OUTCOME);
+		lua_pushvalue(L, names + SW_NAME_OUTCOMES + rec->outcome);
 		lua_rawset(L, -3);
-		lua_pushvalue(L, names + (SW_NAME_DATE));
+		lua_pushvalue(L, names + SW_NAME_DATE);
 		push_date(r, L, dates, rec->date);
 		lua_rawset(L, -3);
-		lua_pushvalue(L, names + (SW_NAME_SOURCE));
-		lua_pushvalue(L, names + (SW_NAME_SOURCES + rec->source));
+		lua_pushvalue(L, names + SW_NAME_SOURCE);
+		lua_pushvalue(L, names + SW_NAME_SOURCES + rec->source);
 		lua_rawset(L, -3);
 		bool texts = rec->assessor || rec->context || rec->note;
 		if (sl)
