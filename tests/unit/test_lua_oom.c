@@ -184,28 +184,34 @@ void test_lua_setup_oom(void)
 	unsigned long states = 0; /* what lua_newstate failing gave with a thread less */
 	for (unsigned jobs = 2; jobs <= 3; jobs++) {
 		sweep s = { .jobs = jobs, .pupils = PUPILS_PER_JOB * (int)(jobs - 1) };
+		/* Clean runs: their allocations are counted, and the sweeps fail each
+		   of the most any made. The count is not always the same: the pupils
+		   are one batch, and the thread that takes it (whichever is free
+		   first) decides it, as the first thread's state was already used by
+		   the probe and keeps the tables it made for it. The results are. */
 		char *want = NULL, *again = NULL;
 		unsigned long total = attempt(&s, 0, true, &want);
-		unsigned long total2 = attempt(&s, 0, true, &again);
-		s.want = want;
-		bool clean = want && again && s.bad == 0;
-		if (!clean) {
-			free(want);
+		for (int k = 0; k < 3 && want && s.bad == 0; k++) {
+			unsigned long more = attempt(&s, 0, true, &again);
+			if (!again || strcmp(again, want) != 0)
+				report(&s, 0, true, "a clean run's results unlike the first clean run's");
+			if (more > total)
+				total = more;
 			free(again);
+			again = NULL;
 		}
+		s.want = want;
+		bool clean = want && s.bad == 0;
+		if (!clean)
+			free(want);
 		REQUIRE(clean);
-		/* the clean run: every pupil, without rubric errors, the same twice */
+		/* the clean run: every pupil, without rubric errors */
 		size_t lines = 0;
 		for (const char *c = want; *c; c++)
 			lines += *c == '\n';
 		CHECK_EQ(lines, s.pupils);
 		CHECK(strstr(want, ":1/") != NULL); /* some steps were given */
 		CHECK(strstr(want, " error ") == NULL);
-		CHECK_STR(again, want);
-		CHECK_EQ(total2, total);
-		free(again);
-		if (total2 > total)
-			total = total2;
 		for (unsigned long n = 1; n <= total; n++)
 			attempt(&s, n, true, NULL);
 		unsigned long dense_enomem = s.enomem;
