@@ -2,8 +2,8 @@
  * runner_evidence.c - the evidence array a Lua rubric's skill() gets, made
  * only when the rubric looks at it, from tables used again.
  *
- * The array starts empty, with a metatable whose __index, __newindex,
- * __len and __pairs fill it, and the functions that read a table raw
+ * The array starts empty, with a metatable whose __index, __newindex
+ * and __pairs fill it (__len counts its records without), and the functions that read a table raw
  * (next, rawget, rawlen, getmetatable, setmetatable) fill it first
  * (sw_sb_unveil): a rubric cannot tell it from an array made before the
  * call, and one that never looks (it returns nil for a skill, or reads
@@ -291,24 +291,34 @@ const char sw_runner_lazy_key = 0;
 #define LAZY_KEY sw_runner_lazy_key
 
 /*
- * Fills the array at idx if it is one not yet filled; its key says the
- * skill (low 17 bits) and the runner's pupil number, so that an array can
- * only be filled while its pupil is evaluated. again: it gets the
- * metatable that lets it be used again (see filled_newindex), else none.
+ * The view of the array at idx when it is one not yet filled, else
+ * SIZE_MAX: its key says the view (low bits, SW_RUNNER_VIEW_BITS) and the
+ * runner's pupil number, so that an array can only be filled while its
+ * pupil is evaluated.
  */
-static void unveil(sw_runner *r, lua_State *L, int idx, bool again)
+static size_t lazy_view(sw_runner *r, lua_State *L, int idx)
 {
-	idx = lua_absindex(L, idx);
 	lua_pushlightuserdata(L, (void *)&LAZY_KEY);
 	if (lua_rawget(L, idx) != LUA_TNUMBER) {
 		lua_pop(L, 1);
-		return;
+		return SIZE_MAX;
 	}
 	lua_Integer v = lua_tointeger(L, -1);
 	lua_pop(L, 1);
 	size_t k = (size_t)(v & ((1 << SW_RUNNER_VIEW_BITS) - 1));
 	if ((uint64_t)v >> SW_RUNNER_VIEW_BITS != r->pupil_number || k >= r->view_count)
 		luaL_error(L, "the evidence of another pupil"); /* cannot happen: see above */
+	return k;
+}
+
+/* Fills the array at idx if it is one not yet filled. again: it gets the
+   metatable that lets it be used again (see filled_newindex), else none. */
+static void unveil(sw_runner *r, lua_State *L, int idx, bool again)
+{
+	idx = lua_absindex(L, idx);
+	size_t k = lazy_view(r, L, idx);
+	if (k == SIZE_MAX)
+		return;
 	lua_pushlightuserdata(L, (void *)&LAZY_KEY);
 	lua_pushnil(L);
 	lua_rawset(L, idx);
@@ -361,10 +371,18 @@ static int lazy_newindex(lua_State *L)
 	return 0;
 }
 
+/* #evidence counts the records without making the array: a rubric that
+   asks whether there is any evidence before it calls the helpers keeps
+   their fast paths (runner_view.c). A made array of n records is the
+   sequence 1..n, whose length is n. */
 static int lazy_len(lua_State *L)
 {
-	unveil(lua_touserdata(L, lua_upvalueindex(1)), L, 1, true);
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+	sw_runner *r = lua_touserdata(L, lua_upvalueindex(1));
+	size_t k = lazy_view(r, L, 1);
+	if (k == SIZE_MAX) /* cannot happen: a filled array loses this metatable */
+		lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+	else
+		lua_pushinteger(L, (lua_Integer)r->ranges[k].count);
 	return 1;
 }
 
