@@ -145,10 +145,12 @@ cases: build/asan/stepwise
 # with valgrind's exit status 99: `UNIT_JOBS=1 valgrind ... build/unit NAME` shows it.
 # Left out: cases whose outcome depends on the clock, which valgrind slows 20 to 50
 # times (a signal sent after a wait; a time limit racing the instruction limit).
+# VALGRIND_QUICK=1 leaves out the unit tests' allocation sweeps too (`_oom`; make
+# test runs them under AddressSanitizer): minutes instead of over an hour.
 VALGRIND_SKIP := tests/cases/isolate-hook-% tests/cases/io-interrupted-% \
                  tests/cases/io-terminated-% tests/cases/isolate-interrupt-% tests/cases/sandbox-cpu-%
 valgrind: build/stepwise build/unit
-	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
+	$(if $(VALGRIND_QUICK),UNIT_SKIP=_oom )valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q ./build/unit
 	STEPWISE_WRAP="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes -q" \
 	  ./tests/run-cases.sh ./build/stepwise $(filter-out $(VALGRIND_SKIP),$(wildcard tests/cases/*.test))
 
@@ -252,7 +254,7 @@ help:
 	@echo "make            build build/libstepwise.a, build/libstepwise.so.0, build/stepwise"
 	@echo "make demo       build and run the main job on the bundled defaults"
 	@echo "make test       build with ASan+UBSan and run every test"
-	@echo "make valgrind   run the test suite under valgrind memcheck"
+	@echo "make valgrind   run the test suite under valgrind memcheck (VALGRIND_QUICK=1: without the memory-failure sweeps)"
 	@echo "make api-test   exported symbols, Python examples, install test with examples/embed"
 	@echo "make tsan       engines in parallel threads under ThreadSanitizer"
 	@echo "make pytest     the service protocol and serve --http (tests/service), the Python package"
