@@ -108,7 +108,7 @@ static size_t batch_size(const iso_run *r, uint64_t b)
    rubric's memory limit twice over, and room for the C side. */
 static uint64_t address_space(const sw_engine *eng)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef SW_ISO_SANITIZER
 	(void)eng;
 	return 0; /* the sanitizers reserve terabytes of shadow memory */
 #else

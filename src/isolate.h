@@ -10,6 +10,18 @@
 
 #include <sys/types.h>
 
+/* Built with AddressSanitizer or ThreadSanitizer (gcc says so with a macro,
+   clang with __has_feature): they reserve terabytes of address space, so a
+   worker gets no address-space limit, and the seccomp filter must allow
+   what they call. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SW_ISO_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SW_ISO_SANITIZER 1
+#endif
+#endif
+
 /* The records of the pupil at position `pos` of the roster order: sets
    *pupil (the pupil's index) and *n. */
 typedef const sw_record *(*sw_iso_records_fn)(const sw_engine *eng, size_t pos, size_t *pupil,

@@ -28,14 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SW_ISO_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SW_ISO_SANITIZER 1
-#endif
-#endif
-
 /* Under valgrind (make valgrind), the worker has its limits but no filter. */
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
