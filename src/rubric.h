@@ -86,6 +86,9 @@ typedef struct sw_runner {
 	int skill_step_ref; /* sw_runner_skill_step with its upvalues */
 	size_t arrays_count, arrays_next; /* arrays kept for the next pupil, and used by this one */
 	size_t arrays_len[SW_RUNNER_POOL_MAX]; /* the records of each one's view */
+	/* a helper took its fast path on an array not yet made, for this pupil
+	   and for the last: then a skill's array is not made at once */
+	bool helper_fast, helper_fast_last;
 	size_t dates_count, texts_count, texts_bytes;
 	uint64_t texts_serial;
 	uint64_t pupil_number;

@@ -474,8 +474,11 @@ static void new_array(sw_runner *r, lua_State *L, size_t k, lua_Integer id)
  * done, otherwise. A skill's array is made at once, its records written
  * over the old ones: a rubric that looked at it for the last pupil most
  * likely looks again (sw_runner_skill_step, whose upvalues are the names
- * fill needs, pushes skills' arrays). Another is emptied and not made yet;
- * its hidden key goes in first, so that Lua keeps the table's sizes.
+ * fill needs, pushes skills' arrays). Not when a helper took its fast
+ * path for the last pupil (runner_view.c): the rubric most likely calls
+ * it first again, and it needs an array not yet made. Another is emptied
+ * and not made yet; its hidden key goes in first, so that Lua keeps the
+ * table's sizes.
  */
 static bool made_again(sw_runner *r, lua_State *L, size_t s, size_t k, lua_Integer id)
 {
@@ -486,7 +489,7 @@ static bool made_again(sw_runner *r, lua_State *L, size_t s, size_t k, lua_Integ
 	lua_pop(L, 2);
 	if (!filled)
 		return false;
-	if (!r->ranges[k].indexed) {
+	if (!r->ranges[k].indexed && !r->helper_fast_last) {
 		size_t n = r->ranges[k].count;
 		if (n)
 			fill(r, L, lua_gettop(L), &r->ranges[k]);

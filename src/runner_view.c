@@ -31,6 +31,8 @@ void sw_runner_view_begin(sw_runner *r, size_t n)
 	r->view_idx_len = 0;
 	r->made_active = false;
 	r->arrays_next = 0;
+	r->helper_fast_last = r->helper_fast;
+	r->helper_fast = false;
 }
 
 /* The view of the array at idx when it is one not yet made, of this
@@ -53,6 +55,7 @@ static const struct sw_runner_range *untouched(sw_runner *r, lua_State *L, int i
 		for (size_t i = 0; i < g->count; i++)
 			if (r->made_bits[sw_runner_view_at(r, g, i)])
 				return NULL;
+	r->helper_fast = true;
 	return g;
 }
 
