@@ -7,7 +7,8 @@
  *
  * What a rubric sees is what the helpers in Lua would give it:
  * - a helper takes its fast path only on an array the rubric has not
- *   touched (any look makes it) and of which no record has a table yet;
+ *   touched (any look but # makes it) and of which no record has a table
+ *   yet;
  * - once a view exists, every record table made for the pupil is kept
  *   by its record (made_ref), so that a record is the same table in
  *   every array that shows it, as when the helpers copy tables in Lua.
