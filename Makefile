@@ -121,8 +121,8 @@ api-test: build/stepwise build/libstepwise.so.$(SOVERSION) build/dist/libstepwis
 
 # The service protocol against its JSON Schema, `serve --http` driven from
 # Python, and the Python package (src/python) over the shared library.
-pytest: build/asan/stepwise build/libstepwise.so.$(SOVERSION)
-	STEPWISE=build/asan/stepwise STEPWISE_LIB=build/libstepwise.so.$(SOVERSION) PYTHONDONTWRITEBYTECODE=1 \
+pytest: build/asan/stepwise build/stepwise build/libstepwise.so.$(SOVERSION)
+	STEPWISE=build/asan/stepwise STEPWISE_RELEASE=build/stepwise STEPWISE_LIB=build/libstepwise.so.$(SOVERSION) PYTHONDONTWRITEBYTECODE=1 \
 	  ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 	  tests/service src/python/tests
 
