@@ -3,11 +3,12 @@
  * only when the rubric looks at it, from tables used again.
  *
  * The array starts empty, with a metatable whose __index, __newindex
- * and __pairs fill it (__len counts its records without), and the functions that read a table raw
- * (next, rawget, rawlen, getmetatable, setmetatable) fill it first
- * (sw_sb_unveil): a rubric cannot tell it from an array made before the
- * call, and one that never looks (it returns nil for a skill, or reads
- * only ctx) costs nothing per record. A made array is emptied and given
+ * and __pairs fill it (__len counts its records without filling it), and
+ * the functions that read a table raw (next, rawget, rawlen, getmetatable,
+ * setmetatable) fill it first (sw_sb_unveil): a rubric cannot tell it from
+ * an array made before the call, and one that never looks (it returns nil
+ * for a skill, or reads only ctx) costs nothing per record. A made array
+ * is emptied and given
  * to the next pupil unless the rubric added a key to it or looked at its
  * metatable (filled_newindex).
  *
