@@ -8,9 +8,8 @@
  * setmetatable) fill it first (sw_sb_unveil): a rubric cannot tell it from
  * an array made before the call, and one that never looks (it returns nil
  * for a skill, or reads only ctx) costs nothing per record. A made array
- * is emptied and given
- * to the next pupil unless the rubric added a key to it or looked at its
- * metatable (filled_newindex).
+ * is emptied and given to the next pupil unless the rubric added a key to
+ * it or looked at its metatable (filled_newindex).
  *
  * A record is a table made for an earlier pupil when there is one (the
  * pool, up to POOL_MAX), with its four fields set again: no rubric can
