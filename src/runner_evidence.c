@@ -489,24 +489,22 @@ static bool made_again(sw_runner *r, lua_State *L, size_t s, size_t k, lua_Integ
 	lua_pop(L, 2);
 	if (!filled)
 		return false;
-	if (!r->ranges[k].indexed && !r->helper_fast_last) {
-		size_t n = r->ranges[k].count;
-		if (n)
-			fill(r, L, lua_gettop(L), &r->ranges[k]);
-		for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > (lua_Integer)n; i--) {
-			lua_pushnil(L);
-			lua_rawseti(L, -2, i);
-		}
-		return true;
+	bool at_once = !r->ranges[k].indexed && !r->helper_fast_last;
+	size_t kept = at_once ? r->ranges[k].count : 0; /* entries written over */
+	if (kept) {
+		fill(r, L, lua_gettop(L), &r->ranges[k]);
+	} else if (!at_once) {
+		lua_pushinteger(L, id);
+		lua_rawsetp(L, -2, &LAZY_KEY);
 	}
-	lua_pushinteger(L, id);
-	lua_rawsetp(L, -2, &LAZY_KEY);
-	for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > 0; i--) {
+	for (lua_Integer i = (lua_Integer)r->arrays_len[s]; i > (lua_Integer)kept; i--) {
 		lua_pushnil(L);
 		lua_rawseti(L, -2, i);
 	}
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->lazy_mt_ref);
-	lua_setmetatable(L, -2);
+	if (!at_once) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->lazy_mt_ref);
+		lua_setmetatable(L, -2);
+	}
 	return true;
 }
 
